@@ -1,0 +1,74 @@
+/** `dsr.actions.v1`: what erasure-executor asked each system, what came back, holds and escalations. */
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { CATEGORY_PATTERN, COMMAND_OUTCOMES, type CommandOutcome } from '../common/primitives';
+import { SYSTEM_ID_PATTERN } from '../topics';
+import { RetainedData } from './pdata-replies';
+
+export const ACTION_KINDS = ['export', 'erase', 'rectify', 'restrict', 'suppress', 'forward'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export class ActionDispatched {
+  @IsUUID() requestId: string;
+  @IsUUID() commandId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @IsIn(ACTION_KINDS) kind: ActionKind;
+  @IsArray() @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true }) categories: string[];
+  @IsInt() @Min(1) attempt: number;
+  @IsISO8601({ strict: true }) respondBy: string;
+}
+
+export class ActionCompleted {
+  @IsUUID() requestId: string;
+  @IsUUID() commandId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @IsIn(ACTION_KINDS) kind: ActionKind;
+  @IsIn(COMMAND_OUTCOMES) outcome: CommandOutcome;
+  @IsInt() @Min(0) affectedRecords: number;
+  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => RetainedData) retained: RetainedData[];
+  @IsOptional() @IsString() @Length(1, 2000) error?: string;
+}
+
+export class ActionEscalated {
+  @IsUUID() requestId: string;
+  @IsUUID() commandId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @IsIn(ACTION_KINDS) kind: ActionKind;
+  @IsString() @Length(1, 2000) reason: string;
+  @IsInt() @Min(1) attempts: number;
+}
+
+export class ActionClosedManually {
+  @IsUUID() requestId: string;
+  @IsUUID() commandId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @IsString() @Length(1, 2000) reason: string;
+  @IsString() @Length(1, 200) closedBy: string;
+}
+
+/** Data kept under Art. 17(3) until a date, restricted meanwhile (Art. 18). */
+export class HoldRecorded {
+  @IsUUID() requestId: string;
+  @IsUUID() holdId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @Matches(CATEGORY_PATTERN) category: string;
+  /** e.g. `Art. 17(3)(b)`. */
+  @IsString() @Length(1, 200) ground: string;
+  /** e.g. `Code de commerce L123-22`. */
+  @IsString() @Length(1, 500) legalText: string;
+  @IsISO8601({ strict: true }) until: string;
+}
+
+export class SystemOutcome {
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @IsIn([...COMMAND_OUTCOMES, 'closed-manually', 'retained']) outcome: string;
+  @IsInt() @Min(0) affectedRecords: number;
+  @IsArray() @Matches(CATEGORY_PATTERN, { each: true }) categories: string[];
+}
+
+/** Every action of a request has ended: the request can complete. */
+export class ExecutionCompleted {
+  @IsUUID() requestId: string;
+  @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SystemOutcome) systems: SystemOutcome[];
+  @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => HoldRecorded) holds: HoldRecorded[];
+}

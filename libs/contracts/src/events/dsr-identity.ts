@@ -1,0 +1,57 @@
+/** `dsr.identity.v1`: who a request is about, and how their identity was verified. */
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { REQUEST_TYPES, type RequestType } from '../common/primitives';
+import { LinkedSubjectKeys } from '../common/subject-keys';
+import { VERIFICATION_METHODS } from './dsr-requests';
+
+export class SubjectCandidate {
+  @IsString() @Length(1, 100)
+  subjectRef: string;
+
+  /** Masked keys (j***@example.com) so that the DPO can pick without the log holding them. */
+  @IsArray() @ArrayMaxSize(20) @IsString({ each: true })
+  hints: string[];
+
+  @IsInt() @Min(0)
+  records: number;
+}
+
+export class SubjectResolved {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(['matched', 'none', 'several'])
+  result: 'matched' | 'none' | 'several';
+
+  @IsOptional() @IsString() @Length(1, 100)
+  subjectRef?: string;
+
+  @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubjectCandidate)
+  candidates: SubjectCandidate[];
+}
+
+export class IdentityVerified {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(REQUEST_TYPES)
+  requestType: RequestType;
+
+  /** The subject's stable pseudonymous id in the identity graph. */
+  @IsString() @Length(1, 100)
+  subjectRef: string;
+
+  /** Every key linked to the subject. */
+  @ValidateNested() @Type(() => LinkedSubjectKeys)
+  subjectKeys: LinkedSubjectKeys;
+
+  @IsIn(VERIFICATION_METHODS)
+  method: (typeof VERIFICATION_METHODS)[number];
+
+  @IsOptional() @IsString() @Length(1, 200)
+  attestedBy?: string;
+
+  @IsISO8601({ strict: true })
+  verifiedAt: string;
+}

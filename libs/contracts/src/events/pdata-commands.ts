@@ -1,0 +1,63 @@
+/**
+ * `pdata.commands.<systemId>.v1`: what a system must do for a request. A command may be
+ * delivered more than once: systems treat a repeated `commandId` as done (DESIGN.md).
+ */
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { CATEGORY_PATTERN, PURPOSE_PATTERN } from '../common/primitives';
+import { LinkedSubjectKeys } from '../common/subject-keys';
+import { SYSTEM_ID_PATTERN } from '../topics';
+
+export class Command {
+  @IsUUID()
+  commandId: string;
+
+  @IsUUID()
+  requestId: string;
+
+  @Matches(SYSTEM_ID_PATTERN)
+  systemId: string;
+
+  /** Every key linked to the subject, so that the system finds every record. */
+  @ValidateNested() @Type(() => LinkedSubjectKeys)
+  subjectKeys: LinkedSubjectKeys;
+
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true })
+  categories: string[];
+
+  /** The system should reply before this time; after it, the command is retried, then escalated. */
+  @IsISO8601({ strict: true })
+  respondBy: string;
+}
+
+export class ExportCommand extends Command {}
+
+export class EraseCommand extends Command {}
+
+export class RectifyCommand extends Command {
+  /** Field name → corrected value (Art. 16). */
+  @IsObject()
+  changes: Record<string, string>;
+}
+
+export class RestrictCommand extends Command {
+  /** Art. 18(1) ground, or `legal-hold` when data is kept under Art. 17(3) until a date. */
+  @IsIn(['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending', 'legal-hold'])
+  ground: string;
+
+  @IsOptional() @IsISO8601({ strict: true })
+  until?: string;
+
+  /** Lifts a restriction previously placed (Art. 18(3): the subject is told first). */
+  @IsOptional() @IsIn(['place', 'lift'])
+  action?: 'place' | 'lift';
+}
+
+export class SuppressCommand extends Command {
+  /** The purposes to stop (Art. 21), e.g. `prospection`. */
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true })
+  purposes: string[];
+
+  @IsOptional() @IsString() @Length(1, 500)
+  reason?: string;
+}

@@ -1,0 +1,167 @@
+/**
+ * The registry of every event type: its payload class, its topic, its key. Producers and
+ * consumers look events up here, and the JSON Schemas and AsyncAPI document are generated
+ * from it. A breaking change is a new `.v2` type next to the old one.
+ */
+import type { ClassType } from '../common/validation';
+import { commandTopic, TOPICS, type TopicDefinition } from '../topics';
+import { ActionClosedManually, ActionCompleted, ActionDispatched, ActionEscalated, ExecutionCompleted, HoldRecorded } from './dsr-actions';
+import { IdentityVerified, SubjectResolved } from './dsr-identity';
+import { PlanBuilt } from './dsr-plans';
+import { ActionCloseRequested, RequestClosed, RequestSubmitted, SubjectDecided, VerificationAttested } from './dsr-requests';
+import { NotificationRequested } from './notifications';
+import { EraseCommand, ExportCommand, RectifyCommand, RestrictCommand, SuppressCommand } from './pdata-commands';
+import { RecordEvent } from './pdata-records';
+import { CommandCompleted, CommandFailed } from './pdata-replies';
+import { SystemRegistered } from './pdata-systems';
+
+export interface EventDefinition<T extends object = object> {
+  readonly type: string;
+  readonly payload: ClassType<T>;
+  /** The topic, or `command` for the per-system command topics. */
+  readonly topic: TopicDefinition | 'command';
+  readonly summary: string;
+  /** Who writes it: `systems` (company systems) or a service name. */
+  readonly producers: readonly string[];
+  /** The message key: never null, never empty (CONVENTIONS.md). */
+  key(data: T): string;
+}
+
+function define<T extends object>(def: EventDefinition<T>): EventDefinition<T> {
+  return def;
+}
+
+const byRequest = (d: { requestId: string }) => d.requestId;
+
+export const EVENTS = {
+  systemRegistered: define({
+    type: 'pdata.system.registered.v1', payload: SystemRegistered, topic: TOPICS.systems, producers: ['systems'],
+    summary: 'A system announces itself, its role, purposes, categories, recipients, transfers and capabilities.',
+    key: (d) => d.systemId,
+  }),
+  recordStored: define({
+    type: 'pdata.record.stored.v1', payload: RecordEvent, topic: TOPICS.dataEvents, producers: ['systems'],
+    summary: 'A system stored a record of personal data.', key: (d) => `${d.systemId}:${d.recordRef}`,
+  }),
+  recordUpdated: define({
+    type: 'pdata.record.updated.v1', payload: RecordEvent, topic: TOPICS.dataEvents, producers: ['systems'],
+    summary: 'A system updated a record of personal data (its keys may have changed).', key: (d) => `${d.systemId}:${d.recordRef}`,
+  }),
+  recordErased: define({
+    type: 'pdata.record.erased.v1', payload: RecordEvent, topic: TOPICS.dataEvents, producers: ['systems'],
+    summary: 'A system erased a record of personal data.', key: (d) => `${d.systemId}:${d.recordRef}`,
+  }),
+  exportCommand: define({
+    type: 'pdata.command.export.v1', payload: ExportCommand, topic: 'command', producers: ['data-locator'],
+    summary: "Send every record of the subject's data in these categories (Art. 15, 20).", key: byRequest,
+  }),
+  eraseCommand: define({
+    type: 'pdata.command.erase.v1', payload: EraseCommand, topic: 'command', producers: ['erasure-executor'],
+    summary: "Erase the subject's data in these categories (Art. 17).", key: byRequest,
+  }),
+  rectifyCommand: define({
+    type: 'pdata.command.rectify.v1', payload: RectifyCommand, topic: 'command', producers: ['erasure-executor'],
+    summary: "Correct the subject's data with these changes (Art. 16).", key: byRequest,
+  }),
+  restrictCommand: define({
+    type: 'pdata.command.restrict.v1', payload: RestrictCommand, topic: 'command', producers: ['erasure-executor'],
+    summary: "Keep the subject's data but stop using it (Art. 18), or lift that restriction.", key: byRequest,
+  }),
+  suppressCommand: define({
+    type: 'pdata.command.suppress.v1', payload: SuppressCommand, topic: 'command', producers: ['erasure-executor'],
+    summary: 'Stop processing the subject\'s data for these purposes, e.g. prospection (Art. 21).', key: byRequest,
+  }),
+  commandCompleted: define({
+    type: 'pdata.command.completed.v1', payload: CommandCompleted, topic: TOPICS.replies, producers: ['systems'],
+    summary: 'A system did what a command asked (outcome done, not-found or partial).', key: byRequest,
+  }),
+  commandFailed: define({
+    type: 'pdata.command.failed.v1', payload: CommandFailed, topic: TOPICS.replies, producers: ['systems'],
+    summary: 'A system could not do what a command asked.', key: byRequest,
+  }),
+  notificationRequested: define({
+    type: 'dsr.notification.requested.v1', payload: NotificationRequested, topic: TOPICS.notifications,
+    producers: ['request-intake', 'identity', 'erasure-executor'],
+    summary: 'A message for the mail gateway to send to a subject or a controller.', key: byRequest,
+  }),
+  requestSubmitted: define({
+    type: 'dsr.request.submitted.v1', payload: RequestSubmitted, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'A request was filed and recorded, with its due date.', key: byRequest,
+  }),
+  verificationAttested: define({
+    type: 'dsr.verification.attested.v1', payload: VerificationAttested, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: "The DPO attests that the requester's identity was checked.", key: byRequest,
+  }),
+  subjectDecided: define({
+    type: 'dsr.subject.decided.v1', payload: SubjectDecided, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The DPO picked the subject of a request, or answered that no data is held.', key: byRequest,
+  }),
+  actionCloseRequested: define({
+    type: 'dsr.action.close-requested.v1', payload: ActionCloseRequested, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The DPO closes a stuck action by hand, with a reason.', key: byRequest,
+  }),
+  requestClosed: define({
+    type: 'dsr.request.closed.v1', payload: RequestClosed, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'A request reached its end (completed, no data held, rejected, unverified).', key: byRequest,
+  }),
+  subjectResolved: define({
+    type: 'dsr.subject.resolved.v1', payload: SubjectResolved, topic: TOPICS.identity, producers: ['identity'],
+    summary: "The request's identifiers matched one subject, none, or several.", key: byRequest,
+  }),
+  identityVerified: define({
+    type: 'dsr.identity.verified.v1', payload: IdentityVerified, topic: TOPICS.identity, producers: ['identity'],
+    summary: "The requester's identity is verified; every key linked to the subject.", key: byRequest,
+  }),
+  planBuilt: define({
+    type: 'dsr.plan.built.v1', payload: PlanBuilt, topic: TOPICS.plans, producers: ['data-locator'],
+    summary: 'Every system and category holding data under any of the subject\'s keys.', key: byRequest,
+  }),
+  actionDispatched: define({
+    type: 'dsr.action.dispatched.v1', payload: ActionDispatched, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A command was sent to a system (or a request forwarded to a controller).', key: byRequest,
+  }),
+  actionCompleted: define({
+    type: 'dsr.action.completed.v1', payload: ActionCompleted, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A system answered a command.', key: byRequest,
+  }),
+  actionEscalated: define({
+    type: 'dsr.action.escalated.v1', payload: ActionEscalated, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A system did not answer after every retry: the DPO must act.', key: byRequest,
+  }),
+  actionClosedManually: define({
+    type: 'dsr.action.closed-manually.v1', payload: ActionClosedManually, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'The DPO closed a stuck action by hand, with a reason.', key: byRequest,
+  }),
+  holdRecorded: define({
+    type: 'dsr.hold.recorded.v1', payload: HoldRecorded, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'Data kept under a legal obligation until a date, restricted meanwhile (Art. 17(3), 18).', key: byRequest,
+  }),
+  executionCompleted: define({
+    type: 'dsr.execution.completed.v1', payload: ExecutionCompleted, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'Every action of the request has ended.', key: byRequest,
+  }),
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type PayloadOf<N extends EventName> = (typeof EVENTS)[N] extends EventDefinition<infer T> ? T : never;
+
+const BY_TYPE = new Map<string, EventDefinition>(Object.values(EVENTS).map((d) => [d.type, d as EventDefinition]));
+
+export function eventByType(type: string): EventDefinition | undefined {
+  return BY_TYPE.get(type);
+}
+
+export function allEvents(): EventDefinition[] {
+  return [...BY_TYPE.values()];
+}
+
+/** The topic an event goes to; command topics depend on the target system. */
+export function topicOf<T extends object>(def: EventDefinition<T>, data: T): string {
+  if (def.topic === 'command') return commandTopic((data as unknown as { systemId: string }).systemId);
+  return def.topic.name;
+}
+
+/** The events that travel on a topic (a command topic carries every command type). */
+export function eventsOnTopic(topic: string): EventDefinition[] {
+  return allEvents().filter((d) => (d.topic === 'command' ? /^pdata\.commands\./.test(topic) : d.topic.name === topic));
+}

@@ -1,0 +1,20 @@
+/**
+ * @datarights/contracts — the single source of every event: envelope, topics, payload
+ * classes with their validation rules, and the registry the generated JSON Schemas and
+ * AsyncAPI document come from.
+ */
+export * from './envelope';
+export * from './topics';
+export * from './common/primitives';
+export * from './common/subject-keys';
+export * from './common/validation';
+export * from './events/pdata-systems';
+export * from './events/pdata-records';
+export * from './events/pdata-commands';
+export * from './events/pdata-replies';
+export * from './events/notifications';
+export * from './events/dsr-requests';
+export * from './events/dsr-identity';
+export * from './events/dsr-plans';
+export * from './events/dsr-actions';
+export * from './events/registry';
