@@ -1,0 +1,21 @@
+/** audit: bootstrap only (config, logger, Kafka transport, listen). */
+import 'reflect-metadata';
+import { bootstrapService } from '@datarights/service-kit';
+import { AppModule, SCHEMA, SERVICE } from './app.module';
+import { appConfig } from './config/app.config';
+
+async function main(): Promise<void> {
+  const config = appConfig();
+  await bootstrapService(AppModule, {
+    service: SERVICE,
+    schema: SCHEMA,
+    port: config.PORT,
+    openApi: { title: 'datarights audit', description: 'datarights audit API of datarights' },
+  });
+}
+
+main().catch((err: unknown) => {
+  // eslint-disable-next-line no-console
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

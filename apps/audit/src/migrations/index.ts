@@ -1,0 +1,2 @@
+/** Every migration of audit, in order (each table change is a migration; never synchronize). */
+export const MIGRATIONS: Function[] = [];

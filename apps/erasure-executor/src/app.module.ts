@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ServiceKitModule } from '@datarights/service-kit';
+import { MIGRATIONS } from './migrations';
+
+export const SERVICE = 'erasure-executor';
+export const SCHEMA = 'erasure_executor';
+
+@Module({
+  imports: [ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: [], migrations: MIGRATIONS })],
+})
+export class AppModule {}

@@ -1,0 +1,2 @@
+/** Every migration of erasure-executor, in order (each table change is a migration; never synchronize). */
+export const MIGRATIONS: Function[] = [];

@@ -1,0 +1,16 @@
+/** The only place that reads process.env for request-intake: validated once at start-up. */
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { loadConfig } from '@datarights/service-kit';
+
+export class RequestIntakeConfig {
+  @IsInt() @Min(1) @Max(65535)
+  PORT: number = 3000;
+
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsOptional() @IsString()
+  KAFKA_GROUP_ID?: string;
+}
+
+export const appConfig = (): RequestIntakeConfig => loadConfig(RequestIntakeConfig);

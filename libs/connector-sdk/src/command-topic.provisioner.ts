@@ -1,0 +1,67 @@
+/**
+ * Makes sure a system's command topic (and its dead-letter topic) exist before the
+ * consumer subscribes: kafkajs fails subscribing to a missing topic on KRaft brokers
+ * (LOCAL-KAFKA.md). Where the system's credentials may not create topics (production
+ * ACLs limit each system to its own commands, DESIGN.md), the platform creates them and
+ * this waits for them to appear, up to a deadline.
+ */
+import { dlqTopic } from '@datarights/contracts';
+import type { Admin } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeError } from './console.logger';
+import type { ConnectorLogger } from './connector.types';
+
+export interface ProvisionOptions {
+  topic: string;
+  timeoutMs: number;
+  numPartitions?: number;
+  replicationFactor?: number;
+  logger: ConnectorLogger;
+  pollMs?: number;
+}
+
+type KafkaError = { type?: unknown; errors?: unknown[]; cause?: unknown };
+
+function isAuthorisationError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as KafkaError;
+  if (typeof e.type === 'string' && e.type.endsWith('AUTHORIZATION_FAILED')) return true;
+  return (Array.isArray(e.errors) && e.errors.some(isAuthorisationError)) || (e.cause !== undefined && isAuthorisationError(e.cause));
+}
+
+export async function ensureCommandTopic(admin: Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>, o: ProvisionOptions): Promise<void> {
+  const spec = (topic: string) => ({
+    topic,
+    ...(o.numPartitions ? { numPartitions: o.numPartitions } : {}),
+    ...(o.replicationFactor ? { replicationFactor: o.replicationFactor } : {}),
+  });
+  try {
+    const created = await admin.createTopics({ waitForLeaders: true, topics: [spec(o.topic), spec(dlqTopic(o.topic))] });
+    o.logger.info(created ? 'command topic created' : 'command topic already exists', { topic: o.topic });
+    return;
+  } catch (err) {
+    if (!isAuthorisationError(err)) throw err;
+    o.logger.info('not allowed to create the command topic: waiting for it to exist', { topic: o.topic, error: describeError(err) });
+  }
+  await waitForTopic(admin, o);
+}
+
+async function waitForTopic(admin: Pick<Admin, 'fetchTopicMetadata'>, o: ProvisionOptions): Promise<void> {
+  const deadline = Date.now() + o.timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [o.topic] });
+      const t = topics.find((x) => x.name === o.topic);
+      if (t && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)) return;
+    } catch {
+      // UNKNOWN_TOPIC_OR_PARTITION until it is created: keep waiting.
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `command topic ${o.topic} does not exist and these credentials may not create it; ` +
+          `ask the Kafka administrators to create it (and ${dlqTopic(o.topic)}) and to grant this system read on it (waited ${o.timeoutMs} ms)`,
+      );
+    }
+    await sleep(o.pollMs ?? 1000);
+  }
+}

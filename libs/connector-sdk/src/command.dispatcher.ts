@@ -1,0 +1,184 @@
+/**
+ * Handles one message of a system's command topic, end to end: parse and validate it
+ * (invalid → dead-letter topic), skip it if its commandId was already handled (resend
+ * the stored reply), run the handler with bounded retries, save the reply, send it.
+ *
+ * Nothing here throws for a bad message or a bad handler: a partition must never be
+ * blocked by one command (DESIGN.md). It throws only when Kafka or the command store is
+ * unreachable, so that kafkajs redelivers the message once they are back rather than the
+ * command being lost or run twice.
+ */
+import { dlqTopic, parseEnvelope, TOPICS, validatePayload, type Command, type EventEnvelope } from '@datarights/contracts';
+import type { IHeaders, ProducerRecord } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CommandStore, StoredReply } from './command-store.types';
+import { describeError } from './console.logger';
+import { CommandError, type CommandHandler, type CommandKind, type ConnectorLogger } from './connector.types';
+import { COMMAND_EVENTS, commandKindOf, toKafkaMessage } from './kafka-message.util';
+import { failedReply, replyFromResult } from './reply.factory';
+import { buildReplyEnvelopes } from './reply.splitter';
+
+/** The part of a kafkajs producer the dispatcher needs (a fake in unit tests). */
+export interface MessageSink {
+  send(record: ProducerRecord): Promise<unknown>;
+}
+
+/** One message as kafkajs hands it to `eachMessage`. */
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  message: { key: Buffer | null; value: Buffer | null; offset: string; headers?: IHeaders };
+  heartbeat?: () => Promise<void>;
+}
+
+export interface DispatcherOptions {
+  systemId: string;
+  store: CommandStore;
+  sink: MessageSink;
+  logger: ConnectorLogger;
+  handlers: ReadonlyMap<CommandKind, CommandHandler<CommandKind>>;
+  respondRetries: number;
+  retryBackoffMs: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+const MAX_REASON_LENGTH = 1000;
+
+type Parsed = { ok: true; envelope: EventEnvelope; kind: CommandKind; command: Command } | { ok: false; reason: string };
+
+export class CommandDispatcher {
+  constructor(private readonly o: DispatcherOptions) {}
+
+  async handle(input: IncomingMessage): Promise<void> {
+    const where = { topic: input.topic, partition: input.partition, offset: input.message.offset };
+    const parsed = this.parse(input);
+    if (!parsed.ok) {
+      this.o.logger.warn('invalid command sent to the dead-letter topic', { ...where, reason: parsed.reason });
+      await this.deadLetter(input, parsed.reason);
+      return;
+    }
+    const { envelope, kind, command } = parsed;
+    const ids = { ...where, kind, commandId: command.commandId, requestId: command.requestId };
+
+    const stored = await this.o.store.get(command.commandId);
+    if (stored) {
+      // DESIGN.md: a repeated commandId is done; answer again, do not act again.
+      this.o.logger.info('repeated command: resending its stored reply', ids);
+      await this.send(input, stored, envelope.id, ids);
+      return;
+    }
+
+    const { reply, final } = await this.execute(kind, command, envelope.id, input.heartbeat, ids);
+    const sendable = this.checkSendable(reply, command, envelope.id, ids);
+    // Saved before sending (at-least-once): dying in between means the redelivered
+    // command finds this reply and sends it, instead of running the handler again.
+    // Failures the handler did not decide itself are not saved, so a retried command
+    // gets another chance once the cause (a database down, a missing handler) is fixed.
+    if (final) await this.o.store.save(command.commandId, sendable);
+    await this.send(input, sendable, envelope.id, ids);
+  }
+
+  private parse(input: IncomingMessage): Parsed {
+    const parsed = parseEnvelope(input.message.value);
+    if (!parsed.ok) return parsed;
+    const { envelope } = parsed;
+    const kind = commandKindOf(envelope.type);
+    if (!kind) return { ok: false, reason: `type ${envelope.type} is not a command` };
+    const valid = validatePayload(COMMAND_EVENTS[kind].payload, envelope.data);
+    if (!valid.ok) return { ok: false, reason: `invalid ${envelope.type}: ${valid.reason}` };
+    const command = valid.value as Command;
+    if (command.systemId !== this.o.systemId) {
+      return { ok: false, reason: `command for system ${command.systemId} on the command topic of ${this.o.systemId}` };
+    }
+    return { ok: true, envelope, kind, command };
+  }
+
+  private async execute(
+    kind: CommandKind,
+    command: Command,
+    eventId: string,
+    heartbeat: (() => Promise<void>) | undefined,
+    ids: Record<string, unknown>,
+  ): Promise<{ reply: StoredReply; final: boolean }> {
+    const handler = this.o.handlers.get(kind);
+    if (!handler) {
+      this.o.logger.warn('no handler for this kind of command: answered failed', ids);
+      return { reply: failedReply(command, `system ${this.o.systemId} has no handler for ${kind} commands`), final: false };
+    }
+    const attempts = 1 + this.o.respondRetries;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const result = await handler(command, { eventId, attempt, heartbeat: heartbeat ?? (async () => undefined) });
+        const built = replyFromResult(kind, command, result);
+        if (!built.ok) {
+          // A malformed result is a bug in the handler: trying again would give the same.
+          this.o.logger.error('handler returned an invalid result: answered failed', { ...ids, reason: built.reason });
+          return { reply: failedReply(command, built.reason), final: false };
+        }
+        return { reply: built.reply, final: true };
+      } catch (err) {
+        lastError = err;
+        // Only the error's class and code: its message may quote the data it worked on.
+        this.o.logger.warn('handler failed', { ...ids, attempt, attempts, error: describeError(err) });
+        if (attempt < attempts) {
+          await heartbeat?.();
+          await sleep(Math.min(this.o.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
+        }
+      }
+    }
+    const error =
+      lastError instanceof CommandError
+        ? lastError.message
+        : `the ${kind} handler failed after ${attempts} attempt${attempts > 1 ? 's' : ''}: ${describeError(lastError)}`;
+    this.o.logger.error('handler failed on every attempt: answered failed', ids);
+    return { reply: failedReply(command, error), final: false };
+  }
+
+  /** An export too big to split is answered `failed`: better than a reply the broker refuses. */
+  private checkSendable(reply: StoredReply, command: Command, causationId: string, ids: Record<string, unknown>): StoredReply {
+    try {
+      buildReplyEnvelopes(reply, { source: this.o.systemId, causationId });
+      return reply;
+    } catch (err) {
+      this.o.logger.error('reply cannot be sent: answered failed', { ...ids, error: describeError(err) });
+      return failedReply(command, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private async send(input: IncomingMessage, reply: StoredReply, causationId: string, ids: Record<string, unknown>): Promise<void> {
+    try {
+      const envelopes = buildReplyEnvelopes(reply, { source: this.o.systemId, causationId });
+      // One send: the parts go to one partition (same key), in order.
+      await this.o.sink.send({ topic: TOPICS.replies.name, messages: envelopes.map((e) => toKafkaMessage(reply.payload.requestId, e)) });
+      this.o.logger.info('reply sent', { ...ids, outcome: reply.payload.outcome, parts: envelopes.length });
+    } catch (err) {
+      // kafkajs already retried what was retriable. Park the command with the reason and go
+      // on: the DSR side times out and sends it again, and the stored reply answers then.
+      const reason = `reply not sent: ${describeError(err)}`;
+      this.o.logger.error('reply not sent: command sent to the dead-letter topic', { ...ids, error: describeError(err) });
+      await this.deadLetter(input, reason);
+    }
+  }
+
+  private async deadLetter(input: IncomingMessage, reason: string): Promise<void> {
+    const { topic, partition, message } = input;
+    await this.o.sink.send({
+      topic: dlqTopic(topic),
+      messages: [
+        {
+          // Keep the original key (same ordering); a keyless message gets the system id.
+          key: message.key && message.key.length > 0 ? message.key : this.o.systemId,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'x-dlq-reason': reason.slice(0, MAX_REASON_LENGTH),
+            'x-dlq-original-topic': topic,
+            'x-dlq-original-partition': String(partition),
+            'x-dlq-original-offset': message.offset,
+          },
+        },
+      ],
+    });
+  }
+}

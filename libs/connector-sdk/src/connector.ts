@@ -1,0 +1,218 @@
+/**
+ * The Connector: what a company system runs to take part in the DSR contract. It owns the
+ * kafkajs clients (plain kafkajs, no framework, so any Node codebase can use it), the
+ * registration on `pdata.systems.v1`, the consumer of the system's own command topic,
+ * and the publishing of data events.
+ */
+import { commandTopic, createEnvelope, EVENTS, SystemRegistered, TOPICS, validatePayload } from '@datarights/contracts';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { CommandDispatcher } from './command.dispatcher';
+import { ensureCommandTopic } from './command-topic.provisioner';
+import { consoleLogger, describeError } from './console.logger';
+import type { CommandHandler, CommandKind, ConnectorLogger, ConnectorOptions, RecordInput, RecordKind } from './connector.types';
+import { toKafkaMessage } from './kafka-message.util';
+import { buildRecordMessages } from './record-event.builder';
+
+/** Messages per `sendBatch` when publishing many records (keeps requests well under the broker's limits). */
+const RECORD_BATCH_SIZE = 500;
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+export class Connector {
+  readonly systemId: string;
+  readonly commandTopic: string;
+  private readonly registration: SystemRegistered;
+  private readonly logger: ConnectorLogger;
+  private readonly kafka: Kafka;
+  private readonly handlers = new Map<CommandKind, CommandHandler<CommandKind>>();
+  private producer?: Producer;
+  private consumer?: Consumer;
+  private admin?: Admin;
+  private state: State = 'new';
+
+  constructor(private readonly options: ConnectorOptions) {
+    // Refuse a bad registration here, at construction: nothing is sent, and the reason
+    // names the field (the contract class's own rules).
+    const valid = validatePayload(SystemRegistered, options.registration);
+    if (!valid.ok) throw new Error(`invalid system registration: ${valid.reason}`);
+    this.registration = valid.value;
+    this.systemId = valid.value.systemId;
+    this.commandTopic = commandTopic(this.systemId);
+    if (!options.store) throw new Error('a CommandStore is required (MemoryCommandStore or PostgresCommandStore)');
+    this.logger = options.logger ?? consoleLogger(`connector-sdk:${this.systemId}`);
+    const logger = this.logger;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      ssl: options.ssl,
+      sasl: options.sasl,
+      logLevel: logLevel.WARN,
+      // kafkajs's own warnings go through the system's logger, without their payloads.
+      logCreator: () => (entry) => {
+        const fields = { namespace: entry.namespace, error: entry.log.error, groupId: entry.log.groupId };
+        if (entry.level <= logLevel.ERROR) logger.error(`kafkajs: ${entry.log.message}`, fields);
+        else logger.warn(`kafkajs: ${entry.log.message}`, fields);
+      },
+    });
+  }
+
+  /**
+   * Registers the handler of one kind of command. A kind without a handler is answered
+   * `failed` (and a registered capability without one is warned about at start).
+   */
+  onCommand<K extends CommandKind>(kind: K, handler: CommandHandler<K>): this {
+    if (this.state !== 'new') throw new Error('register command handlers before start()');
+    if (!(['export', 'erase', 'rectify', 'restrict', 'suppress'] as const).includes(kind)) throw new Error(`unknown command kind ${String(kind)}`);
+    if (this.handlers.has(kind)) throw new Error(`a handler for ${kind} commands is already registered`);
+    this.handlers.set(kind, handler as unknown as CommandHandler<CommandKind>);
+    return this;
+  }
+
+  /**
+   * Connects, registers the system, makes sure its command topic exists, and resolves
+   * once the consumer has joined its group (commands flow from then on).
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`start() called on a connector that is ${this.state}`);
+    this.state = 'starting';
+    for (const capability of this.registration.capabilities) {
+      if (!this.handlers.has(capability)) this.logger.warn('capability registered without a handler: its commands will be answered failed', { capability });
+    }
+    try {
+      // Idempotent producer (LOCAL-KAFKA.md): a retried send never writes a reply twice.
+      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await this.producer.connect();
+      await this.register();
+
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+      await ensureCommandTopic(this.admin, {
+        topic: this.commandTopic,
+        timeoutMs: this.startTimeoutMs,
+        numPartitions: this.options.commandTopicPartitions,
+        replicationFactor: this.options.commandTopicReplicationFactor,
+        logger: this.logger,
+      });
+      await this.admin.disconnect();
+      this.admin = undefined;
+
+      await this.startConsumer();
+      this.state = 'running';
+      this.logger.info('connector started', { systemId: this.systemId, topic: this.commandTopic });
+    } catch (err) {
+      this.logger.error('connector failed to start', { systemId: this.systemId, error: describeError(err) });
+      await this.disconnectAll();
+      this.state = 'stopped';
+      throw err;
+    }
+  }
+
+  /** Publishes one data event (`pdata.record.<kind>.v1`). Throws, sending nothing, if it is invalid. */
+  async publishRecord(kind: RecordKind, record: RecordInput): Promise<void> {
+    await this.publishRecords(kind, [record]);
+  }
+
+  /**
+   * Publishes many data events, e.g. the whole table once at first start. Every record is
+   * validated before any is sent.
+   */
+  async publishRecords(kind: RecordKind, records: readonly RecordInput[]): Promise<void> {
+    const producer = this.runningProducer();
+    const messages = buildRecordMessages(this.systemId, kind, records);
+    for (let i = 0; i < messages.length; i += RECORD_BATCH_SIZE) {
+      await producer.sendBatch({ topicMessages: [{ topic: TOPICS.dataEvents.name, messages: messages.slice(i, i + RECORD_BATCH_SIZE) }] });
+    }
+    this.logger.debug('records published', { kind, count: messages.length });
+  }
+
+  /** Stops the consumer (the command in progress finishes and its offset is committed), then the producer. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    await this.disconnectAll();
+    this.state = 'stopped';
+    this.logger.info('connector stopped', { systemId: this.systemId });
+  }
+
+  private get startTimeoutMs(): number {
+    return this.options.startTimeoutMs ?? 60_000;
+  }
+
+  private async register(): Promise<void> {
+    const def = EVENTS.systemRegistered;
+    const data = JSON.parse(JSON.stringify(this.registration)) as SystemRegistered;
+    const envelope = createEnvelope({ type: def.type, source: this.systemId, data });
+    await this.runningProducer(true).send({ topic: TOPICS.systems.name, messages: [toKafkaMessage(def.key(data), envelope)] });
+  }
+
+  private async startConsumer(): Promise<void> {
+    const dispatcher = new CommandDispatcher({
+      systemId: this.systemId,
+      store: this.options.store,
+      sink: this.runningProducer(true),
+      logger: this.logger,
+      handlers: this.handlers,
+      respondRetries: this.options.respondRetries ?? 3,
+      retryBackoffMs: this.options.retryBackoffMs ?? 500,
+    });
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId ?? `system.${this.systemId}`, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    // From the beginning for a new group: commands sent before the system's first start
+    // are waiting on its topic. Committed offsets take over afterwards.
+    await consumer.subscribe({ topics: [this.commandTopic], fromBeginning: true });
+
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`consumer did not join group within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
+      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => done());
+      // A crash kafkajs will not restart from ends the wait; one it restarts from may still join.
+      const offCrash = consumer.on(consumer.events.CRASH, (e) => {
+        if (!e.payload.restart) done(new Error(`consumer crashed while starting: ${describeError(e.payload.error)}`));
+      });
+      function done(err?: Error) {
+        clearTimeout(timer);
+        offJoin();
+        offCrash();
+        if (err) reject(err);
+        else resolve();
+      }
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.logger.error('consumer crashed', { error: describeError(e.payload.error), restart: e.payload.restart });
+    });
+    await consumer.run({ eachMessage: (payload) => dispatcher.handle(payload) });
+    await joined;
+  }
+
+  private runningProducer(starting = false): Producer {
+    if (!this.producer || (this.state !== 'running' && !(starting && this.state === 'starting'))) {
+      throw new Error('the connector is not running: call start() first');
+    }
+    return this.producer;
+  }
+
+  private async disconnectAll(): Promise<void> {
+    const { consumer, admin, producer } = this;
+    this.consumer = this.admin = this.producer = undefined;
+    // Consumer first: stop() waits for the message in progress, whose reply needs the producer.
+    const steps: [string, (() => Promise<void>) | undefined][] = [
+      [
+        'consumer',
+        consumer &&
+          (async () => {
+            await consumer.stop();
+            await consumer.disconnect();
+          }),
+      ],
+      ['admin', admin && (() => admin.disconnect())],
+      ['producer', producer && (() => producer.disconnect())],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step?.();
+      } catch (err) {
+        this.logger.warn(`failed to disconnect the ${name}`, { error: describeError(err) });
+      }
+    }
+  }
+}

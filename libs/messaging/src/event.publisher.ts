@@ -1,0 +1,63 @@
+/**
+ * `publish` writes an event to the outbox in the caller's transaction: the state change
+ * and the events it emits commit together or not at all (DESIGN.md, "Nothing lost,
+ * nothing done twice"). The relay sends it afterwards. Payloads are validated here, so
+ * that a producer can never write an event its consumers would refuse.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { createEnvelope, EVENTS, topicOf, validatePayload, type EventEnvelope, type EventName, type PayloadOf } from '@datarights/contracts';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
+
+export interface PublishMeta {
+  correlationId?: string;
+  causationId?: string;
+  /** Extra Kafka headers (e.g. trace context). */
+  headers?: Record<string, string>;
+  id?: string;
+  time?: Date;
+}
+
+export class InvalidEventError extends Error {
+  constructor(type: string, reason: string) {
+    super(`refusing to publish an invalid ${type}: ${reason}`);
+  }
+}
+
+export const OUTBOX_CHANNEL = 'datarights_outbox';
+
+@Injectable()
+export class EventPublisher {
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
+
+  async publish<N extends EventName>(manager: EntityManager, name: N, data: PayloadOf<N>, meta: PublishMeta = {}): Promise<EventEnvelope<PayloadOf<N>>> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('publish must be called inside a transaction (dataSource.transaction(...))');
+    }
+    const def = EVENTS[name];
+    const checked = validatePayload(def.payload as never, data);
+    if (!checked.ok) throw new InvalidEventError(def.type, checked.reason);
+    const plain = JSON.parse(JSON.stringify(data)) as PayloadOf<N>;
+    const envelope = createEnvelope({
+      type: def.type,
+      source: this.options.service,
+      data: plain,
+      correlationId: meta.correlationId,
+      causationId: meta.causationId,
+      id: meta.id,
+      time: meta.time,
+    });
+    const key = (def.key as (d: PayloadOf<N>) => string)(plain);
+    if (!key) throw new InvalidEventError(def.type, 'empty message key');
+    await manager.query(`INSERT INTO outbox (id, topic, key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`, [
+      envelope.id,
+      topicOf(def as never, plain as never),
+      key,
+      JSON.stringify(envelope),
+      JSON.stringify(meta.headers ?? {}),
+    ]);
+    // Delivered to the relay's LISTEN only when the transaction commits.
+    await manager.query(`SELECT pg_notify($1, $2)`, [OUTBOX_CHANNEL, this.options.schema]);
+    return envelope;
+  }
+}

@@ -1,0 +1,44 @@
+/** Kafka connection settings shared by every service, read from the environment once. */
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+
+export interface KafkaSettings {
+  brokers: string[];
+  ssl: KafkaConfig['ssl'];
+  sasl?: SASLOptions;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0) throw new Error('KAFKA_BROKERS must list at least one broker');
+  const ssl = env.KAFKA_SSL === 'true' ? { rejectUnauthorized: true, ...(env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')] } : {}) } : false;
+  let sasl: SASLOptions | undefined;
+  if (env.KAFKA_SASL_MECHANISM) {
+    const mechanism = env.KAFKA_SASL_MECHANISM.toLowerCase();
+    if (mechanism !== 'scram-sha-512' && mechanism !== 'scram-sha-256' && mechanism !== 'plain') {
+      throw new Error('KAFKA_SASL_MECHANISM must be scram-sha-512, scram-sha-256 or plain');
+    }
+    if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD) throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
+    sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } as SASLOptions;
+  }
+  return {
+    brokers,
+    ssl,
+    sasl,
+    partitions: Number(env.KAFKA_PARTITIONS ?? 3),
+    replicationFactor: Number(env.KAFKA_REPLICATION_FACTOR ?? 1),
+  };
+}
+
+export function createKafka(settings: KafkaSettings, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: settings.brokers,
+    ssl: settings.ssl,
+    sasl: settings.sasl,
+    logLevel: logLevel.WARN,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
+}

@@ -1,0 +1,55 @@
+import { BaseRpcContext } from '@nestjs/microservices';
+import type { EntityManager } from 'typeorm';
+import type { EventEnvelope, EventName, PayloadOf } from '@datarights/contracts';
+import type { EventPublisher, PublishMeta } from './event.publisher';
+
+export interface MessageMeta {
+  envelope: EventEnvelope;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+}
+
+/**
+ * What a handler gets besides the payload: the envelope, and the transaction in which the
+ * inbox row is written. Every write and every `publish` of the handler goes through
+ * `manager`, so the effect, the events it emits and the inbox mark commit together.
+ */
+export class MessageContext extends BaseRpcContext<[MessageMeta, EntityManager, EventPublisher]> {
+  get envelope(): EventEnvelope {
+    return this.args[0].envelope;
+  }
+  get meta(): MessageMeta {
+    return this.args[0];
+  }
+  get manager(): EntityManager {
+    return this.args[1];
+  }
+
+  /** Publishes in the handler's transaction, correlated with and caused by the handled event. */
+  publish<N extends EventName>(name: N, data: PayloadOf<N>, meta: PublishMeta = {}): Promise<EventEnvelope<PayloadOf<N>>> {
+    return this.args[2].publish(this.manager, name, data, {
+      correlationId: this.envelope.correlationid,
+      causationId: this.envelope.id,
+      ...meta,
+    });
+  }
+}
+
+/** One message of a batch handed to a batch handler. */
+export interface BatchItem<T = unknown> {
+  envelope: EventEnvelope<T>;
+  data: T;
+  meta: MessageMeta;
+}
+
+/** A batch handler's context: the one transaction that covers the whole batch. */
+export class BatchContext extends BaseRpcContext<[EntityManager, EventPublisher]> {
+  get manager(): EntityManager {
+    return this.args[0];
+  }
+  get publisher(): EventPublisher {
+    return this.args[1];
+  }
+}

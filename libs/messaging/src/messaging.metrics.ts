@@ -1,0 +1,20 @@
+/** The messaging metrics SREs alert on (deploy/observability). */
+import { Counter, Gauge, register } from 'prom-client';
+
+function counter(name: string, help: string, labelNames: string[]): Counter {
+  return (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, labelNames });
+}
+function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+  return (register.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help, labelNames });
+}
+
+export const messagingMetrics = {
+  outboxPending: gauge('messaging_outbox_pending', 'Outbox events not yet sent'),
+  outboxLag: gauge('messaging_outbox_lag_seconds', 'Age of the oldest unsent outbox event'),
+  outboxSent: counter('messaging_outbox_sent_total', 'Outbox events sent', ['topic']),
+  inboxDuplicates: counter('messaging_inbox_duplicates_total', 'Redelivered events skipped by the inbox', ['topic']),
+  handled: counter('messaging_events_handled_total', 'Events handled', ['topic', 'type']),
+  retries: counter('messaging_handler_retries_total', 'Handler attempts that failed and were retried', ['topic']),
+  deadLetters: counter('messaging_dead_letters_total', 'Messages sent to a dead-letter topic', ['topic', 'reason']),
+  consumerLag: gauge('messaging_consumer_lag', 'Messages behind the end of the partition', ['topic', 'partition', 'group']),
+};

@@ -1,0 +1,31 @@
+export interface MessagingOptions {
+  /** The service name: the CloudEvents `source`, the consumer group (`datarights.<service>`) and the inbox consumer. */
+  service: string;
+  /** The service's PostgreSQL schema (outbox and inbox tables live there). */
+  schema: string;
+  /** Attempts of a failing handler before the message is dead-lettered. */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt. */
+  retryBackoffMs?: number;
+  /** Outbox rows sent per relay batch. */
+  relayBatchSize?: number;
+  /** How often the relay looks for unsent rows when no notification arrives. */
+  relayPollMs?: number;
+  /** Consumer group override (tests use a unique one per run). */
+  groupId?: string;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const KAFKA = Symbol('KAFKA');
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
+
+export function resolvedOptions(o: MessagingOptions): Required<MessagingOptions> {
+  return {
+    maxAttempts: 5,
+    retryBackoffMs: 200,
+    relayBatchSize: 500,
+    relayPollMs: 1000,
+    groupId: `datarights.${o.service}`,
+    ...o,
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * The Kafka transport for Nest (`@nestjs/microservices` custom strategy over kafkajs).
+ * Handlers are ordinary `@EventPattern` methods (see handler.decorators.ts); this server
+ * adds what Nest's own Kafka server lacks: validation against the contracts, an inbox
+ * written in the handler's transaction (a redelivered event is skipped), bounded retries
+ * with backoff, and dead-lettering, so that a poison message never blocks its partition.
+ * A batch handler gets one transaction per Kafka batch: the fast path for data events.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { eventByType, isCommandTopic, parseEnvelope, validatePayload, type EventEnvelope } from '@datarights/contracts';
+import { sendToDeadLetter, type DeadLetterKind } from './dead-letter.producer';
+import { EventPublisher } from './event.publisher';
+import type { HandlerExtras } from './handler.decorators';
+import { BatchContext, MessageContext, type BatchItem, type MessageMeta } from './message.context';
+import { messagingMetrics } from './messaging.metrics';
+import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
+import { allTopicsWith, ensureTopics } from './topics.admin';
+import type { KafkaSettings } from './kafka.config';
+
+type Decoded =
+  | { ok: true; envelope: EventEnvelope; data: object; handler: MessageHandler; meta: MessageMeta }
+  | { ok: false; kind: DeadLetterKind; reason: string }
+  | { ok: 'skip' };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+@Injectable()
+export class MessagingServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(MessagingServer.name);
+  private readonly opts: Required<MessagingOptions>;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private crashed?: Error;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+  ) {
+    super();
+    this.opts = resolvedOptions(options);
+  }
+
+  get healthy(): boolean {
+    return !this.crashed;
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  async start(): Promise<void> {
+    const topics = this.subscribedTopics();
+    await ensureTopics(this.kafka, this.settings, allTopicsWith());
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    if (topics.length === 0 && !this.wantsCommandTopics()) return;
+    this.consumer = this.kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      this.crashed = e.payload.restart ? undefined : (e.payload.error as Error);
+      this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${(e.payload.error as Error).message}`);
+    });
+    await this.consumer.connect();
+    const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
+    for (const topic of topics) await this.consumer.subscribe({ topic, fromBeginning: true });
+    if (this.wantsCommandTopics()) await this.consumer.subscribe({ topic: /^pdata\.commands\.[a-z0-9-]+\.v1$/, fromBeginning: true });
+    await this.consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (p) => this.onBatch(p) });
+    await Promise.race([joined, sleep(60_000)]);
+  }
+
+  async close(): Promise<void> {
+    // Disconnecting waits for the batch in flight: graceful shutdown finishes current work.
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  on(): never {
+    throw new Error('MessagingServer does not support event listeners');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  /** Topics derived from the handlers: an event type's topic, or a batch/catch-all handler's own topics. */
+  private subscribedTopics(): string[] {
+    const topics = new Set<string>();
+    for (const [pattern, handler] of this.messageHandlers) {
+      const extras = (handler.extras ?? {}) as HandlerExtras;
+      if (extras.topics) extras.topics.forEach((t) => topics.add(t));
+      else {
+        const def = eventByType(pattern);
+        if (!def || def.topic === 'command') throw new Error(`no topic for handler pattern ${pattern}`);
+        topics.add(def.topic.name);
+      }
+    }
+    return [...topics];
+  }
+
+  private wantsCommandTopics(): boolean {
+    return [...this.messageHandlers.values()].some((h) => (h.extras as HandlerExtras | undefined)?.commandTopics);
+  }
+
+  /** The handler for a topic's batch path, or for any event of a topic (catch-all). */
+  private topicHandler(topic: string, kind: 'batch' | 'all'): MessageHandler | undefined {
+    for (const h of this.messageHandlers.values()) {
+      const x = (h.extras ?? {}) as HandlerExtras;
+      if (x.kind !== kind) continue;
+      if (x.topics?.includes(topic) || (x.commandTopics && isCommandTopic(topic))) return h;
+    }
+    return undefined;
+  }
+
+  private decode(topic: string, partition: number, message: KafkaMessage): Decoded {
+    const parsed = parseEnvelope(message.value);
+    if (!parsed.ok) return { ok: false, kind: 'invalid-envelope', reason: parsed.reason };
+    const envelope = parsed.envelope;
+    const def = eventByType(envelope.type);
+    const handler = this.messageHandlers.get(envelope.type) ?? this.topicHandler(topic, 'batch') ?? this.topicHandler(topic, 'all');
+    if (!def) return handler ? { ok: false, kind: 'unknown-type', reason: `unknown event type ${envelope.type}` } : { ok: 'skip' };
+    if (!handler) return { ok: 'skip' };
+    const checked = validatePayload(def.payload, envelope.data);
+    if (!checked.ok) return { ok: false, kind: 'invalid-payload', reason: checked.reason };
+    const meta: MessageMeta = { envelope, topic, partition, offset: message.offset, key: message.key?.toString() ?? null };
+    return { ok: true, envelope, data: checked.value, handler, meta };
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const batchHandler = this.topicHandler(topic, 'batch');
+    if (batchHandler) {
+      await this.handleAsBatch(topic, partition, batch.messages, batchHandler, heartbeat);
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) resolveOffset(last.offset);
+      await commitOffsetsIfNecessary();
+      return;
+    }
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      await this.handleOne(topic, partition, message, heartbeat);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+    const hw = Number(batch.highWatermark);
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) messagingMetrics.consumerLag.set({ topic, partition: String(partition), group: this.opts.groupId }, Math.max(0, hw - Number(last.offset) - 1));
+  }
+
+  private async handleOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const decoded = this.decode(topic, partition, message);
+    if (decoded.ok === 'skip') return;
+    if (decoded.ok === false) return this.deadLetter(topic, partition, message, decoded.kind, decoded.reason);
+    const { envelope, data, handler, meta } = decoded;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          if (!(await this.markInbox(manager, [envelope], topic)).length) {
+            messagingMetrics.inboxDuplicates.inc({ topic });
+            return;
+          }
+          await this.invoke(handler, data, new MessageContext([meta, manager, this.publisher]));
+        });
+        messagingMetrics.handled.inc({ topic, type: envelope.type });
+        return;
+      } catch (err) {
+        lastError = err;
+        if (attempt < this.opts.maxAttempts) {
+          messagingMetrics.retries.inc({ topic });
+          await sleep(this.opts.retryBackoffMs * 2 ** (attempt - 1));
+          await heartbeat();
+        }
+      }
+    }
+    const reason = `failed after ${this.opts.maxAttempts} attempts: ${errorMessage(lastError)}`;
+    this.logger.error(`${envelope.type} ${envelope.id} dead-lettered: ${reason}`);
+    await this.deadLetter(topic, partition, message, 'handler-failed', reason, envelope);
+  }
+
+  /** One transaction for the batch; if it keeps failing, fall back to one message at a time so only the poison one is dead-lettered. */
+  private async handleAsBatch(topic: string, partition: number, messages: KafkaMessage[], handler: MessageHandler, heartbeat: () => Promise<void>): Promise<void> {
+    const items: BatchItem[] = [];
+    const seen = new Set<string>();
+    for (const message of messages) {
+      const d = this.decode(topic, partition, message);
+      if (d.ok === 'skip') continue;
+      if (d.ok === false) {
+        await this.deadLetter(topic, partition, message, d.kind, d.reason);
+        continue;
+      }
+      if (seen.has(d.envelope.id)) continue;
+      seen.add(d.envelope.id);
+      items.push({ envelope: d.envelope, data: d.data, meta: d.meta });
+    }
+    if (items.length === 0) return;
+    for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
+      try {
+        await this.runBatch(topic, items, handler);
+        return;
+      } catch (err) {
+        this.logger.warn(`batch of ${items.length} on ${topic} failed (attempt ${attempt}): ${errorMessage(err)}`);
+        messagingMetrics.retries.inc({ topic });
+        if (attempt < this.opts.maxAttempts) {
+          await sleep(this.opts.retryBackoffMs * 2 ** (attempt - 1));
+          await heartbeat();
+        }
+      }
+    }
+    for (const item of items) {
+      try {
+        await this.runBatch(topic, [item], handler);
+      } catch (err) {
+        const message = messages.find((m) => m.offset === item.meta.offset)!;
+        await this.deadLetter(topic, partition, message, 'handler-failed', `batch item failed: ${errorMessage(err)}`, item.envelope);
+      }
+      await heartbeat();
+    }
+  }
+
+  private async runBatch(topic: string, items: BatchItem[], handler: MessageHandler): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const fresh = new Set(await this.markInbox(manager, items.map((i) => i.envelope), topic));
+      const todo = items.filter((i) => fresh.has(i.envelope.id));
+      if (todo.length < items.length) messagingMetrics.inboxDuplicates.inc({ topic }, items.length - todo.length);
+      if (todo.length > 0) await this.invoke(handler, todo, new BatchContext([manager, this.publisher]));
+    });
+    messagingMetrics.handled.inc({ topic, type: 'batch' }, items.length);
+  }
+
+  /** Inserts inbox rows; returns the ids that were new (the others were handled before). */
+  private async markInbox(manager: EntityManager, envelopes: EventEnvelope[], topic: string, status = 'handled'): Promise<string[]> {
+    const rows: { event_id: string }[] = await manager.query(
+      `INSERT INTO inbox (consumer, event_id, topic, type, status)
+       SELECT $1, e.id, $2, e.type, $3 FROM unnest($4::text[], $5::text[]) AS e(id, type)
+       ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+      [this.opts.groupId, topic, status, envelopes.map((e) => e.id), envelopes.map((e) => e.type)],
+    );
+    return rows.map((r) => r.event_id);
+  }
+
+  private async invoke(handler: MessageHandler, data: unknown, ctx: MessageContext | BatchContext): Promise<void> {
+    await lastValueFrom(this.transformToObservable(await handler(data, ctx)), { defaultValue: undefined });
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, kind: DeadLetterKind, reason: string, envelope?: EventEnvelope): Promise<void> {
+    this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${kind}`);
+    await sendToDeadLetter(this.producer!, this.opts.groupId, topic, partition, message, kind, reason);
+    if (envelope) {
+      // Remember it, so that a redelivery after a crash does not dead-letter it twice.
+      await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));
+    }
+  }
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err && 'message' in err) return String((err as { message: unknown }).message);
+  return String(err);
+}

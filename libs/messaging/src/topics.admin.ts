@@ -1,0 +1,35 @@
+/**
+ * Creates topics up front: kafkajs fails subscribing to a topic that does not exist yet on
+ * KRaft brokers (LOCAL-KAFKA.md), so every service makes sure of its topics at start-up.
+ */
+import type { Kafka } from 'kafkajs';
+import { dlqTopic, topicsToCreate } from '@datarights/contracts';
+import type { KafkaSettings } from './kafka.config';
+
+export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: string[]): Promise<void> {
+  if (topics.length === 0) return;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor })),
+      });
+    } catch (err) {
+      // Another replica may have created them at the same moment.
+      const now = new Set(await admin.listTopics());
+      if (missing.some((t) => !now.has(t))) throw err;
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every fixed topic and its dead-letter topic, plus the given command topics and theirs. */
+export function allTopicsWith(commandTopics: string[] = []): string[] {
+  return [...topicsToCreate(), ...commandTopics.flatMap((t) => [t, dlqTopic(t)])];
+}

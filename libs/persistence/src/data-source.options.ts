@@ -1,0 +1,39 @@
+/** TypeORM options for one service: its own schema, migrations only, never `synchronize`. */
+import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { assertSchemaName, databaseSettingsFromEnv, type DatabaseSettings } from './database.config';
+import { InboxEntry } from './entities/inbox-entry.entity';
+import { OutboxMessage } from './entities/outbox-message.entity';
+import { MessagingTables1732800000000 } from './migrations/1732800000000-messaging-tables';
+
+export interface ServiceDataSourceOptions {
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+  settings?: DatabaseSettings;
+  applicationName?: string;
+}
+
+export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourceOptions {
+  const schema = assertSchemaName(o.schema);
+  const settings = o.settings ?? databaseSettingsFromEnv();
+  return {
+    type: 'postgres',
+    url: settings.url,
+    ssl: settings.ssl,
+    schema,
+    entities: [OutboxMessage, InboxEntry, ...(o.entities as never[])],
+    migrations: [MessagingTables1732800000000, ...o.migrations],
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    extra: {
+      max: settings.poolSize,
+      // Unqualified names in migrations and raw SQL resolve to the service's own schema.
+      options: `-c search_path=${schema}`,
+      application_name: o.applicationName ?? schema,
+    },
+  };
+}

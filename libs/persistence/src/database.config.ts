@@ -1,0 +1,25 @@
+/** PostgreSQL settings shared by every service, read from the environment once. */
+import { readFileSync } from 'node:fs';
+
+export interface DatabaseSettings {
+  url: string;
+  ssl: false | { ca?: string; rejectUnauthorized: boolean };
+  poolSize: number;
+}
+
+export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseSettings {
+  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/datarights';
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  const sslOn = env.DATABASE_SSL === 'true';
+  return {
+    url,
+    ssl: sslOn ? { rejectUnauthorized: true, ...(env.DATABASE_SSL_CA_FILE ? { ca: readFileSync(env.DATABASE_SSL_CA_FILE, 'utf8') } : {}) } : false,
+    poolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+  };
+}
+
+/** A schema name is an identifier we interpolate into SQL: keep it to a strict pattern. */
+export function assertSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return schema;
+}

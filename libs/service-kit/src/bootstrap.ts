@@ -1,0 +1,76 @@
+/**
+ * Starts a service: config is validated by the caller's module factory, then logs,
+ * security headers, body limit (413), validation (400, unknown fields refused), one error
+ * shape, OpenAPI, migrations under a lock, the outbox relay, the Kafka consumer, HTTP.
+ * `--migrate-only` runs the migrations and exits (a Kubernetes Job or init container).
+ */
+import { Logger as NestLogger, ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { MessagingServer } from '@datarights/messaging';
+import { runMigrations } from '@datarights/persistence';
+import { HttpErrorFilter } from './http-error.filter';
+
+export interface BootstrapOptions {
+  service: string;
+  schema: string;
+  port: number;
+  host?: string;
+  /** JSON body limit; larger bodies get 413. */
+  bodyLimit?: string;
+  openApi?: { title: string; description: string; version?: string };
+  /** Tests: do not listen on a port. */
+  listen?: boolean;
+}
+
+export async function createServiceApp(module: Type<unknown>, o: BootstrapOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.use(helmet());
+  app.useBodyParser('json', { limit: o.bodyLimit ?? '256kb' });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }));
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  if (o.openApi) SwaggerModule.setup('docs', app, openApiDocument(app, o.openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+export function openApiDocument(app: INestApplication, info: NonNullable<BootstrapOptions['openApi']>): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(info.title)
+    .setDescription(info.description)
+    .setVersion(info.version ?? '1')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Migrations, then init (relay), then the Kafka consumer, then HTTP. */
+export async function startServiceApp(app: NestExpressApplication, o: BootstrapOptions): Promise<void> {
+  const log = new NestLogger(o.service);
+  if (process.env.RUN_MIGRATIONS !== 'false' || process.argv.includes('--migrate-only')) {
+    const done = await runMigrations(app.get(DataSource), o.schema);
+    if (done.length) log.log(`migrations run: ${done.join(', ')}`);
+  }
+  if (process.argv.includes('--migrate-only')) {
+    await app.close();
+    return;
+  }
+  app.connectMicroservice({ strategy: app.get(MessagingServer) }, { inheritAppConfig: false });
+  await app.init();
+  await app.startAllMicroservices();
+  if (o.listen !== false) {
+    await app.listen(o.port, o.host ?? '0.0.0.0');
+    log.log(`${o.service} listening on ${o.port}`);
+  }
+}
+
+export async function bootstrapService(module: Type<unknown>, o: BootstrapOptions): Promise<NestExpressApplication> {
+  const app = await createServiceApp(module, o);
+  await startServiceApp(app, o);
+  return app;
+}

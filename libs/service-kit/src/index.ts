@@ -1,0 +1,10 @@
+/** @datarights/service-kit — what every service shares: bootstrap, config, logs, health, metrics, auth, errors. */
+export * from './bootstrap';
+export * from './config.loader';
+export * from './redaction';
+export * from './logger.module';
+export * from './http-error.filter';
+export * from './health.controller';
+export * from './metrics.controller';
+export * from './service-kit.module';
+export * from './auth.guard';

@@ -1,0 +1,22 @@
+/** `/metrics` for Prometheus (prom-client's default registry, with a `service` label). */
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { collectDefaultMetrics, register } from 'prom-client';
+
+let initialised = false;
+export function initMetrics(service: string): void {
+  if (initialised) return;
+  initialised = true;
+  register.setDefaultLabels({ service });
+  collectDefaultMetrics();
+}
+
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What every service has: structured logs with redaction, PostgreSQL via TypeORM in its own
+ * schema, the messaging module, health and metrics endpoints.
+ */
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessagingModule } from '@datarights/messaging';
+import { serviceDataSourceOptions, type ServiceDataSourceOptions } from '@datarights/persistence';
+import { HealthController } from './health.controller';
+import { serviceLoggerModule } from './logger.module';
+import { initMetrics, MetricsController } from './metrics.controller';
+
+export interface ServiceKitOptions extends Omit<ServiceDataSourceOptions, 'settings'> {
+  service: string;
+  /** Override the consumer group (tests). */
+  groupId?: string;
+}
+
+export const SERVICE_NAME = Symbol('SERVICE_NAME');
+
+@Module({})
+export class ServiceKitModule {
+  static forRoot(o: ServiceKitOptions): DynamicModule {
+    initMetrics(o.service);
+    return {
+      module: ServiceKitModule,
+      global: true,
+      imports: [
+        serviceLoggerModule(o.service),
+        TypeOrmModule.forRootAsync({ useFactory: () => serviceDataSourceOptions({ ...o, applicationName: o.service }) }),
+        MessagingModule.forRoot({ service: o.service, schema: o.schema, groupId: o.groupId ?? process.env.KAFKA_GROUP_ID }),
+        TerminusModule,
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: SERVICE_NAME, useValue: o.service }],
+      exports: [SERVICE_NAME],
+    };
+  }
+}
