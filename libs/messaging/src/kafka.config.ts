@@ -8,6 +8,19 @@ export interface KafkaSettings {
   sasl?: SASLOptions;
   partitions: number;
   replicationFactor: number;
+  /**
+   * Prepended to every topic name on the broker (empty in production). Lets test runs and
+   * shared development brokers keep their topics apart; names in code stay the contract's.
+   */
+  topicPrefix: string;
+}
+
+export function physicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, topic: string): string {
+  return settings.topicPrefix + topic;
+}
+
+export function logicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, topic: string): string {
+  return topic.startsWith(settings.topicPrefix) ? topic.slice(settings.topicPrefix.length) : topic;
 }
 
 export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
@@ -29,7 +42,14 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
     sasl,
     partitions: Number(env.KAFKA_PARTITIONS ?? 3),
     replicationFactor: Number(env.KAFKA_REPLICATION_FACTOR ?? 1),
+    topicPrefix: topicPrefixFromEnv(env),
   };
+}
+
+function topicPrefixFromEnv(env: NodeJS.ProcessEnv): string {
+  const prefix = env.KAFKA_TOPIC_PREFIX ?? '';
+  if (!/^[a-z0-9._-]{0,40}$/.test(prefix)) throw new Error('KAFKA_TOPIC_PREFIX may only hold a-z, 0-9, ".", "_" and "-" (40 at most)');
+  return prefix;
 }
 
 export function createKafka(settings: KafkaSettings, clientId: string): Kafka {

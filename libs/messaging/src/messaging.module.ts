@@ -14,14 +14,19 @@ import { TopicAdmin } from './topic.admin.service';
 
 @Module({})
 export class MessagingModule {
-  static forRoot(options: MessagingOptions): DynamicModule {
+  /** `options` may be a factory, resolved when the app is created (tests set their own schema and group). */
+  static forRoot(options: MessagingOptions | (() => MessagingOptions)): DynamicModule {
+    const service = typeof options === 'function' ? options().service : options.service;
     return {
       module: MessagingModule,
       global: true,
       providers: [
-        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: MESSAGING_OPTIONS,
+          useFactory: (): MessagingOptions => (typeof options === 'function' ? options() : options),
+        },
         { provide: KAFKA_SETTINGS, useFactory: () => kafkaSettingsFromEnv() },
-        { provide: KAFKA, useFactory: (s: KafkaSettings) => createKafka(s, `datarights.${options.service}`), inject: [KAFKA_SETTINGS] },
+        { provide: KAFKA, useFactory: (s: KafkaSettings) => createKafka(s, `datarights.${service}`), inject: [KAFKA_SETTINGS] },
         EventPublisher,
         OutboxRelay,
         MessagingServer,

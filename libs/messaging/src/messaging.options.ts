@@ -20,12 +20,13 @@ export const KAFKA = Symbol('KAFKA');
 export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
 
 export function resolvedOptions(o: MessagingOptions): Required<MessagingOptions> {
+  const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as MessagingOptions;
   return {
     maxAttempts: 5,
     retryBackoffMs: 200,
     relayBatchSize: 500,
     relayPollMs: 1000,
     groupId: `datarights.${o.service}`,
-    ...o,
+    ...defined,
   };
 }

@@ -19,7 +19,7 @@ import { BatchContext, MessageContext, type BatchItem, type MessageMeta } from '
 import { messagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
 import { allTopicsWith, ensureTopics } from './topics.admin';
-import type { KafkaSettings } from './kafka.config';
+import { logicalTopic, physicalTopic, type KafkaSettings } from './kafka.config';
 
 type Decoded =
   | { ok: true; envelope: EventEnvelope; data: object; handler: MessageHandler; meta: MessageMeta }
@@ -73,8 +73,12 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     });
     await this.consumer.connect();
     const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
-    for (const topic of topics) await this.consumer.subscribe({ topic, fromBeginning: true });
-    if (this.wantsCommandTopics()) await this.consumer.subscribe({ topic: /^pdata\.commands\.[a-z0-9-]+\.v1$/, fromBeginning: true });
+    for (const topic of topics) await this.consumer.subscribe({ topic: physicalTopic(this.settings, topic), fromBeginning: true });
+    if (this.wantsCommandTopics()) {
+      // Command topics that exist now; one created later is picked up at the next restart.
+      const prefix = this.settings.topicPrefix.replace(/[.]/g, '\\.');
+      await this.consumer.subscribe({ topic: new RegExp(`^${prefix}pdata\\.commands\\.[a-z0-9-]+\\.v1$`), fromBeginning: true });
+    }
     await this.consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (p) => this.onBatch(p) });
     await Promise.race([joined, sleep(60_000)]);
   }
@@ -139,7 +143,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
+    const { partition } = batch;
+    const topic = logicalTopic(this.settings, batch.topic);
     const batchHandler = this.topicHandler(topic, 'batch');
     if (batchHandler) {
       await this.handleAsBatch(topic, partition, batch.messages, batchHandler, heartbeat);
@@ -258,7 +263,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, kind: DeadLetterKind, reason: string, envelope?: EventEnvelope): Promise<void> {
     this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${kind}`);
-    await sendToDeadLetter(this.producer!, this.opts.groupId, topic, partition, message, kind, reason);
+    await sendToDeadLetter(this.producer!, this.opts.groupId, physicalTopic(this.settings, topic), partition, message, kind, reason);
     if (envelope) {
       // Remember it, so that a redelivery after a crash does not dead-letter it twice.
       await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));

@@ -7,11 +7,12 @@
  */
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
+import { physicalTopic, type KafkaSettings } from './kafka.config';
 import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@datarights/contracts';
 import { OUTBOX_CHANNEL } from './event.publisher';
 import { messagingMetrics } from './messaging.metrics';
-import { KAFKA, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
+import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
 
 interface OutboxRow {
   id: string;
@@ -41,6 +42,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly dataSource: DataSource,
     @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
   ) {
     this.opts = resolvedOptions(options);
@@ -107,7 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
+          topic: physicalTopic(this.settings, topic),
           messages: list.map((r) => ({
             key: r.key,
             value: JSON.stringify(r.envelope),

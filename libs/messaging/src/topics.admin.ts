@@ -4,7 +4,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { dlqTopic, topicsToCreate } from '@datarights/contracts';
-import type { KafkaSettings } from './kafka.config';
+import { physicalTopic, type KafkaSettings } from './kafka.config';
 
 export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: string[]): Promise<void> {
   if (topics.length === 0) return;
@@ -12,7 +12,7 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    const missing = [...new Set(topics.map((t) => physicalTopic(settings, t)))].filter((t) => !existing.has(t));
     if (missing.length === 0) return;
     try {
       await admin.createTopics({

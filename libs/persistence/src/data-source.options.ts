@@ -1,6 +1,6 @@
 /** TypeORM options for one service: its own schema, migrations only, never `synchronize`. */
 import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
-import { assertSchemaName, databaseSettingsFromEnv, type DatabaseSettings } from './database.config';
+import { resolveSchema, databaseSettingsFromEnv, type DatabaseSettings } from './database.config';
 import { InboxEntry } from './entities/inbox-entry.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { MessagingTables1732800000000 } from './migrations/1732800000000-messaging-tables';
@@ -16,7 +16,7 @@ export interface ServiceDataSourceOptions {
 }
 
 export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourceOptions {
-  const schema = assertSchemaName(o.schema);
+  const schema = resolveSchema(o.schema);
   const settings = o.settings ?? databaseSettingsFromEnv();
   return {
     type: 'postgres',

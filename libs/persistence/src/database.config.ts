@@ -18,6 +18,14 @@ export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): D
   };
 }
 
+/**
+ * The schema a service uses: its own name, or DATABASE_SCHEMA when set (test runs use a
+ * schema of their own). Read when the app is created, not when modules are imported.
+ */
+export function resolveSchema(defaultSchema: string, env: NodeJS.ProcessEnv = process.env): string {
+  return assertSchemaName(env.DATABASE_SCHEMA || defaultSchema);
+}
+
 /** A schema name is an identifier we interpolate into SQL: keep it to a strict pattern. */
 export function assertSchemaName(schema: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);

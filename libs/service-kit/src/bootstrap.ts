@@ -12,7 +12,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { MessagingServer } from '@datarights/messaging';
-import { runMigrations } from '@datarights/persistence';
+import { resolveSchema, runMigrations } from '@datarights/persistence';
 import { HttpErrorFilter } from './http-error.filter';
 
 export interface BootstrapOptions {
@@ -53,7 +53,7 @@ export function openApiDocument(app: INestApplication, info: NonNullable<Bootstr
 export async function startServiceApp(app: NestExpressApplication, o: BootstrapOptions): Promise<void> {
   const log = new NestLogger(o.service);
   if (process.env.RUN_MIGRATIONS !== 'false' || process.argv.includes('--migrate-only')) {
-    const done = await runMigrations(app.get(DataSource), o.schema);
+    const done = await runMigrations(app.get(DataSource), resolveSchema(o.schema));
     if (done.length) log.log(`migrations run: ${done.join(', ')}`);
   }
   if (process.argv.includes('--migrate-only')) {

@@ -6,7 +6,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@datarights/messaging';
-import { serviceDataSourceOptions, type ServiceDataSourceOptions } from '@datarights/persistence';
+import { resolveSchema, serviceDataSourceOptions, type ServiceDataSourceOptions } from '@datarights/persistence';
 import { HealthController } from './health.controller';
 import { serviceLoggerModule } from './logger.module';
 import { initMetrics, MetricsController } from './metrics.controller';
@@ -29,7 +29,8 @@ export class ServiceKitModule {
       imports: [
         serviceLoggerModule(o.service),
         TypeOrmModule.forRootAsync({ useFactory: () => serviceDataSourceOptions({ ...o, applicationName: o.service }) }),
-        MessagingModule.forRoot({ service: o.service, schema: o.schema, groupId: o.groupId ?? process.env.KAFKA_GROUP_ID }),
+        // Resolved when the app is created, so that a test run can set its own schema and group.
+        MessagingModule.forRoot(() => ({ service: o.service, schema: resolveSchema(o.schema), groupId: o.groupId || process.env.KAFKA_GROUP_ID })),
         TerminusModule,
       ],
       controllers: [HealthController, MetricsController],
