@@ -149,8 +149,12 @@ export class CommandDispatcher {
   private async send(input: IncomingMessage, reply: StoredReply, causationId: string, ids: Record<string, unknown>): Promise<void> {
     try {
       const envelopes = buildReplyEnvelopes(reply, { source: this.o.systemId, causationId });
-      // One send: the parts go to one partition (same key), in order.
-      await this.o.sink.send({ topic: TOPICS.replies.name, messages: envelopes.map((e) => toKafkaMessage(reply.payload.requestId, e)) });
+      // One request per part: the broker's size limit (message.max.bytes, 1 MiB by default)
+      // applies to a whole produce batch, not to each message. Same key, so one partition;
+      // the idempotent producer with one request in flight keeps the parts in order.
+      for (const envelope of envelopes) {
+        await this.o.sink.send({ topic: TOPICS.replies.name, messages: [toKafkaMessage(reply.payload.requestId, envelope)] });
+      }
       this.o.logger.info('reply sent', { ...ids, outcome: reply.payload.outcome, parts: envelopes.length });
     } catch (err) {
       // kafkajs already retried what was retriable. Park the command with the reason and go

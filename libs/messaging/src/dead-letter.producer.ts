@@ -15,7 +15,7 @@ export const DLQ_HEADERS = {
   failedAt: 'x-dlq-failed-at',
 } as const;
 
-export type DeadLetterKind = 'invalid-envelope' | 'unknown-type' | 'invalid-payload' | 'handler-failed';
+export type DeadLetterKind = 'invalid-envelope' | 'unknown-type' | 'invalid-payload' | 'handler-failed' | 'handler-rejected';
 
 export async function sendToDeadLetter(
   producer: Producer,

@@ -12,3 +12,4 @@ export * from './topic.admin.service';
 export * from './topics.admin';
 export * from './dead-letter.producer';
 export * from './messaging.metrics';
+export * from './handler.errors';

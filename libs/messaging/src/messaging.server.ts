@@ -15,6 +15,7 @@ import { eventByType, isCommandTopic, parseEnvelope, validatePayload, type Event
 import { sendToDeadLetter, type DeadLetterKind } from './dead-letter.producer';
 import { EventPublisher } from './event.publisher';
 import type { HandlerExtras } from './handler.decorators';
+import { isPermanent } from './handler.errors';
 import { BatchContext, MessageContext, type BatchItem, type MessageMeta } from './message.context';
 import { messagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
@@ -184,6 +185,9 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
         return;
       } catch (err) {
         lastError = err;
+        if (isPermanent(err)) {
+          return this.deadLetter(topic, partition, message, 'handler-rejected', errorMessage(err), envelope);
+        }
         if (attempt < this.opts.maxAttempts) {
           messagingMetrics.retries.inc({ topic });
           await sleep(this.opts.retryBackoffMs * 2 ** (attempt - 1));

@@ -11,7 +11,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { MessagingServer } from '@datarights/messaging';
+import { MessagingServer, RethrowRpcErrors } from '@datarights/messaging';
 import { resolveSchema, runMigrations } from '@datarights/persistence';
 import { HttpErrorFilter } from './http-error.filter';
 
@@ -60,7 +60,7 @@ export async function startServiceApp(app: NestExpressApplication, o: BootstrapO
     await app.close();
     return;
   }
-  app.connectMicroservice({ strategy: app.get(MessagingServer) }, { inheritAppConfig: false });
+  app.connectMicroservice({ strategy: app.get(MessagingServer) }, { inheritAppConfig: false }).useGlobalFilters(new RethrowRpcErrors());
   await app.init();
   await app.startAllMicroservices();
   if (o.listen !== false) {
