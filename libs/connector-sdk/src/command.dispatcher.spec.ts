@@ -57,6 +57,7 @@ function setup(handlers: Partial<Record<CommandKind, CommandHandler<CommandKind>
   const sink = new FakeSink();
   const dispatcher = new CommandDispatcher({
     systemId: SYSTEM,
+    repliesTopic: 'pdata.replies.v1',
     store,
     sink,
     logger: silentLogger,
@@ -221,5 +222,16 @@ describe('CommandDispatcher', () => {
     expect(String(dead.headers?.['x-dlq-reason'])).toBe('reply not sent: KafkaJSNumberOfRetriesExceeded');
     const stored: StoredReply | undefined = await store.get(data.commandId);
     expect(stored?.payload.outcome).toBe('done');
+  });
+});
+
+describe('CommandDispatcher with an export too big to split', () => {
+  it('answers failed, names the record by position, and does not save it as done', async () => {
+    const huge = async (): Promise<CommandResult> => ({ outcome: 'done', affectedRecords: 1, records: [{ blob: 'x'.repeat(600 * 1024) }] });
+    const { sink, dispatcher, store } = setup({ export: huge });
+    const { data, envelope } = aCommand({}, 'pdata.command.export.v1');
+    await dispatcher.handle(delivery(envelope));
+    expect(sink.replies()[0]).toMatchObject({ type: 'pdata.command.failed.v1', data: { error: expect.stringMatching(/^exported record #0 is \d+ bytes/) } });
+    expect(await store.get(data.commandId)).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@
  * unreachable, so that kafkajs redelivers the message once they are back rather than the
  * command being lost or run twice.
  */
-import { dlqTopic, parseEnvelope, TOPICS, validatePayload, type Command, type EventEnvelope } from '@datarights/contracts';
+import { dlqTopic, parseEnvelope, validatePayload, type Command, type EventEnvelope } from '@datarights/contracts';
 import type { IHeaders, ProducerRecord } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandStore, StoredReply } from './command-store.types';
@@ -33,6 +33,8 @@ export interface IncomingMessage {
 
 export interface DispatcherOptions {
   systemId: string;
+  /** Where replies go: `pdata.replies.v1`, with the connector's topic prefix. */
+  repliesTopic: string;
   store: CommandStore;
   sink: MessageSink;
   logger: ConnectorLogger;
@@ -74,7 +76,7 @@ export class CommandDispatcher {
     // command finds this reply and sends it, instead of running the handler again.
     // Failures the handler did not decide itself are not saved, so a retried command
     // gets another chance once the cause (a database down, a missing handler) is fixed.
-    if (final) await this.o.store.save(command.commandId, sendable);
+    if (final && sendable === reply) await this.o.store.save(command.commandId, sendable);
     await this.send(input, sendable, envelope.id, ids);
   }
 
@@ -153,7 +155,7 @@ export class CommandDispatcher {
       // applies to a whole produce batch, not to each message. Same key, so one partition;
       // the idempotent producer with one request in flight keeps the parts in order.
       for (const envelope of envelopes) {
-        await this.o.sink.send({ topic: TOPICS.replies.name, messages: [toKafkaMessage(reply.payload.requestId, envelope)] });
+        await this.o.sink.send({ topic: this.o.repliesTopic, messages: [toKafkaMessage(reply.payload.requestId, envelope)] });
       }
       this.o.logger.info('reply sent', { ...ids, outcome: reply.payload.outcome, parts: envelopes.length });
     } catch (err) {

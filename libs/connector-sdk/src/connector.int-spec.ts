@@ -15,7 +15,11 @@ const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/datarights';
 const RUN = randomBytes(4).toString('hex');
 const SYSTEM_ID = `sdk-test-${RUN}`;
-const COMMAND_TOPIC = `pdata.commands.${SYSTEM_ID}.v1`;
+// Every topic of this run is prefixed (as KAFKA_TOPIC_PREFIX does for the services), so the
+// run neither sees nor leaves registrations and replies on a shared broker's real topics.
+const PREFIX = `sdk-test-${RUN}.`;
+const T = { systems: PREFIX + TOPICS.systems.name, events: PREFIX + TOPICS.dataEvents.name, replies: PREFIX + TOPICS.replies.name };
+const COMMAND_TOPIC = `${PREFIX}pdata.commands.${SYSTEM_ID}.v1`;
 const CUSTOMERS = `sdk_test_${RUN}_customers`;
 const HANDLED = `sdk_test_${RUN}_commands`;
 
@@ -77,7 +81,7 @@ async function waitFor<T>(what: string, find: () => T[], count = 1, timeoutMs = 
   }
 }
 
-const repliesTo = (commandId: string) => () => seen.filter((s) => s.topic === TOPICS.replies.name && s.envelope.data?.commandId === commandId);
+const repliesTo = (commandId: string) => () => seen.filter((s) => s.topic === T.replies && s.envelope.data?.commandId === commandId);
 
 /** The DSR side: a command written by hand in the documented envelope. */
 async function sendCommand(kind: 'erase' | 'export', data: Omit<EraseCommand | ExportCommand, 'subjectKeys'> & { subjectKeys: Record<string, string[]> }, id = randomUUID()) {
@@ -104,7 +108,7 @@ function aCommand(subjectKeys: Record<string, string[]>) {
 
 /** The tiny company system: a customers table, erase and export handlers. */
 function aSystem(store: PostgresCommandStore): Connector {
-  const connector = new Connector({ brokers: BROKERS, clientId: SYSTEM_ID, registration, store, logger: silentLogger, respondRetries: 1, retryBackoffMs: 50 });
+  const connector = new Connector({ brokers: BROKERS, clientId: SYSTEM_ID, topicPrefix: PREFIX, registration, store, logger: silentLogger, respondRetries: 1, retryBackoffMs: 50 });
   connector.onCommand('erase', async (cmd): Promise<CommandResult> => {
     eraseRuns++;
     const { rowCount } = await pool.query(`DELETE FROM ${CUSTOMERS} WHERE email = ANY($1) OR customer_id = ANY($2)`, [cmd.subjectKeys.email ?? [], cmd.subjectKeys.customerId ?? []]);
@@ -132,20 +136,28 @@ beforeAll(async () => {
   await admin.connect().catch((err: Error) => {
     throw new Error(`Kafka at ${BROKERS.join(',')} does not answer (${err.message}); start it with: node tools/infra/cli.mjs up`);
   });
-  await admin.createTopics({ waitForLeaders: true, topics: [TOPICS.systems, TOPICS.dataEvents, TOPICS.replies].map((t) => ({ topic: t.name })) });
+  await admin.createTopics({ waitForLeaders: true, topics: Object.values(T).map((topic) => ({ topic })) });
   dsrProducer = kafka.producer();
   await dsrProducer.connect();
   dsrConsumer = kafka.consumer({ groupId: `sdk-test-dsr-${RUN}`, maxWaitTimeInMs: 100 });
-  await collect(dsrConsumer, [TOPICS.systems.name, TOPICS.dataEvents.name, TOPICS.replies.name], false);
+  // The run's topics are new: reading from the beginning misses nothing.
+  await collect(dsrConsumer, Object.values(T), true);
 });
 
 afterAll(async () => {
+  // Every client is disconnected even if an earlier step failed: a member left behind
+  // holds its partitions for the session timeout.
   for (const c of connectors) await c.stop();
-  for (const client of [dsrConsumer, dlqConsumer, dsrProducer]) await client?.disconnect();
-  await admin?.deleteTopics({ topics: [COMMAND_TOPIC, `${COMMAND_TOPIC}.dlq`] }).catch(() => undefined);
-  await admin?.disconnect();
-  await pool?.query(`DROP TABLE IF EXISTS ${CUSTOMERS}, ${HANDLED}`);
-  await pool?.end();
+  for (const client of [dsrConsumer, dlqConsumer, dsrProducer]) await client?.disconnect().catch(() => undefined);
+  if (admin) {
+    const mine = (await admin.listTopics().catch(() => [] as string[])).filter((t) => t.startsWith(PREFIX));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  if (pool) {
+    await pool.query(`DROP TABLE IF EXISTS ${CUSTOMERS}, ${HANDLED}`).catch(() => undefined);
+    await pool.end();
+  }
 });
 
 describe('Connector against real Kafka and PostgreSQL', () => {
@@ -156,7 +168,7 @@ describe('Connector against real Kafka and PostgreSQL', () => {
     store = new PostgresCommandStore(pool, HANDLED);
     connector = aSystem(store);
     await connector.start();
-    const [registered] = await waitFor('registration', () => seen.filter((s) => s.topic === TOPICS.systems.name && s.key === SYSTEM_ID));
+    const [registered] = await waitFor('registration', () => seen.filter((s) => s.topic === T.systems && s.key === SYSTEM_ID));
     expect(registered.headers['content-type']).toBe('application/cloudevents+json');
     expect(registered.envelope).toMatchObject({ type: 'pdata.system.registered.v1', source: SYSTEM_ID, data: { systemId: SYSTEM_ID, capabilities: ['export', 'erase'] } });
 
@@ -170,7 +182,7 @@ describe('Connector against real Kafka and PostgreSQL', () => {
     await expect(connector.publishRecords('updated', [records[0], { ...records[1], subjectKeys: { email: 'nope' } }])).rejects.toThrow(/record #1: subjectKeys\.email/);
     await connector.publishRecords('stored', records);
 
-    const events = await waitFor('stored events', () => seen.filter((s) => s.topic === TOPICS.dataEvents.name && s.envelope.source === SYSTEM_ID), rows.length);
+    const events = await waitFor('stored events', () => seen.filter((s) => s.topic === T.events && s.envelope.source === SYSTEM_ID), rows.length);
     expect(events.map((e) => e.key).sort()).toEqual(records.map((r) => `${SYSTEM_ID}:${r.recordRef}`).sort());
     // The invalid batch sent nothing, not even its valid first record.
     expect(events.every((e) => e.envelope.type === 'pdata.record.stored.v1')).toBe(true);

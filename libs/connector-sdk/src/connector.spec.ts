@@ -24,8 +24,10 @@ describe('Connector (no broker needed)', () => {
     expect(() => new Connector({ ...options, registration: { ...registration, systemId: 'Not A Slug' } })).toThrow(/invalid system registration: systemId/);
   });
 
-  it('derives its command topic from the system id', () => {
+  it('derives its command topic from the system id, with the topic prefix if any', () => {
     expect(new Connector(options).commandTopic).toBe('pdata.commands.crm.v1');
+    expect(new Connector({ ...options, topicPrefix: 'run-1.' }).commandTopic).toBe('run-1.pdata.commands.crm.v1');
+    expect(() => new Connector({ ...options, topicPrefix: 'Bad Prefix' })).toThrow(/topicPrefix/);
   });
 
   it('refuses a second handler for one kind, and publishing before start', async () => {

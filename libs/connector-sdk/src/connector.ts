@@ -21,6 +21,7 @@ type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 export class Connector {
   readonly systemId: string;
   readonly commandTopic: string;
+  private readonly topicPrefix: string;
   private readonly registration: SystemRegistered;
   private readonly logger: ConnectorLogger;
   private readonly kafka: Kafka;
@@ -37,7 +38,10 @@ export class Connector {
     if (!valid.ok) throw new Error(`invalid system registration: ${valid.reason}`);
     this.registration = valid.value;
     this.systemId = valid.value.systemId;
-    this.commandTopic = commandTopic(this.systemId);
+    this.topicPrefix = options.topicPrefix ?? '';
+    // The same rule as the services' KAFKA_TOPIC_PREFIX, so both sides can share one.
+    if (!/^[a-z0-9._-]{0,40}$/.test(this.topicPrefix)) throw new Error('topicPrefix may only hold a-z, 0-9, ".", "_" and "-" (40 at most)');
+    this.commandTopic = this.topicPrefix + commandTopic(this.systemId);
     if (!options.store) throw new Error('a CommandStore is required (MemoryCommandStore or PostgresCommandStore)');
     this.logger = options.logger ?? consoleLogger(`connector-sdk:${this.systemId}`);
     const logger = this.logger;
@@ -120,7 +124,7 @@ export class Connector {
     const producer = this.runningProducer();
     const messages = buildRecordMessages(this.systemId, kind, records);
     for (let i = 0; i < messages.length; i += RECORD_BATCH_SIZE) {
-      await producer.sendBatch({ topicMessages: [{ topic: TOPICS.dataEvents.name, messages: messages.slice(i, i + RECORD_BATCH_SIZE) }] });
+      await producer.sendBatch({ topicMessages: [{ topic: this.topicPrefix + TOPICS.dataEvents.name, messages: messages.slice(i, i + RECORD_BATCH_SIZE) }] });
     }
     this.logger.debug('records published', { kind, count: messages.length });
   }
@@ -142,12 +146,13 @@ export class Connector {
     const def = EVENTS.systemRegistered;
     const data = JSON.parse(JSON.stringify(this.registration)) as SystemRegistered;
     const envelope = createEnvelope({ type: def.type, source: this.systemId, data });
-    await this.runningProducer(true).send({ topic: TOPICS.systems.name, messages: [toKafkaMessage(def.key(data), envelope)] });
+    await this.runningProducer(true).send({ topic: this.topicPrefix + TOPICS.systems.name, messages: [toKafkaMessage(def.key(data), envelope)] });
   }
 
   private async startConsumer(): Promise<void> {
     const dispatcher = new CommandDispatcher({
       systemId: this.systemId,
+      repliesTopic: this.topicPrefix + TOPICS.replies.name,
       store: this.options.store,
       sink: this.runningProducer(true),
       logger: this.logger,
@@ -155,7 +160,14 @@ export class Connector {
       respondRetries: this.options.respondRetries ?? 3,
       retryBackoffMs: this.options.retryBackoffMs ?? 500,
     });
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId ?? `system.${this.systemId}`, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId ?? `system.${this.systemId}`,
+      allowAutoTopicCreation: false,
+      // stop() waits for the fetch in flight, a long poll of up to this long (kafkajs's
+      // default is 5 s). Commands are few, so shorter polls cost little and stop faster;
+      // a command that arrives is still returned at once.
+      maxWaitTimeInMs: 1000,
+    });
     this.consumer = consumer;
     await consumer.connect();
     // From the beginning for a new group: commands sent before the system's first start

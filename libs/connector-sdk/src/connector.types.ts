@@ -94,6 +94,11 @@ export interface ConnectorOptions {
   retryBackoffMs?: number;
   /** How long `start()` waits for a command topic it may not create, then for the group join. Default 60 s. */
   startTimeoutMs?: number;
+  /**
+   * Prepended to every topic name (as `KAFKA_TOPIC_PREFIX` does for the services), so a
+   * test run or a shared cluster can keep its own set of topics. Empty in production.
+   */
+  topicPrefix?: string;
   /** Used only if the SDK creates the command topic; broker defaults otherwise. */
   commandTopicPartitions?: number;
   commandTopicReplicationFactor?: number;

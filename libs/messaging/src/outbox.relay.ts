@@ -5,12 +5,15 @@
  * One relay per service sends at a time (a transaction-scoped advisory lock), so that
  * two replicas never reorder one key's events.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Client } from 'pg';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import type { Kafka, Producer } from 'kafkajs';
 import { physicalTopic, type KafkaSettings } from './kafka.config';
 import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@datarights/contracts';
 import { OUTBOX_CHANNEL } from './event.publisher';
+import { MessagingServer } from './messaging.server';
 import { messagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
 
@@ -28,14 +31,14 @@ export interface DrainHooks {
 }
 
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly opts: Required<MessagingOptions>;
   private producer?: Producer;
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  private listener?: { release: () => void; client: { query: (q: string) => Promise<unknown>; removeAllListeners: (e: string) => void } };
+  private listener?: Client;
   private metricsTimer?: NodeJS.Timeout;
   private cleanupTimer?: NodeJS.Timeout;
 
@@ -43,6 +46,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly dataSource: DataSource,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    private readonly server: MessagingServer,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
   ) {
     this.opts = resolvedOptions(options);
@@ -53,10 +57,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.start();
   }
 
-  async start(): Promise<void> {
-    if (this.running) return;
+  /** Connects the idempotent producer without starting the loop (tests drive `drainOnce`). */
+  async connect(): Promise<void> {
+    if (this.producer) return;
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.connect();
     await this.listen();
     this.running = true;
     this.loop = this.run();
@@ -66,13 +76,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.cleanupTimer.unref();
   }
 
-  /** Stops after flushing what is already committed (graceful shutdown). */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Graceful shutdown, in order: stop consuming and finish the message in flight, then
+   * flush what is committed to the outbox, before the database pool closes.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
     await this.stop();
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
+    if (!this.running) {
+      await this.producer?.disconnect();
+      this.producer = undefined;
+      return;
+    }
     this.running = false;
     this.wake?.();
     await this.loop;
@@ -83,13 +101,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     } catch (err) {
       this.logger.warn(`final outbox flush failed: ${(err as Error).message}`);
     }
-    if (this.listener) {
-      this.listener.client.removeAllListeners('notification');
-      await this.listener.client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
-    }
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
     await this.producer?.disconnect();
+    this.producer = undefined;
   }
 
   /** Sends one batch; returns how many rows were sent. Public for tests. */
@@ -151,13 +166,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** LISTEN on a dedicated connection: a commit that wrote the outbox wakes the relay at once. */
   private async listen(): Promise<void> {
-    const driver = this.dataSource.driver as unknown as { obtainMasterConnection(): Promise<[OutboxListenerClient, () => void]> };
-    const [client, release] = await driver.obtainMasterConnection();
-    client.on('notification', (msg: { channel: string; payload?: string }) => {
+    // A connection of its own, outside the pool, so that closing the pool never waits for it.
+    const o = this.dataSource.options as PostgresConnectionOptions;
+    const client = new Client({ connectionString: o.url, ssl: o.ssl as never, application_name: `${this.opts.service}-outbox-listener` });
+    client.on('notification', (msg) => {
       if (msg.channel === OUTBOX_CHANNEL && msg.payload === this.opts.schema) this.wake?.();
     });
+    // Losing the listener only slows the relay down to its polling interval.
+    client.on('error', (err) => this.logger.warn(`outbox listener lost: ${err.message}`));
+    await client.connect();
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.listener = { client, release };
+    this.listener = client;
   }
 
   private async updateMetrics(): Promise<void> {
@@ -172,10 +191,4 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async cleanup(): Promise<void> {
     await this.dataSource.query(`DELETE FROM outbox WHERE sent_at < now() - interval '7 days'`);
   }
-}
-
-interface OutboxListenerClient {
-  on(event: 'notification', cb: (msg: { channel: string; payload?: string }) => void): void;
-  query(q: string): Promise<unknown>;
-  removeAllListeners(e: string): void;
 }

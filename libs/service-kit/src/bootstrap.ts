@@ -11,7 +11,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { MessagingServer, RethrowRpcErrors } from '@datarights/messaging';
+import { MessagingServer } from '@datarights/messaging';
 import { resolveSchema, runMigrations } from '@datarights/persistence';
 import { HttpErrorFilter } from './http-error.filter';
 
@@ -60,7 +60,10 @@ export async function startServiceApp(app: NestExpressApplication, o: BootstrapO
     await app.close();
     return;
   }
-  app.connectMicroservice({ strategy: app.get(MessagingServer) }, { inheritAppConfig: false }).useGlobalFilters(new RethrowRpcErrors());
+  // The app's config is inherited so that HttpErrorFilter also sees Kafka handlers' errors:
+  // it rethrows them untouched (Nest's default RPC filter would replace every error with
+  // "Internal server error"), so retries, dead-letter reasons and logs keep the real cause.
+  app.connectMicroservice({ strategy: app.get(MessagingServer) }, { inheritAppConfig: true });
   await app.init();
   await app.startAllMicroservices();
   if (o.listen !== false) {

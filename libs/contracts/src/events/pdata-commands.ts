@@ -3,8 +3,9 @@
  * delivered more than once: systems treat a repeated `commandId` as done (DESIGN.md).
  */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { CATEGORY_PATTERN, PURPOSE_PATTERN } from '../common/primitives';
+import { IsStringMap } from '../common/string-map.validator';
 import { LinkedSubjectKeys } from '../common/subject-keys';
 import { SYSTEM_ID_PATTERN } from '../topics';
 
@@ -36,7 +37,7 @@ export class EraseCommand extends Command {}
 
 export class RectifyCommand extends Command {
   /** Field name → corrected value (Art. 16). */
-  @IsObject()
+  @IsStringMap()
   changes: Record<string, string>;
 }
 

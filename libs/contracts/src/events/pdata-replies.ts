@@ -1,6 +1,6 @@
 /** `pdata.replies.v1`: what a system did with a command. Replies may come late, twice, or never. */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CATEGORY_PATTERN, COMMAND_OUTCOMES, type CommandOutcome } from '../common/primitives';
 import { SYSTEM_ID_PATTERN } from '../topics';
 
@@ -15,7 +15,7 @@ export class RetainedData {
 
 export class ExportPayload {
   /** The subject's records, as the system holds them. */
-  @IsArray() @ArrayMaxSize(100000)
+  @IsArray() @ArrayMaxSize(100000) @IsObject({ each: true })
   records: Record<string, unknown>[];
 
   /** Replies over 512 KiB are split: this is part `part` of `parts` (1-based). */

@@ -4,7 +4,7 @@
  * from it. A breaking change is a new `.v2` type next to the old one.
  */
 import type { ClassType } from '../common/validation';
-import { commandTopic, TOPICS, type TopicDefinition } from '../topics';
+import { commandTopic, isCommandTopic, TOPICS, type TopicDefinition } from '../topics';
 import { ActionClosedManually, ActionCompleted, ActionDispatched, ActionEscalated, ExecutionCompleted, HoldRecorded } from './dsr-actions';
 import { IdentityVerified, SubjectResolved } from './dsr-identity';
 import { PlanBuilt } from './dsr-plans';
@@ -163,5 +163,5 @@ export function topicOf<T extends object>(def: EventDefinition<T>, data: T): str
 
 /** The events that travel on a topic (a command topic carries every command type). */
 export function eventsOnTopic(topic: string): EventDefinition[] {
-  return allEvents().filter((d) => (d.topic === 'command' ? /^pdata\.commands\./.test(topic) : d.topic.name === topic));
+  return allEvents().filter((d) => (d.topic === 'command' ? isCommandTopic(topic) : d.topic.name === topic));
 }

@@ -1,0 +1,181 @@
+/**
+ * The messaging guarantees, against real Kafka and PostgreSQL: outbox atomicity, effect
+ * once despite a relay dying between send and mark, inbox deduplication, dead letters
+ * that never block a partition, bounded retries, and the documented envelope written by
+ * a plain kafkajs producer.
+ */
+import { Controller, Module } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TOPICS, type RequestClosed } from '@datarights/contracts';
+import { ServiceKitModule } from '@datarights/service-kit';
+import { cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
+import { EventPublisher } from './event.publisher';
+import { OnEvent } from './handler.decorators';
+import { MessageContext } from './message.context';
+import { OutboxRelay } from './outbox.relay';
+
+/** requestId → how many more times the handler fails for it (Infinity: always). */
+const failures = new Map<string, number>();
+const attempts = new Map<string, number>();
+
+class EffectsTable1700000000001 implements MigrationInterface {
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE effects (event_id text NOT NULL, request_id uuid NOT NULL)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE effects`);
+  }
+}
+
+@Controller()
+class TestHandlers {
+  @OnEvent('requestClosed')
+  async onClosed(@Payload() data: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
+    attempts.set(data.requestId, (attempts.get(data.requestId) ?? 0) + 1);
+    const left = failures.get(data.requestId) ?? 0;
+    await ctx.manager.query(`INSERT INTO effects (event_id, request_id) VALUES ($1, $2)`, [ctx.envelope.id, data.requestId]);
+    if (left > 0) {
+      failures.set(data.requestId, left - 1);
+      // Thrown after the write: the rollback must undo it.
+      throw new Error('transient failure');
+    }
+  }
+}
+
+@Module({
+  imports: [ServiceKitModule.forRoot({ service: 'messaging-test', schema: 'messaging_test', entities: [], migrations: [EffectsTable1700000000001] })],
+  controllers: [TestHandlers],
+})
+class TestModule {}
+
+function closed(requestId = randomUUID()): RequestClosed {
+  const now = new Date().toISOString();
+  return { requestId, type: 'erasure', outcome: 'completed', closedAt: now, dueAt: now, receivedAt: now } as RequestClosed;
+}
+
+describe('messaging (real Kafka and PostgreSQL)', () => {
+  let iso: Isolation;
+  let app: INestApplication;
+  let ds: DataSource;
+  let publisher: EventPublisher;
+  let relay: OutboxRelay;
+  let raw: RawKafka;
+  let onTopic: Received[];
+  let dlq: Received[];
+
+  const effects = async (requestId: string) =>
+    (await ds.query(`SELECT count(*)::int AS n FROM effects WHERE request_id = $1`, [requestId]))[0].n as number;
+
+  beforeAll(async () => {
+    iso = isolate('messaging-test');
+    process.env.OUTBOX_RELAY = 'off';
+    app = await startTestService(TestModule, 'messaging-test', 'messaging_test');
+    delete process.env.OUTBOX_RELAY;
+    ds = app.get(DataSource);
+    publisher = app.get(EventPublisher);
+    relay = app.get(OutboxRelay);
+    raw = new RawKafka(iso.topicPrefix);
+    onTopic = await raw.collect([TOPICS.requests.name]);
+    dlq = await raw.collect([`${TOPICS.requests.name}.dlq`]);
+  });
+
+  afterAll(async () => {
+    await raw?.close();
+    await app?.close();
+    if (iso) await cleanup(iso);
+  });
+
+  it('never sends an event whose transaction rolled back, and sends one that committed', async () => {
+    const rolledBack = closed();
+    await expect(
+      ds.transaction(async (m) => {
+        await publisher.publish(m, 'requestClosed', rolledBack, { correlationId: rolledBack.requestId });
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const committed = closed();
+    await ds.transaction((m) => publisher.publish(m, 'requestClosed', committed, { correlationId: committed.requestId }));
+
+    await relay.connect();
+    expect(await relay.drainOnce()).toBe(1);
+    const got = await raw.waitForMessage(onTopic, (r) => r.envelope?.correlationid === committed.requestId, 'the committed event');
+    expect(got.key).toBe(committed.requestId);
+    expect(got.headers['content-type']).toBe('application/cloudevents+json');
+    expect(got.envelope).toMatchObject({ specversion: '1.0', type: 'dsr.request.closed.v1', source: 'messaging-test', data: committed });
+    expect(await ds.query(`SELECT 1 FROM outbox WHERE (envelope->'data'->>'requestId') = $1`, [rolledBack.requestId])).toHaveLength(0);
+    expect(onTopic.some((r) => r.envelope?.correlationid === rolledBack.requestId)).toBe(false);
+  });
+
+  it('has its effect once when the relay dies after sending and before marking sent', async () => {
+    const event = closed();
+    await ds.transaction((m) => publisher.publish(m, 'requestClosed', event));
+    await expect(relay.drainOnce({ afterSend: async () => { throw new Error('relay killed'); } })).rejects.toThrow('relay killed');
+    expect(await ds.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL`)).toHaveLength(1);
+    await relay.drainOnce();
+    expect(await ds.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL`)).toHaveLength(0);
+
+    await relay.start();
+    await waitFor(async () => onTopic.filter((r) => r.envelope?.data && (r.envelope.data as RequestClosed).requestId === event.requestId).length === 2, 'the event sent twice');
+    await waitFor(async () => (await effects(event.requestId)) === 1, 'the effect');
+    // Give a second handling every chance to show up before asserting it did not.
+    await waitFor(async () => (await ds.query(`SELECT 1 FROM inbox WHERE event_id = (SELECT id::text FROM outbox WHERE envelope->'data'->>'requestId' = $1)`, [event.requestId])).length === 1, 'the inbox row');
+    expect(await effects(event.requestId)).toBe(1);
+  });
+
+  it('handles a duplicate delivery once', async () => {
+    const data = closed();
+    const envelope = await raw.sendEvent(TOPICS.requests.name, data.requestId, 'dsr.request.closed.v1', data);
+    await raw.send(TOPICS.requests.name, data.requestId, envelope);
+    const marker = closed();
+    await raw.sendEvent(TOPICS.requests.name, data.requestId, 'dsr.request.closed.v1', marker);
+    // Same key, same partition: once the marker is handled, both copies have been seen.
+    await waitFor(async () => (await effects(marker.requestId)) === 1, 'the marker after the duplicates');
+    expect(await effects(data.requestId)).toBe(1);
+  });
+
+  it('dead-letters an invalid message with its reason and goes on with the partition', async () => {
+    const key = randomUUID();
+    await raw.send(TOPICS.requests.name, key, '{"not": "an event"');
+    const bad = closed();
+    await raw.sendEvent(TOPICS.requests.name, key, 'dsr.request.closed.v1', { ...bad, outcome: 'maybe' });
+    const next = closed();
+    await raw.sendEvent(TOPICS.requests.name, key, 'dsr.request.closed.v1', next);
+
+    await waitFor(async () => (await effects(next.requestId)) === 1, 'the valid message after the invalid ones');
+    const notJson = await raw.waitForMessage(dlq, (r) => r.key === key && r.headers['x-dlq-reason']?.startsWith('invalid-envelope'), 'the non-JSON message in the DLQ');
+    expect(notJson.headers['x-dlq-reason']).toContain('not JSON');
+    expect(notJson.headers['x-dlq-original-topic']).toBe(`${iso.topicPrefix}${TOPICS.requests.name}`);
+    const invalid = await raw.waitForMessage(dlq, (r) => r.key === key && r.headers['x-dlq-reason']?.startsWith('invalid-payload'), 'the invalid payload in the DLQ');
+    expect(invalid.headers['x-dlq-reason']).toContain('outcome');
+    expect(await effects(bad.requestId)).toBe(0);
+  });
+
+  it('retries a transient failure until it succeeds, and dead-letters one that always fails after the configured tries', async () => {
+    const transient = closed();
+    failures.set(transient.requestId, 2);
+    await raw.sendEvent(TOPICS.requests.name, transient.requestId, 'dsr.request.closed.v1', transient);
+    const always = closed();
+    failures.set(always.requestId, Number.POSITIVE_INFINITY);
+    await raw.sendEvent(TOPICS.requests.name, always.requestId, 'dsr.request.closed.v1', always);
+
+    await waitFor(async () => (await effects(transient.requestId)) === 1, 'the transient failure to succeed');
+    expect(attempts.get(transient.requestId)).toBe(3);
+    const dead = await raw.waitForMessage(dlq, (r) => (r.envelope?.data as RequestClosed | undefined)?.requestId === always.requestId, 'the failing message in the DLQ', 30_000);
+    expect(dead.headers['x-dlq-reason']).toMatch(/^handler-failed: failed after 5 attempts: transient failure/);
+    expect(attempts.get(always.requestId)).toBe(5);
+    expect(await effects(always.requestId)).toBe(0);
+  });
+
+  it('consumes an event written by a plain kafkajs producer in the documented envelope', async () => {
+    const requestId = randomUUID();
+    const now = '2026-11-28T10:00:00Z';
+    // Hand-written JSON, as a system in another language would produce it; unknown attributes are ignored.
+    const value = `{"specversion":"1.0","id":"${randomUUID()}","source":"some-other-team","type":"dsr.request.closed.v1","time":"${now}","datacontenttype":"application/json","correlationid":"${requestId}","somethingelse":42,"data":{"requestId":"${requestId}","type":"erasure","outcome":"completed","closedAt":"${now}","dueAt":"${now}","receivedAt":"${now}"}}`;
+    await raw.send(TOPICS.requests.name, requestId, value);
+    await waitFor(async () => (await effects(requestId)) === 1, 'the plain producer\'s event to be handled');
+  });
+});
