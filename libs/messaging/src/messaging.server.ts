@@ -81,7 +81,10 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       await this.consumer.subscribe({ topic: new RegExp(`^${prefix}pdata\\.commands\\.[a-z0-9-]+\\.v1$`), fromBeginning: true });
     }
     await this.consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (p) => this.onBatch(p) });
-    await Promise.race([joined, sleep(60_000)]);
+    // Ready once the group is joined (or after a minute, when kafkajs goes on retrying by itself).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([joined, new Promise<void>((r) => (timer = setTimeout(r, 60_000)))]);
+    clearTimeout(timer);
   }
 
   async close(): Promise<void> {
