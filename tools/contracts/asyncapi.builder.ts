@@ -1,0 +1,138 @@
+/**
+ * Builds the AsyncAPI 3 document and the JSON Schemas from libs/contracts: the event
+ * registry (types, topics, keys, producers) and the payload classes' class-validator rules.
+ * Nothing here is written by hand per event, so the documents cannot drift from the code.
+ */
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { allEvents, CLOUDEVENTS_CONTENT_TYPE, dlqTopic, TOPICS, type EventDefinition } from '@datarights/contracts';
+
+type Schema = Record<string, unknown>;
+
+const SUBJECT_KEY_CLASSES = ['SubjectKeys', 'LinkedSubjectKeys'];
+
+/** Every payload class as a JSON Schema (draft 2020-12 compatible subset). */
+export function payloadSchemas(): Record<string, Schema> {
+  const schemas = validationMetadatasToSchemas({
+    refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage,
+  }) as Record<string, Schema>;
+  for (const [name, schema] of Object.entries(schemas)) {
+    const props = (schema.properties ?? {}) as Record<string, Schema>;
+    // Class-level rules class-validator expresses through a hidden property.
+    for (const p of Object.keys(props)) if (p.startsWith('_')) delete props[p];
+    schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => !r.startsWith('_'));
+    if (SUBJECT_KEY_CLASSES.includes(name)) {
+      schema.anyOf = ['email', 'customerId', 'phone'].map((k) => ({ required: [k] }));
+      schema.description = 'Any subset of the keys, at least one. Unknown keys are ignored.';
+    }
+    if (props.changes && name === 'RectifyCommand') {
+      props.changes = { type: 'object', additionalProperties: { type: 'string', maxLength: 1000 }, minProperties: 1, maxProperties: 50, description: 'field name → corrected value' };
+    }
+    if ((schema.required as string[]).length === 0) delete schema.required;
+  }
+  return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export const ENVELOPE_SCHEMA: Schema = {
+  type: 'object',
+  description: 'CloudEvents 1.0, structured JSON mode, with the correlationid and causationid extensions. Unknown attributes are ignored.',
+  required: ['specversion', 'id', 'source', 'type', 'time', 'data'],
+  properties: {
+    specversion: { const: '1.0' },
+    id: { type: 'string', minLength: 1, maxLength: 200, description: 'Unique per event (a UUID); consumers deduplicate on it.' },
+    source: { type: 'string', minLength: 1, description: 'The system id or service that wrote the event.' },
+    type: { type: 'string', description: 'The event type, e.g. pdata.record.stored.v1.' },
+    time: { type: 'string', format: 'date-time' },
+    datacontenttype: { const: 'application/json' },
+    correlationid: { type: 'string', description: 'The request id, where there is one.' },
+    causationid: { type: 'string', description: 'The id of the event that caused this one.' },
+    data: { type: 'object' },
+  },
+};
+
+function messageName(def: EventDefinition): string {
+  return def.type.replace(/\.v(\d+)$/, '_v$1').replace(/[.-]/g, '_');
+}
+
+function channelId(address: string): string {
+  return address.replace(/[{}]/g, '').replace(/[.-]/g, '_');
+}
+
+const COMMAND_CHANNEL = 'pdata.commands.{systemId}.v1';
+
+export function buildAsyncApi(version: string): Schema {
+  const events = allEvents();
+  const channels: Record<string, Schema> = {};
+  const operations: Record<string, Schema> = {};
+  const messages: Record<string, Schema> = {};
+
+  const topicDefs = Object.values(TOPICS);
+  for (const t of topicDefs) {
+    channels[channelId(t.name)] = {
+      address: t.name,
+      title: t.name,
+      description: `${t.description} Key: ${t.key}.${t.compacted ? ' Compacted (the latest value per key is kept).' : ''}${t.public ? ' Part of the public contract with company systems.' : ' Internal to datarights; free to evolve.'}`,
+      messages: {},
+    };
+    channels[channelId(dlqTopic(t.name))] = {
+      address: dlqTopic(t.name),
+      title: dlqTopic(t.name),
+      description: `Dead letters of ${t.name}: the original key, value and headers, plus x-dlq-reason, x-dlq-original-topic, x-dlq-original-partition, x-dlq-original-offset, x-dlq-consumer, x-dlq-failed-at.`,
+      messages: {},
+    };
+  }
+  channels[channelId(COMMAND_CHANNEL)] = {
+    address: COMMAND_CHANNEL,
+    title: COMMAND_CHANNEL,
+    description: 'One command topic per system (created when it registers), so that its credentials can be limited to its own commands. Key: requestId. A command may be delivered more than once: treat a repeated commandId as done and send the same reply again.',
+    parameters: { systemId: { description: 'The systemId the system registered with (a-z, 0-9, -).' } },
+    messages: {},
+  };
+
+  for (const def of events) {
+    const name = messageName(def);
+    messages[name] = {
+      name: def.type,
+      title: def.type,
+      summary: def.summary,
+      contentType: CLOUDEVENTS_CONTENT_TYPE,
+      headers: { type: 'object', properties: { 'content-type': { const: CLOUDEVENTS_CONTENT_TYPE } } },
+      payload: {
+        allOf: [
+          { $ref: '#/components/schemas/CloudEventEnvelope' },
+          { type: 'object', properties: { type: { const: def.type }, data: { $ref: `#/components/schemas/${def.payload.name}` } } },
+        ],
+      },
+      'x-key': def.topic === 'command' ? 'requestId' : def.topic.key,
+      'x-producers': [...def.producers],
+    };
+    const address = def.topic === 'command' ? COMMAND_CHANNEL : def.topic.name;
+    const channel = channels[channelId(address)] as { messages: Record<string, Schema> };
+    channel.messages[name] = { $ref: `#/components/messages/${name}` };
+  }
+
+  // Operations from datarights' point of view: what it receives from systems and what it sends them.
+  for (const [id, address] of Object.entries({ registerSystem: TOPICS.systems.name, reportRecord: TOPICS.dataEvents.name, replyToCommand: TOPICS.replies.name })) {
+    operations[id] = { action: 'receive', channel: { $ref: `#/channels/${channelId(address)}` }, summary: `Company systems write ${address}; datarights consumes it.` };
+  }
+  operations.sendCommand = { action: 'send', channel: { $ref: `#/channels/${channelId(COMMAND_CHANNEL)}` }, summary: 'datarights sends commands to one system on its own topic.' };
+  operations.sendNotification = { action: 'send', channel: { $ref: `#/channels/${channelId(TOPICS.notifications.name)}` }, summary: 'Messages for the mail gateway.' };
+  for (const t of topicDefs.filter((x) => !x.public)) {
+    operations[`internal_${channelId(t.name)}`] = { action: 'send', channel: { $ref: `#/channels/${channelId(t.name)}` }, summary: `Between the datarights services (${t.name}).` };
+  }
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'datarights — Kafka contract',
+      version,
+      description:
+        'GDPR data-subject requests handled as events. Company systems register (pdata.systems.v1), report the personal data they hold (pdata.events.v1), receive commands on their own topic (pdata.commands.<systemId>.v1) and reply (pdata.replies.v1). Every message value is a CloudEvents 1.0 event in structured JSON mode with header content-type: application/cloudevents+json. An event that fails validation goes to the topic\'s dead-letter topic (<topic>.dlq) with the reason, and the consumer goes on. Generated from libs/contracts; do not edit by hand.',
+    },
+    defaultContentType: CLOUDEVENTS_CONTENT_TYPE,
+    channels,
+    operations,
+    components: { schemas: { CloudEventEnvelope: ENVELOPE_SCHEMA, ...payloadSchemas() }, messages },
+  };
+}
