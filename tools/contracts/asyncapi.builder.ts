@@ -4,7 +4,7 @@
  * Nothing here is written by hand per event, so the documents cannot drift from the code.
  */
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { allEvents, CLOUDEVENTS_CONTENT_TYPE, dlqTopic, TOPICS, type EventDefinition } from '@datarights/contracts';
 
 type Schema = Record<string, unknown>;
@@ -13,10 +13,10 @@ const SUBJECT_KEY_CLASSES = ['SubjectKeys', 'LinkedSubjectKeys'];
 
 /** Every payload class as a JSON Schema (draft 2020-12 compatible subset). */
 export function payloadSchemas(): Record<string, Schema> {
-  const schemas = validationMetadatasToSchemas({
-    refPointerPrefix: '#/components/schemas/',
-    classTransformerMetadataStorage: defaultMetadataStorage,
-  }) as Record<string, Schema>;
+  const options = { refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage };
+  const schemas = validationMetadatasToSchemas(options) as Record<string, Schema>;
+  // A subclass without rules of its own (EraseCommand extends Command) has no metadata entry.
+  for (const def of allEvents()) schemas[def.payload.name] ??= targetConstructorToSchema(def.payload, options) as Schema;
   for (const [name, schema] of Object.entries(schemas)) {
     const props = (schema.properties ?? {}) as Record<string, Schema>;
     // Class-level rules class-validator expresses through a hidden property.
