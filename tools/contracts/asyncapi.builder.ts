@@ -5,7 +5,7 @@
  */
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { allEvents, CLOUDEVENTS_CONTENT_TYPE, dlqTopic, TOPICS, type EventDefinition } from '@datarights/contracts';
+import { allEvents, CLOUDEVENTS_CONTENT_TYPE, dlqTopic, TOPICS, type EventDefinition, type TopicDefinition } from '@datarights/contracts';
 
 type Schema = Record<string, unknown>;
 
@@ -72,7 +72,7 @@ export function buildAsyncApi(version: string): Schema {
     channels[channelId(t.name)] = {
       address: t.name,
       title: t.name,
-      description: `${t.description} Key: ${t.key}.${t.compacted ? ' Compacted (the latest value per key is kept).' : ''}${t.public ? ' Part of the public contract with company systems.' : ' Internal to datarights; free to evolve.'}`,
+      description: `${t.description} Key: ${t.key}.${(t as TopicDefinition).compacted ? ' Compacted (the latest value per key is kept).' : ''}${t.public ? ' Part of the public contract with company systems.' : ' Internal to datarights; free to evolve.'}`,
       messages: {},
     };
     channels[channelId(dlqTopic(t.name))] = {

@@ -4,7 +4,8 @@
  * any e-mail address or phone number left in a message string is masked.
  */
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const PHONE = /\+?\d[\d .-]{7,}\d/g;
+// Not inside identifiers: a UUID's digit runs are joined to letters or dashes.
+const PHONE = /(?<![\w-])\+?\d[\d .-]{7,}\d(?![\w-])/g;
 
 export const REDACTED = '[redacted]';
 

@@ -11,6 +11,14 @@ export class ErasureExecutorConfig {
 
   @IsOptional() @IsString()
   KAFKA_GROUP_ID?: string;
+
+  /** The policy file; default deploy/policy/default.fr.yaml, found from the working directory. */
+  @IsOptional() @IsString()
+  POLICY_FILE?: string;
+
+  /** How often the timeout loop looks for commands past their respondBy. */
+  @IsInt() @Min(50) @Max(60_000)
+  ACTION_POLL_MS: number = 1000;
 }
 
 export const appConfig = (): ErasureExecutorConfig => loadConfig(ErasureExecutorConfig);

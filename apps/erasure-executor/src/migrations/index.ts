@@ -1,2 +1,5 @@
 /** Every migration of erasure-executor, in order (each table change is a migration; never synchronize). */
-export const MIGRATIONS: Function[] = [];
+import { ExecutionTables1733100000000 } from './1733100000000-execution-tables';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: Function[] = [ExecutionTables1733100000000];

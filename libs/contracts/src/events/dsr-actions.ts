@@ -35,7 +35,8 @@ export class ActionEscalated {
   @Matches(SYSTEM_ID_PATTERN) systemId: string;
   @IsIn(ACTION_KINDS) kind: ActionKind;
   @IsString() @Length(1, 2000) reason: string;
-  @IsInt() @Min(1) attempts: number;
+  /** 0 when the action was escalated without being sent (no capability, processor system). */
+  @IsInt() @Min(0) attempts: number;
 }
 
 export class ActionClosedManually {

@@ -143,7 +143,7 @@ export const EVENTS = {
 } as const;
 
 export type EventName = keyof typeof EVENTS;
-export type PayloadOf<N extends EventName> = (typeof EVENTS)[N] extends EventDefinition<infer T> ? T : never;
+export type PayloadOf<N extends EventName> = InstanceType<(typeof EVENTS)[N]['payload']>;
 
 const BY_TYPE = new Map<string, EventDefinition>(Object.values(EVENTS).map((d) => [d.type, d as EventDefinition]));
 

@@ -1,0 +1,39 @@
+import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+
+/** Data a system keeps under a legal obligation (Art. 17(3)(b)) until a date, restricted meanwhile (Art. 18). */
+@Entity({ name: 'hold' })
+@Unique(['requestId', 'systemId', 'category'])
+export class HoldEntity {
+  @PrimaryColumn('uuid', { name: 'hold_id' })
+  holdId: string;
+
+  @Column('uuid', { name: 'request_id' })
+  requestId: string;
+
+  @Column('text', { name: 'system_id' })
+  systemId: string;
+
+  @Column('text')
+  category: string;
+
+  /** e.g. `Art. 17(3)(b)`. */
+  @Column('text')
+  ground: string;
+
+  /** e.g. `Code de commerce L123-22`. */
+  @Column('text', { name: 'legal_text' })
+  legalText: string;
+
+  /** The policy's period (ISO 8601) and where it runs from, for the record. */
+  @Column('text')
+  period: string;
+
+  @Column('text', { name: 'period_from' })
+  periodFrom: string;
+
+  @Column('timestamptz')
+  until: Date;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+}

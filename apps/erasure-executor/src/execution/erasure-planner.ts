@@ -1,0 +1,104 @@
+/**
+ * What an erasure request (Art. 17) means for each system of the plan, per the policy:
+ * which actions to send and which holds to record. Pure: no I/O, unit-tested.
+ */
+import type { PlanItem } from '@datarights/contracts';
+import { addDuration, erasureDecision, type Policy } from '@datarights/policy';
+
+export interface PlannedCommand {
+  dispatch: true;
+  kind: 'erase' | 'restrict';
+  systemId: string;
+  categories: string[];
+  /** Command fields beyond the common ones. */
+  params: Record<string, unknown>;
+}
+
+/** An action that cannot be sent: escalated to the DPO at once. */
+export interface PlannedEscalation {
+  dispatch: false;
+  kind: 'erase' | 'forward';
+  systemId: string;
+  categories: string[];
+  reason: string;
+}
+
+export type PlannedAction = PlannedCommand | PlannedEscalation;
+
+export interface PlannedHold {
+  systemId: string;
+  category: string;
+  ground: string;
+  legalText: string;
+  period: string;
+  from: string;
+  until: Date;
+}
+
+export interface ErasurePlan {
+  actions: PlannedAction[];
+  holds: PlannedHold[];
+}
+
+export function planErasure(policy: Pick<Policy, 'categories'>, items: readonly PlanItem[], requestedAt: Date): ErasurePlan {
+  const plan: ErasurePlan = { actions: [], holds: [] };
+  for (const item of bySystem(items)) {
+    const categories = [...new Set(item.categories)];
+    if (categories.length === 0) continue;
+    if (item.role === 'processor') {
+      // Art. 28: for data its customers host, the company is only the processor; the
+      // customer (the controller) decides what to do with the request.
+      plan.actions.push({
+        dispatch: false,
+        kind: 'forward',
+        systemId: item.systemId,
+        categories,
+        reason: `processor system: the request must be forwarded to the controller ${item.controller ?? '(controller not registered)'}`,
+      });
+      continue;
+    }
+    const toErase: string[] = [];
+    const held: PlannedHold[] = [];
+    for (const category of categories) {
+      const decision = erasureDecision(policy, category);
+      if (decision.action === 'erase') {
+        toErase.push(category);
+        continue;
+      }
+      const r = decision.retention;
+      // The period runs from the record's own date (e.g. the invoice date), which the plan
+      // does not carry: the request date is used instead. It is later than the record
+      // date, so the hold never ends too early; the schedule that ends holds (a later
+      // issue) may shorten it once systems report record dates.
+      held.push({ systemId: item.systemId, category, ground: r.ground, legalText: r.legalText, period: r.period, from: r.from, until: addDuration(requestedAt, r.period) });
+    }
+    if (toErase.length > 0) {
+      plan.actions.push(
+        item.capabilities.includes('erase')
+          ? { dispatch: true, kind: 'erase', systemId: item.systemId, categories: toErase, params: {} }
+          : { dispatch: false, kind: 'erase', systemId: item.systemId, categories: toErase, reason: `system ${item.systemId} cannot erase (no 'erase' capability): erase by hand, then close the action` },
+      );
+    }
+    plan.holds.push(...held);
+    // GDPR-RULES.md: "While a period runs, data kept for it is restricted" (Art. 18(2): only
+    // stored). One restrict command per end date, since a command carries one `until`.
+    if (held.length > 0 && item.capabilities.includes('restrict')) {
+      const byUntil = new Map<string, string[]>();
+      for (const h of held) byUntil.set(h.until.toISOString(), [...(byUntil.get(h.until.toISOString()) ?? []), h.category]);
+      for (const [until, cats] of byUntil) {
+        plan.actions.push({ dispatch: true, kind: 'restrict', systemId: item.systemId, categories: cats, params: { ground: 'legal-hold', until, action: 'place' } });
+      }
+    }
+  }
+  return plan;
+}
+
+/** One entry per system (a plan listing a system twice gets one set of actions and holds for it). */
+function bySystem(items: readonly PlanItem[]): PlanItem[] {
+  const merged = new Map<string, PlanItem>();
+  for (const item of items) {
+    const seen = merged.get(item.systemId);
+    merged.set(item.systemId, seen ? { ...seen, categories: [...seen.categories, ...item.categories] } : item);
+  }
+  return [...merged.values()];
+}

@@ -1,0 +1,217 @@
+/**
+ * The executor's logic for erasure requests: turns a plan into commands and legal holds
+ * per the policy, follows the replies, re-sends and escalates, and says once when a
+ * request's execution has ended. No TypeORM or Kafka here: every write goes through the
+ * caller's transaction (`ExecutionTx.store`) and every event through its outbox
+ * (`ExecutionTx.publish`). Subject keys are never logged.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { randomUUID } from 'node:crypto';
+import { LinkedSubjectKeys, type ActionCloseRequested, type CommandReply, type EventName, type EVENTS, type HoldRecorded, type PlanBuilt } from '@datarights/contracts';
+import { PermanentError, TopicAdmin } from '@datarights/messaging';
+import type { Policy } from '@datarights/policy';
+import { POLICY } from '../policy/policy.module';
+import { summariseExecution } from './completion';
+import type { ActionEntity } from './entities/action.entity';
+import type { HoldEntity } from './entities/hold.entity';
+import { planErasure, type PlannedAction } from './erasure-planner';
+import type { ExecutionStore } from './execution.repository';
+import { nextStep, respondByFor, retryAtAfterFailure } from './retry-policy';
+
+/**
+ * An event's payload, from its class. (The contracts' `PayloadOf` infers `{ requestId }`
+ * for every event keyed by request id, which refuses every other field: reported.)
+ */
+export type Payload<N extends EventName> = InstanceType<(typeof EVENTS)[N]['payload']>;
+
+export type Publish = <N extends EventName>(name: N, data: Payload<N>) => Promise<unknown>;
+
+/** One transaction: the store bound to it and the outbox publisher of it. */
+export interface ExecutionTx {
+  store: ExecutionStore;
+  publish: Publish;
+}
+
+const COMMAND_EVENT = { erase: 'eraseCommand', restrict: 'restrictCommand' } as const satisfies Record<string, EventName>;
+
+/**
+ * The contract wants `attempts >= 1` in `actionEscalated`; an action escalated before any
+ * send (no capability, processor system) reports 1: the one try was finding it cannot be sent.
+ */
+const reportedAttempts = (attempts: number) => Math.max(1, attempts);
+
+@Injectable()
+export class ExecutionService {
+  private readonly logger = new Logger(ExecutionService.name);
+
+  constructor(
+    @Inject(POLICY) private readonly policy: Policy,
+    private readonly topics: TopicAdmin,
+  ) {}
+
+  /** `planBuilt` for an erasure request: per system, erase what the policy erases, hold what it retains. */
+  async onPlanBuilt(tx: ExecutionTx, plan: PlanBuilt, requestedAt: Date): Promise<void> {
+    const fresh = await tx.store.createRequest({ requestId: plan.requestId, requestType: plan.requestType, subjectKeys: plan.subjectKeys, requestedAt });
+    if (!fresh) {
+      this.logger.warn(`request ${plan.requestId}: a plan was already executed; this one is ignored`);
+      return;
+    }
+    const { actions, holds } = planErasure(this.policy, plan.items, requestedAt);
+    // Command topics must exist before the outbox relay sends to them.
+    for (const systemId of new Set(actions.filter((a) => a.dispatch).map((a) => a.systemId))) await this.topics.ensureCommandTopic(systemId);
+
+    const now = new Date();
+    for (const h of holds) {
+      const holdId = randomUUID();
+      await tx.store.insertHold({ holdId, requestId: plan.requestId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, period: h.period, periodFrom: h.from, until: h.until });
+      await tx.publish('holdRecorded', { requestId: plan.requestId, holdId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: h.until.toISOString() });
+    }
+    for (const a of actions) await this.startAction(tx, plan.requestId, plan.subjectKeys, a, now);
+    this.logger.log(`request ${plan.requestId}: ${plan.items.length} systems, ${actions.length} actions, ${holds.length} holds`);
+    await this.completeIfDone(tx, plan.requestId);
+  }
+
+  private async startAction(tx: ExecutionTx, requestId: string, subjectKeys: LinkedSubjectKeys, a: PlannedAction, now: Date): Promise<void> {
+    const commandId = randomUUID();
+    const base = { commandId, requestId, systemId: a.systemId, kind: a.kind, categories: a.categories };
+    if (!a.dispatch) {
+      await tx.store.insertAction({ ...base, params: {}, status: 'escalated', attempts: 0, respondBy: null, dueAt: null, lastReason: a.reason });
+      await tx.publish('actionEscalated', { ...base, reason: a.reason, attempts: reportedAttempts(0) });
+      this.logger.warn(`request ${requestId}: ${a.kind} on ${a.systemId} escalated at once (${a.kind === 'forward' ? 'processor system' : 'no capability'})`);
+      return;
+    }
+    const respondBy = respondByFor(this.policy.commands, 1, now);
+    await tx.store.insertAction({ ...base, params: a.params, status: 'sent', attempts: 1, respondBy, dueAt: respondBy, lastReason: null });
+    await this.sendCommand(tx, { ...base, params: a.params }, subjectKeys, 1, respondBy);
+  }
+
+  /** Publishes the command (first send or re-send: the same commandId) and `actionDispatched`. */
+  private async sendCommand(
+    tx: ExecutionTx,
+    a: Pick<ActionEntity, 'commandId' | 'requestId' | 'systemId' | 'kind' | 'categories' | 'params'>,
+    subjectKeys: LinkedSubjectKeys,
+    attempt: number,
+    respondBy: Date,
+  ): Promise<void> {
+    const common = { commandId: a.commandId, requestId: a.requestId, systemId: a.systemId, subjectKeys, categories: a.categories, respondBy: respondBy.toISOString() };
+    if (a.kind === 'erase') await tx.publish(COMMAND_EVENT.erase, common);
+    else if (a.kind === 'restrict') await tx.publish(COMMAND_EVENT.restrict, { ...common, ...(a.params as { ground: string; until?: string; action?: 'place' | 'lift' }) });
+    else throw new Error(`erasure-executor does not send ${a.kind} commands`);
+    await tx.publish('actionDispatched', { requestId: a.requestId, commandId: a.commandId, systemId: a.systemId, kind: a.kind, categories: a.categories, attempt, respondBy: respondBy.toISOString() });
+  }
+
+  /** A reply on `pdata.replies.v1`. Replies may come late, twice or never (DESIGN.md). */
+  async onReply(tx: ExecutionTx, reply: CommandReply, reported: 'completed' | 'failed'): Promise<void> {
+    const action = await tx.store.lockAction(reply.commandId);
+    if (!action) {
+      if (reply.export !== undefined) return; // an export reply: data-locator's command, not ours
+      throw new PermanentError(`reply for unknown command ${reply.commandId}`);
+    }
+    if (action.requestId !== reply.requestId || action.systemId !== reply.systemId) {
+      throw new PermanentError(`reply for command ${reply.commandId} does not match it (request ${reply.requestId}, system ${reply.systemId})`);
+    }
+    if (action.status === 'completed' || action.status === 'closed-manually') {
+      this.logger.log(`command ${action.commandId}: reply for an action already ${action.status}, ignored`);
+      return;
+    }
+    if (reported === 'failed' || reply.outcome === 'failed') return this.onFailure(tx, action, reply.error ?? `${reply.systemId} reported a failure without a reason`);
+
+    // A late answer to an escalated action still completes it: the DPO need not close it.
+    await tx.store.updateAction(action.commandId, { status: 'completed', outcome: reply.outcome, affectedRecords: reply.affectedRecords, retained: reply.retained ?? [], dueAt: null });
+    await tx.publish('actionCompleted', {
+      requestId: action.requestId,
+      commandId: action.commandId,
+      systemId: action.systemId,
+      kind: action.kind,
+      outcome: reply.outcome,
+      affectedRecords: reply.affectedRecords,
+      retained: reply.retained ?? [],
+      ...(reply.error ? { error: reply.error } : {}),
+    });
+    this.logger.log(`command ${action.commandId} on ${action.systemId}: ${reply.outcome}, ${reply.affectedRecords} records`);
+    await this.completeIfDone(tx, action.requestId);
+  }
+
+  /** A failure counts as a failed attempt: retried after the backoff, escalated after the last one. */
+  private async onFailure(tx: ExecutionTx, action: ActionEntity, error: string): Promise<void> {
+    if (action.status === 'escalated') {
+      this.logger.log(`command ${action.commandId}: failure reply for an escalated action, ignored`);
+      return;
+    }
+    if (action.status === 'retry-pending') {
+      // A second failure for the same attempt (a duplicate reply): the retry is already planned.
+      await tx.store.updateAction(action.commandId, { lastReason: error });
+      return;
+    }
+    if (action.attempts >= this.policy.commands.maxAttempts) {
+      await this.escalate(tx, action, error);
+      return;
+    }
+    const retryAt = retryAtAfterFailure(this.policy.commands, action.attempts, new Date());
+    await tx.store.updateAction(action.commandId, { status: 'retry-pending', dueAt: retryAt, lastReason: error });
+    this.logger.warn(`command ${action.commandId} on ${action.systemId} failed (attempt ${action.attempts}); retry at ${retryAt.toISOString()}`);
+  }
+
+  /** The timeout loop found an action past its time: re-send it or escalate it. */
+  async onDue(tx: ExecutionTx, action: ActionEntity, now: Date): Promise<void> {
+    if (action.status !== 'sent' && action.status !== 'retry-pending') return;
+    const step = nextStep({ attempts: action.attempts, status: action.status, lastReason: action.lastReason }, this.policy.commands);
+    if (step.step === 'escalate') return this.escalate(tx, action, step.reason);
+    const request = await tx.store.getRequest(action.requestId);
+    if (!request) throw new Error(`action ${action.commandId} has no request row`);
+    const respondBy = respondByFor(this.policy.commands, step.attempt, now);
+    await tx.store.updateAction(action.commandId, { status: 'sent', attempts: step.attempt, respondBy, dueAt: respondBy });
+    await this.sendCommand(tx, action, plainToInstance(LinkedSubjectKeys, request.subjectKeys), step.attempt, respondBy);
+    this.logger.warn(`command ${action.commandId} on ${action.systemId}: re-sent (attempt ${step.attempt})`);
+  }
+
+  private async escalate(tx: ExecutionTx, action: ActionEntity, reason: string): Promise<void> {
+    await tx.store.updateAction(action.commandId, { status: 'escalated', dueAt: null, lastReason: reason });
+    await tx.publish('actionEscalated', {
+      requestId: action.requestId,
+      commandId: action.commandId,
+      systemId: action.systemId,
+      kind: action.kind,
+      reason,
+      attempts: reportedAttempts(action.attempts),
+    });
+    this.logger.warn(`command ${action.commandId} on ${action.systemId} escalated after ${action.attempts} attempts`);
+  }
+
+  /** The DPO closes an escalated action by hand; the reason is kept as evidence. */
+  async onCloseRequested(tx: ExecutionTx, req: ActionCloseRequested): Promise<void> {
+    const action = await tx.store.lockAction(req.commandId);
+    if (!action || action.requestId !== req.requestId) throw new PermanentError(`close requested for unknown command ${req.commandId} of request ${req.requestId}`);
+    if (action.status !== 'escalated') {
+      this.logger.warn(`command ${action.commandId}: close requested while ${action.status}, ignored (only escalated actions are closed by hand)`);
+      return;
+    }
+    await tx.store.updateAction(action.commandId, { status: 'closed-manually', closedBy: req.closedBy, closedReason: req.reason, dueAt: null });
+    await tx.publish('actionClosedManually', { requestId: action.requestId, commandId: action.commandId, systemId: action.systemId, reason: req.reason, closedBy: req.closedBy });
+    this.logger.log(`command ${action.commandId} on ${action.systemId} closed by hand`);
+    await this.completeIfDone(tx, action.requestId);
+  }
+
+  /**
+   * Publishes `executionCompleted` once, when every action is terminal. The request row is
+   * locked first: two transactions finishing a request's last two actions at the same
+   * time run this one after the other, and the second sees the first's action (READ
+   * COMMITTED, a fresh snapshot per statement).
+   */
+  private async completeIfDone(tx: ExecutionTx, requestId: string): Promise<void> {
+    const request = await tx.store.lockRequest(requestId);
+    if (!request || request.completed) return;
+    const actions = await tx.store.actionsOf(requestId);
+    const holds = await tx.store.holdsOf(requestId);
+    const summary = summariseExecution(requestId, actions, holds.map(toHoldRecorded));
+    if (!summary) return;
+    await tx.store.markCompleted(requestId, new Date());
+    await tx.publish('executionCompleted', summary);
+    this.logger.log(`request ${requestId}: execution completed (${summary.systems.length} systems, ${summary.holds.length} holds)`);
+  }
+}
+
+function toHoldRecorded(h: HoldEntity): HoldRecorded {
+  return { requestId: h.requestId, holdId: h.holdId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: h.until.toISOString() };
+}

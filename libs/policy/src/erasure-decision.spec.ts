@@ -1,0 +1,43 @@
+import { erasureDecision } from './erasure-decision';
+import { loadPolicy, parsePolicy, resolvePolicyPath } from './policy.loader';
+
+describe('erasureDecision with the French default profile', () => {
+  const policy = loadPolicy(resolvePolicyPath());
+
+  it.each([
+    ['billing', 'retain', 'P10Y', 'Code de commerce L123-22'],
+    ['payment', 'retain', 'P10Y', 'Code de commerce L123-22'],
+    ['identification', 'erase', undefined, undefined],
+    ['relationship', 'erase', undefined, undefined],
+    ['usage', 'erase', undefined, undefined],
+    ['prospection', 'erase', undefined, undefined],
+  ])('%s → %s', (category, action, period, legalText) => {
+    const d = erasureDecision(policy, category);
+    expect(d.action).toBe(action);
+    expect(d.rule).toBe(category);
+    if (d.action === 'retain') {
+      expect(d.retention).toMatchObject({ period, legalText, ground: 'Art. 17(3)(b)', from: 'record-date' });
+    }
+  });
+
+  it.each(['support-tickets', 'constructor', '__proto__'])('a category the file does not name (%s) takes the default rule', (category) => {
+    expect(erasureDecision(policy, category)).toEqual({ action: 'erase', rule: 'default' });
+  });
+});
+
+describe('erasureDecision with a default that retains', () => {
+  const policy = parsePolicy(`
+version: 1
+profile: test
+deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y }
+commands: { respondWithin: PT1H, maxAttempts: 4, retryBackoff: PT5M }
+categories:
+  default: { action: retain, retention: { period: P1Y, from: end-of-contract, ground: "Art. 17(3)(b)", legalText: "décret 2021-1362" } }
+  usage: { action: erase }
+`);
+
+  it('applies the default rule, retention included', () => {
+    expect(erasureDecision(policy, 'account')).toMatchObject({ action: 'retain', rule: 'default', retention: { period: 'P1Y', legalText: 'décret 2021-1362' } });
+    expect(erasureDecision(policy, 'usage')).toEqual({ action: 'erase', rule: 'usage' });
+  });
+});

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_POLICY_FILE, loadPolicy, parsePolicy, PolicyError, resolvePolicyPath } from './policy.loader';
+
+const VALID = `
+version: 1
+profile: test
+deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y }
+commands: { respondWithin: PT2S, maxAttempts: 2, retryBackoff: PT1S }
+categories:
+  default: { action: erase }
+  billing:
+    action: retain
+    retention: { period: P10Y, from: record-date, ground: "Art. 17(3)(b)", legalText: "Code de commerce L123-22" }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parsePolicy(text, 'test.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(PolicyError);
+    return (err as PolicyError).problems;
+  }
+  throw new Error('the policy was accepted');
+}
+
+describe('the French default profile', () => {
+  it('is found from the working directory and is valid', () => {
+    const file = resolvePolicyPath();
+    expect(file.endsWith(DEFAULT_POLICY_FILE)).toBe(true);
+    const policy = loadPolicy(file);
+    expect(policy).toMatchObject({
+      version: 1,
+      profile: 'fr-default',
+      deadlines: { response: 'P1M', extensionMax: 'P2M', proofPeriod: 'P5Y' },
+      commands: { respondWithin: 'PT1H', maxAttempts: 4, retryBackoff: 'PT5M' },
+    });
+    expect(policy.categories.get('default')?.action).toBe('erase');
+  });
+});
+
+describe('loadPolicy', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'policy-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a valid file', () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(file, VALID);
+    expect(loadPolicy(file).commands).toEqual({ respondWithin: 'PT2S', maxAttempts: 2, retryBackoff: 'PT1S' });
+  });
+
+  it('refuses an invalid file with its path and the path of each error', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, VALID.replace('period: P10Y', 'period: 10 years'));
+    expect(() => loadPolicy(file)).toThrow(PolicyError);
+    expect(() => loadPolicy(file)).toThrow(`invalid policy file ${file}:\n  - categories.billing.retention.period: must be an ISO 8601 duration`);
+  });
+
+  it('refuses a missing file, naming it', () => {
+    expect(() => loadPolicy(join(dir, 'missing.yaml'))).toThrow(/invalid policy file .*missing\.yaml:\n {2}- cannot be read: ENOENT/);
+  });
+
+  it('resolves POLICY_FILE against the working directory', () => {
+    expect(resolvePolicyPath('x.yaml', [dir])).toBe(join(dir, 'x.yaml'));
+    expect(resolvePolicyPath('/abs/x.yaml', [dir])).toBe('/abs/x.yaml');
+  });
+
+  it('says to set POLICY_FILE when the default file is nowhere to be found', () => {
+    expect(() => resolvePolicyPath(undefined, [dir])).toThrow('set POLICY_FILE');
+  });
+});
+
+describe('parsePolicy refuses, naming where and why', () => {
+  it.each([
+    ['a wrong version', VALID.replace('version: 1', 'version: 2'), 'version: must be 1 (the version this code reads)'],
+    ['a missing section', VALID.replace(/^deadlines:.*$/m, ''), 'deadlines: is required'],
+    ['a bad duration', VALID.replace('response: P1M', 'response: 1 month'), 'deadlines.response: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)'],
+    ['a zero duration', VALID.replace('respondWithin: PT2S', 'respondWithin: PT0S'), 'commands.respondWithin: must be longer than zero'],
+    ['a bad attempt count', VALID.replace('maxAttempts: 2', 'maxAttempts: 0'), 'commands.maxAttempts: must be at least 1'],
+    ['a misspelt field', VALID.replace('retryBackoff', 'retryBackof'), 'commands.retryBackof: unknown field (check its spelling)'],
+    ['an unknown action', VALID.replace('default: { action: erase }', 'default: { action: keep }'), 'categories.default.action: must be one of erase, retain'],
+    ['retain without retention', VALID.replace('default: { action: erase }', 'default: { action: retain }'), 'categories.default.retention: is required with action: retain'],
+    ['retention with erase', VALID.replace('action: retain', 'action: erase'), 'categories.billing.retention: only allowed with action: retain'],
+    ['a missing legal text', VALID.replace(', legalText: "Code de commerce L123-22"', ''), 'categories.billing.retention.legalText: is required'],
+    ['an unknown anchor', VALID.replace('from: record-date', 'from: whenever'), 'categories.billing.retention.from: must be one of'],
+    ['no default rule', VALID.replace('  default: { action: erase }\n', ''), 'categories.default: is required'],
+    ['a bad category name', VALID.replace('billing:', 'Billing:'), 'categories.Billing: the name must be a lowercase slug'],
+    ['a duplicate key', `${VALID}version: 1\n`, 'YAML: Map keys must be unique'],
+    ['broken YAML', 'version: [', 'YAML: '],
+  ])('%s', (_what, text, expected) => {
+    expect(problemsOf(text).some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it.each(['', '- a list', '42'])('a file that is not a mapping (%j)', (text) => {
+    expect(problemsOf(text)).toEqual(['the file must hold a YAML mapping (version, profile, deadlines, ...)']);
+  });
+
+  it('lists every problem, not only the first', () => {
+    const problems = problemsOf(VALID.replace('response: P1M', 'response: x').replace('maxAttempts: 2', 'maxAttempts: many'));
+    expect(problems).toEqual(['deadlines.response: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)', 'commands.maxAttempts: must be a whole number']);
+  });
+});

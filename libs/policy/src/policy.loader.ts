@@ -1,0 +1,94 @@
+/**
+ * Reads and validates a policy file at start-up. An invalid file stops the service with
+ * the file's path and, for each problem, where it is and what is wrong
+ * (`categories.billing.retention.period: must be an ISO 8601 duration ...`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { parseDocument } from 'yaml';
+import { DEFAULT_CATEGORY, Policy, POLICY_CATEGORY_PATTERN } from './policy.model';
+
+/** The French default profile, relative to the repository root (or the image's working directory). */
+export const DEFAULT_POLICY_FILE = 'deploy/policy/default.fr.yaml';
+
+export class PolicyError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid policy file ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PolicyError';
+  }
+}
+
+/**
+ * The policy file to read: `file` (POLICY_FILE) resolved against the working directory,
+ * or the default profile found in the working directory or the nearest parent holding it
+ * (the repository root, wherever the service is started from).
+ */
+export function resolvePolicyPath(file?: string, startDirs: string[] = [process.cwd(), __dirname]): string {
+  if (file) return isAbsolute(file) ? file : resolve(startDirs[0] ?? process.cwd(), file);
+  for (const start of startDirs) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      const candidate = join(dir, DEFAULT_POLICY_FILE);
+      if (existsSync(candidate)) return candidate;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new PolicyError(DEFAULT_POLICY_FILE, [`not found from ${startDirs.join(' or ')} or their parents: set POLICY_FILE`]);
+}
+
+/** Reads, parses and validates a policy file; throws `PolicyError` naming every problem. */
+export function loadPolicy(file: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new PolicyError(file, [`cannot be read: ${(err as Error).message}`]);
+  }
+  return parsePolicy(text, file);
+}
+
+/** Parses and validates policy YAML text (`source` names it in errors). */
+export function parsePolicy(text: string, source = '<inline policy>'): Policy {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new PolicyError(source, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0].replace(/:$/, '')}`));
+  const raw: unknown = doc.toJS();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError(source, ['the file must hold a YAML mapping (version, profile, deadlines, ...)']);
+  const policy = plainToInstance(Policy, raw);
+  const errors = validateSync(policy, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
+  const problems = [...problemsOf(errors), ...crossChecks(policy)];
+  if (problems.length > 0) throw new PolicyError(source, problems);
+  return policy;
+}
+
+/** Rules across fields, which class-validator's per-property decorators do not express. */
+function crossChecks(policy: Policy): string[] {
+  const problems: string[] = [];
+  if (!(policy.categories instanceof Map)) return problems;
+  if (!policy.categories.has(DEFAULT_CATEGORY)) {
+    problems.push(`categories.${DEFAULT_CATEGORY}: is required (the rule for every category not named)`);
+  }
+  for (const [name, rule] of policy.categories) {
+    if (!POLICY_CATEGORY_PATTERN.test(name)) problems.push(`categories.${name}: the name must be a lowercase slug (a-z, 0-9, -)`);
+    if (rule && typeof rule === 'object' && rule.action === 'erase' && rule.retention !== undefined) {
+      problems.push(`categories.${name}.retention: only allowed with action: retain`);
+    }
+  }
+  return problems;
+}
+
+/** One `path: reason` line per failed constraint, the path in the file's own terms. */
+function problemsOf(errors: ValidationError[], parent = ''): string[] {
+  const out: string[] = [];
+  for (const e of errors) {
+    const path = parent ? `${parent}.${e.property}` : e.property;
+    for (const [kind, message] of Object.entries(e.constraints ?? {})) {
+      out.push(kind === 'whitelistValidation' ? `${path}: unknown field (check its spelling)` : `${path}: ${message}`);
+    }
+    if (e.children?.length) out.push(...problemsOf(e.children, path));
+  }
+  return out;
+}
