@@ -2,6 +2,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { Public } from './auth.guard';
 
 let initialised = false;
 export function initMetrics(service: string): void {
@@ -11,7 +12,9 @@ export function initMetrics(service: string): void {
   collectDefaultMetrics();
 }
 
+// Scraped by Prometheus inside the cluster; NetworkPolicies keep it there.
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController {
   @Get()

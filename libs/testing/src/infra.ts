@@ -56,13 +56,24 @@ export function isolate(service: string, shared?: { id: string; topicPrefix: str
   return iso;
 }
 
-/** Drops a test schema and deletes the topics of a prefix (teardown). */
+/** Drops a test schema and deletes the topics of its prefix (teardown). */
 export async function cleanup(iso: Isolation): Promise<void> {
-  await withPg((c) => c.query(`DROP SCHEMA IF EXISTS "${iso.schema}" CASCADE`));
+  await dropSchema(iso.schema);
+  await deleteTopicsWithPrefix(iso.topicPrefix);
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  if (!/^[a-z0-9_]+$/.test(schema)) throw new Error(`refusing to drop schema ${schema}`);
+  await withPg((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+}
+
+export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
+  // An empty prefix would be every topic of the broker.
+  if (!prefix) throw new Error('refusing to delete topics without a prefix');
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(iso.topicPrefix));
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     if (topics.length) await admin.deleteTopics({ topics, timeout: 10_000 }).catch(() => undefined);
   } finally {
     await admin.disconnect();

@@ -1,2 +1,5 @@
 /** Every migration of identity, in order (each table change is a migration; never synchronize). */
-export const MIGRATIONS: Function[] = [];
+import { SubjectGraph1733100000000 } from './1733100000000-subject-graph';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: Function[] = [SubjectGraph1733100000000];

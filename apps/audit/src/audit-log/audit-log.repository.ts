@@ -1,0 +1,49 @@
+/** The only TypeORM user for appending to the evidence log; every call runs in the handler's transaction. */
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ChainedContent } from './canonical-hash';
+
+/** The transaction a caller hands through (the service never touches TypeORM itself). */
+export type Tx = EntityManager;
+
+export interface NewEntry extends ChainedContent {
+  prevHash: string;
+  hash: string;
+}
+
+@Injectable()
+export class AuditLogRepository {
+  /**
+   * Serialises appends for the rest of the transaction, across partitions and replicas:
+   * two entries reading the same last hash would fork the chain. Transaction-scoped, so a
+   * crash can never leave it held.
+   */
+  async lockChain(tx: Tx): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit-chain'))`);
+  }
+
+  async isRecorded(tx: Tx, eventId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(`SELECT 1 FROM audit_entries WHERE event_id = $1`, [eventId]);
+    return rows.length > 0;
+  }
+
+  /** The hash of the last entry, if any (call under the lock). */
+  async lastHash(tx: Tx): Promise<string | undefined> {
+    const rows: { hash: string }[] = await tx.query(`SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1`);
+    return rows[0]?.hash;
+  }
+
+  /** The next sequence number, taken under the lock so that sequence order is chain order. */
+  async nextSeq(tx: Tx): Promise<number> {
+    const rows: { seq: string }[] = await tx.query(`SELECT nextval(pg_get_serial_sequence('audit_entries', 'seq'))::text AS seq`);
+    return Number(rows[0]!.seq);
+  }
+
+  async insert(tx: Tx, e: NewEntry): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_entries (seq, event_id, type, source, occurred_at, request_id, subject_hashes, payload, key_id, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [e.seq, e.eventId, e.type, e.source, e.occurredAt, e.requestId, e.subjectHashes, JSON.stringify(e.payload), e.keyId, e.prevHash, e.hash],
+    );
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Appends every event, command and reply of the system to the evidence log (Art. 5(2):
+ * demonstrate compliance; Art. 30 register changes; Art. 12 deadlines met). Each entry is
+ * minimised (no personal data, Art. 5(1)(c)), names its subjects only by keyed hashes, and
+ * is chained to the previous one by its hash.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EventEnvelope } from '@datarights/contracts';
+import { HMAC_KEY } from '../config/config.module';
+import type { HmacKey } from '../config/app.config';
+import { AuditLogRepository, type Tx } from './audit-log.repository';
+import { entryHash, GENESIS_HASH, type ChainedContent } from './canonical-hash';
+import { minimise } from './minimisation';
+import { subjectHashes } from './subject-hashes';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The request an event belongs to: its `requestId`, else the envelope's correlation id, when either is a UUID. */
+export function requestIdOf(envelope: Pick<EventEnvelope, 'correlationid'>, data: Record<string, unknown>): string | null {
+  for (const candidate of [data.requestId, envelope.correlationid]) {
+    if (typeof candidate === 'string' && UUID.test(candidate)) return candidate.toLowerCase();
+  }
+  return null;
+}
+
+@Injectable()
+export class AuditLogService {
+  private readonly logger = new Logger(AuditLogService.name);
+
+  constructor(
+    private readonly repo: AuditLogRepository,
+    @Inject(HMAC_KEY) private readonly key: HmacKey,
+  ) {}
+
+  /** Appends one event in the caller's transaction; a repeated event id appends nothing. Returns the sequence number, if appended. */
+  async append(tx: Tx, envelope: EventEnvelope, data: object): Promise<number | undefined> {
+    const plain = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+    const payload = minimise(envelope.type, plain);
+    const hashes = subjectHashes(this.key.secret, plain);
+    await this.repo.lockChain(tx);
+    if (await this.repo.isRecorded(tx, envelope.id)) {
+      this.logger.log(`event ${envelope.id} is already in the audit log`);
+      return undefined;
+    }
+    const prevHash = (await this.repo.lastHash(tx)) ?? GENESIS_HASH;
+    const content: ChainedContent = {
+      seq: await this.repo.nextSeq(tx),
+      eventId: envelope.id,
+      type: envelope.type,
+      source: envelope.source,
+      occurredAt: new Date(envelope.time).toISOString(),
+      requestId: requestIdOf(envelope, plain),
+      subjectHashes: hashes,
+      payload,
+      keyId: this.key.id,
+    };
+    await this.repo.insert(tx, { ...content, prevHash, hash: entryHash(prevHash, content) });
+    return content.seq;
+  }
+}

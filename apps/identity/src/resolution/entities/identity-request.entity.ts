@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RequestType } from '@datarights/contracts';
+
+export const REQUEST_STATUSES = ['matched', 'none', 'several', 'verified', 'closed'] as const;
+export type IdentityRequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/**
+ * A request as identity sees it: the keys it gave (normalised, `kind:value`; cleared when the
+ * request closes, Art. 5(1)(e)), the subject it resolved to, and where it stands.
+ */
+@Entity({ name: 'requests' })
+export class IdentityRequestEntity {
+  @PrimaryColumn({ name: 'request_id', type: 'uuid' })
+  requestId: string;
+
+  @Column({ type: 'text' })
+  type: RequestType;
+
+  @Column({ name: 'given_keys', type: 'text', array: true, nullable: true })
+  givenKeys: string[] | null;
+
+  @Column({ name: 'subject_ref', type: 'text', nullable: true })
+  subjectRef: string | null;
+
+  @Column({ type: 'text' })
+  status: IdentityRequestStatus;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,35 @@
+/** The only TypeORM user for identity's copy of the requests; every method is scoped by request id. */
+import { Injectable } from '@nestjs/common';
+import type { RequestType } from '@datarights/contracts';
+import type { EncodedKey } from '../subject-graph/graph-keys';
+import type { Tx } from '../subject-graph/subject-graph.repository';
+import { IdentityRequestEntity, type IdentityRequestStatus } from './entities/identity-request.entity';
+
+@Injectable()
+export class ResolutionRepository {
+  /** Records a new request; false when it was already recorded (a resubmission under another event id). */
+  async insert(tx: Tx, requestId: string, r: { type: RequestType; givenKeys: EncodedKey[]; subjectRef: string | null; status: IdentityRequestStatus }): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (request_id) DO NOTHING RETURNING 1`,
+      [requestId, r.type, r.givenKeys, r.subjectRef, r.status],
+    );
+    return rows.length === 1;
+  }
+
+  /** Locks the request's row for the rest of the transaction (decisions on one request are serialised). */
+  async find(tx: Tx, requestId: string): Promise<IdentityRequestEntity | null> {
+    return tx.getRepository(IdentityRequestEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async setSubject(tx: Tx, requestId: string, subjectRef: string, status: Extract<IdentityRequestStatus, 'matched' | 'verified'>): Promise<void> {
+    await tx.query(`UPDATE requests SET subject_ref = $2, status = $3, updated_at = now() WHERE request_id = $1`, [requestId, subjectRef, status]);
+  }
+
+  /** Closes the request and drops its copy of the identifiers it gave: no longer needed (Art. 5(1)(c), (e)). */
+  async close(tx: Tx, requestId: string): Promise<boolean> {
+    // TypeORM returns [rows, affected] for an UPDATE on PostgreSQL.
+    const [, affected] = (await tx.query(`UPDATE requests SET status = 'closed', given_keys = NULL, updated_at = now() WHERE request_id = $1`, [requestId])) as [unknown[], number];
+    return affected > 0;
+  }
+}

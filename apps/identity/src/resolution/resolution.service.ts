@@ -1,0 +1,115 @@
+/**
+ * Who a request is about, and the proof that the requester is that person. A request's
+ * identifiers are resolved to the subjects of the graph that still hold live data; one
+ * match goes on, none or several wait for the DPO's decision. Once the DPO attests that the
+ * identity was checked (décret 2019-536 art. 77: by any means; the evidence itself is never
+ * stored here, cf. the CNIL's sanctions for keeping ID copies), every key of the subject is
+ * published so that every system finds every record (Art. 15, 17).
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import { SUBJECT_KEY_KINDS, type IdentityVerified, type RequestClosed, type RequestSubmitted, type SubjectCandidate, type SubjectDecided, type SubjectResolved, type VerificationAttested } from '@datarights/contracts';
+import { PermanentError, type MessageContext } from '@datarights/messaging';
+import { groupByKind, keysOf, type KeyLists } from '../subject-graph/graph-keys';
+import { SubjectGraphService } from '../subject-graph/subject-graph.service';
+import { hintsFor } from './key-masking';
+import { ResolutionRepository } from './resolution.repository';
+
+/** `LinkedSubjectKeys` allows at most this many keys per kind. */
+export const MAX_KEYS_PER_KIND = 100;
+
+@Injectable()
+export class ResolutionService {
+  private readonly logger = new Logger(ResolutionService.name);
+
+  constructor(
+    private readonly graph: SubjectGraphService,
+    private readonly requests: ResolutionRepository,
+  ) {}
+
+  async onRequestSubmitted(data: RequestSubmitted, ctx: MessageContext): Promise<void> {
+    const tx = ctx.manager;
+    const given = keysOf(data.subject);
+    const live = await this.graph.liveSubjectsFor(tx, given);
+    const result: SubjectResolved['result'] = live.length === 0 ? 'none' : live.length === 1 ? 'matched' : 'several';
+    const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
+    const inserted = await this.requests.insert(tx, data.requestId, { type: data.type, givenKeys: given, subjectRef, status: result });
+    if (!inserted) {
+      this.logger.warn(`request ${data.requestId} was already resolved: submission ignored`);
+      return;
+    }
+    const candidates = await this.candidates(ctx, live.map((s) => s.subjectRef));
+    const resolved: SubjectResolved = { requestId: data.requestId, result, ...(subjectRef ? { subjectRef } : {}), candidates };
+    await ctx.publish('subjectResolved', resolved);
+    this.logger.log(`request ${data.requestId} resolved: ${result} (${given.length} keys given, ${candidates.length} candidates)`);
+  }
+
+  async onSubjectDecided(data: SubjectDecided, ctx: MessageContext): Promise<void> {
+    const tx = ctx.manager;
+    const request = await this.requests.find(tx, data.requestId);
+    if (!request) throw new PermanentError(`request ${data.requestId} is unknown to identity`);
+    if (data.decision === 'no-data-held') {
+      await this.requests.close(tx, data.requestId);
+      this.logger.log(`request ${data.requestId} closed: no data held`);
+      return;
+    }
+    if (!data.subjectRef) throw new PermanentError(`decision 'subject' on request ${data.requestId} names no subjectRef`);
+    if (request.status === 'closed') throw new PermanentError(`request ${data.requestId} is closed`);
+    const subjectRef = await this.graph.currentRef(tx, data.subjectRef);
+    if (!subjectRef) throw new PermanentError(`subject ${data.subjectRef} does not exist`);
+    if (request.status === 'verified') {
+      if (request.subjectRef === subjectRef) return;
+      throw new PermanentError(`request ${data.requestId} was verified for another subject`);
+    }
+    await this.requests.setSubject(tx, data.requestId, subjectRef, 'matched');
+    const resolved: SubjectResolved = { requestId: data.requestId, result: 'matched', subjectRef, candidates: await this.candidates(ctx, [subjectRef]) };
+    await ctx.publish('subjectResolved', resolved);
+    this.logger.log(`request ${data.requestId}: the DPO picked subject ${subjectRef}`);
+  }
+
+  async onVerificationAttested(data: VerificationAttested, ctx: MessageContext): Promise<void> {
+    const tx = ctx.manager;
+    const request = await this.requests.find(tx, data.requestId);
+    if (!request) throw new PermanentError(`request ${data.requestId} is unknown to identity`);
+    if (request.status === 'closed') throw new PermanentError(`request ${data.requestId} is closed`);
+    if (request.status === 'verified') {
+      this.logger.log(`request ${data.requestId} was already verified: attestation ignored`);
+      return;
+    }
+    if (!request.subjectRef) throw new PermanentError(`request ${data.requestId} has no subject yet: the DPO must pick one before attesting the identity`);
+    const subjectRef = await this.graph.currentRef(tx, request.subjectRef);
+    if (!subjectRef) throw new PermanentError(`subject ${request.subjectRef} of request ${data.requestId} no longer exists`);
+    const subjectKeys = this.linkedKeys(await this.graph.keysOf(tx, subjectRef), data.requestId);
+    await this.requests.setSubject(tx, data.requestId, subjectRef, 'verified');
+    const verified: IdentityVerified = {
+      requestId: data.requestId,
+      requestType: request.type,
+      subjectRef,
+      subjectKeys,
+      method: data.method,
+      attestedBy: data.attestedBy,
+      verifiedAt: data.attestedAt,
+    };
+    await ctx.publish('identityVerified', verified);
+    this.logger.log(`request ${data.requestId} verified (${data.method}) for subject ${subjectRef}`);
+  }
+
+  /** The request has ended: identity's copy of its identifiers is no longer needed (Art. 5(1)(e)). */
+  async onRequestClosed(data: RequestClosed, ctx: MessageContext): Promise<void> {
+    if (await this.requests.close(ctx.manager, data.requestId)) this.logger.log(`request ${data.requestId} closed (${data.outcome})`);
+  }
+
+  private async candidates(ctx: MessageContext, subjectRefs: string[]): Promise<SubjectCandidate[]> {
+    const described = await this.graph.describe(ctx.manager, subjectRefs);
+    return described.map((d) => ({ subjectRef: d.subjectRef, hints: hintsFor(d.keys), records: d.records }));
+  }
+
+  private linkedKeys(keys: string[], requestId: string): KeyLists {
+    const lists = groupByKind(keys);
+    for (const kind of SUBJECT_KEY_KINDS) {
+      const n = lists[kind]?.length ?? 0;
+      // Never truncate: a command missing keys would leave data behind. A subject this large needs the DPO.
+      if (n > MAX_KEYS_PER_KIND) throw new PermanentError(`subject of request ${requestId} has ${n} keys of kind ${kind}, more than the ${MAX_KEYS_PER_KIND} an event may carry`);
+    }
+    return lists;
+  }
+}

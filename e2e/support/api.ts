@@ -1,0 +1,62 @@
+/** Talking to the stack through its public surfaces only: HTTP APIs and the Kafka contract. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '../../libs/testing/src/infra';
+import { readState, type ServiceName, type StackState } from './stack';
+
+export const state: StackState = readState();
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+}
+
+export async function http<T = any>(service: ServiceName, method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
+  const token = opts.token === undefined ? state.token : opts.token;
+  const res = await fetch(`${state.urls[service]}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...opts.headers,
+    },
+    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: body as T };
+}
+
+export async function getRequest(id: string): Promise<any> {
+  const res = await http('request-intake', 'GET', `/v1/requests/${id}`);
+  if (res.status !== 200) throw new Error(`GET request ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export function waitForStatus(id: string, statuses: string[], timeoutMs = 60_000): Promise<any> {
+  return waitFor(async () => {
+    const r = await getRequest(id);
+    return statuses.includes(r.status) ? r : undefined;
+  }, `request ${id} to reach ${statuses.join(' or ')}`, timeoutMs, 250);
+}
+
+/** Everything the services logged during the run. */
+export function allLogs(): string {
+  return readdirSync(state.logDir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => readFileSync(join(state.logDir, f), 'utf8'))
+    .join('\n');
+}
+
+/** Waits until the demo systems have seeded and published their data events. */
+export function demoReady(timeoutMs = 240_000): Promise<unknown> {
+  return waitFor(async () => {
+    const res = await http('demo-systems', 'GET', '/demo/status', { token: null });
+    return res.status === 200 && res.body?.status === 'ready' ? res.body : undefined;
+  }, 'the demo systems to seed and publish', timeoutMs, 1000);
+}

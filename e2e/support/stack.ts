@@ -1,0 +1,144 @@
+/**
+ * The whole stack for end-to-end tests: the six services built and started as separate
+ * processes, as `npm start` runs them, on their own ports (4000+) with their own topic
+ * prefix, schemas and consumer groups, so a dev stack on the same broker is unaffected.
+ * Their logs are kept, so tests can check that no personal data reached them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const ROOT = resolve(__dirname, '../..');
+
+export const E2E_SERVICES = [
+  { name: 'request-intake', port: 4000, schema: 'request_intake' },
+  { name: 'identity', port: 4001, schema: 'identity' },
+  { name: 'data-locator', port: 4002, schema: 'data_locator' },
+  { name: 'erasure-executor', port: 4003, schema: 'erasure_executor' },
+  { name: 'audit', port: 4004, schema: 'audit' },
+  { name: 'demo-systems', port: 4010, schema: 'demo_systems' },
+] as const;
+
+export type ServiceName = (typeof E2E_SERVICES)[number]['name'];
+
+export interface StackState {
+  id: string;
+  topicPrefix: string;
+  token: string;
+  operatorToken: string;
+  hmacKey: string;
+  logDir: string;
+  pids: Record<string, number>;
+  urls: Record<ServiceName, string>;
+  schemas: Record<ServiceName, string>;
+  demoCustomers: number;
+}
+
+export const STATE_FILE = join(ROOT, '.run', 'e2e-state.json');
+
+export function readState(): StackState {
+  return JSON.parse(readFileSync(process.env.E2E_STATE ?? STATE_FILE, 'utf8')) as StackState;
+}
+
+/** The policy of the e2e run: the French defaults, with commands timing out in seconds so a silent system is escalated during the test. */
+function writeE2ePolicy(dir: string): string {
+  const base = readFileSync(join(ROOT, 'deploy/policy/default.fr.yaml'), 'utf8');
+  const policy = base
+    .replace(/respondWithin: \S+/, 'respondWithin: PT4S')
+    .replace(/maxAttempts: \d+/, 'maxAttempts: 2')
+    .replace(/retryBackoff: \S+/, 'retryBackoff: PT1S');
+  const path = join(dir, 'policy.e2e.yaml');
+  writeFileSync(path, policy);
+  return path;
+}
+
+export async function startStack(): Promise<StackState> {
+  const id = `e2e${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const logDir = join(ROOT, '.run', 'e2e-logs', id);
+  mkdirSync(logDir, { recursive: true });
+  const state: StackState = {
+    id,
+    topicPrefix: `${id}.`,
+    token: randomBytes(24).toString('base64url'),
+    operatorToken: randomBytes(24).toString('base64url'),
+    hmacKey: randomBytes(32).toString('base64url'),
+    logDir,
+    pids: {},
+    urls: {} as StackState['urls'],
+    schemas: {} as StackState['schemas'],
+    demoCustomers: Number(process.env.E2E_DEMO_CUSTOMERS ?? 2000),
+  };
+  const policyFile = writeE2ePolicy(logDir);
+  const children: ChildProcess[] = [];
+  for (const s of E2E_SERVICES) {
+    const out = openSync(join(logDir, `${s.name}.log`), 'a');
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', s.name, 'src/main.js')], {
+      cwd: ROOT,
+      stdio: ['ignore', out, out],
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(s.port),
+        KAFKA_TOPIC_PREFIX: state.topicPrefix,
+        KAFKA_GROUP_ID: `datarights.${s.name}.${id}`,
+        DATABASE_SCHEMA: `${s.schema}_${id}`,
+        DPO_TOKEN: state.token,
+        OPERATOR_TOKEN: state.operatorToken,
+        AUDIT_HMAC_KEY: state.hmacKey,
+        POLICY_FILE: policyFile,
+        DEMO_CUSTOMERS: String(state.demoCustomers),
+        LOG_LEVEL: 'info',
+      },
+    });
+    children.push(child);
+    state.pids[s.name] = child.pid!;
+    state.urls[s.name] = `http://127.0.0.1:${s.port}`;
+    state.schemas[s.name] = `${s.schema}_${id}`;
+  }
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  const deadline = Date.now() + 180_000;
+  for (const s of E2E_SERVICES) {
+    for (;;) {
+      const exited = children.find((c) => c.exitCode !== null);
+      if (exited) throw new Error(`a service exited during start-up; see ${logDir}`);
+      if ((await status(`${state.urls[s.name]}/health/ready`)) === 200) break;
+      if (Date.now() > deadline) throw new Error(`${s.name} not ready after 180 s; see ${join(logDir, `${s.name}.log`)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return state;
+}
+
+export async function stopStack(state: StackState): Promise<void> {
+  for (const pid of Object.values(state.pids)) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+  const deadline = Date.now() + 20_000;
+  for (const pid of Object.values(state.pids)) {
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function status(url: string): Promise<number> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
