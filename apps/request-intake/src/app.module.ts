@@ -1,11 +1,38 @@
+/**
+ * request-intake: requests, their state machine and deadlines (DESIGN.md). The HTTP API
+ * faces the DPO and operators (bearer token, roles); POST routes are rate-limited.
+ */
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@datarights/service-kit';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthGuard, ServiceKitModule } from '@datarights/service-kit';
+import { appConfig } from './config/app.config';
+import { ConfigModule } from './config/config.module';
+
+import { PostThrottlerGuard, postThrottlerOptions } from './http/post-throttler.guard';
+import { MetricsModule } from './metrics/metrics.module';
 import { MIGRATIONS } from './migrations';
+import { ProjectionModule } from './projection/projection.module';
+import { REQUEST_ENTITIES } from './requests/entities';
+import { RequestsModule } from './requests/requests.module';
 
 export const SERVICE = 'request-intake';
 export const SCHEMA = 'request_intake';
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: [], migrations: MIGRATIONS })],
+  imports: [
+    ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: REQUEST_ENTITIES, migrations: MIGRATIONS }),
+    ConfigModule,
+    // Read when the app is created, so that a test can set its own limit.
+    ThrottlerModule.forRootAsync({ useFactory: () => postThrottlerOptions(appConfig().RATE_LIMIT_POST_PER_MINUTE) }),
+    RequestsModule,
+    ProjectionModule,
+    MetricsModule,
+  ],
+  providers: [
+    // Order matters: authenticate first (service-kit's AuthGuard; probes and /metrics open), then count the token's POSTs.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: PostThrottlerGuard },
+  ],
 })
 export class AppModule {}

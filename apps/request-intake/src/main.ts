@@ -1,21 +1,25 @@
 /** request-intake: bootstrap only (config, logger, Kafka transport, listen). */
 import 'reflect-metadata';
-import { bootstrapService } from '@datarights/service-kit';
+import { assertDevTokenAllowed, bootstrapService } from '@datarights/service-kit';
 import { AppModule, SCHEMA, SERVICE } from './app.module';
 import { appConfig } from './config/app.config';
 
 async function main(): Promise<void> {
   const config = appConfig();
+  assertDevTokenAllowed();
   await bootstrapService(AppModule, {
     service: SERVICE,
     schema: SCHEMA,
     port: config.PORT,
-    openApi: { title: 'datarights request-intake', description: 'datarights request-intake API of datarights' },
+    bodyLimit: config.BODY_LIMIT,
+    openApi: {
+      title: 'datarights request-intake',
+      description: 'Data-subject requests for the DPO and operators: file a request, follow it to its end (status, deadline, per-system outcomes, legal holds, timeline), and take the decisions that are the DPO\'s.',
+    },
   });
 }
 
 main().catch((err: unknown) => {
-  // eslint-disable-next-line no-console
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -41,6 +41,17 @@ export class RawKafka {
     }
   }
 
+  /** Waits until a topic exists (e.g. a command topic the services create on registration). */
+  async waitForTopic(name: string, timeoutMs = 20_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor(async () => (await admin.listTopics()).includes(this.topic(name)), `topic ${name}`, timeoutMs, 250);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async send(topic: string, key: string, value: unknown, headers: IHeaders = { 'content-type': CLOUDEVENTS_CONTENT_TYPE }): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });

@@ -24,7 +24,7 @@ export interface EventDefinition<T extends object = object> {
   /** Who writes it: `systems` (company systems) or a service name. */
   readonly producers: readonly string[];
   /** The message key: never null, never empty (CONVENTIONS.md). */
-  key(data: T): string;
+  key(data: NoInfer<T>): string;
 }
 
 function define<T extends object>(def: EventDefinition<T>): EventDefinition<T> {

@@ -1,0 +1,85 @@
+/**
+ * The notice that ends a request (GDPR Art. 12(1): concise, intelligible; Art. 12(3): the
+ * action taken; Art. 17(3) with 13(2)(a): what is kept, on which ground, until when).
+ * Sent to an address already on file and verified, never to one that only the request gave
+ * (identity: "a one-time code sent to the contact already on file").
+ */
+import type { HoldRecorded, SystemOutcome } from '@datarights/contracts';
+
+export interface NoticeRecipient {
+  channel: 'email' | 'post';
+  to: string;
+}
+
+/** Where no verified address exists: the mail gateway writes to the postal address on file. */
+export const SUBJECT_ON_FILE = 'subject-on-file';
+
+const norm = (email: string) => email.trim().toLowerCase();
+
+/** The request's own address if identity verified it, else the first verified one, else post. */
+export function completionRecipient(requestEmail: string | null, verifiedEmails: readonly string[] | null): NoticeRecipient {
+  const verified = (verifiedEmails ?? []).filter((e) => e.length > 0);
+  if (requestEmail && verified.some((e) => norm(e) === norm(requestEmail))) return { channel: 'email', to: requestEmail };
+  if (verified.length > 0) return { channel: 'email', to: verified[0] };
+  return { channel: 'post', to: SUBJECT_ON_FILE };
+}
+
+/**
+ * "No data held" (Art. 12(4) spirit: the subject is told what was, or was not, done). The
+ * requester wrote from this address, so answering it discloses nothing about anyone else.
+ */
+export function noDataHeldRecipient(requestEmail: string | null): NoticeRecipient {
+  return requestEmail ? { channel: 'email', to: requestEmail } : { channel: 'post', to: SUBJECT_ON_FILE };
+}
+
+export interface ErasedEntry {
+  systemId: string;
+  categories: string[];
+}
+
+export interface RetainedEntry {
+  systemId: string;
+  category: string;
+  ground: string;
+  legalText: string;
+  until: string;
+}
+
+type HoldLike = Pick<HoldRecorded, 'systemId' | 'category' | 'ground' | 'legalText' | 'until'> & { holdId: string };
+
+/** Erased: categories of systems that did it (done, partial), minus what a hold keeps. Retained: every hold, once. */
+export function completionVariables(requestId: string, systems: readonly SystemOutcome[], holds: readonly HoldLike[]): {
+  requestId: string;
+  outcome: 'completed';
+  erased: ErasedEntry[];
+  retained: RetainedEntry[];
+} {
+  const uniqueHolds = [...new Map(holds.map((h) => [h.holdId, h])).values()];
+  const held = new Set(uniqueHolds.map((h) => `${h.systemId}\u0000${h.category}`));
+  const bySystem = new Map<string, Set<string>>();
+  for (const s of systems) {
+    if (s.outcome !== 'done' && s.outcome !== 'partial') continue;
+    const cats = bySystem.get(s.systemId) ?? new Set<string>();
+    for (const c of s.categories) if (!held.has(`${s.systemId}\u0000${c}`)) cats.add(c);
+    bySystem.set(s.systemId, cats);
+  }
+  const erased = [...bySystem.entries()]
+    .filter(([, cats]) => cats.size > 0)
+    .map(([systemId, cats]) => ({ systemId, categories: [...cats].sort() }))
+    .sort((a, b) => a.systemId.localeCompare(b.systemId));
+  const retained = uniqueHolds
+    .map((h) => ({ systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: h.until }))
+    .sort((a, b) => a.systemId.localeCompare(b.systemId) || a.category.localeCompare(b.category));
+  return { requestId, outcome: 'completed', erased, retained };
+}
+
+/** The `notificationRequested` payload for the mail gateway (template `request-completed`). */
+export function completionNotification(
+  notificationId: string,
+  requestId: string,
+  recipient: NoticeRecipient,
+  locale: string,
+  variables: Record<string, unknown>,
+): { notificationId: string; requestId: string; channel: 'email' | 'post'; to: string; template: string; locale: string; variables: Record<string, unknown> } {
+  return { notificationId, requestId, channel: recipient.channel, to: recipient.to, template: 'request-completed', locale, variables };
+}

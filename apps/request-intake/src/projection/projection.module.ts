@@ -1,0 +1,12 @@
+/** The projection: the other services' events about a request, folded into its status, actions, holds and timeline. */
+import { Module } from '@nestjs/common';
+import { RequestsModule } from '../requests/requests.module';
+import { ProjectionConsumer } from './projection.consumer';
+import { ProjectionService } from './projection.service';
+
+@Module({
+  imports: [RequestsModule],
+  controllers: [ProjectionConsumer],
+  providers: [ProjectionService],
+})
+export class ProjectionModule {}

@@ -1,0 +1,159 @@
+/**
+ * Projects the other services' events into the request: status (through the state
+ * machine), subject candidates, verified addresses, per-system actions, holds, timeline.
+ * Runs in the handler's transaction (inbox, writes and published events commit together),
+ * with the request row locked, so events of one request from different topics apply one
+ * at a time. When execution completes, the request closes and the subject is told what
+ * was erased and what is kept, why and until when (Art. 12(1), 12(3), 17(3)).
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EventName } from '@datarights/contracts';
+import { PermanentError } from '@datarights/messaging';
+import { scrubPersonalData } from '@datarights/service-kit';
+import { RequestIntakeConfig } from '../config/app.config';
+import type { RequestEntity } from '../requests/entities';
+import { actionsTarget, mergeAction, settleWithOutcomes, type ActionState, type ActionUpdate } from '../requests/request-actions';
+import { RequestJournal, type EventMeta, type Publish } from '../requests/request-journal';
+import { advance, type RequestStatus } from '../requests/request-state';
+import { RequestsRepository, type RequestPatch, type StoredAction, type Tx } from '../requests/requests.repository';
+import { completionNotification, completionRecipient, completionVariables } from './completion-notice';
+import type { RequestEventPayloads } from './timeline-summary';
+
+export const PROJECTED_EVENTS = [
+  'subjectResolved',
+  'identityVerified',
+  'planBuilt',
+  'actionDispatched',
+  'actionCompleted',
+  'actionEscalated',
+  'actionClosedManually',
+  'holdRecorded',
+  'executionCompleted',
+] as const satisfies readonly EventName[];
+export type ProjectedName = (typeof PROJECTED_EVENTS)[number];
+export type ProjectedEvent = { [N in ProjectedName]: { name: N; data: RequestEventPayloads[N] } }[ProjectedName];
+
+@Injectable()
+export class ProjectionService {
+  private readonly logger = new Logger(ProjectionService.name);
+
+  constructor(
+    private readonly repo: RequestsRepository,
+    private readonly journal: RequestJournal,
+    private readonly config: RequestIntakeConfig,
+  ) {}
+
+  async apply(tx: Tx, publish: Publish, meta: EventMeta, event: ProjectedEvent): Promise<void> {
+    const requestId = event.data.requestId;
+    const request = await this.repo.lock(tx, requestId);
+    // Our own outbox commits the request before any service hears of it: an unknown id is
+    // not something a retry can fix.
+    if (!request) throw new PermanentError(`${event.name} for unknown request ${requestId}`);
+    await this.journal.handled(tx, requestId, meta, event);
+
+    const patch: RequestPatch = {};
+    const target = await this.project(tx, request, event, patch);
+    const status = target ? advance(request.status, target) : request.status;
+    if (status !== request.status) patch.status = status;
+    if (status === 'completed' && request.status !== 'completed' && event.name === 'executionCompleted') {
+      await this.complete(tx, publish, request, event.data, patch);
+    }
+    await this.repo.update(tx, requestId, patch);
+    this.logger.log({ requestId, event: event.name, from: request.status, to: status }, 'request event projected');
+  }
+
+  /** Records what the event says and returns the status it points to. */
+  private async project(tx: Tx, request: RequestEntity, event: ProjectedEvent, patch: RequestPatch): Promise<RequestStatus | undefined> {
+    const requestId = request.id;
+    switch (event.name) {
+      case 'subjectResolved': {
+        const d = event.data;
+        if (d.result === 'matched') {
+          if (d.subjectRef) patch.subjectRef = d.subjectRef;
+          return 'awaiting-verification';
+        }
+        patch.candidates = d.candidates.map((c) => ({ subjectRef: c.subjectRef, hints: [...c.hints], records: c.records }));
+        return 'awaiting-subject-decision';
+      }
+      case 'identityVerified': {
+        const d = event.data;
+        patch.subjectRef = d.subjectRef;
+        // Personal data: kept on the request row only, for the completion notice.
+        patch.verifiedEmails = [...(d.subjectKeys.email ?? [])];
+        patch.verificationMethod = d.method;
+        patch.verifiedAt = new Date(d.verifiedAt);
+        return 'verified';
+      }
+      case 'planBuilt':
+        await this.repo.addPlannedSystems(tx, requestId, event.data.items.map((i) => ({ systemId: i.systemId, categories: i.categories })));
+        return actionsTarget(await this.repo.actionsOf(tx, requestId));
+      case 'actionDispatched': {
+        const d = event.data;
+        return this.mergeAction(tx, requestId, { event: 'dispatched', commandId: d.commandId, systemId: d.systemId, kind: d.kind, categories: d.categories, attempt: d.attempt });
+      }
+      case 'actionCompleted': {
+        const d = event.data;
+        return this.mergeAction(tx, requestId, {
+          event: 'completed',
+          commandId: d.commandId,
+          systemId: d.systemId,
+          kind: d.kind,
+          outcome: d.outcome,
+          affectedRecords: d.affectedRecords,
+          ...(d.error ? { error: scrubPersonalData(d.error) } : {}),
+        });
+      }
+      case 'actionEscalated': {
+        const d = event.data;
+        return this.mergeAction(tx, requestId, { event: 'escalated', commandId: d.commandId, systemId: d.systemId, kind: d.kind, reason: scrubPersonalData(d.reason), attempts: d.attempts });
+      }
+      case 'actionClosedManually': {
+        const d = event.data;
+        return this.mergeAction(tx, requestId, { event: 'closed-manually', commandId: d.commandId, systemId: d.systemId, reason: scrubPersonalData(d.reason) });
+      }
+      case 'holdRecorded': {
+        const d = event.data;
+        await this.repo.addHolds(tx, requestId, [{ holdId: d.holdId, systemId: d.systemId, category: d.category, ground: d.ground, legalText: d.legalText, until: new Date(d.until) }]);
+        return actionsTarget(await this.repo.actionsOf(tx, requestId));
+      }
+      case 'executionCompleted': {
+        const d = event.data;
+        await this.repo.addHolds(tx, requestId, d.holds.map((h) => ({ holdId: h.holdId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: new Date(h.until) })));
+        for (const change of settleWithOutcomes(await this.repo.actionsOf(tx, requestId), d.systems)) {
+          await this.repo.saveAction(tx, requestId, change.id, change.state);
+        }
+        return 'completed';
+      }
+    }
+  }
+
+  private async mergeAction(tx: Tx, requestId: string, update: ActionUpdate): Promise<RequestStatus> {
+    const actions = await this.repo.actionsOf(tx, requestId);
+    const existing: StoredAction | undefined =
+      actions.find((a) => a.commandId === update.commandId) ?? actions.find((a) => a.commandId === null && a.systemId === update.systemId);
+    const next = mergeAction(existing, update);
+    await this.repo.saveAction(tx, requestId, existing?.id, next);
+    const after: ActionState[] = existing ? actions.map((a) => (a.id === existing.id ? next : a)) : [...actions, next];
+    return actionsTarget(after);
+  }
+
+  /** The request ends: closed with outcome `completed`, and the subject is told (same transaction). */
+  private async complete(tx: Tx, publish: Publish, request: RequestEntity, done: RequestEventPayloads['executionCompleted'], patch: RequestPatch): Promise<void> {
+    const closedAt = new Date();
+    patch.closedAt = closedAt;
+    patch.outcome = 'completed';
+    await this.journal.publish(tx, publish, request.id, 'requestClosed', {
+      requestId: request.id,
+      type: request.type,
+      outcome: 'completed',
+      closedAt: closedAt.toISOString(),
+      dueAt: request.dueAt.toISOString(),
+      receivedAt: request.receivedAt.toISOString(),
+    });
+    const holds = await this.repo.holdsOf(tx, request.id);
+    const variables = completionVariables(request.id, done.systems, holds.map((h) => ({ ...h, until: h.until.toISOString() })));
+    const recipient = completionRecipient(request.subjectEmail, patch.verifiedEmails ?? request.verifiedEmails);
+    await this.journal.publish(tx, publish, request.id, 'notificationRequested', completionNotification(randomUUID(), request.id, recipient, this.config.NOTICE_LOCALE, variables));
+  }
+}

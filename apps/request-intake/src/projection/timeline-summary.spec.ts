@@ -1,0 +1,44 @@
+import { summarise, type AnyEvent } from './timeline-summary';
+
+const R = '0b6f3c2e-8f0e-4a53-9c8b-1f0c2f3a4b5c';
+const C = '8d7f2f56-2a4b-4a53-9c8b-1f0c2f3a4b5c';
+const EMAIL = 'jeanne.martin@example.fr';
+const PHONE = '+33612345678';
+const keys = { email: [EMAIL], phone: [PHONE], customerId: ['C-104233'] };
+
+const events: AnyEvent[] = [
+  { name: 'requestSubmitted', data: { requestId: R, type: 'erasure', subject: { email: EMAIL, phone: PHONE, customerId: 'C-104233', name: 'Jeanne Martin' }, channel: 'email', receivedAt: '2025-01-31T10:00:00.000Z', dueAt: '2025-02-28T10:00:00.000Z', filedBy: 'dpo' } },
+  { name: 'verificationAttested', data: { requestId: R, method: 'dpo-attested', attestedBy: 'dev-dpo', attestedAt: '2025-02-01T10:00:00.000Z' } },
+  { name: 'subjectDecided', data: { requestId: R, decision: 'subject', subjectRef: 'subj-1', decidedBy: 'dev-dpo' } },
+  { name: 'subjectDecided', data: { requestId: R, decision: 'no-data-held', decidedBy: 'dev-dpo' } },
+  { name: 'actionCloseRequested', data: { requestId: R, commandId: C, reason: `called ${EMAIL}`, closedBy: 'dev-dpo' } },
+  { name: 'requestClosed', data: { requestId: R, type: 'erasure', outcome: 'completed', closedAt: '2025-02-10T10:00:00.000Z', dueAt: '2025-02-28T10:00:00.000Z', receivedAt: '2025-01-31T10:00:00.000Z' } },
+  { name: 'notificationRequested', data: { notificationId: C, requestId: R, channel: 'email', to: EMAIL, template: 'request-completed', locale: 'fr-FR', variables: { to: EMAIL } } },
+  { name: 'subjectResolved', data: { requestId: R, result: 'matched', subjectRef: 'subj-1', candidates: [] } },
+  { name: 'subjectResolved', data: { requestId: R, result: 'several', candidates: [{ subjectRef: 'a', hints: ['j***@example.fr'], records: 2 }, { subjectRef: 'b', hints: [], records: 1 }] } },
+  { name: 'subjectResolved', data: { requestId: R, result: 'none', candidates: [] } },
+  { name: 'identityVerified', data: { requestId: R, requestType: 'erasure', subjectRef: 'subj-1', subjectKeys: keys, method: 'code', verifiedAt: '2025-02-01T10:00:00.000Z' } },
+  { name: 'planBuilt', data: { requestId: R, requestType: 'erasure', subjectRef: 'subj-1', subjectKeys: keys, items: [{ systemId: 'crm', role: 'controller', categories: ['identification'], capabilities: ['erase'], records: 2 }, { systemId: 'billing', role: 'controller', categories: ['invoices', 'identification'], capabilities: ['erase'], records: 1 }] } },
+  { name: 'actionDispatched', data: { requestId: R, commandId: C, systemId: 'crm', kind: 'erase', categories: ['identification'], attempt: 1, respondBy: '2025-02-02T10:00:00.000Z' } },
+  { name: 'actionCompleted', data: { requestId: R, commandId: C, systemId: 'crm', kind: 'erase', outcome: 'done', affectedRecords: 2, retained: [{ category: 'x', reason: `kept for ${EMAIL}` }], error: `mail ${EMAIL}` } },
+  { name: 'actionEscalated', data: { requestId: R, commandId: C, systemId: 'crm', kind: 'erase', reason: `no answer for ${PHONE}`, attempts: 5 } },
+  { name: 'actionClosedManually', data: { requestId: R, commandId: C, systemId: 'crm', reason: `phoned ${PHONE}`, closedBy: 'dev-dpo' } },
+  { name: 'holdRecorded', data: { requestId: R, holdId: C, systemId: 'billing', category: 'invoices', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', until: '2035-12-31T00:00:00.000Z' } },
+  { name: 'executionCompleted', data: { requestId: R, systems: [{ systemId: 'crm', outcome: 'done', affectedRecords: 2, categories: ['identification'] }], holds: [] } },
+] as AnyEvent[];
+
+describe('timeline summaries', () => {
+  it.each(events.map((e) => [e.name, e] as const))('%s: a summary without personal data', (_, e) => {
+    const s = summarise(e);
+    expect(s.length).toBeGreaterThan(5);
+    for (const pd of [EMAIL, PHONE, 'C-104233', 'Jeanne', 'example.fr']) expect(s).not.toContain(pd);
+  });
+
+  it('says what happened', () => {
+    expect(summarise(events[0])).toBe('erasure request filed by dpo (received by email), due 2025-02-28');
+    expect(summarise(events[8])).toBe('2 candidate subjects: the DPO decides');
+    expect(summarise(events[11])).toBe('plan built: 2 systems, 2 categories');
+    expect(summarise(events[13])).toBe('crm answered erase: done, 2 records, 1 category retained');
+    expect(summarise(events[16])).toBe('billing/invoices retained under Art. 17(3)(b) (Code de commerce L123-22) until 2035-12-31');
+  });
+});

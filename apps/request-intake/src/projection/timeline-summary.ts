@@ -1,0 +1,95 @@
+/**
+ * One line per event for a request's timeline. It holds no personal data (no identifiers,
+ * no addresses, no free text from people or systems): ids, systems, categories, counts,
+ * outcomes and legal grounds only (DESIGN.md: personal data stays where it must).
+ */
+import type {
+  ActionClosedManually,
+  ActionCloseRequested,
+  ActionCompleted,
+  ActionDispatched,
+  ActionEscalated,
+  ExecutionCompleted,
+  HoldRecorded,
+  IdentityVerified,
+  NotificationRequested,
+  PlanBuilt,
+  RequestClosed,
+  RequestSubmitted,
+  SubjectDecided,
+  SubjectResolved,
+  VerificationAttested,
+} from '@datarights/contracts';
+
+/** Every event about a request, by its name in the contracts' EVENTS registry. */
+export interface RequestEventPayloads {
+  requestSubmitted: RequestSubmitted;
+  verificationAttested: VerificationAttested;
+  subjectDecided: SubjectDecided;
+  actionCloseRequested: ActionCloseRequested;
+  requestClosed: RequestClosed;
+  notificationRequested: NotificationRequested;
+  subjectResolved: SubjectResolved;
+  identityVerified: IdentityVerified;
+  planBuilt: PlanBuilt;
+  actionDispatched: ActionDispatched;
+  actionCompleted: ActionCompleted;
+  actionEscalated: ActionEscalated;
+  actionClosedManually: ActionClosedManually;
+  holdRecorded: HoldRecorded;
+  executionCompleted: ExecutionCompleted;
+}
+export type RequestEventName = keyof RequestEventPayloads;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const day = (iso: string) => iso.slice(0, 10);
+
+function resolution(result: 'matched' | 'none' | 'several', candidates: number): string {
+  switch (result) {
+    case 'matched':
+      return 'subject matched';
+    case 'none':
+      return 'no subject matched the identifiers: the DPO decides';
+    case 'several':
+      return `${plural(candidates, 'candidate subject')}: the DPO decides`;
+  }
+}
+
+export type AnyEvent = { [N in RequestEventName]: { name: N; data: RequestEventPayloads[N] } }[RequestEventName];
+
+export function summarise(e: AnyEvent): string {
+  switch (e.name) {
+    case 'requestSubmitted':
+      return `${e.data.type} request filed by ${e.data.filedBy} (received by ${e.data.channel}), due ${day(e.data.dueAt)}`;
+    case 'verificationAttested':
+      return `identity attested by ${e.data.attestedBy} (${e.data.method})`;
+    case 'subjectDecided':
+      return e.data.decision === 'subject' ? `subject chosen by ${e.data.decidedBy} among the candidates` : `${e.data.decidedBy} answered that no data is held`;
+    case 'actionCloseRequested':
+      return `${e.data.closedBy} asked to close command ${e.data.commandId} by hand`;
+    case 'requestClosed':
+      return `request closed: ${e.data.outcome}`;
+    case 'notificationRequested':
+      return `${e.data.template} notice requested (${e.data.channel})`;
+    case 'subjectResolved':
+      return resolution(e.data.result, e.data.candidates.length);
+    case 'identityVerified':
+      return `identity verified (${e.data.method})`;
+    case 'planBuilt': {
+      const categories = new Set(e.data.items.flatMap((i) => i.categories)).size;
+      return `plan built: ${plural(e.data.items.length, 'system')}, ${plural(categories, 'category', 'categories')}`;
+    }
+    case 'actionDispatched':
+      return `${e.data.kind} sent to ${e.data.systemId} (${e.data.categories.join(', ') || 'no category'}; attempt ${e.data.attempt})`;
+    case 'actionCompleted':
+      return `${e.data.systemId} answered ${e.data.kind}: ${e.data.outcome}, ${plural(e.data.affectedRecords, 'record')}${e.data.retained.length ? `, ${plural(e.data.retained.length, 'category', 'categories')} retained` : ''}`;
+    case 'actionEscalated':
+      return `${e.data.kind} on ${e.data.systemId} escalated to the DPO after ${plural(e.data.attempts, 'attempt')}`;
+    case 'actionClosedManually':
+      return `action on ${e.data.systemId} closed by hand by ${e.data.closedBy}`;
+    case 'holdRecorded':
+      return `${e.data.systemId}/${e.data.category} retained under ${e.data.ground} (${e.data.legalText}) until ${day(e.data.until)}`;
+    case 'executionCompleted':
+      return `execution completed: ${plural(e.data.systems.length, 'system')}, ${plural(e.data.holds.length, 'hold')}`;
+  }
+}

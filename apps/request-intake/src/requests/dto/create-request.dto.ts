@@ -1,0 +1,88 @@
+/** What the DPO or an operator files: the request as received by mail, post, phone or portal. */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsEmail,
+  IsEmpty,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { CHANNELS, PHONE_PATTERN, REQUEST_TYPES, type Channel, type RequestType } from '@datarights/contracts';
+
+/** The request types this service handles so far; the others are refused with 400. */
+export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = ['erasure'];
+
+/** Keys that can find a subject in the systems' data; a name alone cannot. */
+const LOOKUP_KEYS = ['email', 'customerId', 'phone'] as const;
+
+@ValidatorConstraint({ name: 'atLeastOneLookupKey' })
+class AtLeastOneLookupKey implements ValidatorConstraintInterface {
+  validate(_: unknown, args: ValidationArguments): boolean {
+    const o = args.object as Record<string, unknown>;
+    return LOOKUP_KEYS.some((k) => typeof o[k] === 'string' && (o[k] as string).length > 0);
+  }
+  defaultMessage(): string {
+    return 'subject needs at least one of email, customerId, phone (a name alone cannot find anyone)';
+  }
+}
+
+@ValidatorConstraint({ name: 'supportedRequestType' })
+class SupportedRequestType implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return SUPPORTED_REQUEST_TYPES.includes(value as RequestType);
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return (REQUEST_TYPES as readonly unknown[]).includes(args.value)
+      ? `type ${String(args.value)} is not supported yet: only ${SUPPORTED_REQUEST_TYPES.join(', ')} requests are accepted for now`
+      : `type must be one of: ${REQUEST_TYPES.join(', ')}`;
+  }
+}
+
+export class RequestSubjectDto {
+  @ApiPropertyOptional({ example: 'jeanne.martin@example.fr', maxLength: 254 })
+  @IsOptional() @IsEmail() @Length(3, 254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'C-104233', maxLength: 64 })
+  @IsOptional() @IsString() @Length(1, 64)
+  customerId?: string;
+
+  @ApiPropertyOptional({ example: '+33612345678', description: 'E.164', pattern: PHONE_PATTERN.source })
+  @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be in E.164 form, e.g. +33612345678' })
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'Jeanne Martin', maxLength: 200, description: 'Kept for the DPO; not enough on its own to find the subject.' })
+  @IsOptional() @IsString() @Length(1, 200)
+  name?: string;
+
+  @IsEmpty({ message: '$property is not a field' }) @Validate(AtLeastOneLookupKey)
+  private readonly _atLeastOneKey?: undefined;
+}
+
+export class CreateRequestDto {
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure', description: 'Only `erasure` is accepted for now (GDPR Art. 17).' })
+  @Validate(SupportedRequestType)
+  type: RequestType;
+
+  @ApiProperty({ type: RequestSubjectDto, description: 'At least one of email, customerId, phone.' })
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => RequestSubjectDto)
+  subject: RequestSubjectDto;
+
+  @ApiProperty({ enum: CHANNELS, example: 'email', description: 'How the request was received.' })
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Free text for the DPO (e.g. the letter reference). Never put in events or logs.' })
+  @IsOptional() @IsString() @Length(1, 2000)
+  note?: string;
+}

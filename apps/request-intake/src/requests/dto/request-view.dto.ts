@@ -1,0 +1,115 @@
+/** What the API answers: the filed request, a request in full, a page of requests, an error. */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ACTION_KINDS, CHANNELS, REQUEST_TYPES, type ActionKind, type Channel, type RequestType } from '@datarights/contracts';
+import { ErrorCode } from '@datarights/service-kit';
+import { REQUEST_OUTCOMES, REQUEST_STATUSES, type RequestOutcome, type RequestStatus } from '../request-state';
+import { ACTION_OUTCOMES, ACTION_STATUSES, type ActionOutcome, type ActionStatus } from '../request-actions';
+
+export class FiledRequestDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: REQUEST_STATUSES, example: 'received' }) status: RequestStatus;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiProperty({ format: 'date-time', description: 'receivedAt + one calendar month (GDPR Art. 12(3); Regulation 1182/71).' }) dueAt: string;
+}
+
+export class AcceptedDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
+  @ApiPropertyOptional({ enum: REQUEST_OUTCOMES, nullable: true }) outcome?: RequestOutcome | null;
+}
+
+export class RequestSubjectViewDto {
+  @ApiPropertyOptional({ nullable: true }) email: string | null;
+  @ApiPropertyOptional({ nullable: true }) customerId: string | null;
+  @ApiPropertyOptional({ nullable: true }) phone: string | null;
+  @ApiPropertyOptional({ nullable: true }) name: string | null;
+}
+
+export class CandidateDto {
+  @ApiProperty({ description: 'Pseudonymous subject id in the identity graph.' }) subjectRef: string;
+  @ApiProperty({ type: [String], description: 'Masked keys (j***@example.com).' }) hints: string[];
+  @ApiProperty({ description: 'Records held under this subject.' }) records: number;
+}
+
+export class SystemActionDto {
+  @ApiProperty() systemId: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Null until a command is sent.' }) commandId: string | null;
+  @ApiPropertyOptional({ enum: ACTION_KINDS, nullable: true }) kind: ActionKind | null;
+  @ApiProperty({ type: [String] }) categories: string[];
+  @ApiProperty({ enum: ACTION_STATUSES }) status: ActionStatus;
+  @ApiProperty({ enum: ACTION_OUTCOMES }) outcome: ActionOutcome;
+  @ApiPropertyOptional({ nullable: true }) affectedRecords: number | null;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ nullable: true, description: 'Why it was escalated or closed by hand.' }) reason: string | null;
+}
+
+export class HoldDto {
+  @ApiProperty({ format: 'uuid' }) holdId: string;
+  @ApiProperty() systemId: string;
+  @ApiProperty() category: string;
+  @ApiProperty({ example: 'Art. 17(3)(b)' }) ground: string;
+  @ApiProperty({ example: 'Code de commerce L123-22' }) legalText: string;
+  @ApiProperty({ format: 'date-time' }) until: string;
+}
+
+export class TimelineEntryDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: 'dsr.subject.resolved.v1', description: 'The CloudEvents type.' }) event: string;
+  @ApiProperty({ example: 'subject matched', description: 'Holds no personal data.' }) summary: string;
+}
+
+export class VerificationViewDto {
+  @ApiPropertyOptional({ nullable: true }) method: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) verifiedAt: string | null;
+  @ApiPropertyOptional({ nullable: true }) attestedBy: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) attestedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'What evidence the DPO saw (DPO only).' }) note?: string | null;
+}
+
+export class RequestViewDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
+  @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
+  @ApiProperty({ enum: CHANNELS }) channel: Channel;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) closedAt: string | null;
+  @ApiPropertyOptional({ enum: REQUEST_OUTCOMES, nullable: true }) outcome: RequestOutcome | null;
+  @ApiProperty({ description: 'Not closed and past its due date.' }) overdue: boolean;
+  @ApiProperty({ type: RequestSubjectViewDto }) subject: RequestSubjectViewDto;
+  @ApiPropertyOptional({ nullable: true, description: 'Filing note (DPO only).' }) note?: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'Why the request needs the DPO (escalated actions).' }) attention?: string[];
+  @ApiPropertyOptional({ type: [CandidateDto], description: 'When the identifiers matched no subject or several.' }) candidates?: CandidateDto[];
+  @ApiProperty({ type: VerificationViewDto }) verification: VerificationViewDto;
+  @ApiProperty({ type: [SystemActionDto] }) systems: SystemActionDto[];
+  @ApiProperty({ type: [HoldDto], description: 'Data kept under a legal obligation (Art. 17(3)), restricted until the date (Art. 18).' }) holds: HoldDto[];
+  @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
+}
+
+export class RequestSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
+  @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) closedAt: string | null;
+  @ApiProperty() overdue: boolean;
+}
+
+export class RequestPageDto {
+  @ApiProperty({ type: [RequestSummaryDto] }) items: RequestSummaryDto[];
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
+export class ErrorBodyDto {
+  @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode' }) code: ErrorCode;
+  @ApiProperty() message: string;
+  @ApiPropertyOptional({ description: 'e.g. each validation message' }) details?: unknown;
+}
+
+export class ErrorResponseDto {
+  @ApiProperty({ example: 400 }) statusCode: number;
+  @ApiProperty({ type: ErrorBodyDto }) error: ErrorBodyDto;
+}

@@ -1,0 +1,53 @@
+/**
+ * A data-subject request as request-intake knows it: what was filed, its status, its
+ * deadline (Art. 12(3)), and what the DPO decided. The subject's identifiers and the
+ * verified e-mail addresses are personal data: they stay on this row only (never in logs,
+ * never in the timeline).
+ */
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Channel, RequestType } from '@datarights/contracts';
+import type { RequestOutcome, RequestStatus } from '../request-state';
+
+export interface StoredCandidate {
+  subjectRef: string;
+  hints: string[];
+  records: number;
+}
+
+@Entity({ name: 'requests' })
+export class RequestEntity {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') type: RequestType;
+  @Column('text') status: RequestStatus;
+  @Column('text') channel: Channel;
+
+  @Column('text', { name: 'subject_email', nullable: true }) subjectEmail: string | null;
+  @Column('text', { name: 'subject_customer_id', nullable: true }) subjectCustomerId: string | null;
+  @Column('text', { name: 'subject_phone', nullable: true }) subjectPhone: string | null;
+  @Column('text', { name: 'subject_name', nullable: true }) subjectName: string | null;
+  @Column('text', { nullable: true }) note: string | null;
+
+  @Column('text', { name: 'filed_by' }) filedBy: 'dpo' | 'operator' | 'subject';
+  @Column('text', { name: 'filed_by_principal' }) filedByPrincipal: string;
+
+  @Column('timestamptz', { name: 'received_at' }) receivedAt: Date;
+  @Column('timestamptz', { name: 'due_at' }) dueAt: Date;
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
+  @Column('text', { nullable: true }) outcome: RequestOutcome | null;
+
+  @Column('text', { name: 'subject_ref', nullable: true }) subjectRef: string | null;
+  @Column('jsonb', { nullable: true }) candidates: StoredCandidate[] | null;
+
+  /** Personal data: the addresses identity verified, for the completion notice only. */
+  @Column('jsonb', { name: 'verified_emails', nullable: true }) verifiedEmails: string[] | null;
+  @Column('text', { name: 'verification_method', nullable: true }) verificationMethod: string | null;
+  @Column('timestamptz', { name: 'verified_at', nullable: true }) verifiedAt: Date | null;
+
+  /** What evidence the DPO saw (the document itself is never stored). */
+  @Column('text', { name: 'attestation_note', nullable: true }) attestationNote: string | null;
+  @Column('text', { name: 'attested_by', nullable: true }) attestedBy: string | null;
+  @Column('timestamptz', { name: 'attested_at', nullable: true }) attestedAt: Date | null;
+
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+}

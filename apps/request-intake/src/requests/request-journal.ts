@@ -1,0 +1,35 @@
+/**
+ * Writes a request's timeline: every event handled about it and every event this service
+ * publishes about it, in the same transaction as the change (one row per event id, so a
+ * redelivery adds nothing). Summaries hold no personal data (timeline-summary.ts).
+ */
+import { Injectable } from '@nestjs/common';
+import type { EventEnvelope, EventName, PayloadOf } from '@datarights/contracts';
+import { summarise, type AnyEvent, type RequestEventName, type RequestEventPayloads } from '../projection/timeline-summary';
+import { RequestsRepository, type Tx } from './requests.repository';
+
+/** Publishes into the caller's transaction (the outbox), correlated with the request. */
+export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<EventEnvelope<PayloadOf<N>>>;
+
+export interface EventMeta {
+  id: string;
+  type: string;
+  time: string;
+}
+
+@Injectable()
+export class RequestJournal {
+  constructor(private readonly repo: RequestsRepository) {}
+
+  /** An event this service handled. */
+  async handled(tx: Tx, requestId: string, meta: EventMeta, event: AnyEvent): Promise<void> {
+    await this.repo.appendTimeline(tx, requestId, { eventId: meta.id, type: meta.type, at: new Date(meta.time), summary: summarise(event) });
+  }
+
+  /** Publishes an event of this service and lists it on the request's timeline. */
+  async publish<N extends RequestEventName>(tx: Tx, publish: Publish, requestId: string, name: N, data: RequestEventPayloads[N]): Promise<EventEnvelope> {
+    const envelope = await publish(name, data as unknown as PayloadOf<N>);
+    await this.handled(tx, requestId, envelope, { name, data } as AnyEvent);
+    return envelope;
+  }
+}

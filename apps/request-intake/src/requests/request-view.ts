@@ -1,0 +1,66 @@
+/**
+ * Maps stored rows to what the API answers. Pure. The subject's identifiers are the only
+ * personal data shown (to the DPO and operators); the filing note and the attestation note
+ * only to the DPO; the verified addresses never.
+ */
+import type { CandidateDto, RequestSummaryDto, RequestViewDto, SystemActionDto } from './dto/request-view.dto';
+import type { RequestEntity } from './entities';
+import { attentionReasons } from './request-actions';
+import type { HoldRow, StoredAction, SummaryRow, TimelineRow } from './requests.repository';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function isOverdue(r: { closedAt: Date | null; dueAt: Date }, now: Date): boolean {
+  return r.closedAt === null && r.dueAt.getTime() < now.getTime();
+}
+
+export function toRequestView(
+  r: RequestEntity,
+  actions: StoredAction[],
+  holds: HoldRow[],
+  timeline: TimelineRow[],
+  opts: { forDpo: boolean; now: Date },
+): RequestViewDto {
+  const attention = attentionReasons(actions);
+  const systems: SystemActionDto[] = actions.map((a) => ({
+    systemId: a.systemId,
+    commandId: a.commandId,
+    kind: a.kind,
+    categories: a.categories,
+    status: a.status,
+    outcome: a.outcome,
+    affectedRecords: a.affectedRecords,
+    attempts: a.attempts,
+    reason: a.reason,
+  }));
+  const candidates: CandidateDto[] | undefined = r.candidates?.map((c) => ({ subjectRef: c.subjectRef, hints: c.hints, records: c.records }));
+  return {
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    channel: r.channel,
+    receivedAt: r.receivedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    closedAt: iso(r.closedAt),
+    outcome: r.outcome,
+    overdue: isOverdue(r, opts.now),
+    subject: { email: r.subjectEmail, customerId: r.subjectCustomerId, phone: r.subjectPhone, name: r.subjectName },
+    ...(opts.forDpo ? { note: r.note } : {}),
+    ...(attention.length > 0 ? { attention } : {}),
+    ...(candidates ? { candidates } : {}),
+    verification: {
+      method: r.verificationMethod,
+      verifiedAt: iso(r.verifiedAt),
+      attestedBy: r.attestedBy,
+      attestedAt: iso(r.attestedAt),
+      ...(opts.forDpo ? { note: r.attestationNote } : {}),
+    },
+    systems,
+    holds: holds.map((h) => ({ holdId: h.holdId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: h.until.toISOString() })),
+    timeline: timeline.map((t) => ({ at: t.at.toISOString(), event: t.type, summary: t.summary })),
+  };
+}
+
+export function toSummary(r: SummaryRow): RequestSummaryDto {
+  return { id: r.id, type: r.type, status: r.status, receivedAt: r.receivedAt.toISOString(), dueAt: r.dueAt.toISOString(), closedAt: iso(r.closedAt), overdue: r.overdue };
+}

@@ -1,0 +1,132 @@
+/**
+ * HTTP API for the DPO and operators (thin: validate, call the service, map the result).
+ * Operators file and read requests; decisions that bind the controller (identity
+ * attested, subject chosen, action closed by hand) are the DPO's.
+ */
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppError, ErrorCode, principalOf, Roles } from '@datarights/service-kit';
+import { CreateRequestDto } from './dto/create-request.dto';
+import { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './dto/decisions.dto';
+import { ListRequestsQueryDto } from './dto/list-requests.dto';
+import { AcceptedDto, ErrorResponseDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
+import { isValidIdempotencyKey } from './idempotency';
+import { RequestsService } from './requests.service';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
+
+@ApiTags('requests')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or an invalid one.' })
+@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token lacks the role.' })
+@Roles('dpo', 'operator')
+@Controller('v1/requests')
+export class RequestsController {
+  constructor(private readonly requests: RequestsService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: 'File a request received by e-mail, portal, post or phone', description: 'Records it with its due date (GDPR Art. 12(3): one calendar month from receipt) and publishes dsr.request.submitted.v1.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body from the same token: the same request (header Idempotent-Replayed: true). Same key, other body: 409.' })
+  @ApiCreatedResponse({ type: FiledRequestDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body, unknown field, unsupported type, no key to find the subject by.' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused with another body.' })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  async file(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Body() dto: CreateRequestDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<FiledRequestDto> {
+    if (key !== undefined && !isValidIdempotencyKey(key)) {
+      throw new AppError(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+    }
+    const result = await this.requests.file(principalOf(req), dto, key);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List requests', description: 'Newest first. Overdue: not closed and past its due date.' })
+  @ApiOkResponse({ type: RequestPageDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  list(@Query() query: ListRequestsQueryDto): Promise<RequestPageDto> {
+    return this.requests.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A request: status, deadline, per-system outcomes, holds and timeline' })
+  @ApiOkResponse({ type: RequestViewDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Req() req: Request, @Param('id', uuid) id: string): Promise<RequestViewDto> {
+    return this.requests.get(principalOf(req), id);
+  }
+
+  @Post(':id/verification')
+  @Roles('dpo')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Attest that the requester\'s identity was checked',
+    description: 'Only while awaiting verification. Publishes dsr.verification.attested.v1; identity then verifies the request. The note stays on the request, for the DPO; the document itself is never stored.',
+  })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not awaiting verification (INVALID_TRANSITION), or already attested.' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  attest(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: AttestVerificationDto): Promise<AcceptedDto> {
+    return this.requests.attestVerification(principalOf(req), id, dto);
+  }
+
+  @Post(':id/subject-decision')
+  @Roles('dpo')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Decide who the request is about',
+    description: '`subject`: one of the candidates (the request then awaits verification). `no-data-held`: the request closes and the requester is told (Art. 12(4)).',
+  })
+  @ApiOkResponse({ type: AcceptedDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body, or a subjectRef that is not a candidate.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not awaiting a subject decision (INVALID_TRANSITION).' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  decide(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: SubjectDecisionDto): Promise<AcceptedDto> {
+    return this.requests.decideSubject(principalOf(req), id, dto);
+  }
+
+  @Post(':id/actions/:commandId/close')
+  @Roles('dpo')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Close an escalated action by hand, with a reason', description: 'Publishes dsr.action.close-requested.v1; the executor closes it and answers.' })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown request, or no such action on it.' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The action is not escalated (INVALID_TRANSITION), or closing it was already requested.' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  closeAction(
+    @Req() req: Request,
+    @Param('id', uuid) id: string,
+    @Param('commandId', uuid) commandId: string,
+    @Body() dto: CloseActionDto,
+  ): Promise<AcceptedDto> {
+    return this.requests.closeAction(principalOf(req), id, commandId, dto);
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * The only TypeORM user of the requests feature. Every method is scoped by request id (or
+ * by principal for idempotency keys), except the aggregate counts of the metrics. Writes
+ * take the caller's transaction (`Tx`), so that they commit with the events published in it.
+ */
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RequestType } from '@datarights/contracts';
+import type { ActionState } from './request-actions';
+import type { RequestStatus } from './request-state';
+import { IdempotencyKeyEntity, RequestEntity, RequestHoldEntity } from './entities';
+
+/** A transaction (or the plain connection for reads), opaque to the services. */
+export type Tx = EntityManager;
+
+export type NewRequest = Omit<RequestEntity, 'createdAt' | 'updatedAt' | 'closedAt' | 'outcome' | 'subjectRef' | 'candidates' | 'verifiedEmails' | 'verificationMethod' | 'verifiedAt' | 'attestationNote' | 'attestedBy' | 'attestedAt'>;
+export type RequestPatch = Partial<Omit<RequestEntity, 'id' | 'createdAt' | 'updatedAt'>>;
+
+export interface StoredAction extends ActionState {
+  id: string;
+  closeRequestedAt: Date | null;
+}
+
+export interface HoldRow {
+  holdId: string;
+  systemId: string;
+  category: string;
+  ground: string;
+  legalText: string;
+  until: Date;
+}
+
+export interface TimelineRow {
+  eventId: string;
+  type: string;
+  at: Date;
+  summary: string;
+}
+
+export interface RequestFilter {
+  status?: RequestStatus;
+  type?: RequestType;
+  overdue?: boolean;
+  dueBefore?: Date;
+  limit: number;
+  offset: number;
+}
+
+export interface SummaryRow {
+  id: string;
+  type: RequestType;
+  status: RequestStatus;
+  receivedAt: Date;
+  dueAt: Date;
+  closedAt: Date | null;
+  overdue: boolean;
+}
+
+export type IdempotencyClaim = { claimed: true } | { claimed: false; bodyHash: string; requestId: string; response: Record<string, unknown> };
+
+interface ActionSqlRow {
+  id: string;
+  system_id: string;
+  command_id: string | null;
+  kind: ActionState['kind'];
+  categories: string[];
+  status: ActionState['status'];
+  outcome: ActionState['outcome'];
+  affected_records: number | null;
+  attempts: number;
+  reason: string | null;
+  close_requested_at: Date | null;
+}
+
+const toAction = (r: ActionSqlRow): StoredAction => ({
+  id: String(r.id),
+  systemId: r.system_id,
+  commandId: r.command_id,
+  kind: r.kind,
+  categories: r.categories,
+  status: r.status,
+  outcome: r.outcome,
+  affectedRecords: r.affected_records,
+  attempts: r.attempts,
+  reason: r.reason,
+  closeRequestedAt: r.close_requested_at,
+});
+
+@Injectable()
+export class RequestsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Reads outside a transaction. */
+  get reader(): Tx {
+    return this.dataSource.manager;
+  }
+
+  // --- requests -------------------------------------------------------------------------
+
+  /** Locks the request row for the rest of the transaction: one writer per request at a time (API and every topic's handler). */
+  lock(tx: Tx, requestId: string): Promise<RequestEntity | null> {
+    return tx.getRepository(RequestEntity).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  find(tx: Tx, requestId: string): Promise<RequestEntity | null> {
+    return tx.getRepository(RequestEntity).findOne({ where: { id: requestId } });
+  }
+
+  async insert(tx: Tx, request: NewRequest): Promise<void> {
+    await tx.getRepository(RequestEntity).insert({ ...request });
+  }
+
+  async update(tx: Tx, requestId: string, patch: RequestPatch): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await tx.getRepository(RequestEntity).update({ id: requestId }, { ...patch, updatedAt: () => 'now()' });
+  }
+
+  async list(tx: Tx, f: RequestFilter): Promise<{ rows: SummaryRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value?: unknown) => {
+      if (value !== undefined) params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (f.status) add('status = ?', f.status);
+    if (f.type) add('type = ?', f.type);
+    if (f.overdue === true) add('closed_at IS NULL AND due_at < now()');
+    if (f.overdue === false) add('NOT (closed_at IS NULL AND due_at < now())');
+    if (f.dueBefore) add('due_at < ?', f.dueBefore);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM requests ${clause}`, params)) as [{ total: number }];
+    const rows = (await tx.query(
+      `SELECT id, type, status, received_at, due_at, closed_at, (closed_at IS NULL AND due_at < now()) AS overdue
+       FROM requests ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, f.limit, f.offset],
+    )) as Array<{ id: string; type: RequestType; status: RequestStatus; received_at: Date; due_at: Date; closed_at: Date | null; overdue: boolean }>;
+    return {
+      total,
+      rows: rows.map((r) => ({ id: r.id, type: r.type, status: r.status, receivedAt: r.received_at, dueAt: r.due_at, closedAt: r.closed_at, overdue: r.overdue })),
+    };
+  }
+
+  // --- idempotency ----------------------------------------------------------------------
+
+  /**
+   * Claims an Idempotency-Key for a principal. A concurrent filing with the same key waits
+   * on the primary key until the first commits, then sees its row.
+   */
+  async claimIdempotencyKey(tx: Tx, principalId: string, key: string, bodyHash: string, requestId: string, response: Record<string, unknown>): Promise<IdempotencyClaim> {
+    const inserted = (await tx.query(
+      `INSERT INTO idempotency_keys (principal_id, key, body_hash, request_id, response) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`,
+      [principalId, key, bodyHash, requestId, JSON.stringify(response)],
+    )) as unknown[];
+    if (inserted.length > 0) return { claimed: true };
+    const existing = await tx.getRepository(IdempotencyKeyEntity).findOneOrFail({ where: { principalId, key } });
+    return { claimed: false, bodyHash: existing.bodyHash, requestId: existing.requestId, response: existing.response };
+  }
+
+  // --- actions --------------------------------------------------------------------------
+
+  async actionsOf(tx: Tx, requestId: string): Promise<StoredAction[]> {
+    const rows = (await tx.query(
+      `SELECT id, system_id, command_id, kind, categories, status, outcome, affected_records, attempts, reason, close_requested_at
+       FROM request_actions WHERE request_id = $1 ORDER BY system_id, id`,
+      [requestId],
+    )) as ActionSqlRow[];
+    return rows.map(toAction);
+  }
+
+  /** One plan row per system that has no row yet (a dispatch may have been handled first). */
+  async addPlannedSystems(tx: Tx, requestId: string, items: Array<{ systemId: string; categories: string[] }>): Promise<void> {
+    for (const item of items) {
+      await tx.query(
+        `INSERT INTO request_actions (request_id, system_id, categories, status, outcome, attempts)
+         SELECT $1, $2, $3::jsonb, 'planned', 'pending', 0
+         WHERE NOT EXISTS (SELECT 1 FROM request_actions WHERE request_id = $1 AND system_id = $2)`,
+        [requestId, item.systemId, JSON.stringify(item.categories)],
+      );
+    }
+  }
+
+  /** Writes an action's new state: over its row (`id`), or as a new row. */
+  async saveAction(tx: Tx, requestId: string, id: string | undefined, a: ActionState): Promise<void> {
+    const values = [a.systemId, a.commandId, a.kind, JSON.stringify(a.categories), a.status, a.outcome, a.affectedRecords, a.attempts, a.reason];
+    if (id) {
+      await tx.query(
+        `UPDATE request_actions SET system_id = $3, command_id = $4, kind = $5, categories = $6::jsonb, status = $7, outcome = $8,
+           affected_records = $9, attempts = $10, reason = $11, updated_at = now()
+         WHERE request_id = $1 AND id = $2`,
+        [requestId, id, ...values],
+      );
+    } else {
+      await tx.query(
+        `INSERT INTO request_actions (request_id, system_id, command_id, kind, categories, status, outcome, affected_records, attempts, reason)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10)`,
+        [requestId, ...values],
+      );
+    }
+  }
+
+  async markCloseRequested(tx: Tx, requestId: string, actionId: string): Promise<void> {
+    await tx.query(`UPDATE request_actions SET close_requested_at = now(), updated_at = now() WHERE request_id = $1 AND id = $2`, [requestId, actionId]);
+  }
+
+  // --- holds ----------------------------------------------------------------------------
+
+  async addHolds(tx: Tx, requestId: string, holds: HoldRow[]): Promise<void> {
+    for (const h of holds) {
+      await tx.query(
+        `INSERT INTO request_holds (hold_id, request_id, system_id, category, ground, legal_text, until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hold_id) DO NOTHING`,
+        [h.holdId, requestId, h.systemId, h.category, h.ground, h.legalText, h.until],
+      );
+    }
+  }
+
+  async holdsOf(tx: Tx, requestId: string): Promise<HoldRow[]> {
+    const rows = await tx.getRepository(RequestHoldEntity).find({ where: { requestId }, order: { systemId: 'ASC', category: 'ASC', holdId: 'ASC' } });
+    return rows.map((r) => ({ holdId: r.holdId, systemId: r.systemId, category: r.category, ground: r.ground, legalText: r.legalText, until: r.until }));
+  }
+
+  // --- timeline -------------------------------------------------------------------------
+
+  /** Idempotent by event id: a redelivered event is not listed twice. */
+  async appendTimeline(tx: Tx, requestId: string, e: TimelineRow): Promise<void> {
+    await tx.query(
+      `INSERT INTO request_events (request_id, event_id, type, at, summary) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (request_id, event_id) DO NOTHING`,
+      [requestId, e.eventId, e.type, e.at, e.summary],
+    );
+  }
+
+  async timelineOf(tx: Tx, requestId: string): Promise<TimelineRow[]> {
+    const rows = (await tx.query(`SELECT event_id, type, at, summary FROM request_events WHERE request_id = $1 ORDER BY at, seq`, [requestId])) as Array<{
+      event_id: string;
+      type: string;
+      at: Date;
+      summary: string;
+    }>;
+    return rows.map((r) => ({ eventId: r.event_id, type: r.type, at: r.at, summary: r.summary }));
+  }
+
+  // --- metrics (aggregates, no personal data) -------------------------------------------
+
+  async countsByTypeAndStatus(): Promise<Array<{ type: string; status: string; count: number }>> {
+    return (await this.dataSource.query(`SELECT type, status, count(*)::int AS count FROM requests GROUP BY type, status`)) as Array<{ type: string; status: string; count: number }>;
+  }
+
+  /** Open requests past their due date, and those due within `withinDays` days. */
+  async deadlineCounts(withinDays: number): Promise<{ overdue: number; dueSoon: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE due_at < now())::int AS overdue,
+              count(*) FILTER (WHERE due_at >= now() AND due_at < now() + make_interval(days => $1))::int AS due_soon
+       FROM requests WHERE closed_at IS NULL`,
+      [withinDays],
+    )) as [{ overdue: number; due_soon: number }];
+    return { overdue: row.overdue, dueSoon: row.due_soon };
+  }
+}

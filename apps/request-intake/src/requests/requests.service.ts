@@ -1,0 +1,220 @@
+/**
+ * What the DPO and operators do with requests through the API: file one (with its
+ * deadline, Art. 12(3)), attest the requester's identity, decide who the subject is, close
+ * a stuck action; and read requests. Every change commits with the events it publishes
+ * (outbox), with the request row locked; an impossible transition changes nothing (409).
+ */
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EventPublisher } from '@datarights/messaging';
+import { normaliseKey } from '@datarights/contracts';
+import { addDuration, Policy } from '@datarights/policy';
+import { AppError, ErrorCode, type Principal } from '@datarights/service-kit';
+import { RequestIntakeConfig } from '../config/app.config';
+import { completionNotification, noDataHeldRecipient } from '../projection/completion-notice';
+import type { CreateRequestDto } from './dto/create-request.dto';
+import type { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './dto/decisions.dto';
+import type { ListRequestsQueryDto } from './dto/list-requests.dto';
+import type { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
+import type { RequestEntity } from './entities';
+import { bodyHash } from './idempotency';
+import { RequestJournal, type Publish } from './request-journal';
+import { applyCommand, InvalidTransitionError, type RequestCommand, type RequestStatus } from './request-state';
+import { toRequestView, toSummary } from './request-view';
+import { RequestsRepository, type Tx } from './requests.repository';
+
+export interface FileResult {
+  replayed: boolean;
+  body: FiledRequestDto;
+}
+
+const notFound = (id: string) => new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no request ${id}`);
+
+@Injectable()
+export class RequestsService {
+  private readonly logger = new Logger(RequestsService.name);
+
+  constructor(
+    private readonly repo: RequestsRepository,
+    private readonly journal: RequestJournal,
+    private readonly publisher: EventPublisher,
+    private readonly config: RequestIntakeConfig,
+    private readonly policy: Policy,
+  ) {}
+
+  async file(principal: Principal, dto: CreateRequestDto, idempotencyKey?: string): Promise<FileResult> {
+    const subject = {
+      email: dto.subject.email !== undefined ? normaliseKey('email', dto.subject.email) : undefined,
+      customerId: dto.subject.customerId !== undefined ? normaliseKey('customerId', dto.subject.customerId) : undefined,
+      phone: dto.subject.phone !== undefined ? normaliseKey('phone', dto.subject.phone) : undefined,
+      name: dto.subject.name?.trim() || undefined,
+    };
+    const id = randomUUID();
+    const receivedAt = new Date();
+    // Art. 12(3): one month from receipt (the policy's deadlines.response), in calendar
+    // months: 31 January + P1M = 28/29 February (Regulation 1182/71, art. 3(2)(c)).
+    const dueAt = addDuration(receivedAt, this.policy.deadlines.response);
+    const body: FiledRequestDto = { id, status: 'received', receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString() };
+    const filedBy = principal.roles.includes('dpo') ? 'dpo' : 'operator';
+
+    const result = await this.repo.transaction(async (tx): Promise<FileResult> => {
+      if (idempotencyKey) {
+        const hash = bodyHash({ type: dto.type, subject, channel: dto.channel, note: dto.note });
+        const claim = await this.repo.claimIdempotencyKey(tx, principal.id, idempotencyKey, hash, id, { ...body });
+        if (!claim.claimed) {
+          if (claim.bodyHash !== hash) {
+            throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this Idempotency-Key was already used with a different body');
+          }
+          return { replayed: true, body: claim.response as unknown as FiledRequestDto };
+        }
+      }
+      await this.repo.insert(tx, {
+        id,
+        type: dto.type,
+        status: 'received',
+        channel: dto.channel,
+        subjectEmail: subject.email ?? null,
+        subjectCustomerId: subject.customerId ?? null,
+        subjectPhone: subject.phone ?? null,
+        subjectName: subject.name ?? null,
+        note: dto.note ?? null,
+        filedBy,
+        filedByPrincipal: principal.id,
+        receivedAt,
+        dueAt,
+      });
+      await this.journal.publish(tx, this.publishFor(tx, id), id, 'requestSubmitted', {
+        requestId: id,
+        type: dto.type,
+        subject: Object.fromEntries(Object.entries(subject).filter(([, v]) => v !== undefined)),
+        channel: dto.channel,
+        receivedAt: body.receivedAt,
+        dueAt: body.dueAt,
+        filedBy,
+      });
+      return { replayed: false, body };
+    });
+    this.logger.log({ requestId: result.body.id, type: dto.type, replayed: result.replayed }, 'request filed');
+    return result;
+  }
+
+  /** The DPO attests that they checked the requester's identity (décret 2019-536, art. 77: by any means). */
+  async attestVerification(principal: Principal, requestId: string, dto: AttestVerificationDto): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      const status = this.check(request.status, 'attest-verification');
+      if (request.attestedAt) {
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'identity was already attested for this request; waiting for the identity service');
+      }
+      const attestedAt = new Date();
+      // The note is for the DPO only: stored here, never in the event, never logged.
+      await this.repo.update(tx, requestId, { attestationNote: dto.note, attestedBy: principal.id, attestedAt });
+      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'verificationAttested', {
+        requestId,
+        method: dto.method,
+        attestedBy: principal.id,
+        attestedAt: attestedAt.toISOString(),
+      });
+      this.logger.log({ requestId }, 'identity attested by the DPO');
+      return { id: requestId, status };
+    });
+  }
+
+  /** The DPO picks the subject among the candidates, or answers that no data is held (the request ends). */
+  async decideSubject(principal: Principal, requestId: string, dto: SubjectDecisionDto): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      const publish = this.publishFor(tx, requestId);
+      if (dto.decision === 'subject') {
+        const status = this.check(request.status, 'decide-subject');
+        const candidate = (request.candidates ?? []).find((c) => c.subjectRef === dto.subjectRef);
+        if (!candidate) throw new AppError(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'subjectRef must be one of the request\'s candidates');
+        await this.repo.update(tx, requestId, { status, subjectRef: candidate.subjectRef });
+        await this.journal.publish(tx, publish, requestId, 'subjectDecided', { requestId, decision: 'subject', subjectRef: candidate.subjectRef, decidedBy: principal.id });
+        return { id: requestId, status, outcome: null };
+      }
+      const status = this.check(request.status, 'decide-no-data-held');
+      const closedAt = new Date();
+      await this.repo.update(tx, requestId, { status, outcome: 'no-data-held', closedAt });
+      await this.journal.publish(tx, publish, requestId, 'subjectDecided', { requestId, decision: 'no-data-held', decidedBy: principal.id });
+      await this.journal.publish(tx, publish, requestId, 'requestClosed', {
+        requestId,
+        type: request.type,
+        outcome: 'no-data-held',
+        closedAt: closedAt.toISOString(),
+        dueAt: request.dueAt.toISOString(),
+        receivedAt: request.receivedAt.toISOString(),
+      });
+      await this.journal.publish(
+        tx,
+        publish,
+        requestId,
+        'notificationRequested',
+        completionNotification(randomUUID(), requestId, noDataHeldRecipient(request.subjectEmail), this.config.NOTICE_LOCALE, { requestId, outcome: 'no-data-held' }),
+      );
+      this.logger.log({ requestId }, 'request closed: no data held');
+      return { id: requestId, status, outcome: 'no-data-held' };
+    });
+  }
+
+  /** The DPO closes an escalated action by hand; the executor records it and answers. */
+  async closeAction(principal: Principal, requestId: string, commandId: string, dto: CloseActionDto): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
+      if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (action.status !== 'escalated') {
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only an escalated action can be closed by hand (this one is ${action.status})`);
+      }
+      const status = this.check(request.status, 'close-action');
+      if (action.closeRequestedAt) {
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'closing this action was already requested; waiting for the executor');
+      }
+      await this.repo.markCloseRequested(tx, requestId, action.id);
+      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'actionCloseRequested', { requestId, commandId, reason: dto.reason, closedBy: principal.id });
+      this.logger.log({ requestId, commandId }, 'manual close of an action requested');
+      return { id: requestId, status };
+    });
+  }
+
+  async get(principal: Principal, requestId: string): Promise<RequestViewDto> {
+    const tx = this.repo.reader;
+    const request = await this.repo.find(tx, requestId);
+    if (!request) throw notFound(requestId);
+    const [actions, holds, timeline] = await Promise.all([this.repo.actionsOf(tx, requestId), this.repo.holdsOf(tx, requestId), this.repo.timelineOf(tx, requestId)]);
+    return toRequestView(request, actions, holds, timeline, { forDpo: principal.roles.includes('dpo'), now: new Date() });
+  }
+
+  async list(q: ListRequestsQueryDto): Promise<RequestPageDto> {
+    const limit = q.limit ?? 20;
+    const offset = q.offset ?? 0;
+    const { rows, total } = await this.repo.list(this.repo.reader, {
+      status: q.status,
+      type: q.type,
+      overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+      dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
+      limit,
+      offset,
+    });
+    return { items: rows.map(toSummary), total, limit, offset };
+  }
+
+  private async locked(tx: Tx, requestId: string): Promise<RequestEntity> {
+    const request = await this.repo.lock(tx, requestId);
+    if (!request) throw notFound(requestId);
+    return request;
+  }
+
+  private check(status: RequestStatus, command: RequestCommand): RequestStatus {
+    try {
+      return applyCommand(status, command);
+    } catch (err) {
+      if (err instanceof InvalidTransitionError) throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, err.message, { status, command });
+      throw err;
+    }
+  }
+
+  private publishFor(tx: Tx, requestId: string): Publish {
+    return (name, data) => this.publisher.publish(tx, name, data, { correlationId: requestId });
+  }
+}
