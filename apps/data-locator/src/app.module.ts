@@ -1,11 +1,27 @@
+/**
+ * data-locator: the inventory of systems (the Art. 30 register), the personal-data index
+ * learnt from data events, and the plan of every verified request.
+ */
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@datarights/service-kit';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard, ServiceKitModule } from '@datarights/service-kit';
+import { InventoryModule } from './inventory/inventory.module';
+import { SystemEntity } from './inventory/entities/system.entity';
 import { MIGRATIONS } from './migrations';
+import { PdataIndexModule } from './pdata-index/pdata-index.module';
+import { PlanEntity } from './plan/entities/plan.entity';
+import { PlanModule } from './plan/plan.module';
 
 export const SERVICE = 'data-locator';
 export const SCHEMA = 'data_locator';
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: [], migrations: MIGRATIONS })],
+  imports: [
+    ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: [SystemEntity, PlanEntity], migrations: MIGRATIONS }),
+    PdataIndexModule,
+    InventoryModule,
+    PlanModule,
+  ],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })
 export class AppModule {}

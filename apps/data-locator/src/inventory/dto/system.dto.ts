@@ -1,0 +1,93 @@
+/** The Art. 30 register as served over HTTP (GDPR Art. 30(1)). */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
+import { CAPABILITIES, SYSTEM_ID_PATTERN, SYSTEM_ROLES, type Capability, type SystemRole } from '@datarights/contracts';
+
+export class SystemIdParamDto {
+  @ApiProperty({ example: 'crm', pattern: SYSTEM_ID_PATTERN.source })
+  @Matches(SYSTEM_ID_PATTERN, { message: 'systemId must be a lowercase slug (a-z, 0-9, -)' })
+  systemId: string;
+}
+
+export class TransferDto {
+  @ApiProperty({ example: 'US', description: 'ISO 3166-1 alpha-2 country of destination' })
+  country: string;
+
+  @ApiProperty({ enum: ['adequacy', 'scc', 'bcr', 'derogation', 'other'], description: 'The Chapter V safeguard (Art. 45, 46(2)(c), 47, 49)' })
+  mechanism: string;
+
+  @ApiPropertyOptional({ example: 'Mailer Inc.' })
+  recipient?: string;
+}
+
+export class RecipientDto {
+  @ApiProperty({ example: 'Payment provider' })
+  name: string;
+
+  @ApiProperty({ enum: ['sub-processor', 'controller', 'public-authority', 'internal'] })
+  kind: string;
+
+  @ApiProperty({ type: [String], example: ['billing'] })
+  categories: string[];
+
+  @ApiProperty({ example: 'FR' })
+  country: string;
+
+  @ApiPropertyOptional({ description: 'A recipient system with its own command topic (Art. 19 notices)' })
+  systemId?: string;
+}
+
+export class SystemDto {
+  @ApiProperty({ example: 'crm' })
+  systemId: string;
+
+  @ApiProperty({ example: 'Customer relationship management' })
+  name: string;
+
+  @ApiProperty({ description: 'The team or person accountable for the system', example: 'sales-ops' })
+  owner: string;
+
+  @ApiProperty({ enum: SYSTEM_ROLES, description: 'controller, or processor for customers (Art. 28)' })
+  role: SystemRole;
+
+  @ApiPropertyOptional({ description: 'For processor systems: the customer who is the controller' })
+  controller?: string;
+
+  @ApiProperty({ type: [String], example: ['customer-relationship'], description: 'Purposes of the processing (Art. 30(1)(b))' })
+  purposes: string[];
+
+  @ApiProperty({ enum: ['consent', 'contract', 'legal-obligation', 'vital-interests', 'public-task', 'legitimate-interest'], description: 'Art. 6(1) legal basis' })
+  legalBasis: string;
+
+  @ApiProperty({ type: [String], example: ['identification', 'relationship'], description: 'Categories of personal data (Art. 30(1)(c))' })
+  categories: string[];
+
+  @ApiProperty({ example: 'FR', description: 'ISO 3166-1 alpha-2 country where the data is stored' })
+  location: string;
+
+  @ApiProperty({ type: [TransferDto], description: 'Transfers to third countries and their safeguards (Art. 30(1)(e))' })
+  transfers: TransferDto[];
+
+  @ApiProperty({ type: [RecipientDto], description: 'Recipients the data is disclosed to (Art. 30(1)(d))' })
+  recipients: RecipientDto[];
+
+  @ApiProperty({ enum: CAPABILITIES, isArray: true, description: 'Commands the system can carry out' })
+  capabilities: Capability[];
+
+  @ApiPropertyOptional({ description: 'Where the data comes from, when not collected from the subject (Art. 15(1)(g))' })
+  source?: string;
+
+  @ApiProperty({ format: 'date-time' })
+  registeredAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty({ description: 'Live (not erased) records indexed for the system', example: 1234 })
+  records: number;
+}
+
+export class SystemListDto {
+  @ApiProperty({ type: [SystemDto] })
+  items: SystemDto[];
+}

@@ -1,0 +1,14 @@
+/** Plans: for each verified request, where the subject's data is (owns `plans`). */
+import { Module } from '@nestjs/common';
+import { InventoryModule } from '../inventory/inventory.module';
+import { PdataIndexModule } from '../pdata-index/pdata-index.module';
+import { PlanConsumer } from './plan.consumer';
+import { PlanRepository } from './plan.repository';
+import { PlanService } from './plan.service';
+
+@Module({
+  imports: [InventoryModule, PdataIndexModule],
+  controllers: [PlanConsumer],
+  providers: [PlanRepository, PlanService],
+})
+export class PlanModule {}

@@ -1,0 +1,43 @@
+/**
+ * Builds a verified request's plan: every system and category holding live records under
+ * any key linked to the subject (GDPR Art. 15, 17: the answer must cover all the data,
+ * wherever it is). One plan per request.
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { IdentityVerified, PlanBuilt } from '@datarights/contracts';
+import { InventoryRepository } from '../inventory/inventory.repository';
+import { PdataIndexRepository } from '../pdata-index/pdata-index.repository';
+import { groupPlanItems, normalisedKeys } from './plan-builder';
+import { PlanRepository } from './plan.repository';
+
+@Injectable()
+export class PlanService {
+  private readonly logger = new Logger(PlanService.name);
+
+  constructor(
+    private readonly index: PdataIndexRepository,
+    private readonly inventory: InventoryRepository,
+    private readonly plans: PlanRepository,
+  ) {}
+
+  /**
+   * Builds and stores the plan in the caller's transaction. Returns the `planBuilt`
+   * payload to publish, or undefined when the request already has a plan.
+   */
+  async build(tx: EntityManager, v: IdentityVerified, eventId: string): Promise<PlanBuilt | undefined> {
+    const holdings = await this.index.holdingsOf(tx, normalisedKeys(v.subjectKeys));
+    const systems = await this.inventory.findByIds(tx, [...new Set(holdings.map((h) => h.systemId))]);
+    const { items, unregistered } = groupPlanItems(holdings, systems);
+    for (const systemId of unregistered) {
+      this.logger.warn(`system ${systemId} holds indexed records but never registered: its plan item will be escalated`);
+    }
+    const stored = await this.plans.insertOnce(tx, { requestId: v.requestId, requestType: v.requestType, subjectRef: v.subjectRef, items, causedBy: eventId });
+    if (!stored) {
+      this.logger.log(`request ${v.requestId} already has a plan: not built again`);
+      return undefined;
+    }
+    this.logger.log(`plan of request ${v.requestId}: ${items.length} systems, ${items.reduce((n, i) => n + i.records, 0)} records`);
+    return { requestId: v.requestId, requestType: v.requestType, subjectRef: v.subjectRef, subjectKeys: v.subjectKeys, items };
+  }
+}
