@@ -53,7 +53,7 @@ function writeE2ePolicy(dir: string): string {
   return path;
 }
 
-export async function startStack(): Promise<StackState> {
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<StackState> {
   const id = `e2e${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const logDir = join(ROOT, '.run', 'e2e-logs', id);
   mkdirSync(logDir, { recursive: true });
@@ -89,6 +89,7 @@ export async function startStack(): Promise<StackState> {
         POLICY_FILE: policyFile,
         DEMO_CUSTOMERS: String(state.demoCustomers),
         LOG_LEVEL: 'info',
+        ...extraEnv,
       },
     });
     children.push(child);

@@ -3,8 +3,10 @@
  * KRaft brokers (LOCAL-KAFKA.md), so every service makes sure of its topics at start-up.
  */
 import type { Kafka } from 'kafkajs';
-import { dlqTopic, topicsToCreate } from '@datarights/contracts';
+import { dlqTopic, TOPICS, topicsToCreate, type TopicDefinition } from '@datarights/contracts';
 import { physicalTopic, type KafkaSettings } from './kafka.config';
+
+const COMPACTED = new Set(Object.values(TOPICS as Record<string, TopicDefinition>).filter((t) => t.compacted).map((t) => t.name));
 
 export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: string[]): Promise<void> {
   if (topics.length === 0) return;
@@ -12,17 +14,23 @@ export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics.map((t) => physicalTopic(settings, t)))].filter((t) => !existing.has(t));
+    const missing = [...new Set(topics)].filter((t) => !existing.has(physicalTopic(settings, t)));
     if (missing.length === 0) return;
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: settings.partitions, replicationFactor: settings.replicationFactor })),
+        topics: missing.map((t) => ({
+          topic: physicalTopic(settings, t),
+          numPartitions: settings.partitions,
+          replicationFactor: settings.replicationFactor,
+          // A topic that is a table (the register) keeps the latest value per key.
+          configEntries: COMPACTED.has(t) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
       });
     } catch (err) {
       // Another replica may have created them at the same moment.
       const now = new Set(await admin.listTopics());
-      if (missing.some((t) => !now.has(t))) throw err;
+      if (missing.some((t) => !now.has(physicalTopic(settings, t)))) throw err;
     }
   } finally {
     await admin.disconnect();

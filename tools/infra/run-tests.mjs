@@ -1,0 +1,143 @@
+// `test`: every check of the repository, in order, against real Kafka and PostgreSQL.
+// Stops at the first failure, and always stops the infrastructure it started itself.
+import { spawn } from 'node:child_process';
+
+import { InfraError, log, ROOT, seconds } from './common.mjs';
+import { nothingStarted, stopStarted, up } from './infra.mjs';
+
+const TAG = 'test';
+
+/** In order. `infra`: the step talks to Kafka/PostgreSQL (others only get the env). */
+export const STEPS = [
+  // Through npm run lint: it computes the Nx project graph first, without which the
+  // module-boundary rule is silently skipped.
+  { id: 'lint', cmd: ['npm', 'run', '-s', 'lint'] },
+  { id: 'typecheck', cmd: ['npx', 'tsc', '-p', 'tsconfig.json'] },
+  { id: 'contracts', cmd: ['npm', 'run', 'contracts:check'] },
+  { id: 'unit', cmd: ['npx', 'jest', '-c', 'jest.unit.config.js'] },
+  { id: 'int', cmd: ['npx', 'jest', '-c', 'jest.int.config.js'], infra: true },
+  // The e2e global setup starts the stack itself; it only needs the infra env.
+  { id: 'e2e', cmd: ['npx', 'jest', '-c', 'jest.e2e.config.js'], infra: true },
+];
+
+/** `--only unit,int` or `--only=unit,int`: a subset of STEPS, still in their order. */
+export function selectSteps(args) {
+  let only;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--only') only = args[++i];
+    else if (a.startsWith('--only=')) only = a.slice('--only='.length);
+    else throw new InfraError(`unknown argument for test: ${a}`, { hint: `usage: test [--only ${STEPS.map((s) => s.id).join(',')}]` });
+  }
+  if (only === undefined) return STEPS;
+  const ids = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !STEPS.some((s) => s.id === id));
+  if (unknown.length || ids.length === 0) {
+    throw new InfraError(`unknown test step(s): ${unknown.join(', ') || '(none given)'}`, {
+      hint: `steps: ${STEPS.map((s) => s.id).join(', ')}`,
+    });
+  }
+  return STEPS.filter((s) => ids.includes(s.id));
+}
+
+/**
+ * A safety net, not a budget: a suite that never exits (a client left open keeps jest
+ * alive after its last test) must fail the run rather than hang CI forever.
+ */
+const STEP_TIMEOUT_MS = Number(process.env.TEST_STEP_TIMEOUT_MINUTES ?? 30) * 60_000;
+
+let current;
+
+/** Signals the running step's whole process group (npx → npm → sh → node). */
+function signalStep(sig) {
+  if (!current?.pid) return;
+  try {
+    process.kill(-current.pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+function runStep(step, env) {
+  return new Promise((resolve) => {
+    const [cmd, ...args] = step.cmd;
+    // Own process group, so a timeout can stop the whole tree; Ctrl-C is forwarded.
+    current = spawn(cmd, args, { cwd: ROOT, env, stdio: 'inherit', detached: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      log(TAG, `${step.id} still running after ${STEP_TIMEOUT_MS / 60_000} min (TEST_STEP_TIMEOUT_MINUTES): stopping it`);
+      signalStep('SIGTERM');
+      setTimeout(() => signalStep('SIGKILL'), 10_000).unref();
+    }, STEP_TIMEOUT_MS);
+    current.on('error', (err) => {
+      clearTimeout(timer);
+      resolve(`could not run ${cmd}: ${err.message}`);
+    });
+    current.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      current = undefined;
+      if (timedOut) resolve(`timed out after ${STEP_TIMEOUT_MS / 60_000} min`);
+      else resolve(code === 0 ? undefined : sig ?? `exit code ${code}`);
+    });
+  });
+}
+
+export async function runTests(args) {
+  const steps = selectSteps(args);
+  const t0 = Date.now();
+  const started = nothingStarted();
+  const results = [];
+  let interrupted;
+
+  // Ctrl-C: pass it on to the running step, then stop the infrastructure we started.
+  const onSignal = (sig) => {
+    interrupted = sig;
+    signalStep(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    let env = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+    // Lint/typecheck/unit alone need no infrastructure: `--only lint` stays fast.
+    if (steps.some((s) => s.infra) || steps === STEPS) {
+      try {
+        const res = await up({ started });
+        env = { ...env, ...res.env };
+      } catch (err) {
+        results.push({ id: 'infra up', failed: err.message, ms: Date.now() - t0 });
+        throw err;
+      }
+    }
+    for (const step of steps) {
+      if (interrupted) break;
+      log(TAG, `── ${step.id}: ${step.cmd.join(' ')}`);
+      const s0 = Date.now();
+      const failed = await runStep(step, env);
+      results.push({ id: step.id, failed, ms: Date.now() - s0 });
+      log(TAG, `── ${step.id} ${failed ? `FAILED (${failed})` : 'passed'} in ${seconds(Date.now() - s0)}`);
+      if (failed) break;
+    }
+  } catch (err) {
+    if (!(err instanceof InfraError)) throw err;
+    printSummary(steps, results, t0);
+    throw err;
+  } finally {
+    const stopped = await stopStarted(started, { quiet: true });
+    for (const line of stopped) log('down', line);
+  }
+  printSummary(steps, results, t0);
+  if (interrupted) process.exitCode = 130;
+  else if (results.some((r) => r.failed)) process.exitCode = 1;
+}
+
+function printSummary(steps, results, t0) {
+  const passed = results.filter((r) => !r.failed).length;
+  const failed = results.filter((r) => r.failed).length;
+  const notRun = steps.filter((s) => !results.some((r) => r.id === s.id)).map((s) => s.id);
+  process.stdout.write('\n');
+  for (const r of results) log(TAG, `${r.failed ? 'FAIL' : 'pass'}  ${r.id.padEnd(10)} ${seconds(r.ms).padStart(7)}`);
+  if (notRun.length) log(TAG, `not run: ${notRun.join(', ')}`);
+  log(TAG, `${passed} passed, ${failed} failed (${seconds(Date.now() - t0)})`);
+}
