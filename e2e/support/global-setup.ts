@@ -9,6 +9,5 @@ export default async function globalSetup(): Promise<void> {
   execFileSync('npx', ['tsc-alias', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   const state = await startStack();
   process.env.E2E_STATE = STATE_FILE;
-  // eslint-disable-next-line no-console
   console.log(`\ne2e stack ${state.id} ready; logs in ${state.logDir}`);
 }

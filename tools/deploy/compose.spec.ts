@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { topicsToCreate } from '@datarights/contracts';
 import { readRepoFile } from './deploy.test-kit';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 const APPS: Record<string, number> = {
   'request-intake': 3000,
   identity: 3001,

@@ -3,7 +3,7 @@
  * checked against the Kubernetes, Strimzi and Prometheus Operator schemas, plus the rules
  * this project cares about. A broken or unsafe manifest fails the build.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandTopic, dlqTopic, EVENTS, fixedTopics, TOPICS, topicsToCreate } from '@datarights/contracts';

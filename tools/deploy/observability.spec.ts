@@ -74,7 +74,7 @@ describe('alerting rules', () => {
 });
 
 describe('Grafana dashboard', () => {
-  const panels = (dashboard.panels as Array<Record<string, any>>).filter((p) => p.type !== 'row'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const panels = (dashboard.panels as Array<Record<string, any>>).filter((p) => p.type !== 'row');  
   const exprs = panels.flatMap((p) => p.targets.map((t: { expr: string }) => t.expr as string));
 
   it('has a stable uid, unique panel ids, and every panel on the chosen Prometheus', () => {
