@@ -10,12 +10,16 @@ async function main(): Promise<void> {
     service: SERVICE,
     schema: SCHEMA,
     port: config.PORT,
-    openApi: { title: 'datarights demo-systems', description: 'datarights demo-systems API of datarights' },
+    openApi: {
+      title: 'datarights demo-systems',
+      description:
+        'DEMO ONLY. Four reference company systems (CRM, billing, support, marketing) built on the connector SDK, with fake customers, ' +
+        'and a mail sink showing what the services ask the mail gateway to send. Every route is public (no token): never deploy this in production.',
+    },
   });
 }
 
 main().catch((err: unknown) => {
-  // eslint-disable-next-line no-console
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

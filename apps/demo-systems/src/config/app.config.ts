@@ -1,5 +1,12 @@
-/** The only place that reads process.env for demo-systems: validated once at start-up. */
+/**
+ * The only place that reads process.env for demo-systems: validated once at start-up.
+ *
+ * Kafka settings (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_SSL*, KAFKA_SASL_*) are read by
+ * the messaging lib's own reader, here, once: the four connectors get exactly the brokers,
+ * credentials and topic prefix the service's own Kafka clients use.
+ */
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { kafkaSettingsFromEnv, type KafkaSettings } from '@datarights/messaging';
 import { loadConfig } from '@datarights/service-kit';
 
 export class DemoSystemsConfig {
@@ -11,6 +18,33 @@ export class DemoSystemsConfig {
 
   @IsOptional() @IsString()
   KAFKA_GROUP_ID?: string;
+
+  /** How many fake customers to seed, once, at first start (0: none). */
+  @IsInt() @Min(0) @Max(1_000_000)
+  DEMO_CUSTOMERS: number = 10_000;
+
+  /** Seed of the pseudo-random generator: the same seed gives the same customers. */
+  @IsInt() @Min(0) @Max(2 ** 32 - 1)
+  DEMO_SEED: number = 20_250_101;
+
+  /** Rows announced per page when publishing the seeded tables (one transaction per page). */
+  @IsInt() @Min(10) @Max(50_000)
+  DEMO_PUBLISH_PAGE_SIZE: number = 5_000;
+
+  /**
+   * How long handled commands and their replies are kept for deduplication. Export
+   * replies hold a copy of the subject's records, so they must not outlive the DSR side's
+   * retry window by much (connector-sdk README, PostgresCommandStore.prune).
+   */
+  @IsInt() @Min(1) @Max(365)
+  DEMO_COMMAND_RETENTION_DAYS: number = 30;
+
+  /** Filled by `appConfig()` from the messaging lib's reader (not validated twice). */
+  kafka: KafkaSettings;
 }
 
-export const appConfig = (): DemoSystemsConfig => loadConfig(DemoSystemsConfig);
+export const appConfig = (env: NodeJS.ProcessEnv = process.env): DemoSystemsConfig => {
+  const config = loadConfig(DemoSystemsConfig, env);
+  config.kafka = kafkaSettingsFromEnv(env);
+  return config;
+};

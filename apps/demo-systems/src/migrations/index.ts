@@ -1,2 +1,5 @@
 /** Every migration of demo-systems, in order (each table change is a migration; never synchronize). */
-export const MIGRATIONS: Function[] = [];
+import { DemoSystemsTables1733200000000 } from './1733200000000-demo-systems-tables';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: Function[] = [DemoSystemsTables1733200000000];
