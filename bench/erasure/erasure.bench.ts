@@ -36,9 +36,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function customers(count: number): Promise<string[]> {
   const emails: string[] = [];
   for (let offset = 0; emails.length < count; offset += 100) {
-    const page = await api<{ items: { email: string; systems: string[] }[] }>('demo-systems', 'GET', `/demo/customers?limit=100&offset=${offset}`);
-    if (!page.body.items.length) throw new Error(`only ${emails.length} demo customers in all four systems; raise DEMO_CUSTOMERS`);
-    for (const c of page.body.items) if (c.systems.length === 4) emails.push(c.email);
+    const page = await api<{ customers: { email: string; systems: string[] }[] }>('demo-systems', 'GET', `/demo/customers?limit=100&offset=${offset}`);
+    if (!page.body.customers.length) throw new Error(`only ${emails.length} demo customers in all four systems; raise DEMO_CUSTOMERS`);
+    for (const c of page.body.customers) if (c.systems.length === 4) emails.push(c.email);
   }
   return emails.slice(0, count);
 }
@@ -92,8 +92,8 @@ async function main(): Promise<void> {
   stack = await startStack({ RATE_LIMIT_POST_PER_MINUTE: '100000', DEMO_CUSTOMERS: String(DEMO_CUSTOMERS), LOG_LEVEL: 'warn'});
   try {
     for (;;) {
-      const s = await api<{ status: string }>('demo-systems', 'GET', '/demo/status');
-      if (s.body?.status === 'ready') break;
+      const s = await api<{ seedStatus: string }>('demo-systems', 'GET', '/demo/status');
+      if (s.body?.seedStatus === 'ready') break;
       await sleep(2000);
     }
     const pool = await customers(1 + Ns.reduce((a, b) => a + b, 0));

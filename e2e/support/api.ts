@@ -57,6 +57,6 @@ export function allLogs(): string {
 export function demoReady(timeoutMs = 240_000): Promise<unknown> {
   return waitFor(async () => {
     const res = await http('demo-systems', 'GET', '/demo/status', { token: null });
-    return res.status === 200 && res.body?.status === 'ready' ? res.body : undefined;
+    return res.status === 200 && res.body?.seedStatus === 'ready' ? res.body : undefined;
   }, 'the demo systems to seed and publish', timeoutMs, 1000);
 }

@@ -1,13 +1,17 @@
 /**
- * Bearer-token authentication and roles for the APIs facing people. On one machine a
- * development token (DPO_TOKEN) stands for the DPO; it is refused in production, where
- * tokens are OIDC JWTs (issue: "Operate it").
+ * Bearer-token authentication and roles for the APIs facing people. In production
+ * (NODE_ENV=production) a token is an OIDC JWT checked against the identity provider's
+ * JWKS (auth.jwt.ts); the service refuses to start without AUTH_JWKS_URL, or with a
+ * development token set. On one machine, development tokens (DPO_TOKEN, OPERATOR_TOKEN,
+ * AUDITOR_TOKEN) stand for those roles, and JWTs are accepted too when AUTH_JWKS_URL is set
+ * (issue: "Operate it", §4).
  */
-import { CanActivate, ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { AppError, ErrorCode } from './http-error.filter';
+import { jwtAuthSettingsFromEnv, JwtVerifier } from './auth.jwt';
 
 export const ROLES = ['dpo', 'operator', 'auditor', 'subject'] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,9 +29,14 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** A route that needs no token (health, self-service with its own checks). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
+export const DEV_TOKEN_VARIABLES = ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN'] as const;
+
+/** Called at start-up (bootstrap): a development token set in production stops the service. */
 export function assertDevTokenAllowed(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.NODE_ENV === 'production' && env.DPO_TOKEN) {
-    throw new Error('DPO_TOKEN is a development token and is refused in production: configure AUTH_JWKS_URL instead');
+  if (env.NODE_ENV !== 'production') return;
+  const set = DEV_TOKEN_VARIABLES.filter((v) => env[v]);
+  if (set.length) {
+    throw new Error(`${set.join(', ')} ${set.length > 1 ? 'are development tokens and are' : 'is a development token and is'} refused in production: unset it and configure AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE instead`);
   }
 }
 
@@ -39,18 +48,27 @@ function safeEqual(a: string, b: string): boolean {
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly logger = new Logger('AuthGuard');
+  private readonly production: boolean;
+  private readonly jwt?: JwtVerifier;
 
-  canActivate(context: ExecutionContext): boolean {
+  /** Throws in production without AUTH_JWKS_URL or with a development token: the app does not start. */
+  constructor(private readonly reflector: Reflector) {
+    this.production = process.env.NODE_ENV === 'production';
+    assertDevTokenAllowed();
+    const settings = jwtAuthSettingsFromEnv();
+    this.jwt = settings ? new JwtVerifier(settings) : undefined;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const token = /^bearer /i.test(header) ? header.slice(7).trim() : '';
     if (!token) throw new AppError(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthenticated, 'a bearer token is required');
-    const principal = this.authenticate(token);
-    if (!principal) throw new AppError(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthenticated, 'invalid token');
+    const principal = await this.authenticate(token);
     req.principal = principal;
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (required && !required.some((r) => principal.roles.includes(r))) {
@@ -59,13 +77,30 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(token: string): Principal | undefined {
+  private async authenticate(token: string): Promise<Principal> {
+    const dev = this.devPrincipal(token);
+    if (dev) return dev;
+    if (this.jwt && token.split('.').length === 3) {
+      const checked = await this.jwt.verify(token);
+      if (checked.ok) return checked.principal;
+      if (checked.reason === 'keys-unavailable') {
+        this.logger.error(`the identity provider's keys could not be fetched (${checked.code})`);
+        throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.Internal, 'tokens cannot be checked right now; try again later');
+      }
+      // The reason, never the token (a bearer credential).
+      this.logger.debug(`JWT refused: ${checked.code}`);
+    }
+    throw new AppError(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthenticated, 'invalid token');
+  }
+
+  /** Development tokens: never in production, whatever the environment holds. */
+  private devPrincipal(token: string): Principal | undefined {
+    if (this.production) return undefined;
     const dev: Array<[string | undefined, Principal]> = [
       [process.env.DPO_TOKEN, { id: 'dev-dpo', roles: ['dpo', 'operator', 'auditor'] }],
       [process.env.OPERATOR_TOKEN, { id: 'dev-operator', roles: ['operator'] }],
       [process.env.AUDITOR_TOKEN, { id: 'dev-auditor', roles: ['auditor'] }],
     ];
-    if (process.env.NODE_ENV === 'production') return undefined;
     for (const [expected, principal] of dev) if (expected && safeEqual(token, expected)) return principal;
     return undefined;
   }

@@ -1,10 +1,11 @@
 /**
- * Starts a service: config is validated by the caller's module factory, then logs,
- * security headers, body limit (413), validation (400, unknown fields refused), one error
- * shape, OpenAPI, migrations under a lock, the outbox relay, the Kafka consumer, HTTP.
+ * Starts a service: development tokens refused in production, config validated by the
+ * caller's module factory, then logs, security headers, body limit (413), a per-client
+ * rate limit (429), validation (400, unknown fields refused), one error shape, OpenAPI,
+ * migrations under a lock, the outbox relay, the Kafka consumer, HTTP.
  * `--migrate-only` runs the migrations and exits (a Kubernetes Job or init container).
  */
-import { Logger as NestLogger, ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -13,7 +14,10 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { MessagingServer } from '@datarights/messaging';
 import { resolveSchema, runMigrations } from '@datarights/persistence';
+import { assertDevTokenAllowed } from './auth.guard';
 import { HttpErrorFilter } from './http-error.filter';
+import { HttpValidationPipe } from './http-validation.pipe';
+import { httpRateLimit, httpRateLimitFromEnv } from './http-rate-limit';
 
 export interface BootstrapOptions {
   service: string;
@@ -28,11 +32,16 @@ export interface BootstrapOptions {
 }
 
 export async function createServiceApp(module: Type<unknown>, o: BootstrapOptions): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  // Before anything else: DPO_TOKEN & co. in production stop the process with a clear message.
+  assertDevTokenAllowed();
+  // abortOnError: false, so that a start-up error (a missing setting) reaches main's catch
+  // and its message is printed, instead of Nest aborting the process.
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.use(helmet());
+  app.use(httpRateLimit(httpRateLimitFromEnv()));
   app.useBodyParser('json', { limit: o.bodyLimit ?? '256kb' });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }));
+  app.useGlobalPipes(new HttpValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   if (o.openApi) SwaggerModule.setup('docs', app, openApiDocument(app, o.openApi), { jsonDocumentUrl: 'docs/openapi.json' });

@@ -1,10 +1,11 @@
-import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
+import { HttpValidationPipe } from '@datarights/service-kit';
 import { CreateRequestDto } from './create-request.dto';
 import { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './decisions.dto';
 import { ListRequestsQueryDto } from './list-requests.dto';
 
-// The same pipe options as bootstrap (service-kit): whitelist, unknown fields refused.
-const pipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true });
+// The pipe bootstrap installs (service-kit): whitelist, unknown fields refused.
+const pipe = new HttpValidationPipe();
 
 async function validate<T>(metatype: new () => T, value: unknown, type: ArgumentMetadata['type'] = 'body'): Promise<{ ok: true; value: T } | { ok: false; messages: string[] }> {
   try {

@@ -1,0 +1,242 @@
+/**
+ * Production authentication (issue "Operate it", §4): JWTs checked against a JWKS served
+ * from a local HTTP server, roles enforced, every kind of bad token refused with 401, and
+ * the development tokens refused in production, at start-up and per request.
+ */
+import { Controller, Get, Module, Req, type INestApplication } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import type { Request } from 'express';
+import { base64url, exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { AuthGuard, assertDevTokenAllowed, principalOf, Public, Roles } from './auth.guard';
+import { createServiceApp } from './bootstrap';
+import { HttpErrorFilter } from './http-error.filter';
+
+const ISSUER = 'https://id.example.test/realms/datarights';
+const AUDIENCE = 'datarights-api';
+
+@Controller('t')
+class ProbeController {
+  @Roles('dpo')
+  @Get('dpo')
+  dpo(@Req() req: Request) {
+    return principalOf(req);
+  }
+
+  @Roles('subject')
+  @Get('subject')
+  subject(@Req() req: Request) {
+    return principalOf(req);
+  }
+
+  @Public()
+  @Get('open')
+  open() {
+    return { open: true };
+  }
+}
+
+interface KeyPair {
+  privateKey: KeyLike;
+  jwk: JWK;
+}
+
+async function keyPair(alg: 'RS256' | 'ES256', kid: string): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair(alg);
+  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+function sign(key: KeyPair, claims: Record<string, unknown> = {}, o: { alg?: string; kid?: string; iss?: string; aud?: string; exp?: number | string; sub?: string | null } = {}): Promise<string> {
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: o.alg ?? key.jwk.alg!, kid: o.kid ?? key.jwk.kid })
+    .setIssuer(o.iss ?? ISSUER)
+    .setAudience(o.aud ?? AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(o.exp ?? '5m');
+  if (o.sub !== null) jwt = jwt.setSubject(o.sub ?? 'user-42');
+  return jwt.sign(key.privateKey);
+}
+
+describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
+  const env = { ...process.env };
+  let jwks: Server;
+  let jwksUrl: string;
+  let rsa: KeyPair;
+  let ec: KeyPair;
+  let app: INestApplication;
+
+  const get = (path: string, token?: string) => {
+    const r = request(app.getHttpServer()).get(path);
+    return token ? r.set('Authorization', `Bearer ${token}`) : r;
+  };
+
+  beforeAll(async () => {
+    rsa = await keyPair('RS256', 'rsa-1');
+    ec = await keyPair('ES256', 'ec-1');
+    jwks = createServer((req, res) => {
+      if (req.url !== '/jwks') {
+        res.writeHead(500).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [rsa.jwk, ec.jwk] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+    jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
+
+    process.env = { ...env, NODE_ENV: 'production', AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN', 'AUTH_ROLES_CLAIM']) delete process.env[v];
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalFilters(new HttpErrorFilter());
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((r) => jwks?.close(r));
+    process.env = env;
+  });
+
+  it('lets a valid RS256 token with the role through, as its subject', async () => {
+    const res = await get('/t/dpo', await sign(rsa, { roles: ['dpo', 'something-else'] }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 'user-42', roles: ['dpo'] });
+  });
+
+  it('accepts ES256, and Keycloak realm roles', async () => {
+    const res = await get('/t/subject', await sign(ec, { realm_access: { roles: ['subject', 'offline_access'] } }, { sub: 'customer-7' }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 'customer-7', roles: ['subject'] });
+  });
+
+  it('answers 403 to a valid token without the role', async () => {
+    const res = await get('/t/dpo', await sign(rsa, { roles: ['operator'] }));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('answers 401 without a token, and leaves public routes open', async () => {
+    expect((await get('/t/dpo')).status).toBe(401);
+    expect((await get('/t/open')).status).toBe(200);
+  });
+
+  it('refuses an expired token', async () => {
+    const expired = await sign(rsa, { roles: ['dpo'] }, { exp: Math.floor(Date.now() / 1000) - 600 });
+    expect((await get('/t/dpo', expired)).status).toBe(401);
+  });
+
+  it('refuses a token of another issuer or for another audience', async () => {
+    expect((await get('/t/dpo', await sign(rsa, { roles: ['dpo'] }, { iss: 'https://evil.example.test' }))).status).toBe(401);
+    expect((await get('/t/dpo', await sign(rsa, { roles: ['dpo'] }, { aud: 'another-api' }))).status).toBe(401);
+  });
+
+  it('refuses a forged signature: another key, under a known or an unknown key id', async () => {
+    const forger = await keyPair('RS256', 'rsa-1');
+    expect((await get('/t/dpo', await sign(forger, { roles: ['dpo'] }))).status).toBe(401);
+    expect((await get('/t/dpo', await sign(forger, { roles: ['dpo'] }, { kid: 'rsa-unknown' }))).status).toBe(401);
+  });
+
+  it('refuses alg "none" and an HMAC-signed token', async () => {
+    const enc = (o: object) => base64url.encode(JSON.stringify(o));
+    const claims = { iss: ISSUER, aud: AUDIENCE, sub: 'user-42', roles: ['dpo'], exp: Math.floor(Date.now() / 1000) + 300 };
+    const unsigned = `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.`;
+    expect((await get('/t/dpo', unsigned)).status).toBe(401);
+    const hmac = await new SignJWT({ roles: ['dpo'] }).setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('user-42').setExpirationTime('5m').sign(new TextEncoder().encode('a shared secret of at least 32 bytes!!'));
+    expect((await get('/t/dpo', hmac)).status).toBe(401);
+  });
+
+  it('refuses a token without a subject, and garbage', async () => {
+    expect((await get('/t/dpo', await sign(rsa, { roles: ['dpo'] }, { sub: null }))).status).toBe(401);
+    expect((await get('/t/dpo', 'not.a.jwt')).status).toBe(401);
+  });
+
+  it('refuses the development token, even if someone sets it after start-up', async () => {
+    process.env.DPO_TOKEN = 'dev-dpo-token';
+    try {
+      const res = await get('/t/dpo', 'dev-dpo-token');
+      expect(res.status).toBe(401);
+    } finally {
+      delete process.env.DPO_TOKEN;
+    }
+  });
+
+  it('answers 503, not 401, when the identity provider\'s keys cannot be fetched', async () => {
+    // A second app whose key set has never been fetched, while the endpoint fails.
+    process.env.AUTH_JWKS_URL = jwksUrl.replace('/jwks', '/broken');
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    const other = moduleRef.createNestApplication({ logger: false });
+    other.useGlobalFilters(new HttpErrorFilter());
+    await other.init();
+    try {
+      const res = await request(other.getHttpServer()).get('/t/dpo').set('Authorization', `Bearer ${await sign(rsa, { roles: ['dpo'] })}`);
+      expect(res.status).toBe(503);
+    } finally {
+      await other.close();
+      process.env.AUTH_JWKS_URL = jwksUrl;
+    }
+  });
+});
+
+describe('production start-up', () => {
+  const env = { ...process.env };
+  afterEach(() => {
+    process.env = env;
+  });
+
+  @Module({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] })
+  class ProbeModule {}
+
+  it('refuses to start with DPO_TOKEN set, with a clear message (bootstrap)', async () => {
+    process.env = { ...env, NODE_ENV: 'production', DPO_TOKEN: 'dev-dpo-token', AUTH_JWKS_URL: 'https://id.example.test/jwks', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    await expect(createServiceApp(ProbeModule, { service: 'auth-test', schema: 'auth_test', port: 0, listen: false })).rejects.toThrow(
+      'DPO_TOKEN is a development token and is refused in production',
+    );
+    expect(() => assertDevTokenAllowed({ NODE_ENV: 'production', OPERATOR_TOKEN: 'x' })).toThrow('OPERATOR_TOKEN is a development token');
+    expect(() => assertDevTokenAllowed({ NODE_ENV: 'development', DPO_TOKEN: 'x' })).not.toThrow();
+  });
+
+  it('refuses to start without AUTH_JWKS_URL', async () => {
+    process.env = { ...env, NODE_ENV: 'production' };
+    for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN', 'AUTH_JWKS_URL']) delete process.env[v];
+    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow('AUTH_JWKS_URL is required in production');
+  });
+
+  it('refuses a JWKS over plain http from another host, and a missing issuer or audience', async () => {
+    process.env = { ...env, NODE_ENV: 'production', AUTH_JWKS_URL: 'http://id.example.test/jwks', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN']) delete process.env[v];
+    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow('AUTH_JWKS_URL must use https in production');
+    process.env.AUTH_JWKS_URL = 'https://id.example.test/jwks';
+    delete process.env.AUTH_AUDIENCE;
+    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow('AUTH_AUDIENCE is required');
+  });
+});
+
+describe('AuthGuard outside production', () => {
+  const env = { ...process.env };
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    process.env = { ...env, NODE_ENV: 'development', DPO_TOKEN: 'unit-dpo', OPERATOR_TOKEN: 'unit-operator' };
+    delete process.env.AUTH_JWKS_URL;
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalFilters(new HttpErrorFilter());
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    process.env = env;
+  });
+
+  it('accepts the development tokens with their roles', async () => {
+    const dpo = await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-dpo');
+    expect(dpo.status).toBe(200);
+    expect(dpo.body.id).toBe('dev-dpo');
+    expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-operator')).status).toBe(403);
+    expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-wrong')).status).toBe(401);
+  });
+});
