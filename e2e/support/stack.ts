@@ -11,13 +11,15 @@ import { randomBytes } from 'node:crypto';
 
 export const ROOT = resolve(__dirname, '../..');
 
+/** Ports are E2E_PORT_BASE (default 4000) plus these offsets, apart from npm start's 3000s. */
+const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 4000);
 export const E2E_SERVICES = [
-  { name: 'request-intake', port: 4000, schema: 'request_intake' },
-  { name: 'identity', port: 4001, schema: 'identity' },
-  { name: 'data-locator', port: 4002, schema: 'data_locator' },
-  { name: 'erasure-executor', port: 4003, schema: 'erasure_executor' },
-  { name: 'audit', port: 4004, schema: 'audit' },
-  { name: 'demo-systems', port: 4010, schema: 'demo_systems' },
+  { name: 'request-intake', port: PORT_BASE, schema: 'request_intake' },
+  { name: 'identity', port: PORT_BASE + 1, schema: 'identity' },
+  { name: 'data-locator', port: PORT_BASE + 2, schema: 'data_locator' },
+  { name: 'erasure-executor', port: PORT_BASE + 3, schema: 'erasure_executor' },
+  { name: 'audit', port: PORT_BASE + 4, schema: 'audit' },
+  { name: 'demo-systems', port: PORT_BASE + 10, schema: 'demo_systems' },
 ] as const;
 
 export type ServiceName = (typeof E2E_SERVICES)[number]['name'];
@@ -69,6 +71,12 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     schemas: {} as StackState['schemas'],
     demoCustomers: Number(process.env.E2E_DEMO_CUSTOMERS ?? 2000),
   };
+  for (const s of E2E_SERVICES) {
+    // A stack left running (or another run's) would answer instead of ours.
+    if ((await status(`http://127.0.0.1:${s.port}/health/live`)) !== 0) {
+      throw new Error(`port ${s.port} is already in use (another e2e stack?); stop it or set E2E_PORT_BASE`);
+    }
+  }
   const policyFile = writeE2ePolicy(logDir);
   const children: ChildProcess[] = [];
   for (const s of E2E_SERVICES) {

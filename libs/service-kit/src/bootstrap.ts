@@ -69,10 +69,9 @@ export async function startServiceApp(app: NestExpressApplication, o: BootstrapO
     await app.close();
     return;
   }
-  // The app's config is inherited so that HttpErrorFilter also sees Kafka handlers' errors:
-  // it rethrows them untouched (Nest's default RPC filter would replace every error with
-  // "Internal server error"), so retries, dead-letter reasons and logs keep the real cause.
-  app.connectMicroservice({ strategy: app.get(MessagingServer) }, { inheritAppConfig: true });
+  // The Kafka transport keeps its own (empty) config: HTTP pipes, guards and filters don't
+  // apply to handlers, which get contract-validated payloads (see messaging's handler decorators).
+  app.connectMicroservice({ strategy: app.get(MessagingServer) }, { inheritAppConfig: false });
   await app.init();
   await app.startAllMicroservices();
   if (o.listen !== false) {
