@@ -89,7 +89,8 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   execFileSync('npx', ['tsc-alias', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  stack = await startStack({ RATE_LIMIT_POST_PER_MINUTE: '100000', DEMO_CUSTOMERS: String(DEMO_CUSTOMERS), LOG_LEVEL: 'warn'});
+  // The shipped policy (systems have an hour to answer), not the e2e one that escalates in seconds.
+  stack = await startStack({ RATE_LIMIT_POST_PER_MINUTE: '100000', DEMO_CUSTOMERS: String(DEMO_CUSTOMERS), LOG_LEVEL: 'warn', POLICY_FILE: `${ROOT}/deploy/policy/default.fr.yaml` });
   try {
     for (;;) {
       const s = await api<{ seedStatus: string }>('demo-systems', 'GET', '/demo/status');
