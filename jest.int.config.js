@@ -2,7 +2,7 @@
 module.exports = {
   ...require('./jest.preset'),
   displayName: 'int',
-  testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   testTimeout: 60000,
 };

@@ -192,14 +192,14 @@ describe('erasure-executor', () => {
   );
 
   it(
-    'escalates a processor system (the controller decides) and completes an empty plan at once',
+    'escalates a processor system whose controller left no contact (forwards: processor-routing.int-spec.ts) and completes an empty plan at once',
     async () => {
       const processorRequest = randomUUID();
       await sendPlan(processorRequest, [item('hosted', ['identification'], { role: 'processor', controller: 'ACME SAS' })]);
       expect(await waitEvent('actionEscalated', processorRequest)).toMatchObject({
         systemId: 'hosted',
         kind: 'forward',
-        reason: 'processor system: the request must be forwarded to the controller ACME SAS',
+        reason: 'processor system hosted: the request must be forwarded to the controller ACME SAS, who registered no controllerContact: forward it by hand, then close the action',
       });
 
       const emptyRequest = randomUUID();

@@ -5,12 +5,14 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AuthGuard, ServiceKitModule } from '@datarights/service-kit';
+import { AuthGuard, ClockModule, ServiceKitModule } from '@datarights/service-kit';
 import { appConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
+import { DeadlinesModule } from './deadlines/deadlines.module';
 
 import { PostThrottlerGuard, postThrottlerOptions } from './http/post-throttler.guard';
 import { MetricsModule } from './metrics/metrics.module';
+import { MinimisationModule } from './minimisation/minimisation.module';
 import { MIGRATIONS } from './migrations';
 import { ProjectionModule } from './projection/projection.module';
 import { REQUEST_ENTITIES } from './requests/entities';
@@ -23,11 +25,14 @@ export const SCHEMA = 'request_intake';
   imports: [
     ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: REQUEST_ENTITIES, migrations: MIGRATIONS }),
     ConfigModule,
+    ClockModule,
     // Read when the app is created, so that a test can set its own limit.
     ThrottlerModule.forRootAsync({ useFactory: () => postThrottlerOptions(appConfig().RATE_LIMIT_POST_PER_MINUTE) }),
     RequestsModule,
     ProjectionModule,
     MetricsModule,
+    DeadlinesModule,
+    MinimisationModule,
   ],
   providers: [
     // Order matters: authenticate first (service-kit's AuthGuard; probes and /metrics open), then count the token's POSTs.

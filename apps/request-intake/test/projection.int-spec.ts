@@ -85,7 +85,7 @@ describe('an erasure request followed to its end', () => {
       { systemId: 'billing', commandId: null, kind: null, categories: ['invoices'], status: 'completed', outcome: 'retained', affectedRecords: 0, attempts: 0, reason: null },
       { systemId: 'crm', commandId: crmCommand, kind: 'erase', categories: ['identification', 'relationship'], status: 'completed', outcome: 'done', affectedRecords: 3, attempts: 1, reason: null },
     ]);
-    expect(done.holds).toEqual([hold]);
+    expect(done.holds).toEqual([{ ...hold, expiredAt: null, eraseCommandId: null }]);
     expect(done.timeline.map((t: { event: string }) => t.event)).toEqual([
       T('requestSubmitted'), T('subjectResolved'), T('verificationAttested'), T('identityVerified'), T('planBuilt'),
       T('actionDispatched'), T('actionCompleted'), T('holdRecorded'), T('executionCompleted'), T('requestClosed'), T('notificationRequested'),

@@ -13,6 +13,8 @@ export const DLQ_HEADERS = {
   originalOffset: 'x-dlq-original-offset',
   consumer: 'x-dlq-consumer',
   failedAt: 'x-dlq-failed-at',
+  /** Set by the replay tool (tools/dlq) on a message sent back to its topic: `<dlq topic>:<partition>:<offset>`. */
+  replayedFrom: 'x-dlq-replayed-from',
 } as const;
 
 export type DeadLetterKind = 'invalid-envelope' | 'unknown-type' | 'invalid-payload' | 'handler-failed' | 'handler-rejected';

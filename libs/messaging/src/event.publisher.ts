@@ -2,17 +2,20 @@
  * `publish` writes an event to the outbox in the caller's transaction: the state change
  * and the events it emits commit together or not at all (DESIGN.md, "Nothing lost,
  * nothing done twice"). The relay sends it afterwards. Payloads are validated here, so
- * that a producer can never write an event its consumers would refuse.
+ * that a producer can never write an event its consumers would refuse. The active trace
+ * context goes into the row's headers (`traceparent`, `tracestate`: tracing.ts), so the
+ * trace continues in whoever consumes the event.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { createEnvelope, EVENTS, topicOf, validatePayload, type EventEnvelope, type EventName, type PayloadOf } from '@datarights/contracts';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
+import { traceHeaders } from './tracing';
 
 export interface PublishMeta {
   correlationId?: string;
   causationId?: string;
-  /** Extra Kafka headers (e.g. trace context). */
+  /** Extra Kafka headers (the active trace context is added by itself). */
   headers?: Record<string, string>;
   id?: string;
   time?: Date;
@@ -54,7 +57,7 @@ export class EventPublisher {
       topicOf(def as never, plain as never),
       key,
       JSON.stringify(envelope),
-      JSON.stringify(meta.headers ?? {}),
+      JSON.stringify({ ...traceHeaders(), ...meta.headers }),
     ]);
     // Delivered to the relay's LISTEN only when the transaction commits.
     await manager.query(`SELECT pg_notify($1, $2)`, [OUTBOX_CHANNEL, this.options.schema]);

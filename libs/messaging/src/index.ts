@@ -13,3 +13,5 @@ export * from './topics.admin';
 export * from './dead-letter.producer';
 export * from './messaging.metrics';
 export * from './handler.errors';
+export * from './tracing';
+export * from './consumer-lag.monitor';

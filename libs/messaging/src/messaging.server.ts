@@ -5,14 +5,16 @@
  * written in the handler's transaction (a redelivered event is skipped), bounded retries
  * with backoff, and dead-lettering, so that a poison message never blocks its partition.
  * A batch handler gets one transaction per Kafka batch: the fast path for data events.
+ * Each message is handled inside the trace context its headers carry and inside a message
+ * scope that puts its correlation id in the logs (tracing.ts).
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { eventByType, isCommandTopic, parseEnvelope, validatePayload, type EventEnvelope } from '@datarights/contracts';
-import { sendToDeadLetter, type DeadLetterKind } from './dead-letter.producer';
+import { DLQ_HEADERS, sendToDeadLetter, type DeadLetterKind } from './dead-letter.producer';
 import { EventPublisher } from './event.publisher';
 import type { HandlerExtras } from './handler.decorators';
 import { isPermanent } from './handler.errors';
@@ -21,6 +23,8 @@ import { messagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
 import { allTopicsWith, ensureTopics } from './topics.admin';
 import { logicalTopic, physicalTopic, type KafkaSettings } from './kafka.config';
+import { withConsumedMessage } from './tracing';
+import { ConsumerLagMonitor } from './consumer-lag.monitor';
 
 type Decoded =
   | { ok: true; envelope: EventEnvelope; data: object; handler: MessageHandler; meta: MessageMeta }
@@ -35,6 +39,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   private readonly opts: Required<MessagingOptions>;
   private consumer?: Consumer;
   private producer?: Producer;
+  private lag?: ConsumerLagMonitor;
   private crashed?: Error;
 
   constructor(
@@ -81,6 +86,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       await this.consumer.subscribe({ topic: new RegExp(`^${prefix}pdata\\.commands\\.[a-z0-9-]+\\.v1$`), fromBeginning: true });
     }
     await this.consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (p) => this.onBatch(p) });
+    this.lag = new ConsumerLagMonitor(this.kafka, this.opts.groupId, (admin) => this.consumedTopics(admin), (t) => logicalTopic(this.settings, t));
+    this.lag.start();
     // Ready once the group is joined (or after a minute, when kafkajs goes on retrying by itself).
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([joined, new Promise<void>((r) => (timer = setTimeout(r, 60_000)))]);
@@ -88,6 +95,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   }
 
   async close(): Promise<void> {
+    await this.lag?.stop();
+    this.lag = undefined;
     // Disconnecting waits for the batch in flight: graceful shutdown finishes current work.
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
@@ -116,6 +125,14 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       }
     }
     return [...topics];
+  }
+
+  /** The physical topics the group reads, command topics included (for the lag monitor). */
+  private async consumedTopics(admin: Admin): Promise<string[]> {
+    const topics = this.subscribedTopics().map((t) => physicalTopic(this.settings, t));
+    if (!this.wantsCommandTopics()) return topics;
+    const commands = (await admin.listTopics()).filter((t) => isCommandTopic(logicalTopic(this.settings, t)) && t.startsWith(this.settings.topicPrefix));
+    return [...topics, ...commands];
   }
 
   private wantsCommandTopics(): boolean {
@@ -150,35 +167,41 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     const { partition } = batch;
     const topic = logicalTopic(this.settings, batch.topic);
     const batchHandler = this.topicHandler(topic, 'batch');
+    let last: KafkaMessage | undefined;
     if (batchHandler) {
       await this.handleAsBatch(topic, partition, batch.messages, batchHandler, heartbeat);
-      const last = batch.messages[batch.messages.length - 1];
+      last = batch.messages[batch.messages.length - 1];
       if (last) resolveOffset(last.offset);
-      await commitOffsetsIfNecessary();
-      return;
-    }
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      await this.handleOne(topic, partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await heartbeat();
+    } else {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        await this.handleOne(topic, partition, message, heartbeat);
+        resolveOffset(message.offset);
+        last = message;
+        await heartbeat();
+      }
     }
     await commitOffsetsIfNecessary();
-    const hw = Number(batch.highWatermark);
-    const last = batch.messages[batch.messages.length - 1];
-    if (last) messagingMetrics.consumerLag.set({ topic, partition: String(partition), group: this.opts.groupId }, Math.max(0, hw - Number(last.offset) - 1));
+    // At once after a batch; the lag monitor also refreshes it from the broker on a timer.
+    if (last) messagingMetrics.consumerLag.set({ topic, partition: String(partition), group: this.opts.groupId }, Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1));
   }
 
   private async handleOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
     const decoded = this.decode(topic, partition, message);
     if (decoded.ok === 'skip') return;
+    const envelope = decoded.ok === true ? decoded.envelope : undefined;
+    const scope = { topic, partition, offset: message.offset, eventId: envelope?.id, eventType: envelope?.type, correlationId: envelope?.correlationid };
+    await withConsumedMessage(message.headers, scope, () => this.handleDecoded(topic, partition, message, decoded, heartbeat));
+  }
+
+  private async handleDecoded(topic: string, partition: number, message: KafkaMessage, decoded: Exclude<Decoded, { ok: 'skip' }>, heartbeat: () => Promise<void>): Promise<void> {
     if (decoded.ok === false) return this.deadLetter(topic, partition, message, decoded.kind, decoded.reason);
     const { envelope, data, handler, meta } = decoded;
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
       try {
         await this.dataSource.transaction(async (manager) => {
-          if (!(await this.markInbox(manager, [envelope], topic)).length) {
+          if (!(await this.markInbox(manager, [envelope], topic, 'handled', isReplay(message))).length) {
             messagingMetrics.inboxDuplicates.inc({ topic });
             return;
           }
@@ -207,6 +230,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   private async handleAsBatch(topic: string, partition: number, messages: KafkaMessage[], handler: MessageHandler, heartbeat: () => Promise<void>): Promise<void> {
     const items: BatchItem[] = [];
     const seen = new Set<string>();
+    let replay = false;
     for (const message of messages) {
       const d = this.decode(topic, partition, message);
       if (d.ok === 'skip') continue;
@@ -217,11 +241,12 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       if (seen.has(d.envelope.id)) continue;
       seen.add(d.envelope.id);
       items.push({ envelope: d.envelope, data: d.data, meta: d.meta });
+      replay ||= isReplay(message);
     }
     if (items.length === 0) return;
     for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
       try {
-        await this.runBatch(topic, items, handler);
+        await this.runBatch(topic, items, handler, replay);
         return;
       } catch (err) {
         this.logger.warn(`batch of ${items.length} on ${topic} failed (attempt ${attempt}): ${errorMessage(err)}`);
@@ -234,7 +259,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     }
     for (const item of items) {
       try {
-        await this.runBatch(topic, [item], handler);
+        await this.runBatch(topic, [item], handler, replay);
       } catch (err) {
         const message = messages.find((m) => m.offset === item.meta.offset)!;
         await this.deadLetter(topic, partition, message, 'handler-failed', `batch item failed: ${errorMessage(err)}`, item.envelope);
@@ -243,9 +268,9 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async runBatch(topic: string, items: BatchItem[], handler: MessageHandler): Promise<void> {
+  private async runBatch(topic: string, items: BatchItem[], handler: MessageHandler, replay: boolean): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const fresh = new Set(await this.markInbox(manager, items.map((i) => i.envelope), topic));
+      const fresh = new Set(await this.markInbox(manager, items.map((i) => i.envelope), topic, 'handled', replay));
       const todo = items.filter((i) => fresh.has(i.envelope.id));
       if (todo.length < items.length) messagingMetrics.inboxDuplicates.inc({ topic }, items.length - todo.length);
       if (todo.length > 0) await this.invoke(handler, todo, new BatchContext([manager, this.publisher]));
@@ -253,12 +278,17 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     messagingMetrics.handled.inc({ topic, type: 'batch' }, items.length);
   }
 
-  /** Inserts inbox rows; returns the ids that were new (the others were handled before). */
-  private async markInbox(manager: EntityManager, envelopes: EventEnvelope[], topic: string, status = 'handled'): Promise<string[]> {
+  /**
+   * Inserts inbox rows; returns the ids that were new (the others were handled before).
+   * `retake`: a dead letter replayed after a fix (tools/dlq) takes over its 'dead-lettered'
+   * row, so it is handled this time; a handled event stays skipped, replayed or not.
+   */
+  private async markInbox(manager: EntityManager, envelopes: EventEnvelope[], topic: string, status = 'handled', retake = false): Promise<string[]> {
+    const onConflict = retake ? `DO UPDATE SET status = EXCLUDED.status, handled_at = now() WHERE inbox.status = 'dead-lettered'` : 'DO NOTHING';
     const rows: { event_id: string }[] = await manager.query(
       `INSERT INTO inbox (consumer, event_id, topic, type, status)
        SELECT $1, e.id, $2, e.type, $3 FROM unnest($4::text[], $5::text[]) AS e(id, type)
-       ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+       ON CONFLICT (consumer, event_id) ${onConflict} RETURNING event_id`,
       [this.opts.groupId, topic, status, envelopes.map((e) => e.id), envelopes.map((e) => e.type)],
     );
     return rows.map((r) => r.event_id);
@@ -276,6 +306,11 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));
     }
   }
+}
+
+/** A message the replay tool sent back from a dead-letter topic. */
+function isReplay(message: KafkaMessage): boolean {
+  return message.headers?.[DLQ_HEADERS.replayedFrom] !== undefined;
 }
 
 function errorMessage(err: unknown): string {

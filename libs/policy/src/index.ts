@@ -17,4 +17,5 @@
 export * from './duration';
 export * from './policy.model';
 export * from './policy.loader';
+export * from './request-effects';
 export * from './erasure-decision';

@@ -102,3 +102,71 @@ describe('parsePolicy refuses, naming where and why', () => {
     expect(problems).toEqual(['deadlines.response: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)', 'commands.maxAttempts: must be a whole number']);
   });
 });
+
+describe('the rule schema: what each request type does, obligations, limits (issue 6)', () => {
+  const RULES = `
+version: 1
+profile: test
+deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y, dueSoonWithin: P2D }
+commands: { respondWithin: PT2S, maxAttempts: 2, retryBackoff: PT1S }
+authority: { name: Garante, complaintUrl: "https://www.garanteprivacy.it/" }
+categories:
+  default:
+    requests: { erasure: erase, access: include, portability: exclude, restriction: apply, objection: apply, rectification: apply }
+  billing:
+    provided: contract
+    requests: { erasure: retain, access: include, portability: include, restriction: apply, objection: not-applicable, rectification: apply }
+    retention:
+      - { period: P10Y, from: record-date, ground: "Art. 17(3)(b)", legalText: "Code de commerce L123-22" }
+      - { period: P6Y, from: last-operation, ground: "Art. 17(3)(b)", legalText: "LPF L102 B" }
+  claims:
+    requests: { erasure: retain, access: include, portability: exclude, restriction: apply, objection: not-applicable, rectification: not-applicable }
+    retention: { period: P5Y, from: account-closure, ground: "Art. 17(3)(e)", legalText: "Code civil art. 2224" }
+  prospection:
+    requests: { erasure: erase, access: include, portability: exclude, restriction: apply, objection: apply, rectification: apply }
+    limit: { period: P3Y, from: last-contact, legalText: "CNIL référentiel gestion commerciale" }
+`;
+
+  it('reads rules in the full form, and fills what the legacy form leaves out', () => {
+    const p = parsePolicy(RULES);
+    expect(p.deadlines.dueSoonWithin).toBe('P2D');
+    expect(p.authority).toEqual({ name: 'Garante', complaintUrl: 'https://www.garanteprivacy.it/' });
+    expect(p.categories.get('billing')).toMatchObject({ action: 'retain', provided: 'contract' });
+    expect(p.categories.get('billing')?.retentions.map((r) => r.legalText)).toEqual(['Code de commerce L123-22', 'LPF L102 B']);
+    expect(p.categories.get('claims')?.retentions).toEqual([expect.objectContaining({ ground: 'Art. 17(3)(e)', from: 'account-closure' })]);
+    expect(p.categories.get('prospection')?.retentions).toEqual([]);
+
+    const legacy = parsePolicy(VALID);
+    expect(legacy.deadlines.dueSoonWithin).toBe('P3D');
+    expect(legacy.authority.name).toBe('CNIL');
+    expect({ ...legacy.categories.get('billing')?.requests }).toEqual({ erasure: 'retain', access: 'include', portability: 'exclude', restriction: 'apply', objection: 'apply', rectification: 'apply' });
+  });
+
+  it.each([
+    ['a ground that is no Art. 17(3) exception', RULES.replace('ground: "Art. 17(3)(e)"', 'ground: "because"'), 'categories.claims.retention.ground: must be an Art. 17(3) exception'],
+    ['an error in the second obligation of a list', RULES.replace('period: P6Y', 'period: six years'), 'categories.billing.retention.1.period: must be an ISO 8601 duration'],
+    ['portability without the basis the data was provided under', RULES.replace('    provided: contract\n', ''), 'categories.billing.provided: is required with requests.portability: include (Art. 20(1)'],
+    ['a basis that makes nothing portable', RULES.replace('provided: contract', 'provided: legitimate-interest'), 'categories.billing.provided: must be one of consent, contract'],
+    ['an effect a request type cannot have', RULES.replace('objection: not-applicable, rectification: apply }\n    retention:\n      -', 'objection: erase, rectification: apply }\n    retention:\n      -'), 'categories.billing.requests.objection: must be one of apply, not-applicable'],
+    ['a request type left out', RULES.replace('restriction: apply, objection: apply, rectification: apply }\n  billing', 'restriction: apply, objection: apply }\n  billing'), 'categories.default.requests.rectification: is required'],
+    ['an unknown request type', RULES.replace('rectification: apply }\n  billing', 'rectification: apply, deletion: erase }\n  billing'), 'categories.default.requests.deletion: unknown field'],
+    ['retain without an obligation', RULES.replace(/    retention: \{ period: P5Y.*\n/, ''), 'categories.claims.retention: is required with requests.erasure: retain'],
+    ['an obligation on data that is erased', RULES.replace('limit: { period: P3Y', 'retention: { ground: "Art. 17(3)(b)", period: P3Y'), 'categories.prospection.retention: only allowed with action: retain'],
+    ['action and requests.erasure that disagree', RULES.replace('  claims:\n', '  claims:\n    action: erase\n'), 'categories.claims.action: says erase but requests.erasure says retain'],
+    ['neither action nor requests', RULES.replace(/  prospection:\n    requests: .*\n/, '  prospection:\n'), 'categories.prospection.action: is required (or give requests.erasure)'],
+    ['a limit without its text', RULES.replace(', legalText: "CNIL référentiel gestion commerciale"', ''), 'categories.prospection.limit.legalText: is required'],
+    ['an unknown anchor', RULES.replace('from: account-closure', 'from: whenever'), 'categories.claims.retention.from: must be one of record-date'],
+    ['a zero due-soon window', RULES.replace('dueSoonWithin: P2D', 'dueSoonWithin: P0D'), 'deadlines.dueSoonWithin: must be longer than zero'],
+    ['an authority without an https URL', RULES.replace('"https://www.garanteprivacy.it/"', '"ftp://garante"'), 'authority.complaintUrl: must be an https URL'],
+  ])('refuses %s', (_what, text, expected) => {
+    const problems = problemsOf(text);
+    expect(problems.find((p) => p.startsWith(expected)) ?? problems).toEqual(expect.stringContaining(expected));
+  });
+
+  it('names the file and every problem in one message, as the service prints it before stopping', () => {
+    const text = RULES.replace('period: P6Y', 'period: 6Y').replace('    provided: contract\n', '');
+    expect(() => parsePolicy(text, '/etc/datarights/policy.yaml')).toThrow(
+      'invalid policy file /etc/datarights/policy.yaml:\n  - categories.billing.retention.1.period: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)\n  - categories.billing.provided: is required with requests.portability: include',
+    );
+  });
+});

@@ -8,7 +8,17 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseDocument } from 'yaml';
-import { DEFAULT_CATEGORY, Policy, POLICY_CATEGORY_PATTERN } from './policy.model';
+import {
+  DEFAULT_AUTHORITY,
+  DEFAULT_CATEGORY,
+  DEFAULT_DUE_SOON_WITHIN,
+  DEFAULT_EFFECTS,
+  Policy,
+  POLICY_CATEGORY_PATTERN,
+  RequestEffectsPolicy,
+  type CategoryRule,
+  type RetentionRule,
+} from './policy.model';
 
 /** The French default profile, relative to the repository root (or the image's working directory). */
 export const DEFAULT_POLICY_FILE = 'deploy/policy/default.fr.yaml';
@@ -61,8 +71,25 @@ export function parsePolicy(text: string, source = '<inline policy>'): Policy {
   const errors = validateSync(policy, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   const problems = [...problemsOf(errors), ...crossChecks(policy)];
   if (problems.length > 0) throw new PolicyError(source, problems);
+  return normalise(policy);
+}
+
+/**
+ * Fills what the file may leave out, so that code reads one shape: every rule has `action`,
+ * all six `requests` and `retentions`; `deadlines.dueSoonWithin` and `authority` are set.
+ */
+function normalise(policy: Policy): Policy {
+  policy.deadlines.dueSoonWithin ??= DEFAULT_DUE_SOON_WITHIN;
+  policy.authority ??= { ...DEFAULT_AUTHORITY };
+  for (const rule of policy.categories.values()) {
+    if (rule.requests) rule.action = rule.requests.erasure;
+    else rule.requests = Object.assign(new RequestEffectsPolicy(), { erasure: rule.action, ...DEFAULT_EFFECTS });
+    rule.retentions = rule.action === 'retain' && rule.retention ? listOf(rule.retention) : [];
+  }
   return policy;
 }
+
+const listOf = (r: RetentionRule | RetentionRule[]): RetentionRule[] => (Array.isArray(r) ? r : [r]);
 
 /** Rules across fields, which class-validator's per-property decorators do not express. */
 function crossChecks(policy: Policy): string[] {
@@ -73,9 +100,24 @@ function crossChecks(policy: Policy): string[] {
   }
   for (const [name, rule] of policy.categories) {
     if (!POLICY_CATEGORY_PATTERN.test(name)) problems.push(`categories.${name}: the name must be a lowercase slug (a-z, 0-9, -)`);
-    if (rule && typeof rule === 'object' && rule.action === 'erase' && rule.retention !== undefined) {
-      problems.push(`categories.${name}.retention: only allowed with action: retain`);
-    }
+    if (rule && typeof rule === 'object') problems.push(...ruleChecks(name, rule));
+  }
+  return problems;
+}
+
+function ruleChecks(name: string, rule: CategoryRule): string[] {
+  const problems: string[] = [];
+  const requests = typeof rule.requests === 'object' && rule.requests !== null ? rule.requests : undefined;
+  const erasure = requests?.erasure ?? rule.action;
+  if (rule.action !== undefined && requests?.erasure !== undefined && rule.action !== requests.erasure) {
+    problems.push(`categories.${name}.action: says ${rule.action} but requests.erasure says ${requests.erasure}; give one of them`);
+  }
+  if (erasure === 'erase' && rule.retention !== undefined) {
+    problems.push(`categories.${name}.retention: only allowed with action: retain (or requests.erasure: retain); a maximum period is a limit`);
+  }
+  // Art. 20(1): portability covers only data the subject provided, under consent or contract.
+  if (requests?.portability === 'include' && rule.provided === undefined) {
+    problems.push(`categories.${name}.provided: is required with requests.portability: include (Art. 20(1): only data the subject provided under consent or contract)`);
   }
   return problems;
 }

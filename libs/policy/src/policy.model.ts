@@ -2,6 +2,11 @@
  * The shape of a policy file, with its validation rules (class-validator). One class per
  * section; a later issue adds a section (or a field) here and in the YAML, nothing else.
  * Unknown fields are refused, so that a misspelt key never silently falls back to a default.
+ *
+ * A category's rule says what each of the six request types does to it (`requests`), the
+ * legal obligations to keep it (`retention`: period, start, Art. 17(3) ground, text), the
+ * longest it may be kept at all (`limit`, storage limitation, Art. 5(1)(e)), and under
+ * which basis the subject provided it (`provided`: portability, Art. 20(1)).
  */
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
@@ -10,7 +15,9 @@ import {
   IsIn,
   IsInt,
   IsObject,
+  IsOptional,
   IsString,
+  IsUrl,
   Length,
   Matches,
   Max,
@@ -39,6 +46,9 @@ export const RETENTION_ANCHORS = [
   'last-operation',
   'end-of-relationship',
   'end-of-contract',
+  // `contract-end` is `end-of-contract` under the name the issue uses; both are accepted.
+  'contract-end',
+  'account-closure',
   'transaction',
   'connection',
   'last-contact',
@@ -61,6 +71,42 @@ export function IsPolicyDuration(options?: ValidationOptions): PropertyDecorator
     });
 }
 
+/** The request types (GDPR Art. 15–21; same list as the contracts' REQUEST_TYPES) and what each may do to a category. */
+export const REQUEST_EFFECTS = {
+  /** Art. 17: erase, or keep under an Art. 17(3) exception (then `retention` says why and how long). */
+  erasure: ['erase', 'retain'],
+  /** Art. 15: the category is part of the copy, or not. */
+  access: ['include', 'exclude'],
+  /** Art. 20: only data the subject provided, under consent or contract (`provided`). */
+  portability: ['include', 'exclude'],
+  /** Art. 18: the category can be restricted, or the right does not apply to it. */
+  restriction: ['apply', 'not-applicable'],
+  /** Art. 21: objection applies to processing on legitimate interest (absolute for prospection, 21(3)), not to a legal obligation. */
+  objection: ['apply', 'not-applicable'],
+  /** Art. 16. */
+  rectification: ['apply', 'not-applicable'],
+} as const;
+export type PolicyRequestType = keyof typeof REQUEST_EFFECTS;
+export type RequestEffect<T extends PolicyRequestType = PolicyRequestType> = (typeof REQUEST_EFFECTS)[T][number];
+export const POLICY_REQUEST_TYPES = Object.keys(REQUEST_EFFECTS) as PolicyRequestType[];
+
+/** What a request type does to a category the rule does not say (legacy rules give only `action`). */
+export const DEFAULT_EFFECTS: Readonly<Omit<{ [T in PolicyRequestType]: RequestEffect<T> }, 'erasure'>> = Object.freeze({
+  access: 'include',
+  // Art. 20(1): portability covers only data provided under consent or contract; a rule says so with `provided`.
+  portability: 'exclude',
+  restriction: 'apply',
+  objection: 'apply',
+  rectification: 'apply',
+});
+
+/** Art. 20(1)(a): the bases under which provided data is portable. */
+export const PROVIDED_BASES = ['consent', 'contract'] as const;
+export type ProvidedBasis = (typeof PROVIDED_BASES)[number];
+
+/** An Art. 17(3) exception: (b) legal obligation, (e) legal claims; (a), (c), (d) for completeness. */
+export const ERASURE_GROUND_PATTERN = /^Art\. 17\(3\)\([a-e]\)$/;
+
 const REQUIRED = { message: 'is required' };
 const TEXT = { message: 'must be a non-empty text (500 characters at most)' };
 
@@ -77,7 +123,26 @@ export class DeadlinesPolicy {
   /** How long a closed request keeps its proof (Art. 5(2)); rationale: Code civil art. 2224, 5 years. */
   @IsDefined(REQUIRED) @IsPolicyDuration()
   proofPeriod: string;
+
+  /** An open request due within this is "due soon" (API filter, gauge, event). Optional in the file (P3D); after loading, always set. */
+  @IsOptional() @IsPolicyDuration()
+  dueSoonWithin: string;
 }
+
+/** The default of `deadlines.dueSoonWithin`. */
+export const DEFAULT_DUE_SOON_WITHIN = 'P3D';
+
+/** The supervisory authority the subject may complain to (Art. 12(4), 77), named in refusal and rejection notices. */
+export class AuthorityPolicy {
+  @IsDefined(REQUIRED) @Length(1, 200, { message: 'must be a non-empty text (200 characters at most)' }) @IsString({ message: 'must be a non-empty text (200 characters at most)' })
+  name: string;
+
+  @IsDefined(REQUIRED) @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'must be an https URL' })
+  complaintUrl: string;
+}
+
+/** The French default: the CNIL. */
+export const DEFAULT_AUTHORITY: Readonly<AuthorityPolicy> = Object.freeze({ name: 'CNIL', complaintUrl: 'https://www.cnil.fr/fr/adresser-une-plainte' });
 
 /** How the executor waits for, retries and escalates the commands it sends to systems. */
 export class CommandsPolicy {
@@ -102,8 +167,8 @@ export class RetentionRule {
   @IsDefined(REQUIRED) @IsIn(RETENTION_ANCHORS, { message: `must be one of ${RETENTION_ANCHORS.join(', ')}` })
   from: RetentionAnchor;
 
-  /** The GDPR exception, e.g. `Art. 17(3)(b)` (legal obligation). */
-  @IsDefined(REQUIRED) @Length(1, 200, TEXT) @IsString(TEXT)
+  /** The GDPR exception, e.g. `Art. 17(3)(b)` (legal obligation) or `Art. 17(3)(e)` (legal claims). */
+  @IsDefined(REQUIRED) @Matches(ERASURE_GROUND_PATTERN, { message: 'must be an Art. 17(3) exception, e.g. "Art. 17(3)(b)" (legal obligation) or "Art. 17(3)(e)" (legal claims)' }) @IsString(TEXT)
   ground: string;
 
   /** The text that imposes the period, e.g. `Code de commerce L123-22`. */
@@ -111,15 +176,71 @@ export class RetentionRule {
   legalText: string;
 }
 
+/**
+ * The longest a category may be kept at all (storage limitation, Art. 5(1)(e)), e.g.
+ * prospects three years after their last contact: a maximum, not an obligation to keep —
+ * an erasure request or an objection ends it earlier.
+ */
+export class StorageLimit {
+  @IsDefined(REQUIRED) @IsPolicyDuration()
+  period: string;
+
+  @IsDefined(REQUIRED) @IsIn(RETENTION_ANCHORS, { message: `must be one of ${RETENTION_ANCHORS.join(', ')}` })
+  from: RetentionAnchor;
+
+  @IsDefined(REQUIRED) @Length(1, 500, TEXT) @IsString(TEXT)
+  legalText: string;
+}
+
+const effect = <T extends PolicyRequestType>(t: T) => IsIn(REQUEST_EFFECTS[t], { message: `must be one of ${REQUEST_EFFECTS[t].join(', ')}` });
+
+/** What each request type does to the category. All six are required when the rule has `requests`. */
+export class RequestEffectsPolicy {
+  @IsDefined(REQUIRED) @effect('erasure') erasure: RequestEffect<'erasure'>;
+  @IsDefined(REQUIRED) @effect('access') access: RequestEffect<'access'>;
+  @IsDefined(REQUIRED) @effect('portability') portability: RequestEffect<'portability'>;
+  @IsDefined(REQUIRED) @effect('restriction') restriction: RequestEffect<'restriction'>;
+  @IsDefined(REQUIRED) @effect('objection') objection: RequestEffect<'objection'>;
+  @IsDefined(REQUIRED) @effect('rectification') rectification: RequestEffect<'rectification'>;
+}
+
+const retainsOnErasure = (o: CategoryRule) => o.action === 'retain' || o.requests?.erasure === 'retain';
+
 export class CategoryRule {
-  @IsDefined(REQUIRED) @IsIn(ERASURE_ACTIONS, { message: `must be one of ${ERASURE_ACTIONS.join(', ')}` })
+  /**
+   * What erasure does (the first form of the file, kept): the same as `requests.erasure`.
+   * Required unless `requests` is given; after loading, always set.
+   */
+  @ValidateIf((o: CategoryRule) => o.action !== undefined || o.requests === undefined)
+  @IsDefined({ message: 'is required (or give requests.erasure)' }) @IsIn(ERASURE_ACTIONS, { message: `must be one of ${ERASURE_ACTIONS.join(', ')}` })
   action: ErasureAction;
 
-  /** Required with `action: retain`, refused with `action: erase`. */
-  @ValidateIf((o: CategoryRule) => o.action === 'retain' || o.retention !== undefined)
-  @IsDefined({ message: 'is required with action: retain' })
-  @ValidateNested({ message: 'must be a mapping' }) @Type(() => RetentionRule)
-  retention?: RetentionRule;
+  /** What each request type does; without it, erasure does `action` and the others take DEFAULT_EFFECTS. After loading, always set. */
+  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => RequestEffectsPolicy)
+  requests: RequestEffectsPolicy;
+
+  /**
+   * The legal obligations to keep the category (one, or a list when several texts apply:
+   * the hold runs to the latest end). Required when erasure retains, refused when it erases.
+   */
+  @ValidateIf((o: CategoryRule) => retainsOnErasure(o) || o.retention !== undefined)
+  @IsDefined({ message: (a) => (a.object as CategoryRule).action === 'retain' ? 'is required with action: retain' : 'is required with requests.erasure: retain' })
+  @ValidateNested({ message: 'must be a mapping, or a list of them' }) @Type(() => RetentionRule)
+  retention?: RetentionRule | RetentionRule[];
+
+  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => StorageLimit)
+  limit?: StorageLimit;
+
+  /** The basis under which the subject provided this data; required for `portability: include` (Art. 20(1)). */
+  @IsOptional() @IsIn(PROVIDED_BASES, { message: `must be one of ${PROVIDED_BASES.join(', ')} (Art. 20(1)(a))` })
+  provided?: ProvidedBasis;
+
+  /** For the reader (and the Art. 30 register): what the category holds. */
+  @IsOptional() @Length(1, 500, TEXT) @IsString(TEXT)
+  description?: string;
+
+  /** Every obligation of `retention`, as a list (empty when erasure erases). Set after loading. */
+  declare retentions: RetentionRule[];
 }
 
 /** A policy file. `version` changes only if the file's meaning changes incompatibly. */
@@ -135,6 +256,10 @@ export class Policy {
 
   @IsDefined(REQUIRED) @ValidateNested({ message: 'must be a mapping' }) @Type(() => CommandsPolicy)
   commands: CommandsPolicy;
+
+  /** The supervisory authority named in refusal and rejection notices; default the CNIL. After loading, always set. */
+  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => AuthorityPolicy)
+  authority: AuthorityPolicy;
 
   /** Category name → rule; `default` applies to every category not named. A Map, so that no name can hit an Object prototype key. */
   @IsDefined(REQUIRED) @IsObject({ message: 'must be a mapping of category → rule' })

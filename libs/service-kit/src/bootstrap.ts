@@ -1,7 +1,8 @@
 /**
  * Starts a service: development tokens refused in production, config validated by the
  * caller's module factory, then logs, security headers, body limit (413), a per-client
- * rate limit (429), validation (400, unknown fields refused), one error shape, OpenAPI,
+ * rate limit (429), an incoming `traceparent` as the trace context, validation (400,
+ * unknown fields refused), one error shape, OpenAPI,
  * migrations under a lock, the outbox relay, the Kafka consumer, HTTP.
  * `--migrate-only` runs the migrations and exits (a Kubernetes Job or init container).
  */
@@ -18,6 +19,7 @@ import { assertDevTokenAllowed } from './auth.guard';
 import { HttpErrorFilter } from './http-error.filter';
 import { HttpValidationPipe } from './http-validation.pipe';
 import { httpRateLimit, httpRateLimitFromEnv } from './http-rate-limit';
+import { httpTraceContext } from './http-trace';
 
 export interface BootstrapOptions {
   service: string;
@@ -40,6 +42,7 @@ export async function createServiceApp(module: Type<unknown>, o: BootstrapOption
   app.useLogger(app.get(Logger));
   app.use(helmet());
   app.use(httpRateLimit(httpRateLimitFromEnv()));
+  app.use(httpTraceContext());
   app.useBodyParser('json', { limit: o.bodyLimit ?? '256kb' });
   app.useGlobalPipes(new HttpValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

@@ -11,3 +11,6 @@ export * from './service-kit.module';
 export * from './auth.guard';
 export * from './auth.jwt';
 export * from './http-rate-limit';
+export * from './clock/clock';
+export * from './clock/clock.module';
+export * from './http-trace';

@@ -1,23 +1,39 @@
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
+import type { LoggerOptions } from 'pino';
+import { messageLogFields } from '@datarights/messaging';
 import { REDACT_PATHS, REDACTED, scrubDeep, scrubPersonalData } from './redaction';
 
-/** Structured JSON logs (pino), personal data redacted at the logger. */
+/**
+ * Structured JSON logs (pino), personal data redacted at the logger. A line logged while a
+ * Kafka message is handled carries its `correlationId` (the request id), `eventId` and
+ * `traceId` (from the messaging lib's message scope); an HTTP request's lines carry the
+ * caller's `x-correlation-id`.
+ */
 export function serviceLoggerModule(service: string): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
-      level: process.env.LOG_LEVEL ?? 'info',
-      base: { service },
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
-      formatters: { log: (obj: Record<string, unknown>) => scrubDeep(obj) as Record<string, unknown> },
-      hooks: {
-        logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)));
-        },
-      },
+      ...serviceLogOptions(service),
       customProps: (req) => ({ correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? undefined }),
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
       serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: scrubPersonalData(req.url) }) },
     },
   });
+}
+
+/** The pino options of every service's logger (the HTTP ones aside). */
+export function serviceLogOptions(service: string): LoggerOptions {
+  return {
+    level: process.env.LOG_LEVEL ?? 'info',
+    base: { service },
+    // Ids of the Kafka message being handled, if any (no payload: no personal data).
+    mixin: () => messageLogFields(),
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    formatters: { log: (obj: Record<string, unknown>) => scrubDeep(obj) as Record<string, unknown> },
+    hooks: {
+      logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)));
+      },
+    },
+  };
 }

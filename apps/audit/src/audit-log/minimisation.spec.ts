@@ -56,6 +56,16 @@ const EXPECTED: Record<EventName, Record<string, unknown>> = {
   actionClosedManually: { requestId: ids.requestId, commandId: ids.commandId, systemId: 'billing', closedBy: 'dpo-user-7', reasonGiven: true },
   holdRecorded: { ...samples.holdRecorded },
   executionCompleted: { requestId: ids.requestId, systems: [{ systemId: 'billing', outcome: 'retained', affectedRecords: 3, categories: ['billing'] }], holds: [{ ...samples.holdRecorded }] },
+  requestExtended: { requestId: ids.requestId, months: 2, previousDueAt: '2026-12-02T10:00:00.000Z', dueAt: '2027-02-02T10:00:00.000Z', extendedBy: 'dpo-user-7', reasonGiven: true },
+  requestRefused: { requestId: ids.requestId, type: 'erasure', refusedBy: 'dpo-user-7', refusedAt: '2026-11-20T10:00:00.000Z', reasonsGiven: true },
+  requestRejected: { requestId: ids.requestId, type: 'erasure', ground: 'excessive', rejectedBy: 'dpo-user-7', rejectedAt: '2026-11-20T10:00:00.000Z', justificationGiven: true },
+  requestDeadlineApproaching: { ...samples.requestDeadlineApproaching },
+  requestOverdue: { ...samples.requestOverdue },
+  requestMinimised: { ...samples.requestMinimised },
+  actionAcknowledgementRecorded: { requestId: ids.requestId, commandId: ids.commandId, recordedBy: 'dpo-user-7', noteGiven: true },
+  holdExpired: { ...samples.holdExpired },
+  actionForwarded: { requestId: ids.requestId, commandId: ids.commandId, systemId: 'billing', categories: ['billing'], notificationId: samples.actionForwarded.notificationId, controllerGiven: true },
+  actionAcknowledged: { ...samples.actionAcknowledged },
 };
 
 describe('minimisation of audit payloads', () => {

@@ -73,8 +73,8 @@ const subjectGiven = (d: Record<string, unknown>) => ({
 export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   systemRegistered: {
     keep: ['systemId', 'role', 'purposes', 'legalBasis', 'categories', 'location', 'capabilities'],
-    // The owner and a processor system's controller may be natural persons; the source is free text.
-    flag: ['owner', 'controller', 'source'],
+    // The owner and a processor system's controller (and its contact) may be natural persons; the source is free text.
+    flag: ['owner', 'controller', 'controllerContact', 'source'],
     nested: { transfers: { keep: ['country', 'mechanism'], flag: ['recipient'] }, recipients: { keep: ['kind', 'categories', 'country', 'systemId'] } },
   },
   recordStored: RECORD,
@@ -109,6 +109,17 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
     keep: ['requestId'],
     nested: { systems: { keep: ['systemId', 'outcome', 'affectedRecords', 'categories'] }, holds: HOLD },
   },
+  // Art. 12(3)–(5): the DPO's reasons and justification are free text: presence only.
+  requestExtended: { keep: ['requestId', 'months', 'previousDueAt', 'dueAt', 'extendedBy'], flag: ['reason'] },
+  requestRefused: { keep: ['requestId', 'type', 'refusedBy', 'refusedAt'], flag: ['reasons'] },
+  requestRejected: { keep: ['requestId', 'type', 'ground', 'rejectedBy', 'rejectedAt'], flag: ['justification'] },
+  requestDeadlineApproaching: { keep: ['requestId', 'type', 'dueAt', 'within'] },
+  requestOverdue: { keep: ['requestId', 'type', 'dueAt', 'status'] },
+  requestMinimised: { keep: ['requestId', 'closedAt', 'minimisedAt'] },
+  actionAcknowledgementRecorded: { keep: ['requestId', 'commandId', 'recordedBy'], flag: ['note'] },
+  holdExpired: { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until', 'expiredAt', 'commandId'] },
+  actionForwarded: { keep: ['requestId', 'commandId', 'systemId', 'categories', 'notificationId'], flag: ['controller'] },
+  actionAcknowledged: { keep: ['requestId', 'commandId', 'systemId', 'acknowledgedBy'] },
 };
 
 const RULE_BY_TYPE = new Map<string, Rule>((Object.keys(EVENTS) as EventName[]).map((name) => [EVENTS[name].type, MINIMISATION_RULES[name]]));

@@ -11,6 +11,7 @@ import { EventPublisher } from '@datarights/messaging';
 import { appConfig } from '../config/app.config';
 import { ExecutionRepository } from './execution.repository';
 import { ExecutionService, type ExecutionTx } from './execution.service';
+import { Clock } from '@datarights/service-kit';
 
 const BATCH = 50;
 
@@ -27,6 +28,7 @@ export class ActionTimeoutLoop implements OnApplicationBootstrap, BeforeApplicat
     private readonly publisher: EventPublisher,
     private readonly repository: ExecutionRepository,
     private readonly execution: ExecutionService,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,8 +61,8 @@ export class ActionTimeoutLoop implements OnApplicationBootstrap, BeforeApplicat
     return handled >= BATCH;
   }
 
-  /** Handles the actions due now; returns how many. Public for tests. */
-  async tick(now = new Date()): Promise<number> {
+  /** Handles the actions due now (the Clock's); returns how many. Public for tests. */
+  async tick(now = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const store = this.repository.in(m);
       const due = await store.takeDue(now, BATCH);

@@ -16,7 +16,7 @@ export interface ActionView {
   kind: string;
   categories: string[];
   status: ActionStatus;
-  outcome: CommandOutcome | null;
+  outcome: CommandOutcome | 'forwarded' | null;
   affectedRecords: number | null;
 }
 

@@ -24,7 +24,7 @@ describe('planErasure with the French default profile', () => {
       expect(plan.actions).toEqual([{ dispatch: true, kind: 'erase', systemId: 'sys', categories: [category], params: {} }]);
     } else {
       expect(plan.holds).toEqual([
-        { systemId: 'sys', category, ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', period: 'P10Y', from: 'record-date', until: new Date('2035-01-31T10:00:00.000Z') },
+        { systemId: 'sys', category, ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', period: 'P10Y', from: 'record-date', until: new Date('2035-01-31T10:00:00.000Z'), canErase: true },
       ]);
       // Art. 18: held data is restricted meanwhile.
       expect(plan.actions).toEqual([
@@ -48,6 +48,22 @@ describe('planErasure with the French default profile', () => {
     expect(plan.holds).toHaveLength(1);
   });
 
+  it('notes whether the held data can be erased by the system when the hold ends', () => {
+    const plan = planErasure(frDefault, [item({ systemId: 'archive', categories: ['billing'], capabilities: ['export', 'restrict'] })], requestedAt);
+    expect(plan.holds).toEqual([expect.objectContaining({ systemId: 'archive', category: 'billing', canErase: false })]);
+  });
+
+  it.each([
+    // The French rules, through the planner: category, period, legal text, end of the hold for a request of 31 January 2025.
+    ['subscriber-identity', 'P5Y', 'LCEN art. 6 and décret 2021-1362', '2030-01-31T10:00:00.000Z'],
+    ['aml-due-diligence', 'P5Y', 'Code monétaire et financier L561-12', '2030-01-31T10:00:00.000Z'],
+    ['connection', 'P1Y', 'décret 2021-1362', '2026-01-31T10:00:00.000Z'],
+    ['payment', 'P10Y', 'Code de commerce L123-22', '2035-01-31T10:00:00.000Z'],
+  ])('holds %s for %s (%s) until %s', (category, period, legalText, until) => {
+    const plan = planErasure(frDefault, [item({ systemId: 'sys', categories: [category] })], requestedAt);
+    expect(plan.holds).toEqual([expect.objectContaining({ category, period, legalText, until: new Date(until) })]);
+  });
+
   it('escalates at once an erasure a system cannot do', () => {
     const plan = planErasure(frDefault, [item({ systemId: 'legacy', categories: ['identification'], capabilities: ['export'] })], requestedAt);
     expect(plan.actions).toEqual([
@@ -59,7 +75,7 @@ describe('planErasure with the French default profile', () => {
     const plan = planErasure(frDefault, [item({ systemId: 'hosting', role: 'processor', controller: 'ACME SAS', categories: ['identification', 'billing'] })], requestedAt);
     expect(plan.holds).toEqual([]);
     expect(plan.actions).toEqual([
-      { dispatch: false, kind: 'forward', systemId: 'hosting', categories: ['identification', 'billing'], reason: 'processor system: the request must be forwarded to the controller ACME SAS' },
+      { dispatch: false, kind: 'forward', systemId: 'hosting', categories: ['identification', 'billing'], controller: 'ACME SAS', reason: 'processor system: the request must be forwarded to the controller ACME SAS' },
     ]);
   });
 

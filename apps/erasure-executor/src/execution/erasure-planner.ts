@@ -14,13 +14,19 @@ export interface PlannedCommand {
   params: Record<string, unknown>;
 }
 
-/** An action that cannot be sent: escalated to the DPO at once. */
+/**
+ * An action that is not a command: a forward to the controller of a processor system
+ * (Art. 28), or an escalation to the DPO at once (no capability; a processor system whose
+ * controller left no contact). `reason` is what the DPO reads if it is escalated.
+ */
 export interface PlannedEscalation {
   dispatch: false;
   kind: 'erase' | 'forward';
   systemId: string;
   categories: string[];
   reason: string;
+  /** For a forward: the controller, as the plan names it. */
+  controller?: string;
 }
 
 export type PlannedAction = PlannedCommand | PlannedEscalation;
@@ -33,6 +39,8 @@ export interface PlannedHold {
   period: string;
   from: string;
   until: Date;
+  /** Whether the system can erase: when the hold ends, the erase command is sent, or escalated. */
+  canErase: boolean;
 }
 
 export interface ErasurePlan {
@@ -47,13 +55,15 @@ export function planErasure(policy: Pick<Policy, 'categories'>, items: readonly 
     if (categories.length === 0) continue;
     if (item.role === 'processor') {
       // Art. 28: for data its customers host, the company is only the processor; the
-      // customer (the controller) decides what to do with the request.
+      // customer (the controller) decides what to do with the request: it is forwarded
+      // to them (or escalated, if they left no contact). No command, no hold.
       plan.actions.push({
         dispatch: false,
         kind: 'forward',
         systemId: item.systemId,
         categories,
         reason: `processor system: the request must be forwarded to the controller ${item.controller ?? '(controller not registered)'}`,
+        ...(item.controller ? { controller: item.controller } : {}),
       });
       continue;
     }
@@ -68,9 +78,12 @@ export function planErasure(policy: Pick<Policy, 'categories'>, items: readonly 
       const r = decision.retention;
       // The period runs from the record's own date (e.g. the invoice date), which the plan
       // does not carry: the request date is used instead. It is later than the record
-      // date, so the hold never ends too early; the schedule that ends holds (a later
-      // issue) may shorten it once systems report record dates.
-      held.push({ systemId: item.systemId, category, ground: r.ground, legalText: r.legalText, period: r.period, from: r.from, until: addDuration(requestedAt, r.period) });
+      // date, so the hold never ends too early. With several obligations on one category,
+      // the longest applies (erasureDecision). The hold-expiry schedule erases it then.
+      held.push({
+        systemId: item.systemId, category, ground: r.ground, legalText: r.legalText, period: r.period, from: r.from,
+        until: addDuration(requestedAt, r.period), canErase: item.capabilities.includes('erase'),
+      });
     }
     if (toErase.length > 0) {
       plan.actions.push(

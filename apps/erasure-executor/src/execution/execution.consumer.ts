@@ -4,7 +4,7 @@
  */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { ActionCloseRequested, CommandCompleted, CommandFailed, PayloadOf, PlanBuilt } from '@datarights/contracts';
+import type { ActionAcknowledgementRecorded, ActionCloseRequested, CommandCompleted, CommandFailed, PayloadOf, PlanBuilt, RequestClosed, SystemRegistered } from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
 import { ExecutionRepository } from './execution.repository';
 import { ExecutionService, type ExecutionTx } from './execution.service';
@@ -37,6 +37,24 @@ export class ExecutionConsumer {
   @OnEvent('actionCloseRequested')
   async onActionCloseRequested(@Payload() req: ActionCloseRequested, @Ctx() ctx: MessageContext): Promise<void> {
     await this.execution.onCloseRequested(this.tx(ctx), req);
+  }
+
+  @OnEvent('actionAcknowledgementRecorded')
+  async onAcknowledgementRecorded(@Payload() ack: ActionAcknowledgementRecorded, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execution.onAcknowledgementRecorded(this.tx(ctx), ack);
+  }
+
+  @OnEvent('requestClosed')
+  async onRequestClosed(@Payload() closed: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execution.onRequestClosed(this.tx(ctx), closed);
+  }
+
+  /** Where to forward requests about a processor system's data (Art. 28): its controller's contact. */
+  @OnEvent('systemRegistered')
+  async onSystemRegistered(@Payload() system: SystemRegistered, @Ctx() ctx: MessageContext): Promise<void> {
+    const store = this.repository.in(ctx.manager);
+    if (system.role === 'processor') await store.saveProcessor(system.systemId, system.controller ?? null, system.controllerContact ?? null);
+    else await store.forgetProcessor(system.systemId);
   }
 
   private tx(ctx: MessageContext): ExecutionTx {

@@ -5,13 +5,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { LinkedSubjectKeys } from '@datarights/contracts';
 import { ActionEntity, type ActionStatus } from './entities/action.entity';
+import { ClosedRequestEntity } from './entities/closed-request.entity';
 import { HoldEntity } from './entities/hold.entity';
+import { ProcessorSystemEntity } from './entities/processor-system.entity';
 import { RequestExecutionEntity } from './entities/request-execution.entity';
 
 export type NewRequestExecution = Pick<RequestExecutionEntity, 'requestId' | 'requestType' | 'subjectKeys' | 'requestedAt'>;
-export type NewAction = Pick<ActionEntity, 'commandId' | 'requestId' | 'systemId' | 'kind' | 'categories' | 'params' | 'status' | 'attempts' | 'respondBy' | 'dueAt' | 'lastReason'>;
-export type NewHold = Pick<HoldEntity, 'holdId' | 'requestId' | 'systemId' | 'category' | 'ground' | 'legalText' | 'period' | 'periodFrom' | 'until'>;
+export type NewAction = Pick<ActionEntity, 'commandId' | 'requestId' | 'systemId' | 'kind' | 'categories' | 'params' | 'status' | 'attempts' | 'respondBy' | 'dueAt' | 'lastReason'> &
+  Partial<Pick<ActionEntity, 'holdId'>>;
+export type NewHold = Pick<HoldEntity, 'holdId' | 'requestId' | 'systemId' | 'category' | 'ground' | 'legalText' | 'period' | 'periodFrom' | 'until' | 'canErase'>;
 export type ActionChange = Partial<Pick<ActionEntity, 'status' | 'attempts' | 'respondBy' | 'dueAt' | 'outcome' | 'affectedRecords' | 'retained' | 'lastReason' | 'closedBy' | 'closedReason'>>;
 
 /** Statuses the timeout loop watches. */
@@ -88,6 +92,86 @@ export class ExecutionStore {
 
   async markCompleted(requestId: string, at: Date): Promise<void> {
     await this.m.update(RequestExecutionEntity, { requestId, completed: false }, { completed: true, completedAt: at });
+  }
+
+  // --- holds that end (the durable schedule) ---------------------------------------------
+
+  /**
+   * Claims the holds whose period has ended: `active` → `expired`, in the caller's
+   * transaction (with the erase command and the event it publishes). The inner SELECT
+   * skips rows another replica holds (FOR UPDATE SKIP LOCKED) and the UPDATE only takes
+   * rows still active: a hold fires once, whatever the number of replicas.
+   */
+  async claimExpiredHolds(now: Date, limit: number): Promise<HoldEntity[]> {
+    const rows = (await this.m.query(
+      `UPDATE hold SET status = 'expired', expired_at = $1
+        WHERE hold_id IN (SELECT hold_id FROM hold WHERE status = 'active' AND until <= $1 ORDER BY until LIMIT $2 FOR UPDATE SKIP LOCKED)
+          AND status = 'active'
+        RETURNING hold_id`,
+      [now, limit],
+    )) as [Array<{ hold_id: string }>, number] | Array<{ hold_id: string }>;
+    // pg's UPDATE ... RETURNING comes back as [rows, count] through TypeORM.
+    const returned = Array.isArray(rows[0]) ? (rows[0] as Array<{ hold_id: string }>) : (rows as Array<{ hold_id: string }>);
+    if (returned.length === 0) return [];
+    return this.m.getRepository(HoldEntity).createQueryBuilder('h').where('h.hold_id IN (:...ids)', { ids: returned.map((r) => r.hold_id) }).orderBy('h.until', 'ASC').getMany();
+  }
+
+  async setHoldCommand(holdId: string, commandId: string): Promise<void> {
+    await this.m.update(HoldEntity, { holdId }, { eraseCommandId: commandId });
+  }
+
+  // --- processor systems (Art. 28) --------------------------------------------------------
+
+  async saveProcessor(systemId: string, controller: string | null, controllerContact: string | null): Promise<void> {
+    await this.m.query(
+      `INSERT INTO processor_system (system_id, controller, controller_contact) VALUES ($1, $2, $3)
+       ON CONFLICT (system_id) DO UPDATE SET controller = EXCLUDED.controller, controller_contact = EXCLUDED.controller_contact, updated_at = now()`,
+      [systemId, controller, controllerContact],
+    );
+  }
+
+  async forgetProcessor(systemId: string): Promise<void> {
+    await this.m.delete(ProcessorSystemEntity, { systemId });
+  }
+
+  async processors(systemIds: string[]): Promise<Map<string, ProcessorSystemEntity>> {
+    if (systemIds.length === 0) return new Map();
+    const rows = await this.m.getRepository(ProcessorSystemEntity).createQueryBuilder('p').where('p.system_id IN (:...systemIds)', { systemIds }).getMany();
+    return new Map(rows.map((r) => [r.systemId, r]));
+  }
+
+  // --- closed requests --------------------------------------------------------------------
+
+  async recordClosed(requestId: string, outcome: string, closedAt: Date): Promise<void> {
+    await this.m.createQueryBuilder().insert().into(ClosedRequestEntity).values({ requestId, outcome, closedAt }).orIgnore().execute();
+  }
+
+  closedRequest(requestId: string): Promise<ClosedRequestEntity | null> {
+    return this.m.findOneBy(ClosedRequestEntity, { requestId });
+  }
+
+  // --- minimisation -----------------------------------------------------------------------
+
+  /**
+   * Requests whose subject keys are no longer needed: execution completed, no hold still
+   * running, no action still waiting (nothing will be sent again). Locked, SKIP LOCKED.
+   */
+  takeToMinimise(limit: number): Promise<RequestExecutionEntity[]> {
+    return this.m
+      .getRepository(RequestExecutionEntity)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('r.completed AND r.minimised_at IS NULL')
+      .andWhere(`NOT EXISTS (SELECT 1 FROM hold h WHERE h.request_id = r.request_id AND h.status = 'active')`)
+      .andWhere(`NOT EXISTS (SELECT 1 FROM action a WHERE a.request_id = r.request_id AND a.status NOT IN ('completed', 'closed-manually'))`)
+      .orderBy('r.completed_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async setMinimisedKeys(requestId: string, subjectKeys: LinkedSubjectKeys | Record<string, string[]>, at: Date): Promise<void> {
+    await this.m.update(RequestExecutionEntity, { requestId }, { subjectKeys: subjectKeys as LinkedSubjectKeys, minimisedAt: at });
   }
 }
 

@@ -8,16 +8,30 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
-import { LinkedSubjectKeys, type ActionCloseRequested, type CommandReply, type EventName, type EVENTS, type HoldRecorded, type PlanBuilt } from '@datarights/contracts';
+import {
+  LinkedSubjectKeys,
+  type ActionAcknowledgementRecorded,
+  type ActionCloseRequested,
+  type CommandReply,
+  type EventName,
+  type EVENTS,
+  type HoldRecorded,
+  type PlanBuilt,
+  type RequestClosed,
+  type RequestType,
+} from '@datarights/contracts';
 import { PermanentError, TopicAdmin } from '@datarights/messaging';
 import type { Policy } from '@datarights/policy';
+import { ErasureExecutorConfig } from '../config/app.config';
 import { POLICY } from '../policy/policy.module';
 import { summariseExecution } from './completion';
 import type { ActionEntity } from './entities/action.entity';
 import type { HoldEntity } from './entities/hold.entity';
 import { planErasure, type PlannedAction } from './erasure-planner';
+import { forwardNotice, noContactReason } from './forwarding';
 import type { ExecutionStore } from './execution.repository';
 import { nextStep, respondByFor, retryAtAfterFailure } from './retry-policy';
+import { Clock } from '@datarights/service-kit';
 
 /**
  * An event's payload, from its class. (The contracts' `PayloadOf` infers `{ requestId }`
@@ -48,10 +62,18 @@ export class ExecutionService {
   constructor(
     @Inject(POLICY) private readonly policy: Policy,
     private readonly topics: TopicAdmin,
+    private readonly clock: Clock,
+    private readonly config: ErasureExecutorConfig,
   ) {}
 
-  /** `planBuilt` for an erasure request: per system, erase what the policy erases, hold what it retains. */
+  /** `planBuilt` for an erasure request: per system, erase what the policy erases, hold what it retains, forward what it only processes. */
   async onPlanBuilt(tx: ExecutionTx, plan: PlanBuilt, requestedAt: Date): Promise<void> {
+    // Refused or rejected before its plan came (Art. 12(4), 12(5)): nothing is done.
+    const closed = await tx.store.closedRequest(plan.requestId);
+    if (closed) {
+      this.logger.warn(`request ${plan.requestId}: closed (${closed.outcome}) before its plan; the plan is not executed`);
+      return;
+    }
     const fresh = await tx.store.createRequest({ requestId: plan.requestId, requestType: plan.requestType, subjectKeys: plan.subjectKeys, requestedAt });
     if (!fresh) {
       this.logger.warn(`request ${plan.requestId}: a plan was already executed; this one is ignored`);
@@ -61,29 +83,78 @@ export class ExecutionService {
     // Command topics must exist before the outbox relay sends to them.
     for (const systemId of new Set(actions.filter((a) => a.dispatch).map((a) => a.systemId))) await this.topics.ensureCommandTopic(systemId);
 
-    const now = new Date();
+    const now = this.clock.now();
     for (const h of holds) {
       const holdId = randomUUID();
-      await tx.store.insertHold({ holdId, requestId: plan.requestId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, period: h.period, periodFrom: h.from, until: h.until });
+      await tx.store.insertHold({ holdId, requestId: plan.requestId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, period: h.period, periodFrom: h.from, until: h.until, canErase: h.canErase });
       await tx.publish('holdRecorded', { requestId: plan.requestId, holdId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: h.until.toISOString() });
     }
-    for (const a of actions) await this.startAction(tx, plan.requestId, plan.subjectKeys, a, now);
+    const processors = await tx.store.processors(actions.filter((a) => a.kind === 'forward').map((a) => a.systemId));
+    for (const a of actions) {
+      const contact = a.kind === 'forward' ? processors.get(a.systemId)?.controllerContact : undefined;
+      if (a.kind === 'forward' && contact) await this.forward(tx, plan, a.systemId, a.categories, processors.get(a.systemId)?.controller ?? a.controller ?? null, contact);
+      else if (a.kind === 'forward' && !a.dispatch) await this.startAction(tx, plan.requestId, plan.subjectKeys, { ...a, reason: noContactReason(a.systemId, a.controller ?? null) }, now);
+      else await this.startAction(tx, plan.requestId, plan.subjectKeys, a, now);
+    }
     this.logger.log(`request ${plan.requestId}: ${plan.items.length} systems, ${actions.length} actions, ${holds.length} holds`);
     await this.completeIfDone(tx, plan.requestId);
   }
 
-  private async startAction(tx: ExecutionTx, requestId: string, subjectKeys: LinkedSubjectKeys, a: PlannedAction, now: Date): Promise<void> {
+  /**
+   * Starts one action: sends its command (tracked: reply, retries, escalation), or
+   * escalates it at once when it cannot be sent. Used for the plan's actions and for the
+   * erasure of held data when a hold ends (`holdId`). Returns the action's commandId.
+   */
+  async startAction(tx: ExecutionTx, requestId: string, subjectKeys: LinkedSubjectKeys, a: PlannedAction, now: Date, holdId?: string): Promise<string> {
     const commandId = randomUUID();
     const base = { commandId, requestId, systemId: a.systemId, kind: a.kind, categories: a.categories };
     if (!a.dispatch) {
-      await tx.store.insertAction({ ...base, params: {}, status: 'escalated', attempts: 0, respondBy: null, dueAt: null, lastReason: a.reason });
+      await tx.store.insertAction({ ...base, params: {}, status: 'escalated', attempts: 0, respondBy: null, dueAt: null, lastReason: a.reason, holdId: holdId ?? null });
       await tx.publish('actionEscalated', { ...base, reason: a.reason, attempts: reportedAttempts(0) });
-      this.logger.warn(`request ${requestId}: ${a.kind} on ${a.systemId} escalated at once (${a.kind === 'forward' ? 'processor system' : 'no capability'})`);
-      return;
+      this.logger.warn(`request ${requestId}: ${a.kind} on ${a.systemId} escalated at once (${a.kind === 'forward' ? 'processor system without a contact' : 'no capability'})`);
+      return commandId;
     }
     const respondBy = respondByFor(this.policy.commands, 1, now);
-    await tx.store.insertAction({ ...base, params: a.params, status: 'sent', attempts: 1, respondBy, dueAt: respondBy, lastReason: null });
+    await tx.store.insertAction({ ...base, params: a.params, status: 'sent', attempts: 1, respondBy, dueAt: respondBy, lastReason: null, holdId: holdId ?? null });
     await this.sendCommand(tx, { ...base, params: a.params }, subjectKeys, 1, respondBy);
+    return commandId;
+  }
+
+  /**
+   * Art. 28: a processor system gets no command; the request goes to its controller
+   * (a notice to its registered contact), and the action awaits the acknowledgement the
+   * DPO records (`actionAcknowledgementRecorded`).
+   */
+  private async forward(tx: ExecutionTx, plan: PlanBuilt, systemId: string, categories: string[], controller: string | null, contact: string): Promise<void> {
+    const commandId = randomUUID();
+    const notificationId = randomUUID();
+    await tx.store.insertAction({ commandId, requestId: plan.requestId, systemId, kind: 'forward', categories, params: {}, status: 'awaiting-acknowledgement', attempts: 1, respondBy: null, dueAt: null, lastReason: null });
+    await tx.publish('notificationRequested', forwardNotice({
+      notificationId, commandId, requestId: plan.requestId, requestType: plan.requestType as RequestType, systemId, controller, contact, categories,
+      subjectKeys: plan.subjectKeys, locale: this.config.NOTICE_LOCALE,
+    }));
+    await tx.publish('actionForwarded', { requestId: plan.requestId, commandId, systemId, categories, ...(controller ? { controller } : {}), notificationId });
+    this.logger.log(`request ${plan.requestId}: forwarded to the controller of processor system ${systemId}`);
+  }
+
+  /** The DPO recorded the controller's acknowledgement of a forward: the action completes with outcome `forwarded`. */
+  async onAcknowledgementRecorded(tx: ExecutionTx, ack: ActionAcknowledgementRecorded): Promise<void> {
+    const action = await tx.store.lockAction(ack.commandId);
+    if (!action || action.requestId !== ack.requestId) throw new PermanentError(`acknowledgement for unknown command ${ack.commandId} of request ${ack.requestId}`);
+    if (action.kind !== 'forward' || action.status !== 'awaiting-acknowledgement') {
+      this.logger.warn(`command ${action.commandId}: acknowledgement for a ${action.kind} action ${action.status}, ignored`);
+      return;
+    }
+    await tx.store.updateAction(action.commandId, { status: 'completed', outcome: 'forwarded', affectedRecords: 0, retained: [], dueAt: null });
+    await tx.publish('actionAcknowledged', { requestId: action.requestId, commandId: action.commandId, systemId: action.systemId, acknowledgedBy: ack.recordedBy });
+    this.logger.log(`command ${action.commandId} on ${action.systemId}: the controller acknowledged the forward`);
+    await this.completeIfDone(tx, action.requestId);
+  }
+
+  /** request-intake closed a request: if its plan has not come yet, it never will be executed (refused, rejected, ...). */
+  async onRequestClosed(tx: ExecutionTx, closed: RequestClosed): Promise<void> {
+    if (await tx.store.getRequest(closed.requestId)) return;
+    await tx.store.recordClosed(closed.requestId, closed.outcome, new Date(closed.closedAt));
   }
 
   /** Publishes the command (first send or re-send: the same commandId) and `actionDispatched`. */
@@ -148,7 +219,7 @@ export class ExecutionService {
       await this.escalate(tx, action, error);
       return;
     }
-    const retryAt = retryAtAfterFailure(this.policy.commands, action.attempts, new Date());
+    const retryAt = retryAtAfterFailure(this.policy.commands, action.attempts, this.clock.now());
     await tx.store.updateAction(action.commandId, { status: 'retry-pending', dueAt: retryAt, lastReason: error });
     this.logger.warn(`command ${action.commandId} on ${action.systemId} failed (attempt ${action.attempts}); retry at ${retryAt.toISOString()}`);
   }
@@ -206,7 +277,7 @@ export class ExecutionService {
     const holds = await tx.store.holdsOf(requestId);
     const summary = summariseExecution(requestId, actions, holds.map(toHoldRecorded));
     if (!summary) return;
-    await tx.store.markCompleted(requestId, new Date());
+    await tx.store.markCompleted(requestId, this.clock.now());
     await tx.publish('executionCompleted', summary);
     this.logger.log(`request ${requestId}: execution completed (${summary.systems.length} systems, ${summary.holds.length} holds)`);
   }

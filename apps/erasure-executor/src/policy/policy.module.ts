@@ -1,11 +1,12 @@
 /**
- * Owns the policy (the law as configuration): loaded and validated once at start-up from
- * POLICY_FILE (default deploy/policy/default.fr.yaml). An invalid file stops the service
- * with the file's path and each error's place and reason.
+ * Owns the validated configuration and the policy (the law as configuration), for every
+ * module: both read once at start-up, the policy from POLICY_FILE (default
+ * deploy/policy/default.fr.yaml). An invalid variable or file stops the service with the
+ * file's path and each error's place and reason.
  */
 import { Global, Logger, Module } from '@nestjs/common';
 import { loadPolicy, resolvePolicyPath, type Policy } from '@datarights/policy';
-import { appConfig } from '../config/app.config';
+import { appConfig, ErasureExecutorConfig } from '../config/app.config';
 
 export const POLICY = Symbol('POLICY');
 
@@ -18,7 +19,10 @@ export function loadServicePolicy(file = appConfig().POLICY_FILE): Policy {
 
 @Global()
 @Module({
-  providers: [{ provide: POLICY, useFactory: () => loadServicePolicy() }],
-  exports: [POLICY],
+  providers: [
+    { provide: ErasureExecutorConfig, useFactory: appConfig },
+    { provide: POLICY, useFactory: (config: ErasureExecutorConfig) => loadServicePolicy(config.POLICY_FILE), inject: [ErasureExecutorConfig] },
+  ],
+  exports: [ErasureExecutorConfig, POLICY],
 })
 export class PolicyModule {}

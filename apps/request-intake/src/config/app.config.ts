@@ -1,5 +1,5 @@
 /** The only place that reads process.env for request-intake: validated once at start-up. */
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { loadConfig } from '@datarights/service-kit';
 
 export class RequestIntakeConfig {
@@ -30,6 +30,22 @@ export class RequestIntakeConfig {
   /** How often the request gauges are refreshed from the database. */
   @IsInt() @Min(1000) @Max(3_600_000)
   METRICS_REFRESH_MS: number = 15_000;
+
+  /** How often the deadline check looks for requests due soon or overdue (events once per due date). */
+  @IsInt() @Min(50) @Max(3_600_000)
+  DEADLINE_CHECK_MS: number = 60_000;
+
+  /** How often closed requests past their proof period are minimised. */
+  @IsInt() @Min(50) @Max(86_400_000)
+  MINIMISATION_CHECK_MS: number = 300_000;
+
+  /**
+   * Key of the keyed hashes (HMAC-SHA256) that replace a closed request's identifiers after
+   * the proof period. Required in production; elsewhere a development default is used, with
+   * a warning. At least 32 characters. Never logged.
+   */
+  @IsOptional() @IsString() @MinLength(32, { message: 'SUBJECT_HASH_KEY must be at least 32 characters' })
+  SUBJECT_HASH_KEY?: string;
 
   /** Language of the notices sent to subjects (BCP 47). */
   @Matches(/^[a-z]{2}(-[A-Z]{2})?$/)

@@ -1,17 +1,26 @@
 /**
  * Request gauges for Prometheus (default registry, scraped at /metrics): requests by type and
- * status, open requests past their due date (Art. 12(3)), and those due within three days,
- * so that an alert fires before a deadline is missed. Refreshed from the database on an
- * interval (unref'd: it never keeps the process alive; cleared on shutdown).
+ * status, open requests past their due date (Art. 12(3)), and those due within the policy's
+ * deadlines.dueSoonWithin (P3D by default), so that an alert fires before a deadline is
+ * missed. Read with the Clock. Refreshed from the database on an interval (unref'd: it
+ * never keeps the process alive; cleared on shutdown).
  */
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
 import { REQUEST_TYPES } from '@datarights/contracts';
+import { parseDuration, Policy } from '@datarights/policy';
 import { RequestIntakeConfig } from '../config/app.config';
+import { dueSoonUntil } from '../requests/deadlines';
 import { REQUEST_STATUSES } from '../requests/request-state';
 import { RequestsRepository } from '../requests/requests.repository';
+import { Clock } from '@datarights/service-kit';
 
-export const DUE_SOON_DAYS = 3;
+/** The gauge's `within` label: `3d` for whole days (as dashboards read it), else the ISO duration. */
+export function withinLabel(duration: string): string {
+  const d = parseDuration(duration);
+  const onlyDays = !d.years && !d.months && !d.hours && !d.minutes && !d.seconds;
+  return onlyDays ? `${d.weeks * 7 + d.days}d` : duration;
+}
 
 function gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
   return (register.getSingleMetric(name) as Gauge<L> | undefined) ?? new Gauge<L>({ name, help, labelNames: [...labelNames] });
@@ -29,6 +38,8 @@ export class RequestMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly repo: RequestsRepository,
     private readonly config: RequestIntakeConfig,
+    private readonly policy: Policy,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,13 +56,15 @@ export class RequestMetrics implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Reads the counts once; every known type and status is set, to 0 when there are none. */
   async refresh(): Promise<void> {
-    const [counts, deadlines] = await Promise.all([this.repo.countsByTypeAndStatus(), this.repo.deadlineCounts(DUE_SOON_DAYS)]);
+    const now = this.clock.now();
+    const [counts, deadlines] = await Promise.all([this.repo.countsByTypeAndStatus(), this.repo.deadlineCounts(now, dueSoonUntil(now, this.policy.deadlines))]);
     const found = new Map(counts.map((c) => [`${c.type}\u0000${c.status}`, c.count]));
     this.byStatus.reset();
     const types = new Set<string>([...REQUEST_TYPES, ...counts.map((c) => c.type)]);
     for (const type of types) for (const status of REQUEST_STATUSES) this.byStatus.set({ type, status }, found.get(`${type}\u0000${status}`) ?? 0);
     this.overdue.set(deadlines.overdue);
-    this.dueSoon.set({ within: `${DUE_SOON_DAYS}d` }, deadlines.dueSoon);
+    this.dueSoon.reset();
+    this.dueSoon.set({ within: withinLabel(this.policy.deadlines.dueSoonWithin) }, deadlines.dueSoon);
   }
 
   private tick(): void {

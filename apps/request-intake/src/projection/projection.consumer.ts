@@ -9,7 +9,10 @@ import {
   ActionCompleted,
   ActionDispatched,
   ActionEscalated,
+  ActionAcknowledged,
+  ActionForwarded,
   ExecutionCompleted,
+  HoldExpired,
   HoldRecorded,
   IdentityVerified,
   PlanBuilt,
@@ -66,6 +69,21 @@ export class ProjectionConsumer {
   @OnEvent('executionCompleted')
   onExecutionCompleted(@Payload() data: ExecutionCompleted, @Ctx() ctx: MessageContext): Promise<void> {
     return this.apply(ctx, { name: 'executionCompleted', data });
+  }
+
+  @OnEvent('holdExpired')
+  onHoldExpired(@Payload() data: HoldExpired, @Ctx() ctx: MessageContext): Promise<void> {
+    return this.apply(ctx, { name: 'holdExpired', data });
+  }
+
+  @OnEvent('actionForwarded')
+  onActionForwarded(@Payload() data: ActionForwarded, @Ctx() ctx: MessageContext): Promise<void> {
+    return this.apply(ctx, { name: 'actionForwarded', data });
+  }
+
+  @OnEvent('actionAcknowledged')
+  onActionAcknowledged(@Payload() data: ActionAcknowledged, @Ctx() ctx: MessageContext): Promise<void> {
+    return this.apply(ctx, { name: 'actionAcknowledged', data });
   }
 
   private apply(ctx: MessageContext, event: ProjectedEvent): Promise<void> {

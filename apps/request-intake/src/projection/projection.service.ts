@@ -10,7 +10,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventName } from '@datarights/contracts';
 import { PermanentError } from '@datarights/messaging';
-import { scrubPersonalData } from '@datarights/service-kit';
+import { Clock, scrubPersonalData } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import type { RequestEntity } from '../requests/entities';
 import { actionsTarget, mergeAction, settleWithOutcomes, type ActionState, type ActionUpdate } from '../requests/request-actions';
@@ -30,6 +30,9 @@ export const PROJECTED_EVENTS = [
   'actionClosedManually',
   'holdRecorded',
   'executionCompleted',
+  'holdExpired',
+  'actionForwarded',
+  'actionAcknowledged',
 ] as const satisfies readonly EventName[];
 export type ProjectedName = (typeof PROJECTED_EVENTS)[number];
 export type ProjectedEvent = { [N in ProjectedName]: { name: N; data: RequestEventPayloads[N] } }[ProjectedName];
@@ -42,6 +45,7 @@ export class ProjectionService {
     private readonly repo: RequestsRepository,
     private readonly journal: RequestJournal,
     private readonly config: RequestIntakeConfig,
+    private readonly clock: Clock,
   ) {}
 
   async apply(tx: Tx, publish: Publish, meta: EventMeta, event: ProjectedEvent): Promise<void> {
@@ -125,6 +129,21 @@ export class ProjectionService {
         }
         return 'completed';
       }
+      // A hold's period ended (usually long after the request closed): the erase command
+      // joins the request's actions, the hold shows when it ended; the status stays.
+      case 'holdExpired': {
+        const d = event.data;
+        await this.repo.markHoldExpired(tx, requestId, d.holdId, new Date(d.expiredAt), d.commandId);
+        return undefined;
+      }
+      case 'actionForwarded': {
+        const d = event.data;
+        return this.mergeAction(tx, requestId, { event: 'forwarded', commandId: d.commandId, systemId: d.systemId, categories: d.categories });
+      }
+      case 'actionAcknowledged': {
+        const d = event.data;
+        return this.mergeAction(tx, requestId, { event: 'acknowledged', commandId: d.commandId, systemId: d.systemId });
+      }
     }
   }
 
@@ -140,7 +159,7 @@ export class ProjectionService {
 
   /** The request ends: closed with outcome `completed`, and the subject is told (same transaction). */
   private async complete(tx: Tx, publish: Publish, request: RequestEntity, done: RequestEventPayloads['executionCompleted'], patch: RequestPatch): Promise<void> {
-    const closedAt = new Date();
+    const closedAt = this.clock.now();
     patch.closedAt = closedAt;
     patch.outcome = 'completed';
     await this.journal.publish(tx, publish, request.id, 'requestClosed', {

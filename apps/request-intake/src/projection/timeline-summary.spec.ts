@@ -25,6 +25,16 @@ const events: AnyEvent[] = [
   { name: 'actionClosedManually', data: { requestId: R, commandId: C, systemId: 'crm', reason: `phoned ${PHONE}`, closedBy: 'dev-dpo' } },
   { name: 'holdRecorded', data: { requestId: R, holdId: C, systemId: 'billing', category: 'invoices', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', until: '2035-12-31T00:00:00.000Z' } },
   { name: 'executionCompleted', data: { requestId: R, systems: [{ systemId: 'crm', outcome: 'done', affectedRecords: 2, categories: ['identification'] }], holds: [] } },
+  { name: 'requestExtended', data: { requestId: R, months: 2, reason: `${EMAIL} has 40 accounts`, previousDueAt: '2025-02-28T10:00:00.000Z', dueAt: '2025-04-30T10:00:00.000Z', extendedBy: 'dev-dpo' } },
+  { name: 'requestRefused', data: { requestId: R, type: 'access', reasons: `the account of ${EMAIL} is another person's`, refusedBy: 'dev-dpo', refusedAt: '2025-02-10T10:00:00.000Z' } },
+  { name: 'requestRejected', data: { requestId: R, type: 'access', ground: 'manifestly-unfounded', justification: `Jeanne asks for ${PHONE}'s data`, rejectedBy: 'dev-dpo', rejectedAt: '2025-02-10T10:00:00.000Z' } },
+  { name: 'requestDeadlineApproaching', data: { requestId: R, type: 'erasure', dueAt: '2025-02-28T10:00:00.000Z', within: 'P3D' } },
+  { name: 'requestOverdue', data: { requestId: R, type: 'erasure', dueAt: '2025-02-28T10:00:00.000Z', status: 'in-progress' } },
+  { name: 'requestMinimised', data: { requestId: R, closedAt: '2025-02-10T10:00:00.000Z', minimisedAt: '2030-02-10T10:00:00.000Z' } },
+  { name: 'actionAcknowledgementRecorded', data: { requestId: R, commandId: C, note: `ACME wrote from ${EMAIL}`, recordedBy: 'dev-dpo' } },
+  { name: 'holdExpired', data: { requestId: R, holdId: C, systemId: 'billing', category: 'billing', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', until: '2035-02-10T10:00:00.000Z', expiredAt: '2035-02-10T10:00:05.000Z', commandId: C } },
+  { name: 'actionForwarded', data: { requestId: R, commandId: C, systemId: 'hosting', categories: ['identification'], controller: 'Jeanne Martin', notificationId: C } },
+  { name: 'actionAcknowledged', data: { requestId: R, commandId: C, systemId: 'hosting', acknowledgedBy: 'dev-dpo' } },
 ] as AnyEvent[];
 
 describe('timeline summaries', () => {
@@ -40,5 +50,8 @@ describe('timeline summaries', () => {
     expect(summarise(events[11])).toBe('plan built: 2 systems, 2 categories');
     expect(summarise(events[13])).toBe('crm answered erase: done, 2 records, 1 category retained');
     expect(summarise(events[16])).toBe('billing/invoices retained under Art. 17(3)(b) (Code de commerce L123-22) until 2035-12-31');
+    expect(summarise(events[18])).toBe('deadline extended by 2 months by dev-dpo, now due 2025-04-30 (Art. 12(3))');
+    expect(summarise(events[20])).toBe('dev-dpo rejected the request as manifestly unfounded (Art. 12(5))');
+    expect(summarise(events[25])).toBe('billing/billing: retention under Code de commerce L123-22 ended 2035-02-10, erase sent');
   });
 });

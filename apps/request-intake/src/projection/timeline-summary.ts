@@ -4,6 +4,16 @@
  * outcomes and legal grounds only (DESIGN.md: personal data stays where it must).
  */
 import type {
+  ActionAcknowledged,
+  ActionAcknowledgementRecorded,
+  ActionForwarded,
+  HoldExpired,
+  RequestDeadlineApproaching,
+  RequestExtended,
+  RequestMinimised,
+  RequestOverdue,
+  RequestRefused,
+  RequestRejected,
   ActionClosedManually,
   ActionCloseRequested,
   ActionCompleted,
@@ -38,6 +48,16 @@ export interface RequestEventPayloads {
   actionClosedManually: ActionClosedManually;
   holdRecorded: HoldRecorded;
   executionCompleted: ExecutionCompleted;
+  requestExtended: RequestExtended;
+  requestRefused: RequestRefused;
+  requestRejected: RequestRejected;
+  requestDeadlineApproaching: RequestDeadlineApproaching;
+  requestOverdue: RequestOverdue;
+  requestMinimised: RequestMinimised;
+  actionAcknowledgementRecorded: ActionAcknowledgementRecorded;
+  holdExpired: HoldExpired;
+  actionForwarded: ActionForwarded;
+  actionAcknowledged: ActionAcknowledged;
 }
 export type RequestEventName = keyof RequestEventPayloads;
 
@@ -91,5 +111,26 @@ export function summarise(e: AnyEvent): string {
       return `${e.data.systemId}/${e.data.category} retained under ${e.data.ground} (${e.data.legalText}) until ${day(e.data.until)}`;
     case 'executionCompleted':
       return `execution completed: ${plural(e.data.systems.length, 'system')}, ${plural(e.data.holds.length, 'hold')}`;
+    // The DPO's free text (reasons, justification, notes) stays off the timeline.
+    case 'requestExtended':
+      return `deadline extended by ${plural(e.data.months, 'month')} by ${e.data.extendedBy}, now due ${day(e.data.dueAt)} (Art. 12(3))`;
+    case 'requestRefused':
+      return `${e.data.refusedBy} refused to act, with reasons (Art. 12(4))`;
+    case 'requestRejected':
+      return `${e.data.rejectedBy} rejected the request as ${e.data.ground.replace('-', ' ')} (Art. 12(5))`;
+    case 'requestDeadlineApproaching':
+      return `due soon: ${day(e.data.dueAt)} (within ${e.data.within})`;
+    case 'requestOverdue':
+      return `overdue since ${day(e.data.dueAt)} (Art. 12(3))`;
+    case 'requestMinimised':
+      return 'identifiers replaced by keyed hashes after the proof period';
+    case 'actionAcknowledgementRecorded':
+      return `${e.data.recordedBy} recorded the controller's acknowledgement of command ${e.data.commandId}`;
+    case 'holdExpired':
+      return `${e.data.systemId}/${e.data.category}: retention under ${e.data.legalText} ended ${day(e.data.until)}, erase sent`;
+    case 'actionForwarded':
+      return `forwarded to the controller of ${e.data.systemId} (processor system; ${e.data.categories.join(', ') || 'no category'})`;
+    case 'actionAcknowledged':
+      return `the controller of ${e.data.systemId} acknowledged the forwarded request`;
   }
 }

@@ -97,3 +97,22 @@ describe('settleWithOutcomes', () => {
     expect(settleWithOutcomes([], [{ systemId: 'x', outcome: 'weird', affectedRecords: 0, categories: [] }])[0].state.outcome).toBe('failed');
   });
 });
+
+describe('processor systems: forwarded to the controller, then acknowledged', () => {
+  const forwarded: ActionUpdate = { event: 'forwarded', commandId: CMD, systemId: 'hosting', categories: ['identification'] };
+  const acknowledged: ActionUpdate = { event: 'acknowledged', commandId: CMD, systemId: 'hosting' };
+
+  it('awaits the acknowledgement, which the DPO sees, then completes with outcome forwarded', () => {
+    const waiting = fold([forwarded], plannedAction('hosting', ['identification']));
+    expect(waiting).toMatchObject({ kind: 'forward', status: 'awaiting-acknowledgement', outcome: 'pending', categories: ['identification'] });
+    expect(attentionReasons([waiting])).toEqual(['hosting: forwarded to the controller (processor system): awaiting its acknowledgement']);
+    expect(actionsTarget([waiting])).toBe('in-progress');
+    const done = mergeAction(waiting, acknowledged);
+    expect(done).toMatchObject({ kind: 'forward', status: 'completed', outcome: 'forwarded' });
+    expect(attentionReasons([done])).toEqual([]);
+  });
+
+  it('a late forwarded event after the acknowledgement changes nothing', () => {
+    expect(fold([acknowledged, forwarded])).toMatchObject({ status: 'completed', outcome: 'forwarded', categories: ['identification'] });
+  });
+});

@@ -7,10 +7,11 @@
 import type { ActionKind, CommandOutcome } from '@datarights/contracts';
 import type { RequestStatus } from './request-state';
 
-export const ACTION_STATUSES = ['planned', 'dispatched', 'escalated', 'completed', 'closed-manually'] as const;
+/** `awaiting-acknowledgement`: forwarded to the controller of a processor system (Art. 28), until the DPO records its answer. */
+export const ACTION_STATUSES = ['planned', 'dispatched', 'escalated', 'completed', 'closed-manually', 'awaiting-acknowledgement'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
-export const ACTION_OUTCOMES = ['pending', 'done', 'not-found', 'partial', 'failed', 'closed-manually', 'retained'] as const;
+export const ACTION_OUTCOMES = ['pending', 'done', 'not-found', 'partial', 'failed', 'closed-manually', 'retained', 'forwarded'] as const;
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
 export interface ActionState {
@@ -29,7 +30,9 @@ export type ActionUpdate =
   | { event: 'dispatched'; commandId: string; systemId: string; kind: ActionKind; categories: string[]; attempt: number }
   | { event: 'completed'; commandId: string; systemId: string; kind: ActionKind; outcome: CommandOutcome; affectedRecords: number; error?: string }
   | { event: 'escalated'; commandId: string; systemId: string; kind: ActionKind; reason: string; attempts: number }
-  | { event: 'closed-manually'; commandId: string; systemId: string; reason: string };
+  | { event: 'closed-manually'; commandId: string; systemId: string; reason: string }
+  | { event: 'forwarded'; commandId: string; systemId: string; categories: string[] }
+  | { event: 'acknowledged'; commandId: string; systemId: string };
 
 /** An action that has ended: a reply came, or the DPO closed it. */
 export function isActionFinal(status: ActionStatus): boolean {
@@ -40,6 +43,7 @@ export function isActionFinal(status: ActionStatus): boolean {
     case 'planned':
     case 'dispatched':
     case 'escalated':
+    case 'awaiting-acknowledgement':
       return false;
   }
 }
@@ -51,7 +55,7 @@ export function plannedAction(systemId: string, categories: string[]): ActionSta
 
 /** Merges one executor event into an action (the existing command row, or the system's plan row, or nothing yet). */
 export function mergeAction(current: ActionState | undefined, u: ActionUpdate): ActionState {
-  const base: ActionState = current ?? plannedAction(u.systemId, u.event === 'dispatched' ? u.categories : []);
+  const base: ActionState = current ?? plannedAction(u.systemId, u.event === 'dispatched' || u.event === 'forwarded' ? u.categories : []);
   const next: ActionState = { ...base, commandId: u.commandId, systemId: u.systemId };
   switch (u.event) {
     case 'dispatched': {
@@ -88,12 +92,29 @@ export function mergeAction(current: ActionState | undefined, u: ActionUpdate): 
         next.reason = u.reason;
       }
       return next;
+    case 'forwarded':
+      next.kind = 'forward';
+      if (base.commandId === null || base.categories.length === 0) next.categories = [...u.categories];
+      // A late `forwarded` after the acknowledgement changes nothing.
+      if (!isActionFinal(base.status)) {
+        next.status = 'awaiting-acknowledgement';
+        next.reason = 'forwarded to the controller (processor system): awaiting its acknowledgement';
+      }
+      return next;
+    case 'acknowledged':
+      next.kind = 'forward';
+      next.status = 'completed';
+      next.outcome = 'forwarded';
+      next.reason = 'the controller acknowledged the forwarded request';
+      return next;
   }
 }
 
-/** Why the request needs the DPO: every action escalated and not yet closed. */
+/** Why the request needs the DPO: every action escalated and not yet closed, and every forward awaiting the controller's acknowledgement. */
 export function attentionReasons(actions: ActionState[]): string[] {
-  return actions.filter((a) => a.status === 'escalated').map((a) => `${a.systemId}: ${a.reason ?? 'escalated'}`);
+  return actions
+    .filter((a) => a.status === 'escalated' || a.status === 'awaiting-acknowledgement')
+    .map((a) => `${a.systemId}: ${a.reason ?? (a.status === 'escalated' ? 'escalated' : 'awaiting acknowledgement')}`);
 }
 
 /** While actions run: the request needs the DPO as long as one of them is escalated and not closed. */

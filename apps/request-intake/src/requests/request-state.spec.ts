@@ -16,10 +16,13 @@ describe('request state machine', () => {
   const allowed: Array<[RequestStatus, RequestStatus]> = [
     ['received', 'awaiting-subject-decision'],
     ['received', 'awaiting-verification'],
+    ['received', 'closed'],
     ['awaiting-subject-decision', 'awaiting-verification'],
     ['awaiting-subject-decision', 'closed'],
     ['awaiting-verification', 'verified'],
+    ['awaiting-verification', 'closed'],
     ['verified', 'in-progress'],
+    ['verified', 'closed'],
     ['in-progress', 'needs-attention'],
     ['needs-attention', 'in-progress'],
     ['in-progress', 'completed'],

@@ -4,9 +4,13 @@
  * apply the same rules.
  *
  *   received ──► awaiting-subject-decision ──► awaiting-verification ──► verified ──► in-progress ◄──► needs-attention
- *      │                    │                        ▲                                   │                │
- *      └────────────────────┼────────────────────────┘                                   └──► completed ◄─┘
- *                           └──► closed (no data held)
+ *      │                    │                        ▲                          │        │                │
+ *      └────────────────────┼────────────────────────┘                          │        └──► completed ◄─┘
+ *      │                    └──► closed (no data held; refused; rejected) ◄─────┘
+ *      └───────────────────────► closed ◄── awaiting-verification
+ *
+ * Before execution starts, the DPO may refuse (Art. 12(4)) or reject (Art. 12(5)) a
+ * request: it closes. Once commands are out (in-progress), it runs to its end.
  */
 
 export const REQUEST_STATUSES = [
@@ -22,20 +26,20 @@ export const REQUEST_STATUSES = [
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** How a request ended (mirrors the contract's REQUEST_OUTCOMES). */
-export const REQUEST_OUTCOMES = ['completed', 'no-data-held', 'rejected', 'unverified'] as const;
+export const REQUEST_OUTCOMES = ['completed', 'no-data-held', 'rejected', 'unverified', 'refused'] as const;
 export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 
 /** The transition table: the statuses each status may move to in one step. */
 export function nextStatuses(status: RequestStatus): readonly RequestStatus[] {
   switch (status) {
     case 'received':
-      return ['awaiting-subject-decision', 'awaiting-verification'];
+      return ['awaiting-subject-decision', 'awaiting-verification', 'closed'];
     case 'awaiting-subject-decision':
       return ['awaiting-verification', 'closed'];
     case 'awaiting-verification':
-      return ['verified'];
+      return ['verified', 'closed'];
     case 'verified':
-      return ['in-progress'];
+      return ['in-progress', 'closed'];
     case 'in-progress':
       return ['needs-attention', 'completed'];
     case 'needs-attention':
@@ -84,7 +88,7 @@ export function advance(current: RequestStatus, target: RequestStatus): RequestS
 }
 
 /** What the DPO can do to a request through the API. */
-export const REQUEST_COMMANDS = ['attest-verification', 'decide-subject', 'decide-no-data-held', 'close-action'] as const;
+export const REQUEST_COMMANDS = ['attest-verification', 'decide-subject', 'decide-no-data-held', 'close-action', 'extend', 'refuse', 'reject', 'acknowledge-forward'] as const;
 export type RequestCommand = (typeof REQUEST_COMMANDS)[number];
 
 /** The status a command needs, and the status it moves the request to (undefined: unchanged; events will move it). */
@@ -101,8 +105,21 @@ export function commandRule(command: RequestCommand): { from: readonly RequestSt
     // The executor closes the action and answers with actionClosedManually.
     case 'close-action':
       return { from: ['needs-attention'] };
+    // Art. 12(3): while the request is open (and, checked apart, within the first month).
+    case 'extend':
+      return { from: OPEN_STATUSES };
+    // Art. 12(4) and 12(5): before execution starts; the request closes.
+    case 'refuse':
+    case 'reject':
+      return { from: ['received', 'awaiting-subject-decision', 'awaiting-verification', 'verified'], to: 'closed' };
+    // The controller acknowledged a request forwarded for a processor system; the executor completes the action.
+    case 'acknowledge-forward':
+      return { from: ['in-progress', 'needs-attention'] };
   }
 }
+
+/** Every status but the final ones. */
+export const OPEN_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter((s) => !['completed', 'closed'].includes(s));
 
 export class InvalidTransitionError extends Error {
   constructor(

@@ -19,7 +19,7 @@ export function toRequestView(
   actions: StoredAction[],
   holds: HoldRow[],
   timeline: TimelineRow[],
-  opts: { forDpo: boolean; now: Date },
+  opts: { forDpo: boolean; now: Date; dueSoonUntil: Date },
 ): RequestViewDto {
   const attention = attentionReasons(actions);
   const systems: SystemActionDto[] = actions.map((a) => ({
@@ -44,6 +44,22 @@ export function toRequestView(
     closedAt: iso(r.closedAt),
     outcome: r.outcome,
     overdue: isOverdue(r, opts.now),
+    dueSoon: r.closedAt === null && !isOverdue(r, opts.now) && r.dueAt.getTime() < opts.dueSoonUntil.getTime(),
+    ...(r.extendedAt && r.extensionMonths
+      ? {
+          extension: {
+            months: r.extensionMonths,
+            extendedAt: r.extendedAt.toISOString(),
+            extendedBy: r.extendedBy ?? 'unknown',
+            originalDueAt: (r.originalDueAt ?? r.dueAt).toISOString(),
+            ...(opts.forDpo && r.extensionReason ? { reason: r.extensionReason } : {}),
+          },
+        }
+      : {}),
+    ...((r.outcome === 'refused' || r.outcome === 'rejected') && r.decidedBy
+      ? { decision: { outcome: r.outcome, ground: r.rejectionGround, decidedBy: r.decidedBy, ...(opts.forDpo && r.decisionReason ? { reasons: r.decisionReason } : {}) } }
+      : {}),
+    minimisedAt: iso(r.minimisedAt),
     subject: { email: r.subjectEmail, customerId: r.subjectCustomerId, phone: r.subjectPhone, name: r.subjectName },
     ...(opts.forDpo ? { note: r.note } : {}),
     ...(attention.length > 0 ? { attention } : {}),
@@ -56,7 +72,16 @@ export function toRequestView(
       ...(opts.forDpo ? { note: r.attestationNote } : {}),
     },
     systems,
-    holds: holds.map((h) => ({ holdId: h.holdId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: h.until.toISOString() })),
+    holds: holds.map((h) => ({
+      holdId: h.holdId,
+      systemId: h.systemId,
+      category: h.category,
+      ground: h.ground,
+      legalText: h.legalText,
+      until: h.until.toISOString(),
+      expiredAt: iso(h.expiredAt ?? null),
+      eraseCommandId: h.eraseCommandId ?? null,
+    })),
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), event: t.type, summary: t.summary })),
   };
 }

@@ -1,13 +1,16 @@
-/** Requests: the HTTP API, the state machine, the tables (requests, actions, holds, timeline, idempotency keys). */
+/** Requests: the HTTP API (filing, reading, the DPO's decisions), the state machine, the tables (requests, actions, holds, timeline, idempotency keys). */
 import { Module } from '@nestjs/common';
+import { RequestDecisionsController } from './request-decisions.controller';
+import { RequestDecisionsService } from './request-decisions.service';
 import { RequestJournal } from './request-journal';
+import { RequestMaintenanceRepository } from './request-maintenance.repository';
 import { RequestsController } from './requests.controller';
 import { RequestsRepository } from './requests.repository';
 import { RequestsService } from './requests.service';
 
 @Module({
-  controllers: [RequestsController],
-  providers: [RequestsRepository, RequestJournal, RequestsService],
-  exports: [RequestsRepository, RequestJournal],
+  controllers: [RequestsController, RequestDecisionsController],
+  providers: [RequestsRepository, RequestMaintenanceRepository, RequestJournal, RequestsService, RequestDecisionsService],
+  exports: [RequestsRepository, RequestMaintenanceRepository, RequestJournal],
 })
 export class RequestsModule {}

@@ -6,6 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestType } from '@datarights/contracts';
+import { addDuration, Policy } from '@datarights/policy';
 import type { ActionState } from './request-actions';
 import type { RequestStatus } from './request-state';
 import { IdempotencyKeyEntity, RequestEntity, RequestHoldEntity } from './entities';
@@ -13,12 +14,18 @@ import { IdempotencyKeyEntity, RequestEntity, RequestHoldEntity } from './entiti
 /** A transaction (or the plain connection for reads), opaque to the services. */
 export type Tx = EntityManager;
 
-export type NewRequest = Omit<RequestEntity, 'createdAt' | 'updatedAt' | 'closedAt' | 'outcome' | 'subjectRef' | 'candidates' | 'verifiedEmails' | 'verificationMethod' | 'verifiedAt' | 'attestationNote' | 'attestedBy' | 'attestedAt'>;
+/** Columns set later in a request's life, not when it is filed. */
+type LaterColumns =
+  | 'createdAt' | 'updatedAt' | 'closedAt' | 'outcome' | 'subjectRef' | 'candidates' | 'verifiedEmails' | 'verificationMethod' | 'verifiedAt' | 'attestationNote' | 'attestedBy' | 'attestedAt'
+  | 'originalDueAt' | 'extendedAt' | 'extensionMonths' | 'extensionReason' | 'extendedBy' | 'decisionReason' | 'rejectionGround' | 'decidedBy'
+  | 'dueSoonNotifiedFor' | 'overdueNotifiedFor' | 'minimiseAfter' | 'minimisedAt';
+export type NewRequest = Omit<RequestEntity, LaterColumns>;
 export type RequestPatch = Partial<Omit<RequestEntity, 'id' | 'createdAt' | 'updatedAt'>>;
 
 export interface StoredAction extends ActionState {
   id: string;
   closeRequestedAt: Date | null;
+  acknowledgementRequestedAt: Date | null;
 }
 
 export interface HoldRow {
@@ -28,6 +35,9 @@ export interface HoldRow {
   ground: string;
   legalText: string;
   until: Date;
+  /** When the executor erased the held data (the period ended), and with which command. */
+  expiredAt?: Date | null;
+  eraseCommandId?: string | null;
 }
 
 export interface TimelineRow {
@@ -41,7 +51,12 @@ export interface RequestFilter {
   status?: RequestStatus;
   type?: RequestType;
   overdue?: boolean;
+  /** Open, not yet overdue, and due before `dueSoonUntil`. */
+  dueSoon?: boolean;
   dueBefore?: Date;
+  /** The clock's now (Clock), for overdue and due-soon. */
+  now: Date;
+  dueSoonUntil: Date;
   limit: number;
   offset: number;
 }
@@ -70,6 +85,7 @@ interface ActionSqlRow {
   attempts: number;
   reason: string | null;
   close_requested_at: Date | null;
+  acknowledgement_requested_at: Date | null;
 }
 
 const toAction = (r: ActionSqlRow): StoredAction => ({
@@ -84,11 +100,15 @@ const toAction = (r: ActionSqlRow): StoredAction => ({
   attempts: r.attempts,
   reason: r.reason,
   closeRequestedAt: r.close_requested_at,
+  acknowledgementRequestedAt: r.acknowledgement_requested_at,
 });
 
 @Injectable()
 export class RequestsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policy: Policy,
+  ) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
@@ -114,29 +134,37 @@ export class RequestsRepository {
     await tx.getRepository(RequestEntity).insert({ ...request });
   }
 
+  /** Whenever a request closes, its minimisation date is set: closedAt + the policy's proofPeriod (DESIGN.md). */
   async update(tx: Tx, requestId: string, patch: RequestPatch): Promise<void> {
     if (Object.keys(patch).length === 0) return;
-    await tx.getRepository(RequestEntity).update({ id: requestId }, { ...patch, updatedAt: () => 'now()' });
+    const minimise = patch.closedAt && patch.minimiseAfter === undefined ? { minimiseAfter: addDuration(patch.closedAt, this.policy.deadlines.proofPeriod) } : {};
+    await tx.getRepository(RequestEntity).update({ id: requestId }, { ...patch, ...minimise, updatedAt: () => 'now()' });
   }
 
   async list(tx: Tx, f: RequestFilter): Promise<{ rows: SummaryRow[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: string, value?: unknown) => {
-      if (value !== undefined) params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
+    /** Each `?` of the clause takes the next value. */
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql.replace(/\?/g, () => {
+        params.push(values.shift());
+        return `$${params.length}`;
+      }));
     };
     if (f.status) add('status = ?', f.status);
     if (f.type) add('type = ?', f.type);
-    if (f.overdue === true) add('closed_at IS NULL AND due_at < now()');
-    if (f.overdue === false) add('NOT (closed_at IS NULL AND due_at < now())');
+    if (f.overdue === true) add('closed_at IS NULL AND due_at < ?', f.now);
+    if (f.overdue === false) add('NOT (closed_at IS NULL AND due_at < ?)', f.now);
+    if (f.dueSoon === true) add('closed_at IS NULL AND due_at >= ? AND due_at < ?', f.now, f.dueSoonUntil);
+    if (f.dueSoon === false) add('NOT (closed_at IS NULL AND due_at >= ? AND due_at < ?)', f.now, f.dueSoonUntil);
     if (f.dueBefore) add('due_at < ?', f.dueBefore);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM requests ${clause}`, params)) as [{ total: number }];
+    const n = params.length;
     const rows = (await tx.query(
-      `SELECT id, type, status, received_at, due_at, closed_at, (closed_at IS NULL AND due_at < now()) AS overdue
-       FROM requests ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, f.limit, f.offset],
+      `SELECT id, type, status, received_at, due_at, closed_at, (closed_at IS NULL AND due_at < $${n + 1}) AS overdue
+       FROM requests ${clause} ORDER BY received_at DESC, id LIMIT $${n + 2} OFFSET $${n + 3}`,
+      [...params, f.now, f.limit, f.offset],
     )) as Array<{ id: string; type: RequestType; status: RequestStatus; received_at: Date; due_at: Date; closed_at: Date | null; overdue: boolean }>;
     return {
       total,
@@ -165,7 +193,7 @@ export class RequestsRepository {
 
   async actionsOf(tx: Tx, requestId: string): Promise<StoredAction[]> {
     const rows = (await tx.query(
-      `SELECT id, system_id, command_id, kind, categories, status, outcome, affected_records, attempts, reason, close_requested_at
+      `SELECT id, system_id, command_id, kind, categories, status, outcome, affected_records, attempts, reason, close_requested_at, acknowledgement_requested_at
        FROM request_actions WHERE request_id = $1 ORDER BY system_id, id`,
       [requestId],
     )) as ActionSqlRow[];
@@ -207,6 +235,11 @@ export class RequestsRepository {
     await tx.query(`UPDATE request_actions SET close_requested_at = now(), updated_at = now() WHERE request_id = $1 AND id = $2`, [requestId, actionId]);
   }
 
+  /** The DPO recorded the controller's acknowledgement of a forwarded request (the note is kept as evidence). */
+  async markAcknowledgementRequested(tx: Tx, requestId: string, actionId: string, note: string): Promise<void> {
+    await tx.query(`UPDATE request_actions SET acknowledgement_requested_at = now(), acknowledgement_note = $3, updated_at = now() WHERE request_id = $1 AND id = $2`, [requestId, actionId, note]);
+  }
+
   // --- holds ----------------------------------------------------------------------------
 
   async addHolds(tx: Tx, requestId: string, holds: HoldRow[]): Promise<void> {
@@ -221,7 +254,12 @@ export class RequestsRepository {
 
   async holdsOf(tx: Tx, requestId: string): Promise<HoldRow[]> {
     const rows = await tx.getRepository(RequestHoldEntity).find({ where: { requestId }, order: { systemId: 'ASC', category: 'ASC', holdId: 'ASC' } });
-    return rows.map((r) => ({ holdId: r.holdId, systemId: r.systemId, category: r.category, ground: r.ground, legalText: r.legalText, until: r.until }));
+    return rows.map((r) => ({ holdId: r.holdId, systemId: r.systemId, category: r.category, ground: r.ground, legalText: r.legalText, until: r.until, expiredAt: r.expiredAt, eraseCommandId: r.eraseCommandId }));
+  }
+
+  /** The hold's period ended and the executor sent the erase command (dsr.hold.expired.v1). */
+  async markHoldExpired(tx: Tx, requestId: string, holdId: string, at: Date, commandId: string): Promise<void> {
+    await tx.query(`UPDATE request_holds SET expired_at = COALESCE(expired_at, $3), erase_command_id = $4 WHERE request_id = $1 AND hold_id = $2`, [requestId, holdId, at, commandId]);
   }
 
   // --- timeline -------------------------------------------------------------------------
@@ -251,13 +289,13 @@ export class RequestsRepository {
     return (await this.dataSource.query(`SELECT type, status, count(*)::int AS count FROM requests GROUP BY type, status`)) as Array<{ type: string; status: string; count: number }>;
   }
 
-  /** Open requests past their due date, and those due within `withinDays` days. */
-  async deadlineCounts(withinDays: number): Promise<{ overdue: number; dueSoon: number }> {
+  /** Open requests past their due date, and those due before `dueSoonUntil` (the clock's now + the policy's window). */
+  async deadlineCounts(now: Date, dueSoonUntil: Date): Promise<{ overdue: number; dueSoon: number }> {
     const [row] = (await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE due_at < now())::int AS overdue,
-              count(*) FILTER (WHERE due_at >= now() AND due_at < now() + make_interval(days => $1))::int AS due_soon
+      `SELECT count(*) FILTER (WHERE due_at < $1)::int AS overdue,
+              count(*) FILTER (WHERE due_at >= $1 AND due_at < $2)::int AS due_soon
        FROM requests WHERE closed_at IS NULL`,
-      [withinDays],
+      [now, dueSoonUntil],
     )) as [{ overdue: number; due_soon: number }];
     return { overdue: row.overdue, dueSoon: row.due_soon };
   }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { EventPublisher } from '@datarights/messaging';
 import { normaliseKey } from '@datarights/contracts';
 import { addDuration, Policy } from '@datarights/policy';
-import { AppError, ErrorCode, type Principal } from '@datarights/service-kit';
+import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { completionNotification, noDataHeldRecipient } from '../projection/completion-notice';
 import type { CreateRequestDto } from './dto/create-request.dto';
@@ -17,6 +17,7 @@ import type { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from '
 import type { ListRequestsQueryDto } from './dto/list-requests.dto';
 import type { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
 import type { RequestEntity } from './entities';
+import { dueSoonUntil } from './deadlines';
 import { bodyHash } from './idempotency';
 import { RequestJournal, type Publish } from './request-journal';
 import { applyCommand, InvalidTransitionError, type RequestCommand, type RequestStatus } from './request-state';
@@ -40,6 +41,7 @@ export class RequestsService {
     private readonly publisher: EventPublisher,
     private readonly config: RequestIntakeConfig,
     private readonly policy: Policy,
+    private readonly clock: Clock,
   ) {}
 
   async file(principal: Principal, dto: CreateRequestDto, idempotencyKey?: string): Promise<FileResult> {
@@ -50,7 +52,7 @@ export class RequestsService {
       name: dto.subject.name?.trim() || undefined,
     };
     const id = randomUUID();
-    const receivedAt = new Date();
+    const receivedAt = this.clock.now();
     // Art. 12(3): one month from receipt (the policy's deadlines.response), in calendar
     // months: 31 January + P1M = 28/29 February (Regulation 1182/71, art. 3(2)(c)).
     const dueAt = addDuration(receivedAt, this.policy.deadlines.response);
@@ -106,7 +108,7 @@ export class RequestsService {
       if (request.attestedAt) {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'identity was already attested for this request; waiting for the identity service');
       }
-      const attestedAt = new Date();
+      const attestedAt = this.clock.now();
       // The note is for the DPO only: stored here, never in the event, never logged.
       await this.repo.update(tx, requestId, { attestationNote: dto.note, attestedBy: principal.id, attestedAt });
       await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'verificationAttested', {
@@ -134,7 +136,7 @@ export class RequestsService {
         return { id: requestId, status, outcome: null };
       }
       const status = this.check(request.status, 'decide-no-data-held');
-      const closedAt = new Date();
+      const closedAt = this.clock.now();
       await this.repo.update(tx, requestId, { status, outcome: 'no-data-held', closedAt });
       await this.journal.publish(tx, publish, requestId, 'subjectDecided', { requestId, decision: 'no-data-held', decidedBy: principal.id });
       await this.journal.publish(tx, publish, requestId, 'requestClosed', {
@@ -182,16 +184,21 @@ export class RequestsService {
     const request = await this.repo.find(tx, requestId);
     if (!request) throw notFound(requestId);
     const [actions, holds, timeline] = await Promise.all([this.repo.actionsOf(tx, requestId), this.repo.holdsOf(tx, requestId), this.repo.timelineOf(tx, requestId)]);
-    return toRequestView(request, actions, holds, timeline, { forDpo: principal.roles.includes('dpo'), now: new Date() });
+    const now = this.clock.now();
+    return toRequestView(request, actions, holds, timeline, { forDpo: principal.roles.includes('dpo'), now, dueSoonUntil: dueSoonUntil(now, this.policy.deadlines) });
   }
 
   async list(q: ListRequestsQueryDto): Promise<RequestPageDto> {
+    const now = this.clock.now();
     const limit = q.limit ?? 20;
     const offset = q.offset ?? 0;
     const { rows, total } = await this.repo.list(this.repo.reader, {
       status: q.status,
       type: q.type,
       overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+      dueSoon: q.dueSoon === undefined ? undefined : q.dueSoon === 'true',
+      now,
+      dueSoonUntil: dueSoonUntil(now, this.policy.deadlines),
       dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
       limit,
       offset,

@@ -62,7 +62,8 @@ export class HoldRecorded {
 
 export class SystemOutcome {
   @Matches(SYSTEM_ID_PATTERN) systemId: string;
-  @IsIn([...COMMAND_OUTCOMES, 'closed-manually', 'retained']) outcome: string;
+  /** `forwarded`: a processor system's request went to its controller, who acknowledged it. */
+  @IsIn([...COMMAND_OUTCOMES, 'closed-manually', 'retained', 'forwarded']) outcome: string;
   @IsInt() @Min(0) affectedRecords: number;
   @IsArray() @Matches(CATEGORY_PATTERN, { each: true }) categories: string[];
 }
@@ -72,4 +73,43 @@ export class ExecutionCompleted {
   @IsUUID() requestId: string;
   @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SystemOutcome) systems: SystemOutcome[];
   @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => HoldRecorded) holds: HoldRecorded[];
+}
+
+/**
+ * A hold's period ended: the executor sent the erase command for that system and category
+ * (`commandId`, tracked like every action) — or escalated it when the system cannot erase.
+ */
+export class HoldExpired {
+  @IsUUID() requestId: string;
+  @IsUUID() holdId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @Matches(CATEGORY_PATTERN) category: string;
+  @IsString() @Length(1, 200) ground: string;
+  @IsString() @Length(1, 500) legalText: string;
+  @IsISO8601({ strict: true }) until: string;
+  /** When the executor found the period over (its clock). */
+  @IsISO8601({ strict: true }) expiredAt: string;
+  @IsUUID() commandId: string;
+}
+
+/**
+ * For a processor system (Art. 28), the request was forwarded to the controller (a
+ * notification, `notificationId`) instead of commands: the action awaits its acknowledgement.
+ */
+export class ActionForwarded {
+  @IsUUID() requestId: string;
+  @IsUUID() commandId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @IsArray() @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true }) categories: string[];
+  /** The controller, as the system registered it (may name a person: audit keeps its presence only). */
+  @IsOptional() @IsString() @Length(1, 200) controller?: string;
+  @IsUUID() notificationId: string;
+}
+
+/** The controller acknowledged a forwarded request: the action is completed with outcome `forwarded`. */
+export class ActionAcknowledged {
+  @IsUUID() requestId: string;
+  @IsUUID() commandId: string;
+  @Matches(SYSTEM_ID_PATTERN) systemId: string;
+  @IsString() @Length(1, 200) acknowledgedBy: string;
 }

@@ -92,7 +92,8 @@ export class ActionCloseRequested {
   closedBy: string;
 }
 
-export const REQUEST_OUTCOMES = ['completed', 'no-data-held', 'rejected', 'unverified'] as const;
+/** `refused`: no action taken, with reasons (Art. 12(4)); `rejected`: manifestly unfounded or excessive (Art. 12(5)). */
+export const REQUEST_OUTCOMES = ['completed', 'no-data-held', 'rejected', 'unverified', 'refused'] as const;
 
 export class RequestClosed {
   @IsUUID()
@@ -112,4 +113,141 @@ export class RequestClosed {
 
   @IsISO8601({ strict: true })
   receivedAt: string;
+}
+
+/**
+ * The DPO extended the deadline by one or two further months, with the reasons told to the
+ * subject within the first month (Art. 12(3)). The reason is free text (audit: presence only).
+ */
+export class RequestExtended {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn([1, 2])
+  months: 1 | 2;
+
+  @IsString() @Length(1, 2000)
+  reason: string;
+
+  @IsISO8601({ strict: true })
+  previousDueAt: string;
+
+  @IsISO8601({ strict: true })
+  dueAt: string;
+
+  @IsString() @Length(1, 200)
+  extendedBy: string;
+}
+
+/**
+ * No action is taken on the request (Art. 12(4)): the subject is told the reasons and their
+ * right to complain to the supervisory authority and to seek a judicial remedy. A
+ * `requestClosed` with outcome `refused` follows in the same transaction.
+ */
+export class RequestRefused {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(REQUEST_TYPES)
+  type: RequestType;
+
+  @IsString() @Length(1, 4000)
+  reasons: string;
+
+  @IsString() @Length(1, 200)
+  refusedBy: string;
+
+  @IsISO8601({ strict: true })
+  refusedAt: string;
+}
+
+export const REJECTION_GROUNDS = ['manifestly-unfounded', 'excessive'] as const;
+export type RejectionGround = (typeof REJECTION_GROUNDS)[number];
+
+/**
+ * The DPO rejected the request as manifestly unfounded or excessive (Art. 12(5)); the
+ * controller bears the burden of proof, so the justification is recorded (audit: presence
+ * only). A `requestClosed` with outcome `rejected` follows in the same transaction.
+ */
+export class RequestRejected {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(REQUEST_TYPES)
+  type: RequestType;
+
+  @IsIn(REJECTION_GROUNDS)
+  ground: RejectionGround;
+
+  @IsString() @Length(1, 4000)
+  justification: string;
+
+  @IsString() @Length(1, 200)
+  rejectedBy: string;
+
+  @IsISO8601({ strict: true })
+  rejectedAt: string;
+}
+
+/** An open request is due within the policy's `deadlines.dueSoonWithin` (published once per due date). */
+export class RequestDeadlineApproaching {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(REQUEST_TYPES)
+  type: RequestType;
+
+  @IsISO8601({ strict: true })
+  dueAt: string;
+
+  /** The window, an ISO 8601 duration (e.g. P3D). */
+  @Matches(/^P(?!$)[0-9YMWDTHS]+$/)
+  within: string;
+}
+
+/** An open request passed its due date (Art. 12(3)) (published once per due date). */
+export class RequestOverdue {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(REQUEST_TYPES)
+  type: RequestType;
+
+  @IsISO8601({ strict: true })
+  dueAt: string;
+
+  /** Its status when found overdue. */
+  @IsString() @Length(1, 50)
+  status: string;
+}
+
+/**
+ * After the proof period, the closed request's own copy of the subject's identifiers was
+ * replaced by keyed hashes (DESIGN.md: "the request no longer holds the person").
+ */
+export class RequestMinimised {
+  @IsUUID()
+  requestId: string;
+
+  @IsISO8601({ strict: true })
+  closedAt: string;
+
+  @IsISO8601({ strict: true })
+  minimisedAt: string;
+}
+
+/** The DPO records that the controller acknowledged a request forwarded to it (processor systems, Art. 28(3)(e)). */
+export class ActionAcknowledgementRecorded {
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  commandId: string;
+
+  /** What the controller answered (free text: audit keeps its presence only). */
+  @IsString() @Length(1, 2000)
+  note: string;
+
+  @IsString() @Length(1, 200)
+  recordedBy: string;
 }

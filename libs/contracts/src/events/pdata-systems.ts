@@ -1,6 +1,6 @@
 /** `pdata.systems.v1`: a company system registers itself and what it holds (Art. 30 register). */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { CAPABILITIES, CATEGORY_PATTERN, PURPOSE_PATTERN, SYSTEM_ROLES, type Capability, type SystemRole } from '../common/primitives';
 import { SYSTEM_ID_PATTERN } from '../topics';
 
@@ -53,6 +53,10 @@ export class SystemRegistered {
   /** For processor systems (Art. 28): the customer who is the controller, to forward requests to. */
   @IsOptional() @IsString() @Length(1, 200)
   controller?: string;
+
+  /** For processor systems: the controller's e-mail address, where requests about its data are forwarded. */
+  @IsOptional() @IsEmail() @Length(3, 254)
+  controllerContact?: string;
 
   @IsArray() @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true })
   purposes: string[];

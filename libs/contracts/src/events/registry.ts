@@ -5,10 +5,23 @@
  */
 import type { ClassType } from '../common/validation';
 import { commandTopic, isCommandTopic, TOPICS, type TopicDefinition } from '../topics';
-import { ActionClosedManually, ActionCompleted, ActionDispatched, ActionEscalated, ExecutionCompleted, HoldRecorded } from './dsr-actions';
+import { ActionAcknowledged, ActionClosedManually, ActionCompleted, ActionDispatched, ActionEscalated, ActionForwarded, ExecutionCompleted, HoldExpired, HoldRecorded } from './dsr-actions';
 import { IdentityVerified, SubjectResolved } from './dsr-identity';
 import { PlanBuilt } from './dsr-plans';
-import { ActionCloseRequested, RequestClosed, RequestSubmitted, SubjectDecided, VerificationAttested } from './dsr-requests';
+import {
+  ActionAcknowledgementRecorded,
+  ActionCloseRequested,
+  RequestClosed,
+  RequestDeadlineApproaching,
+  RequestExtended,
+  RequestMinimised,
+  RequestOverdue,
+  RequestRefused,
+  RequestRejected,
+  RequestSubmitted,
+  SubjectDecided,
+  VerificationAttested,
+} from './dsr-requests';
 import { NotificationRequested } from './notifications';
 import { EraseCommand, ExportCommand, RectifyCommand, RestrictCommand, SuppressCommand } from './pdata-commands';
 import { RecordEvent } from './pdata-records';
@@ -139,6 +152,46 @@ export const EVENTS = {
   executionCompleted: define({
     type: 'dsr.execution.completed.v1', payload: ExecutionCompleted, topic: TOPICS.actions, producers: ['erasure-executor'],
     summary: 'Every action of the request has ended.', key: byRequest,
+  }),
+  requestExtended: define({
+    type: 'dsr.request.extended.v1', payload: RequestExtended, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The DPO extended the deadline by one or two months, with reasons told to the subject (Art. 12(3)).', key: byRequest,
+  }),
+  requestRefused: define({
+    type: 'dsr.request.refused.v1', payload: RequestRefused, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'No action is taken on the request; the subject is told why and of the right to complain (Art. 12(4)).', key: byRequest,
+  }),
+  requestRejected: define({
+    type: 'dsr.request.rejected.v1', payload: RequestRejected, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The DPO rejected the request as manifestly unfounded or excessive, with a justification (Art. 12(5)).', key: byRequest,
+  }),
+  requestDeadlineApproaching: define({
+    type: 'dsr.request.deadline-approaching.v1', payload: RequestDeadlineApproaching, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'An open request is due soon (within the policy\'s dueSoonWithin).', key: byRequest,
+  }),
+  requestOverdue: define({
+    type: 'dsr.request.overdue.v1', payload: RequestOverdue, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'An open request passed its due date (Art. 12(3)).', key: byRequest,
+  }),
+  requestMinimised: define({
+    type: 'dsr.request.minimised.v1', payload: RequestMinimised, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: "After the proof period, the closed request's identifiers were replaced by keyed hashes.", key: byRequest,
+  }),
+  actionAcknowledgementRecorded: define({
+    type: 'dsr.action.acknowledgement-recorded.v1', payload: ActionAcknowledgementRecorded, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The DPO records that the controller acknowledged a forwarded request.', key: byRequest,
+  }),
+  holdExpired: define({
+    type: 'dsr.hold.expired.v1', payload: HoldExpired, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: "A hold's period ended: the held data's erase command was sent.", key: byRequest,
+  }),
+  actionForwarded: define({
+    type: 'dsr.action.forwarded.v1', payload: ActionForwarded, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: "A processor system's part of the request was forwarded to its controller (Art. 28).", key: byRequest,
+  }),
+  actionAcknowledged: define({
+    type: 'dsr.action.acknowledged.v1', payload: ActionAcknowledged, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'The controller acknowledged a forwarded request: the action is completed (outcome forwarded).', key: byRequest,
   }),
 } as const;
 

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ActionKind, CommandOutcome, RetainedData } from '@datarights/contracts';
 
-export const ACTION_STATUSES = ['sent', 'retry-pending', 'completed', 'escalated', 'closed-manually'] as const;
+/** `awaiting-acknowledgement`: a processor system's request forwarded to its controller (Art. 28), until the DPO records its answer. */
+export const ACTION_STATUSES = ['sent', 'retry-pending', 'completed', 'escalated', 'closed-manually', 'awaiting-acknowledgement'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 /** A command sent to one system for one request (or an escalation in its place). */
@@ -41,8 +42,13 @@ export class ActionEntity {
   @Column('timestamptz', { name: 'due_at', nullable: true })
   dueAt: Date | null;
 
+  /** A system's reply outcome, or `forwarded` for an acknowledged forward. */
   @Column('text', { nullable: true })
-  outcome: CommandOutcome | null;
+  outcome: CommandOutcome | 'forwarded' | null;
+
+  /** The hold whose end started this action (null for the plan's own actions). */
+  @Column('uuid', { name: 'hold_id', nullable: true })
+  holdId: string | null;
 
   @Column('int', { name: 'affected_records', nullable: true })
   affectedRecords: number | null;

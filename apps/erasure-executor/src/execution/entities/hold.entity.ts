@@ -34,6 +34,20 @@ export class HoldEntity {
   @Column('timestamptz')
   until: Date;
 
+  /** `active` while the period runs; `expired` once the erase action is started (the durable schedule). */
+  @Column('text', { default: 'active' })
+  status: 'active' | 'expired';
+
+  /** Whether the system could erase when the hold was placed; if not, the expiry is escalated to the DPO. */
+  @Column('boolean', { name: 'can_erase', default: true })
+  canErase: boolean;
+
+  @Column('timestamptz', { name: 'expired_at', nullable: true })
+  expiredAt: Date | null;
+
+  @Column('uuid', { name: 'erase_command_id', nullable: true })
+  eraseCommandId: string | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;
 }

@@ -10,7 +10,7 @@ export class RequestExecutionEntity {
   @Column('text', { name: 'request_type' })
   requestType: RequestType;
 
-  /** Personal data: kept only to (re-)send commands; never logged. */
+  /** Personal data: kept only to (re-)send commands, until minimised; never logged. */
   @Column('jsonb', { name: 'subject_keys' })
   subjectKeys: LinkedSubjectKeys;
 
@@ -22,6 +22,10 @@ export class RequestExecutionEntity {
 
   @Column('timestamptz', { name: 'completed_at', nullable: true })
   completedAt: Date | null;
+
+  /** When the subject keys were replaced by keyed hashes (every action ended, every hold ended). */
+  @Column('timestamptz', { name: 'minimised_at', nullable: true })
+  minimisedAt: Date | null;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;

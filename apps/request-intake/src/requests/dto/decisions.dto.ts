@@ -35,3 +35,52 @@ export class CloseActionDto {
   @IsString() @IsNotEmpty() @Length(1, 2000)
   reason: string;
 }
+
+export class ExtensionDto {
+  @ApiProperty({ enum: [1, 2], description: 'Further months (Art. 12(3): two at most, and at most the policy\'s deadlines.extensionMax).' })
+  @IsIn([1, 2])
+  months: 1 | 2;
+
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'Your request concerns eleven years of hosting records across four systems; gathering them needs more time.',
+    description: 'Why (complexity, number of requests): told to the subject with the new due date.',
+  })
+  @IsString() @IsNotEmpty() @Length(1, 2000)
+  reason: string;
+}
+
+export class RefusalDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 4000,
+    example: 'The account you name belongs to another customer; we cannot act on it without their mandate.',
+    description: 'Why no action is taken (Art. 12(4)): told to the subject, with their right to complain to the supervisory authority and to a judicial remedy.',
+  })
+  @IsString() @IsNotEmpty() @Length(1, 4000)
+  reasons: string;
+}
+
+export const REJECTION_GROUNDS = ['manifestly-unfounded', 'excessive'] as const;
+
+export class RejectionDto {
+  @ApiProperty({ enum: REJECTION_GROUNDS, description: 'Art. 12(5): manifestly unfounded, or excessive (notably repetitive).' })
+  @IsIn(REJECTION_GROUNDS)
+  ground: (typeof REJECTION_GROUNDS)[number];
+
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 4000,
+    example: 'Fourth identical access request in six weeks; the last copy was sent on 3 March and nothing changed since.',
+    description: 'The DPO\'s justification: recorded, since the controller bears the burden of proof (Art. 12(5)), and told to the subject.',
+  })
+  @IsString() @IsNotEmpty() @Length(1, 4000)
+  justification: string;
+}
+
+export class AcknowledgementDto {
+  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'ACME SAS confirmed by e-mail on 12 May that it handles the request (their ref. DPO-2211).', description: 'What the controller answered; kept as evidence.' })
+  @IsString() @IsNotEmpty() @Length(1, 2000)
+  note: string;
+}

@@ -20,6 +20,10 @@ export class ListRequestsQueryDto {
   @IsOptional() @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
 
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Due soon: not closed, not overdue, and due within the policy\'s deadlines.dueSoonWithin (default P3D).' })
+  @IsOptional() @IsIn(['true', 'false'])
+  dueSoon?: 'true' | 'false';
+
   @ApiPropertyOptional({ format: 'date-time', description: 'Only requests due before this instant.' })
   @IsOptional() @IsISO8601({ strict: true })
   dueBefore?: string;

@@ -18,6 +18,10 @@ export class AcceptedDto {
   @ApiPropertyOptional({ enum: REQUEST_OUTCOMES, nullable: true }) outcome?: RequestOutcome | null;
 }
 
+export class ExtendedRequestDto extends AcceptedDto {
+  @ApiProperty({ format: 'date-time', description: 'The new due date: receipt + one month + the extension (Art. 12(3)).' }) dueAt: string;
+}
+
 export class RequestSubjectViewDto {
   @ApiPropertyOptional({ nullable: true }) email: string | null;
   @ApiPropertyOptional({ nullable: true }) customerId: string | null;
@@ -50,6 +54,23 @@ export class HoldDto {
   @ApiProperty({ example: 'Art. 17(3)(b)' }) ground: string;
   @ApiProperty({ example: 'Code de commerce L123-22' }) legalText: string;
   @ApiProperty({ format: 'date-time' }) until: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'When the period ended and the held data\'s erase command was sent.' }) expiredAt: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'That erase command (one of `systems`).' }) eraseCommandId: string | null;
+}
+
+export class ExtensionViewDto {
+  @ApiProperty({ enum: [1, 2] }) months: number;
+  @ApiProperty({ format: 'date-time' }) extendedAt: string;
+  @ApiProperty() extendedBy: string;
+  @ApiProperty({ format: 'date-time', description: 'The due date before the extension.' }) originalDueAt: string;
+  @ApiPropertyOptional({ description: 'The reasons told to the subject (DPO only).' }) reason?: string;
+}
+
+export class DecisionViewDto {
+  @ApiProperty({ enum: ['refused', 'rejected'] }) outcome: string;
+  @ApiPropertyOptional({ enum: ['manifestly-unfounded', 'excessive'], nullable: true }) ground: string | null;
+  @ApiProperty() decidedBy: string;
+  @ApiPropertyOptional({ description: 'The reasons (Art. 12(4)) or justification (Art. 12(5)) (DPO only).' }) reasons?: string;
 }
 
 export class TimelineEntryDto {
@@ -76,7 +97,11 @@ export class RequestViewDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiPropertyOptional({ enum: REQUEST_OUTCOMES, nullable: true }) outcome: RequestOutcome | null;
   @ApiProperty({ description: 'Not closed and past its due date.' }) overdue: boolean;
-  @ApiProperty({ type: RequestSubjectViewDto }) subject: RequestSubjectViewDto;
+  @ApiProperty({ description: 'Not closed, not overdue, and due within the policy\'s deadlines.dueSoonWithin.' }) dueSoon: boolean;
+  @ApiPropertyOptional({ type: ExtensionViewDto, description: 'The extension of the deadline (Art. 12(3)), if any.' }) extension?: ExtensionViewDto;
+  @ApiPropertyOptional({ type: DecisionViewDto, description: 'Refused (Art. 12(4)) or rejected (Art. 12(5)) by the DPO.' }) decision?: DecisionViewDto;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'When the identifiers were replaced by keyed hashes (proof period over).' }) minimisedAt: string | null;
+  @ApiProperty({ type: RequestSubjectViewDto, description: 'Keyed hashes (hmac-sha256:...) once minimised.' }) subject: RequestSubjectViewDto;
   @ApiPropertyOptional({ nullable: true, description: 'Filing note (DPO only).' }) note?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Why the request needs the DPO (escalated actions).' }) attention?: string[];
   @ApiPropertyOptional({ type: [CandidateDto], description: 'When the identifiers matched no subject or several.' }) candidates?: CandidateDto[];

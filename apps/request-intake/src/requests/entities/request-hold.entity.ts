@@ -11,4 +11,7 @@ export class RequestHoldEntity {
   @Column('text', { name: 'legal_text' }) legalText: string;
   @Column('timestamptz') until: Date;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt: Date;
+  /** When the period ended and the executor sent the erase command (and which). */
+  @Column('timestamptz', { name: 'expired_at', nullable: true }) expiredAt: Date | null;
+  @Column('uuid', { name: 'erase_command_id', nullable: true }) eraseCommandId: string | null;
 }

@@ -48,6 +48,26 @@ export class RequestEntity {
   @Column('text', { name: 'attested_by', nullable: true }) attestedBy: string | null;
   @Column('timestamptz', { name: 'attested_at', nullable: true }) attestedAt: Date | null;
 
+  /** Art. 12(3): the extension (once, within the first month) and the first due date. */
+  @Column('timestamptz', { name: 'original_due_at', nullable: true }) originalDueAt: Date | null;
+  @Column('timestamptz', { name: 'extended_at', nullable: true }) extendedAt: Date | null;
+  @Column('int', { name: 'extension_months', nullable: true }) extensionMonths: number | null;
+  @Column('text', { name: 'extension_reason', nullable: true }) extensionReason: string | null;
+  @Column('text', { name: 'extended_by', nullable: true }) extendedBy: string | null;
+
+  /** Art. 12(4) reasons, or Art. 12(5) justification with its ground. */
+  @Column('text', { name: 'decision_reason', nullable: true }) decisionReason: string | null;
+  @Column('text', { name: 'rejection_ground', nullable: true }) rejectionGround: 'manifestly-unfounded' | 'excessive' | null;
+  @Column('text', { name: 'decided_by', nullable: true }) decidedBy: string | null;
+
+  /** The due date the due-soon and overdue events were published for. */
+  @Column('timestamptz', { name: 'due_soon_notified_for', nullable: true }) dueSoonNotifiedFor: Date | null;
+  @Column('timestamptz', { name: 'overdue_notified_for', nullable: true }) overdueNotifiedFor: Date | null;
+
+  /** closedAt + proofPeriod; set by the repository whenever closedAt is. */
+  @Column('timestamptz', { name: 'minimise_after', nullable: true }) minimiseAfter: Date | null;
+  @Column('timestamptz', { name: 'minimised_at', nullable: true }) minimisedAt: Date | null;
+
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
 }

@@ -1,0 +1,93 @@
+/**
+ * The executor's metrics for Prometheus (default registry, served at /metrics by
+ * service-kit; names fixed by deploy/observability):
+ *
+ * - `dsr_command_round_trip_seconds{system_id}` (histogram): from a command's first send
+ *   to the reply that completed it. Observed when this process first sees the completed
+ *   action in the database, which avoids touching the reply handler; every replica
+ *   observes every completion, so quantiles are right and counts are per replica (take
+ *   max() across replicas for counts, as for the gauges).
+ * - `dsr_actions_pending{system_id}` (gauge): commands waiting for a reply (sent, or
+ *   failed and waiting for their retry).
+ * - `dsr_system_last_reply_timestamp_seconds{system_id}` (gauge): the last completing
+ *   reply of each system; absent for a system that never replied, so that the
+ *   SystemStoppedReplying alert also fires for one that never answered.
+ *
+ * Refreshed from PostgreSQL every 15 s, on an unref'd timer that shutdown clears.
+ */
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Gauge, Histogram, register } from 'prom-client';
+import { ExecutorMetricsRepository } from './executor-metrics.repository';
+
+export const METRICS_REFRESH_MS = 15_000;
+/** Rows are re-read this far behind the high-water mark: an update's time is set before its commit. */
+const OVERLAP_MS = 5 * 60_000;
+/** From a demo system's milliseconds to a nightly batch system's days. */
+export const ROUND_TRIP_BUCKETS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400, 7 * 86_400];
+
+function gauge(name: string, help: string): Gauge<'system_id'> {
+  return (register.getSingleMetric(name) as Gauge<'system_id'> | undefined) ?? new Gauge({ name, help, labelNames: ['system_id'] });
+}
+function histogram(name: string, help: string): Histogram<'system_id'> {
+  return (register.getSingleMetric(name) as Histogram<'system_id'> | undefined) ?? new Histogram({ name, help, labelNames: ['system_id'], buckets: ROUND_TRIP_BUCKETS });
+}
+
+@Injectable()
+export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ExecutorMetrics.name);
+  readonly roundTrip = histogram('dsr_command_round_trip_seconds', 'Time from a command\'s first send to the reply that completed it, per system.');
+  readonly pending = gauge('dsr_actions_pending', 'Commands waiting for a system\'s reply (sent, or failed and waiting for a retry).');
+  readonly lastReply = gauge('dsr_system_last_reply_timestamp_seconds', 'Unix time of the last reply that completed a command, per system.');
+  private timer?: NodeJS.Timeout;
+  private inFlight?: Promise<void>;
+  /** Completions newer than this are looked for; those already observed are remembered until they fall behind the overlap. */
+  private highWater?: Date;
+  private readonly observed = new Map<string, number>();
+
+  constructor(private readonly repo: ExecutorMetricsRepository) {}
+
+  onApplicationBootstrap(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), METRICS_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  /** One refresh: the gauges from a snapshot, the histogram from the completions not yet observed. */
+  async refresh(): Promise<void> {
+    if (!this.highWater) {
+      // Completions before this process started were observed by its predecessor: remember, don't count.
+      const now = await this.repo.now();
+      for (const c of await this.repo.completedSince(new Date(now.getTime() - OVERLAP_MS))) this.observed.set(c.commandId, c.completedAt.getTime());
+      this.highWater = now;
+    }
+    const [systems, completed] = await Promise.all([this.repo.systems(), this.repo.completedSince(new Date(this.highWater.getTime() - OVERLAP_MS))]);
+    // Set synchronously after reset: a scrape never sees the gauges half-filled.
+    this.pending.reset();
+    this.lastReply.reset();
+    for (const s of systems) {
+      this.pending.set({ system_id: s.systemId }, s.pending);
+      if (s.lastReplyAt) this.lastReply.set({ system_id: s.systemId }, s.lastReplyAt.getTime() / 1000);
+    }
+    for (const c of completed) {
+      if (this.observed.has(c.commandId)) continue;
+      this.observed.set(c.commandId, c.completedAt.getTime());
+      this.roundTrip.observe({ system_id: c.systemId }, c.roundTripSeconds);
+      if (c.completedAt > this.highWater) this.highWater = c.completedAt;
+    }
+    const forget = this.highWater.getTime() - OVERLAP_MS;
+    for (const [id, at] of this.observed) if (at <= forget) this.observed.delete(id);
+  }
+
+  private tick(): void {
+    if (this.inFlight) return;
+    this.inFlight = this.refresh()
+      .catch((err: unknown) => this.logger.warn(`executor metrics not refreshed: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => (this.inFlight = undefined));
+  }
+}

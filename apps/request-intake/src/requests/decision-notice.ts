@@ -1,0 +1,54 @@
+/**
+ * The notices of the DPO's decisions on a request, for the mail gateway
+ * (`dsr.notification.requested.v1`):
+ * - `deadline-extended`: the extension and its reasons, within the first month (Art. 12(3));
+ * - `request-refused`: no action taken, why, and the right to complain to the supervisory
+ *   authority and to a judicial remedy (Art. 12(4), 77, 79);
+ * - `request-rejected`: manifestly unfounded or excessive, why, and the same rights
+ *   (Art. 12(5), 12(4)).
+ * Sent to the requester: an address identity verified, else the request's own (they
+ * wrote from it: answering it discloses nothing about anyone else), else by post. Pure.
+ */
+import type { AuthorityPolicy } from '@datarights/policy';
+import { SUBJECT_ON_FILE, type NoticeRecipient } from '../projection/completion-notice';
+
+const norm = (email: string) => email.trim().toLowerCase();
+
+export function requesterRecipient(requestEmail: string | null, verifiedEmails: readonly string[] | null): NoticeRecipient {
+  const verified = (verifiedEmails ?? []).filter((e) => e.length > 0);
+  if (requestEmail && verified.some((e) => norm(e) === norm(requestEmail))) return { channel: 'email', to: requestEmail };
+  if (verified.length > 0) return { channel: 'email', to: verified[0] };
+  if (requestEmail) return { channel: 'email', to: requestEmail };
+  return { channel: 'post', to: SUBJECT_ON_FILE };
+}
+
+export interface Notice {
+  notificationId: string;
+  requestId: string;
+  channel: 'email' | 'post';
+  to: string;
+  template: string;
+  locale: string;
+  variables: Record<string, unknown>;
+}
+
+export function notice(notificationId: string, requestId: string, recipient: NoticeRecipient, locale: string, template: string, variables: Record<string, unknown>): Notice {
+  return { notificationId, requestId, channel: recipient.channel, to: recipient.to, template, locale, variables };
+}
+
+/** The rights every "no action" answer must state (Art. 12(4)). */
+export function remedies(authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl'>) {
+  return { complaint: { authority: authority.name, url: authority.complaintUrl }, judicialRemedy: true };
+}
+
+export function extensionVariables(requestId: string, months: number, reasons: string, previousDueAt: Date, dueAt: Date) {
+  return { requestId, months, reasons, previousDueAt: previousDueAt.toISOString(), dueAt: dueAt.toISOString() };
+}
+
+export function refusalVariables(requestId: string, requestType: string, reasons: string, authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl'>) {
+  return { requestId, requestType, outcome: 'refused', reasons, ...remedies(authority) };
+}
+
+export function rejectionVariables(requestId: string, requestType: string, ground: string, justification: string, authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl'>) {
+  return { requestId, requestType, outcome: 'rejected', ground, reasons: justification, ...remedies(authority) };
+}

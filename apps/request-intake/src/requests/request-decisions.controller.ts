@@ -1,0 +1,90 @@
+/**
+ * HTTP routes of the DPO's Art. 12 decisions (thin): extend the deadline, refuse, reject,
+ * and record a controller's acknowledgement of a forwarded request. DPO only: they bind
+ * the controller.
+ */
+import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import { principalOf, Roles } from '@datarights/service-kit';
+import { AcknowledgementDto, ExtensionDto, RefusalDto, RejectionDto } from './dto/decisions.dto';
+import { AcceptedDto, ErrorResponseDto, ExtendedRequestDto } from './dto/request-view.dto';
+import { RequestDecisionsService } from './request-decisions.service';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
+
+@ApiTags('requests')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or an invalid one.' })
+@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Not the DPO.' })
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body or id.' })
+@ApiNotFoundResponse({ type: ErrorResponseDto })
+@ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+@Roles('dpo')
+@Controller('v1/requests')
+export class RequestDecisionsController {
+  constructor(private readonly decisions: RequestDecisionsService) {}
+
+  @Post(':id/extension')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Extend the deadline by one or two months (Art. 12(3))',
+    description:
+      'Once, and only while the first month runs (before the original due date); at most the policy\'s deadlines.extensionMax. The new due date counts from receipt. The subject is told the reasons and the new due date (notice `deadline-extended`). Publishes dsr.request.extended.v1.',
+  })
+  @ApiOkResponse({ type: ExtendedRequestDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Closed, already extended, or the first month is over (INVALID_TRANSITION).' })
+  extend(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: ExtensionDto): Promise<ExtendedRequestDto> {
+    return this.decisions.extend(principalOf(req), id, dto);
+  }
+
+  @Post(':id/refusal')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Refuse to act, with reasons (Art. 12(4))',
+    description:
+      'Before execution starts. The request closes with outcome `refused`; the subject is told the reasons, their right to complain to the supervisory authority (the CNIL) and to a judicial remedy (notice `request-refused`). Publishes dsr.request.refused.v1 and dsr.request.closed.v1.',
+  })
+  @ApiOkResponse({ type: AcceptedDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Closed, or execution already started (INVALID_TRANSITION).' })
+  refuse(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RefusalDto): Promise<AcceptedDto> {
+    return this.decisions.refuse(principalOf(req), id, dto);
+  }
+
+  @Post(':id/rejection')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Reject as manifestly unfounded or excessive (Art. 12(5))',
+    description:
+      'Before execution starts. The justification is recorded (the controller bears the burden of proof); the request closes with outcome `rejected` and the subject is told, with their right to complain to the CNIL (notice `request-rejected`). Publishes dsr.request.rejected.v1 and dsr.request.closed.v1.',
+  })
+  @ApiOkResponse({ type: AcceptedDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Closed, or execution already started (INVALID_TRANSITION).' })
+  reject(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RejectionDto): Promise<AcceptedDto> {
+    return this.decisions.reject(principalOf(req), id, dto);
+  }
+
+  @Post(':id/actions/:commandId/acknowledgement')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Record the controller\'s acknowledgement of a forwarded request',
+    description: 'For a processor system (Art. 28) the request was forwarded to its controller. Publishes dsr.action.acknowledgement-recorded.v1; the executor completes the action with outcome `forwarded`.',
+  })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not a forwarded action awaiting its acknowledgement (INVALID_TRANSITION), or already recorded.' })
+  acknowledge(@Req() req: Request, @Param('id', uuid) id: string, @Param('commandId', uuid) commandId: string, @Body() dto: AcknowledgementDto): Promise<AcceptedDto> {
+    return this.decisions.acknowledgeForward(principalOf(req), id, commandId, dto);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The DPO's decisions on the time limits and the answer of a request (GDPR Art. 12):
+ * extend the deadline (12(3)), refuse with reasons (12(4)), reject as manifestly unfounded
+ * or excessive (12(5)); and record a controller's acknowledgement of a request forwarded
+ * for a processor system (Art. 28(3)(e)). Each change commits with its events and the
+ * notice to the subject (outbox), with the request row locked; an impossible transition
+ * changes nothing (409).
+ */
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EventPublisher } from '@datarights/messaging';
+import { Policy } from '@datarights/policy';
+import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-kit';
+import { RequestIntakeConfig } from '../config/app.config';
+import { checkExtension } from './deadlines';
+import { extensionVariables, notice, refusalVariables, rejectionVariables, requesterRecipient } from './decision-notice';
+import type { AcknowledgementDto, ExtensionDto, RefusalDto, RejectionDto } from './dto/decisions.dto';
+import type { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
+import type { RequestEntity } from './entities';
+import { RequestJournal, type Publish } from './request-journal';
+import { applyCommand, InvalidTransitionError, type RequestCommand, type RequestStatus } from './request-state';
+import { RequestsRepository, type Tx } from './requests.repository';
+
+const notFound = (id: string) => new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no request ${id}`);
+
+@Injectable()
+export class RequestDecisionsService {
+  private readonly logger = new Logger(RequestDecisionsService.name);
+
+  constructor(
+    private readonly repo: RequestsRepository,
+    private readonly journal: RequestJournal,
+    private readonly publisher: EventPublisher,
+    private readonly config: RequestIntakeConfig,
+    private readonly policy: Policy,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Art. 12(3): once, within the first month, by one or two months (policy: extensionMax); the subject is told why and until when. */
+  async extend(principal: Principal, requestId: string, dto: ExtensionDto): Promise<ExtendedRequestDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      const status = this.check(request.status, 'extend');
+      const now = this.clock.now();
+      const c = checkExtension(request, dto.months, now, this.policy.deadlines);
+      if (!c.ok) throw new AppError(c.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST, c.conflict ? ErrorCode.InvalidTransition : ErrorCode.ValidationFailed, c.reason);
+      await this.repo.update(tx, requestId, {
+        dueAt: c.dueAt,
+        originalDueAt: c.originalDueAt,
+        extendedAt: now,
+        extensionMonths: dto.months,
+        extensionReason: dto.reason,
+        extendedBy: principal.id,
+      });
+      const publish = this.publishFor(tx, requestId);
+      await this.journal.publish(tx, publish, requestId, 'requestExtended', {
+        requestId,
+        months: dto.months,
+        reason: dto.reason,
+        previousDueAt: c.previousDueAt.toISOString(),
+        dueAt: c.dueAt.toISOString(),
+        extendedBy: principal.id,
+      });
+      await this.journal.publish(tx, publish, requestId, 'notificationRequested', notice(
+        randomUUID(),
+        requestId,
+        requesterRecipient(request.subjectEmail, request.verifiedEmails),
+        this.config.NOTICE_LOCALE,
+        'deadline-extended',
+        extensionVariables(requestId, dto.months, dto.reason, c.previousDueAt, c.dueAt),
+      ));
+      this.logger.log({ requestId, months: dto.months }, 'deadline extended');
+      return { id: requestId, status, dueAt: c.dueAt.toISOString() };
+    });
+  }
+
+  /** Art. 12(4): no action taken; the request closes as refused and the subject is told why and of their remedies. */
+  async refuse(principal: Principal, requestId: string, dto: RefusalDto): Promise<AcceptedDto> {
+    return this.close(principal, requestId, 'refuse', async (tx, publish, request, closedAt) => {
+      await this.repo.update(tx, requestId, { decisionReason: dto.reasons, decidedBy: principal.id });
+      await this.journal.publish(tx, publish, requestId, 'requestRefused', {
+        requestId, type: request.type, reasons: dto.reasons, refusedBy: principal.id, refusedAt: closedAt.toISOString(),
+      });
+      return { template: 'request-refused', variables: refusalVariables(requestId, request.type, dto.reasons, this.policy.authority) };
+    });
+  }
+
+  /** Art. 12(5): manifestly unfounded or excessive; the justification is recorded (the burden of proof is the controller's). */
+  async reject(principal: Principal, requestId: string, dto: RejectionDto): Promise<AcceptedDto> {
+    return this.close(principal, requestId, 'reject', async (tx, publish, request, closedAt) => {
+      await this.repo.update(tx, requestId, { decisionReason: dto.justification, rejectionGround: dto.ground, decidedBy: principal.id });
+      await this.journal.publish(tx, publish, requestId, 'requestRejected', {
+        requestId, type: request.type, ground: dto.ground, justification: dto.justification, rejectedBy: principal.id, rejectedAt: closedAt.toISOString(),
+      });
+      return { template: 'request-rejected', variables: rejectionVariables(requestId, request.type, dto.ground, dto.justification, this.policy.authority) };
+    });
+  }
+
+  /** The controller acknowledged a request forwarded for a processor system; the executor completes the action (outcome forwarded). */
+  async acknowledgeForward(principal: Principal, requestId: string, commandId: string, dto: AcknowledgementDto): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
+      if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (action.kind !== 'forward' || action.status !== 'awaiting-acknowledgement') {
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only a forwarded action awaiting its acknowledgement can be acknowledged (this one is ${action.kind ?? 'planned'}, ${action.status})`);
+      }
+      const status = this.check(request.status, 'acknowledge-forward');
+      if (action.acknowledgementRequestedAt) throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'the acknowledgement was already recorded; waiting for the executor');
+      await this.repo.markAcknowledgementRequested(tx, requestId, action.id, dto.note);
+      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'actionAcknowledgementRecorded', { requestId, commandId, note: dto.note, recordedBy: principal.id });
+      this.logger.log({ requestId, commandId }, 'controller acknowledgement recorded');
+      return { id: requestId, status };
+    });
+  }
+
+  /** Refusal and rejection: the request closes with its outcome, `requestClosed` and the notice, in one transaction. */
+  private close(
+    principal: Principal,
+    requestId: string,
+    command: 'refuse' | 'reject',
+    decide: (tx: Tx, publish: Publish, request: RequestEntity, closedAt: Date) => Promise<{ template: string; variables: Record<string, unknown> }>,
+  ): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      const status = this.check(request.status, command);
+      const outcome = command === 'refuse' ? 'refused' : 'rejected';
+      const closedAt = this.clock.now();
+      const publish = this.publishFor(tx, requestId);
+      const { template, variables } = await decide(tx, publish, request, closedAt);
+      await this.repo.update(tx, requestId, { status, outcome, closedAt });
+      await this.journal.publish(tx, publish, requestId, 'requestClosed', {
+        requestId, type: request.type, outcome, closedAt: closedAt.toISOString(), dueAt: request.dueAt.toISOString(), receivedAt: request.receivedAt.toISOString(),
+      });
+      const recipient = requesterRecipient(request.subjectEmail, request.verifiedEmails);
+      await this.journal.publish(tx, publish, requestId, 'notificationRequested', notice(randomUUID(), requestId, recipient, this.config.NOTICE_LOCALE, template, variables));
+      this.logger.log({ requestId, outcome, by: principal.id }, 'request closed by the DPO');
+      return { id: requestId, status, outcome };
+    });
+  }
+
+  private async locked(tx: Tx, requestId: string): Promise<RequestEntity> {
+    const request = await this.repo.lock(tx, requestId);
+    if (!request) throw notFound(requestId);
+    return request;
+  }
+
+  private check(status: RequestStatus, command: RequestCommand): RequestStatus {
+    try {
+      return applyCommand(status, command);
+    } catch (err) {
+      if (err instanceof InvalidTransitionError) throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, err.message, { status, command });
+      throw err;
+    }
+  }
+
+  private publishFor(tx: Tx, requestId: string): Publish {
+    return (name, data) => this.publisher.publish(tx, name, data, { correlationId: requestId });
+  }
+}
