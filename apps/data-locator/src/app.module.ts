@@ -1,10 +1,12 @@
 /**
  * data-locator: the inventory of systems (the Art. 30 register), the personal-data index
- * learnt from data events, and the plan of every verified request.
+ * learnt from data events, the plan of every verified request, and the collection of the
+ * access and portability packages.
  */
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthGuard, ServiceKitModule } from '@datarights/service-kit';
+import { AuthGuard, ClockModule, ServiceKitModule } from '@datarights/service-kit';
+import { CollectionModule } from './collection/collection.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { SystemEntity } from './inventory/entities/system.entity';
 import { MIGRATIONS } from './migrations';
@@ -18,9 +20,11 @@ export const SCHEMA = 'data_locator';
 @Module({
   imports: [
     ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: [SystemEntity, PlanEntity], migrations: MIGRATIONS }),
+    ClockModule,
     PdataIndexModule,
     InventoryModule,
     PlanModule,
+    CollectionModule,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })

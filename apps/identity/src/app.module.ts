@@ -1,6 +1,6 @@
 /** identity: the subject-key graph and the resolution and verification of requests. */
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@datarights/service-kit';
+import { ClockModule, ServiceKitModule } from '@datarights/service-kit';
 import { MIGRATIONS } from './migrations';
 import { IdentityRequestEntity } from './resolution/entities/identity-request.entity';
 import { ResolutionModule } from './resolution/resolution.module';
@@ -20,6 +20,7 @@ export const SCHEMA = 'identity';
       entities: [RecordEntity, SubjectKeyEntity, SubjectAliasEntity, IdentityRequestEntity],
       migrations: MIGRATIONS,
     }),
+    ClockModule,
     SubjectGraphModule,
     ResolutionModule,
   ],

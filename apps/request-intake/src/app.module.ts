@@ -13,10 +13,12 @@ import { DeadlinesModule } from './deadlines/deadlines.module';
 import { PostThrottlerGuard, postThrottlerOptions } from './http/post-throttler.guard';
 import { MetricsModule } from './metrics/metrics.module';
 import { MinimisationModule } from './minimisation/minimisation.module';
+import { PackageModule } from './package/package.module';
 import { MIGRATIONS } from './migrations';
 import { ProjectionModule } from './projection/projection.module';
 import { REQUEST_ENTITIES } from './requests/entities';
 import { RequestsModule } from './requests/requests.module';
+import { SelfServiceModule } from './self-service/self-service.module';
 
 export const SERVICE = 'request-intake';
 export const SCHEMA = 'request_intake';
@@ -33,6 +35,8 @@ export const SCHEMA = 'request_intake';
     MetricsModule,
     DeadlinesModule,
     MinimisationModule,
+    PackageModule,
+    SelfServiceModule,
   ],
   providers: [
     // Order matters: authenticate first (service-kit's AuthGuard; probes and /metrics open), then count the token's POSTs.

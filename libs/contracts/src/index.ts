@@ -17,4 +17,5 @@ export * from './events/dsr-requests';
 export * from './events/dsr-identity';
 export * from './events/dsr-plans';
 export * from './events/dsr-actions';
+export * from './events/dsr-packages';
 export * from './events/registry';

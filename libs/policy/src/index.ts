@@ -19,3 +19,4 @@ export * from './policy.model';
 export * from './policy.loader';
 export * from './request-effects';
 export * from './erasure-decision';
+export * from './verification';

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseDocument } from 'yaml';
+import { normaliseVerification, verificationProblems } from './verification';
 import {
   DEFAULT_AUTHORITY,
   DEFAULT_CATEGORY,
@@ -69,7 +70,7 @@ export function parsePolicy(text: string, source = '<inline policy>'): Policy {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError(source, ['the file must hold a YAML mapping (version, profile, deadlines, ...)']);
   const policy = plainToInstance(Policy, raw);
   const errors = validateSync(policy, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
-  const problems = [...problemsOf(errors), ...crossChecks(policy)];
+  const problems = [...problemsOf(errors), ...crossChecks(policy), ...verificationProblems(policy.verification)];
   if (problems.length > 0) throw new PolicyError(source, problems);
   return normalise(policy);
 }
@@ -81,6 +82,7 @@ export function parsePolicy(text: string, source = '<inline policy>'): Policy {
 function normalise(policy: Policy): Policy {
   policy.deadlines.dueSoonWithin ??= DEFAULT_DUE_SOON_WITHIN;
   policy.authority ??= { ...DEFAULT_AUTHORITY };
+  policy.verification = normaliseVerification(policy.verification);
   for (const rule of policy.categories.values()) {
     if (rule.requests) rule.action = rule.requests.erasure;
     else rule.requests = Object.assign(new RequestEffectsPolicy(), { erasure: rule.action, ...DEFAULT_EFFECTS });

@@ -28,6 +28,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isIsoDuration, isZeroDuration, parseDuration } from './duration';
+import { VerificationPolicy } from './verification';
 
 /** Same rule as the contracts' category names (a lowercase slug); kept here so this util lib depends on nothing of ours. */
 export const POLICY_CATEGORY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -260,6 +261,10 @@ export class Policy {
   /** The supervisory authority named in refusal and rejection notices; default the CNIL. After loading, always set. */
   @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => AuthorityPolicy)
   authority: AuthorityPolicy;
+
+  /** Proportionate identity verification and the suspended clock (verification.ts). Optional in the file; after loading, always set. */
+  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => VerificationPolicy)
+  verification: VerificationPolicy;
 
   /** Category name → rule; `default` applies to every category not named. A Map, so that no name can hit an Object prototype key. */
   @IsDefined(REQUIRED) @IsObject({ message: 'must be a mapping of category → rule' })

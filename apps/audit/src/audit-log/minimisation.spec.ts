@@ -66,6 +66,11 @@ const EXPECTED: Record<EventName, Record<string, unknown>> = {
   holdExpired: { ...samples.holdExpired },
   actionForwarded: { requestId: ids.requestId, commandId: ids.commandId, systemId: 'billing', categories: ['billing'], notificationId: samples.actionForwarded.notificationId, controllerGiven: true },
   actionAcknowledged: { ...samples.actionAcknowledged },
+  packageReady: { requestId: ids.requestId, packageId: ids.commandId, requestType: 'access', part: 1, parts: 1, sha256: 'a'.repeat(64), records: 12, categories: ['billing'], assembledAt: '2026-11-20T10:00:00.000Z', dataCount: 1 },
+  packageDeleted: { ...samples.packageDeleted },
+  identityChallengeSent: { ...samples.identityChallengeSent },
+  requestDeadlineResumed: { ...samples.requestDeadlineResumed },
+  requestRepeatFlagged: { ...samples.requestRepeatFlagged },
 };
 
 describe('minimisation of audit payloads', () => {

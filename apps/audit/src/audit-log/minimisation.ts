@@ -95,6 +95,10 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   requestClosed: { keep: ['requestId', 'type', 'outcome', 'closedAt', 'dueAt', 'receivedAt'] },
   subjectResolved: { keep: ['requestId', 'result', 'subjectRef'], nested: { candidates: { keep: ['subjectRef', 'records'] } } },
   identityVerified: { keep: ['requestId', 'requestType', 'subjectRef', 'method', 'attestedBy', 'verifiedAt'], count: ['subjectKeys'] },
+  // Issue 4: how identity is verified, never the code nor the address it went to.
+  identityChallengeSent: { keep: ['requestId', 'channel', 'issue', 'sentAt', 'expiresAt'] },
+  requestDeadlineResumed: { keep: ['requestId', 'suspendedAt', 'resumedAt', 'suspendedDays', 'previousDueAt', 'dueAt'] },
+  requestRepeatFlagged: { keep: ['requestId', 'type', 'previousRequestIds', 'window'] },
   planBuilt: {
     keep: ['requestId', 'requestType', 'subjectRef'],
     count: ['subjectKeys'],
@@ -120,6 +124,9 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   holdExpired: { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until', 'expiredAt', 'commandId'] },
   actionForwarded: { keep: ['requestId', 'commandId', 'systemId', 'categories', 'notificationId'], flag: ['controller'] },
   actionAcknowledged: { keep: ['requestId', 'commandId', 'systemId', 'acknowledgedBy'] },
+  // The encrypted package itself never enters the log: its size and digest only.
+  packageReady: { keep: ['requestId', 'packageId', 'requestType', 'part', 'parts', 'sha256', 'records', 'categories', 'assembledAt'], count: ['data'] },
+  packageDeleted: { keep: ['requestId', 'packageId', 'deletedAt', 'reason'] },
 };
 
 const RULE_BY_TYPE = new Map<string, Rule>((Object.keys(EVENTS) as EventName[]).map((name) => [EVENTS[name].type, MINIMISATION_RULES[name]]));

@@ -1,5 +1,5 @@
 /** The only place that reads process.env for data-locator: validated once at start-up. */
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { loadConfig } from '@datarights/service-kit';
 
 export class DataLocatorConfig {
@@ -11,6 +11,29 @@ export class DataLocatorConfig {
 
   @IsOptional() @IsString()
   KAFKA_GROUP_ID?: string;
+
+  /** The policy file (the law as configuration): the `commands` timing and, per category, access/portability. */
+  @IsOptional() @IsString()
+  POLICY_FILE?: string;
+
+  /** How often export commands past their time are re-sent or escalated. */
+  @IsInt() @Min(50) @Max(3_600_000)
+  EXPORT_POLL_MS: number = 1000;
+
+  /** How often the package sender looks for the next part to send (one part in the outbox at a time). */
+  @IsInt() @Min(10) @Max(60_000)
+  PACKAGE_SEND_POLL_MS: number = 200;
+
+  /**
+   * Key of the packages' encryption at rest (AES-256-GCM; request-intake holds the same).
+   * Required in production; elsewhere a development default is used, with a warning. Never logged.
+   */
+  @IsOptional() @IsString() @MinLength(32, { message: 'PACKAGE_ENCRYPTION_KEY must be at least 32 characters' })
+  PACKAGE_ENCRYPTION_KEY?: string;
+
+  /** The controller named in the access package (Art. 15, 13(1)(a)). */
+  @IsString()
+  PACKAGE_CONTROLLER: string = 'datarights demo hosting company';
 }
 
 export const appConfig = (): DataLocatorConfig => loadConfig(DataLocatorConfig);

@@ -1,5 +1,6 @@
 /** Every migration of data-locator, in order (each table change is a migration; never synchronize). */
 import { InventoryIndexPlans1733100000000 } from './1733100000000-inventory-index-plans';
+import { Exports1733500000000 } from './1733500000000-exports';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [InventoryIndexPlans1733100000000];
+export const MIGRATIONS: Function[] = [InventoryIndexPlans1733100000000, Exports1733500000000];

@@ -1,13 +1,36 @@
-/** Resolution and verification of requests: owns identity's `requests`; consumes `dsr.requests.v1`, publishes on `dsr.identity.v1`. */
+/**
+ * Resolution and verification of requests: owns identity's `requests` and `challenges`;
+ * consumes `dsr.requests.v1`, publishes on `dsr.identity.v1` and `dsr.notifications.v1`
+ * (one-time codes); serves the subject's answer to the challenge.
+ */
 import { Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { loadPolicy, Policy, resolvePolicyPath } from '@datarights/policy';
+import { appConfig, IdentityConfig } from '../config/app.config';
 import { SubjectGraphModule } from '../subject-graph/subject-graph.module';
+import { ChallengeRepository } from '../verification/challenge.repository';
+import { ChallengeService } from '../verification/challenge.service';
+import { VerificationController } from '../verification/verification.controller';
+import { IdentityVerifier } from './identity-verifier';
 import { ResolutionConsumer } from './resolution.consumer';
 import { ResolutionRepository } from './resolution.repository';
 import { ResolutionService } from './resolution.service';
 
 @Module({
-  imports: [SubjectGraphModule],
-  controllers: [ResolutionConsumer],
-  providers: [ResolutionRepository, ResolutionService],
+  imports: [
+    SubjectGraphModule,
+    // Read when the app is created, so that a test can set its own limit.
+    ThrottlerModule.forRootAsync({ useFactory: () => ({ throttlers: [{ ttl: 60_000, limit: appConfig().RATE_LIMIT_VERIFY_PER_MINUTE }] }) }),
+  ],
+  controllers: [ResolutionConsumer, VerificationController],
+  providers: [
+    { provide: IdentityConfig, useFactory: appConfig },
+    { provide: Policy, useFactory: (config: IdentityConfig) => loadPolicy(resolvePolicyPath(config.POLICY_FILE)), inject: [IdentityConfig] },
+    ResolutionRepository,
+    ResolutionService,
+    IdentityVerifier,
+    ChallengeRepository,
+    ChallengeService,
+  ],
 })
 export class ResolutionModule {}

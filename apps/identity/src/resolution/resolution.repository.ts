@@ -8,11 +8,11 @@ import { IdentityRequestEntity, type IdentityRequestStatus } from './entities/id
 @Injectable()
 export class ResolutionRepository {
   /** Records a new request; false when it was already recorded (a resubmission under another event id). */
-  async insert(tx: Tx, requestId: string, r: { type: RequestType; givenKeys: EncodedKey[]; subjectRef: string | null; status: IdentityRequestStatus }): Promise<boolean> {
+  async insert(tx: Tx, requestId: string, r: { type: RequestType; givenKeys: EncodedKey[]; subjectRef: string | null; status: IdentityRequestStatus; filedBy: string }): Promise<boolean> {
     const rows: unknown[] = await tx.query(
-      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (request_id) DO NOTHING RETURNING 1`,
-      [requestId, r.type, r.givenKeys, r.subjectRef, r.status],
+      [requestId, r.type, r.givenKeys, r.subjectRef, r.status, r.filedBy],
     );
     return rows.length === 1;
   }

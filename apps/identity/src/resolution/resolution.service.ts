@@ -7,15 +7,16 @@
  * published so that every system finds every record (Art. 15, 17).
  */
 import { Injectable, Logger } from '@nestjs/common';
-import { SUBJECT_KEY_KINDS, type IdentityVerified, type RequestClosed, type RequestSubmitted, type SubjectCandidate, type SubjectDecided, type SubjectResolved, type VerificationAttested } from '@datarights/contracts';
+import { type RequestClosed, type RequestSubmitted, type SubjectCandidate, type SubjectDecided, type SubjectResolved, type VerificationAttested } from '@datarights/contracts';
 import { PermanentError, type MessageContext } from '@datarights/messaging';
-import { groupByKind, keysOf, type KeyLists } from '../subject-graph/graph-keys';
+import { keysOf } from '../subject-graph/graph-keys';
 import { SubjectGraphService } from '../subject-graph/subject-graph.service';
+import { ChallengeService } from '../verification/challenge.service';
+import { IdentityVerifier } from './identity-verifier';
 import { hintsFor } from './key-masking';
 import { ResolutionRepository } from './resolution.repository';
 
-/** `LinkedSubjectKeys` allows at most this many keys per kind. */
-export const MAX_KEYS_PER_KIND = 100;
+export { MAX_KEYS_PER_KIND } from './identity-verifier';
 
 @Injectable()
 export class ResolutionService {
@@ -24,6 +25,8 @@ export class ResolutionService {
   constructor(
     private readonly graph: SubjectGraphService,
     private readonly requests: ResolutionRepository,
+    private readonly verifier: IdentityVerifier,
+    private readonly challenges: ChallengeService,
   ) {}
 
   async onRequestSubmitted(data: RequestSubmitted, ctx: MessageContext): Promise<void> {
@@ -32,7 +35,7 @@ export class ResolutionService {
     const live = await this.graph.liveSubjectsFor(tx, given);
     const result: SubjectResolved['result'] = live.length === 0 ? 'none' : live.length === 1 ? 'matched' : 'several';
     const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
-    const inserted = await this.requests.insert(tx, data.requestId, { type: data.type, givenKeys: given, subjectRef, status: result });
+    const inserted = await this.requests.insert(tx, data.requestId, { type: data.type, givenKeys: given, subjectRef, status: result, filedBy: data.filedBy });
     if (!inserted) {
       this.logger.warn(`request ${data.requestId} was already resolved: submission ignored`);
       return;
@@ -41,6 +44,10 @@ export class ResolutionService {
     const resolved: SubjectResolved = { requestId: data.requestId, result, ...(subjectRef ? { subjectRef } : {}), candidates };
     await ctx.publish('subjectResolved', resolved);
     this.logger.log(`request ${data.requestId} resolved: ${result} (${given.length} keys given, ${candidates.length} candidates)`);
+    // Self-service: the subject proves who they are with a code sent to a contact on file.
+    if (data.filedBy === 'subject' && subjectRef) {
+      await this.challenges.issue(ctx.manager, (name, d) => ctx.publish(name, d), { requestId: data.requestId, type: data.type, subjectRef, givenKeys: given }, 1);
+    }
   }
 
   async onSubjectDecided(data: SubjectDecided, ctx: MessageContext): Promise<void> {
@@ -64,6 +71,10 @@ export class ResolutionService {
     const resolved: SubjectResolved = { requestId: data.requestId, result: 'matched', subjectRef, candidates: await this.candidates(ctx, [subjectRef]) };
     await ctx.publish('subjectResolved', resolved);
     this.logger.log(`request ${data.requestId}: the DPO picked subject ${subjectRef}`);
+    // A subject's own request: now that the DPO picked who it is about, the requester proves it with a code to that subject's contact on file.
+    if (request.filedBy === 'subject') {
+      await this.challenges.issue(tx, (name, d) => ctx.publish(name, d), { requestId: data.requestId, type: request.type, subjectRef, givenKeys: request.givenKeys ?? [] }, 1);
+    }
   }
 
   async onVerificationAttested(data: VerificationAttested, ctx: MessageContext): Promise<void> {
@@ -75,22 +86,7 @@ export class ResolutionService {
       this.logger.log(`request ${data.requestId} was already verified: attestation ignored`);
       return;
     }
-    if (!request.subjectRef) throw new PermanentError(`request ${data.requestId} has no subject yet: the DPO must pick one before attesting the identity`);
-    const subjectRef = await this.graph.currentRef(tx, request.subjectRef);
-    if (!subjectRef) throw new PermanentError(`subject ${request.subjectRef} of request ${data.requestId} no longer exists`);
-    const subjectKeys = this.linkedKeys(await this.graph.keysOf(tx, subjectRef), data.requestId);
-    await this.requests.setSubject(tx, data.requestId, subjectRef, 'verified');
-    const verified: IdentityVerified = {
-      requestId: data.requestId,
-      requestType: request.type,
-      subjectRef,
-      subjectKeys,
-      method: data.method,
-      attestedBy: data.attestedBy,
-      verifiedAt: data.attestedAt,
-    };
-    await ctx.publish('identityVerified', verified);
-    this.logger.log(`request ${data.requestId} verified (${data.method}) for subject ${subjectRef}`);
+    await this.verifier.verify(tx, (name, d) => ctx.publish(name, d), request, { method: data.method, attestedBy: data.attestedBy, at: data.attestedAt });
   }
 
   /** The request has ended: identity's copy of its identifiers is no longer needed (Art. 5(1)(e)). */
@@ -101,15 +97,5 @@ export class ResolutionService {
   private async candidates(ctx: MessageContext, subjectRefs: string[]): Promise<SubjectCandidate[]> {
     const described = await this.graph.describe(ctx.manager, subjectRefs);
     return described.map((d) => ({ subjectRef: d.subjectRef, hints: hintsFor(d.keys), records: d.records }));
-  }
-
-  private linkedKeys(keys: string[], requestId: string): KeyLists {
-    const lists = groupByKind(keys);
-    for (const kind of SUBJECT_KEY_KINDS) {
-      const n = lists[kind]?.length ?? 0;
-      // Never truncate: a command missing keys would leave data behind. A subject this large needs the DPO.
-      if (n > MAX_KEYS_PER_KIND) throw new PermanentError(`subject of request ${requestId} has ${n} keys of kind ${kind}, more than the ${MAX_KEYS_PER_KIND} an event may carry`);
-    }
-    return lists;
   }
 }

@@ -47,6 +47,29 @@ export class RequestIntakeConfig {
   @IsOptional() @IsString() @MinLength(32, { message: 'SUBJECT_HASH_KEY must be at least 32 characters' })
   SUBJECT_HASH_KEY?: string;
 
+  /**
+   * Key of the access/portability packages' encryption at rest (AES-256-GCM; data-locator
+   * encrypts with the same). Required in production; elsewhere a development default, with a warning.
+   */
+  @IsOptional() @IsString() @MinLength(32, { message: 'PACKAGE_ENCRYPTION_KEY must be at least 32 characters' })
+  PACKAGE_ENCRYPTION_KEY?: string;
+
+  /** Key of the signed download links given to subjects (HMAC-SHA256). Required in production. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'PACKAGE_LINK_SECRET must be at least 32 characters' })
+  PACKAGE_LINK_SECRET?: string;
+
+  /** How long a signed download link is valid (ISO 8601 duration). */
+  @Matches(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, { message: 'PACKAGE_LINK_TTL must be an ISO 8601 duration, e.g. P7D' })
+  PACKAGE_LINK_TTL: string = 'P7D';
+
+  /** How long a package is kept before it is deleted (storage limitation, Art. 5(1)(e)). */
+  @Matches(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, { message: 'PACKAGE_RETENTION must be an ISO 8601 duration, e.g. P30D' })
+  PACKAGE_RETENTION: string = 'P30D';
+
+  /** How often packages past their keeping period are deleted. */
+  @IsInt() @Min(50) @Max(86_400_000)
+  PACKAGE_DELETION_CHECK_MS: number = 3_600_000;
+
   /** Language of the notices sent to subjects (BCP 47). */
   @Matches(/^[a-z]{2}(-[A-Z]{2})?$/)
   NOTICE_LOCALE: string = 'fr-FR';

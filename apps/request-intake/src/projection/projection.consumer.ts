@@ -14,6 +14,7 @@ import {
   ExecutionCompleted,
   HoldExpired,
   HoldRecorded,
+  IdentityChallengeSent,
   IdentityVerified,
   PlanBuilt,
   SubjectResolved,
@@ -84,6 +85,11 @@ export class ProjectionConsumer {
   @OnEvent('actionAcknowledged')
   onActionAcknowledged(@Payload() data: ActionAcknowledged, @Ctx() ctx: MessageContext): Promise<void> {
     return this.apply(ctx, { name: 'actionAcknowledged', data });
+  }
+
+  @OnEvent('identityChallengeSent')
+  onIdentityChallengeSent(@Payload() data: IdentityChallengeSent, @Ctx() ctx: MessageContext): Promise<void> {
+    return this.apply(ctx, { name: 'identityChallengeSent', data });
   }
 
   private apply(ctx: MessageContext, event: ProjectedEvent): Promise<void> {

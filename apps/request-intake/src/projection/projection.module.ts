@@ -1,11 +1,12 @@
 /** The projection: the other services' events about a request, folded into its status, actions, holds and timeline. */
 import { Module } from '@nestjs/common';
 import { RequestsModule } from '../requests/requests.module';
+import { SelfServiceModule } from '../self-service/self-service.module';
 import { ProjectionConsumer } from './projection.consumer';
 import { ProjectionService } from './projection.service';
 
 @Module({
-  imports: [RequestsModule],
+  imports: [RequestsModule, SelfServiceModule],
   controllers: [ProjectionConsumer],
   providers: [ProjectionService],
 })

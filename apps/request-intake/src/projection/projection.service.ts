@@ -17,8 +17,10 @@ import { actionsTarget, mergeAction, settleWithOutcomes, type ActionState, type 
 import { RequestJournal, type EventMeta, type Publish } from '../requests/request-journal';
 import { advance, type RequestStatus } from '../requests/request-state';
 import { RequestsRepository, type RequestPatch, type StoredAction, type Tx } from '../requests/requests.repository';
+import { VerificationClockService } from '../self-service/verification-clock.service';
 import { completionNotification, completionRecipient, completionVariables } from './completion-notice';
 import type { RequestEventPayloads } from './timeline-summary';
+import { isPackageRequest, packageLink, packageReadyNotice, resolveLinkSecret } from '../package/package-link';
 
 export const PROJECTED_EVENTS = [
   'subjectResolved',
@@ -33,6 +35,7 @@ export const PROJECTED_EVENTS = [
   'holdExpired',
   'actionForwarded',
   'actionAcknowledged',
+  'identityChallengeSent',
 ] as const satisfies readonly EventName[];
 export type ProjectedName = (typeof PROJECTED_EVENTS)[number];
 export type ProjectedEvent = { [N in ProjectedName]: { name: N; data: RequestEventPayloads[N] } }[ProjectedName];
@@ -46,6 +49,7 @@ export class ProjectionService {
     private readonly journal: RequestJournal,
     private readonly config: RequestIntakeConfig,
     private readonly clock: Clock,
+    private readonly verificationClock: VerificationClockService,
   ) {}
 
   async apply(tx: Tx, publish: Publish, meta: EventMeta, event: ProjectedEvent): Promise<void> {
@@ -58,6 +62,7 @@ export class ProjectionService {
 
     const patch: RequestPatch = {};
     const target = await this.project(tx, request, event, patch);
+    if (event.name === 'identityVerified') await this.verificationClock.resume(tx, publish, request, new Date(event.data.verifiedAt), patch);
     const status = target ? advance(request.status, target) : request.status;
     if (status !== request.status) patch.status = status;
     if (status === 'completed' && request.status !== 'completed' && event.name === 'executionCompleted') {
@@ -144,6 +149,10 @@ export class ProjectionService {
         const d = event.data;
         return this.mergeAction(tx, requestId, { event: 'acknowledged', commandId: d.commandId, systemId: d.systemId });
       }
+      // A code went to the subject: the request awaits their proof, its clock stands still.
+      case 'identityChallengeSent':
+        await this.verificationClock.suspend(tx, requestId, new Date(event.data.sentAt));
+        return 'awaiting-verification';
     }
   }
 
@@ -173,6 +182,10 @@ export class ProjectionService {
     const holds = await this.repo.holdsOf(tx, request.id);
     const variables = completionVariables(request.id, done.systems, holds.map((h) => ({ ...h, until: h.until.toISOString() })));
     const recipient = completionRecipient(request.subjectEmail, patch.verifiedEmails ?? request.verifiedEmails);
-    await this.journal.publish(tx, publish, request.id, 'notificationRequested', completionNotification(randomUUID(), request.id, recipient, this.config.NOTICE_LOCALE, variables));
+    const notice = completionNotification(randomUUID(), request.id, recipient, this.config.NOTICE_LOCALE, variables);
+    // Access and portability (Art. 15, 20): the subject is told the package is ready, with a signed, expiring link.
+    await this.journal.publish(tx, publish, request.id, 'notificationRequested', isPackageRequest(request.type)
+      ? packageReadyNotice(notice, packageLink(resolveLinkSecret(this.config.PACKAGE_LINK_SECRET, this.config.NODE_ENV, () => undefined), request.id, this.config.PACKAGE_LINK_TTL, closedAt))
+      : notice);
   }
 }

@@ -9,6 +9,8 @@ import type {
   ActionForwarded,
   HoldExpired,
   RequestDeadlineApproaching,
+  RequestDeadlineResumed,
+  RequestRepeatFlagged,
   RequestExtended,
   RequestMinimised,
   RequestOverdue,
@@ -21,6 +23,7 @@ import type {
   ActionEscalated,
   ExecutionCompleted,
   HoldRecorded,
+  IdentityChallengeSent,
   IdentityVerified,
   NotificationRequested,
   PlanBuilt,
@@ -58,6 +61,9 @@ export interface RequestEventPayloads {
   holdExpired: HoldExpired;
   actionForwarded: ActionForwarded;
   actionAcknowledged: ActionAcknowledged;
+  identityChallengeSent: IdentityChallengeSent;
+  requestDeadlineResumed: RequestDeadlineResumed;
+  requestRepeatFlagged: RequestRepeatFlagged;
 }
 export type RequestEventName = keyof RequestEventPayloads;
 
@@ -132,5 +138,12 @@ export function summarise(e: AnyEvent): string {
       return `forwarded to the controller of ${e.data.systemId} (processor system; ${e.data.categories.join(', ') || 'no category'})`;
     case 'actionAcknowledged':
       return `the controller of ${e.data.systemId} acknowledged the forwarded request`;
+    // Issue 4: the clock stands still while the subject's proof is awaited (décret 2019-536 art. 77).
+    case 'identityChallengeSent':
+      return `one-time code ${e.data.issue} sent to the contact on file (${e.data.channel}), valid until ${e.data.expiresAt.slice(0, 16)}Z: deadline suspended while the proof is awaited`;
+    case 'requestDeadlineResumed':
+      return `identity proven: deadline resumed after ${plural(e.data.suspendedDays, 'day')} suspended, now due ${day(e.data.dueAt)}`;
+    case 'requestRepeatFlagged':
+      return `${plural(e.data.previousRequestIds.length, 'earlier request')} of the same type within ${e.data.window}: for the DPO to decide (Art. 12(5))`;
   }
 }

@@ -10,6 +10,7 @@ import { addDuration, Policy } from '@datarights/policy';
 import { RequestEntity } from './entities';
 import type { RequestStatus } from './request-state';
 import type { Tx } from './requests.repository';
+import { CLOCK_RUNNING } from './requests.repository';
 
 /** A request the deadline check found: due soon or overdue, and not yet told for this due date. */
 export interface DeadlineCandidate {
@@ -33,7 +34,7 @@ export class RequestMaintenanceRepository {
   async takeDeadlineCandidates(tx: Tx, now: Date, dueSoonUntil: Date, limit: number): Promise<DeadlineCandidate[]> {
     const rows = (await tx.query(
       `SELECT id, type, status, due_at, due_soon_notified_for, overdue_notified_for FROM requests
-       WHERE closed_at IS NULL AND due_at < $2
+       WHERE ${CLOCK_RUNNING} AND due_at < $2
          AND ((due_at >= $1 AND due_soon_notified_for IS DISTINCT FROM due_at) OR (due_at < $1 AND overdue_notified_for IS DISTINCT FROM due_at))
        ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [now, dueSoonUntil, limit],

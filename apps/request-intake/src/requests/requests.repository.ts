@@ -103,6 +103,13 @@ const toAction = (r: ActionSqlRow): StoredAction => ({
   acknowledgementRequestedAt: r.acknowledgement_requested_at,
 });
 
+/**
+ * An open request whose clock runs: while the subject's proof of identity is awaited the
+ * time limit is suspended (décret 2019-536 art. 77; self-service/verification_clock), so
+ * such a request is neither due soon nor overdue — its dueAt moves when the clock resumes.
+ */
+export const CLOCK_RUNNING = `closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM verification_clock vc WHERE vc.request_id = requests.id AND vc.resumed_at IS NULL)`;
+
 @Injectable()
 export class RequestsRepository {
   constructor(
@@ -153,16 +160,16 @@ export class RequestsRepository {
     };
     if (f.status) add('status = ?', f.status);
     if (f.type) add('type = ?', f.type);
-    if (f.overdue === true) add('closed_at IS NULL AND due_at < ?', f.now);
-    if (f.overdue === false) add('NOT (closed_at IS NULL AND due_at < ?)', f.now);
-    if (f.dueSoon === true) add('closed_at IS NULL AND due_at >= ? AND due_at < ?', f.now, f.dueSoonUntil);
-    if (f.dueSoon === false) add('NOT (closed_at IS NULL AND due_at >= ? AND due_at < ?)', f.now, f.dueSoonUntil);
+    if (f.overdue === true) add(`${CLOCK_RUNNING} AND due_at < ?`, f.now);
+    if (f.overdue === false) add(`NOT (${CLOCK_RUNNING} AND due_at < ?)`, f.now);
+    if (f.dueSoon === true) add(`${CLOCK_RUNNING} AND due_at >= ? AND due_at < ?`, f.now, f.dueSoonUntil);
+    if (f.dueSoon === false) add(`NOT (${CLOCK_RUNNING} AND due_at >= ? AND due_at < ?)`, f.now, f.dueSoonUntil);
     if (f.dueBefore) add('due_at < ?', f.dueBefore);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM requests ${clause}`, params)) as [{ total: number }];
     const n = params.length;
     const rows = (await tx.query(
-      `SELECT id, type, status, received_at, due_at, closed_at, (closed_at IS NULL AND due_at < $${n + 1}) AS overdue
+      `SELECT id, type, status, received_at, due_at, closed_at, (${CLOCK_RUNNING} AND due_at < $${n + 1}) AS overdue
        FROM requests ${clause} ORDER BY received_at DESC, id LIMIT $${n + 2} OFFSET $${n + 3}`,
       [...params, f.now, f.limit, f.offset],
     )) as Array<{ id: string; type: RequestType; status: RequestStatus; received_at: Date; due_at: Date; closed_at: Date | null; overdue: boolean }>;
@@ -294,7 +301,7 @@ export class RequestsRepository {
     const [row] = (await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE due_at < $1)::int AS overdue,
               count(*) FILTER (WHERE due_at >= $1 AND due_at < $2)::int AS due_soon
-       FROM requests WHERE closed_at IS NULL`,
+       FROM requests WHERE ${CLOCK_RUNNING}`,
       [now, dueSoonUntil],
     )) as [{ overdue: number; due_soon: number }];
     return { overdue: row.overdue, dueSoon: row.due_soon };

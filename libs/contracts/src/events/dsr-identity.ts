@@ -55,3 +55,28 @@ export class IdentityVerified {
   @IsISO8601({ strict: true })
   verifiedAt: string;
 }
+
+export const CHALLENGE_CHANNELS = ['email', 'sms'] as const;
+
+/**
+ * A one-time code was sent to a contact already on file for the subject (never to an address
+ * only the request gave). The code and the address are never in the event. From now the
+ * request awaits the subject's proof (décret 2019-536 art. 77: the time limit is suspended).
+ */
+export class IdentityChallengeSent {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(CHALLENGE_CHANNELS)
+  channel: (typeof CHALLENGE_CHANNELS)[number];
+
+  /** 1 for the first code, 2 for the first resend, ... */
+  @IsInt() @Min(1)
+  issue: number;
+
+  @IsISO8601({ strict: true })
+  sentAt: string;
+
+  @IsISO8601({ strict: true })
+  expiresAt: string;
+}

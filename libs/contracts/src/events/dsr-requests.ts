@@ -1,6 +1,6 @@
 /** `dsr.requests.v1`: requests filed with request-intake and the DPO's decisions on them. */
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { CHANNELS, REQUEST_TYPES, type Channel, type RequestType } from '../common/primitives';
 import { PHONE_PATTERN } from '../common/subject-keys';
 
@@ -250,4 +250,50 @@ export class ActionAcknowledgementRecorded {
 
   @IsString() @Length(1, 200)
   recordedBy: string;
+}
+
+/**
+ * The subject proved their identity after the deadline was suspended while their proof was
+ * awaited (décret 2019-536 art. 77): the due date moves by the days it was suspended.
+ */
+export class RequestDeadlineResumed {
+  @IsUUID()
+  requestId: string;
+
+  @IsISO8601({ strict: true })
+  suspendedAt: string;
+
+  @IsISO8601({ strict: true })
+  resumedAt: string;
+
+  /** Whole calendar days the time limit stood still. */
+  @IsInt() @Min(0)
+  suspendedDays: number;
+
+  @IsISO8601({ strict: true })
+  previousDueAt: string;
+
+  @IsISO8601({ strict: true })
+  dueAt: string;
+}
+
+/**
+ * The same subject filed a request of the same type within the policy's window: flagged
+ * for the DPO's decision under Art. 12(5) (manifestly unfounded or excessive), never
+ * rejected automatically.
+ */
+export class RequestRepeatFlagged {
+  @IsUUID()
+  requestId: string;
+
+  @IsIn(REQUEST_TYPES)
+  type: RequestType;
+
+  /** The earlier requests of the same subject and type within the window. */
+  @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true })
+  previousRequestIds: string[];
+
+  /** The window, an ISO 8601 duration (e.g. P3M). */
+  @Matches(/^P(?!$)[0-9YMWDTHS]+$/)
+  window: string;
 }

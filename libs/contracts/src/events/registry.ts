@@ -6,18 +6,21 @@
 import type { ClassType } from '../common/validation';
 import { commandTopic, isCommandTopic, TOPICS, type TopicDefinition } from '../topics';
 import { ActionAcknowledged, ActionClosedManually, ActionCompleted, ActionDispatched, ActionEscalated, ActionForwarded, ExecutionCompleted, HoldExpired, HoldRecorded } from './dsr-actions';
-import { IdentityVerified, SubjectResolved } from './dsr-identity';
+import { IdentityChallengeSent, IdentityVerified, SubjectResolved } from './dsr-identity';
+import { PackageDeleted, PackageReady } from './dsr-packages';
 import { PlanBuilt } from './dsr-plans';
 import {
   ActionAcknowledgementRecorded,
   ActionCloseRequested,
   RequestClosed,
   RequestDeadlineApproaching,
+  RequestDeadlineResumed,
   RequestExtended,
   RequestMinimised,
   RequestOverdue,
   RequestRefused,
   RequestRejected,
+  RequestRepeatFlagged,
   RequestSubmitted,
   SubjectDecided,
   VerificationAttested,
@@ -47,6 +50,14 @@ function define<T extends object>(def: EventDefinition<T>): EventDefinition<T> {
 const byRequest = (d: { requestId: string }) => d.requestId;
 
 export const EVENTS = {
+  packageReady: define({
+    type: 'dsr.package.ready.v1', payload: PackageReady, topic: TOPICS.actions, producers: ['data-locator'],
+    summary: 'An access or portability package is assembled: one part of the encrypted zip (Art. 15, 20).', key: byRequest,
+  }),
+  packageDeleted: define({
+    type: 'dsr.package.deleted.v1', payload: PackageDeleted, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'A package was deleted at the end of its keeping period.', key: byRequest,
+  }),
   systemRegistered: define({
     type: 'pdata.system.registered.v1', payload: SystemRegistered, topic: TOPICS.systems, producers: ['systems'],
     summary: 'A system announces itself, its role, purposes, categories, recipients, transfers and capabilities.',
@@ -124,6 +135,18 @@ export const EVENTS = {
   identityVerified: define({
     type: 'dsr.identity.verified.v1', payload: IdentityVerified, topic: TOPICS.identity, producers: ['identity'],
     summary: "The requester's identity is verified; every key linked to the subject.", key: byRequest,
+  }),
+  identityChallengeSent: define({
+    type: 'dsr.identity.challenge-sent.v1', payload: IdentityChallengeSent, topic: TOPICS.identity, producers: ['identity'],
+    summary: 'A one-time code was sent to a contact on file for the subject; the request awaits their proof.', key: byRequest,
+  }),
+  requestDeadlineResumed: define({
+    type: 'dsr.request.deadline-resumed.v1', payload: RequestDeadlineResumed, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: "The subject's proof arrived: the suspended deadline runs again, moved by the days it stood still.", key: byRequest,
+  }),
+  requestRepeatFlagged: define({
+    type: 'dsr.request.repeat-flagged.v1', payload: RequestRepeatFlagged, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The same subject filed a request of the same type within the window: flagged for the DPO (Art. 12(5)).', key: byRequest,
   }),
   planBuilt: define({
     type: 'dsr.plan.built.v1', payload: PlanBuilt, topic: TOPICS.plans, producers: ['data-locator'],

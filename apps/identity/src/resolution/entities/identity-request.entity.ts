@@ -25,6 +25,10 @@ export class IdentityRequestEntity {
   @Column({ type: 'text' })
   status: IdentityRequestStatus;
 
+  /** `subject` for a self-service request (challenged with a one-time code); null for requests recorded before issue 4. */
+  @Column({ name: 'filed_by', type: 'text', nullable: true })
+  filedBy: 'dpo' | 'operator' | 'subject' | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

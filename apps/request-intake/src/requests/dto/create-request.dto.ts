@@ -20,7 +20,7 @@ import {
 import { CHANNELS, PHONE_PATTERN, REQUEST_TYPES, type Channel, type RequestType } from '@datarights/contracts';
 
 /** The request types this service handles so far; the others are refused with 400. */
-export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = ['erasure'];
+export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = ['erasure', 'access', 'portability'];
 
 /** Keys that can find a subject in the systems' data; a name alone cannot. */
 const LOOKUP_KEYS = ['email', 'customerId', 'phone'] as const;
@@ -70,7 +70,7 @@ export class RequestSubjectDto {
 }
 
 export class CreateRequestDto {
-  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure', description: 'Only `erasure` is accepted for now (GDPR Art. 17).' })
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure', description: '`erasure` (GDPR Art. 17), `access` (Art. 15) and `portability` (Art. 20) are accepted for now.' })
   @Validate(SupportedRequestType)
   type: RequestType;
 

@@ -45,9 +45,13 @@ describe('CreateRequestDto', () => {
     expect((await validate(CreateRequestDto, noSubject)).ok).toBe(false);
   });
 
-  it.each(['access', 'rectification', 'restriction', 'portability', 'objection'])('refuses type %s as not supported yet', async (type) => {
+  it.each(['rectification', 'restriction', 'objection'])('refuses type %s as not supported yet', async (type) => {
     const r = await validate(CreateRequestDto, { ...valid, type });
     expect(r).toEqual({ ok: false, messages: [expect.stringContaining(`type ${type} is not supported yet`)] });
+  });
+
+  it.each(['access', 'portability'])('accepts type %s (Art. 15, Art. 20)', async (type) => {
+    expect((await validate(CreateRequestDto, { ...valid, type })).ok).toBe(true);
   });
 
   it('refuses an unknown type with the list of types', async () => {

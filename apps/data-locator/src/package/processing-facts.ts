@@ -1,0 +1,162 @@
+/**
+ * The facts about the processing that an access answer must give for each category
+ * (GDPR Art. 15(1)(a)–(h) and 15(2)), taken from the inventory (the systems' own
+ * registration on pdata.systems.v1, the Art. 30 register) and the policy (retention per
+ * category, the authority to complain to). Pure: the package builder renders it as
+ * `processing.json` and `summary.md`.
+ */
+import type { Recipient, Transfer } from '@datarights/contracts';
+import { ruleFor, type Policy } from '@datarights/policy';
+
+/** What the package needs of a registered system (a row of the Art. 30 register). */
+export interface InventoryEntry {
+  systemId: string;
+  name: string;
+  role: string;
+  controller?: string | null;
+  purposes: string[];
+  legalBasis: string;
+  categories: string[];
+  location: string;
+  transfers: Transfer[];
+  recipients: Recipient[];
+  source?: string | null;
+}
+
+export interface RetentionFact {
+  /** ISO 8601 period, or undefined when the criteria are given instead. */
+  period?: string;
+  from?: string;
+  legalText?: string;
+  criteria: string;
+}
+
+export interface CategoryFacts {
+  category: string;
+  description?: string;
+  /** (a) */ purposes: string[];
+  legalBases: string[];
+  /** (b) */ categoryOfData: string;
+  /** (c) incl. sub-processors and recipients in third countries. */
+  recipients: { name: string; kind: string; country: string; system: string }[];
+  /** (d) */ retention: RetentionFact[];
+  /** (g) where not collected from the subject. */
+  sources: string[];
+  /** (h) */ automatedDecisionMaking: string;
+  /** 15(2): transfers outside the EU and their safeguards. */
+  transfers: { country: string; mechanism: string; safeguard: string; recipient?: string; system: string }[];
+  systems: string[];
+}
+
+export interface ProcessingFacts {
+  controller: string;
+  categories: CategoryFacts[];
+  /** (e) */ rights: string[];
+  /** (f) */ complaint: { authority: string; url: string; text: string };
+}
+
+/** EU/EEA member states: a transfer elsewhere needs a Chapter V safeguard (Art. 44–49). */
+const EEA = new Set('AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '));
+
+const SAFEGUARDS: Record<string, string> = {
+  adequacy: 'adequacy decision of the European Commission (GDPR Art. 45)',
+  scc: 'standard contractual clauses adopted by the European Commission (GDPR Art. 46(2)(c))',
+  bcr: 'binding corporate rules (GDPR Art. 47)',
+  derogation: 'derogation for a specific situation (GDPR Art. 49)',
+  other: 'other appropriate safeguard (GDPR Art. 46)',
+};
+
+export const RIGHTS = [
+  'rectification of inaccurate data (GDPR Art. 16)',
+  'erasure (GDPR Art. 17)',
+  'restriction of processing (GDPR Art. 18)',
+  'objection to processing based on legitimate interest, and at any time to direct marketing (GDPR Art. 21)',
+  'data portability for data you provided under consent or contract (GDPR Art. 20)',
+  'withdrawal of consent at any time, where processing is based on consent (GDPR Art. 7(3))',
+];
+
+function retentionOf(policy: Pick<Policy, 'categories'>, category: string): RetentionFact[] {
+  const found = ruleFor(policy, category);
+  const rule = found?.rule;
+  const facts: RetentionFact[] = (rule?.retentions ?? []).map((r) => ({
+    period: r.period, from: r.from, legalText: r.legalText,
+    criteria: `kept ${r.period} from ${r.from} under ${r.legalText} (${r.ground})`,
+  }));
+  if (rule?.limit) {
+    facts.push({ period: rule.limit.period, from: rule.limit.from, legalText: rule.limit.legalText, criteria: `kept at most ${rule.limit.period} from ${rule.limit.from} (${rule.limit.legalText})` });
+  }
+  if (facts.length === 0) {
+    facts.push({ criteria: 'kept for as long as the contract or the purpose lasts, then erased; erased without undue delay on an erasure request (GDPR Art. 17(1))' });
+  }
+  return facts;
+}
+
+/** Every Art. 15 fact for the categories the package covers. */
+export function processingFacts(input: {
+  categories: readonly string[];
+  systems: readonly InventoryEntry[];
+  policy: Pick<Policy, 'categories' | 'authority'>;
+  controller: string;
+}): ProcessingFacts {
+  const categories = [...new Set(input.categories)].sort().map((category): CategoryFacts => {
+    const holders = input.systems.filter((s) => s.categories.includes(category));
+    const uniq = <T>(xs: T[]) => [...new Set(xs)];
+    const recipients = holders.flatMap((s) =>
+      s.recipients.filter((r) => r.categories.length === 0 || r.categories.includes(category)).map((r) => ({ name: r.name, kind: r.kind, country: r.country, system: s.systemId })),
+    );
+    const transfers = holders.flatMap((s) => [
+      ...s.transfers.map((t) => ({ country: t.country, mechanism: t.mechanism, safeguard: SAFEGUARDS[t.mechanism] ?? t.mechanism, ...(t.recipient ? { recipient: t.recipient } : {}), system: s.systemId })),
+      ...(EEA.has(s.location) ? [] : [{ country: s.location, mechanism: 'storage', safeguard: 'stored outside the EEA: see the transfers of this system', system: s.systemId }]),
+    ]);
+    return {
+      category,
+      ...(ruleFor(input.policy, category)?.rule.description ? { description: ruleFor(input.policy, category)?.rule.description } : {}),
+      purposes: uniq(holders.flatMap((s) => s.purposes)),
+      legalBases: uniq(holders.map((s) => s.legalBasis)),
+      categoryOfData: category,
+      recipients,
+      retention: retentionOf(input.policy, category),
+      sources: uniq(holders.map((s) => s.source ?? 'collected from you')),
+      automatedDecisionMaking: 'none: no decision based solely on automated processing, including profiling, is made (GDPR Art. 22)',
+      transfers,
+      systems: holders.map((s) => s.systemId),
+    };
+  });
+  const authority = input.policy.authority ?? { name: 'CNIL', complaintUrl: 'https://www.cnil.fr/fr/adresser-une-plainte' };
+  return {
+    controller: input.controller,
+    categories,
+    rights: RIGHTS,
+    complaint: {
+      authority: authority.name,
+      url: authority.complaintUrl,
+      text: `You may lodge a complaint with the supervisory authority, the ${authority.name} (${authority.complaintUrl}) (GDPR Art. 15(1)(f), 77).`,
+    },
+  };
+}
+
+/** The human-readable summary (Markdown) of the same facts. */
+export function summaryMarkdown(facts: ProcessingFacts, meta: { requestId: string; requestType: string; generatedAt: string; records: number; escalated: readonly { systemId: string; reason: string }[] }): string {
+  const out: string[] = [];
+  out.push(`# Your personal data — ${meta.requestType === 'portability' ? 'portability (GDPR Art. 20)' : 'access (GDPR Art. 15)'}`, '');
+  out.push(`Request ${meta.requestId}, generated ${meta.generatedAt}. Controller: ${facts.controller}. Records: ${meta.records}.`, '');
+  if (meta.escalated.length > 0) {
+    out.push('Some systems could not answer in time; the data protection officer is following them up:', '');
+    for (const e of meta.escalated) out.push(`- ${e.systemId}: ${e.reason}`);
+    out.push('');
+  }
+  for (const c of facts.categories) {
+    out.push(`## Category: ${c.category}${c.description ? ` — ${c.description}` : ''}`, '');
+    out.push(`- (a) Purposes: ${c.purposes.join(', ') || 'none registered'} (legal basis: ${c.legalBases.join(', ') || 'n/a'})`);
+    out.push(`- (b) Category of personal data: ${c.categoryOfData}`);
+    out.push(`- (c) Recipients: ${c.recipients.length ? c.recipients.map((r) => `${r.name} (${r.kind}, ${r.country})`).join('; ') : 'none'}`);
+    out.push(`- (d) Retention: ${c.retention.map((r) => r.criteria).join('; ')}`);
+    out.push(`- (g) Source: ${c.sources.join('; ')}`);
+    out.push(`- (h) Automated decision-making: ${c.automatedDecisionMaking}`);
+    out.push(`- Art. 15(2) Transfers outside the EU: ${c.transfers.length ? c.transfers.map((t) => `${t.country} — ${t.safeguard}`).join('; ') : 'none'}`);
+    out.push('');
+  }
+  out.push('## (e) Your rights', '', ...facts.rights.map((r) => `- ${r}`), '');
+  out.push('## (f) Complaint', '', facts.complaint.text, '');
+  return out.join('\n');
+}

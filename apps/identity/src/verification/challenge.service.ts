@@ -1,0 +1,162 @@
+/**
+ * Self-service verification: a one-time code sent to a contact already on file for the
+ * matched subject (never to an address only the request gave), stored as a keyed hash,
+ * expiring, with a limited number of attempts and a resend cooldown (policy
+ * `verification.code`). Proportionality (Art. 12(2), 12(6)): a code is sent only where the
+ * policy says a code (with what the request already proves) is enough for the request type;
+ * otherwise the DPO attests. Logs hold request ids and counts only: never a code, never an
+ * address.
+ */
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EventPublisher } from '@datarights/messaging';
+import { addDuration, parseDuration, Policy, requiredProofs, verificationSatisfied, type VerificationProof } from '@datarights/policy';
+import { AppError, Clock, ErrorCode } from '@datarights/service-kit';
+import type { RequestType } from '@datarights/contracts';
+import { IdentityConfig } from '../config/app.config';
+import { IdentityVerifier, type Publish } from '../resolution/identity-verifier';
+import { ResolutionRepository } from '../resolution/resolution.repository';
+import type { Tx } from '../subject-graph/subject-graph.repository';
+import { SubjectGraphService } from '../subject-graph/subject-graph.service';
+import { checkAnswer, checkResend, contactOnFile, hashCode, newCode } from './challenge-rules';
+import { ChallengeRepository } from './challenge.repository';
+
+const DEV_CODE_KEY = 'development-only-verification-code-key-0123456789';
+
+export interface ChallengeTarget {
+  requestId: string;
+  type: RequestType;
+  subjectRef: string;
+  givenKeys: readonly string[];
+}
+
+const newCodeHint = (requestId: string) => `ask for a new code: POST /v1/self-service/requests/${requestId}/verification/code`;
+
+@Injectable()
+export class ChallengeService {
+  private readonly logger = new Logger(ChallengeService.name);
+  private readonly key: string;
+
+  constructor(
+    private readonly repo: ChallengeRepository,
+    private readonly requests: ResolutionRepository,
+    private readonly graph: SubjectGraphService,
+    private readonly verifier: IdentityVerifier,
+    private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    private readonly policy: Policy,
+    private readonly config: IdentityConfig,
+    private readonly clock: Clock,
+  ) {
+    if (!config.VERIFICATION_CODE_KEY && config.NODE_ENV === 'production') throw new Error('VERIFICATION_CODE_KEY is required in production');
+    this.key = config.VERIFICATION_CODE_KEY ?? DEV_CODE_KEY;
+  }
+
+  /** The proofs the request brings besides a code: a customer number that belongs to the subject. */
+  private async proofsBesidesCode(tx: Tx, subjectRef: string, givenKeys: readonly string[]): Promise<VerificationProof[]> {
+    const onFile = new Set(await this.graph.keysOf(tx, subjectRef));
+    return givenKeys.some((k) => k.startsWith('customerId:') && onFile.has(k)) ? ['customer-number'] : [];
+  }
+
+  /** Sends code number `issue`; false (and nothing sent) when a code cannot be enough or no contact is on file. */
+  async issue(tx: Tx, publish: Publish, t: ChallengeTarget, issue: number): Promise<boolean> {
+    const required = requiredProofs(this.policy.verification, t.type);
+    const proofs = await this.proofsBesidesCode(tx, t.subjectRef, t.givenKeys);
+    if (!verificationSatisfied(required, ['code', ...proofs])) {
+      this.logger.log(`request ${t.requestId}: a code is not enough for ${t.type} under the policy; the DPO attests`);
+      return false;
+    }
+    const contact = contactOnFile(await this.graph.keysOf(tx, t.subjectRef), t.givenKeys);
+    if (!contact) {
+      this.logger.log(`request ${t.requestId}: no contact on file for the subject; the DPO attests`);
+      return false;
+    }
+    const code = newCode();
+    const sentAt = this.clock.now();
+    const expiresAt = addDuration(sentAt, this.policy.verification.code.ttl);
+    await this.repo.put(tx, t.requestId, { channel: contact.channel, codeHash: hashCode(this.key, t.requestId, issue, code), issue, sentAt, expiresAt });
+    await publish('notificationRequested', {
+      notificationId: randomUUID(),
+      requestId: t.requestId,
+      channel: contact.channel,
+      to: contact.to,
+      template: 'identity-code',
+      locale: this.config.NOTICE_LOCALE,
+      variables: { requestId: t.requestId, code, expiresAt: expiresAt.toISOString() },
+    });
+    await publish('identityChallengeSent', { requestId: t.requestId, channel: contact.channel, issue, sentAt: sentAt.toISOString(), expiresAt: expiresAt.toISOString() });
+    this.logger.log(`request ${t.requestId}: code ${issue} sent (${contact.channel}) to the contact on file`);
+    return true;
+  }
+
+  /** The subject answers with the code. Every compared answer counts, even when refused. */
+  async answer(requestId: string, code: string): Promise<{ id: string; status: 'verified'; method: 'code' }> {
+    const now = this.clock.now();
+    const outcome = await this.dataSource.transaction(async (tx) => {
+      const { request, challenge } = await this.open(tx, requestId);
+      const { result, attempts } = checkAnswer(challenge, hashCode(this.key, requestId, challenge.issue, code), now, this.policy.verification.code.maxAttempts);
+      await this.repo.recordAttempt(tx, requestId, attempts, result.outcome === 'verified' ? now : null);
+      if (result.outcome === 'verified') {
+        const required = requiredProofs(this.policy.verification, request.type);
+        const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, request.givenKeys ?? []);
+        if (!verificationSatisfied(required, ['code', ...proofs])) return { outcome: 'insufficient' as const };
+        await this.verifier.verify(tx, this.publishFor(tx, requestId), request, { method: 'code', at: now.toISOString() });
+      }
+      return result;
+    });
+    this.logger.log(`request ${requestId}: code answer ${outcome.outcome}`);
+    switch (outcome.outcome) {
+      case 'verified':
+        return { id: requestId, status: 'verified', method: 'code' };
+      case 'wrong':
+        throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `wrong code: ${outcome.attemptsLeft} attempt${outcome.attemptsLeft === 1 ? '' : 's'} left`, { attemptsLeft: outcome.attemptsLeft });
+      case 'locked':
+        throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `too many wrong attempts: this code no longer works; ${newCodeHint(requestId)}`, { reason: 'attempts-exhausted', newCode: `/v1/self-service/requests/${requestId}/verification/code` });
+      case 'expired':
+        throw new AppError(HttpStatus.GONE, ErrorCode.Gone, `this code has expired; ${newCodeHint(requestId)}`, { reason: 'expired', newCode: `/v1/self-service/requests/${requestId}/verification/code` });
+      case 'used':
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this code was already used');
+      case 'insufficient':
+        throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'a code alone is not enough for this request type: the DPO will verify your identity');
+    }
+  }
+
+  /** A new code, after the cooldown, to the contact on file. */
+  async resend(requestId: string): Promise<{ id: string; expiresAt: string }> {
+    return this.dataSource.transaction(async (tx) => {
+      const { request, challenge } = await this.open(tx, requestId);
+      const check = checkResend(challenge, this.clock.now(), durationMs(this.policy.verification.code.resendCooldown));
+      if (!check.ok) {
+        if (check.reason === 'cooldown') throw new AppError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.TooManyRequests, `a code was just sent; try again in ${Math.ceil((check.retryAfterMs ?? 0) / 1000)} s`);
+        if (check.reason === 'used') throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
+        throw new AppError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.TooManyRequests, 'no more codes can be sent for this request: the DPO will verify your identity');
+      }
+      const target: ChallengeTarget = { requestId, type: request.type, subjectRef: request.subjectRef!, givenKeys: request.givenKeys ?? [] };
+      if (!(await this.issue(tx, this.publishFor(tx, requestId), target, challenge.issue + 1))) {
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'a code can no longer be sent for this request: the DPO will verify your identity');
+      }
+      const fresh = await this.repo.lock(tx, requestId);
+      return { id: requestId, expiresAt: fresh!.expiresAt.toISOString() };
+    });
+  }
+
+  private async open(tx: Tx, requestId: string) {
+    const request = await this.requests.find(tx, requestId);
+    const challenge = request ? await this.repo.lock(tx, requestId) : undefined;
+    // One answer for unknown request and request without a code: nothing to probe.
+    if (!request || !challenge || !request.subjectRef) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no identity challenge for request ${requestId}`);
+    if (request.status === 'verified') throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
+    if (request.status === 'closed') throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, 'this request is closed');
+    return { request, challenge };
+  }
+
+  private publishFor(tx: Tx, requestId: string): Publish {
+    return (name, data) => this.publisher.publish(tx, name, data, { correlationId: requestId });
+  }
+}
+
+function durationMs(iso: string): number {
+  const epoch = new Date(0);
+  return addDuration(epoch, parseDuration(iso)).getTime();
+}

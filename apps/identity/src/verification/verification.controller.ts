@@ -1,0 +1,43 @@
+/**
+ * The subject's side of identity verification (public: the subject has no DPO token; a
+ * portal token is not needed to answer, the code is the proof). Strictly rate-limited per
+ * client address (429), on top of the per-challenge attempt limit.
+ */
+import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Public } from '@datarights/service-kit';
+import { ChallengeService } from './challenge.service';
+import { CodeAnswerDto, CodeSentDto, VerifiedDto } from './dto/verification.dto';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
+
+@ApiTags('self-service')
+@Public()
+@UseGuards(ThrottlerGuard)
+@Controller('v1/self-service/requests')
+export class VerificationController {
+  constructor(private readonly challenges: ChallengeService) {}
+
+  @Post(':id/verification')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Answer the identity challenge with the one-time code', description: 'The code was sent to a contact already on file. Limited attempts; after them even the right code is refused and a new code must be asked for.' })
+  @ApiOkResponse({ type: VerifiedDto })
+  @ApiForbiddenResponse({ description: 'Wrong code (attempts left in details), attempts exhausted (how to get a new code in the message), or a code alone not enough for this request type.' })
+  @ApiGoneResponse({ description: 'The code expired; the message says how to get a new one.' })
+  @ApiConflictResponse({ description: 'Already verified, or closed.' })
+  @ApiNotFoundResponse({ description: 'No challenge for this request.' })
+  @ApiTooManyRequestsResponse()
+  answer(@Param('id', uuid) id: string, @Body() dto: CodeAnswerDto): Promise<VerifiedDto> {
+    return this.challenges.answer(id, dto.code);
+  }
+
+  @Post(':id/verification/code')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Send a new code to the contact on file', description: 'After the cooldown; the previous code stops working.' })
+  @ApiOkResponse({ type: CodeSentDto })
+  @ApiTooManyRequestsResponse({ description: 'Cooldown not over, or no more codes for this request.' })
+  resend(@Param('id', uuid) id: string): Promise<CodeSentDto> {
+    return this.challenges.resend(id);
+  }
+}

@@ -1,0 +1,23 @@
+/** Deletes packages past their keeping period, every PACKAGE_DELETION_CHECK_MS (see package.service.ts). */
+import { Injectable, Logger } from '@nestjs/common';
+import { RequestIntakeConfig } from '../config/app.config';
+import { PeriodicJob } from '../jobs/periodic-job';
+import { PackageService } from './package.service';
+
+@Injectable()
+export class PackageDeletionJob extends PeriodicJob {
+  protected readonly logger = new Logger(PackageDeletionJob.name);
+  protected readonly everyMs: number;
+
+  constructor(
+    private readonly packages: PackageService,
+    config: RequestIntakeConfig,
+  ) {
+    super();
+    this.everyMs = config.PACKAGE_DELETION_CHECK_MS;
+  }
+
+  runOnce(): Promise<number> {
+    return this.packages.deleteExpired(this.batchSize);
+  }
+}

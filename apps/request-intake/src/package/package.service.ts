@@ -1,0 +1,63 @@
+/**
+ * Serving packages: the decrypted zip for an authorised download, a fresh signed link for
+ * the DPO to give the subject, and the deletion of packages past their keeping period
+ * (PACKAGE_RETENTION, default 30 days: storage limitation, Art. 5(1)(e)), recorded in the
+ * audit by a `dsr.package.deleted.v1` event.
+ */
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventPublisher } from '@datarights/messaging';
+import { AppError, Clock, ErrorCode } from '@datarights/service-kit';
+import { RequestIntakeConfig } from '../config/app.config';
+import { decryptPackage } from './package-crypto';
+import { PackageKeys } from './package-keys';
+import { packageLink, type PackageLink } from './package-link';
+import { PackageRepository, type StoredPackage } from './package.repository';
+
+@Injectable()
+export class PackageService {
+  private readonly logger = new Logger(PackageService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: PackageRepository,
+    private readonly publisher: EventPublisher,
+    private readonly keys: PackageKeys,
+    private readonly config: RequestIntakeConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  private async available(requestId: string): Promise<StoredPackage & { encrypted: Buffer }> {
+    const p = await this.repo.ofRequest(this.dataSource.manager, requestId);
+    if (!p) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `request ${requestId} has no package (yet)`);
+    if (p.deletedAt || !p.encrypted) throw new AppError(HttpStatus.GONE, ErrorCode.Gone, `the package of request ${requestId} was deleted at the end of its keeping period`);
+    return p as StoredPackage & { encrypted: Buffer };
+  }
+
+  async download(requestId: string): Promise<{ zip: Buffer; filename: string }> {
+    const p = await this.available(requestId);
+    const zip = decryptPackage(this.keys.encryption, p.encrypted, requestId);
+    this.logger.log(`request ${requestId}: package ${p.packageId} downloaded`);
+    return { zip, filename: `${p.requestType}-${requestId}.zip` };
+  }
+
+  async link(requestId: string): Promise<PackageLink> {
+    await this.available(requestId);
+    return packageLink(this.keys.linkSecret, requestId, this.config.PACKAGE_LINK_TTL, this.clock.now());
+  }
+
+  /** One batch of deletions; returns how many packages were deleted. */
+  async deleteExpired(limit: number, now = this.clock.now()): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const expired = await this.repo.takeExpired(m, now, limit);
+      for (const p of expired) {
+        await this.repo.markDeleted(m, p.packageId, now);
+        await this.publisher.publish(m, 'packageDeleted', {
+          requestId: p.requestId, packageId: p.packageId, deletedAt: now.toISOString(), reason: `keeping period ${this.config.PACKAGE_RETENTION} ended`,
+        }, { correlationId: p.requestId });
+      }
+      if (expired.length) this.logger.log(`${expired.length} packages deleted at the end of their keeping period`);
+      return expired.length;
+    });
+  }
+}

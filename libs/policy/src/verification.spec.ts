@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePolicy } from './policy.loader';
+import { requiredProofs, verificationSatisfied } from './verification';
+
+const MINIMAL = `
+version: 1
+profile: t
+deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y }
+commands: { respondWithin: P1D, maxAttempts: 3, retryBackoff: PT1H }
+categories: { default: { action: erase } }
+`;
+
+describe('policy: verification', () => {
+  it('defaults: suspension on, 30 days, codes of 15 minutes with 5 attempts, erasure needs code + customer number or the DPO', () => {
+    const p = parsePolicy(MINIMAL);
+    expect(p.verification.suspendDeadline).toBe(true);
+    expect(p.verification.unverifiedAfter).toBe('P30D');
+    expect(p.verification.code).toEqual({ ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M' });
+    expect(requiredProofs(p.verification, 'erasure')).toEqual([['code', 'customer-number'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'access', true)).toEqual([['dpo-attested']]);
+  });
+
+  it('the shipped French policy reads, with its verification section', () => {
+    const p = parsePolicy(readFileSync(join(__dirname, '../../../deploy/policy/default.fr.yaml'), 'utf8'));
+    expect(requiredProofs(p.verification, 'access')).toEqual([['code'], ['dpo-attested']]);
+    expect(p.verification.code.maxAttempts).toBe(5);
+  });
+
+  it('refuses an unknown proof and a bad duration', () => {
+    expect(() => parsePolicy(`${MINIMAL}verification: { requests: { access: [[selfie]] } }\n`)).toThrow(/verification.requests.access\[0\]/);
+    expect(() => parsePolicy(`${MINIMAL}verification: { code: { ttl: soon } }\n`)).toThrow(/verification.code.ttl/);
+    expect(() => parsePolicy(`${MINIMAL}verification: { suspend: true }\n`)).toThrow(/unknown field/);
+  });
+
+  it('a code alone does not satisfy erasure; code + customer number, or the DPO, does', () => {
+    const erasure = requiredProofs(parsePolicy(MINIMAL).verification, 'erasure');
+    expect(verificationSatisfied(erasure, ['code'])).toBe(false);
+    expect(verificationSatisfied(erasure, ['code', 'customer-number'])).toBe(true);
+    expect(verificationSatisfied(erasure, ['dpo-attested'])).toBe(true);
+  });
+});
