@@ -40,7 +40,10 @@ const PRODUCTION = {
   PORT: '4091',
   KAFKA_TOPIC_PREFIX: `${state.topicPrefix}prodcheck.`,
   DATABASE_SCHEMA: `request_intake_${state.id}_prodcheck`,
+  // Every other secret production requires, so that only the setting under test is missing.
   SUBJECT_HASH_KEY: 'e2e-production-check-subject-hash-key-0123456789',
+  PACKAGE_ENCRYPTION_KEY: '0f'.repeat(32),
+  PACKAGE_LINK_SECRET: 'e2e-production-check-package-link-secret-0123456789',
   RUN_MIGRATIONS: 'false',
 };
 

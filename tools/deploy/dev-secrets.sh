@@ -26,7 +26,9 @@ if ! kubectl -n "$ns" get secret datarights-keys >/dev/null 2>&1; then
   apply datarights-keys \
     --from-literal=subject-hash-key="$(rand)" \
     --from-literal=audit-hmac-key="$(rand)" \
-    --from-literal=package-encryption-key="$(rand)"
+    --from-literal=package-encryption-key="$(rand)" \
+    --from-literal=package-link-secret="$(rand)" \
+    --from-literal=verification-code-key="$(rand)"
 fi
 token="$(openssl rand -hex 24)"
 apply datarights-dev --from-literal=dpo-token="$token"

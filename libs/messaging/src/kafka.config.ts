@@ -1,6 +1,6 @@
 /** Kafka connection settings shared by every service, read from the environment once. */
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -52,6 +52,18 @@ function topicPrefixFromEnv(env: NodeJS.ProcessEnv): string {
   return prefix;
 }
 
+/**
+ * kafkajs's own log lines, as JSON on stderr, minus one: every idempotent producer warns
+ * that its retries are bounded. They are on purpose — a send that keeps failing must
+ * surface as an error (the relay then backs off and the outbox-lag alert fires) instead of
+ * retrying silently forever — so the warning is noise at every start.
+ */
+const kafkaLog: logCreator = () => ({ level, label, log }) => {
+  if (typeof log.message === 'string' && log.message.startsWith('Limiting retries for the idempotent producer')) return;
+  if (level > logLevel.WARN) return;
+  process.stderr.write(`${JSON.stringify({ level: label, logger: 'kafkajs', ...log })}\n`);
+};
+
 export function createKafka(settings: KafkaSettings, clientId: string): Kafka {
   return new Kafka({
     clientId,
@@ -59,6 +71,7 @@ export function createKafka(settings: KafkaSettings, clientId: string): Kafka {
     ssl: settings.ssl,
     sasl: settings.sasl,
     logLevel: logLevel.WARN,
+    logCreator: kafkaLog,
     retry: { retries: 8, initialRetryTime: 200 },
   });
 }
