@@ -106,15 +106,21 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     state.schemas[s.name] = `${s.schema}_${id}`;
   }
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
-  const deadline = Date.now() + 180_000;
-  for (const s of E2E_SERVICES) {
-    for (;;) {
-      const exited = children.find((c) => c.exitCode !== null);
-      if (exited) throw new Error(`a service exited during start-up; see ${logDir}`);
-      if ((await status(`${state.urls[s.name]}/health/ready`)) === 200) break;
-      if (Date.now() > deadline) throw new Error(`${s.name} not ready after 180 s; see ${join(logDir, `${s.name}.log`)}`);
-      await new Promise((r) => setTimeout(r, 500));
+  try {
+    const deadline = Date.now() + 180_000;
+    for (const s of E2E_SERVICES) {
+      for (;;) {
+        const exited = E2E_SERVICES.find((_, i) => children[i].exitCode !== null);
+        if (exited) throw new Error(`${exited.name} exited during start-up; see ${join(logDir, `${exited.name}.log`)}`);
+        if ((await status(`${state.urls[s.name]}/health/ready`)) === 200) break;
+        if (Date.now() > deadline) throw new Error(`${s.name} not ready after 180 s; see ${join(logDir, `${s.name}.log`)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
+  } catch (err) {
+    // Leave nothing running: the next run would find the ports taken.
+    await stopStack(state);
+    throw err;
   }
   return state;
 }
