@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { commandTopic, dlqTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
+import { commandTopic, dlqTopic, EVENTS, exportCommandId, type PlanItem, TOPICS } from '@datarights/contracts';
 import { DLQ_HEADERS } from '@datarights/messaging';
 import { aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
@@ -210,14 +210,19 @@ describe('erasure-executor', () => {
   );
 
   it(
-    'dead-letters a reply for an unknown command, with the reason',
+    'dead-letters a reply for an unknown command, with the reason, but leaves data-locator\'s export replies alone',
     async () => {
       const requestId = randomUUID();
+      // An export command's failure reply (no records): data-locator's, not unknown.
+      const exportId = exportCommandId(requestId, 'billing');
+      await reply({ commandId: exportId, requestId, systemId: 'billing' }, 'commandFailed', { affectedRecords: 0, error: 'export unavailable' });
       const commandId = randomUUID();
       await reply({ commandId, requestId, systemId: 'crm' });
       const dead = await raw.waitForMessage(received, (r) => r.topic === dlqTopic(TOPICS.replies.name) && dataOf<{ commandId: string }>(r)?.commandId === commandId, 'the unknown reply dead-lettered', SLOW);
       expect(dead.headers[DLQ_HEADERS.reason]).toBe(`handler-rejected: reply for unknown command ${commandId}`);
       expect(dead.headers[DLQ_HEADERS.originalTopic]).toBe(`${iso.topicPrefix}${TOPICS.replies.name}`);
+      // Same key, same partition: the export reply was handled before the unknown one.
+      expect(received.some((r) => r.topic === dlqTopic(TOPICS.replies.name) && dataOf<{ commandId: string }>(r)?.commandId === exportId)).toBe(false);
     },
     90_000,
   );

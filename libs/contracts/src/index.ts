@@ -19,3 +19,5 @@ export * from './events/dsr-plans';
 export * from './events/dsr-actions';
 export * from './events/dsr-packages';
 export * from './events/registry';
+export * from './common/string-map.validator';
+export * from './common/command-id';

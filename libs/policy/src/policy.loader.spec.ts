@@ -170,3 +170,19 @@ categories:
     );
   });
 });
+
+describe('fields (rectification, Art. 16)', () => {
+  it('maps each field to the categories holding it; the default profile names email', () => {
+    expect(parsePolicy(`${VALID}fields:\n  email: [identification, billing]\n`).fields.email).toEqual(['identification', 'billing']);
+    expect(parsePolicy(VALID).fields).toEqual({});
+    expect(loadPolicy(resolvePolicyPath()).fields.email).toEqual(expect.arrayContaining(['identification', 'prospection']));
+  });
+
+  it.each([
+    ['an empty list', 'fields:\n  email: []\n', 'fields.email: must be a non-empty list of category names'],
+    ['a category that is not a slug', 'fields:\n  email: [Billing]\n', 'fields.email: must be a non-empty list of category names'],
+    ['a list instead of a mapping', 'fields: [email]\n', 'fields: must be a mapping'],
+  ])('refuses %s', (_what, extra, expected) => {
+    expect(problemsOf(`${VALID}${extra}`)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});

@@ -83,6 +83,7 @@ function normalise(policy: Policy): Policy {
   policy.deadlines.dueSoonWithin ??= DEFAULT_DUE_SOON_WITHIN;
   policy.authority ??= { ...DEFAULT_AUTHORITY };
   policy.verification = normaliseVerification(policy.verification);
+  policy.fields = Object.freeze(Object.assign(Object.create(null) as Record<string, readonly string[]>, policy.fields ?? {}));
   for (const rule of policy.categories.values()) {
     if (rule.requests) rule.action = rule.requests.erasure;
     else rule.requests = Object.assign(new RequestEffectsPolicy(), { erasure: rule.action, ...DEFAULT_EFFECTS });
@@ -100,9 +101,23 @@ function crossChecks(policy: Policy): string[] {
   if (!policy.categories.has(DEFAULT_CATEGORY)) {
     problems.push(`categories.${DEFAULT_CATEGORY}: is required (the rule for every category not named)`);
   }
+  problems.push(...fieldChecks(policy.fields));
   for (const [name, rule] of policy.categories) {
     if (!POLICY_CATEGORY_PATTERN.test(name)) problems.push(`categories.${name}: the name must be a lowercase slug (a-z, 0-9, -)`);
     if (rule && typeof rule === 'object') problems.push(...ruleChecks(name, rule));
+  }
+  return problems;
+}
+
+/** `fields`: field name → a non-empty list of category names (rectification, Art. 16). */
+function fieldChecks(fields: unknown): string[] {
+  if (fields === undefined || fields === null || typeof fields !== 'object' || Array.isArray(fields)) return [];
+  const problems: string[] = [];
+  for (const [field, categories] of Object.entries(fields as Record<string, unknown>)) {
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/.test(field)) problems.push(`fields.${field}: the field name must be a letter then letters, digits, _ . -`);
+    if (!Array.isArray(categories) || categories.length === 0 || !categories.every((c) => typeof c === 'string' && POLICY_CATEGORY_PATTERN.test(c))) {
+      problems.push(`fields.${field}: must be a non-empty list of category names`);
+    }
   }
   return problems;
 }

@@ -271,6 +271,14 @@ export class Policy {
   @ValidateNested({ each: true, message: 'must be a mapping' })
   @Transform(({ value }) => toRuleMap(value), { toClassOnly: true })
   categories: ReadonlyMap<string, CategoryRule>;
+
+  /**
+   * Rectification (Art. 16): field name (as in a request's `changes`) → the categories
+   * holding that field. A rectify command goes to every system holding one of them.
+   * Optional in the file; after loading, always set (checked in the loader's cross-checks).
+   */
+  @IsOptional() @IsObject({ message: 'must be a mapping of field → list of categories' })
+  fields: Readonly<Record<string, readonly string[]>>;
 }
 
 function toRuleMap(value: unknown): unknown {

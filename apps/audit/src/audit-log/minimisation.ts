@@ -121,6 +121,10 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   requestOverdue: { keep: ['requestId', 'type', 'dueAt', 'status'] },
   requestMinimised: { keep: ['requestId', 'closedAt', 'minimisedAt'] },
   actionAcknowledgementRecorded: { keep: ['requestId', 'commandId', 'recordedBy'], flag: ['note'] },
+  // Issue 7: Art. 18(3), the subject told before a restriction is lifted.
+  restrictionLiftRequested: { keep: ['requestId', 'requestedBy'], flag: ['reason'] },
+  objectionDecided: { keep: ['requestId', 'commandId', 'decision', 'decidedBy'], flag: ['grounds'] },
+  restrictionLiftNotified: { keep: ['requestId', 'notificationId', 'systemIds', 'notifiedAt'] },
   holdExpired: { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until', 'expiredAt', 'commandId'] },
   actionForwarded: { keep: ['requestId', 'commandId', 'systemId', 'categories', 'notificationId'], flag: ['controller'] },
   actionAcknowledged: { keep: ['requestId', 'commandId', 'systemId', 'acknowledgedBy'] },

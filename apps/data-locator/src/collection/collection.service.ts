@@ -14,7 +14,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { PACKAGE_PART_MAX_CHARS, type CommandReply, type EventName, type PayloadOf, type PlanBuilt } from '@datarights/contracts';
+import { type CommandReply, type EventName, exportCommandId, PACKAGE_PART_MAX_CHARS, type PayloadOf, type PlanBuilt } from '@datarights/contracts';
 import { addDuration, categoriesCovered, scaleDuration, type Policy } from '@datarights/policy';
 import { DataLocatorConfig } from '../config/app.config';
 import { InventoryRepository } from '../inventory/inventory.repository';
@@ -63,7 +63,8 @@ export class CollectionService {
         this.logger.log(`request ${plan.requestId}: processor system ${item.systemId} not asked (Art. 28: its controller answers)`);
         continue;
       }
-      const commandId = randomUUID();
+      // Name-based: the same id on every re-send, and the executor can tell our replies from its own.
+      const commandId = exportCommandId(plan.requestId, item.systemId);
       const base = { commandId, requestId: plan.requestId, systemId: item.systemId, categories };
       if (!item.capabilities.includes('export')) {
         const reason = `system ${item.systemId} cannot export (no export capability registered)`;

@@ -7,7 +7,7 @@ import { addDuration, erasureDecision, type Policy } from '@datarights/policy';
 
 export interface PlannedCommand {
   dispatch: true;
-  kind: 'erase' | 'restrict';
+  kind: 'erase' | 'restrict' | 'rectify' | 'suppress';
   systemId: string;
   categories: string[];
   /** Command fields beyond the common ones. */
@@ -21,12 +21,14 @@ export interface PlannedCommand {
  */
 export interface PlannedEscalation {
   dispatch: false;
-  kind: 'erase' | 'forward';
+  kind: 'erase' | 'forward' | 'rectify' | 'restrict' | 'suppress';
   systemId: string;
   categories: string[];
   reason: string;
   /** For a forward: the controller, as the plan names it. */
   controller?: string;
+  /** Command fields, should the DPO's decision send it after all (an upheld objection, Art. 21(1)). */
+  params?: Record<string, unknown>;
 }
 
 export type PlannedAction = PlannedCommand | PlannedEscalation;
@@ -107,7 +109,7 @@ export function planErasure(policy: Pick<Policy, 'categories'>, items: readonly 
 }
 
 /** One entry per system (a plan listing a system twice gets one set of actions and holds for it). */
-function bySystem(items: readonly PlanItem[]): PlanItem[] {
+export function bySystem(items: readonly PlanItem[]): PlanItem[] {
   const merged = new Map<string, PlanItem>();
   for (const item of items) {
     const seen = merged.get(item.systemId);

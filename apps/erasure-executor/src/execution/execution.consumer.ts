@@ -4,10 +4,12 @@
  */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { ActionAcknowledgementRecorded, ActionCloseRequested, CommandCompleted, CommandFailed, PayloadOf, PlanBuilt, RequestClosed, SystemRegistered } from '@datarights/contracts';
+import type { ActionAcknowledgementRecorded, ActionCloseRequested, CommandCompleted, CommandFailed, ObjectionDecided, PayloadOf, PlanBuilt, RequestClosed, RequestSubmitted, RequestType, RestrictionLiftRequested, SystemRegistered } from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
 import { ExecutionRepository } from './execution.repository';
 import { ExecutionService, type ExecutionTx } from './execution.service';
+
+const EXECUTED: readonly RequestType[] = ['erasure', 'rectification', 'objection', 'restriction'];
 
 @Controller()
 export class ExecutionConsumer {
@@ -18,10 +20,28 @@ export class ExecutionConsumer {
 
   @OnEvent('planBuilt')
   async onPlanBuilt(@Payload() plan: PlanBuilt, @Ctx() ctx: MessageContext): Promise<void> {
-    // Other request types are other features' (access and portability: data-locator).
-    if (plan.requestType !== 'erasure') return;
+    // Access and portability are data-locator's; erasure, rectification, objection and restriction are executed here.
+    if (!EXECUTED.includes(plan.requestType)) return;
     // The plan's time stands for the request date (see erasure-planner.ts).
     await this.execution.onPlanBuilt(this.tx(ctx), plan, new Date(ctx.envelope.time));
+  }
+
+  /** What a rectification, objection or restriction asks (Art. 16, 21, 18) comes with the request. */
+  @OnEvent('requestSubmitted')
+  async onRequestSubmitted(@Payload() submitted: RequestSubmitted, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execution.onRequestSubmitted(this.tx(ctx), submitted);
+  }
+
+  /** The DPO lifts a restriction (Art. 18(3)): the subject is told first. */
+  @OnEvent('restrictionLiftRequested')
+  async onRestrictionLiftRequested(@Payload() req: RestrictionLiftRequested, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execution.onRestrictionLiftRequested(this.tx(ctx), req);
+  }
+
+  /** The DPO decided an objection on legitimate interest (Art. 21(1)). */
+  @OnEvent('objectionDecided')
+  async onObjectionDecided(@Payload() d: ObjectionDecided, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.execution.onObjectionDecided(this.tx(ctx), d);
   }
 
   @OnEvent('commandCompleted')
@@ -53,6 +73,8 @@ export class ExecutionConsumer {
   @OnEvent('systemRegistered')
   async onSystemRegistered(@Payload() system: SystemRegistered, @Ctx() ctx: MessageContext): Promise<void> {
     const store = this.repository.in(ctx.manager);
+    // An objection goes to every system pursuing the purpose (Art. 21).
+    await store.saveRegistration(system.systemId, system.purposes, system.capabilities);
     if (system.role === 'processor') await store.saveProcessor(system.systemId, system.controller ?? null, system.controllerContact ?? null);
     else await store.forgetProcessor(system.systemId);
   }

@@ -2,7 +2,8 @@
  * The execution feature: owns actions (commands sent to systems, their retries and
  * escalations, forwards to the controllers of processor systems), legal holds and the
  * schedule that erases their data when they end, the completion of each request's
- * execution, and the minimisation of the subject keys it stored.
+ * execution, the minimisation of the subject keys it stored, and the suppression list
+ * (Art. 21(3)) applied to new records.
  */
 import { Module } from '@nestjs/common';
 import { ActionTimeoutLoop } from './action-timeout.loop';
@@ -11,9 +12,11 @@ import { ExecutionRepository } from './execution.repository';
 import { ExecutionService } from './execution.service';
 import { HoldExpiryService } from './hold-expiry.service';
 import { HoldExpiryLoop, KeyMinimiser } from './schedules';
+import { SuppressionConsumer } from './suppression.consumer';
+import { SuppressionService } from './suppression.service';
 
 @Module({
-  controllers: [ExecutionConsumer],
-  providers: [ExecutionService, ExecutionRepository, ActionTimeoutLoop, HoldExpiryService, HoldExpiryLoop, KeyMinimiser],
+  controllers: [ExecutionConsumer, SuppressionConsumer],
+  providers: [ExecutionService, ExecutionRepository, ActionTimeoutLoop, HoldExpiryService, HoldExpiryLoop, KeyMinimiser, SuppressionService],
 })
 export class ExecutionModule {}

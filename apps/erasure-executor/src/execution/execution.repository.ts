@@ -18,6 +18,15 @@ export type NewAction = Pick<ActionEntity, 'commandId' | 'requestId' | 'systemId
 export type NewHold = Pick<HoldEntity, 'holdId' | 'requestId' | 'systemId' | 'category' | 'ground' | 'legalText' | 'period' | 'periodFrom' | 'until' | 'canErase'>;
 export type ActionChange = Partial<Pick<ActionEntity, 'status' | 'attempts' | 'respondBy' | 'dueAt' | 'outcome' | 'affectedRecords' | 'retained' | 'lastReason' | 'closedBy' | 'closedReason'>>;
 
+/** What a request other than erasure asks, from its `requestSubmitted`. */
+export interface RequestParameters {
+  requestId: string;
+  requestType: string;
+  changes?: Record<string, string>;
+  purposes?: string[];
+  ground?: string;
+}
+
 /** Statuses the timeout loop watches. */
 export const PENDING_STATUSES = ['sent', 'retry-pending'] as const satisfies readonly ActionStatus[];
 
@@ -165,9 +174,83 @@ export class ExecutionStore {
       .where('r.completed AND r.minimised_at IS NULL')
       .andWhere(`NOT EXISTS (SELECT 1 FROM hold h WHERE h.request_id = r.request_id AND h.status = 'active')`)
       .andWhere(`NOT EXISTS (SELECT 1 FROM action a WHERE a.request_id = r.request_id AND a.status NOT IN ('completed', 'closed-manually'))`)
+      // A restriction still in place: its lifting must tell the subject first (Art. 18(3)), at their contact.
+      .andWhere(`NOT EXISTS (SELECT 1 FROM request_parameters p WHERE p.request_id = r.request_id AND p.request_type = 'restriction' AND p.lift_notified_at IS NULL)`)
       .orderBy('r.completed_at', 'ASC')
       .limit(limit)
       .getMany();
+  }
+
+  // --- rights other than erasure (issue 7) --------------------------------------------------
+
+  /** What a rectification, objection or restriction asks; once per request (a redelivery changes nothing). */
+  async saveParameters(p: RequestParameters): Promise<void> {
+    await this.m.query(
+      `INSERT INTO request_parameters (request_id, request_type, changes, purposes, ground) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (request_id) DO NOTHING`,
+      [p.requestId, p.requestType, p.changes ? JSON.stringify(p.changes) : null, p.purposes ?? null, p.ground ?? null],
+    );
+  }
+
+  async parametersOf(requestId: string): Promise<RequestParameters | undefined> {
+    const rows = (await this.m.query(`SELECT request_id, request_type, changes, purposes, ground FROM request_parameters WHERE request_id = $1`, [requestId])) as {
+      request_id: string; request_type: string; changes: Record<string, string> | null; purposes: string[] | null; ground: string | null;
+    }[];
+    const r = rows[0];
+    if (!r) return undefined;
+    return { requestId: r.request_id, requestType: r.request_type, ...(r.changes ? { changes: r.changes } : {}), ...(r.purposes ? { purposes: r.purposes } : {}), ...(r.ground ? { ground: r.ground } : {}) };
+  }
+
+  /** Claims the lifting of a restriction once (Art. 18(3)); false if it was already lifted. */
+  async claimLift(requestId: string, at: Date): Promise<boolean> {
+    const rows = (await this.m.query(`UPDATE request_parameters SET lift_notified_at = $2 WHERE request_id = $1 AND lift_notified_at IS NULL RETURNING request_id`, [requestId, at])) as [unknown[], number];
+    return rows[1] > 0;
+  }
+
+  /** Art. 5(1)(c): the corrected values are not kept once nothing will be sent again. */
+  async forgetChanges(requestId: string): Promise<void> {
+    await this.m.query(`UPDATE request_parameters SET changes = NULL WHERE request_id = $1`, [requestId]);
+    await this.m.query(`UPDATE action SET params = params - 'changes' WHERE request_id = $1 AND kind = 'rectify'`, [requestId]);
+  }
+
+  async forgetActionKeys(commandId: string): Promise<void> {
+    await this.m.query(`UPDATE action SET params = params - 'subjectKeys' WHERE command_id = $1`, [commandId]);
+  }
+
+  /** Adds keyed hashes to the suppression list (Art. 21(3)); idempotent. */
+  async suppress(keyHashes: readonly string[], purposes: readonly string[], requestId: string): Promise<void> {
+    if (keyHashes.length === 0 || purposes.length === 0) return;
+    await this.m.query(
+      `INSERT INTO suppression (key_hash, purpose, request_id)
+         SELECT k, p, $3 FROM unnest($1::text[]) AS k CROSS JOIN unnest($2::text[]) AS p
+       ON CONFLICT (key_hash, purpose) DO NOTHING`,
+      [keyHashes, purposes, requestId],
+    );
+  }
+
+  /** The purposes objected to under any of these keyed hashes, with the request that placed each. */
+  async suppressedFor(keyHashes: readonly string[]): Promise<{ purpose: string; requestId: string }[]> {
+    if (keyHashes.length === 0) return [];
+    const rows = (await this.m.query(`SELECT DISTINCT ON (purpose) purpose, request_id FROM suppression WHERE key_hash = ANY($1::text[]) ORDER BY purpose, created_at`, [keyHashes])) as {
+      purpose: string; request_id: string;
+    }[];
+    return rows.map((r) => ({ purpose: r.purpose, requestId: r.request_id }));
+  }
+
+  /** The latest registration of a system: its purposes and capabilities. */
+  async saveRegistration(systemId: string, purposes: readonly string[], capabilities: readonly string[]): Promise<void> {
+    await this.m.query(
+      `INSERT INTO system_registration (system_id, purposes, capabilities) VALUES ($1, $2, $3)
+       ON CONFLICT (system_id) DO UPDATE SET purposes = EXCLUDED.purposes, capabilities = EXCLUDED.capabilities, updated_at = now()`,
+      [systemId, purposes, capabilities],
+    );
+  }
+
+  async registrations(systemIds: readonly string[]): Promise<Map<string, { purposes: string[]; capabilities: string[] }>> {
+    if (systemIds.length === 0) return new Map();
+    const rows = (await this.m.query(`SELECT system_id, purposes, capabilities FROM system_registration WHERE system_id = ANY($1::text[])`, [systemIds])) as {
+      system_id: string; purposes: string[]; capabilities: string[];
+    }[];
+    return new Map(rows.map((r) => [r.system_id, { purposes: r.purposes, capabilities: r.capabilities }]));
   }
 
   async setMinimisedKeys(requestId: string, subjectKeys: LinkedSubjectKeys | Record<string, string[]>, at: Date): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * The executor's logic for erasure requests: turns a plan into commands and legal holds
+ * The executor's logic for erasure requests (and, issue 7, rectification, objection and
+ * restriction: rights-planner.ts, restriction-lift.ts): turns a plan into commands and legal holds
  * per the policy, follows the replies, re-sends and escalates, and says once when a
  * request's execution has ended. No TypeORM or Kafka here: every write goes through the
  * caller's transaction (`ExecutionTx.store`) and every event through its outbox
@@ -8,18 +9,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
-import {
-  LinkedSubjectKeys,
-  type ActionAcknowledgementRecorded,
-  type ActionCloseRequested,
-  type CommandReply,
-  type EventName,
-  type EVENTS,
-  type HoldRecorded,
-  type PlanBuilt,
-  type RequestClosed,
-  type RequestType,
-} from '@datarights/contracts';
+import { type ActionAcknowledgementRecorded, type ActionCloseRequested, type CommandReply, type EventName, type EVENTS, type HoldRecorded, isExportCommandId, LinkedSubjectKeys, type ObjectionDecided, type PlanBuilt, type RequestClosed, type RequestSubmitted, type RequestType, type RestrictionLiftRequested } from '@datarights/contracts';
 import { PermanentError, TopicAdmin } from '@datarights/messaging';
 import type { Policy } from '@datarights/policy';
 import { ErasureExecutorConfig } from '../config/app.config';
@@ -27,7 +17,10 @@ import { POLICY } from '../policy/policy.module';
 import { summariseExecution } from './completion';
 import type { ActionEntity } from './entities/action.entity';
 import type { HoldEntity } from './entities/hold.entity';
-import { planErasure, type PlannedAction } from './erasure-planner';
+import { planErasure, type ErasurePlan, type PlannedAction } from './erasure-planner';
+import { liftNotice, newNotificationId, placedRestrictions, subjectContact } from './restriction-lift';
+import { ABSOLUTE_OBJECTION_PURPOSES, planObjection, planRectification, planRestriction } from './rights-planner';
+import { keyHashes, resolveSubjectHashKey } from './subject-hash';
 import { forwardNotice, noContactReason } from './forwarding';
 import type { ExecutionStore } from './execution.repository';
 import { nextStep, respondByFor, retryAtAfterFailure } from './retry-policy';
@@ -47,7 +40,10 @@ export interface ExecutionTx {
   publish: Publish;
 }
 
-const COMMAND_EVENT = { erase: 'eraseCommand', restrict: 'restrictCommand' } as const satisfies Record<string, EventName>;
+const COMMAND_EVENT = { erase: 'eraseCommand', restrict: 'restrictCommand', rectify: 'rectifyCommand', suppress: 'suppressCommand' } as const satisfies Record<string, EventName>;
+
+/** Request types whose `requestSubmitted` carries what to do (Art. 16 changes, Art. 21 purposes, Art. 18 ground). */
+const EXECUTED_WITH_PARAMETERS: readonly RequestType[] = ['rectification', 'objection', 'restriction'];
 
 /**
  * The contract wants `attempts >= 1` in `actionEscalated`; an action escalated before any
@@ -66,6 +62,14 @@ export class ExecutionService {
     private readonly config: ErasureExecutorConfig,
   ) {}
 
+  private subjectHashKey?: string;
+
+  /** The key of the suppression list's hashes (SUBJECT_HASH_KEY; required in production). */
+  hashKey(): string {
+    this.subjectHashKey ??= resolveSubjectHashKey(this.config.SUBJECT_HASH_KEY, this.config.NODE_ENV, (m) => this.logger.warn(m));
+    return this.subjectHashKey;
+  }
+
   /** `planBuilt` for an erasure request: per system, erase what the policy erases, hold what it retains, forward what it only processes. */
   async onPlanBuilt(tx: ExecutionTx, plan: PlanBuilt, requestedAt: Date): Promise<void> {
     // Refused or rejected before its plan came (Art. 12(4), 12(5)): nothing is done.
@@ -79,7 +83,7 @@ export class ExecutionService {
       this.logger.warn(`request ${plan.requestId}: a plan was already executed; this one is ignored`);
       return;
     }
-    const { actions, holds } = planErasure(this.policy, plan.items, requestedAt);
+    const { actions, holds } = await this.planFor(tx, plan, requestedAt);
     // Command topics must exist before the outbox relay sends to them.
     for (const systemId of new Set(actions.filter((a) => a.dispatch).map((a) => a.systemId))) await this.topics.ensureCommandTopic(systemId);
 
@@ -100,6 +104,95 @@ export class ExecutionService {
     await this.completeIfDone(tx, plan.requestId);
   }
 
+  /** What the request's type means for the plan's systems (erasure; or issue 7's rights, from the request's own parameters). */
+  private async planFor(tx: ExecutionTx, plan: PlanBuilt, requestedAt: Date): Promise<ErasurePlan> {
+    if (plan.requestType === 'erasure') return planErasure(this.policy, plan.items, requestedAt);
+    const params = await tx.store.parametersOf(plan.requestId);
+    // The request's own event comes on another topic: if it is not here yet, the plan is retried.
+    if (!params) throw new Error(`request ${plan.requestId}: plan for a ${plan.requestType} request whose parameters have not arrived yet`);
+    if (plan.requestType === 'rectification') return { actions: planRectification(this.policy, plan.items, params.changes ?? {}), holds: [] };
+    if (plan.requestType === 'objection') {
+      const purposes = params.purposes ?? [];
+      // Art. 21(3): the opt-out must outlive the data (an erasure, a new record later): the
+      // suppression list holds keyed hashes of every key of the subject, never the keys.
+      const absolute = purposes.filter((p) => ABSOLUTE_OBJECTION_PURPOSES.includes(p));
+      await tx.store.suppress(keyHashes(this.hashKey(), plan.subjectKeys as Record<string, unknown>), absolute, plan.requestId);
+      const registrations = await tx.store.registrations(plan.items.map((i) => i.systemId));
+      return { actions: planObjection(this.policy, plan.items, purposes, registrations), holds: [] };
+    }
+    if (plan.requestType === 'restriction') return { actions: planRestriction(this.policy, plan.items, params.ground ?? 'accuracy-contested'), holds: [] };
+    throw new PermanentError(`erasure-executor does not execute ${plan.requestType} requests`);
+  }
+
+  /** The DPO lifts a restriction: the subject is told first, then every system (Art. 18(3); restriction-lift.ts). */
+  async onRestrictionLiftRequested(tx: ExecutionTx, req: RestrictionLiftRequested): Promise<void> {
+    const request = await tx.store.lockRequest(req.requestId);
+    if (!request || request.requestType !== 'restriction') throw new PermanentError(`request ${req.requestId}: no restriction executed under this id`);
+    const placed = placedRestrictions(await tx.store.actionsOf(req.requestId));
+    const contact = subjectContact(request.subjectKeys);
+    if (!contact) throw new PermanentError(`request ${req.requestId}: no contact on file to tell the subject before lifting (Art. 18(3))`);
+    const now = this.clock.now();
+    if (!(await tx.store.claimLift(req.requestId, now))) {
+      this.logger.warn(`request ${req.requestId}: restriction already lifted; ignored`);
+      return;
+    }
+    const notificationId = newNotificationId();
+    const systemIds = placed.map((p) => p.systemId);
+    // First the notice, then the commands: outbox order is publication order.
+    await tx.publish('notificationRequested', liftNotice(req, notificationId, contact, this.config.NOTICE_LOCALE, systemIds));
+    await tx.publish('restrictionLiftNotified', { requestId: req.requestId, notificationId, systemIds, notifiedAt: now.toISOString() });
+    for (const p of placed) {
+      await this.startAction(tx, req.requestId, request.subjectKeys, { dispatch: true, kind: 'restrict', systemId: p.systemId, categories: p.categories, params: { ground: p.ground, action: 'lift' } }, now);
+    }
+    this.logger.log(`request ${req.requestId}: subject told, restriction lifted on ${systemIds.length} systems`);
+  }
+
+  /**
+   * The DPO decided an objection on legitimate interest (Art. 21(1)) for one system's
+   * escalated suppress action: upheld, the suppress command goes out (and the opt-out joins
+   * the suppression list); overridden, the action closes with the grounds as evidence.
+   */
+  async onObjectionDecided(tx: ExecutionTx, d: ObjectionDecided): Promise<void> {
+    const action = await tx.store.lockAction(d.commandId);
+    if (!action || action.requestId !== d.requestId) throw new PermanentError(`objection decision for unknown command ${d.commandId} of request ${d.requestId}`);
+    if (action.kind !== 'suppress' || action.status !== 'escalated') {
+      this.logger.warn(`command ${action.commandId}: objection decision for a ${action.kind} action ${action.status}, ignored`);
+      return;
+    }
+    if (d.decision === 'overridden') {
+      const reason = `objection overridden by compelling legitimate grounds (GDPR Art. 21(1)): ${d.grounds}`;
+      await tx.store.updateAction(action.commandId, { status: 'closed-manually', closedBy: d.decidedBy, closedReason: reason, dueAt: null });
+      await tx.publish('actionClosedManually', { requestId: action.requestId, commandId: action.commandId, systemId: action.systemId, reason, closedBy: d.decidedBy });
+      await this.completeIfDone(tx, action.requestId);
+      return;
+    }
+    const request = await tx.store.getRequest(action.requestId);
+    const purposes = (action.params as { purposes?: string[] }).purposes ?? [];
+    if (!request || purposes.length === 0) throw new PermanentError(`command ${action.commandId}: no purposes to suppress`);
+    await tx.store.suppress(keyHashes(this.hashKey(), request.subjectKeys as Record<string, unknown>), purposes, action.requestId);
+    const canSuppress = (await tx.store.registrations([action.systemId])).get(action.systemId)?.capabilities.includes('suppress') ?? false;
+    if (!canSuppress) {
+      await tx.store.updateAction(action.commandId, { lastReason: `objection upheld by ${d.decidedBy}, but system ${action.systemId} cannot suppress: stop it by hand, then close the action` });
+      return;
+    }
+    const respondBy = respondByFor(this.policy.commands, 1, this.clock.now());
+    await tx.store.updateAction(action.commandId, { status: 'sent', attempts: 1, respondBy, dueAt: respondBy, lastReason: null });
+    await this.sendCommand(tx, action, plainToInstance(LinkedSubjectKeys, request.subjectKeys), 1, respondBy);
+    this.logger.log(`command ${action.commandId} on ${action.systemId}: objection upheld, suppress sent`);
+  }
+
+  /** `requestSubmitted`: what a rectification, objection or restriction asks, kept for its plan. */
+  async onRequestSubmitted(tx: ExecutionTx, submitted: RequestSubmitted): Promise<void> {
+    if (!EXECUTED_WITH_PARAMETERS.includes(submitted.type)) return;
+    await tx.store.saveParameters({
+      requestId: submitted.requestId,
+      requestType: submitted.type,
+      ...(submitted.changes ? { changes: submitted.changes } : {}),
+      ...(submitted.purposes ? { purposes: submitted.purposes } : {}),
+      ...(submitted.ground ? { ground: submitted.ground } : {}),
+    });
+  }
+
   /**
    * Starts one action: sends its command (tracked: reply, retries, escalation), or
    * escalates it at once when it cannot be sent. Used for the plan's actions and for the
@@ -109,9 +202,9 @@ export class ExecutionService {
     const commandId = randomUUID();
     const base = { commandId, requestId, systemId: a.systemId, kind: a.kind, categories: a.categories };
     if (!a.dispatch) {
-      await tx.store.insertAction({ ...base, params: {}, status: 'escalated', attempts: 0, respondBy: null, dueAt: null, lastReason: a.reason, holdId: holdId ?? null });
+      await tx.store.insertAction({ ...base, params: a.params ?? {}, status: 'escalated', attempts: 0, respondBy: null, dueAt: null, lastReason: a.reason, holdId: holdId ?? null });
       await tx.publish('actionEscalated', { ...base, reason: a.reason, attempts: reportedAttempts(0) });
-      this.logger.warn(`request ${requestId}: ${a.kind} on ${a.systemId} escalated at once (${a.kind === 'forward' ? 'processor system without a contact' : 'no capability'})`);
+      this.logger.warn(`request ${requestId}: ${a.kind} on ${a.systemId} escalated at once to the DPO (${a.kind === 'forward' ? 'processor system without a contact' : 'no capability, or a decision of theirs'})`);
       return commandId;
     }
     const respondBy = respondByFor(this.policy.commands, 1, now);
@@ -165,9 +258,13 @@ export class ExecutionService {
     attempt: number,
     respondBy: Date,
   ): Promise<void> {
-    const common = { commandId: a.commandId, requestId: a.requestId, systemId: a.systemId, subjectKeys, categories: a.categories, respondBy: respondBy.toISOString() };
+    // A re-suppression (a new record of a suppressed subject) names the record's own keys.
+    const keys = (a.params as { subjectKeys?: LinkedSubjectKeys }).subjectKeys ?? subjectKeys;
+    const common = { commandId: a.commandId, requestId: a.requestId, systemId: a.systemId, subjectKeys: keys, categories: a.categories, respondBy: respondBy.toISOString() };
     if (a.kind === 'erase') await tx.publish(COMMAND_EVENT.erase, common);
     else if (a.kind === 'restrict') await tx.publish(COMMAND_EVENT.restrict, { ...common, ...(a.params as { ground: string; until?: string; action?: 'place' | 'lift' }) });
+    else if (a.kind === 'rectify') await tx.publish(COMMAND_EVENT.rectify, { ...common, changes: (a.params as { changes: Record<string, string> }).changes });
+    else if (a.kind === 'suppress') await tx.publish(COMMAND_EVENT.suppress, { ...common, ...(a.params as { purposes: string[]; reason?: string }) });
     else throw new Error(`erasure-executor does not send ${a.kind} commands`);
     await tx.publish('actionDispatched', { requestId: a.requestId, commandId: a.commandId, systemId: a.systemId, kind: a.kind, categories: a.categories, attempt, respondBy: respondBy.toISOString() });
   }
@@ -176,7 +273,9 @@ export class ExecutionService {
   async onReply(tx: ExecutionTx, reply: CommandReply, reported: 'completed' | 'failed'): Promise<void> {
     const action = await tx.store.lockAction(reply.commandId);
     if (!action) {
-      if (reply.export !== undefined) return; // an export reply: data-locator's command, not ours
+      // data-locator's export commands have name-based ids: their replies (records, not-found
+      // or failed alike) are its business, not an unknown command.
+      if (isExportCommandId(reply.commandId, reply.requestId, reply.systemId)) return;
       throw new PermanentError(`reply for unknown command ${reply.commandId}`);
     }
     if (action.requestId !== reply.requestId || action.systemId !== reply.systemId) {
@@ -190,6 +289,8 @@ export class ExecutionService {
 
     // A late answer to an escalated action still completes it: the DPO need not close it.
     await tx.store.updateAction(action.commandId, { status: 'completed', outcome: reply.outcome, affectedRecords: reply.affectedRecords, retained: reply.retained ?? [], dueAt: null });
+    // Nothing will be sent again: a re-suppression's own keys are not kept (Art. 5(1)(c)).
+    if ((action.params as { subjectKeys?: unknown }).subjectKeys) await tx.store.forgetActionKeys(action.commandId);
     await tx.publish('actionCompleted', {
       requestId: action.requestId,
       commandId: action.commandId,

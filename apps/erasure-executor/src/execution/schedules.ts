@@ -126,6 +126,7 @@ export class KeyMinimiser extends Schedule {
       const requests = await store.takeToMinimise(BATCH);
       for (const r of requests) {
         await store.setMinimisedKeys(r.requestId, hashKeys(this.key, r.subjectKeys as unknown as Record<string, unknown>), now);
+        await store.forgetChanges(r.requestId);
         this.logger.log(`request ${r.requestId}: stored subject keys minimised (every action and hold ended)`);
       }
       return requests.length;

@@ -4,6 +4,7 @@
  * request-intake's minimisation. Pure.
  */
 import { createHmac } from 'node:crypto';
+import { normaliseKey, SUBJECT_KEY_KINDS, type SubjectKeyKind } from '@datarights/contracts';
 
 export const HASH_PREFIX = 'hmac-sha256:';
 export const DEV_SUBJECT_HASH_KEY = 'datarights-development-subject-hash-key-not-for-production';
@@ -28,4 +29,16 @@ export function resolveSubjectHashKey(configured: string | undefined, env: strin
   if (env === 'production') throw new Error('SUBJECT_HASH_KEY is required in production (the key of the hashes that replace stored subject keys)');
   warn('SUBJECT_HASH_KEY is not set: using the development key; set it outside development');
   return DEV_SUBJECT_HASH_KEY;
+}
+
+/** Every key's hash, normalised first (the suppression list's lookup keys, Art. 21(3)). */
+export function keyHashes(key: string, keys: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  for (const [kind, values] of Object.entries(keys)) {
+    for (const v of Array.isArray(values) ? values : [values]) {
+      if (typeof v !== 'string' || v.length === 0 || v.startsWith(HASH_PREFIX)) continue;
+      out.add(subjectHash(key, kind, SUBJECT_KEY_KINDS.includes(kind as SubjectKeyKind) ? normaliseKey(kind as SubjectKeyKind, v) : v.trim()));
+    }
+  }
+  return [...out];
 }

@@ -11,6 +11,9 @@ import type {
   RequestDeadlineApproaching,
   RequestDeadlineResumed,
   RequestRepeatFlagged,
+  ObjectionDecided,
+  RestrictionLiftNotified,
+  RestrictionLiftRequested,
   RequestExtended,
   RequestMinimised,
   RequestOverdue,
@@ -64,6 +67,9 @@ export interface RequestEventPayloads {
   identityChallengeSent: IdentityChallengeSent;
   requestDeadlineResumed: RequestDeadlineResumed;
   requestRepeatFlagged: RequestRepeatFlagged;
+  restrictionLiftRequested: RestrictionLiftRequested;
+  restrictionLiftNotified: RestrictionLiftNotified;
+  objectionDecided: ObjectionDecided;
 }
 export type RequestEventName = keyof RequestEventPayloads;
 
@@ -145,5 +151,12 @@ export function summarise(e: AnyEvent): string {
       return `identity proven: deadline resumed after ${plural(e.data.suspendedDays, 'day')} suspended, now due ${day(e.data.dueAt)}`;
     case 'requestRepeatFlagged':
       return `${plural(e.data.previousRequestIds.length, 'earlier request')} of the same type within ${e.data.window}: for the DPO to decide (Art. 12(5))`;
+    // Issue 7: the subject is told before a restriction is lifted (Art. 18(3)).
+    case 'restrictionLiftRequested':
+      return `${e.data.requestedBy} asked to lift the restriction (Art. 18(3))`;
+    case 'objectionDecided':
+      return `${e.data.decidedBy} decided the objection on ${e.data.commandId}: ${e.data.decision === 'upheld' ? 'upheld, the processing stops' : 'overridden by compelling legitimate grounds'} (Art. 21(1))`;
+    case 'restrictionLiftNotified':
+      return `subject told the restriction is being lifted on ${plural(e.data.systemIds.length, 'system')} (Art. 18(3))`;
   }
 }

@@ -19,7 +19,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { principalOf, Roles } from '@datarights/service-kit';
-import { AcknowledgementDto, ExtensionDto, RefusalDto, RejectionDto } from './dto/decisions.dto';
+import { AcknowledgementDto, ExtensionDto, RefusalDto, RejectionDto, RestrictionLiftDto, ObjectionDecisionDto } from './dto/decisions.dto';
 import { AcceptedDto, ErrorResponseDto, ExtendedRequestDto } from './dto/request-view.dto';
 import { RequestDecisionsService } from './request-decisions.service';
 
@@ -86,5 +86,31 @@ export class RequestDecisionsController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not a forwarded action awaiting its acknowledgement (INVALID_TRANSITION), or already recorded.' })
   acknowledge(@Req() req: Request, @Param('id', uuid) id: string, @Param('commandId', uuid) commandId: string, @Body() dto: AcknowledgementDto): Promise<AcceptedDto> {
     return this.decisions.acknowledgeForward(principalOf(req), id, commandId, dto);
+  }
+
+  @Post(':id/restriction/lift')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Lift a restriction, telling the subject first (Art. 18(3))',
+    description:
+      'For a completed restriction request. The executor sends the subject a notice (`restriction-lifting`) and only then the lift commands to the systems (dsr.restriction.lift-notified.v1 comes before their dsr.action.dispatched.v1). A second call changes nothing. Publishes dsr.restriction.lift-requested.v1.',
+  })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not a restriction request, or not completed yet (INVALID_TRANSITION).' })
+  liftRestriction(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RestrictionLiftDto): Promise<AcceptedDto> {
+    return this.decisions.liftRestriction(principalOf(req), id, dto);
+  }
+
+  @Post(':id/actions/:commandId/objection-decision')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Decide an objection to processing on legitimate interest (Art. 21(1))',
+    description:
+      'For a suppress action escalated to the DPO. `upheld`: the executor sends the system a suppress command and keeps the opt-out on its suppression list; `overridden`: the action is closed with the grounds as evidence. Publishes dsr.objection.decided.v1.',
+  })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not an escalated suppress action of an objection request (INVALID_TRANSITION).' })
+  decideObjection(@Req() req: Request, @Param('id', uuid) id: string, @Param('commandId', uuid) commandId: string, @Body() dto: ObjectionDecisionDto): Promise<AcceptedDto> {
+    return this.decisions.decideObjection(principalOf(req), id, commandId, dto);
   }
 }

@@ -14,7 +14,7 @@ import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-
 import { RequestIntakeConfig } from '../config/app.config';
 import { checkExtension } from './deadlines';
 import { extensionVariables, notice, refusalVariables, rejectionVariables, requesterRecipient } from './decision-notice';
-import type { AcknowledgementDto, ExtensionDto, RefusalDto, RejectionDto } from './dto/decisions.dto';
+import type { AcknowledgementDto, ObjectionDecisionDto, RestrictionLiftDto, ExtensionDto, RefusalDto, RejectionDto } from './dto/decisions.dto';
 import type { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
 import type { RequestEntity } from './entities';
 import { RequestJournal, type Publish } from './request-journal';
@@ -111,6 +111,34 @@ export class RequestDecisionsService {
       await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'actionAcknowledgementRecorded', { requestId, commandId, note: dto.note, recordedBy: principal.id });
       this.logger.log({ requestId, commandId }, 'controller acknowledgement recorded');
       return { id: requestId, status };
+    });
+  }
+
+  /** Art. 18(3): the DPO lifts a restriction; the executor tells the subject first, then the systems. */
+  async liftRestriction(principal: Principal, requestId: string, dto: RestrictionLiftDto): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      if (request.type !== 'restriction' || request.status !== 'completed') {
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only a completed restriction request can be lifted (this one is ${request.type}, ${request.status})`);
+      }
+      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'restrictionLiftRequested', { requestId, reason: dto.reason, requestedBy: principal.id });
+      this.logger.log({ requestId, by: principal.id }, 'restriction lift requested');
+      return { id: requestId, status: request.status };
+    });
+  }
+
+  /** Art. 21(1): the DPO decides an objection to processing on legitimate interest, per escalated suppress action. */
+  async decideObjection(principal: Principal, requestId: string, commandId: string, dto: ObjectionDecisionDto): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await this.locked(tx, requestId);
+      const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
+      if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (request.type !== 'objection' || action.kind !== 'suppress' || action.status !== 'escalated') {
+        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only an escalated suppress action of an objection can be decided (this one is ${action.kind ?? 'planned'}, ${action.status})`);
+      }
+      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'objectionDecided', { requestId, commandId, decision: dto.decision, grounds: dto.grounds, decidedBy: principal.id });
+      this.logger.log({ requestId, commandId, decision: dto.decision }, 'objection decided by the DPO');
+      return { id: requestId, status: request.status };
     });
   }
 

@@ -61,7 +61,7 @@ export class RequestsService {
 
     const result = await this.repo.transaction(async (tx): Promise<FileResult> => {
       if (idempotencyKey) {
-        const hash = bodyHash({ type: dto.type, subject, channel: dto.channel, note: dto.note });
+        const hash = bodyHash({ type: dto.type, subject, channel: dto.channel, note: dto.note, ...(dto.changes ? { changes: dto.changes } : {}), ...(dto.purposes ? { purposes: dto.purposes } : {}), ...(dto.ground ? { ground: dto.ground } : {}) });
         const claim = await this.repo.claimIdempotencyKey(tx, principal.id, idempotencyKey, hash, id, { ...body });
         if (!claim.claimed) {
           if (claim.bodyHash !== hash) {
@@ -93,6 +93,12 @@ export class RequestsService {
         receivedAt: body.receivedAt,
         dueAt: body.dueAt,
         filedBy,
+        // Art. 16: what to correct travels with the request to the executor (never to logs or audit).
+        ...(dto.changes ? { changes: { ...dto.changes } } : {}),
+        // Art. 21: the purposes objected to.
+        ...(dto.purposes ? { purposes: [...new Set(dto.purposes)] } : {}),
+        // Art. 18(1): the ground of a restriction.
+        ...(dto.ground ? { ground: dto.ground } : {}),
       });
       return { replayed: false, body };
     });

@@ -113,3 +113,16 @@ export class ActionAcknowledged {
   @Matches(SYSTEM_ID_PATTERN) systemId: string;
   @IsString() @Length(1, 200) acknowledgedBy: string;
 }
+
+/**
+ * The subject was told that their restriction is about to be lifted (Art. 18(3):
+ * "informed by the controller before the restriction of processing is lifted", the
+ * notice `notificationId`); only after this event are the lift commands sent.
+ */
+export class RestrictionLiftNotified {
+  @IsUUID() requestId: string;
+  @IsUUID() notificationId: string;
+  /** The systems whose restriction is lifted next. */
+  @IsArray() @ArrayMaxSize(1000) @Matches(SYSTEM_ID_PATTERN, { each: true }) systemIds: string[];
+  @IsISO8601({ strict: true }) notifiedAt: string;
+}

@@ -1,7 +1,8 @@
 /** `dsr.requests.v1`: requests filed with request-intake and the DPO's decisions on them. */
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
-import { CHANNELS, REQUEST_TYPES, type Channel, type RequestType } from '../common/primitives';
+import { CHANNELS, PURPOSE_PATTERN, REQUEST_TYPES, type Channel, type RequestType } from '../common/primitives';
+import { IsStringMap } from '../common/string-map.validator';
 import { PHONE_PATTERN } from '../common/subject-keys';
 
 /** The identifiers a request gives for its subject (any subset, at least one key). */
@@ -20,6 +21,9 @@ export class RequestSubject {
 }
 
 export const FILED_BY = ['dpo', 'operator', 'subject'] as const;
+
+/** The grounds of Art. 18(1)(a)–(d) a subject may invoke to restrict processing. */
+export const RESTRICTION_GROUNDS = ['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'] as const;
 
 export class RequestSubmitted {
   @IsUUID()
@@ -42,6 +46,18 @@ export class RequestSubmitted {
 
   @IsIn(FILED_BY)
   filedBy: (typeof FILED_BY)[number];
+
+  /** Rectification (Art. 16): field name → corrected value (personal data: audit never keeps it). */
+  @IsOptional() @IsStringMap()
+  changes?: Record<string, string>;
+
+  /** Objection (Art. 21): the purposes objected to, e.g. `prospection`. */
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true })
+  purposes?: string[];
+
+  /** Restriction (Art. 18(1)): the ground the subject invokes. */
+  @IsOptional() @IsIn(RESTRICTION_GROUNDS)
+  ground?: (typeof RESTRICTION_GROUNDS)[number];
 }
 
 export const VERIFICATION_METHODS = ['dpo-attested', 'code'] as const;
@@ -296,4 +312,45 @@ export class RequestRepeatFlagged {
   /** The window, an ISO 8601 duration (e.g. P3M). */
   @Matches(/^P(?!$)[0-9YMWDTHS]+$/)
   window: string;
+}
+
+/**
+ * The DPO lifts a restriction (Art. 18(3)): erasure-executor tells the subject first, then
+ * sends the lift commands (`restrictionLiftNotified`, then `actionDispatched`). The reason is
+ * free text (audit: presence only).
+ */
+export class RestrictionLiftRequested {
+  @IsUUID()
+  requestId: string;
+
+  @IsString() @Length(1, 2000)
+  reason: string;
+
+  @IsString() @Length(1, 200)
+  requestedBy: string;
+}
+
+export const OBJECTION_DECISIONS = ['upheld', 'overridden'] as const;
+
+/**
+ * The DPO's decision on an objection to processing based on legitimate interest (Art. 21(1)):
+ * `upheld` (the processing stops, as for prospection) or `overridden` (compelling
+ * legitimate grounds, or legal claims, stated in `grounds`: audit keeps its presence only).
+ * `commandId` is the escalated suppress action of one system.
+ */
+export class ObjectionDecided {
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  commandId: string;
+
+  @IsIn(OBJECTION_DECISIONS)
+  decision: (typeof OBJECTION_DECISIONS)[number];
+
+  @IsString() @Length(1, 4000)
+  grounds: string;
+
+  @IsString() @Length(1, 200)
+  decidedBy: string;
 }

@@ -5,12 +5,14 @@
  */
 import type { ClassType } from '../common/validation';
 import { commandTopic, isCommandTopic, TOPICS, type TopicDefinition } from '../topics';
-import { ActionAcknowledged, ActionClosedManually, ActionCompleted, ActionDispatched, ActionEscalated, ActionForwarded, ExecutionCompleted, HoldExpired, HoldRecorded } from './dsr-actions';
+import { ActionAcknowledged, ActionClosedManually, ActionCompleted, ActionDispatched, ActionEscalated, ActionForwarded, ExecutionCompleted, HoldExpired, HoldRecorded, RestrictionLiftNotified } from './dsr-actions';
 import { IdentityChallengeSent, IdentityVerified, SubjectResolved } from './dsr-identity';
 import { PackageDeleted, PackageReady } from './dsr-packages';
 import { PlanBuilt } from './dsr-plans';
 import {
   ActionAcknowledgementRecorded,
+  RestrictionLiftRequested,
+  ObjectionDecided,
   ActionCloseRequested,
   RequestClosed,
   RequestDeadlineApproaching,
@@ -203,6 +205,18 @@ export const EVENTS = {
   actionAcknowledgementRecorded: define({
     type: 'dsr.action.acknowledgement-recorded.v1', payload: ActionAcknowledgementRecorded, topic: TOPICS.requests, producers: ['request-intake'],
     summary: 'The DPO records that the controller acknowledged a forwarded request.', key: byRequest,
+  }),
+  restrictionLiftRequested: define({
+    type: 'dsr.restriction.lift-requested.v1', payload: RestrictionLiftRequested, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The DPO lifts a restriction (Art. 18(3)): the subject is told first, then the systems.', key: byRequest,
+  }),
+  objectionDecided: define({
+    type: 'dsr.objection.decided.v1', payload: ObjectionDecided, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: 'The DPO decided an objection to processing on legitimate interest (Art. 21(1)): upheld, or overridden by compelling grounds.', key: byRequest,
+  }),
+  restrictionLiftNotified: define({
+    type: 'dsr.restriction.lift-notified.v1', payload: RestrictionLiftNotified, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'The subject was told a restriction is about to be lifted (Art. 18(3)); the lift commands follow.', key: byRequest,
   }),
   holdExpired: define({
     type: 'dsr.hold.expired.v1', payload: HoldExpired, topic: TOPICS.actions, producers: ['erasure-executor'],

@@ -2,6 +2,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsDefined,
   IsEmail,
   IsEmpty,
@@ -12,15 +15,16 @@ import {
   Length,
   Matches,
   Validate,
+  ValidateIf,
   ValidateNested,
   ValidatorConstraint,
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { CHANNELS, PHONE_PATTERN, REQUEST_TYPES, type Channel, type RequestType } from '@datarights/contracts';
+import { CHANNELS, IsStringMap, PHONE_PATTERN, PURPOSE_PATTERN, REQUEST_TYPES, RESTRICTION_GROUNDS, type Channel, type RequestType } from '@datarights/contracts';
 
 /** The request types this service handles so far; the others are refused with 400. */
-export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = ['erasure', 'access', 'portability'];
+export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = ['erasure', 'access', 'portability', 'rectification', 'objection', 'restriction'];
 
 /** Keys that can find a subject in the systems' data; a name alone cannot. */
 const LOOKUP_KEYS = ['email', 'customerId', 'phone'] as const;
@@ -48,6 +52,17 @@ class SupportedRequestType implements ValidatorConstraintInterface {
   }
 }
 
+/** A field that a request of one type requires and no other type allows (e.g. `changes`: rectification). */
+@ValidatorConstraint({ name: 'onlyWithType' })
+class OnlyWithType implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return value !== undefined && (args.object as { type?: unknown }).type === args.constraints[0];
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} is required for, and only allowed with, type ${String(args.constraints[0])}`;
+  }
+}
+
 export class RequestSubjectDto {
   @ApiPropertyOptional({ example: 'jeanne.martin@example.fr', maxLength: 254 })
   @IsOptional() @IsEmail() @Length(3, 254)
@@ -70,7 +85,7 @@ export class RequestSubjectDto {
 }
 
 export class CreateRequestDto {
-  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure', description: '`erasure` (GDPR Art. 17), `access` (Art. 15) and `portability` (Art. 20) are accepted for now.' })
+  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure', description: '`erasure` (GDPR Art. 17), `access` (Art. 15), `portability` (Art. 20) `rectification` (Art. 16, with `changes`) `objection` (Art. 21, with `purposes`) and `restriction` (Art. 18, with `ground`): every type.' })
   @Validate(SupportedRequestType)
   type: RequestType;
 
@@ -81,6 +96,33 @@ export class CreateRequestDto {
   @ApiProperty({ enum: CHANNELS, example: 'email', description: 'How the request was received.' })
   @IsIn(CHANNELS)
   channel: Channel;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { email: 'jeanne.martin@example.org' },
+    description: 'Required for, and only allowed with, `rectification` (Art. 16): field name → corrected value.',
+  })
+  @ValidateIf((o: CreateRequestDto) => o.type === 'rectification' || o.changes !== undefined)
+  @Validate(OnlyWithType, ['rectification'])
+  @IsStringMap()
+  changes?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['prospection'],
+    description: 'Required for, and only allowed with, `objection` (Art. 21): the purposes objected to. `prospection` is absolute (Art. 21(3)); others go to the DPO (Art. 21(1)).',
+  })
+  @ValidateIf((o: CreateRequestDto) => o.type === 'objection' || o.purposes !== undefined)
+  @Validate(OnlyWithType, ['objection'])
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true, message: 'each purpose must be a lowercase slug, e.g. prospection' })
+  purposes?: string[];
+
+  @ApiPropertyOptional({ enum: RESTRICTION_GROUNDS, description: 'Required for, and only allowed with, `restriction`: the ground of Art. 18(1)(a)–(d).' })
+  @ValidateIf((o: CreateRequestDto) => o.type === 'restriction' || o.ground !== undefined)
+  @Validate(OnlyWithType, ['restriction'])
+  @IsIn(RESTRICTION_GROUNDS)
+  ground?: (typeof RESTRICTION_GROUNDS)[number];
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'Free text for the DPO (e.g. the letter reference). Never put in events or logs.' })
   @IsOptional() @IsString() @Length(1, 2000)

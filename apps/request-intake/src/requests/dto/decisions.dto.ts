@@ -84,3 +84,19 @@ export class AcknowledgementDto {
   @IsString() @IsNotEmpty() @Length(1, 2000)
   note: string;
 }
+
+export class RestrictionLiftDto {
+  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'The accuracy of the data was verified against the signed contract.', description: 'Why the restriction ends; told to no one but kept as evidence (Art. 18(3): the subject is told before it is lifted).' })
+  @IsString() @IsNotEmpty() @Length(1, 2000)
+  reason: string;
+}
+
+export class ObjectionDecisionDto {
+  @ApiProperty({ enum: ['upheld', 'overridden'], description: '`upheld`: the processing stops (the system gets a suppress command); `overridden`: compelling legitimate grounds, or legal claims, override the objection (Art. 21(1)).' })
+  @IsIn(['upheld', 'overridden'])
+  decision: 'upheld' | 'overridden';
+
+  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'No compelling ground: usage analytics can do without this customer.', description: 'The reasons, kept as evidence (the controller bears the burden of showing compelling grounds).' })
+  @IsString() @IsNotEmpty() @Length(1, 4000)
+  grounds: string;
+}

@@ -45,13 +45,33 @@ describe('CreateRequestDto', () => {
     expect((await validate(CreateRequestDto, noSubject)).ok).toBe(false);
   });
 
-  it.each(['rectification', 'restriction', 'objection'])('refuses type %s as not supported yet', async (type) => {
-    const r = await validate(CreateRequestDto, { ...valid, type });
-    expect(r).toEqual({ ok: false, messages: [expect.stringContaining(`type ${type} is not supported yet`)] });
+  it('accepts a restriction with its Art. 18(1) ground, and only with one', async () => {
+    expect((await validate(CreateRequestDto, { ...valid, type: 'restriction', ground: 'accuracy-contested' })).ok).toBe(true);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'restriction' })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'restriction', ground: 'boredom' })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, ground: 'legal-claims' })).ok).toBe(false);
   });
 
   it.each(['access', 'portability'])('accepts type %s (Art. 15, Art. 20)', async (type) => {
     expect((await validate(CreateRequestDto, { ...valid, type })).ok).toBe(true);
+  });
+
+  it('accepts a rectification with its changes (Art. 16), and only with them', async () => {
+    const r = await validate(CreateRequestDto, { ...valid, type: 'rectification', changes: { email: 'jeanne.new@example.fr' } });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.changes).toEqual({ email: 'jeanne.new@example.fr' });
+    expect(await validate(CreateRequestDto, { ...valid, type: 'rectification' })).toEqual({ ok: false, messages: expect.arrayContaining([expect.stringContaining('changes is required for, and only allowed with, type rectification')]) });
+    expect((await validate(CreateRequestDto, { ...valid, type: 'rectification', changes: {} })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'rectification', changes: { email: 42 } })).ok).toBe(false);
+    expect(await validate(CreateRequestDto, { ...valid, changes: { email: 'x@example.fr' } })).toEqual({ ok: false, messages: [expect.stringContaining('only allowed with, type rectification')] });
+  });
+
+  it('accepts an objection with its purposes (Art. 21), and only with them', async () => {
+    expect((await validate(CreateRequestDto, { ...valid, type: 'objection', purposes: ['prospection', 'service-improvement'] })).ok).toBe(true);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'objection' })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'objection', purposes: [] })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'objection', purposes: ['Prospection!'] })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, purposes: ['prospection'] })).ok).toBe(false);
   });
 
   it('refuses an unknown type with the list of types', async () => {
