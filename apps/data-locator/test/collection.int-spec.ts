@@ -10,8 +10,8 @@ import { commandTopic, dlqTopic, EVENTS, TOPICS, type ExportCommand, type Identi
 import { aRecordEvent, aSubject, aSystem, cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 import { ExportTimeoutLoop } from '../src/collection/export-timeout.loop';
-import { decryptPackage, DEV_PACKAGE_ENCRYPTION_KEY, packageKey } from '../src/package/package-crypto';
 import { unzip } from '../src/package/unzip.testing';
+import { DEV_PACKAGE_ENCRYPTION_KEY, decryptPackage, packageKey } from '@datarights/service-kit';
 
 describe('data-locator collection for access and portability (real Kafka and PostgreSQL)', () => {
   let iso: Isolation;

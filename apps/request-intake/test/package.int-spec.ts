@@ -8,11 +8,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EVENTS, type NotificationRequested } from '@datarights/contracts';
 import { aSubject } from '@datarights/testing';
-import { encryptPackage, packageKey, DEV_PACKAGE_ENCRYPTION_KEY } from '../src/package/package-crypto';
 import { DEV_PACKAGE_LINK_SECRET } from '../src/package/package-link';
 import { PackageService } from '../src/package/package.service';
 import { signLink } from '../src/package/signed-link';
 import { api, countRows, DPO, fileRequest, OPERATOR, send, startHarness, stopHarness, uuid, waitForMessage, waitForStatus, type Harness } from './harness';
+import { DEV_PACKAGE_ENCRYPTION_KEY, encryptPackage, packageKey } from '@datarights/service-kit';
 
 jest.setTimeout(120_000);
 

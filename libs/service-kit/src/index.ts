@@ -14,3 +14,4 @@ export * from './http-rate-limit';
 export * from './clock/clock';
 export * from './clock/clock.module';
 export * from './http-trace';
+export * from './package-crypto';

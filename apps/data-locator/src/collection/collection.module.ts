@@ -8,12 +8,12 @@ import { Logger, Module } from '@nestjs/common';
 import { loadPolicy, resolvePolicyPath } from '@datarights/policy';
 import { appConfig, DataLocatorConfig } from '../config/app.config';
 import { InventoryModule } from '../inventory/inventory.module';
-import { resolvePackageKey } from '../package/package-crypto';
 import { CollectionConsumer } from './collection.consumer';
 import { CollectionRepository } from './collection.repository';
 import { CollectionService, PACKAGE_KEY, POLICY } from './collection.service';
 import { ExportTimeoutLoop } from './export-timeout.loop';
 import { PackageSenderLoop } from './package-sender.loop';
+import { resolvePackageKey } from '@datarights/service-kit';
 
 @Module({
   imports: [InventoryModule],

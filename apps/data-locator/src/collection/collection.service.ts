@@ -19,8 +19,8 @@ import { addDuration, categoriesCovered, scaleDuration, type Policy } from '@dat
 import { DataLocatorConfig } from '../config/app.config';
 import { InventoryRepository } from '../inventory/inventory.repository';
 import { buildPackage } from '../package/package-builder';
-import { encryptPackage } from '../package/package-crypto';
 import { CollectionRepository, type ExportCommandRow } from './collection.repository';
+import { encryptPackage } from '@datarights/service-kit';
 
 export const POLICY = Symbol('POLICY');
 export const PACKAGE_KEY = Symbol('PACKAGE_KEY');

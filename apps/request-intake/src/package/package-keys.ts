@@ -1,8 +1,8 @@
 /** The package feature's keys, resolved once at start-up from the validated configuration. */
 import { Logger } from '@nestjs/common';
 import { RequestIntakeConfig } from '../config/app.config';
-import { resolvePackageKey } from './package-crypto';
 import { resolveLinkSecret } from './package-link';
+import { resolvePackageKey } from '@datarights/service-kit';
 
 export class PackageKeys {
   constructor(

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { decryptPackage, encryptPackage, packageKey } from './package-crypto';
 import { checkLink, signLink } from './signed-link';
+import { decryptPackage, encryptPackage, packageKey } from '@datarights/service-kit';
 
 describe('package encryption at rest (AES-256-GCM)', () => {
   const key = packageKey(randomBytes(32).toString('hex'));

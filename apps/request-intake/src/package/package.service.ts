@@ -7,9 +7,8 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventPublisher } from '@datarights/messaging';
-import { AppError, Clock, ErrorCode } from '@datarights/service-kit';
+import { AppError, Clock, decryptPackage, ErrorCode } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
-import { decryptPackage } from './package-crypto';
 import { PackageKeys } from './package-keys';
 import { packageLink, type PackageLink } from './package-link';
 import { PackageRepository, type StoredPackage } from './package.repository';

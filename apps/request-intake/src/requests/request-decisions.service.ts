@@ -18,10 +18,8 @@ import type { AcknowledgementDto, ObjectionDecisionDto, RestrictionLiftDto, Exte
 import type { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
 import type { RequestEntity } from './entities';
 import { RequestJournal, type Publish } from './request-journal';
-import { applyCommand, InvalidTransitionError, type RequestCommand, type RequestStatus } from './request-state';
 import { RequestsRepository, type Tx } from './requests.repository';
-
-const notFound = (id: string) => new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no request ${id}`);
+import { lockRequest, publisherFor, transition } from './request-tx';
 
 @Injectable()
 export class RequestDecisionsService {
@@ -39,8 +37,8 @@ export class RequestDecisionsService {
   /** Art. 12(3): once, within the first month, by one or two months (policy: extensionMax); the subject is told why and until when. */
   async extend(principal: Principal, requestId: string, dto: ExtensionDto): Promise<ExtendedRequestDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
-      const status = this.check(request.status, 'extend');
+      const request = await lockRequest(this.repo, tx, requestId);
+      const status = transition(request.status, 'extend');
       const now = this.clock.now();
       const c = checkExtension(request, dto.months, now, this.policy.deadlines);
       if (!c.ok) throw new AppError(c.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST, c.conflict ? ErrorCode.InvalidTransition : ErrorCode.ValidationFailed, c.reason);
@@ -52,7 +50,7 @@ export class RequestDecisionsService {
         extensionReason: dto.reason,
         extendedBy: principal.id,
       });
-      const publish = this.publishFor(tx, requestId);
+      const publish = publisherFor(this.publisher, tx, requestId);
       await this.journal.publish(tx, publish, requestId, 'requestExtended', {
         requestId,
         months: dto.months,
@@ -99,16 +97,16 @@ export class RequestDecisionsService {
   /** The controller acknowledged a request forwarded for a processor system; the executor completes the action (outcome forwarded). */
   async acknowledgeForward(principal: Principal, requestId: string, commandId: string, dto: AcknowledgementDto): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
+      const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
       if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
       if (action.kind !== 'forward' || action.status !== 'awaiting-acknowledgement') {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only a forwarded action awaiting its acknowledgement can be acknowledged (this one is ${action.kind ?? 'planned'}, ${action.status})`);
       }
-      const status = this.check(request.status, 'acknowledge-forward');
+      const status = transition(request.status, 'acknowledge-forward');
       if (action.acknowledgementRequestedAt) throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'the acknowledgement was already recorded; waiting for the executor');
       await this.repo.markAcknowledgementRequested(tx, requestId, action.id, dto.note);
-      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'actionAcknowledgementRecorded', { requestId, commandId, note: dto.note, recordedBy: principal.id });
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'actionAcknowledgementRecorded', { requestId, commandId, note: dto.note, recordedBy: principal.id });
       this.logger.log({ requestId, commandId }, 'controller acknowledgement recorded');
       return { id: requestId, status };
     });
@@ -117,11 +115,11 @@ export class RequestDecisionsService {
   /** Art. 18(3): the DPO lifts a restriction; the executor tells the subject first, then the systems. */
   async liftRestriction(principal: Principal, requestId: string, dto: RestrictionLiftDto): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
+      const request = await lockRequest(this.repo, tx, requestId);
       if (request.type !== 'restriction' || request.status !== 'completed') {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only a completed restriction request can be lifted (this one is ${request.type}, ${request.status})`);
       }
-      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'restrictionLiftRequested', { requestId, reason: dto.reason, requestedBy: principal.id });
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'restrictionLiftRequested', { requestId, reason: dto.reason, requestedBy: principal.id });
       this.logger.log({ requestId, by: principal.id }, 'restriction lift requested');
       return { id: requestId, status: request.status };
     });
@@ -130,13 +128,13 @@ export class RequestDecisionsService {
   /** Art. 21(1): the DPO decides an objection to processing on legitimate interest, per escalated suppress action. */
   async decideObjection(principal: Principal, requestId: string, commandId: string, dto: ObjectionDecisionDto): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
+      const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
       if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
       if (request.type !== 'objection' || action.kind !== 'suppress' || action.status !== 'escalated') {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only an escalated suppress action of an objection can be decided (this one is ${action.kind ?? 'planned'}, ${action.status})`);
       }
-      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'objectionDecided', { requestId, commandId, decision: dto.decision, grounds: dto.grounds, decidedBy: principal.id });
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'objectionDecided', { requestId, commandId, decision: dto.decision, grounds: dto.grounds, decidedBy: principal.id });
       this.logger.log({ requestId, commandId, decision: dto.decision }, 'objection decided by the DPO');
       return { id: requestId, status: request.status };
     });
@@ -150,11 +148,11 @@ export class RequestDecisionsService {
     decide: (tx: Tx, publish: Publish, request: RequestEntity, closedAt: Date) => Promise<{ template: string; variables: Record<string, unknown> }>,
   ): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
-      const status = this.check(request.status, command);
+      const request = await lockRequest(this.repo, tx, requestId);
+      const status = transition(request.status, command);
       const outcome = command === 'refuse' ? 'refused' : 'rejected';
       const closedAt = this.clock.now();
-      const publish = this.publishFor(tx, requestId);
+      const publish = publisherFor(this.publisher, tx, requestId);
       const { template, variables } = await decide(tx, publish, request, closedAt);
       await this.repo.update(tx, requestId, { status, outcome, closedAt });
       await this.journal.publish(tx, publish, requestId, 'requestClosed', {
@@ -165,24 +163,5 @@ export class RequestDecisionsService {
       this.logger.log({ requestId, outcome, by: principal.id }, 'request closed by the DPO');
       return { id: requestId, status, outcome };
     });
-  }
-
-  private async locked(tx: Tx, requestId: string): Promise<RequestEntity> {
-    const request = await this.repo.lock(tx, requestId);
-    if (!request) throw notFound(requestId);
-    return request;
-  }
-
-  private check(status: RequestStatus, command: RequestCommand): RequestStatus {
-    try {
-      return applyCommand(status, command);
-    } catch (err) {
-      if (err instanceof InvalidTransitionError) throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, err.message, { status, command });
-      throw err;
-    }
-  }
-
-  private publishFor(tx: Tx, requestId: string): Publish {
-    return (name, data) => this.publisher.publish(tx, name, data, { correlationId: requestId });
   }
 }

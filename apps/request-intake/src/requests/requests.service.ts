@@ -16,20 +16,17 @@ import type { CreateRequestDto } from './dto/create-request.dto';
 import type { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './dto/decisions.dto';
 import type { ListRequestsQueryDto } from './dto/list-requests.dto';
 import type { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
-import type { RequestEntity } from './entities';
 import { dueSoonUntil } from './deadlines';
 import { bodyHash } from './idempotency';
-import { RequestJournal, type Publish } from './request-journal';
-import { applyCommand, InvalidTransitionError, type RequestCommand, type RequestStatus } from './request-state';
+import { RequestJournal } from './request-journal';
 import { toRequestView, toSummary } from './request-view';
-import { RequestsRepository, type Tx } from './requests.repository';
+import { RequestsRepository } from './requests.repository';
+import { lockRequest, notFound, publisherFor, transition } from './request-tx';
 
 export interface FileResult {
   replayed: boolean;
   body: FiledRequestDto;
 }
-
-const notFound = (id: string) => new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no request ${id}`);
 
 @Injectable()
 export class RequestsService {
@@ -85,7 +82,7 @@ export class RequestsService {
         receivedAt,
         dueAt,
       });
-      await this.journal.publish(tx, this.publishFor(tx, id), id, 'requestSubmitted', {
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, id), id, 'requestSubmitted', {
         requestId: id,
         type: dto.type,
         subject: Object.fromEntries(Object.entries(subject).filter(([, v]) => v !== undefined)),
@@ -109,15 +106,15 @@ export class RequestsService {
   /** The DPO attests that they checked the requester's identity (décret 2019-536, art. 77: by any means). */
   async attestVerification(principal: Principal, requestId: string, dto: AttestVerificationDto): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
-      const status = this.check(request.status, 'attest-verification');
+      const request = await lockRequest(this.repo, tx, requestId);
+      const status = transition(request.status, 'attest-verification');
       if (request.attestedAt) {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'identity was already attested for this request; waiting for the identity service');
       }
       const attestedAt = this.clock.now();
       // The note is for the DPO only: stored here, never in the event, never logged.
       await this.repo.update(tx, requestId, { attestationNote: dto.note, attestedBy: principal.id, attestedAt });
-      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'verificationAttested', {
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'verificationAttested', {
         requestId,
         method: dto.method,
         attestedBy: principal.id,
@@ -131,17 +128,17 @@ export class RequestsService {
   /** The DPO picks the subject among the candidates, or answers that no data is held (the request ends). */
   async decideSubject(principal: Principal, requestId: string, dto: SubjectDecisionDto): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
-      const publish = this.publishFor(tx, requestId);
+      const request = await lockRequest(this.repo, tx, requestId);
+      const publish = publisherFor(this.publisher, tx, requestId);
       if (dto.decision === 'subject') {
-        const status = this.check(request.status, 'decide-subject');
+        const status = transition(request.status, 'decide-subject');
         const candidate = (request.candidates ?? []).find((c) => c.subjectRef === dto.subjectRef);
         if (!candidate) throw new AppError(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'subjectRef must be one of the request\'s candidates');
         await this.repo.update(tx, requestId, { status, subjectRef: candidate.subjectRef });
         await this.journal.publish(tx, publish, requestId, 'subjectDecided', { requestId, decision: 'subject', subjectRef: candidate.subjectRef, decidedBy: principal.id });
         return { id: requestId, status, outcome: null };
       }
-      const status = this.check(request.status, 'decide-no-data-held');
+      const status = transition(request.status, 'decide-no-data-held');
       const closedAt = this.clock.now();
       await this.repo.update(tx, requestId, { status, outcome: 'no-data-held', closedAt });
       await this.journal.publish(tx, publish, requestId, 'subjectDecided', { requestId, decision: 'no-data-held', decidedBy: principal.id });
@@ -168,18 +165,18 @@ export class RequestsService {
   /** The DPO closes an escalated action by hand; the executor records it and answers. */
   async closeAction(principal: Principal, requestId: string, commandId: string, dto: CloseActionDto): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
-      const request = await this.locked(tx, requestId);
+      const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
       if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
       if (action.status !== 'escalated') {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only an escalated action can be closed by hand (this one is ${action.status})`);
       }
-      const status = this.check(request.status, 'close-action');
+      const status = transition(request.status, 'close-action');
       if (action.closeRequestedAt) {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'closing this action was already requested; waiting for the executor');
       }
       await this.repo.markCloseRequested(tx, requestId, action.id);
-      await this.journal.publish(tx, this.publishFor(tx, requestId), requestId, 'actionCloseRequested', { requestId, commandId, reason: dto.reason, closedBy: principal.id });
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'actionCloseRequested', { requestId, commandId, reason: dto.reason, closedBy: principal.id });
       this.logger.log({ requestId, commandId }, 'manual close of an action requested');
       return { id: requestId, status };
     });
@@ -210,24 +207,5 @@ export class RequestsService {
       offset,
     });
     return { items: rows.map(toSummary), total, limit, offset };
-  }
-
-  private async locked(tx: Tx, requestId: string): Promise<RequestEntity> {
-    const request = await this.repo.lock(tx, requestId);
-    if (!request) throw notFound(requestId);
-    return request;
-  }
-
-  private check(status: RequestStatus, command: RequestCommand): RequestStatus {
-    try {
-      return applyCommand(status, command);
-    } catch (err) {
-      if (err instanceof InvalidTransitionError) throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, err.message, { status, command });
-      throw err;
-    }
-  }
-
-  private publishFor(tx: Tx, requestId: string): Publish {
-    return (name, data) => this.publisher.publish(tx, name, data, { correlationId: requestId });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * (Same format as data-locator/src/package/package-crypto.ts, which encrypts what this decrypts: keep both identical.)
+ * Shared by data-locator, which encrypts a package when it assembles it, and request-intake,
+ * which keeps it encrypted and decrypts it only to serve it.
  * Encryption at rest of access/portability packages (GDPR Art. 32(1)(a): encryption of
  * personal data): AES-256-GCM, a fresh 96-bit IV per package, the 128-bit tag checked on
  * reading. Stored form: version byte (1) ‖ IV (12) ‖ tag (16) ‖ ciphertext. The request id
