@@ -7,8 +7,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventPublisher } from '@datarights/messaging';
-import { normaliseKey } from '@datarights/contracts';
-import { addDuration, Policy } from '@datarights/policy';
+import { Policy } from '@datarights/policy';
 import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { completionNotification, noDataHeldRecipient } from '../projection/completion-notice';
@@ -22,6 +21,7 @@ import { RequestJournal } from './request-journal';
 import { toRequestView, toSummary } from './request-view';
 import { RequestsRepository } from './requests.repository';
 import { lockRequest, notFound, publisherFor, transition } from './request-tx';
+import { newRequest } from './request-filing';
 
 export interface FileResult {
   replayed: boolean;
@@ -42,17 +42,7 @@ export class RequestsService {
   ) {}
 
   async file(principal: Principal, dto: CreateRequestDto, idempotencyKey?: string): Promise<FileResult> {
-    const subject = {
-      email: dto.subject.email !== undefined ? normaliseKey('email', dto.subject.email) : undefined,
-      customerId: dto.subject.customerId !== undefined ? normaliseKey('customerId', dto.subject.customerId) : undefined,
-      phone: dto.subject.phone !== undefined ? normaliseKey('phone', dto.subject.phone) : undefined,
-      name: dto.subject.name?.trim() || undefined,
-    };
-    const id = randomUUID();
-    const receivedAt = this.clock.now();
-    // Art. 12(3): one month from receipt (the policy's deadlines.response), in calendar
-    // months: 31 January + P1M = 28/29 February (Regulation 1182/71, art. 3(2)(c)).
-    const dueAt = addDuration(receivedAt, this.policy.deadlines.response);
+    const { id, subject, receivedAt, dueAt } = newRequest(dto.subject, this.clock, this.policy);
     const body: FiledRequestDto = { id, status: 'received', receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString() };
     const filedBy = principal.roles.includes('dpo') ? 'dpo' : 'operator';
 

@@ -7,8 +7,6 @@
  * held (nothing to probe). Logs: ids and counts only.
  */
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { normaliseKey } from '@datarights/contracts';
 import { EventPublisher } from '@datarights/messaging';
 import { addDuration, parseDuration, Policy } from '@datarights/policy';
 import { Clock } from '@datarights/service-kit';
@@ -17,6 +15,7 @@ import { RequestJournal, type Publish } from '../requests/request-journal';
 import { RequestsRepository } from '../requests/requests.repository';
 import type { SelfServiceFiledDto } from './dto/self-service.dto';
 import { SelfServiceRepository } from './self-service.repository';
+import { newRequest } from '../requests/request-filing';
 
 export const NEXT_STEP = 'If we hold data about you, a one-time code was sent to the contact we have on file; answer with POST /v1/self-service/requests/{id}/verification.';
 
@@ -34,16 +33,7 @@ export class SelfServiceService {
   ) {}
 
   async file(dto: CreateRequestDto, principalId: string): Promise<SelfServiceFiledDto> {
-    const subject = {
-      email: dto.subject.email !== undefined ? normaliseKey('email', dto.subject.email) : undefined,
-      customerId: dto.subject.customerId !== undefined ? normaliseKey('customerId', dto.subject.customerId) : undefined,
-      phone: dto.subject.phone !== undefined ? normaliseKey('phone', dto.subject.phone) : undefined,
-      name: dto.subject.name?.trim() || undefined,
-    };
-    const id = randomUUID();
-    const receivedAt = this.clock.now();
-    // Art. 12(3): one calendar month from receipt (Regulation 1182/71 art. 3(2)(c)).
-    const dueAt = addDuration(receivedAt, this.policy.deadlines.response);
+    const { id, subject, receivedAt, dueAt } = newRequest(dto.subject, this.clock, this.policy);
     const repeats = await this.requests.transaction(async (tx) => {
       await this.requests.insert(tx, {
         id,
