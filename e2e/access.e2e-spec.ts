@@ -4,30 +4,11 @@
  * plain kafkajs client playing a company system that replies to its export in parts
  * (over 2 MiB). The package is checked against the systems' own tables.
  */
-import { randomUUID } from 'node:crypto';
 import { TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import { unzip } from '../apps/data-locator/src/package/unzip.testing';
-import { demoReady, http, state, waitForStatus } from './support/api';
-
-interface DemoCustomer { customerId: string; email: string; phone: string; name: string; systems: string[] }
-
-async function customersInAllFourSystems(): Promise<DemoCustomer[]> {
-  const res = await http<{ customers: DemoCustomer[] }>('demo-systems', 'GET', '/demo/customers?limit=50&offset=100', { token: null });
-  expect(res.status).toBe(200);
-  return res.body.customers.filter((x) => ['crm', 'billing', 'support', 'marketing'].every((s) => x.systems.includes(s)));
-}
-
-async function fileAndVerify(type: 'access' | 'portability', subject: Record<string, string>): Promise<string> {
-  const created = await http('request-intake', 'POST', '/v1/requests', { body: { type, subject, channel: 'email' }, headers: { 'idempotency-key': randomUUID() } });
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await waitForStatus(id, ['awaiting-verification']);
-  const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'identity card seen at the counter' } });
-  expect(verified.status).toBeLessThan(300);
-  return id;
-}
+import { demoCustomersIn, demoReady, fileAndVerify, http, state, waitForStatus, type DemoCustomer } from './support/api';
 
 async function download(path: string, token: string | null = state.token): Promise<{ status: number; zip: Buffer }> {
   const res = await fetch(`${state.urls['request-intake']}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -43,7 +24,7 @@ describe('access and portability, end to end', () => {
 
   beforeAll(async () => {
     await demoReady();
-    [customer, other] = await customersInAllFourSystems();
+    [customer, other] = await demoCustomersIn(['crm', 'billing', 'support', 'marketing'], 100);
   });
 
   afterAll(async () => {
@@ -64,7 +45,7 @@ describe('access and portability, end to end', () => {
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const held = (await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })).body.systems as Record<string, Record<string, Record<string, unknown>[]>>;
-    const id = await fileAndVerify('access', { email: customer.email });
+    const id = await fileAndVerify({ type: 'access', subject: { email: customer.email } });
 
     const command = await raw.waitForMessage(commands, (r) => r.envelope?.type === 'pdata.command.export.v1' && r.envelope?.correlationid === id, 'the export command', 90_000);
     const data = command.envelope!.data as { commandId: string; requestId: string };
@@ -120,7 +101,7 @@ describe('access and portability, end to end', () => {
   });
 
   it('portability gives only what the customer provided under contract or consent', async () => {
-    const id = await fileAndVerify('portability', { email: other.email });
+    const id = await fileAndVerify({ type: 'portability', subject: { email: other.email } });
     await waitForStatus(id, ['completed'], 120_000);
     const pkg = await download(`/v1/requests/${id}/package`);
     expect(pkg.status).toBe(200);

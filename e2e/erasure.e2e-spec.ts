@@ -8,33 +8,7 @@ import { Client } from 'pg';
 import { TOPICS } from '../libs/contracts/src';
 import { DATABASE_URL, waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { allLogs, demoReady, getRequest, http, state, waitForStatus } from './support/api';
-
-interface DemoCustomer {
-  customerId: string;
-  email: string;
-  phone: string;
-  name: string;
-  systems: string[];
-}
-
-async function customerInAllFourSystems(skip: number): Promise<DemoCustomer> {
-  const res = await http<{ customers: DemoCustomer[] }>('demo-systems', 'GET', `/demo/customers?limit=50&offset=${skip}`, { token: null });
-  expect(res.status).toBe(200);
-  const c = res.body.customers.find((x) => ['crm', 'billing', 'support', 'marketing'].every((s) => x.systems.includes(s)));
-  if (!c) throw new Error('no demo customer in all four systems in this page');
-  return c;
-}
-
-async function fileAndVerify(subject: Record<string, string>): Promise<string> {
-  const created = await http('request-intake', 'POST', '/v1/requests', { body: { type: 'erasure', subject, channel: 'email' }, headers: { 'idempotency-key': randomUUID() } });
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await waitForStatus(id, ['awaiting-verification']);
-  const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'passport seen by the DPO at the counter' } });
-  expect(verified.status).toBeLessThan(300);
-  return id;
-}
+import { allLogs, demoCustomerIn, demoReady, fileAndVerify, getRequest, http, state, waitForStatus } from './support/api';
 
 describe('erasure, end to end', () => {
   const raw = new RawKafka(state.topicPrefix, 'e2e-raw-system');
@@ -48,11 +22,11 @@ describe('erasure, end to end', () => {
   });
 
   it('erases a seeded customer from CRM, support and marketing, keeps billing under a legal hold, and proves it', async () => {
-    const customer = await customerInAllFourSystems(0);
+    const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], 0);
     const before = await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null });
     expect(before.status).toBe(200);
 
-    const id = await fileAndVerify({ email: customer.email });
+    const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     const done = await waitForStatus(id, ['completed'], 90_000);
 
     // What each system still holds about them, from the systems themselves.
@@ -134,7 +108,7 @@ describe('erasure, end to end', () => {
     await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
-    const id = await fileAndVerify({ email });
+    const id = await fileAndVerify({ type: 'erasure', subject: { email } });
     const command = await raw.waitForMessage(commands, (r) => r.envelope?.type === 'pdata.command.erase.v1' && r.envelope?.correlationid === id, 'the erase command', 60_000);
     expect(command.key).toBe(id);
     expect(command.headers['content-type']).toContain('application/cloudevents+json');
@@ -155,14 +129,14 @@ describe('erasure, end to end', () => {
 
   it('escalates a system that never replies while the others complete, and completes once the DPO closes it with a reason', async () => {
     const systemId = `silent-${randomUUID().slice(0, 8)}`;
-    const customer = await customerInAllFourSystems(50);
+    const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], 50);
     await raw.sendEvent(TOPICS.systems.name, systemId, 'pdata.system.registered.v1', {
       systemId, name: 'A silent system', owner: 'nobody', role: 'controller', purposes: ['archive'], legalBasis: 'contract',
       categories: ['identification'], location: 'FR', transfers: [], recipients: [], capabilities: ['erase'],
     });
     await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:x1`, 'pdata.record.stored.v1', { systemId, recordRef: 'x1', category: 'identification', subjectKeys: { email: customer.email }, occurredAt: new Date().toISOString() });
 
-    const id = await fileAndVerify({ email: customer.email });
+    const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     const stuck = await waitForStatus(id, ['needs-attention'], 90_000);
     const silent = stuck.systems.find((s: { systemId: string }) => s.systemId === systemId);
     expect(silent.status).toBe('escalated');

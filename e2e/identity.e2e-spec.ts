@@ -4,16 +4,8 @@
  * systems hold, never to one only the request gave), answers it on identity's self-service
  * route, and the erasure completes. The deadline was suspended while the code was awaited.
  */
-import { allLogs, demoReady, getRequest, http, waitForStatus } from './support/api';
+import { allLogs, demoReady, getRequest, http, waitForStatus, type DemoCustomer } from './support/api';
 import { waitFor } from '../libs/testing/src/infra';
-
-interface DemoCustomer {
-  customerId: string;
-  email: string;
-  phone: string;
-  name: string;
-  systems: string[];
-}
 
 describe('identity verification, end to end', () => {
   beforeAll(async () => {

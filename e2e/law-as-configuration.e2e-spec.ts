@@ -11,66 +11,29 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { getRequest, http, state, waitForStatus } from './support/api';
-
-interface DemoCustomer {
-  customerId: string;
-  email: string;
-  systems: string[];
-}
+import { demoCustomerIn, demoReady, fileAndVerify, getRequest, http, setExecutorClock, state, waitForStatus } from './support/api';
 
 type Holdings = { systems?: Record<string, Record<string, unknown[]>> } & Record<string, unknown>;
 
 /** The rows a demo system holds about a customer, whatever the table. */
 const rowsIn = (h: Holdings, systemId: string): unknown[] => Object.values(h.systems?.[systemId] ?? {}).flat();
 
-async function demoSeeded(): Promise<void> {
-  await waitFor(async () => {
-    const res = await http('demo-systems', 'GET', '/demo/status', { token: null });
-    return res.status === 200 && (res.body?.seedStatus ?? res.body?.status) === 'ready';
-  }, 'the demo systems to seed and publish', 240_000, 1000);
-}
-
-async function customerWithBilling(offset: number): Promise<DemoCustomer> {
-  const res = await http('demo-systems', 'GET', `/demo/customers?limit=50&offset=${offset}`, { token: null });
-  expect(res.status).toBe(200);
-  const page: DemoCustomer[] = res.body.customers ?? res.body.items;
-  const c = page.find((x) => x.systems.includes('billing') && x.systems.includes('crm'));
-  if (!c) throw new Error('no demo customer with billing rows in this page');
-  return c;
-}
-
-async function fileAndVerify(subject: Record<string, string>): Promise<string> {
-  const created = await http('request-intake', 'POST', '/v1/requests', { body: { type: 'erasure', subject, channel: 'email' }, headers: { 'idempotency-key': randomUUID() } });
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await waitForStatus(id, ['awaiting-verification']);
-  const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'identity card seen by the DPO' } });
-  expect(verified.status).toBeLessThan(300);
-  return id;
-}
-
-const setExecutorClock = async (offsetMs: number) => {
-  const res = await http('erasure-executor', 'PUT', '/internal/clock', { body: { offsetMs } });
-  expect(res.status).toBe(200);
-};
-
 describe('the law as configuration, end to end', () => {
   const raw = new RawKafka(state.topicPrefix, 'e2e-law-system');
 
   beforeAll(async () => {
-    await demoSeeded();
+    await demoReady();
   });
 
   afterAll(async () => {
     // The stack is shared by every e2e file: the executor's clock goes back to the real time.
-    await http('erasure-executor', 'PUT', '/internal/clock', { body: { offsetMs: 0 } });
+    await setExecutorClock(0);
     await raw.close();
   });
 
   it('keeps billing data under its legal hold, then erases it in the billing system when the hold ends, with the erasure in the audit', async () => {
-    const customer = await customerWithBilling(100);
-    const id = await fileAndVerify({ email: customer.email });
+    const customer = await demoCustomerIn(['billing', 'crm'], 100);
+    const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     const done = await waitForStatus(id, ['completed'], 90_000);
 
     // Kept and restricted meanwhile (Art. 17(3)(b), 18): the billing rows are still there.
@@ -146,7 +109,7 @@ describe('the law as configuration, end to end', () => {
     await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
-    const id = await fileAndVerify({ email });
+    const id = await fileAndVerify({ type: 'erasure', subject: { email } });
     const waiting = await waitFor(async () => {
       const r = await getRequest(id);
       return r.systems.some((s: { systemId: string; status: string }) => s.systemId === systemId && s.status === 'awaiting-acknowledgement') ? r : undefined;

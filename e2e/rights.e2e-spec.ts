@@ -7,35 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { commandTopic, EVENTS, TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { demoReady, getRequest, http, state, waitForStatus } from './support/api';
-
-interface DemoCustomer {
-  customerId: string;
-  email: string;
-  phone: string;
-  name: string;
-  systems: string[];
-}
-
-async function customerIn(systems: string[], offset: number): Promise<DemoCustomer> {
-  const res = await http<{ customers: DemoCustomer[] }>('demo-systems', 'GET', `/demo/customers?limit=50&offset=${offset}`, { token: null });
-  expect(res.status).toBe(200);
-  const c = res.body.customers.find((x) => systems.every((s) => x.systems.includes(s)));
-  if (!c) throw new Error(`no demo customer in ${systems.join(', ')} in this page`);
-  return c;
-}
+import { demoCustomerIn, demoReady, fileAndVerify, getRequest, http, state, waitForStatus } from './support/api';
 
 const held = async (customerId: string) => (await http('demo-systems', 'GET', `/demo/customers/${customerId}`, { token: null })).body.systems;
-
-async function fileAndVerify(body: Record<string, unknown>): Promise<string> {
-  const created = await http('request-intake', 'POST', '/v1/requests', { body: { channel: 'email', ...body }, headers: { 'idempotency-key': randomUUID() } });
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await waitForStatus(id, ['awaiting-verification']);
-  const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'passport seen by the DPO at the counter' } });
-  expect(verified.status).toBeLessThan(300);
-  return id;
-}
 
 describe('rectification, restriction and objection, end to end', () => {
   const raw = new RawKafka(state.topicPrefix, 'e2e-rights-system');
@@ -51,7 +25,7 @@ describe('rectification, restriction and objection, end to end', () => {
   });
 
   it('a changed e-mail reaches every system holding it, and a later request using the new e-mail finds the subject', async () => {
-    const customer = await customerIn(['crm', 'support'], 100);
+    const customer = await demoCustomerIn(['crm', 'support'], 100);
     const newEmail = `rectified-${randomUUID().slice(0, 8)}@example.test`;
     await fileAndVerify({ type: 'rectification', subject: { email: customer.email }, changes: { email: newEmail } });
 
@@ -70,7 +44,7 @@ describe('rectification, restriction and objection, end to end', () => {
   });
 
   it('a restricted record is no longer processed by the marketing system (Art. 18)', async () => {
-    const customer = await customerIn(['crm', 'marketing'], 150);
+    const customer = await demoCustomerIn(['crm', 'marketing'], 150);
     await fileAndVerify({ type: 'restriction', subject: { email: customer.email }, ground: 'accuracy-contested' });
     const restricted = await waitFor(async () => {
       const rows = (await held(customer.customerId)).marketing.marketing_contacts as { restricted: boolean }[];
@@ -80,7 +54,7 @@ describe('rectification, restriction and objection, end to end', () => {
   });
 
   it('after an objection to prospection and then an erasure, a new data event with the same e-mail is still suppressed (Art. 21(3))', async () => {
-    const customer = await customerIn(['marketing'], 200);
+    const customer = await demoCustomerIn(['marketing'], 200);
     const objection = await fileAndVerify({ type: 'objection', subject: { email: customer.email }, purposes: ['prospection'] });
     await waitForStatus(objection, ['completed'], 120_000);
     const erasure = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });

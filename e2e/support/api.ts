@@ -1,4 +1,5 @@
 /** Talking to the stack through its public surfaces only: HTTP APIs and the Kafka contract. */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../libs/testing/src/infra';
@@ -59,4 +60,43 @@ export function demoReady(timeoutMs = 240_000): Promise<unknown> {
     const res = await http('demo-systems', 'GET', '/demo/status', { token: null });
     return res.status === 200 && res.body?.seedStatus === 'ready' ? res.body : undefined;
   }, 'the demo systems to seed and publish', timeoutMs, 1000);
+}
+
+/** A customer of the demo systems, as `GET /demo/customers` lists them. */
+export interface DemoCustomer {
+  customerId: string;
+  email: string;
+  phone: string;
+  name: string;
+  systems: string[];
+}
+
+/** The customers of one page of the demo directory held in every one of these systems. */
+export async function demoCustomersIn(systems: readonly string[], offset: number): Promise<DemoCustomer[]> {
+  const res = await http<{ customers: DemoCustomer[] }>('demo-systems', 'GET', `/demo/customers?limit=50&offset=${offset}`, { token: null });
+  if (res.status !== 200) throw new Error(`GET /demo/customers: ${res.status}`);
+  return res.body.customers.filter((x) => systems.every((s) => x.systems.includes(s)));
+}
+
+export async function demoCustomerIn(systems: readonly string[], offset: number): Promise<DemoCustomer> {
+  const [c] = await demoCustomersIn(systems, offset);
+  if (!c) throw new Error(`no demo customer in ${systems.join(', ')} in the page at ${offset}`);
+  return c;
+}
+
+/** Files a request as the DPO (received by e-mail unless the body says otherwise) and attests the subject's identity. */
+export async function fileAndVerify(body: Record<string, unknown>): Promise<string> {
+  const created = await http('request-intake', 'POST', '/v1/requests', { body: { channel: 'email', ...body }, headers: { 'idempotency-key': randomUUID() } });
+  if (created.status !== 201) throw new Error(`POST /v1/requests: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.id as string;
+  await waitForStatus(id, ['awaiting-verification']);
+  const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'identity card seen by the DPO at the counter' } });
+  if (verified.status >= 300) throw new Error(`attesting ${id}: ${verified.status} ${JSON.stringify(verified.body)}`);
+  return id;
+}
+
+/** Moves the executor's clock (PUT /internal/clock, outside production only); 0 is the real time. */
+export async function setExecutorClock(offsetMs: number): Promise<void> {
+  const res = await http('erasure-executor', 'PUT', '/internal/clock', { body: { offsetMs } });
+  if (res.status !== 200) throw new Error(`PUT /internal/clock: ${res.status}`);
 }

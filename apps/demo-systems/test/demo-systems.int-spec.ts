@@ -73,8 +73,8 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     if (iso) await cleanup(iso);
   });
 
-  it('registers the four systems on pdata.systems.v1, with their Art. 30 entries', async () => {
-    await waitFor(async () => SYSTEM_IDS.every((id) => onTopic(TOPICS.systems.name).some((r) => r.key === id)), 'the four registrations');
+  it('registers the five systems (four holders, one recipient) on pdata.systems.v1, with their Art. 30 entries', async () => {
+    await waitFor(async () => SYSTEM_IDS.every((id) => onTopic(TOPICS.systems.name).some((r) => r.key === id)), 'the five registrations');
     for (const id of SYSTEM_IDS) {
       const r = onTopic(TOPICS.systems.name).find((m) => m.key === id)!;
       expect(r.envelope?.type).toBe(EVENTS.systemRegistered.type);
@@ -89,7 +89,7 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     const status = (await http().get('/demo/status').expect(200)).body;
     expect(status).toMatchObject({ seedStatus: 'ready', customers: 200, publishedSystems: [...SYSTEM_IDS] });
     expect(status.published).toBe(status.total);
-    expect(status.connectors).toEqual({ crm: 'running', billing: 'running', support: 'running', marketing: 'running' });
+    expect(status.connectors).toEqual({ crm: 'running', billing: 'running', support: 'running', marketing: 'running', helpscale: 'running' });
 
     const expected = new Map<string, Record<string, unknown>>();
     for (const spec of ALL_TABLES) {
@@ -140,6 +140,23 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     expect(repliesTo(commandId)[1].envelope!.data).toEqual(reply.envelope!.data);
     expect(await ds.query(`SELECT 1 FROM crm_customers WHERE customer_id = $1`, [jane.customerId])).toHaveLength(1);
     expect(recordEvents(EVENTS.recordErased.type, key)).toHaveLength(1);
+  });
+
+  it('the helpdesk recipient acknowledges an Art. 19 notice and a reminder alike, keeping what it was told but not who', async () => {
+    const jane = pick(1);
+    const requestId = randomUUID();
+    const commandId = randomUUID();
+    const notice = { commandId, requestId, subjectKeys: keysOf(jane), categories: ['relationship'], action: 'erasure', fromSystemId: 'support', reminder: 0 };
+    await sendCommand('helpscale', EVENTS.notifyCommand.type, notice);
+    const reply = await raw.waitForMessage(seen, (r) => repliesTo(commandId).includes(r), 'the acknowledgement');
+    expect(reply.envelope).toMatchObject({ type: EVENTS.commandCompleted.type, source: 'helpscale' });
+    expect(reply.envelope!.data).toEqual({ commandId, requestId, systemId: 'helpscale', outcome: 'done', affectedRecords: 0 });
+    await sendCommand('helpscale', EVENTS.notifyCommand.type, { ...notice, reminder: 1 });
+    await waitFor(async () => repliesTo(commandId).length === 2, 'the reminder acknowledged');
+    expect(repliesTo(commandId)[1].envelope!.data).toEqual(reply.envelope!.data);
+    const rows = await ds.query(`SELECT * FROM recipient_notices WHERE command_id = $1`, [commandId]);
+    expect(rows).toEqual([expect.objectContaining({ system_id: 'helpscale', request_id: requestId, action: 'erasure', from_system_id: 'support', categories: ['relationship'] })]);
+    expect(JSON.stringify(rows)).not.toContain(jane.email);
   });
 
   it('exports exactly one customer\'s invoices and payments from billing', async () => {

@@ -5,13 +5,10 @@
  * respondWithin PT2S, maxAttempts 2, retryBackoff PT1S — the only timing involved.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { commandTopic, dlqTopic, EVENTS, exportCommandId, type PlanItem, TOPICS } from '@datarights/contracts';
 import { DLQ_HEADERS } from '@datarights/messaging';
-import { aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
+import { aSubject, cleanup, isolate, RawKafka, startTestService, usePolicy, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 
 const POLICY = `
@@ -46,15 +43,13 @@ describe('erasure-executor', () => {
   let app: NestExpressApplication;
   let raw: RawKafka;
   let received: Received[];
-  let policyDir: string;
+  let restorePolicy: (() => void) | undefined;
   const subject = aSubject();
   const subjectKeys = { email: [subject.email], customerId: [subject.customerId] };
 
   beforeAll(async () => {
     iso = isolate('erasure-executor');
-    policyDir = mkdtempSync(join(tmpdir(), 'executor-int-'));
-    process.env.POLICY_FILE = join(policyDir, 'policy.yaml');
-    writeFileSync(process.env.POLICY_FILE, POLICY);
+    restorePolicy = usePolicy(POLICY);
     raw = new RawKafka(iso.topicPrefix);
     await raw.ensureTopics(PRECREATED.map(commandTopic));
     app = await startTestService(AppModule, SERVICE, SCHEMA);
@@ -65,8 +60,7 @@ describe('erasure-executor', () => {
     await app?.close();
     await raw?.close();
     if (iso) await cleanup(iso);
-    delete process.env.POLICY_FILE;
-    rmSync(policyDir, { recursive: true, force: true });
+    restorePolicy?.();
   });
 
   const dataOf = <T = Record<string, unknown>>(r: Received) => r.envelope?.data as T;

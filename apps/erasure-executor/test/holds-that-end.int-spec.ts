@@ -6,13 +6,10 @@
  * hold has ended, and a request refused before its plan is never executed.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
-import { aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
+import { aSubject, cleanup, isolate, RawKafka, startTestService, usePolicy, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 import { HoldExpiryLoop, KeyMinimiser } from '../src/execution/schedules';
 
@@ -36,15 +33,13 @@ describe('erasure-executor: holds that end, with two replicas', () => {
   let b: NestExpressApplication;
   let raw: RawKafka;
   let received: Received[];
-  let policyDir: string;
+  let restorePolicy: (() => void) | undefined;
   const subject = aSubject();
   const subjectKeys = { email: [subject.email], customerId: [subject.customerId] };
 
   beforeAll(async () => {
     iso = isolate('erasure-executor');
-    policyDir = mkdtempSync(join(tmpdir(), 'executor-holds-'));
-    process.env.POLICY_FILE = join(policyDir, 'policy.yaml');
-    writeFileSync(process.env.POLICY_FILE, POLICY);
+    restorePolicy = usePolicy(POLICY);
     process.env.DPO_TOKEN = DPO;
     // The schedules run on their own only when the test moves the clock; otherwise the test runs them.
     process.env.HOLD_POLL_MS = '100';
@@ -61,8 +56,8 @@ describe('erasure-executor: holds that end, with two replicas', () => {
     await b?.close();
     await raw?.close();
     if (iso) await cleanup(iso);
-    for (const v of ['POLICY_FILE', 'HOLD_POLL_MS', 'MINIMISATION_POLL_MS']) delete process.env[v];
-    rmSync(policyDir, { recursive: true, force: true });
+    for (const v of ['HOLD_POLL_MS', 'MINIMISATION_POLL_MS']) delete process.env[v];
+    restorePolicy?.();
   });
 
   const dataOf = <T = Record<string, unknown>>(r: Received) => r.envelope?.data as T;

@@ -17,6 +17,7 @@ import { PackageModule } from './package/package.module';
 import { MIGRATIONS } from './migrations';
 import { ProjectionModule } from './projection/projection.module';
 import { REQUEST_ENTITIES } from './requests/entities';
+import { RecipientsModule } from './recipients/recipients.module';
 import { RequestsModule } from './requests/requests.module';
 import { SelfServiceModule } from './self-service/self-service.module';
 
@@ -37,6 +38,7 @@ export const SCHEMA = 'request_intake';
     MinimisationModule,
     PackageModule,
     SelfServiceModule,
+    RecipientsModule,
   ],
   providers: [
     // Order matters: authenticate first (service-kit's AuthGuard; probes and /metrics open), then count the token's POSTs.

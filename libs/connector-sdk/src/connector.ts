@@ -4,7 +4,7 @@
  * registration on `pdata.systems.v1`, the consumer of the system's own command topic,
  * and the publishing of data events.
  */
-import { commandTopic, createEnvelope, EVENTS, SystemRegistered, TOPICS, validatePayload } from '@datarights/contracts';
+import { CAPABILITIES, commandTopic, createEnvelope, EVENTS, SystemRegistered, TOPICS, validatePayload } from '@datarights/contracts';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { CommandDispatcher } from './command.dispatcher';
 import { ensureCommandTopic } from './command-topic.provisioner';
@@ -66,7 +66,7 @@ export class Connector {
    */
   onCommand<K extends CommandKind>(kind: K, handler: CommandHandler<K>): this {
     if (this.state !== 'new') throw new Error('register command handlers before start()');
-    if (!(['export', 'erase', 'rectify', 'restrict', 'suppress'] as const).includes(kind)) throw new Error(`unknown command kind ${String(kind)}`);
+    if (!(CAPABILITIES as readonly string[]).includes(kind)) throw new Error(`unknown command kind ${String(kind)}`);
     if (this.handlers.has(kind)) throw new Error(`a handler for ${kind} commands is already registered`);
     this.handlers.set(kind, handler as unknown as CommandHandler<CommandKind>);
     return this;

@@ -3,12 +3,12 @@
  * handlers) and what it gets back. Kept apart from the Kafka wiring so that a system can
  * type its handlers without touching kafkajs.
  */
-import type { Capability, CommandOutcome, EraseCommand, ExportCommand, RectifyCommand, RestrictCommand, SuppressCommand, SystemRegistered } from '@datarights/contracts';
+import type { Capability, CommandOutcome, EraseCommand, ExportCommand, NotifyCommand, RectifyCommand, RestrictCommand, SuppressCommand, SystemRegistered } from '@datarights/contracts';
 import type { SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import type { CommandStore } from './command-store.types';
 
-/** The five commands a system can receive; one per capability it registers. */
+/** The commands a system can receive; one per capability it registers (`notify`: Art. 19 notices to a recipient). */
 export type CommandKind = Capability;
 
 /** The validated payload a handler receives, per kind. */
@@ -18,6 +18,7 @@ export interface CommandPayloads {
   rectify: RectifyCommand;
   restrict: RestrictCommand;
   suppress: SuppressCommand;
+  notify: NotifyCommand;
 }
 
 /** Data the system kept although asked to erase it, and its own legal ground (Art. 17(3)). */

@@ -21,6 +21,7 @@ export const COMMAND_EVENTS = {
   rectify: EVENTS.rectifyCommand,
   restrict: EVENTS.restrictCommand,
   suppress: EVENTS.suppressCommand,
+  notify: EVENTS.notifyCommand,
 } as const satisfies Record<CommandKind, EventDefinition>;
 
 const KIND_BY_TYPE = new Map<string, CommandKind>(Object.entries(COMMAND_EVENTS).map(([kind, def]) => [def.type, kind as CommandKind]));

@@ -18,6 +18,7 @@ export * from './events/dsr-identity';
 export * from './events/dsr-plans';
 export * from './events/dsr-actions';
 export * from './events/dsr-packages';
+export * from './events/dsr-recipients';
 export * from './events/registry';
 export * from './common/string-map.validator';
 export * from './common/command-id';

@@ -139,6 +139,9 @@ categories:
     const legacy = parsePolicy(VALID);
     expect(legacy.deadlines.dueSoonWithin).toBe('P3D');
     expect(legacy.authority.name).toBe('CNIL');
+    // Art. 19 notices: a week per notice and two reminders unless the file says otherwise.
+    expect({ ...legacy.recipients }).toEqual({ acknowledgeWithin: 'P7D', reminders: 2 });
+    expect({ ...parsePolicy(RULES.replace('categories:\n', 'recipients: { reminders: 0 }\ncategories:\n')).recipients }).toEqual({ acknowledgeWithin: 'P7D', reminders: 0 });
     expect({ ...legacy.categories.get('billing')?.requests }).toEqual({ erasure: 'retain', access: 'include', portability: 'exclude', restriction: 'apply', objection: 'apply', rectification: 'apply' });
   });
 
@@ -157,6 +160,8 @@ categories:
     ['a limit without its text', RULES.replace(', legalText: "CNIL référentiel gestion commerciale"', ''), 'categories.prospection.limit.legalText: is required'],
     ['an unknown anchor', RULES.replace('from: account-closure', 'from: whenever'), 'categories.claims.retention.from: must be one of record-date'],
     ['a zero due-soon window', RULES.replace('dueSoonWithin: P2D', 'dueSoonWithin: P0D'), 'deadlines.dueSoonWithin: must be longer than zero'],
+    ['a negative number of reminders', RULES.replace('categories:\n', 'recipients: { reminders: -1 }\ncategories:\n'), 'recipients.reminders: must be 0 or more'],
+    ['an acknowledgement delay that is no duration', RULES.replace('categories:\n', 'recipients: { acknowledgeWithin: 7 days }\ncategories:\n'), 'recipients.acknowledgeWithin: must be an ISO 8601 duration'],
     ['an authority without an https URL', RULES.replace('"https://www.garanteprivacy.it/"', '"ftp://garante"'), 'authority.complaintUrl: must be an https URL'],
   ])('refuses %s', (_what, text, expected) => {
     const problems = problemsOf(text);

@@ -13,9 +13,11 @@ import {
   DEFAULT_AUTHORITY,
   DEFAULT_CATEGORY,
   DEFAULT_DUE_SOON_WITHIN,
+  DEFAULT_RECIPIENT_NOTICES,
   DEFAULT_EFFECTS,
   Policy,
   POLICY_CATEGORY_PATTERN,
+  RecipientNoticesPolicy,
   RequestEffectsPolicy,
   type CategoryRule,
   type RetentionRule,
@@ -82,6 +84,7 @@ export function parsePolicy(text: string, source = '<inline policy>'): Policy {
 function normalise(policy: Policy): Policy {
   policy.deadlines.dueSoonWithin ??= DEFAULT_DUE_SOON_WITHIN;
   policy.authority ??= { ...DEFAULT_AUTHORITY };
+  policy.recipients = Object.assign(new RecipientNoticesPolicy(), DEFAULT_RECIPIENT_NOTICES, Object.fromEntries(Object.entries(policy.recipients ?? {}).filter(([, v]) => v !== undefined)));
   policy.verification = normaliseVerification(policy.verification);
   policy.fields = Object.freeze(Object.assign(Object.create(null) as Record<string, readonly string[]>, policy.fields ?? {}));
   for (const rule of policy.categories.values()) {

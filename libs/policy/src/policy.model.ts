@@ -160,6 +160,25 @@ export class CommandsPolicy {
   retryBackoff: string;
 }
 
+/**
+ * Telling the recipients (GDPR Art. 19): each rectification, erasure or restriction is
+ * communicated to every recipient the data was disclosed to, "unless this proves impossible
+ * or involves disproportionate effort". The article sets no time limit: how long to wait for
+ * an acknowledgement and how many reminders to send are the controller's choice, here.
+ */
+export class RecipientNoticesPolicy {
+  /** A notice (and each reminder) waits this long for the recipient's acknowledgement. */
+  @IsOptional() @IsPolicyDuration()
+  acknowledgeWithin: string;
+
+  /** Reminders (the same notice again) before the recipient is recorded as unacknowledged. */
+  @IsOptional() @Max(10, { message: 'must be 10 at most' }) @Min(0, { message: 'must be 0 or more' }) @IsInt({ message: 'must be a whole number' })
+  reminders: number;
+}
+
+/** The defaults when the file says nothing: a week per notice, two reminders. */
+export const DEFAULT_RECIPIENT_NOTICES: Readonly<RecipientNoticesPolicy> = Object.freeze({ acknowledgeWithin: 'P7D', reminders: 2 });
+
 /** A legal obligation to keep data (Art. 17(3)) for a period from a starting point. */
 export class RetentionRule {
   @IsDefined(REQUIRED) @IsPolicyDuration()
@@ -261,6 +280,10 @@ export class Policy {
   /** The supervisory authority named in refusal and rejection notices; default the CNIL. After loading, always set. */
   @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => AuthorityPolicy)
   authority: AuthorityPolicy;
+
+  /** Art. 19 notices to recipients: acknowledgement delay and reminders. Optional in the file; after loading, always set. */
+  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => RecipientNoticesPolicy)
+  recipients: RecipientNoticesPolicy;
 
   /** Proportionate identity verification and the suspended clock (verification.ts). Optional in the file; after loading, always set. */
   @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => VerificationPolicy)

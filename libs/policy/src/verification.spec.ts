@@ -12,19 +12,36 @@ categories: { default: { action: erase } }
 `;
 
 describe('policy: verification', () => {
-  it('defaults: suspension on, 30 days, codes of 15 minutes with 5 attempts, erasure needs code + customer number or the DPO', () => {
+  it('defaults: suspension on, 30 days, codes of 15 minutes with 5 attempts, erasure needs code + customer number, a portal session or the DPO', () => {
     const p = parsePolicy(MINIMAL);
     expect(p.verification.suspendDeadline).toBe(true);
     expect(p.verification.unverifiedAfter).toBe('P30D');
     expect(p.verification.code).toEqual({ ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M' });
-    expect(requiredProofs(p.verification, 'erasure')).toEqual([['code', 'customer-number'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'erasure')).toEqual([['code', 'customer-number'], ['portal-session'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'access')).toEqual([['code'], ['portal-session'], ['dpo-attested']]);
     expect(requiredProofs(p.verification, 'access', true)).toEqual([['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'erasure', true)).toEqual([['dpo-attested']]);
   });
 
   it('the shipped French policy reads, with its verification section', () => {
     const p = parsePolicy(readFileSync(join(__dirname, '../../../deploy/policy/default.fr.yaml'), 'utf8'));
-    expect(requiredProofs(p.verification, 'access')).toEqual([['code'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'access')).toEqual([['code'], ['portal-session'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'erasure')).toEqual([['code', 'customer-number'], ['portal-session'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'erasure', true)).toEqual([['dpo-attested']]);
     expect(p.verification.code.maxAttempts).toBe(5);
+  });
+
+  it('accepts portal-session as a proof, alone or with others', () => {
+    const p = parsePolicy(`${MINIMAL}verification: { requests: { access: [[portal-session]], erasure: [[portal-session, customer-number], [dpo-attested]] } }\n`);
+    expect(requiredProofs(p.verification, 'access')).toEqual([['portal-session']]);
+    expect(verificationSatisfied(requiredProofs(p.verification, 'erasure'), ['portal-session'])).toBe(false);
+    expect(verificationSatisfied(requiredProofs(p.verification, 'erasure'), ['portal-session', 'customer-number'])).toBe(true);
+  });
+
+  it('refuses a representative\'s list naming a proof of the subject (code, portal-session): the mandate needs the DPO', () => {
+    expect(() => parsePolicy(`${MINIMAL}verification: { representative: [[code]] }\n`)).toThrow(/verification.representative\[0\]: code cannot prove a representative's mandate/);
+    expect(() => parsePolicy(`${MINIMAL}verification: { representative: [[dpo-attested], [portal-session]] }\n`)).toThrow(/verification.representative\[1\]: portal-session cannot prove/);
+    expect(() => parsePolicy(`${MINIMAL}verification: { representative: [[dpo-attested, customer-number]] }\n`)).not.toThrow();
   });
 
   it('refuses an unknown proof and a bad duration', () => {
@@ -38,5 +55,7 @@ describe('policy: verification', () => {
     expect(verificationSatisfied(erasure, ['code'])).toBe(false);
     expect(verificationSatisfied(erasure, ['code', 'customer-number'])).toBe(true);
     expect(verificationSatisfied(erasure, ['dpo-attested'])).toBe(true);
+    expect(verificationSatisfied(erasure, ['portal-session'])).toBe(true);
+    expect(verificationSatisfied(erasure, ['customer-number'])).toBe(false);
   });
 });

@@ -6,11 +6,20 @@
  *
  *   verification:
  *     requests:
- *       access: [[code]]
- *       erasure: [[code, customer-number], [dpo-attested]]
+ *       access: [[code], [portal-session], [dpo-attested]]
+ *       erasure: [[code, customer-number], [portal-session], [dpo-attested]]
+ *     representative: [[dpo-attested]]
  *
  * `code`: a one-time code sent to a contact already on file; `customer-number`: the request
- * gave a customer number that belongs to the subject; `dpo-attested`: the DPO checked it.
+ * gave a customer number that belongs to the subject; `portal-session`: the request was
+ * filed from a signed-in customer-space session whose customer number belongs to the
+ * matched subject (the customer-space login is the proof; the CNIL asks for no further
+ * document from someone already authenticated there); `dpo-attested`: the DPO checked it.
+ *
+ * A request filed by a representative (with a mandate reference) follows `representative`:
+ * what must be proven is the mandate, which neither a code (it goes to the subject's contact,
+ * not to the representative) nor the subject's own session shows, so the list may not name
+ * `code` or `portal-session`; by default the DPO attests.
  */
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, Max, Min, registerDecorator, ValidateNested } from 'class-validator';
@@ -30,7 +39,7 @@ function IsPolicyDuration(): PropertyDecorator {
     });
 }
 
-export const VERIFICATION_PROOFS = ['code', 'customer-number', 'dpo-attested'] as const;
+export const VERIFICATION_PROOFS = ['code', 'customer-number', 'portal-session', 'dpo-attested'] as const;
 export type VerificationProof = (typeof VERIFICATION_PROOFS)[number];
 export const VERIFIED_REQUEST_TYPES = ['access', 'rectification', 'erasure', 'restriction', 'portability', 'objection'] as const;
 export type VerifiedRequestType = (typeof VERIFIED_REQUEST_TYPES)[number];
@@ -87,13 +96,18 @@ export class VerificationPolicy {
   representative: ProofAlternatives;
 }
 
+/**
+ * A signed-in customer-space session is enough for every type, erasure included: the session
+ * already proves the customer number (what erasure asks a code to be completed with), and
+ * its login is a stronger proof of identity than a code to an address on file.
+ */
 export const DEFAULT_VERIFICATION_REQUESTS: Readonly<Record<VerifiedRequestType, ProofAlternatives>> = Object.freeze({
-  access: [['code'], ['dpo-attested']],
-  portability: [['code'], ['dpo-attested']],
-  rectification: [['code'], ['dpo-attested']],
-  restriction: [['code'], ['dpo-attested']],
-  objection: [['code'], ['dpo-attested']],
-  erasure: [['code', 'customer-number'], ['dpo-attested']],
+  access: [['code'], ['portal-session'], ['dpo-attested']],
+  portability: [['code'], ['portal-session'], ['dpo-attested']],
+  rectification: [['code'], ['portal-session'], ['dpo-attested']],
+  restriction: [['code'], ['portal-session'], ['dpo-attested']],
+  objection: [['code'], ['portal-session'], ['dpo-attested']],
+  erasure: [['code', 'customer-number'], ['portal-session'], ['dpo-attested']],
 });
 
 /** Fills the defaults: suspension on, 30 days to verify, codes 15 minutes / 5 attempts / 1 minute cooldown. */
@@ -110,7 +124,7 @@ export function normaliseVerification(v: VerificationPolicy | undefined): Verifi
 
 const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-/** Problems with the proof lists (unknown proofs), in the file's terms. */
+/** Problems with the proof lists (unknown proofs, a representative's list naming a proof of the subject), in the file's terms. */
 export function verificationProblems(v: VerificationPolicy | undefined): string[] {
   if (!v || typeof v !== 'object') return [];
   const problems: string[] = [];
@@ -124,6 +138,13 @@ export function verificationProblems(v: VerificationPolicy | undefined): string[
   };
   for (const t of VERIFIED_REQUEST_TYPES) check(`verification.requests.${t}`, (v.requests as Record<string, unknown> | undefined)?.[t]);
   check('verification.representative', v.representative);
+  if (Array.isArray(v.representative)) {
+    v.representative.forEach((alt, i) => {
+      for (const p of ['code', 'portal-session'] as const) {
+        if (Array.isArray(alt) && alt.includes(p)) problems.push(`verification.representative[${i}]: ${p} cannot prove a representative's mandate (it proves the subject, not who acts for them); use dpo-attested`);
+      }
+    });
+  }
   return problems;
 }
 

@@ -37,6 +37,12 @@ class ProbeController {
   open() {
     return { open: true };
   }
+
+  @Public({ acceptsToken: true })
+  @Get('optional')
+  optional(@Req() req: Request) {
+    return (req as Request & { principal?: unknown }).principal ?? { anonymous: true };
+  }
 }
 
 interface KeyPair {
@@ -238,5 +244,84 @@ describe('AuthGuard outside production', () => {
     expect(dpo.body.id).toBe('dev-dpo');
     expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-operator')).status).toBe(403);
     expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-wrong')).status).toBe(401);
+  });
+});
+
+describe('AuthGuard on public routes, in development with a JWKS (customer-space tokens)', () => {
+  const env = { ...process.env };
+  let jwks: Server;
+  let key: KeyPair;
+  let app: INestApplication;
+
+  const get = (path: string, header?: string) => {
+    const r = request(app.getHttpServer()).get(path);
+    return header === undefined ? r : r.set('Authorization', header);
+  };
+
+  async function appWith(extra: Record<string, string>): Promise<INestApplication> {
+    process.env = { ...env, NODE_ENV: 'development', DPO_TOKEN: 'unit-dpo', AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, ...extra };
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    const created = moduleRef.createNestApplication({ logger: false });
+    created.useGlobalFilters(new HttpErrorFilter());
+    await created.init();
+    return created;
+  }
+
+  beforeAll(async () => {
+    key = await keyPair('ES256', 'ec-dev');
+    jwks = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] })));
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+    delete env.AUTH_CUSTOMER_CLAIM;
+    delete env.AUTH_ROLES_CLAIM;
+    app = await appWith({});
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((r) => jwks?.close(r));
+    process.env = env;
+  });
+
+  it('without an Authorization header, the caller is anonymous', async () => {
+    const res = await get('/t/optional');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ anonymous: true });
+  });
+
+  it('a customer-space token names its user, with the customer number of the `customer_id` claim', async () => {
+    const res = await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'], customer_id: ' C-104233 ' }, { sub: 'portal-user-1' })}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 'portal-user-1', roles: ['subject'], customerId: 'C-104233' });
+    // A numeric customer number is read too; a token without one names its user only.
+    expect((await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'], customer_id: 104233 })}`)).body.customerId).toBe('104233');
+    expect((await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'] })}`)).body).toEqual({ id: 'user-42', roles: ['subject'] });
+  });
+
+  it('a bad, expired or forged token is refused with 401 and the usual error body, never taken as anonymous', async () => {
+    const expired = await sign(key, { roles: ['subject'], customer_id: 'C-1' }, { exp: Math.floor(Date.now() / 1000) - 600 });
+    const forged = await sign(await keyPair('ES256', 'ec-dev'), { roles: ['subject'], customer_id: 'C-1' });
+    for (const header of [`Bearer ${expired}`, `Bearer ${forged}`, 'Bearer not.a.jwt', 'Bearer unit-wrong', 'Basic dXNlcjpwYXNz', '']) {
+      const res = await get('/t/optional', header);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ statusCode: 401, error: expect.objectContaining({ code: 'UNAUTHENTICATED' }) });
+    }
+  });
+
+  it('the development tokens still work there, and a route that ignores tokens still ignores a bad one (probes never get a 401)', async () => {
+    expect((await get('/t/optional', 'Bearer unit-dpo')).body).toMatchObject({ id: 'dev-dpo', roles: ['dpo', 'operator', 'auditor'] });
+    const res = await get('/t/open', 'Bearer not.a.jwt');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ open: true });
+  });
+
+  it('reads the customer number from the claim AUTH_CUSTOMER_CLAIM names (a dotted path)', async () => {
+    const other = await appWith({ AUTH_CUSTOMER_CLAIM: 'customer.number' });
+    try {
+      const token = await sign(key, { roles: ['subject'], customer: { number: 'C-77' }, customer_id: 'C-ignored' });
+      const res = await request(other.getHttpServer()).get('/t/optional').set('Authorization', `Bearer ${token}`);
+      expect(res.body).toEqual({ id: 'user-42', roles: ['subject'], customerId: 'C-77' });
+    } finally {
+      await other.close();
+    }
   });
 });

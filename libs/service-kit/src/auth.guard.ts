@@ -4,7 +4,11 @@
  * JWKS (auth.jwt.ts); the service refuses to start without AUTH_JWKS_URL, or with a
  * development token set. On one machine, development tokens (DPO_TOKEN, OPERATOR_TOKEN,
  * AUDITOR_TOKEN) stand for those roles, and JWTs are accepted too when AUTH_JWKS_URL is set
- * (issue: "Operate it", §4).
+ * (issue: "Operate it", §4). A public route either ignores tokens (health, metrics: a probe
+ * or a scraper never gets a 401) or accepts one (`@Public({ acceptsToken: true })`: the
+ * self-service route, where a customer-space user's token names them): there, no header is
+ * anonymous, and a header is checked like anywhere else — a bad or expired token is a 401,
+ * never a silent fall back to anonymous.
  */
 import { CanActivate, ExecutionContext, HttpStatus, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -19,15 +23,23 @@ export type Role = (typeof ROLES)[number];
 export interface Principal {
   id: string;
   roles: Role[];
+  /** A customer-space user's customer number (JWT claim AUTH_CUSTOMER_CLAIM), when the token carries one. */
+  customerId?: string;
 }
 
 const ROLES_KEY = 'datarights:roles';
 const PUBLIC_KEY = 'datarights:public';
+const TOKEN_ACCEPTED = 'token-accepted';
+
+export interface PublicOptions {
+  /** A bearer token may be presented: checked when it is (401 if bad), and its principal set on the request; anonymous without one. */
+  acceptsToken?: boolean;
+}
 
 /** The roles allowed on a route (any of them). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
-/** A route that needs no token (health, self-service with its own checks). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/** A route that needs no token (health, self-service with its own checks); `acceptsToken`: one may still be presented, and is then checked. */
+export const Public = (options: PublicOptions = {}) => SetMetadata(PUBLIC_KEY, options.acceptsToken ? TOKEN_ACCEPTED : true);
 
 export const DEV_TOKEN_VARIABLES = ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN'] as const;
 
@@ -63,8 +75,11 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const open = this.reflector.getAllAndOverride<true | typeof TOKEN_ACCEPTED | undefined>(PUBLIC_KEY, targets);
+    if (open === true) return true;
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    // A route that accepts a token: without an Authorization header, the caller is anonymous.
+    if (open === TOKEN_ACCEPTED && req.headers.authorization === undefined) return true;
     const header = req.headers.authorization ?? '';
     const token = /^bearer /i.test(header) ? header.slice(7).trim() : '';
     if (!token) throw new AppError(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthenticated, 'a bearer token is required');

@@ -3,7 +3,9 @@
  * provider's published keys (JWKS), its issuer and our audience (issue "Operate it", §4).
  * Only asymmetric signatures are accepted (RS256, ES256): `alg: none` and HMAC tokens,
  * which anyone holding a shared secret could mint, are refused. Roles come from a claim
- * (`roles` by default, or Keycloak's `realm_access.roles`); unknown roles are ignored.
+ * (`roles` by default, or Keycloak's `realm_access.roles`); unknown roles are ignored. A
+ * customer-space user's customer number comes from another claim (AUTH_CUSTOMER_CLAIM,
+ * `customer_id` by default): the self-service route takes it as the subject's.
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Principal, Role } from './auth.guard';
@@ -12,6 +14,8 @@ export const JWT_ALGORITHMS = ['RS256', 'ES256'];
 const KNOWN_ROLES: readonly Role[] = ['dpo', 'operator', 'auditor', 'subject'];
 /** Keycloak puts realm roles there, whatever AUTH_ROLES_CLAIM says. */
 const KEYCLOAK_ROLES_CLAIM = 'realm_access.roles';
+/** The claim of a customer-space token that holds the customer number, unless AUTH_CUSTOMER_CLAIM names another. */
+export const DEFAULT_CUSTOMER_CLAIM = 'customer_id';
 
 export interface JwtAuthSettings {
   jwksUrl: URL;
@@ -19,6 +23,8 @@ export interface JwtAuthSettings {
   audience: string[];
   /** Dotted path of the claim that holds the roles (an array, or a space-separated string). */
   rolesClaim: string;
+  /** Dotted path of the claim that holds a customer-space user's customer number (a string or a number). */
+  customerClaim: string;
   /** Seconds of clock skew tolerated on `exp` / `nbf` / `iat`. */
   clockToleranceSec: number;
 }
@@ -55,7 +61,14 @@ export function jwtAuthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Jw
   if (audience.length === 0) throw new Error('AUTH_AUDIENCE is required with AUTH_JWKS_URL (the "aud" our tokens are issued for)');
   const tolerance = Number(env.AUTH_CLOCK_TOLERANCE_SECONDS ?? 30);
   if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 300) throw new Error('AUTH_CLOCK_TOLERANCE_SECONDS must be between 0 and 300');
-  return { jwksUrl, issuer, audience, rolesClaim: env.AUTH_ROLES_CLAIM?.trim() || 'roles', clockToleranceSec: tolerance };
+  return {
+    jwksUrl,
+    issuer,
+    audience,
+    rolesClaim: env.AUTH_ROLES_CLAIM?.trim() || 'roles',
+    customerClaim: env.AUTH_CUSTOMER_CLAIM?.trim() || DEFAULT_CUSTOMER_CLAIM,
+    clockToleranceSec: tolerance,
+  };
 }
 
 export type JwtCheck = { ok: true; principal: Principal } | { ok: false; reason: 'invalid' | 'keys-unavailable'; code: string };
@@ -87,16 +100,30 @@ export class JwtVerifier {
       return { ok: false, reason: keysUnavailable(err) ? 'keys-unavailable' : 'invalid', code: errorCode(err) };
     }
     if (typeof payload.sub !== 'string' || !payload.sub) return { ok: false, reason: 'invalid', code: 'ERR_JWT_NO_SUBJECT' };
-    return { ok: true, principal: { id: payload.sub, roles: rolesOf(payload, this.settings.rolesClaim) } };
+    const customerId = customerIdOf(payload, this.settings.customerClaim);
+    return { ok: true, principal: { id: payload.sub, roles: rolesOf(payload, this.settings.rolesClaim), ...(customerId ? { customerId } : {}) } };
   }
+}
+
+function claimAt(payload: JWTPayload, path: string): unknown {
+  let value: unknown = payload;
+  for (const part of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  return value;
+}
+
+/** The customer number in the configured claim: a non-empty string (trimmed) or a whole number; anything else is none. */
+export function customerIdOf(payload: JWTPayload, claim: string): string | undefined {
+  const value = claimAt(payload, claim);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === 'string' && value.trim().length > 0 && value.trim().length <= 64) return value.trim();
+  return undefined;
 }
 
 /** The known roles found in the configured claim and in Keycloak's realm roles. */
 export function rolesOf(payload: JWTPayload, claim: string): Role[] {
   const found = new Set<Role>();
   for (const path of new Set([claim, KEYCLOAK_ROLES_CLAIM])) {
-    let value: unknown = payload;
-    for (const part of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    const value = claimAt(payload, path);
     const list = typeof value === 'string' ? value.split(/\s+/) : Array.isArray(value) ? value : [];
     for (const r of list) if (typeof r === 'string' && (KNOWN_ROLES as readonly string[]).includes(r)) found.add(r as Role);
   }

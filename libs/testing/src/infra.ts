@@ -6,6 +6,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/datarights';
@@ -93,4 +96,22 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * A policy file of the test's own: written to a temporary directory, with POLICY_FILE
+ * pointing at it (read when the app starts). The returned function puts POLICY_FILE back
+ * and removes the file.
+ */
+export function usePolicy(yaml: string): () => void {
+  const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(file, yaml);
+  const before = process.env.POLICY_FILE;
+  process.env.POLICY_FILE = file;
+  return () => {
+    if (before === undefined) delete process.env.POLICY_FILE;
+    else process.env.POLICY_FILE = before;
+    rmSync(dir, { recursive: true, force: true });
+  };
 }

@@ -6,6 +6,8 @@ const ids = sampleIds();
 const samples = sampleEvents(MARIE, ids);
 const personal = [MARIE.email, MARIE.phone, MARIE.customerId, MARIE.name, 'Marie', 'Sklodowska', 'example.test', '612345678'];
 
+const RECIPIENT = { kind: 'sub-processor', country: 'US', systemId: 'mailer', nameGiven: true };
+
 /** What each type keeps, beyond "no personal data": the evidence the log must still hold. */
 const EXPECTED: Record<EventName, Record<string, unknown>> = {
   systemRegistered: {
@@ -38,7 +40,7 @@ const EXPECTED: Record<EventName, Record<string, unknown>> = {
   notificationRequested: { notificationId: samples.notificationRequested.notificationId, requestId: ids.requestId, channel: 'email', template: 'request-completed', locale: 'fr-FR' },
   requestSubmitted: {
     requestId: ids.requestId, type: 'erasure', channel: 'email', receivedAt: '2026-11-02T10:00:00.000Z', dueAt: '2026-12-02T10:00:00.000Z', filedBy: 'dpo',
-    subjectGiven: ['customerId', 'email', 'name', 'phone'],
+    subjectGiven: ['customerId', 'email', 'name', 'phone'], representativeGiven: true,
   },
   verificationAttested: { requestId: ids.requestId, method: 'dpo-attested', attestedBy: 'dpo-user-7', attestedAt: '2026-11-02T11:00:00.000Z' },
   subjectDecided: { requestId: ids.requestId, decision: 'subject', subjectRef: ids.subjectRef, decidedBy: 'dpo-user-7' },
@@ -72,6 +74,20 @@ const EXPECTED: Record<EventName, Record<string, unknown>> = {
   packageReady: { requestId: ids.requestId, packageId: ids.commandId, requestType: 'access', part: 1, parts: 1, sha256: 'a'.repeat(64), records: 12, categories: ['billing'], assembledAt: '2026-11-20T10:00:00.000Z', dataCount: 1 },
   packageDeleted: { ...samples.packageDeleted },
   identityChallengeSent: { ...samples.identityChallengeSent },
+  notifyCommand: {
+    commandId: ids.commandId, requestId: ids.requestId, systemId: 'mailer', categories: ['billing', 'identification'], respondBy: '2026-12-01T10:00:00.000Z', subjectKeysCount: 4,
+    action: 'rectification', fromSystemId: 'billing', reminder: 1, changesGiven: true,
+  },
+  recipientNotified: { requestId: ids.requestId, noticeId: ids.commandId, recipient: RECIPIENT, fromSystemId: 'billing', action: 'erasure', categories: ['billing'], respondBy: '2026-12-01T10:00:00.000Z' },
+  recipientNotNotified: {
+    requestId: ids.requestId, noticeId: ids.commandId, recipient: { kind: 'controller', country: 'FR', nameGiven: true }, fromSystemId: 'billing', action: 'erasure', categories: ['billing'],
+    reason: 'no command topic in the inventory for this recipient',
+  },
+  recipientReminded: { requestId: ids.requestId, noticeId: ids.commandId, recipient: RECIPIENT, reminder: 2, respondBy: '2026-12-08T10:00:00.000Z' },
+  recipientAcknowledged: { requestId: ids.requestId, noticeId: ids.commandId, recipient: RECIPIENT, outcome: 'done', acknowledgedBy: 'recipient', late: true },
+  recipientDeclined: { requestId: ids.requestId, noticeId: ids.commandId, recipient: RECIPIENT, reasonGiven: true },
+  recipientUnacknowledged: { requestId: ids.requestId, noticeId: ids.commandId, recipient: RECIPIENT, reminders: 2, reason: 'no acknowledgement after 2 reminders' },
+  recipientAcknowledgementRecorded: { requestId: ids.requestId, noticeId: ids.commandId, recordedBy: 'dpo-user-7', noteGiven: true },
   requestDeadlineResumed: { ...samples.requestDeadlineResumed },
   requestRepeatFlagged: { ...samples.requestRepeatFlagged },
 };

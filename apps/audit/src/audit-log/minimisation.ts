@@ -64,6 +64,8 @@ const REPLY: Rule = {
   flag: ['error'],
   nested: { retained: RETAINED, export: { keep: ['part', 'parts'], count: ['records'] } },
 };
+/** A recipient's name may be a person's (a sole trader), as in `systemRegistered`: presence only; the notice id and system id link to the inventory. */
+const RECIPIENT: Rule = { keep: ['kind', 'country', 'systemId'], flag: ['name'] };
 const HOLD: Rule = { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until'] };
 /** Which kinds of identifier a request gave (`email`, `customerId`, ...), never their values. */
 const subjectGiven = (d: Record<string, unknown>) => ({
@@ -85,10 +87,13 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   rectifyCommand: { ...COMMAND, count: ['subjectKeys', 'changes'] },
   restrictCommand: { ...COMMAND, keep: [...COMMAND.keep!, 'ground', 'until', 'action'] },
   suppressCommand: { ...COMMAND, keep: [...COMMAND.keep!, 'purposes'], flag: ['reason'] },
+  // Art. 19: the corrected values of a rectification are personal data: presence only.
+  notifyCommand: { ...COMMAND, keep: [...COMMAND.keep!, 'action', 'fromSystemId', 'ground', 'reminder'], flag: ['changes'] },
   commandCompleted: REPLY,
   commandFailed: REPLY,
   notificationRequested: { keep: ['notificationId', 'requestId', 'channel', 'template', 'locale'] },
-  requestSubmitted: { keep: ['requestId', 'type', 'channel', 'receivedAt', 'dueAt', 'filedBy'], derive: subjectGiven },
+  // A representative's mandate reference and name never enter the log: that there is one only (`representativeGiven`).
+  requestSubmitted: { keep: ['requestId', 'type', 'channel', 'receivedAt', 'dueAt', 'filedBy'], flag: ['representative'], derive: subjectGiven },
   verificationAttested: { keep: ['requestId', 'method', 'attestedBy', 'attestedAt'] },
   subjectDecided: { keep: ['requestId', 'decision', 'subjectRef', 'decidedBy'] },
   actionCloseRequested: { keep: ['requestId', 'commandId', 'closedBy'], flag: ['reason'] },
@@ -128,6 +133,15 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   holdExpired: { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until', 'expiredAt', 'commandId'] },
   actionForwarded: { keep: ['requestId', 'commandId', 'systemId', 'categories', 'notificationId'], flag: ['controller'] },
   actionAcknowledged: { keep: ['requestId', 'commandId', 'systemId', 'acknowledgedBy'] },
+  // Art. 19: our own reasons are kept; a recipient's free-text answer and the DPO's note are
+  // reduced to their presence.
+  recipientNotified: { keep: ['requestId', 'noticeId', 'fromSystemId', 'action', 'categories', 'respondBy'], nested: { recipient: RECIPIENT } },
+  recipientNotNotified: { keep: ['requestId', 'noticeId', 'fromSystemId', 'action', 'categories', 'reason'], nested: { recipient: RECIPIENT } },
+  recipientReminded: { keep: ['requestId', 'noticeId', 'reminder', 'respondBy'], nested: { recipient: RECIPIENT } },
+  recipientAcknowledged: { keep: ['requestId', 'noticeId', 'outcome', 'acknowledgedBy', 'late'], nested: { recipient: RECIPIENT } },
+  recipientDeclined: { keep: ['requestId', 'noticeId'], flag: ['reason'], nested: { recipient: RECIPIENT } },
+  recipientUnacknowledged: { keep: ['requestId', 'noticeId', 'reminders', 'reason'], nested: { recipient: RECIPIENT } },
+  recipientAcknowledgementRecorded: { keep: ['requestId', 'noticeId', 'recordedBy'], flag: ['note'] },
   // The encrypted package itself never enters the log: its size and digest only.
   packageReady: { keep: ['requestId', 'packageId', 'requestType', 'part', 'parts', 'sha256', 'records', 'categories', 'assembledAt'], count: ['data'] },
   packageDeleted: { keep: ['requestId', 'packageId', 'deletedAt', 'reason'] },

@@ -6,7 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SUBJECT_KEY_KINDS, type SubjectKeyKind } from '@datarights/contracts';
-import { DEMO_SYSTEMS, SYSTEM_IDS, type SystemId, type TableSpec } from '../systems/system-catalog';
+import { DEMO_SYSTEMS, HOLDER_IDS, type SystemId, type TableSpec } from '../systems/system-catalog';
 
 export interface DirectoryEntry {
   customerId: string;
@@ -27,12 +27,12 @@ function heldBy(spec: TableSpec): string {
   return `EXISTS (SELECT 1 FROM ${spec.table} x WHERE ${match.join(' OR ')})`;
 }
 
-const PRESENCE = SYSTEM_IDS.map((id) => `(${DEMO_SYSTEMS[id].tables.map(heldBy).join(' OR ')}) AS "${id}"`).join(',\n       ');
+const PRESENCE = HOLDER_IDS.map((id) => `(${DEMO_SYSTEMS[id].tables.map(heldBy).join(' OR ')}) AS "${id}"`).join(',\n       ');
 
 type Row = { customer_id: string; email: string; phone: string; full_name: string } & Partial<Record<SystemId, boolean>>;
 
 function toEntry(r: Row): DirectoryEntryWithSystems {
-  return { customerId: r.customer_id, email: r.email, phone: r.phone, name: r.full_name, systems: SYSTEM_IDS.filter((id) => r[id]) };
+  return { customerId: r.customer_id, email: r.email, phone: r.phone, name: r.full_name, systems: HOLDER_IDS.filter((id) => r[id]) };
 }
 
 @Injectable()

@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from '@datarights/service-kit';
 import { SeedService, type SeedSnapshot } from '../seed/seed.service';
 import { ConnectorsService, type ConnectorState } from '../systems/connectors.service';
 import { normaliseKeyLists } from '../systems/key-match';
-import { DEMO_SYSTEMS, SYSTEM_IDS, type SystemId } from '../systems/system-catalog';
+import { DEMO_SYSTEMS, HOLDER_IDS, type SystemId } from '../systems/system-catalog';
 import { SystemsRepository } from '../systems/systems.repository';
 import { DemoRepository, type DirectoryEntry, type DirectoryEntryWithSystems } from './demo.repository';
 
@@ -44,7 +44,7 @@ export class DemoService {
     // The same matching as the commands: any row carrying any of the customer's keys.
     const keys = normaliseKeyLists({ email: [entry.email], customerId: [entry.customerId], phone: [entry.phone] });
     const systems = {} as CustomerHoldings['systems'];
-    for (const id of SYSTEM_IDS) {
+    for (const id of HOLDER_IDS) {
       systems[id] = {};
       for (const spec of DEMO_SYSTEMS[id].tables) {
         systems[id][spec.table] = (await this.systems.findMatching(spec, keys)).map((r) => r.row);

@@ -1,5 +1,5 @@
 import { PHONE_PATTERN, SubjectKeys, validatePayload } from '@datarights/contracts';
-import { SYSTEM_IDS } from '../systems/system-catalog';
+import { HOLDER_IDS } from '../systems/system-catalog';
 import { ALL_SYSTEMS_SHARE, emailLocalPart, generateDataset, phoneOf, type DemoDataset } from './customer-generator';
 
 describe('the fake customer generator', () => {
@@ -39,7 +39,7 @@ describe('the fake customer generator', () => {
     const everywhere = data.customers.filter((c) => c.systems.length === 4).length / data.customers.length;
     expect(everywhere).toBeGreaterThan(ALL_SYSTEMS_SHARE - 0.03);
     expect(everywhere).toBeLessThan(ALL_SYSTEMS_SHARE + 0.03);
-    for (const id of SYSTEM_IDS) {
+    for (const id of HOLDER_IDS) {
       // Each system misses some customers, and holds some who are not everywhere.
       expect(data.customers.filter((c) => !c.systems.includes(id)).length).toBeGreaterThan(50);
       expect(data.customers.filter((c) => c.systems.includes(id) && c.systems.length < 4).length).toBeGreaterThan(50);

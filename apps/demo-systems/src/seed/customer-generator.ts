@@ -189,6 +189,9 @@ export function generateCustomer(seed: number, n: number, into: DemoDataset): vo
         }
         break;
       }
+      // A recipient (Art. 19 notices), holding no customer rows of its own: never drawn.
+      case 'helpscale':
+        break;
     }
   }
 }

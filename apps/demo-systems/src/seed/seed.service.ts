@@ -140,7 +140,8 @@ export class SeedService {
   /** Reloads the counts from the database; every table announced means ready. */
   private async refreshProgress(status: SeedStatus): Promise<void> {
     const rows = await this.repo.publication();
-    const publishedSystems = SYSTEM_IDS.filter((id) => rows.some((r) => r.systemId === id) && rows.filter((r) => r.systemId === id).every((r) => r.done));
+    // A system without tables (a recipient such as helpscale) has nothing to announce.
+    const publishedSystems = SYSTEM_IDS.filter((id) => DEMO_SYSTEMS[id].tables.length === 0 || (rows.some((r) => r.systemId === id) && rows.filter((r) => r.systemId === id).every((r) => r.done)));
     const allDone = rows.length > 0 && rows.every((r) => r.done);
     this.snapshot = {
       ...this.snapshot,

@@ -5,7 +5,8 @@
  * - erase (Art. 17): DELETE them, announce each with an `erased` data event;
  * - restrict (Art. 18): mark them restricted (until a date, or open-ended), or lift it;
  * - rectify (Art. 16): apply the corrections, announce each row's new keys (`updated`);
- * - suppress (Art. 21): record the purposes objected to; prospection stops at once.
+ * - suppress (Art. 21): record the purposes objected to; prospection stops at once;
+ * - notify (Art. 19, a recipient such as helpscale): record what it was told, acknowledge.
  *
  * Idempotent: the SDK resends its stored reply for a commandId it has handled; on top of
  * that, each mutating command records its result in the transaction of its effect, so a
@@ -13,7 +14,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Command, EraseCommand, ExportCommand, RectifyCommand, RestrictCommand, SuppressCommand } from '@datarights/contracts';
+import type { Command, EraseCommand, ExportCommand, NotifyCommand, RectifyCommand, RestrictCommand, SuppressCommand } from '@datarights/contracts';
 import type { CommandKind, CommandResult, RecordInput, RecordKind } from '@datarights/connector-sdk';
 import { normaliseKeyLists } from './key-match';
 import { columnsFor, planRectification } from './rectification';
@@ -126,6 +127,18 @@ export class CommandHandlers {
   }
 
   /** Runs a mutating command's work once per commandId, in one transaction with its record. */
+  /**
+   * An Art. 19 notice to a recipient system: the demo recipient holds none of the demo's
+   * tables, so it records what it was told (never the subject's keys or the changes) and
+   * acknowledges; a reminder has the same commandId and gets the same answer.
+   */
+  notify(system: DemoSystem, command: NotifyCommand): Promise<CommandResult> {
+    return this.once(system, 'notify', command, async (tx) => {
+      await this.repo.recordNotice(tx, system.registration.systemId, command);
+      return { outcome: 'done', affectedRecords: 0 };
+    });
+  }
+
   private once(system: DemoSystem, kind: CommandKind, command: Command, work: (tx: EntityManager) => Promise<CommandResult>): Promise<CommandResult> {
     return this.repo.transaction(async (tx) => {
       await this.repo.lockCommand(tx, command.commandId);

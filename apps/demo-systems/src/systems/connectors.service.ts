@@ -168,6 +168,9 @@ export class ConnectorsService {
         case 'suppress':
           connector.onCommand('suppress', (c) => this.handlers.suppress(system, c));
           break;
+        case 'notify':
+          connector.onCommand('notify', (c) => this.handlers.notify(system, c));
+          break;
       }
     }
   }

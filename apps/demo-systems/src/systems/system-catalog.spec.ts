@@ -1,5 +1,5 @@
 import { SystemRegistered, validatePayload } from '@datarights/contracts';
-import { ALL_TABLES, assertIdentifiers, DEMO_SYSTEMS, SYSTEM_IDS, systemOfTable } from './system-catalog';
+import { ALL_TABLES, assertIdentifiers, DEMO_SYSTEMS, HOLDER_IDS, SYSTEM_IDS, systemOfTable } from './system-catalog';
 
 describe('the demo systems catalog', () => {
   it.each(SYSTEM_IDS)('%s registers a valid Art. 30 entry under its own id', (id) => {
@@ -8,17 +8,23 @@ describe('the demo systems catalog', () => {
     expect(r.systemId).toBe(id);
   });
 
-  it.each(SYSTEM_IDS)('%s announces exactly the categories of its tables', (id) => {
+  it.each(HOLDER_IDS)('%s announces exactly the categories of its tables', (id) => {
     const s = DEMO_SYSTEMS[id];
     expect([...new Set(s.tables.map((t) => t.category))].sort()).toEqual([...s.registration.categories].sort());
   });
 
-  it.each(SYSTEM_IDS)('%s can do what it announces, and announces what it can do', (id) => {
+  it.each(HOLDER_IDS)('%s can do what it announces, and announces what it can do', (id) => {
     const { registration: r, tables } = DEMO_SYSTEMS[id];
     expect(r.capabilities.includes('restrict')).toBe(tables.some((t) => t.restriction));
     expect(r.capabilities.includes('rectify')).toBe(tables.some((t) => t.rectifiable));
     expect(r.capabilities.includes('suppress')).toBe(tables.some((t) => t.suppressible));
     expect(r.capabilities).toEqual(expect.arrayContaining(['export', 'erase']));
+  });
+
+  it('has helpscale as a recipient of the support desk that takes Art. 19 notices and holds no table', () => {
+    expect(HOLDER_IDS).toEqual(['crm', 'billing', 'support', 'marketing']);
+    expect(DEMO_SYSTEMS.helpscale).toMatchObject({ tables: [], registration: { capabilities: ['notify'], location: 'US' } });
+    expect(DEMO_SYSTEMS.support.registration.recipients).toEqual([expect.objectContaining({ systemId: 'helpscale', categories: ['relationship'] })]);
   });
 
   it('declares the support system\'s transfer to the US under standard contractual clauses (Art. 46)', () => {

@@ -1,5 +1,7 @@
 /**
- * The four reference company systems: what each announces on `pdata.systems.v1` (its
+ * The reference company systems — four that hold customer data, and the helpdesk
+ * software's connector, a recipient of the support desk's data that takes Art. 19
+ * notices — : what each announces on `pdata.systems.v1` (its
  * GDPR Art. 30 register entry) and, for each of its tables, which category of data a row
  * is, which subject keys it carries and what a command may do to it. The command handlers
  * and the seeding are written once against these descriptions.
@@ -9,7 +11,7 @@
  */
 import type { SubjectKeyKind, SystemRegistered } from '@datarights/contracts';
 
-export const SYSTEM_IDS = ['crm', 'billing', 'support', 'marketing'] as const;
+export const SYSTEM_IDS = ['crm', 'billing', 'support', 'marketing', 'helpscale'] as const;
 export type SystemId = (typeof SYSTEM_IDS)[number];
 
 /** Fields a rectify command's `changes` may name (Art. 16), and their accepted aliases. */
@@ -128,7 +130,8 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
       location: 'FR',
       // Art. 46(2)(c): the helpdesk software is hosted in the US under standard contractual clauses.
       transfers: [{ country: 'US', mechanism: 'scc', recipient: 'HelpScale Inc. (helpdesk software)' }],
-      recipients: [{ name: 'HelpScale Inc. (helpdesk software)', kind: 'sub-processor', categories: ['relationship'], country: 'US' }],
+      // Art. 19: HelpScale takes notices on its own command topic (the `helpscale` connector below).
+      recipients: [{ name: 'HelpScale Inc. (helpdesk software)', kind: 'sub-processor', categories: ['relationship'], country: 'US', systemId: 'helpscale' }],
       capabilities: ['export', 'erase', 'rectify'],
     },
     tables: [
@@ -181,9 +184,31 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
       },
     ],
   },
+  // A recipient, not a holder of the demo's tables: the US helpdesk software the support
+  // desk's tickets are disclosed to (Art. 46(2)(c) standard contractual clauses). It plugs in
+  // with the connector SDK to take Art. 19 notices (`notify`) and acknowledges each one.
+  helpscale: {
+    registration: {
+      systemId: 'helpscale',
+      name: 'HelpScale helpdesk (sub-processor of the support desk)',
+      owner: 'customer-care',
+      role: 'controller',
+      purposes: ['customer-support'],
+      legalBasis: 'contract',
+      categories: ['relationship'],
+      location: 'US',
+      transfers: [{ country: 'US', mechanism: 'scc', recipient: 'HelpScale Inc. (helpdesk software)' }],
+      recipients: [],
+      capabilities: ['notify'],
+    },
+    tables: [],
+  },
 };
 
 export const ALL_TABLES: readonly TableSpec[] = SYSTEM_IDS.flatMap((id) => DEMO_SYSTEMS[id].tables);
+
+/** The systems holding customer rows (not the recipient helpscale): what a customer's holdings are made of. */
+export const HOLDER_IDS: readonly SystemId[] = SYSTEM_IDS.filter((id) => DEMO_SYSTEMS[id].tables.length > 0);
 
 /** The tables of a system holding one of these categories. */
 export function tablesFor(system: DemoSystem, categories: readonly string[]): TableSpec[] {

@@ -6,7 +6,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SUBJECT_KEY_KINDS, type SubjectKeyKind } from '@datarights/contracts';
+import { SUBJECT_KEY_KINDS, type NotifyCommand, type SubjectKeyKind } from '@datarights/contracts';
 import type { CommandResult } from '@datarights/connector-sdk';
 import { matchClause, type KeyLists } from './key-match';
 import type { TableSpec } from './system-catalog';
@@ -143,6 +143,14 @@ export class SystemsRepository {
   }
 
   /** Forgets command effects older than `before` (they only matter while a command may be redelivered). */
+  /** What a recipient system was told (Art. 19): ids, action and categories only. */
+  async recordNotice(tx: EntityManager, systemId: string, n: Pick<NotifyCommand, 'commandId' | 'requestId' | 'action' | 'fromSystemId' | 'categories'>): Promise<void> {
+    await tx.query(
+      `INSERT INTO recipient_notices (command_id, system_id, request_id, action, from_system_id, categories) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (command_id) DO NOTHING`,
+      [n.commandId, systemId, n.requestId, n.action, n.fromSystemId, n.categories],
+    );
+  }
+
   async pruneEffects(before: Date): Promise<number> {
     return this.countUpdated(this.dataSource.manager, `DELETE FROM command_effects WHERE handled_at < $1 RETURNING 1`, [before.toISOString()]);
   }

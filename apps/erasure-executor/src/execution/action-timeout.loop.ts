@@ -1,16 +1,16 @@
 /**
  * The durable timeout loop: every ACTION_POLL_MS, takes the actions past their time
- * (no reply by respondBy, or a retry due after a failure) and re-sends or escalates them.
+ * (no reply by respondBy, or a retry due after a failure) and re-sends or escalates them,
+ * and the Art. 19 notices without an acknowledgement in time, and reminds their recipients.
  * State lives in PostgreSQL, so a restart loses nothing; rows are taken with FOR UPDATE
  * SKIP LOCKED, so two replicas share the work and never handle one action twice.
  */
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { PayloadOf } from '@datarights/contracts';
-import { EventPublisher } from '@datarights/messaging';
 import { appConfig } from '../config/app.config';
-import { ExecutionRepository } from './execution.repository';
-import { ExecutionService, type ExecutionTx } from './execution.service';
+import { ExecutionTxFactory } from './execution-tx';
+import { RecipientNoticeService } from '../recipients/recipient-notice.service';
+import { ExecutionService } from './execution.service';
 import { Clock } from '@datarights/service-kit';
 
 const BATCH = 50;
@@ -25,9 +25,9 @@ export class ActionTimeoutLoop implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly publisher: EventPublisher,
-    private readonly repository: ExecutionRepository,
+    private readonly txs: ExecutionTxFactory,
     private readonly execution: ExecutionService,
+    private readonly recipients: RecipientNoticeService,
     private readonly clock: Clock,
   ) {}
 
@@ -64,11 +64,13 @@ export class ActionTimeoutLoop implements OnApplicationBootstrap, BeforeApplicat
   /** Handles the actions due now (the Clock's); returns how many. Public for tests. */
   async tick(now = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const store = this.repository.in(m);
-      const due = await store.takeDue(now, BATCH);
-      const tx: ExecutionTx = { store, publish: (name, data) => this.publisher.publish(m, name, data as PayloadOf<typeof name>, { correlationId: (data as { requestId: string }).requestId }) };
+      const tx = this.txs.forManager(m);
+      const due = await tx.store.takeDue(now, BATCH);
       for (const action of due) await this.execution.onDue(tx, action, now);
-      return due.length;
+      // Art. 19 notices without an acknowledgement in time: reminded, or recorded as unacknowledged.
+      const notices = await tx.notices.takeDue(now, BATCH);
+      for (const notice of notices) await this.recipients.onDue(tx, notice, now);
+      return Math.max(due.length, notices.length);
     });
   }
 }

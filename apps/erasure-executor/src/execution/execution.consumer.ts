@@ -4,10 +4,12 @@
  */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { ActionAcknowledgementRecorded, ActionCloseRequested, CommandCompleted, CommandFailed, ObjectionDecided, PayloadOf, PlanBuilt, RequestClosed, RequestSubmitted, RequestType, RestrictionLiftRequested, SystemRegistered } from '@datarights/contracts';
+import type { ActionAcknowledgementRecorded, RecipientAcknowledgementRecorded, ActionCloseRequested, CommandCompleted, CommandFailed, ObjectionDecided, PlanBuilt, RequestClosed, RequestSubmitted, RequestType, RestrictionLiftRequested, SystemRegistered } from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
 import { ExecutionRepository } from './execution.repository';
-import { ExecutionService, type ExecutionTx } from './execution.service';
+import { ExecutionTxFactory, type ExecutionTx } from './execution-tx';
+import { RecipientNoticeService } from '../recipients/recipient-notice.service';
+import { ExecutionService } from './execution.service';
 
 const EXECUTED: readonly RequestType[] = ['erasure', 'rectification', 'objection', 'restriction'];
 
@@ -16,6 +18,8 @@ export class ExecutionConsumer {
   constructor(
     private readonly execution: ExecutionService,
     private readonly repository: ExecutionRepository,
+    private readonly txs: ExecutionTxFactory,
+    private readonly recipients: RecipientNoticeService,
   ) {}
 
   @OnEvent('planBuilt')
@@ -64,6 +68,12 @@ export class ExecutionConsumer {
     await this.execution.onAcknowledgementRecorded(this.tx(ctx), ack);
   }
 
+  /** The DPO recorded a recipient's acknowledgement of an Art. 19 notice obtained by other means. */
+  @OnEvent('recipientAcknowledgementRecorded')
+  async onRecipientAcknowledgementRecorded(@Payload() rec: RecipientAcknowledgementRecorded, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.recipients.onAcknowledgementRecorded(this.tx(ctx), rec);
+  }
+
   @OnEvent('requestClosed')
   async onRequestClosed(@Payload() closed: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
     await this.execution.onRequestClosed(this.tx(ctx), closed);
@@ -73,16 +83,13 @@ export class ExecutionConsumer {
   @OnEvent('systemRegistered')
   async onSystemRegistered(@Payload() system: SystemRegistered, @Ctx() ctx: MessageContext): Promise<void> {
     const store = this.repository.in(ctx.manager);
-    // An objection goes to every system pursuing the purpose (Art. 21).
-    await store.saveRegistration(system.systemId, system.purposes, system.capabilities);
+    // An objection goes to every system pursuing the purpose (Art. 21); its recipients hear of what is done (Art. 19).
+    await store.saveRegistration(system.systemId, system.purposes, system.capabilities, system.recipients);
     if (system.role === 'processor') await store.saveProcessor(system.systemId, system.controller ?? null, system.controllerContact ?? null);
     else await store.forgetProcessor(system.systemId);
   }
 
   private tx(ctx: MessageContext): ExecutionTx {
-    return {
-      store: this.repository.in(ctx.manager),
-      publish: (name, data) => ctx.publish(name, data as PayloadOf<typeof name>, { correlationId: (data as { requestId: string }).requestId }),
-    };
+    return this.txs.forMessage(ctx);
   }
 }

@@ -5,7 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { LinkedSubjectKeys } from '@datarights/contracts';
+import type { LinkedSubjectKeys, Recipient } from '@datarights/contracts';
 import { ActionEntity, type ActionStatus } from './entities/action.entity';
 import { ClosedRequestEntity } from './entities/closed-request.entity';
 import { HoldEntity } from './entities/hold.entity';
@@ -174,6 +174,8 @@ export class ExecutionStore {
       .where('r.completed AND r.minimised_at IS NULL')
       .andWhere(`NOT EXISTS (SELECT 1 FROM hold h WHERE h.request_id = r.request_id AND h.status = 'active')`)
       .andWhere(`NOT EXISTS (SELECT 1 FROM action a WHERE a.request_id = r.request_id AND a.status NOT IN ('completed', 'closed-manually'))`)
+      // An Art. 19 notice still awaiting its acknowledgement: a reminder names the subject's keys.
+      .andWhere(`NOT EXISTS (SELECT 1 FROM recipient_notice n WHERE n.request_id = r.request_id AND n.status = 'awaiting-acknowledgement')`)
       // A restriction still in place: its lifting must tell the subject first (Art. 18(3)), at their contact.
       .andWhere(`NOT EXISTS (SELECT 1 FROM request_parameters p WHERE p.request_id = r.request_id AND p.request_type = 'restriction' AND p.lift_notified_at IS NULL)`)
       .orderBy('r.completed_at', 'ASC')
@@ -236,12 +238,12 @@ export class ExecutionStore {
     return rows.map((r) => ({ purpose: r.purpose, requestId: r.request_id }));
   }
 
-  /** The latest registration of a system: its purposes and capabilities. */
-  async saveRegistration(systemId: string, purposes: readonly string[], capabilities: readonly string[]): Promise<void> {
+  /** The latest registration of a system: its purposes, capabilities and recipients. */
+  async saveRegistration(systemId: string, purposes: readonly string[], capabilities: readonly string[], recipients: readonly Recipient[]): Promise<void> {
     await this.m.query(
-      `INSERT INTO system_registration (system_id, purposes, capabilities) VALUES ($1, $2, $3)
-       ON CONFLICT (system_id) DO UPDATE SET purposes = EXCLUDED.purposes, capabilities = EXCLUDED.capabilities, updated_at = now()`,
-      [systemId, purposes, capabilities],
+      `INSERT INTO system_registration (system_id, purposes, capabilities, recipients) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (system_id) DO UPDATE SET purposes = EXCLUDED.purposes, capabilities = EXCLUDED.capabilities, recipients = EXCLUDED.recipients, updated_at = now()`,
+      [systemId, purposes, capabilities, JSON.stringify(recipients)],
     );
   }
 

@@ -9,7 +9,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
-import { type ActionAcknowledgementRecorded, type ActionCloseRequested, type CommandReply, type EventName, type EVENTS, type HoldRecorded, isExportCommandId, LinkedSubjectKeys, type ObjectionDecided, type PlanBuilt, type RequestClosed, type RequestSubmitted, type RequestType, type RestrictionLiftRequested } from '@datarights/contracts';
+import { type ActionAcknowledgementRecorded, type ActionCloseRequested, type CommandReply, type EventName, type HoldRecorded, isExportCommandId, LinkedSubjectKeys, type ObjectionDecided, type PlanBuilt, type RequestClosed, type RequestSubmitted, type RequestType, type RestrictionLiftRequested } from '@datarights/contracts';
 import { PermanentError, TopicAdmin } from '@datarights/messaging';
 import type { Policy } from '@datarights/policy';
 import { ErasureExecutorConfig } from '../config/app.config';
@@ -22,23 +22,10 @@ import { liftNotice, newNotificationId, placedRestrictions, subjectContact } fro
 import { ABSOLUTE_OBJECTION_PURPOSES, planObjection, planRectification, planRestriction } from './rights-planner';
 import { keyHashes, resolveSubjectHashKey } from './subject-hash';
 import { forwardNotice, noContactReason } from './forwarding';
-import type { ExecutionStore } from './execution.repository';
+import type { ExecutionTx } from './execution-tx';
+import { RecipientNoticeService } from '../recipients/recipient-notice.service';
 import { nextStep, respondByFor, retryAtAfterFailure } from './retry-policy';
 import { Clock } from '@datarights/service-kit';
-
-/**
- * An event's payload, from its class. (The contracts' `PayloadOf` infers `{ requestId }`
- * for every event keyed by request id, which refuses every other field: reported.)
- */
-export type Payload<N extends EventName> = InstanceType<(typeof EVENTS)[N]['payload']>;
-
-export type Publish = <N extends EventName>(name: N, data: Payload<N>) => Promise<unknown>;
-
-/** One transaction: the store bound to it and the outbox publisher of it. */
-export interface ExecutionTx {
-  store: ExecutionStore;
-  publish: Publish;
-}
 
 const COMMAND_EVENT = { erase: 'eraseCommand', restrict: 'restrictCommand', rectify: 'rectifyCommand', suppress: 'suppressCommand' } as const satisfies Record<string, EventName>;
 
@@ -60,6 +47,7 @@ export class ExecutionService {
     private readonly topics: TopicAdmin,
     private readonly clock: Clock,
     private readonly config: ErasureExecutorConfig,
+    private readonly recipients: RecipientNoticeService,
   ) {}
 
   private subjectHashKey?: string;
@@ -276,6 +264,8 @@ export class ExecutionService {
       // data-locator's export commands have name-based ids: their replies (records, not-found
       // or failed alike) are its business, not an unknown command.
       if (isExportCommandId(reply.commandId, reply.requestId, reply.systemId)) return;
+      // A recipient's answer to an Art. 19 notice.
+      if (await this.recipients.onReply(tx, reply, reported)) return;
       throw new PermanentError(`reply for unknown command ${reply.commandId}`);
     }
     if (action.requestId !== reply.requestId || action.systemId !== reply.systemId) {
@@ -302,6 +292,9 @@ export class ExecutionService {
       ...(reply.error ? { error: reply.error } : {}),
     });
     this.logger.log(`command ${action.commandId} on ${action.systemId}: ${reply.outcome}, ${reply.affectedRecords} records`);
+    // Art. 19: the system's recipients hear of a rectification, erasure or restriction.
+    const request = await tx.store.getRequest(action.requestId);
+    if (request) await this.recipients.afterAction(tx, { ...action, outcome: reply.outcome, affectedRecords: reply.affectedRecords }, plainToInstance(LinkedSubjectKeys, request.subjectKeys));
     await this.completeIfDone(tx, action.requestId);
   }
 

@@ -14,7 +14,8 @@ import { LinkedSubjectKeys } from '@datarights/contracts';
 import { TopicAdmin } from '@datarights/messaging';
 import type { HoldEntity } from './entities/hold.entity';
 import type { PlannedAction } from './erasure-planner';
-import { ExecutionService, type ExecutionTx } from './execution.service';
+import type { ExecutionTx } from './execution-tx';
+import { ExecutionService } from './execution.service';
 
 /** The erase action of an ended hold. Pure. */
 export function holdErasure(hold: Pick<HoldEntity, 'systemId' | 'category' | 'canErase' | 'legalText' | 'until'>): PlannedAction {

@@ -9,11 +9,8 @@
  */
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PayloadOf } from '@datarights/contracts';
-import { EventPublisher } from '@datarights/messaging';
 import { ErasureExecutorConfig } from '../config/app.config';
-import { ExecutionRepository } from './execution.repository';
-import type { ExecutionTx } from './execution.service';
+import { ExecutionTxFactory, type ExecutionTx } from './execution-tx';
 import { HoldExpiryService } from './hold-expiry.service';
 import { hashKeys, resolveSubjectHashKey } from './subject-hash';
 import { Clock } from '@datarights/service-kit';
@@ -30,8 +27,7 @@ abstract class Schedule implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     protected readonly dataSource: DataSource,
-    protected readonly publisher: EventPublisher,
-    protected readonly repository: ExecutionRepository,
+    protected readonly txs: ExecutionTxFactory,
     protected readonly clock: Clock,
   ) {}
 
@@ -63,10 +59,7 @@ abstract class Schedule implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   protected tx(m: EntityManager): ExecutionTx {
-    return {
-      store: this.repository.in(m),
-      publish: (name, data) => this.publisher.publish(m, name, data as PayloadOf<typeof name>, { correlationId: (data as { requestId: string }).requestId }),
-    };
+    return this.txs.forManager(m);
   }
 
   private schedule(delay: number): void {
@@ -96,8 +89,8 @@ export class HoldExpiryLoop extends Schedule {
   protected readonly logger = new Logger(HoldExpiryLoop.name);
   protected readonly everyMs: number;
 
-  constructor(dataSource: DataSource, publisher: EventPublisher, repository: ExecutionRepository, clock: Clock, config: ErasureExecutorConfig, private readonly holds: HoldExpiryService) {
-    super(dataSource, publisher, repository, clock);
+  constructor(dataSource: DataSource, txs: ExecutionTxFactory, clock: Clock, config: ErasureExecutorConfig, private readonly holds: HoldExpiryService) {
+    super(dataSource, txs, clock);
     this.everyMs = config.HOLD_POLL_MS;
   }
 
@@ -113,8 +106,8 @@ export class KeyMinimiser extends Schedule {
   protected readonly everyMs: number;
   private readonly key: string;
 
-  constructor(dataSource: DataSource, publisher: EventPublisher, repository: ExecutionRepository, clock: Clock, config: ErasureExecutorConfig) {
-    super(dataSource, publisher, repository, clock);
+  constructor(dataSource: DataSource, txs: ExecutionTxFactory, clock: Clock, config: ErasureExecutorConfig) {
+    super(dataSource, txs, clock);
     this.everyMs = config.MINIMISATION_POLL_MS;
     // Throws in production without a key: the service does not start.
     this.key = resolveSubjectHashKey(config.SUBJECT_HASH_KEY, config.NODE_ENV, (m) => this.logger.warn(m));
@@ -122,7 +115,7 @@ export class KeyMinimiser extends Schedule {
 
   runOnce(now = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const store = this.repository.in(m);
+      const store = this.tx(m).store;
       const requests = await store.takeToMinimise(BATCH);
       for (const r of requests) {
         await store.setMinimisedKeys(r.requestId, hashKeys(this.key, r.subjectKeys as unknown as Record<string, unknown>), now);

@@ -10,7 +10,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EVENTS, type LinkedSubjectKeys, type RecordEvent } from '@datarights/contracts';
 import type { BatchItem } from '@datarights/messaging';
 import { Clock } from '@datarights/service-kit';
-import { ExecutionService, type ExecutionTx } from './execution.service';
+import type { ExecutionTx } from './execution-tx';
+import { ExecutionService } from './execution.service';
 import { keyHashes } from './subject-hash';
 
 @Injectable()

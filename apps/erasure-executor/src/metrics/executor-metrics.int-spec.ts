@@ -3,14 +3,11 @@
  * systems, one replies; /metrics then shows that system's round trip and last reply, and
  * the other's pending command (what the SystemStoppedReplying alert reads).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
-import { cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
+import { cleanup, isolate, RawKafka, startTestService, usePolicy, waitFor, type Isolation, type Received } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../app.module';
 import { ExecutorMetrics } from './executor-metrics';
 
@@ -39,15 +36,13 @@ describe('erasure-executor metrics', () => {
   let app: NestExpressApplication;
   let raw: RawKafka;
   let commands: Received[];
-  let policyDir: string;
+  let restorePolicy: (() => void) | undefined;
   const replying = `crm-${randomUUID().slice(0, 6)}`;
   const quiet = `quiet-${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
     iso = isolate('erasure-executor');
-    policyDir = mkdtempSync(join(tmpdir(), 'executor-metrics-'));
-    process.env.POLICY_FILE = join(policyDir, 'policy.yaml');
-    writeFileSync(process.env.POLICY_FILE, POLICY);
+    restorePolicy = usePolicy(POLICY);
     raw = new RawKafka(iso.topicPrefix);
     await raw.ensureTopics([commandTopic(replying), commandTopic(quiet)]);
     app = await startTestService(AppModule, SERVICE, SCHEMA);
@@ -58,8 +53,7 @@ describe('erasure-executor metrics', () => {
     await app?.close();
     await raw?.close();
     if (iso) await cleanup(iso);
-    delete process.env.POLICY_FILE;
-    rmSync(policyDir, { recursive: true, force: true });
+    restorePolicy?.();
   });
 
   it('shows the round trip and last reply of the system that replied, and the pending command of the one that did not', async () => {

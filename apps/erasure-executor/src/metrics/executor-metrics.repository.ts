@@ -46,6 +46,14 @@ export class ExecutorMetricsRepository {
     return rows.map((r) => ({ systemId: r.system_id, pending: r.pending, lastReplyAt: r.last_reply ? new Date(r.last_reply) : null }));
   }
 
+  /** Art. 19 notices to recipients, per recipient system (`none` without one) and status. */
+  async recipientNotices(): Promise<Array<{ recipient: string; status: string; count: number }>> {
+    const rows: Array<{ recipient: string; status: string; count: number }> = await this.dataSource.query(
+      `SELECT COALESCE(recipient_system_id, 'none') AS recipient, status, count(*)::int AS count FROM recipient_notice GROUP BY 1, 2`,
+    );
+    return rows;
+  }
+
   /** Actions completed by a reply after `since`, oldest first: first send → completing reply. */
   async completedSince(since: Date, limit = 5000): Promise<CompletedAction[]> {
     const rows: Array<{ command_id: string; system_id: string; completed_at: Date; seconds: number }> = await this.dataSource.query(

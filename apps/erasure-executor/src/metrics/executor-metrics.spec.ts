@@ -7,11 +7,15 @@ class FakeStore {
   now = new Date('2026-11-28T10:00:00Z');
   systemsList: SystemSnapshot[] = [];
   completed: CompletedAction[] = [];
+  notices: Array<{ recipient: string; status: string; count: number }> = [];
   async systems() {
     return this.systemsList;
   }
   async completedSince(since: Date) {
     return this.completed.filter((c) => c.completedAt > since);
+  }
+  async recipientNotices() {
+    return this.notices;
   }
   async nowFn() {
     return this.now;
@@ -32,7 +36,7 @@ describe('ExecutorMetrics', () => {
   beforeEach(() => {
     register.clear();
     store = new FakeStore();
-    const repo = { systems: () => store.systems(), completedSince: (s: Date) => store.completedSince(s), now: () => store.nowFn() } as unknown as ExecutorMetricsRepository;
+    const repo = { systems: () => store.systems(), completedSince: (s: Date) => store.completedSince(s), recipientNotices: () => store.recipientNotices(), now: () => store.nowFn() } as unknown as ExecutorMetricsRepository;
     metrics = new ExecutorMetrics(repo);
   });
 
@@ -67,5 +71,16 @@ describe('ExecutorMetrics', () => {
     store.systemsList = [{ systemId: 'crm', pending: 1, lastReplyAt: at('09:30:00') }];
     await metrics.refresh();
     expect((await values('dsr_actions_pending')).map((v) => [v.labels.system_id, v.value])).toEqual([['crm', 1]]);
+  });
+
+  it('counts the Art. 19 notices per recipient and status, and forgets a status no notice has any more', async () => {
+    store.notices = [{ recipient: 'helpscale', status: 'acknowledged', count: 3 }, { recipient: 'none', status: 'not-notified', count: 1 }, { recipient: 'partner', status: 'awaiting-acknowledgement', count: 2 }];
+    await metrics.refresh();
+    expect((await values('dsr_recipient_notices')).map((v) => [v.labels.recipient_system_id, v.labels.status, v.value])).toEqual([
+      ['helpscale', 'acknowledged', 3], ['none', 'not-notified', 1], ['partner', 'awaiting-acknowledgement', 2],
+    ]);
+    store.notices = [{ recipient: 'partner', status: 'unacknowledged', count: 2 }];
+    await metrics.refresh();
+    expect((await values('dsr_recipient_notices')).map((v) => [v.labels.recipient_system_id, v.labels.status, v.value])).toEqual([['partner', 'unacknowledged', 2]]);
   });
 });

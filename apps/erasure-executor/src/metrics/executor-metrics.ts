@@ -12,6 +12,9 @@
  * - `dsr_system_last_reply_timestamp_seconds{system_id}` (gauge): the last completing
  *   reply of each system; absent for a system that never replied, so that the
  *   SystemStoppedReplying alert also fires for one that never answered.
+ * - `dsr_recipient_notices{recipient_system_id,status}` (gauge): Art. 19 notices to
+ *   recipients by status (`awaiting-acknowledgement`, `acknowledged`, `declined`,
+ *   `unacknowledged`, `not-notified`); `none` for recipients without a command topic.
  *
  * Refreshed from PostgreSQL every 15 s, on an unref'd timer that shutdown clears.
  */
@@ -37,6 +40,9 @@ export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger(ExecutorMetrics.name);
   readonly roundTrip = histogram('dsr_command_round_trip_seconds', 'Time from a command\'s first send to the reply that completed it, per system.');
   readonly pending = gauge('dsr_actions_pending', 'Commands waiting for a system\'s reply (sent, or failed and waiting for a retry).');
+  readonly recipientNotices =
+    (register.getSingleMetric('dsr_recipient_notices') as Gauge<'recipient_system_id' | 'status'> | undefined) ??
+    new Gauge({ name: 'dsr_recipient_notices', help: 'Art. 19 notices to recipients, per recipient system and status.', labelNames: ['recipient_system_id', 'status'] });
   readonly lastReply = gauge('dsr_system_last_reply_timestamp_seconds', 'Unix time of the last reply that completed a command, per system.');
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
@@ -66,10 +72,16 @@ export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy 
       for (const c of await this.repo.completedSince(new Date(now.getTime() - OVERLAP_MS))) this.observed.set(c.commandId, c.completedAt.getTime());
       this.highWater = now;
     }
-    const [systems, completed] = await Promise.all([this.repo.systems(), this.repo.completedSince(new Date(this.highWater.getTime() - OVERLAP_MS))]);
+    const [systems, completed, notices] = await Promise.all([
+      this.repo.systems(),
+      this.repo.completedSince(new Date(this.highWater.getTime() - OVERLAP_MS)),
+      this.repo.recipientNotices(),
+    ]);
     // Set synchronously after reset: a scrape never sees the gauges half-filled.
     this.pending.reset();
     this.lastReply.reset();
+    this.recipientNotices.reset();
+    for (const n of notices) this.recipientNotices.set({ recipient_system_id: n.recipient, status: n.status }, n.count);
     for (const s of systems) {
       this.pending.set({ system_id: s.systemId }, s.pending);
       if (s.lastReplyAt) this.lastReply.set({ system_id: s.systemId }, s.lastReplyAt.getTime() / 1000);

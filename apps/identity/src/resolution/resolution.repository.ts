@@ -8,11 +8,15 @@ import { IdentityRequestEntity, type IdentityRequestStatus } from './entities/id
 @Injectable()
 export class ResolutionRepository {
   /** Records a new request; false when it was already recorded (a resubmission under another event id). */
-  async insert(tx: Tx, requestId: string, r: { type: RequestType; givenKeys: EncodedKey[]; subjectRef: string | null; status: IdentityRequestStatus; filedBy: string }): Promise<boolean> {
+  async insert(
+    tx: Tx,
+    requestId: string,
+    r: { type: RequestType; givenKeys: EncodedKey[]; subjectRef: string | null; status: IdentityRequestStatus; filedBy: string; byRepresentative: boolean; portalSession: boolean },
+  ): Promise<boolean> {
     const rows: unknown[] = await tx.query(
-      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by, by_representative, portal_session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (request_id) DO NOTHING RETURNING 1`,
-      [requestId, r.type, r.givenKeys, r.subjectRef, r.status, r.filedBy],
+      [requestId, r.type, r.givenKeys, r.subjectRef, r.status, r.filedBy, r.byRepresentative, r.portalSession],
     );
     return rows.length === 1;
   }

@@ -35,19 +35,28 @@ export class ResolutionService {
     const live = await this.graph.liveSubjectsFor(tx, given);
     const result: SubjectResolved['result'] = live.length === 0 ? 'none' : live.length === 1 ? 'matched' : 'several';
     const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
-    const inserted = await this.requests.insert(tx, data.requestId, { type: data.type, givenKeys: given, subjectRef, status: result, filedBy: data.filedBy });
+    const inserted = await this.requests.insert(tx, data.requestId, {
+      type: data.type,
+      givenKeys: given,
+      subjectRef,
+      status: result,
+      filedBy: data.filedBy,
+      // Facts only: the mandate's reference stays with request-intake and the audit's evidence.
+      byRepresentative: data.representative !== undefined,
+      portalSession: data.portalSession === true,
+    });
     if (!inserted) {
       this.logger.warn(`request ${data.requestId} was already resolved: submission ignored`);
       return;
     }
+    const request = (await this.requests.find(tx, data.requestId))!;
     const candidates = await this.candidates(ctx, live.map((s) => s.subjectRef));
-    const resolved: SubjectResolved = { requestId: data.requestId, result, ...(subjectRef ? { subjectRef } : {}), candidates };
+    const awaited = subjectRef ? this.challenges.awaited(request) : undefined;
+    const resolved: SubjectResolved = { requestId: data.requestId, result, ...(subjectRef ? { subjectRef } : {}), candidates, ...(awaited ? { requiredProofs: awaited } : {}) };
     await ctx.publish('subjectResolved', resolved);
     this.logger.log(`request ${data.requestId} resolved: ${result} (${given.length} keys given, ${candidates.length} candidates)`);
-    // Self-service: the subject proves who they are with a code sent to a contact on file.
-    if (data.filedBy === 'subject' && subjectRef) {
-      await this.challenges.issue(ctx.manager, (name, d) => ctx.publish(name, d), { requestId: data.requestId, type: data.type, subjectRef, givenKeys: given }, 1);
-    }
+    // The requester proves who they are: a portal session, a code to a contact on file, or the DPO's attestation.
+    if (subjectRef) await this.challenges.proceed(tx, (name, d) => ctx.publish(name, d), { ...request, subjectRef });
   }
 
   async onSubjectDecided(data: SubjectDecided, ctx: MessageContext): Promise<void> {
@@ -68,13 +77,12 @@ export class ResolutionService {
       throw new PermanentError(`request ${data.requestId} was verified for another subject`);
     }
     await this.requests.setSubject(tx, data.requestId, subjectRef, 'matched');
-    const resolved: SubjectResolved = { requestId: data.requestId, result: 'matched', subjectRef, candidates: await this.candidates(ctx, [subjectRef]) };
+    const awaited = this.challenges.awaited(request);
+    const resolved: SubjectResolved = { requestId: data.requestId, result: 'matched', subjectRef, candidates: await this.candidates(ctx, [subjectRef]), ...(awaited ? { requiredProofs: awaited } : {}) };
     await ctx.publish('subjectResolved', resolved);
     this.logger.log(`request ${data.requestId}: the DPO picked subject ${subjectRef}`);
-    // A subject's own request: now that the DPO picked who it is about, the requester proves it with a code to that subject's contact on file.
-    if (request.filedBy === 'subject') {
-      await this.challenges.issue(tx, (name, d) => ctx.publish(name, d), { requestId: data.requestId, type: request.type, subjectRef, givenKeys: request.givenKeys ?? [] }, 1);
-    }
+    // Now that the DPO picked who it is about: a portal session whose customer number is that subject's, or a code to that subject's contact on file (never for a representative).
+    await this.challenges.proceed(tx, (name, d) => ctx.publish(name, d), { ...request, subjectRef, status: 'matched' });
   }
 
   async onVerificationAttested(data: VerificationAttested, ctx: MessageContext): Promise<void> {

@@ -4,23 +4,27 @@
  * expiring, with a limited number of attempts and a resend cooldown (policy
  * `verification.code`). Proportionality (Art. 12(2), 12(6)): a code is sent only where the
  * policy says a code (with what the request already proves) is enough for the request type;
- * otherwise the DPO attests. Logs hold request ids and counts only: never a code, never an
- * address.
+ * otherwise the DPO attests. A request filed from a signed-in customer-space session is
+ * verified without a code when the session's customer number is the subject's
+ * (`portal-session`); a representative's request never gets a code (requester-proofs.ts).
+ * Logs hold request ids and counts only: never a code, never an address.
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventPublisher } from '@datarights/messaging';
-import { addDuration, parseDuration, Policy, requiredProofs, verificationSatisfied, type VerificationProof } from '@datarights/policy';
+import { addDuration, parseDuration, Policy, verificationSatisfied, type VerificationProof } from '@datarights/policy';
 import { AppError, Clock, ErrorCode } from '@datarights/service-kit';
 import type { RequestType } from '@datarights/contracts';
 import { IdentityConfig } from '../config/app.config';
+import type { IdentityRequestEntity } from '../resolution/entities/identity-request.entity';
 import { IdentityVerifier, type Publish } from '../resolution/identity-verifier';
 import { ResolutionRepository } from '../resolution/resolution.repository';
 import type { Tx } from '../subject-graph/subject-graph.repository';
 import { SubjectGraphService } from '../subject-graph/subject-graph.service';
 import { checkAnswer, checkResend, contactOnFile, hashCode, newCode } from './challenge-rules';
 import { ChallengeRepository } from './challenge.repository';
+import { awaitedProofs, nextStep, proofsInHand, requiredFor, type RequesterFacts } from './requester-proofs';
 
 const DEV_CODE_KEY = 'development-only-verification-code-key-0123456789';
 
@@ -29,7 +33,13 @@ export interface ChallengeTarget {
   type: RequestType;
   subjectRef: string;
   givenKeys: readonly string[];
+  /** A portal session's proof counts with a code where the policy asks for both. */
+  portalSession?: boolean;
+  /** A representative's request never gets a code. */
+  byRepresentative?: boolean;
 }
+
+const factsOf = (r: IdentityRequestEntity): RequesterFacts => ({ type: r.type, filedBy: r.filedBy, byRepresentative: r.byRepresentative, portalSession: r.portalSession, givenKeys: r.givenKeys ?? [] });
 
 const newCodeHint = (requestId: string) => `ask for a new code: POST /v1/self-service/requests/${requestId}/verification/code`;
 
@@ -53,16 +63,47 @@ export class ChallengeService {
     this.key = config.VERIFICATION_CODE_KEY ?? DEV_CODE_KEY;
   }
 
-  /** The proofs the request brings besides a code: a customer number that belongs to the subject. */
-  private async proofsBesidesCode(tx: Tx, subjectRef: string, givenKeys: readonly string[]): Promise<VerificationProof[]> {
-    const onFile = new Set(await this.graph.keysOf(tx, subjectRef));
-    return givenKeys.some((k) => k.startsWith('customerId:') && onFile.has(k)) ? ['customer-number'] : [];
+  /** The proofs the request brings besides a code: a customer number that belongs to the subject, and a portal session with it. */
+  private async proofsBesidesCode(tx: Tx, subjectRef: string, r: { givenKeys: readonly string[]; portalSession?: boolean }): Promise<VerificationProof[]> {
+    return proofsInHand({ givenKeys: r.givenKeys, portalSession: r.portalSession === true }, new Set(await this.graph.keysOf(tx, subjectRef)));
+  }
+
+  /** What identity awaits from the requester of a matched request (SubjectResolved.requiredProofs); undefined for the DPO's own filings. */
+  awaited(request: IdentityRequestEntity): string[] | undefined {
+    return awaitedProofs(this.policy.verification, factsOf(request));
+  }
+
+  /**
+   * The subject of the request is known (matched, or picked by the DPO): verify at once on a
+   * portal session whose customer number is the subject's (the same identityVerified as a
+   * code, method `portal-session`), send a code to a subject's own request, or leave it to
+   * the DPO's attestation (a representative's request, the DPO's own filings).
+   */
+  async proceed(tx: Tx, publish: Publish, request: IdentityRequestEntity & { subjectRef: string }): Promise<void> {
+    const facts = factsOf(request);
+    const inHand = await this.proofsBesidesCode(tx, request.subjectRef, facts);
+    const next = nextStep(this.policy.verification, facts, inHand);
+    switch (next.step) {
+      case 'verify':
+        await this.verifier.verify(tx, publish, request, { method: next.method, at: this.clock.now().toISOString() });
+        return;
+      case 'code':
+        await this.issue(tx, publish, { requestId: request.requestId, type: request.type, subjectRef: request.subjectRef, givenKeys: facts.givenKeys, portalSession: facts.portalSession }, 1);
+        return;
+      case 'dpo':
+        if (facts.byRepresentative) this.logger.log(`request ${request.requestId}: filed by a representative; no code, the DPO attests`);
+        return;
+    }
   }
 
   /** Sends code number `issue`; false (and nothing sent) when a code cannot be enough or no contact is on file. */
   async issue(tx: Tx, publish: Publish, t: ChallengeTarget, issue: number): Promise<boolean> {
-    const required = requiredProofs(this.policy.verification, t.type);
-    const proofs = await this.proofsBesidesCode(tx, t.subjectRef, t.givenKeys);
+    if (t.byRepresentative) {
+      this.logger.log(`request ${t.requestId}: filed by a representative; no code, the DPO attests`);
+      return false;
+    }
+    const required = requiredFor(this.policy.verification, { type: t.type, byRepresentative: false });
+    const proofs = await this.proofsBesidesCode(tx, t.subjectRef, t);
     if (!verificationSatisfied(required, ['code', ...proofs])) {
       this.logger.log(`request ${t.requestId}: a code is not enough for ${t.type} under the policy; the DPO attests`);
       return false;
@@ -98,8 +139,8 @@ export class ChallengeService {
       const { result, attempts } = checkAnswer(challenge, hashCode(this.key, requestId, challenge.issue, code), now, this.policy.verification.code.maxAttempts);
       await this.repo.recordAttempt(tx, requestId, attempts, result.outcome === 'verified' ? now : null);
       if (result.outcome === 'verified') {
-        const required = requiredProofs(this.policy.verification, request.type);
-        const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, request.givenKeys ?? []);
+        const required = requiredFor(this.policy.verification, request);
+        const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, factsOf(request));
         if (!verificationSatisfied(required, ['code', ...proofs])) return { outcome: 'insufficient' as const };
         await this.verifier.verify(tx, this.publishFor(tx, requestId), request, { method: 'code', at: now.toISOString() });
       }
@@ -132,7 +173,7 @@ export class ChallengeService {
         if (check.reason === 'used') throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
         throw new AppError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.TooManyRequests, 'no more codes can be sent for this request: the DPO will verify your identity');
       }
-      const target: ChallengeTarget = { requestId, type: request.type, subjectRef: request.subjectRef!, givenKeys: request.givenKeys ?? [] };
+      const target: ChallengeTarget = { requestId, type: request.type, subjectRef: request.subjectRef!, givenKeys: request.givenKeys ?? [], portalSession: request.portalSession, byRepresentative: request.byRepresentative };
       if (!(await this.issue(tx, this.publishFor(tx, requestId), target, challenge.issue + 1))) {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'a code can no longer be sent for this request: the DPO will verify your identity');
       }

@@ -3,6 +3,8 @@ import { Requests1733000000000 } from './1733000000000-requests';
 import { DeadlinesAndMinimisation1733300000000 } from './1733300000000-deadlines-and-minimisation';
 import { VerificationClock1733400000000 } from './1733400000000-verification-clock';
 import { Packages1733600000000 } from './1733600000000-packages';
+import { RepresentativeAndPortal1733750000000 } from './1733750000000-representative-and-portal';
+import { RequestRecipients1733800000000 } from './1733800000000-request-recipients';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [Requests1733000000000, DeadlinesAndMinimisation1733300000000, VerificationClock1733400000000, Packages1733600000000];
+export const MIGRATIONS: Function[] = [Requests1733000000000, DeadlinesAndMinimisation1733300000000, VerificationClock1733400000000, Packages1733600000000, RepresentativeAndPortal1733750000000, RequestRecipients1733800000000];

@@ -28,6 +28,7 @@ describe('keyed hashes of identifiers', () => {
 describe('minimisedPatch', () => {
   const r = {
     subjectEmail: 'jeanne@example.fr', subjectPhone: null, subjectCustomerId: 'C-1', subjectName: 'Jeanne Martin',
+    representativeName: 'Claire Dubois', representativeMandateRef: 'MAND-2026/0042',
     verifiedEmails: ['jeanne@example.fr', 'j.martin@example.fr'], candidates: [{ subjectRef: 's1', hints: ['j***@example.fr'], records: 2 }],
     note: 'letter from Jeanne', attestationNote: null, extensionReason: 'Jeanne has forty accounts', decisionReason: null,
   } as unknown as RequestEntity;
@@ -37,12 +38,13 @@ describe('minimisedPatch', () => {
     const p = minimisedPatch(r, hash, at);
     expect(p).toEqual({
       subjectEmail: hash('email', 'jeanne@example.fr'), subjectPhone: null, subjectCustomerId: hash('customerId', 'C-1'), subjectName: hash('name', 'Jeanne Martin'),
+      representativeName: hash('name', 'Claire Dubois'), representativeMandateRef: hash('note', 'MAND-2026/0042'),
       verifiedEmails: [hash('email', 'jeanne@example.fr'), hash('email', 'j.martin@example.fr')],
       candidates: [{ subjectRef: 's1', hints: [], records: 2 }],
       note: hash('note', 'letter from Jeanne'), attestationNote: null, extensionReason: hash('note', 'Jeanne has forty accounts'), decisionReason: null,
       minimisedAt: at,
     });
-    expect(JSON.stringify(p)).not.toMatch(/Jeanne|example\.fr|C-1/);
+    expect(JSON.stringify(p)).not.toMatch(/Jeanne|Claire|MAND|example\.fr|C-1/);
   });
 
   it('does not hash a hash twice', () => {

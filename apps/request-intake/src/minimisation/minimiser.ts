@@ -2,7 +2,8 @@
  * Minimising closed requests (DESIGN.md: "once a request is closed and its proof period
  * has passed, the request's own copy of the subject's identifiers is minimised too"):
  * after `deadlines.proofPeriod` from closure, a periodic job replaces the subject's
- * e-mail, phone, customer id and name, the verified addresses, the subject-candidate
+ * e-mail, phone, customer id and name, a representative's name and mandate reference, the
+ * verified addresses, the subject-candidate
  * hints and every free-text note with keyed hashes (HMAC-SHA256, SUBJECT_HASH_KEY), drops
  * the idempotency keys (they hold a hash of the filed body), marks the request minimised
  * and publishes dsr.request.minimised.v1. The audit log keeps the proof; the request no
@@ -27,6 +28,8 @@ export function minimisedPatch(r: RequestEntity, hash: (kind: string, value: str
     subjectPhone: h('phone', r.subjectPhone),
     subjectCustomerId: h('customerId', r.subjectCustomerId),
     subjectName: h('name', r.subjectName),
+    representativeName: h('name', r.representativeName),
+    representativeMandateRef: h('note', r.representativeMandateRef),
     verifiedEmails: r.verifiedEmails ? r.verifiedEmails.map((e) => h('email', e)!) : null,
     // Masked keys (j***@example.fr) still say something about the person: only the refs and counts stay.
     candidates: r.candidates ? r.candidates.map((c) => ({ subjectRef: c.subjectRef, hints: [], records: c.records })) : null,

@@ -4,6 +4,13 @@
  * outcomes and legal grounds only (DESIGN.md: personal data stays where it must).
  */
 import type {
+  RecipientAcknowledged,
+  RecipientAcknowledgementRecorded,
+  RecipientDeclined,
+  RecipientNotified,
+  RecipientNotNotified,
+  RecipientReminded,
+  RecipientUnacknowledged,
   ActionAcknowledged,
   ActionAcknowledgementRecorded,
   ActionForwarded,
@@ -70,16 +77,30 @@ export interface RequestEventPayloads {
   restrictionLiftRequested: RestrictionLiftRequested;
   restrictionLiftNotified: RestrictionLiftNotified;
   objectionDecided: ObjectionDecided;
+  recipientNotified: RecipientNotified;
+  recipientNotNotified: RecipientNotNotified;
+  recipientReminded: RecipientReminded;
+  recipientAcknowledged: RecipientAcknowledged;
+  recipientDeclined: RecipientDeclined;
+  recipientUnacknowledged: RecipientUnacknowledged;
+  recipientAcknowledgementRecorded: RecipientAcknowledgementRecorded;
 }
 export type RequestEventName = keyof RequestEventPayloads;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const day = (iso: string) => iso.slice(0, 10);
 
-function resolution(result: 'matched' | 'none' | 'several', candidates: number): string {
+/** `["code+customer-number", "dpo-attested"]` → `code + customer-number, or dpo-attested` (proof names only). */
+function proofsAwaited(required: readonly string[]): string {
+  return required.map((alt) => alt.split('+').join(' + ')).join(', or ');
+}
+
+function resolution(result: 'matched' | 'none' | 'several', candidates: number, required?: readonly string[]): string {
   switch (result) {
     case 'matched':
-      return 'subject matched';
+      // A representative's request (or one a code cannot prove): the DPO's attestation is what is awaited.
+      if (required?.length === 1 && required[0] === 'dpo-attested') return "subject matched: awaiting the DPO's attestation of identity (dpo-attested)";
+      return required?.length ? `subject matched: identity to be proven by ${proofsAwaited(required)}` : 'subject matched';
     case 'none':
       return 'no subject matched the identifiers: the DPO decides';
     case 'several':
@@ -87,12 +108,18 @@ function resolution(result: 'matched' | 'none' | 'several', candidates: number):
   }
 }
 
+/** `mailer`, or `a sub-processor in US` for a recipient without a system id. */
+const recipientLabel = (r: { systemId?: string; kind: string; country: string }) => r.systemId ?? `(a ${r.kind} in ${r.country})`;
+
 export type AnyEvent = { [N in RequestEventName]: { name: N; data: RequestEventPayloads[N] } }[RequestEventName];
 
 export function summarise(e: AnyEvent): string {
   switch (e.name) {
-    case 'requestSubmitted':
-      return `${e.data.type} request filed by ${e.data.filedBy} (received by ${e.data.channel}), due ${day(e.data.dueAt)}`;
+    case 'requestSubmitted': {
+      // That there is a representative or a portal session, never the mandate's reference.
+      const how = e.data.representative ? ' for a representative under a mandate' : e.data.portalSession ? ' from a signed-in customer-space session' : '';
+      return `${e.data.type} request filed by ${e.data.filedBy}${how} (received by ${e.data.channel}), due ${day(e.data.dueAt)}`;
+    }
     case 'verificationAttested':
       return `identity attested by ${e.data.attestedBy} (${e.data.method})`;
     case 'subjectDecided':
@@ -104,7 +131,7 @@ export function summarise(e: AnyEvent): string {
     case 'notificationRequested':
       return `${e.data.template} notice requested (${e.data.channel})`;
     case 'subjectResolved':
-      return resolution(e.data.result, e.data.candidates.length);
+      return resolution(e.data.result, e.data.candidates.length, e.data.requiredProofs);
     case 'identityVerified':
       return `identity verified (${e.data.method})`;
     case 'planBuilt': {
@@ -158,5 +185,24 @@ export function summarise(e: AnyEvent): string {
       return `${e.data.decidedBy} decided the objection on ${e.data.commandId}: ${e.data.decision === 'upheld' ? 'upheld, the processing stops' : 'overridden by compelling legitimate grounds'} (Art. 21(1))`;
     case 'restrictionLiftNotified':
       return `subject told the restriction is being lifted on ${plural(e.data.systemIds.length, 'system')} (Art. 18(3))`;
+    // Art. 19. A recipient's name may be a person's (a sole trader): the timeline names it by
+    // its system id, or its kind and country (names are in GET .../recipients); its own
+    // answers (free text) stay off the timeline.
+    case 'recipientNotified':
+      return `recipient ${recipientLabel(e.data.recipient)} told of the ${e.data.action} on ${e.data.fromSystemId} (${e.data.categories.join(', ')}), acknowledgement due ${day(e.data.respondBy)} (Art. 19)`;
+    case 'recipientNotNotified':
+      return `recipient ${recipientLabel(e.data.recipient)} of ${e.data.fromSystemId} could not be told of the ${e.data.action}: ${e.data.reason} (Art. 19)`;
+    case 'recipientReminded':
+      return `recipient ${recipientLabel(e.data.recipient)} reminded (reminder ${e.data.reminder}), acknowledgement due ${day(e.data.respondBy)}`;
+    case 'recipientAcknowledged':
+      return e.data.outcome === 'recorded'
+        ? `${e.data.acknowledgedBy} recorded the acknowledgement of recipient ${recipientLabel(e.data.recipient)}`
+        : `recipient ${recipientLabel(e.data.recipient)} acknowledged (${e.data.outcome})${e.data.late ? ', after it was recorded as unacknowledged' : ''}`;
+    case 'recipientDeclined':
+      return `recipient ${recipientLabel(e.data.recipient)} answered that it cannot act on the notice, with its reason`;
+    case 'recipientUnacknowledged':
+      return `recipient ${recipientLabel(e.data.recipient)} never acknowledged: ${e.data.reason}`;
+    case 'recipientAcknowledgementRecorded':
+      return `${e.data.recordedBy} recorded a recipient's acknowledgement of notice ${e.data.noticeId}`;
   }
 }

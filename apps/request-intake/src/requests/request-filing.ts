@@ -2,13 +2,17 @@
  * What every filing records first, whoever files (the DPO's API or self-service): the
  * subject's identifiers normalised so the systems' keys match, the receipt time and the due
  * date — Art. 12(3): one month from receipt (the policy's deadlines.response), in calendar
- * months: 31 January + P1M = 28/29 February (Regulation 1182/71, art. 3(2)(c)).
+ * months: 31 January + P1M = 28/29 February (Regulation 1182/71, art. 3(2)(c)) — then the
+ * row both routes insert and the `dsr.request.submitted.v1` both publish, so that a fact a
+ * request carries (a representative, a portal session, the changes of a rectification)
+ * reaches identity and the executor the same way whichever route it came in by.
  */
 import { randomUUID } from 'node:crypto';
-import { normaliseKey } from '@datarights/contracts';
+import { normaliseKey, type RequestSubmitted } from '@datarights/contracts';
 import { addDuration, type Policy } from '@datarights/policy';
 import type { Clock } from '@datarights/service-kit';
-import type { RequestSubjectDto } from './dto/create-request.dto';
+import type { CreateRequestDto, RequestSubjectDto } from './dto/create-request.dto';
+import type { NewRequest as NewRequestRow } from './requests.repository';
 
 export interface NewRequest {
   id: string;
@@ -17,7 +21,19 @@ export interface NewRequest {
   dueAt: Date;
 }
 
-export function newRequest(given: RequestSubjectDto, clock: Clock, policy: Policy): NewRequest {
+/** The identifiers a filing gives for its subject, as validated (RequestSubjectDto). */
+export type GivenSubject = Pick<RequestSubjectDto, 'email' | 'customerId' | 'phone' | 'name'>;
+
+/** Who filed, as the row and the event record it. */
+export interface Filer {
+  filedBy: RequestSubmitted['filedBy'];
+  /** The authenticated user's id (`subject:<id>` for a customer-space user), or `self-service` when anonymous. */
+  principal: string;
+  /** Filed from a signed-in customer-space session whose customer number is the subject's (checked by the caller). */
+  portalSession?: boolean;
+}
+
+export function newRequest(given: GivenSubject, clock: Clock, policy: Policy): NewRequest {
   const receivedAt = clock.now();
   return {
     id: randomUUID(),
@@ -29,5 +45,49 @@ export function newRequest(given: RequestSubjectDto, clock: Clock, policy: Polic
     },
     receivedAt,
     dueAt: addDuration(receivedAt, policy.deadlines.response),
+  };
+}
+
+/** The request's row as filed. The representative's name (personal data) stays here, for the DPO. */
+export function requestRow(dto: CreateRequestDto, n: NewRequest, by: Filer): NewRequestRow {
+  return {
+    id: n.id,
+    type: dto.type,
+    status: 'received',
+    channel: dto.channel,
+    subjectEmail: n.subject.email ?? null,
+    subjectCustomerId: n.subject.customerId ?? null,
+    subjectPhone: n.subject.phone ?? null,
+    subjectName: n.subject.name ?? null,
+    note: dto.note ?? null,
+    representativeMandateRef: dto.representative?.mandateReference.trim() ?? null,
+    representativeName: dto.representative?.name?.trim() || null,
+    portalSession: by.portalSession === true,
+    filedBy: by.filedBy,
+    filedByPrincipal: by.principal,
+    receivedAt: n.receivedAt,
+    dueAt: n.dueAt,
+  };
+}
+
+/** The event that tells identity, the executor and the audit about the new request. */
+export function submittedEvent(dto: CreateRequestDto, n: NewRequest, by: Filer): RequestSubmitted {
+  return {
+    requestId: n.id,
+    type: dto.type,
+    subject: Object.fromEntries(Object.entries(n.subject).filter(([, v]) => v !== undefined)),
+    channel: dto.channel,
+    receivedAt: n.receivedAt.toISOString(),
+    dueAt: n.dueAt.toISOString(),
+    filedBy: by.filedBy,
+    // Art. 16: what to correct travels with the request to the executor (never to logs or audit).
+    ...(dto.changes ? { changes: { ...dto.changes } } : {}),
+    // Art. 21: the purposes objected to.
+    ...(dto.purposes ? { purposes: [...new Set(dto.purposes)] } : {}),
+    // Art. 18(1): the ground of a restriction.
+    ...(dto.ground ? { ground: dto.ground } : {}),
+    // Art. 80: the mandate's reference only; the representative's name never leaves this service.
+    ...(dto.representative ? { representative: { mandateReference: dto.representative.mandateReference.trim() } } : {}),
+    ...(by.portalSession ? { portalSession: true as const } : {}),
   };
 }

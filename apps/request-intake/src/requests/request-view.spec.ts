@@ -1,5 +1,6 @@
 import type { RequestEntity } from './entities';
 import { plannedAction } from './request-actions';
+import type { RecipientRow } from '../recipients/recipients.repository';
 import { isOverdue, toRequestView } from './request-view';
 
 const request = (over: Partial<RequestEntity> = {}): RequestEntity => ({
@@ -12,6 +13,9 @@ const request = (over: Partial<RequestEntity> = {}): RequestEntity => ({
   subjectPhone: null,
   subjectName: 'Jeanne Martin',
   note: 'letter 42',
+  representativeMandateRef: null,
+  representativeName: null,
+  portalSession: false,
   filedBy: 'dpo',
   filedByPrincipal: 'dev-dpo',
   receivedAt: new Date('2025-01-31T10:00:00Z'),
@@ -57,10 +61,34 @@ describe('request view', () => {
     for (const v of [forDpo, forOperator]) expect(JSON.stringify(v)).not.toContain('verified-only@example.fr');
   });
 
+  it('shows a representative (mandate reference and name) to the DPO and operators, and nothing when there is none', () => {
+    const opts = { now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') };
+    const represented = request({ representativeMandateRef: 'MAND-2026/0042', representativeName: 'Claire Dubois' });
+    for (const forDpo of [true, false]) expect(toRequestView(represented, [], [], [], { forDpo, ...opts }).representative).toEqual({ mandateReference: 'MAND-2026/0042', name: 'Claire Dubois' });
+    expect(toRequestView(request({ representativeMandateRef: 'M-1' }), [], [], [], { forDpo: true, ...opts }).representative).toEqual({ mandateReference: 'M-1', name: null });
+    expect(toRequestView(request(), [], [], [], { forDpo: true, ...opts })).not.toHaveProperty('representative');
+  });
+
   it('lists why the request needs the DPO', () => {
     const v = toRequestView(request(), [escalated], [], [], { forDpo: true, now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') });
     expect(v.attention).toEqual(['legacy: no reply']);
     expect(toRequestView(request(), [], [], [], { forDpo: true, now: new Date(), dueSoonUntil: new Date() })).not.toHaveProperty('attention');
+  });
+
+  it('shows the recipients told (Art. 19), and asks the DPO about those never told, refusing or silent, until an acknowledgement is recorded', () => {
+    const opts = { forDpo: true, now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') };
+    const notice = (name: string, status: RecipientRow['status'], acknowledgementRequestedAt: Date | null = null): RecipientRow => ({
+      noticeId: `n-${name}`, recipient: { name, kind: 'sub-processor', country: 'FR' }, fromSystemId: 'crm', action: 'erasure', categories: ['identification'], status,
+      reminders: 2, respondBy: null, reason: null, acknowledgedBy: null, acknowledgementRequestedAt, notifiedAt: new Date('2025-02-01T00:00:00Z'), updatedAt: new Date('2025-02-01T00:00:00Z'),
+    });
+    const v = toRequestView(request(), [], [], [], { ...opts, recipients: [notice('A', 'acknowledged'), notice('B', 'unacknowledged'), notice('C', 'not-notified'), notice('D', 'declined'), notice('E', 'unacknowledged', new Date())] });
+    expect(v.recipients.map((r) => [r.name, r.status])).toEqual([['A', 'acknowledged'], ['B', 'unacknowledged'], ['C', 'not-notified'], ['D', 'declined'], ['E', 'unacknowledged']]);
+    expect(v.attention).toEqual([
+      'recipient B (of crm): never acknowledged the notice (Art. 19)',
+      'recipient C (of crm): could not be told through the system: tell it by other means, then record its acknowledgement (Art. 19)',
+      'recipient D (of crm): answered that it cannot act on the notice (Art. 19)',
+    ]);
+    expect(toRequestView(request(), [], [], [], opts).recipients).toEqual([]);
   });
 
   it('is overdue only while open and past its due date', () => {

@@ -1,12 +1,14 @@
 /**
- * Maps stored rows to what the API answers. Pure. The subject's identifiers are the only
- * personal data shown (to the DPO and operators); the filing note and the attestation note
- * only to the DPO; the verified addresses never.
+ * Maps stored rows to what the API answers. Pure. The subject's identifiers and the
+ * representative's name are the only personal data shown (to the DPO and operators); the
+ * filing note and the attestation note only to the DPO; the verified addresses never.
  */
 import type { CandidateDto, RequestSummaryDto, RequestViewDto, SystemActionDto } from './dto/request-view.dto';
 import type { RequestEntity } from './entities';
 import { attentionReasons } from './request-actions';
 import type { HoldRow, StoredAction, SummaryRow, TimelineRow } from './requests.repository';
+import { recipientAttention, toRecipientDto } from '../recipients/recipient-list';
+import type { RecipientRow } from '../recipients/recipients.repository';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -19,9 +21,10 @@ export function toRequestView(
   actions: StoredAction[],
   holds: HoldRow[],
   timeline: TimelineRow[],
-  opts: { forDpo: boolean; now: Date; dueSoonUntil: Date },
+  opts: { forDpo: boolean; now: Date; dueSoonUntil: Date; recipients?: RecipientRow[] },
 ): RequestViewDto {
-  const attention = attentionReasons(actions);
+  const recipients = opts.recipients ?? [];
+  const attention = [...attentionReasons(actions), ...recipientAttention(recipients)];
   const systems: SystemActionDto[] = actions.map((a) => ({
     systemId: a.systemId,
     commandId: a.commandId,
@@ -61,6 +64,7 @@ export function toRequestView(
       : {}),
     minimisedAt: iso(r.minimisedAt),
     subject: { email: r.subjectEmail, customerId: r.subjectCustomerId, phone: r.subjectPhone, name: r.subjectName },
+    ...(r.representativeMandateRef !== null ? { representative: { mandateReference: r.representativeMandateRef, name: r.representativeName } } : {}),
     ...(opts.forDpo ? { note: r.note } : {}),
     ...(attention.length > 0 ? { attention } : {}),
     ...(candidates ? { candidates } : {}),
@@ -82,6 +86,7 @@ export function toRequestView(
       expiredAt: iso(h.expiredAt ?? null),
       eraseCommandId: h.eraseCommandId ?? null,
     })),
+    recipients: recipients.map(toRecipientDto),
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), event: t.type, summary: t.summary })),
   };
 }

@@ -7,10 +7,12 @@ import { RequestMaintenanceRepository } from './request-maintenance.repository';
 import { RequestsController } from './requests.controller';
 import { RequestsRepository } from './requests.repository';
 import { RequestsService } from './requests.service';
+import { RecipientsRepository } from '../recipients/recipients.repository';
 
 @Module({
   controllers: [RequestsController, RequestDecisionsController],
-  providers: [RequestsRepository, RequestMaintenanceRepository, RequestJournal, RequestsService, RequestDecisionsService],
-  exports: [RequestsRepository, RequestMaintenanceRepository, RequestJournal],
+  providers: [RequestsRepository, RequestMaintenanceRepository, RequestJournal, RequestsService, RequestDecisionsService, RecipientsRepository],
+  // RecipientsRepository: the request view shows the recipients (Art. 19); the recipients feature writes them.
+  exports: [RequestsRepository, RequestMaintenanceRepository, RequestJournal, RecipientsRepository],
 })
 export class RequestsModule {}

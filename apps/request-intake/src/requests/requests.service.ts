@@ -19,9 +19,10 @@ import { dueSoonUntil } from './deadlines';
 import { bodyHash } from './idempotency';
 import { RequestJournal } from './request-journal';
 import { toRequestView, toSummary } from './request-view';
+import { RecipientsRepository } from '../recipients/recipients.repository';
 import { RequestsRepository } from './requests.repository';
 import { lockRequest, notFound, publisherFor, transition } from './request-tx';
-import { newRequest } from './request-filing';
+import { newRequest, requestRow, submittedEvent, type Filer } from './request-filing';
 
 export interface FileResult {
   replayed: boolean;
@@ -39,16 +40,27 @@ export class RequestsService {
     private readonly config: RequestIntakeConfig,
     private readonly policy: Policy,
     private readonly clock: Clock,
+    private readonly recipients: RecipientsRepository,
   ) {}
 
   async file(principal: Principal, dto: CreateRequestDto, idempotencyKey?: string): Promise<FileResult> {
-    const { id, subject, receivedAt, dueAt } = newRequest(dto.subject, this.clock, this.policy);
+    const filed = newRequest(dto.subject, this.clock, this.policy);
+    const { id, subject, receivedAt, dueAt } = filed;
     const body: FiledRequestDto = { id, status: 'received', receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString() };
-    const filedBy = principal.roles.includes('dpo') ? 'dpo' : 'operator';
+    const by: Filer = { filedBy: principal.roles.includes('dpo') ? 'dpo' : 'operator', principal: principal.id };
 
     const result = await this.repo.transaction(async (tx): Promise<FileResult> => {
       if (idempotencyKey) {
-        const hash = bodyHash({ type: dto.type, subject, channel: dto.channel, note: dto.note, ...(dto.changes ? { changes: dto.changes } : {}), ...(dto.purposes ? { purposes: dto.purposes } : {}), ...(dto.ground ? { ground: dto.ground } : {}) });
+        const hash = bodyHash({
+          type: dto.type,
+          subject,
+          channel: dto.channel,
+          note: dto.note,
+          ...(dto.changes ? { changes: dto.changes } : {}),
+          ...(dto.purposes ? { purposes: dto.purposes } : {}),
+          ...(dto.ground ? { ground: dto.ground } : {}),
+          ...(dto.representative ? { representative: { ...dto.representative } } : {}),
+        });
         const claim = await this.repo.claimIdempotencyKey(tx, principal.id, idempotencyKey, hash, id, { ...body });
         if (!claim.claimed) {
           if (claim.bodyHash !== hash) {
@@ -57,39 +69,11 @@ export class RequestsService {
           return { replayed: true, body: claim.response as unknown as FiledRequestDto };
         }
       }
-      await this.repo.insert(tx, {
-        id,
-        type: dto.type,
-        status: 'received',
-        channel: dto.channel,
-        subjectEmail: subject.email ?? null,
-        subjectCustomerId: subject.customerId ?? null,
-        subjectPhone: subject.phone ?? null,
-        subjectName: subject.name ?? null,
-        note: dto.note ?? null,
-        filedBy,
-        filedByPrincipal: principal.id,
-        receivedAt,
-        dueAt,
-      });
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, id), id, 'requestSubmitted', {
-        requestId: id,
-        type: dto.type,
-        subject: Object.fromEntries(Object.entries(subject).filter(([, v]) => v !== undefined)),
-        channel: dto.channel,
-        receivedAt: body.receivedAt,
-        dueAt: body.dueAt,
-        filedBy,
-        // Art. 16: what to correct travels with the request to the executor (never to logs or audit).
-        ...(dto.changes ? { changes: { ...dto.changes } } : {}),
-        // Art. 21: the purposes objected to.
-        ...(dto.purposes ? { purposes: [...new Set(dto.purposes)] } : {}),
-        // Art. 18(1): the ground of a restriction.
-        ...(dto.ground ? { ground: dto.ground } : {}),
-      });
+      await this.repo.insert(tx, requestRow(dto, filed, by));
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, id), id, 'requestSubmitted', submittedEvent(dto, filed, by));
       return { replayed: false, body };
     });
-    this.logger.log({ requestId: result.body.id, type: dto.type, replayed: result.replayed }, 'request filed');
+    this.logger.log({ requestId: result.body.id, type: dto.type, replayed: result.replayed, representative: dto.representative !== undefined }, 'request filed');
     return result;
   }
 
@@ -176,9 +160,14 @@ export class RequestsService {
     const tx = this.repo.reader;
     const request = await this.repo.find(tx, requestId);
     if (!request) throw notFound(requestId);
-    const [actions, holds, timeline] = await Promise.all([this.repo.actionsOf(tx, requestId), this.repo.holdsOf(tx, requestId), this.repo.timelineOf(tx, requestId)]);
+    const [actions, holds, timeline, recipients] = await Promise.all([
+      this.repo.actionsOf(tx, requestId),
+      this.repo.holdsOf(tx, requestId),
+      this.repo.timelineOf(tx, requestId),
+      this.recipients.of(tx, requestId),
+    ]);
     const now = this.clock.now();
-    return toRequestView(request, actions, holds, timeline, { forDpo: principal.roles.includes('dpo'), now, dueSoonUntil: dueSoonUntil(now, this.policy.deadlines) });
+    return toRequestView(request, actions, holds, timeline, { forDpo: principal.roles.includes('dpo'), now, dueSoonUntil: dueSoonUntil(now, this.policy.deadlines), recipients });
   }
 
   async list(q: ListRequestsQueryDto): Promise<RequestPageDto> {

@@ -1,13 +1,15 @@
 /**
  * The subject's own filing route (DESIGN.md: data subjects use the same API's self-service
- * routes). Public: no DPO token; a portal user's token is accepted but not needed. Strict
- * per-address rate limit (429). Thin: validate, call the service.
+ * routes). Public: no DPO token; a portal user's token (role `subject`) is accepted but not
+ * needed — when one is presented it is checked (401 if bad, never taken as anonymous), and
+ * the session's customer number stands for the subject's. Strict per-address rate limit
+ * (429). Thin: validate, call the service.
  */
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { Public } from '@datarights/service-kit';
+import { Public, type Principal } from '@datarights/service-kit';
 import { POST_THROTTLER } from '../http/post-throttler.guard';
 import { CreateRequestDto } from '../requests/dto/create-request.dto';
 import { ErrorResponseDto } from '../requests/dto/request-view.dto';
@@ -17,7 +19,7 @@ import { SelfServiceService } from './self-service.service';
 import { SelfServiceThrottlerGuard } from './self-service.throttler';
 
 @ApiTags('self-service')
-@Public()
+@Public({ acceptsToken: true })
 @Controller('v1/self-service/requests')
 export class SelfServiceController {
   constructor(private readonly selfService: SelfServiceService) {}
@@ -28,14 +30,19 @@ export class SelfServiceController {
   @Throttle({ [POST_THROTTLER]: { limit: () => selfServiceLimit.perMinute, ttl: 60_000 } })
   @ApiOperation({
     summary: 'A subject files their own request',
-    description: 'Same body as POST /v1/requests. Identity then sends a one-time code to a contact already on file for the subject (never to an address only this request gives); the deadline is suspended while the proof is awaited (décret 2019-536 art. 77).',
+    description:
+      'Same body as POST /v1/requests. Without a token, identity sends a one-time code to a contact already on file for the subject (never to an address only this request gives); the deadline is suspended while the proof is awaited (décret 2019-536 art. 77). ' +
+      'With a customer-space token (role `subject`), the customer number of the session (claim AUTH_CUSTOMER_CLAIM, `customer_id` by default) is the subject\'s: filled in when `subject.customerId` is left out, refused (400) when another is given; once it belongs to the matched subject, identity verifies the request without a code (proof `portal-session`). ' +
+      'A request with a `representative` gets no code: the DPO attests the mandate.',
   })
+  @ApiBearerAuth()
   @ApiCreatedResponse({ type: SelfServiceFiledDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body, or `subject.customerId` is not the customer number of the signed-in session.' })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'A token was presented and is not valid (bad, expired): nothing is recorded.' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A staff token (DPO, operator, auditor): staff file with POST /v1/requests.' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many filings from this address.' })
   file(@Req() req: Request, @Body() dto: CreateRequestDto): Promise<SelfServiceFiledDto> {
-    // A portal user's token (role `subject`), when the auth guard checked one, names them; otherwise the filing is anonymous until verified.
-    const principal = (req as Request & { principal?: { id: string } }).principal?.id;
-    return this.selfService.file(dto, principal ? `subject:${principal}` : 'self-service');
+    // Set by the auth guard only when a token was presented and is valid.
+    return this.selfService.file(dto, (req as Request & { principal?: Principal }).principal);
   }
 }

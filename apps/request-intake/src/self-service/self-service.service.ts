@@ -1,7 +1,9 @@
 /**
  * A subject files their own request (no DPO token). Same body and same deadline as the
  * DPO's route; recorded with `filedBy: subject`, so that identity challenges the requester
- * with a code sent to a contact already on file. Requests of the same subject and type
+ * with a code sent to a contact already on file — or, filed from a signed-in customer-space
+ * session, verifies them by that session (portal-requester.ts); a representative's request
+ * waits for the DPO's attestation instead. Requests of the same subject and type
  * within the policy's `verification.repeatWindow` are flagged for the DPO's decision under
  * Art. 12(5) — never rejected automatically. The answer is the same whether or not data is
  * held (nothing to probe). Logs: ids and counts only.
@@ -9,15 +11,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@datarights/messaging';
 import { addDuration, parseDuration, Policy } from '@datarights/policy';
-import { Clock } from '@datarights/service-kit';
+import { Clock, type Principal } from '@datarights/service-kit';
 import type { CreateRequestDto } from '../requests/dto/create-request.dto';
 import { RequestJournal, type Publish } from '../requests/request-journal';
 import { RequestsRepository } from '../requests/requests.repository';
 import type { SelfServiceFiledDto } from './dto/self-service.dto';
 import { SelfServiceRepository } from './self-service.repository';
-import { newRequest } from '../requests/request-filing';
+import { newRequest, requestRow, submittedEvent, type Filer } from '../requests/request-filing';
+import { selfServiceRequester } from './portal-requester';
 
 export const NEXT_STEP = 'If we hold data about you, a one-time code was sent to the contact we have on file; answer with POST /v1/self-service/requests/{id}/verification.';
+export const NEXT_STEP_REPRESENTATIVE = 'A request made under a mandate is checked by our data protection officer, who may contact you for the mandate and the identity of the person you represent; no code is sent.';
+export const NEXT_STEP_PORTAL = 'Filed from your signed-in customer space: if the customer number of your account is the one we hold data under, no further proof is needed; otherwise a one-time code is sent to the contact we have on file (answer with POST /v1/self-service/requests/{id}/verification).';
+
+/** What the requester should expect next (the same whether or not data is held: nothing to probe). */
+function nextStep(id: string, dto: CreateRequestDto, by: Filer): string {
+  if (dto.representative) return NEXT_STEP_REPRESENTATIVE;
+  return (by.portalSession ? NEXT_STEP_PORTAL : NEXT_STEP).replace('{id}', id);
+}
 
 @Injectable()
 export class SelfServiceService {
@@ -32,34 +43,18 @@ export class SelfServiceService {
     private readonly clock: Clock,
   ) {}
 
-  async file(dto: CreateRequestDto, principalId: string): Promise<SelfServiceFiledDto> {
-    const { id, subject, receivedAt, dueAt } = newRequest(dto.subject, this.clock, this.policy);
+  /** `principal`: the customer-space user the auth guard authenticated, if a token was presented. */
+  async file(dto: CreateRequestDto, principal?: Principal): Promise<SelfServiceFiledDto> {
+    // Refusals (a staff token, another customer's number) come before anything is recorded.
+    const requester = selfServiceRequester(principal, dto.subject);
+    if (requester.missingCustomerClaim) this.logger.warn('a customer-space token without a customer number (AUTH_CUSTOMER_CLAIM): filed without the portal-session proof');
+    const filed = newRequest(requester.subject, this.clock, this.policy);
+    const { id, subject, receivedAt, dueAt } = filed;
+    const by = requester.filer;
     const repeats = await this.requests.transaction(async (tx) => {
-      await this.requests.insert(tx, {
-        id,
-        type: dto.type,
-        status: 'received',
-        channel: dto.channel,
-        subjectEmail: subject.email ?? null,
-        subjectCustomerId: subject.customerId ?? null,
-        subjectPhone: subject.phone ?? null,
-        subjectName: subject.name ?? null,
-        note: dto.note ?? null,
-        filedBy: 'subject',
-        filedByPrincipal: principalId,
-        receivedAt,
-        dueAt,
-      });
+      await this.requests.insert(tx, requestRow(dto, filed, by));
       const publish: Publish = (name, data) => this.publisher.publish(tx, name, data, { correlationId: id });
-      await this.journal.publish(tx, publish, id, 'requestSubmitted', {
-        requestId: id,
-        type: dto.type,
-        subject: Object.fromEntries(Object.entries(subject).filter(([, v]) => v !== undefined)),
-        channel: dto.channel,
-        receivedAt: receivedAt.toISOString(),
-        dueAt: dueAt.toISOString(),
-        filedBy: 'subject',
-      });
+      await this.journal.publish(tx, publish, id, 'requestSubmitted', submittedEvent(dto, filed, by));
       // Art. 12(5): repetitive requests may be excessive — the DPO decides, with the burden of proof.
       const window = this.policy.verification.repeatWindow;
       const since = addDuration(receivedAt, negate(window));
@@ -67,8 +62,8 @@ export class SelfServiceService {
       if (earlier.length > 0) await this.journal.publish(tx, publish, id, 'requestRepeatFlagged', { requestId: id, type: dto.type, previousRequestIds: earlier, window });
       return earlier.length;
     });
-    this.logger.log({ requestId: id, type: dto.type, repeats }, 'self-service request filed');
-    return { id, status: 'received', receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString(), next: NEXT_STEP.replace('{id}', id) };
+    this.logger.log({ requestId: id, type: dto.type, repeats, portalSession: by.portalSession === true, representative: dto.representative !== undefined }, 'self-service request filed');
+    return { id, status: 'received', receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString(), next: nextStep(id, dto, by) };
   }
 }
 

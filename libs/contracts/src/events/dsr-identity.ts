@@ -1,9 +1,12 @@
 /** `dsr.identity.v1`: who a request is about, and how their identity was verified. */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { REQUEST_TYPES, type RequestType } from '../common/primitives';
 import { LinkedSubjectKeys } from '../common/subject-keys';
 import { VERIFICATION_METHODS } from './dsr-requests';
+
+/** How identity was verified: the DPO's attestation, a one-time code, or a signed-in customer-space session. */
+export const IDENTITY_VERIFICATION_METHODS = [...VERIFICATION_METHODS, 'portal-session'] as const;
 
 export class SubjectCandidate {
   @IsString() @Length(1, 100)
@@ -29,6 +32,15 @@ export class SubjectResolved {
 
   @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubjectCandidate)
   candidates: SubjectCandidate[];
+
+  /**
+   * When the subject matched and identity awaits the requester's proof under the policy (a
+   * subject's own request, or a representative's): the ways that will verify it, each a
+   * `+`-joined set of proofs, e.g. `["code+customer-number", "portal-session", "dpo-attested"]`,
+   * or `["dpo-attested"]` for a representative's request. Absent for the DPO's own filings.
+   */
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(/^[a-z][a-z-]*(\+[a-z][a-z-]*)*$/, { each: true })
+  requiredProofs?: string[];
 }
 
 export class IdentityVerified {
@@ -46,8 +58,8 @@ export class IdentityVerified {
   @ValidateNested() @Type(() => LinkedSubjectKeys)
   subjectKeys: LinkedSubjectKeys;
 
-  @IsIn(VERIFICATION_METHODS)
-  method: (typeof VERIFICATION_METHODS)[number];
+  @IsIn(IDENTITY_VERIFICATION_METHODS)
+  method: (typeof IDENTITY_VERIFICATION_METHODS)[number];
 
   @IsOptional() @IsString() @Length(1, 200)
   attestedBy?: string;

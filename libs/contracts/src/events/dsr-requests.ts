@@ -1,6 +1,6 @@
 /** `dsr.requests.v1`: requests filed with request-intake and the DPO's decisions on them. */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, Equals, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { CHANNELS, PURPOSE_PATTERN, REQUEST_TYPES, type Channel, type RequestType } from '../common/primitives';
 import { IsStringMap } from '../common/string-map.validator';
 import { PHONE_PATTERN } from '../common/subject-keys';
@@ -21,6 +21,19 @@ export class RequestSubject {
 }
 
 export const FILED_BY = ['dpo', 'operator', 'subject'] as const;
+
+/** A mandate reference: letters and digits, then also `.`, `_`, `/`, `-` (e.g. `MAND-2026/0042`). */
+export const MANDATE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
+
+/**
+ * Someone acting for the subject under a mandate (a lawyer, a guardian, an association,
+ * Art. 80): only the mandate's reference travels, never the representative's name (it stays
+ * with request-intake, for the DPO).
+ */
+export class RequestRepresentative {
+  @IsString() @Length(1, 100) @Matches(MANDATE_REFERENCE_PATTERN, { message: 'mandateReference must start with a letter or digit and hold only letters, digits, ".", "_", "/" and "-"' })
+  mandateReference: string;
+}
 
 /** The grounds of Art. 18(1)(a)–(d) a subject may invoke to restrict processing. */
 export const RESTRICTION_GROUNDS = ['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'] as const;
@@ -58,6 +71,19 @@ export class RequestSubmitted {
   /** Restriction (Art. 18(1)): the ground the subject invokes. */
   @IsOptional() @IsIn(RESTRICTION_GROUNDS)
   ground?: (typeof RESTRICTION_GROUNDS)[number];
+
+  /** Filed by a representative under a mandate: identity then asks for the policy's `verification.representative` proofs (the DPO attests), and sends no code. */
+  @IsOptional() @ValidateNested() @Type(() => RequestRepresentative)
+  representative?: RequestRepresentative;
+
+  /**
+   * Filed from a signed-in customer-space session (self-service with a portal user's token):
+   * `subject.customerId` is then the session's customer number, checked by request-intake.
+   * Identity counts the proof `portal-session` when that number belongs to the matched subject.
+   * Absent otherwise (never `false`).
+   */
+  @IsOptional() @Equals(true)
+  portalSession?: true;
 }
 
 export const VERIFICATION_METHODS = ['dpo-attested', 'code'] as const;
@@ -261,6 +287,25 @@ export class ActionAcknowledgementRecorded {
   commandId: string;
 
   /** What the controller answered (free text: audit keeps its presence only). */
+  @IsString() @Length(1, 2000)
+  note: string;
+
+  @IsString() @Length(1, 200)
+  recordedBy: string;
+}
+
+/**
+ * The DPO records a recipient's acknowledgement of an Art. 19 notice received by other
+ * means (a recipient without a command topic told by mail, or an answer after the reminders).
+ */
+export class RecipientAcknowledgementRecorded {
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  noticeId: string;
+
+  /** What the recipient answered (free text: audit keeps its presence only). */
   @IsString() @Length(1, 2000)
   note: string;
 

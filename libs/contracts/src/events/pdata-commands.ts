@@ -3,7 +3,7 @@
  * delivered more than once: systems treat a repeated `commandId` as done (DESIGN.md).
  */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CATEGORY_PATTERN, PURPOSE_PATTERN } from '../common/primitives';
 import { IsStringMap } from '../common/string-map.validator';
 import { LinkedSubjectKeys } from '../common/subject-keys';
@@ -61,4 +61,37 @@ export class SuppressCommand extends Command {
 
   @IsOptional() @IsString() @Length(1, 500)
   reason?: string;
+}
+
+/** What an Art. 19 notice tells a recipient was done to the subject's data. */
+export const NOTICE_ACTIONS = ['erasure', 'rectification', 'restriction'] as const;
+export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
+
+/**
+ * GDPR Art. 19: the controller communicates each rectification, erasure or restriction to
+ * every recipient the data was disclosed to. Sent on the recipient's own command topic;
+ * the recipient acknowledges with `pdata.command.completed.v1` (outcome `done`: done on
+ * its side too; `not-found`: it holds nothing about the subject) or says why it cannot
+ * with `pdata.command.failed.v1` and an `error`. A reminder is the same command (same
+ * `commandId`) with `reminder` counting up.
+ */
+export class NotifyCommand extends Command {
+  @IsIn(NOTICE_ACTIONS)
+  action: NoticeAction;
+
+  /** The system of ours that disclosed the data to the recipient. */
+  @Matches(SYSTEM_ID_PATTERN)
+  fromSystemId: string;
+
+  /** Rectification: field name → corrected value (Art. 16). */
+  @IsOptional() @IsStringMap()
+  changes?: Record<string, string>;
+
+  /** Restriction: the Art. 18(1) ground. */
+  @IsOptional() @IsIn(['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'])
+  ground?: string;
+
+  /** 0 for the first notice, then 1, 2, ... for each reminder. */
+  @IsInt() @Min(0) @Max(20)
+  reminder: number;
 }

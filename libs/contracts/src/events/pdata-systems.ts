@@ -1,7 +1,7 @@
 /** `pdata.systems.v1`: a company system registers itself and what it holds (Art. 30 register). */
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { CAPABILITIES, CATEGORY_PATTERN, PURPOSE_PATTERN, SYSTEM_ROLES, type Capability, type SystemRole } from '../common/primitives';
+import { CAPABILITIES, CATEGORY_PATTERN, PURPOSE_PATTERN, RECIPIENT_KINDS, SYSTEM_ROLES, type Capability, type SystemRole } from '../common/primitives';
 import { SYSTEM_ID_PATTERN } from '../topics';
 
 export class Transfer {
@@ -22,7 +22,7 @@ export class Recipient {
   name: string;
 
   /** Whether the recipient is a sub-processor (Art. 28(2)) or another controller. */
-  @IsIn(['sub-processor', 'controller', 'public-authority', 'internal'])
+  @IsIn(RECIPIENT_KINDS)
   kind: string;
 
   @IsArray() @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true })
@@ -78,7 +78,7 @@ export class SystemRegistered {
   @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => Recipient)
   recipients: Recipient[];
 
-  @IsArray() @ArrayMaxSize(5) @IsIn(CAPABILITIES, { each: true })
+  @IsArray() @ArrayMaxSize(CAPABILITIES.length) @IsIn(CAPABILITIES, { each: true })
   capabilities: Capability[];
 
   /** Where the data comes from, when not collected from the subject (Art. 15(1)(g)). */

@@ -11,6 +11,7 @@ import { PackageDeleted, PackageReady } from './dsr-packages';
 import { PlanBuilt } from './dsr-plans';
 import {
   ActionAcknowledgementRecorded,
+  RecipientAcknowledgementRecorded,
   RestrictionLiftRequested,
   ObjectionDecided,
   ActionCloseRequested,
@@ -28,7 +29,8 @@ import {
   VerificationAttested,
 } from './dsr-requests';
 import { NotificationRequested } from './notifications';
-import { EraseCommand, ExportCommand, RectifyCommand, RestrictCommand, SuppressCommand } from './pdata-commands';
+import { EraseCommand, ExportCommand, NotifyCommand, RectifyCommand, RestrictCommand, SuppressCommand } from './pdata-commands';
+import { RecipientAcknowledged, RecipientDeclined, RecipientNotified, RecipientNotNotified, RecipientReminded, RecipientUnacknowledged } from './dsr-recipients';
 import { RecordEvent } from './pdata-records';
 import { CommandCompleted, CommandFailed } from './pdata-replies';
 import { SystemRegistered } from './pdata-systems';
@@ -96,6 +98,10 @@ export const EVENTS = {
   suppressCommand: define({
     type: 'pdata.command.suppress.v1', payload: SuppressCommand, topic: 'command', producers: ['erasure-executor'],
     summary: 'Stop processing the subject\'s data for these purposes, e.g. prospection (Art. 21).', key: byRequest,
+  }),
+  notifyCommand: define({
+    type: 'pdata.command.notify.v1', payload: NotifyCommand, topic: 'command', producers: ['erasure-executor'],
+    summary: 'Art. 19 notice to a recipient: data it received was rectified, erased or restricted; acknowledge with a reply.', key: byRequest,
   }),
   commandCompleted: define({
     type: 'pdata.command.completed.v1', payload: CommandCompleted, topic: TOPICS.replies, producers: ['systems'],
@@ -206,6 +212,10 @@ export const EVENTS = {
     type: 'dsr.action.acknowledgement-recorded.v1', payload: ActionAcknowledgementRecorded, topic: TOPICS.requests, producers: ['request-intake'],
     summary: 'The DPO records that the controller acknowledged a forwarded request.', key: byRequest,
   }),
+  recipientAcknowledgementRecorded: define({
+    type: 'dsr.recipient.acknowledgement-recorded.v1', payload: RecipientAcknowledgementRecorded, topic: TOPICS.requests, producers: ['request-intake'],
+    summary: "The DPO records a recipient's acknowledgement of an Art. 19 notice received by other means.", key: byRequest,
+  }),
   restrictionLiftRequested: define({
     type: 'dsr.restriction.lift-requested.v1', payload: RestrictionLiftRequested, topic: TOPICS.requests, producers: ['request-intake'],
     summary: 'The DPO lifts a restriction (Art. 18(3)): the subject is told first, then the systems.', key: byRequest,
@@ -229,6 +239,30 @@ export const EVENTS = {
   actionAcknowledged: define({
     type: 'dsr.action.acknowledged.v1', payload: ActionAcknowledged, topic: TOPICS.actions, producers: ['erasure-executor'],
     summary: 'The controller acknowledged a forwarded request: the action is completed (outcome forwarded).', key: byRequest,
+  }),
+  recipientNotified: define({
+    type: 'dsr.recipient.notified.v1', payload: RecipientNotified, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A recipient was told of a rectification, erasure or restriction on its command topic (Art. 19).', key: byRequest,
+  }),
+  recipientNotNotified: define({
+    type: 'dsr.recipient.not-notified.v1', payload: RecipientNotNotified, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A recipient could not be told (e.g. no command topic in the inventory): the reason (Art. 19).', key: byRequest,
+  }),
+  recipientReminded: define({
+    type: 'dsr.recipient.reminded.v1', payload: RecipientReminded, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A recipient that had not acknowledged an Art. 19 notice was sent it again.', key: byRequest,
+  }),
+  recipientAcknowledged: define({
+    type: 'dsr.recipient.acknowledged.v1', payload: RecipientAcknowledged, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A recipient acknowledged an Art. 19 notice (or the DPO recorded its acknowledgement).', key: byRequest,
+  }),
+  recipientDeclined: define({
+    type: 'dsr.recipient.declined.v1', payload: RecipientDeclined, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A recipient answered that it cannot act on an Art. 19 notice, with its reason.', key: byRequest,
+  }),
+  recipientUnacknowledged: define({
+    type: 'dsr.recipient.unacknowledged.v1', payload: RecipientUnacknowledged, topic: TOPICS.actions, producers: ['erasure-executor'],
+    summary: 'A recipient never acknowledged an Art. 19 notice after every reminder: recorded for the DPO.', key: byRequest,
   }),
 } as const;
 

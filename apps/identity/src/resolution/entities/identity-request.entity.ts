@@ -29,6 +29,14 @@ export class IdentityRequestEntity {
   @Column({ name: 'filed_by', type: 'text', nullable: true })
   filedBy: 'dpo' | 'operator' | 'subject' | null;
 
+  /** Filed by a representative under a mandate: the policy's `verification.representative` applies (the DPO attests), no code is sent. */
+  @Column({ name: 'by_representative', type: 'boolean', default: false })
+  byRepresentative: boolean;
+
+  /** Filed from a signed-in customer-space session; its customer number is the `customerId:` among the given keys. */
+  @Column({ name: 'portal_session', type: 'boolean', default: false })
+  portalSession: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

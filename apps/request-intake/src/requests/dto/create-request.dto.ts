@@ -21,7 +21,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { CHANNELS, IsStringMap, PHONE_PATTERN, PURPOSE_PATTERN, REQUEST_TYPES, RESTRICTION_GROUNDS, type Channel, type RequestType } from '@datarights/contracts';
+import { CHANNELS, IsStringMap, MANDATE_REFERENCE_PATTERN, PHONE_PATTERN, PURPOSE_PATTERN, REQUEST_TYPES, RESTRICTION_GROUNDS, type Channel, type RequestType } from '@datarights/contracts';
 
 /** The request types this service handles so far; the others are refused with 400. */
 export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = ['erasure', 'access', 'portability', 'rectification', 'objection', 'restriction'];
@@ -84,6 +84,17 @@ export class RequestSubjectDto {
   private readonly _atLeastOneKey?: undefined;
 }
 
+/** Someone acting for the subject under a mandate (GDPR Art. 80; a lawyer, a guardian, a relative with a power of attorney). */
+export class RepresentativeDto {
+  @ApiProperty({ example: 'MAND-2026/0042', minLength: 1, maxLength: 100, pattern: MANDATE_REFERENCE_PATTERN.source, description: 'The mandate\'s reference, as the DPO files it. Travels with the request to identity and the audit log (as its presence only there).' })
+  @IsString() @Length(1, 100) @Matches(MANDATE_REFERENCE_PATTERN, { message: 'representative.mandateReference must start with a letter or digit and hold only letters, digits, ".", "_", "/" and "-"' })
+  mandateReference: string;
+
+  @ApiPropertyOptional({ example: 'Maître Claire Dubois', minLength: 1, maxLength: 200, description: 'Personal data: kept on the request for the DPO; never put in events or logs.' })
+  @IsOptional() @IsString() @Length(1, 200)
+  name?: string;
+}
+
 export class CreateRequestDto {
   @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure', description: '`erasure` (GDPR Art. 17), `access` (Art. 15), `portability` (Art. 20) `rectification` (Art. 16, with `changes`) `objection` (Art. 21, with `purposes`) and `restriction` (Art. 18, with `ground`): every type.' })
   @Validate(SupportedRequestType)
@@ -123,6 +134,10 @@ export class CreateRequestDto {
   @Validate(OnlyWithType, ['restriction'])
   @IsIn(RESTRICTION_GROUNDS)
   ground?: (typeof RESTRICTION_GROUNDS)[number];
+
+  @ApiPropertyOptional({ type: RepresentativeDto, description: 'The request is made by a representative under a mandate: no code is sent to the subject, the DPO attests the mandate and the identity (policy `verification.representative`).' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RepresentativeDto)
+  representative?: RepresentativeDto;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'Free text for the DPO (e.g. the letter reference). Never put in events or logs.' })
   @IsOptional() @IsString() @Length(1, 2000)

@@ -74,6 +74,34 @@ describe('CreateRequestDto', () => {
     expect((await validate(CreateRequestDto, { ...valid, purposes: ['prospection'] })).ok).toBe(false);
   });
 
+  it('accepts a representative with a mandate reference, and a name', async () => {
+    const r = await validate(CreateRequestDto, { ...valid, representative: { mandateReference: 'MAND-2026/0042', name: 'Maître Claire Dubois' } });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.representative).toEqual({ mandateReference: 'MAND-2026/0042', name: 'Maître Claire Dubois' });
+    expect((await validate(CreateRequestDto, { ...valid, representative: { mandateReference: 'a' } })).ok).toBe(true);
+    expect((await validate(CreateRequestDto, { ...valid, representative: { mandateReference: 'x'.repeat(100) } })).ok).toBe(true);
+  });
+
+  it.each([
+    ['no mandate reference', { name: 'Claire Dubois' }, 'mandateReference'],
+    ['an empty mandate reference', { mandateReference: '' }, 'mandateReference'],
+    ['a mandate reference too long', { mandateReference: 'x'.repeat(101) }, 'mandateReference'],
+    ['a mandate reference that is not a reference', { mandateReference: 'mandate of 3 May' }, 'mandateReference must start with a letter or digit'],
+    ['a mandate reference starting with a separator', { mandateReference: '/etc/passwd' }, 'mandateReference must start with a letter or digit'],
+    ['an empty name', { mandateReference: 'M-1', name: '' }, 'name must be'],
+    ['a name too long', { mandateReference: 'M-1', name: 'x'.repeat(201) }, 'name must be'],
+    ['an unknown field', { mandateReference: 'M-1', address: '1 rue X' }, 'property address should not exist'],
+  ])('refuses a representative with %s', async (_, representative, message) => {
+    const r = await validate(CreateRequestDto, { ...valid, representative });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.messages.join('; ')).toContain(message);
+  });
+
+  it('refuses a representative that is not an object', async () => {
+    expect((await validate(CreateRequestDto, { ...valid, representative: 'MAND-1' })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, representative: ['MAND-1'] })).ok).toBe(false);
+  });
+
   it('refuses an unknown type with the list of types', async () => {
     const r = await validate(CreateRequestDto, { ...valid, type: 'deletion' });
     expect(r).toEqual({ ok: false, messages: [expect.stringContaining('type must be one of')] });

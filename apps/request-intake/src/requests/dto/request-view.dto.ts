@@ -1,5 +1,6 @@
 /** What the API answers: the filed request, a request in full, a page of requests, an error. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RecipientNoticeDto } from '../../recipients/dto/recipients.dto';
 import { ACTION_KINDS, CHANNELS, REQUEST_TYPES, type ActionKind, type Channel, type RequestType } from '@datarights/contracts';
 import { ErrorCode } from '@datarights/service-kit';
 import { REQUEST_OUTCOMES, REQUEST_STATUSES, type RequestOutcome, type RequestStatus } from '../request-state';
@@ -27,6 +28,11 @@ export class RequestSubjectViewDto {
   @ApiPropertyOptional({ nullable: true }) customerId: string | null;
   @ApiPropertyOptional({ nullable: true }) phone: string | null;
   @ApiPropertyOptional({ nullable: true }) name: string | null;
+}
+
+export class RepresentativeViewDto {
+  @ApiProperty({ example: 'MAND-2026/0042', description: 'The mandate\'s reference (keyed hash once minimised).' }) mandateReference: string;
+  @ApiPropertyOptional({ nullable: true, description: 'The representative\'s name, if given (personal data; keyed hash once minimised).' }) name: string | null;
 }
 
 export class CandidateDto {
@@ -102,12 +108,14 @@ export class RequestViewDto {
   @ApiPropertyOptional({ type: DecisionViewDto, description: 'Refused (Art. 12(4)) or rejected (Art. 12(5)) by the DPO.' }) decision?: DecisionViewDto;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'When the identifiers were replaced by keyed hashes (proof period over).' }) minimisedAt: string | null;
   @ApiProperty({ type: RequestSubjectViewDto, description: 'Keyed hashes (hmac-sha256:...) once minimised.' }) subject: RequestSubjectViewDto;
+  @ApiPropertyOptional({ type: RepresentativeViewDto, description: 'Filed by a representative under a mandate (the DPO attests it).' }) representative?: RepresentativeViewDto;
   @ApiPropertyOptional({ nullable: true, description: 'Filing note (DPO only).' }) note?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Why the request needs the DPO (escalated actions).' }) attention?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Why the request needs the DPO (escalated actions; recipients that could not be told, refused or never answered).' }) attention?: string[];
   @ApiPropertyOptional({ type: [CandidateDto], description: 'When the identifiers matched no subject or several.' }) candidates?: CandidateDto[];
   @ApiProperty({ type: VerificationViewDto }) verification: VerificationViewDto;
   @ApiProperty({ type: [SystemActionDto] }) systems: SystemActionDto[];
   @ApiProperty({ type: [HoldDto], description: 'Data kept under a legal obligation (Art. 17(3)), restricted until the date (Art. 18).' }) holds: HoldDto[];
+  @ApiProperty({ type: [RecipientNoticeDto], description: 'Recipients told of a rectification, erasure or restriction (Art. 19), and their answers.' }) recipients: RecipientNoticeDto[];
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
 }
 

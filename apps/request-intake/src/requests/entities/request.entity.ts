@@ -27,6 +27,12 @@ export class RequestEntity {
   @Column('text', { name: 'subject_name', nullable: true }) subjectName: string | null;
   @Column('text', { nullable: true }) note: string | null;
 
+  /** Filed by a representative under a mandate (Art. 80): its reference, and (personal data) the representative's name. */
+  @Column('text', { name: 'representative_mandate_ref', nullable: true }) representativeMandateRef: string | null;
+  @Column('text', { name: 'representative_name', nullable: true }) representativeName: string | null;
+  /** Filed from a signed-in customer-space session; subjectCustomerId is then the session's customer number. */
+  @Column('boolean', { name: 'portal_session', default: false }) portalSession: boolean;
+
   @Column('text', { name: 'filed_by' }) filedBy: 'dpo' | 'operator' | 'subject';
   @Column('text', { name: 'filed_by_principal' }) filedByPrincipal: string;
 
