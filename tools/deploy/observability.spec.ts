@@ -16,6 +16,7 @@ const METRICS: Record<string, string[]> = {
   dsr_command_round_trip_seconds_count: ['system_id'],
   dsr_system_last_reply_timestamp_seconds: ['system_id'],
   dsr_actions_pending: ['system_id'],
+  dsr_recipient_notices: ['recipient_system_id', 'status'],
   messaging_outbox_pending: [],
   messaging_outbox_lag_seconds: [],
   messaging_inbox_duplicates_total: ['topic'],

@@ -293,8 +293,7 @@ export class ExecutionService {
     });
     this.logger.log(`command ${action.commandId} on ${action.systemId}: ${reply.outcome}, ${reply.affectedRecords} records`);
     // Art. 19: the system's recipients hear of a rectification, erasure or restriction.
-    const request = await tx.store.getRequest(action.requestId);
-    if (request) await this.recipients.afterAction(tx, { ...action, outcome: reply.outcome, affectedRecords: reply.affectedRecords }, plainToInstance(LinkedSubjectKeys, request.subjectKeys));
+    await this.recipients.afterAction(tx, { ...action, outcome: reply.outcome, affectedRecords: reply.affectedRecords });
     await this.completeIfDone(tx, action.requestId);
   }
 

@@ -10,7 +10,8 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { CommandReply, LinkedSubjectKeys, RecipientAcknowledgementRecorded } from '@datarights/contracts';
+import { plainToInstance } from 'class-transformer';
+import { type CommandReply, LinkedSubjectKeys, type RecipientAcknowledgementRecorded } from '@datarights/contracts';
 import { PermanentError, TopicAdmin } from '@datarights/messaging';
 import type { Policy } from '@datarights/policy';
 import { Clock } from '@datarights/service-kit';
@@ -30,9 +31,13 @@ export class RecipientNoticeService {
   ) {}
 
   /** An action completed on `a.systemId`: tell each of its recipients that received the data (Art. 19). */
-  async afterAction(tx: ExecutionTx, a: CompletedAction & { commandId: string; requestId: string }, subjectKeys: LinkedSubjectKeys): Promise<void> {
+  async afterAction(tx: ExecutionTx, a: CompletedAction & { commandId: string; requestId: string }): Promise<void> {
     const planned = noticesFor(a, await tx.notices.recipientsOf(a.systemId));
     if (planned.length === 0) return;
+    const request = await tx.store.getRequest(a.requestId);
+    if (!request) throw new Error(`action ${a.commandId} has no request row`);
+    // A re-suppression's own keys never reach here (suppress is not an Art. 19 action): the request's keys.
+    const subjectKeys = plainToInstance(LinkedSubjectKeys, request.subjectKeys);
     const now = this.clock.now();
     for (const p of planned) {
       const noticeId = randomUUID();
@@ -112,7 +117,7 @@ export class RecipientNoticeService {
     const request = await tx.store.getRequest(notice.requestId);
     if (!request) throw new Error(`notice ${notice.noticeId} has no request row`);
     await tx.notices.reminded(notice.noticeId, step.reminder, step.respondBy);
-    await this.send(tx, notice, notice.recipient.systemId, request.subjectKeys, step.reminder, step.respondBy);
+    await this.send(tx, notice, notice.recipient.systemId, plainToInstance(LinkedSubjectKeys, request.subjectKeys), step.reminder, step.respondBy);
     await tx.publish('recipientReminded', { ...facts, reminder: step.reminder, respondBy: step.respondBy.toISOString() });
     this.logger.warn(`notice ${notice.noticeId} to ${notice.recipient.systemId}: reminder ${step.reminder}`);
   }

@@ -9,7 +9,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RecipientAcknowledged, RecipientDeclined, RecipientNotified, RecipientNotNotified, RecipientReminded, RecipientUnacknowledged } from '@datarights/contracts';
 import { EventPublisher, PermanentError } from '@datarights/messaging';
-import { AppError, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
+import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { notice, requesterRecipient } from '../requests/decision-notice';
 import { RequestJournal, type EventMeta } from '../requests/request-journal';
@@ -42,6 +42,7 @@ export class RecipientsService {
     private readonly journal: RequestJournal,
     private readonly publisher: EventPublisher,
     private readonly config: RequestIntakeConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** One of the executor's notice events, in the handler's transaction, with the request locked. */
@@ -98,7 +99,7 @@ export class RecipientsService {
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `the recipient's answer is already recorded (${row.status})`);
       }
       if (row.acknowledgementRequestedAt) throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'the acknowledgement was already recorded; waiting for the executor');
-      await this.recipients.markAcknowledgementRequested(tx, requestId, noticeId, new Date());
+      await this.recipients.markAcknowledgementRequested(tx, requestId, noticeId, this.clock.now());
       await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'recipientAcknowledgementRecorded', { requestId, noticeId, note: dto.note, recordedBy: principal.id });
       this.logger.log({ requestId, noticeId }, 'recipient acknowledgement recorded');
       return { id: requestId, status: request.status, outcome: request.outcome };
