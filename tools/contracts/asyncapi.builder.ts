@@ -31,7 +31,16 @@ export function payloadSchemas(): Record<string, Schema> {
     }
     if ((schema.required as string[]).length === 0) delete schema.required;
   }
-  return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  // class-validator's metadata holds every validated class loaded in this process (DTOs,
+  // config classes, ...): keep only the payload classes and what they refer to.
+  const reachable = new Set<string>();
+  const visit = (name: string) => {
+    if (reachable.has(name) || !schemas[name]) return;
+    reachable.add(name);
+    for (const m of JSON.stringify(schemas[name]).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) visit(m[1]);
+  };
+  for (const def of allEvents()) visit(def.payload.name);
+  return Object.fromEntries(Object.entries(schemas).filter(([name]) => reachable.has(name)).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export const ENVELOPE_SCHEMA: Schema = {
