@@ -145,7 +145,7 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     const future = (h: number) => new Date(Date.now() + h * 3600_000);
     let attempts = 1;
     for (const h of [2, 6, 14, 40]) {
-      await loop.tick(future(h));
+      await loop.runOnce(future(h));
       const n = await ds.query(`SELECT attempts, status FROM export_commands WHERE command_id = $1`, [toSilent.commandId]);
       if (n[0].status === 'escalated') break;
       attempts = n[0].attempts;

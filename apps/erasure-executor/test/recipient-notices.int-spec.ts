@@ -100,7 +100,7 @@ describe('erasure-executor: telling the recipients (Art. 19)', () => {
     withPg(async (c) => (await c.query(`SELECT status, reminders, params, reason, acknowledged_by FROM "${iso.schema}".recipient_notice WHERE notice_id = $1`, [noticeId])).rows[0] as {
       status: string; reminders: number; params: Record<string, unknown>; reason: string | null; acknowledged_by: string | null;
     });
-  const tick = (at: Date) => app.get(ActionTimeoutLoop).tick(at);
+  const tick = (at: Date) => app.get(ActionTimeoutLoop).runOnce(at);
 
   it(
     'after an erasure, tells each recipient of the erased categories on its topic; one that never answers is reminded twice, then recorded as unacknowledged; a late answer still counts',

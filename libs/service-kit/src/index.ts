@@ -15,3 +15,4 @@ export * from './clock/clock';
 export * from './clock/clock.module';
 export * from './http-trace';
 export * from './package-crypto';
+export * from './periodic-job';

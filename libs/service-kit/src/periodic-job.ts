@@ -1,8 +1,11 @@
 /**
- * A periodic job over PostgreSQL rows: every `everyMs`, runs one batch in one transaction
- * (rows taken FOR UPDATE SKIP LOCKED by the job, so replicas share the work and never do
- * one row twice), again at once while batches come back full. State lives in the rows, so
- * a restart loses nothing. Stops scheduling on shutdown and lets the batch in flight commit.
+ * A periodic job over PostgreSQL rows, the one every service's schedules extend (deadline
+ * checks, minimisation, command timeouts, hold expiry, ...): every `everyMs`, runs one
+ * batch in one transaction (rows taken FOR UPDATE SKIP LOCKED by the job, so replicas share
+ * the work and never do one row twice), again at once while batches come back full
+ * (`batchSize` rows). State lives in the rows, so a restart loses nothing. Stops scheduling
+ * on shutdown and lets the batch in flight commit. A job that reads the Clock calls
+ * `kick()` when it jumps.
  */
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 
@@ -15,7 +18,7 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, BeforeAppli
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
 
-  /** One batch; returns how many rows it handled. */
+  /** One batch; returns how many rows it handled. Public for tests. */
   abstract runOnce(): Promise<number>;
 
   onApplicationBootstrap(): void {

@@ -20,6 +20,7 @@ import { DataLocatorConfig } from '../config/app.config';
 import { InventoryRepository } from '../inventory/inventory.repository';
 import { buildPackage } from '../package/package-builder';
 import { CollectionRepository, type ExportCommandRow } from './collection.repository';
+import type { EventPublisher } from '@datarights/messaging';
 import { encryptPackage } from '@datarights/service-kit';
 
 export const POLICY = Symbol('POLICY');
@@ -29,6 +30,11 @@ export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Prom
 export interface CollectionTx {
   manager: EntityManager;
   publish: Publish;
+}
+
+/** A transaction of our own (the loops): events through the outbox, correlated with their request. */
+export function collectionTx(manager: EntityManager, publisher: EventPublisher): CollectionTx {
+  return { manager, publish: (name, data) => publisher.publish(manager, name, data, { correlationId: (data as { requestId: string }).requestId }) };
 }
 
 const PACKAGE_TYPES = ['access', 'portability'] as const;

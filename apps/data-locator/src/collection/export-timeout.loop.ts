@@ -4,23 +4,18 @@
  * re-sends or escalates them. State lives in PostgreSQL (a restart loses nothing); rows are
  * taken FOR UPDATE SKIP LOCKED, so replicas share the work and never handle one twice.
  */
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { PayloadOf } from '@datarights/contracts';
 import { EventPublisher } from '@datarights/messaging';
-import { Clock } from '@datarights/service-kit';
+import { Clock, PeriodicJob } from '@datarights/service-kit';
 import { DataLocatorConfig } from '../config/app.config';
 import { CollectionRepository } from './collection.repository';
-import { CollectionService, type CollectionTx } from './collection.service';
-
-const BATCH = 50;
+import { CollectionService, collectionTx } from './collection.service';
 
 @Injectable()
-export class ExportTimeoutLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ExportTimeoutLoop.name);
-  private running = false;
-  private timer?: NodeJS.Timeout;
-  private tickInFlight?: Promise<void>;
+export class ExportTimeoutLoop extends PeriodicJob {
+  protected readonly logger = new Logger(ExportTimeoutLoop.name);
+  protected readonly everyMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -28,37 +23,17 @@ export class ExportTimeoutLoop implements OnApplicationBootstrap, BeforeApplicat
     private readonly repo: CollectionRepository,
     private readonly collection: CollectionService,
     private readonly clock: Clock,
-    private readonly config: DataLocatorConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.schedule(this.config.EXPORT_POLL_MS);
+    config: DataLocatorConfig,
+  ) {
+    super();
+    this.everyMs = config.EXPORT_POLL_MS;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.tickInFlight;
-  }
-
-  private schedule(delay: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.tickInFlight = this.tick()
-        .then((n) => this.schedule(n >= BATCH ? 0 : this.config.EXPORT_POLL_MS))
-        .catch((err: unknown) => {
-          this.logger.error(`export timeout tick failed: ${(err as Error).message}`);
-          this.schedule(this.config.EXPORT_POLL_MS);
-        });
-    }, delay);
-  }
-
-  /** Handles the commands due now (the Clock's); returns how many. Public for tests. */
-  async tick(now = this.clock.now()): Promise<number> {
+  /** Handles the commands due at `now` (the Clock's by default); returns how many. Public for tests. */
+  async runOnce(now = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const due = await this.repo.takeDue(m, now, BATCH);
-      const tx: CollectionTx = { manager: m, publish: (name, data) => this.publisher.publish(m, name, data as PayloadOf<typeof name>, { correlationId: (data as { requestId: string }).requestId }) };
+      const due = await this.repo.takeDue(m, now, this.batchSize);
+      const tx = collectionTx(m, this.publisher);
       for (const c of due) await this.collection.onDue(tx, c, now);
       return due.length;
     });

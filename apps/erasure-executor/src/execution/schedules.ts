@@ -7,80 +7,30 @@
  *   stored subject keys replaced by keyed hashes.
  * Both read the Clock.
  */
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock, PeriodicJob } from '@datarights/service-kit';
 import { ErasureExecutorConfig } from '../config/app.config';
 import { ExecutionTxFactory, type ExecutionTx } from './execution-tx';
 import { HoldExpiryService } from './hold-expiry.service';
 import { hashKeys, resolveSubjectHashKey } from './subject-hash';
-import { Clock } from '@datarights/service-kit';
 
-const BATCH = 50;
-
-abstract class Schedule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  protected abstract readonly logger: Logger;
-  protected abstract readonly everyMs: number;
-  private running = false;
-  private again = false;
-  private timer?: NodeJS.Timeout;
-  private inFlight?: Promise<unknown>;
-
+/** A schedule of the executor: a PeriodicJob in its own transaction, run again at once when the clock jumps (tests, demos). */
+abstract class Schedule extends PeriodicJob {
   constructor(
     protected readonly dataSource: DataSource,
     protected readonly txs: ExecutionTxFactory,
     protected readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+    clock.onChange(() => this.kick());
+  }
 
   /** One batch at `now` (the clock's by default); returns how many rows it handled. Public for tests. */
-  abstract runOnce(now?: Date): Promise<number>;
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.schedule(this.everyMs);
-    // When the clock jumps (tests, demos), look at once rather than at the next poll.
-    this.clock.onChange(() => this.kick());
-  }
-
-  private kick(): void {
-    if (!this.running) return;
-    // A run in flight read the old time: run again right after it.
-    if (this.inFlight) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.schedule(0);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.inFlight;
-  }
+  abstract override runOnce(now?: Date): Promise<number>;
 
   protected tx(m: EntityManager): ExecutionTx {
     return this.txs.forManager(m);
-  }
-
-  private schedule(delay: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      const run = this.runOnce();
-      this.inFlight = run;
-      run
-        .then((n) => {
-          this.inFlight = undefined;
-          const now = n >= BATCH || this.again;
-          this.again = false;
-          this.schedule(now ? 0 : this.everyMs);
-        })
-        .catch((err: unknown) => {
-          this.inFlight = undefined;
-          this.logger.error(`${this.constructor.name} run failed: ${(err as Error).message}`);
-          this.schedule(this.everyMs);
-        });
-    }, delay);
-    this.timer.unref();
   }
 }
 
@@ -96,7 +46,7 @@ export class HoldExpiryLoop extends Schedule {
 
   runOnce(now = this.clock.now()): Promise<number> {
     // The claim, the erase command and holdExpired commit together (outbox), or not at all.
-    return this.dataSource.transaction((m) => this.holds.expire(this.tx(m), now, BATCH));
+    return this.dataSource.transaction((m) => this.holds.expire(this.tx(m), now, this.batchSize));
   }
 }
 
@@ -116,7 +66,7 @@ export class KeyMinimiser extends Schedule {
   runOnce(now = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const store = this.tx(m).store;
-      const requests = await store.takeToMinimise(BATCH);
+      const requests = await store.takeToMinimise(this.batchSize);
       for (const r of requests) {
         await store.setMinimisedKeys(r.requestId, hashKeys(this.key, r.subjectKeys as unknown as Record<string, unknown>), now);
         await store.forgetChanges(r.requestId);

@@ -9,12 +9,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@datarights/messaging';
 import { Policy } from '@datarights/policy';
 import { RequestIntakeConfig } from '../config/app.config';
-import { PeriodicJob } from '../jobs/periodic-job';
 import { deadlineEvent, dueSoonUntil } from '../requests/deadlines';
 import { RequestJournal, type Publish } from '../requests/request-journal';
 import { RequestMaintenanceRepository } from '../requests/request-maintenance.repository';
 import { RequestsRepository } from '../requests/requests.repository';
-import { Clock } from '@datarights/service-kit';
+import { Clock, PeriodicJob } from '@datarights/service-kit';
 
 @Injectable()
 export class DeadlineCheck extends PeriodicJob {

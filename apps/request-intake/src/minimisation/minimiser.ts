@@ -12,13 +12,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@datarights/messaging';
 import { RequestIntakeConfig } from '../config/app.config';
-import { PeriodicJob } from '../jobs/periodic-job';
 import type { RequestEntity } from '../requests/entities';
 import { RequestJournal, type Publish } from '../requests/request-journal';
 import { RequestMaintenanceRepository } from '../requests/request-maintenance.repository';
 import { RequestsRepository, type RequestPatch, type Tx } from '../requests/requests.repository';
 import { isSubjectHash, resolveSubjectHashKey, subjectHash } from './subject-hash';
-import { Clock } from '@datarights/service-kit';
+import { Clock, PeriodicJob } from '@datarights/service-kit';
 
 /** The patch that replaces a request's personal data by keyed hashes. Pure. */
 export function minimisedPatch(r: RequestEntity, hash: (kind: string, value: string) => string, at: Date): RequestPatch {

@@ -1,8 +1,8 @@
 /** Deletes packages past their keeping period, every PACKAGE_DELETION_CHECK_MS (see package.service.ts). */
 import { Injectable, Logger } from '@nestjs/common';
 import { RequestIntakeConfig } from '../config/app.config';
-import { PeriodicJob } from '../jobs/periodic-job';
 import { PackageService } from './package.service';
+import { PeriodicJob } from '@datarights/service-kit';
 
 @Injectable()
 export class PackageDeletionJob extends PeriodicJob {
