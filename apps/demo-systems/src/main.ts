@@ -1,6 +1,6 @@
 /** demo-systems: bootstrap only (config, logger, Kafka transport, listen). */
 import 'reflect-metadata';
-import { bootstrapService } from '@datarights/service-kit';
+import { bootstrapService, runMain } from '@datarights/service-kit';
 import { AppModule, SCHEMA, SERVICE } from './app.module';
 import { appConfig } from './config/app.config';
 
@@ -19,7 +19,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

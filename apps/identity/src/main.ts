@@ -1,6 +1,6 @@
 /** identity: bootstrap only (config, logger, Kafka transport, listen). */
 import 'reflect-metadata';
-import { bootstrapService } from '@datarights/service-kit';
+import { bootstrapService, runMain } from '@datarights/service-kit';
 import { AppModule, SCHEMA, SERVICE } from './app.module';
 import { appConfig } from './config/app.config';
 
@@ -14,7 +14,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

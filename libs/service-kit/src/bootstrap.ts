@@ -88,3 +88,11 @@ export async function bootstrapService(module: Type<unknown>, o: BootstrapOption
   await startServiceApp(app, o);
   return app;
 }
+
+/** A service's entry point: runs `main`; a start-up error is printed (its message only) and the process exits with 1. */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -3,10 +3,22 @@
  * stops the process with a message naming it.
  */
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 import { describeErrors } from '@datarights/contracts';
 
 export class ConfigError extends Error {}
+
+/** What every service reads: its HTTP port (each app sets its own default), the environment, an optional Kafka group id. */
+export class ServiceConfig {
+  @IsInt() @Min(1) @Max(65535)
+  PORT: number = 3000;
+
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsOptional() @IsString()
+  KAFKA_GROUP_ID?: string;
+}
 
 export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const config = plainToInstance(cls, { ...env }, { enableImplicitConversion: true, excludeExtraneousValues: false });

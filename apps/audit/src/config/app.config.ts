@@ -5,21 +5,14 @@
  * without a real key; development falls back to a fixed, public key, with a warning.
  */
 import { Logger } from '@nestjs/common';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { ConfigError, loadConfig } from '@datarights/service-kit';
+import { IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { ConfigError, loadConfig, ServiceConfig } from '@datarights/service-kit';
 
 /** Public, in the repository: only ever used outside production. */
 export const DEV_HMAC_KEY = 'datarights-audit-development-key-not-secret-0001';
 
-export class AuditConfig {
-  @IsInt() @Min(1) @Max(65535)
-  PORT: number = 3004;
-
-  @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
-
-  @IsOptional() @IsString()
-  KAFKA_GROUP_ID?: string;
+export class AuditConfig extends ServiceConfig {
+  override PORT = 3004;
 
   /** The secret of the keyed hash (HMAC-SHA256) of subject keys: at least 32 characters. */
   @IsOptional() @IsString() @MinLength(32, { message: 'AUDIT_HMAC_KEY must be at least 32 characters' })

@@ -1,16 +1,9 @@
 /** The only place that reads process.env for data-locator: validated once at start-up. */
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { loadConfig } from '@datarights/service-kit';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
-export class DataLocatorConfig {
-  @IsInt() @Min(1) @Max(65535)
-  PORT: number = 3002;
-
-  @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
-
-  @IsOptional() @IsString()
-  KAFKA_GROUP_ID?: string;
+export class DataLocatorConfig extends ServiceConfig {
+  override PORT = 3002;
 
   /** The policy file (the law as configuration): the `commands` timing and, per category, access/portability. */
   @IsOptional() @IsString()

@@ -5,19 +5,12 @@
  * the messaging lib's own reader, here, once: the four connectors get exactly the brokers,
  * credentials and topic prefix the service's own Kafka clients use.
  */
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { kafkaSettingsFromEnv, type KafkaSettings } from '@datarights/messaging';
-import { loadConfig } from '@datarights/service-kit';
+import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
-export class DemoSystemsConfig {
-  @IsInt() @Min(1) @Max(65535)
-  PORT: number = 3010;
-
-  @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
-
-  @IsOptional() @IsString()
-  KAFKA_GROUP_ID?: string;
+export class DemoSystemsConfig extends ServiceConfig {
+  override PORT = 3010;
 
   /** How many fake customers to seed, once, at first start (0: none). */
   @IsInt() @Min(0) @Max(1_000_000)

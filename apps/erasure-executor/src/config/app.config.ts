@@ -1,16 +1,9 @@
 /** The only place that reads process.env for erasure-executor: validated once at start-up. */
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig } from '@datarights/service-kit';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
-export class ErasureExecutorConfig {
-  @IsInt() @Min(1) @Max(65535)
-  PORT: number = 3003;
-
-  @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
-
-  @IsOptional() @IsString()
-  KAFKA_GROUP_ID?: string;
+export class ErasureExecutorConfig extends ServiceConfig {
+  override PORT = 3003;
 
   /** The policy file; default deploy/policy/default.fr.yaml, found from the working directory. */
   @IsOptional() @IsString()

@@ -1,16 +1,9 @@
 /** The only place that reads process.env for identity: validated once at start-up. */
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig } from '@datarights/service-kit';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
-export class IdentityConfig {
-  @IsInt() @Min(1) @Max(65535)
-  PORT: number = 3001;
-
-  @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
-
-  @IsOptional() @IsString()
-  KAFKA_GROUP_ID?: string;
+export class IdentityConfig extends ServiceConfig {
+  override PORT = 3001;
 
   /** The policy file (verification per request type, code lifetime and attempts); default deploy/policy/default.fr.yaml. */
   @IsOptional() @IsString()

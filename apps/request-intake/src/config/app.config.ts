@@ -1,16 +1,9 @@
 /** The only place that reads process.env for request-intake: validated once at start-up. */
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig } from '@datarights/service-kit';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
-export class RequestIntakeConfig {
-  @IsInt() @Min(1) @Max(65535)
-  PORT: number = 3000;
-
-  @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
-
-  @IsOptional() @IsString()
-  KAFKA_GROUP_ID?: string;
+export class RequestIntakeConfig extends ServiceConfig {
+  override PORT = 3000;
 
   /**
    * The policy file (deadlines of Art. 12(3), among others); default: deploy/policy/default.fr.yaml
