@@ -6,17 +6,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRequestRouteErrors } from '../http/api-errors';
 import type { Request } from 'express';
 import { principalOf, Roles } from '@datarights/service-kit';
 import { AcknowledgementDto } from '../requests/dto/decisions.dto';
@@ -27,12 +22,7 @@ import { RecipientsService } from './recipients.service';
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @ApiTags('requests')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or an invalid one.' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token lacks the role.' })
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body or id.' })
-@ApiNotFoundResponse({ type: ErrorResponseDto })
-@ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+@ApiRequestRouteErrors('The token lacks the role.')
 @Controller('v1/requests/:id/recipients')
 export class RecipientsController {
   constructor(private readonly recipients: RecipientsService) {}

@@ -6,17 +6,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiRequestRouteErrors } from '../http/api-errors';
 import type { Request } from 'express';
 import { principalOf, Roles } from '@datarights/service-kit';
 import { AcknowledgementDto, ExtensionDto, RefusalDto, RejectionDto, RestrictionLiftDto, ObjectionDecisionDto } from './dto/decisions.dto';
@@ -26,12 +21,7 @@ import { RequestDecisionsService } from './request-decisions.service';
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @ApiTags('requests')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or an invalid one.' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Not the DPO.' })
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body or id.' })
-@ApiNotFoundResponse({ type: ErrorResponseDto })
-@ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+@ApiRequestRouteErrors('Not the DPO.')
 @Roles('dpo')
 @Controller('v1/requests')
 export class RequestDecisionsController {

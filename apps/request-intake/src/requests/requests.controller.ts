@@ -7,10 +7,8 @@ import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDP
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -18,8 +16,8 @@ import {
   ApiPayloadTooLargeResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiTokenErrors } from '../http/api-errors';
 import type { Request, Response } from 'express';
 import { AppError, ErrorCode, principalOf, Roles } from '@datarights/service-kit';
 import { CreateRequestDto } from './dto/create-request.dto';
@@ -32,9 +30,7 @@ import { RequestsService } from './requests.service';
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @ApiTags('requests')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or an invalid one.' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token lacks the role.' })
+@ApiTokenErrors('The token lacks the role.')
 @Roles('dpo', 'operator')
 @Controller('v1/requests')
 export class RequestsController {
