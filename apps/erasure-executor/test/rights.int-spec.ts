@@ -166,8 +166,9 @@ describe('erasure-executor: rectification, objection, restriction', () => {
       const l = received.filter((r) => r.envelope?.type === EVENTS.restrictCommand.type && dataOf<Cmd & { action: string }>(r).requestId === requestId && dataOf<{ action: string }>(r).action === 'lift');
       return l.length === 2 ? l : undefined;
     }, 'two lift commands', SLOW);
-    const notice = received.find((r) => r.envelope?.type === EVENTS.notificationRequested.type && dataOf<{ requestId: string }>(r).requestId === requestId);
-    expect(notice && dataOf(notice)).toMatchObject({ template: 'restriction-lifting', channel: 'email', to: subject.email });
+    // The notice is on another topic than the commands: it may be consumed after them.
+    const notice = await waitFor(async () => received.find((r) => r.envelope?.type === EVENTS.notificationRequested.type && dataOf<{ requestId: string }>(r).requestId === requestId), 'the lifting notice', SLOW);
+    expect(dataOf(notice)).toMatchObject({ template: 'restriction-lifting', channel: 'email', to: subject.email });
     // Enforced order: the notice and its record were committed before any lift command (outbox order).
     const outbox = await stored(`SELECT envelope->>'type' AS type FROM $schema.outbox WHERE envelope->>'correlationid' = $1 OR envelope->'data'->>'requestId' = $1 ORDER BY seq`, [requestId]);
     const types = outbox.map((r: { type: string }) => r.type);
