@@ -6,38 +6,17 @@
  * number is not falls back to a code. A plain kafkajs client plays request-intake and the
  * company systems.
  */
-import { Logger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { randomUUID } from 'node:crypto';
-import { EVENTS, TOPICS, type IdentityVerified, type NotificationRequested, type RecordEvent, type RequestSubmitted, type SubjectResolved } from '@datarights/contracts';
-import { aRecordEvent, aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
-import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
+import { EVENTS, TOPICS, type IdentityVerified, type NotificationRequested, type RequestSubmitted } from '@datarights/contracts';
+import { aSubject, waitFor } from '@datarights/testing';
+import { eventsOf, fileRequest, sqlIn, startIdentityHarness, stopIdentityHarness, type IdentityHarness } from './harness';
 
 jest.setTimeout(120_000);
 
-let iso: Isolation;
-let app: NestExpressApplication;
-let kafka: RawKafka;
-let received: Received[];
-const logged: string[] = [];
+let h: IdentityHarness;
 
-const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
-  withPg(async (c) => {
-    await c.query(`SET search_path TO "${iso.schema}"`);
-    return (await c.query(query, params)).rows as T[];
-  });
-
-const of = <T>(type: string, requestId: string) => () => received.filter((r) => r.envelope?.type === type && (r.envelope.data as { requestId: string }).requestId === requestId).map((r) => r.envelope!.data as T);
-
-async function file(over: Partial<RequestSubmitted> & Pick<RequestSubmitted, 'subject'>): Promise<{ requestId: string; resolved: SubjectResolved }> {
-  const requestId = randomUUID();
-  const now = new Date();
-  const data: RequestSubmitted = { requestId, type: 'erasure', channel: 'portal', filedBy: 'subject', receivedAt: now.toISOString(), dueAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(), ...over };
-  await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.requestSubmitted.type, data, { correlationid: requestId });
-  const resolved = of<SubjectResolved>(EVENTS.subjectResolved.type, requestId);
-  await waitFor(async () => resolved().length === 1, `subjectResolved for ${requestId}`);
-  return { requestId, resolved: resolved()[0]! };
-}
+const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> => sqlIn<T>(h, query, params);
+const of = <T>(type: string, requestId: string) => eventsOf<T>(h, type, requestId);
+const file = (over: Partial<RequestSubmitted> & Pick<RequestSubmitted, 'subject'>) => fileRequest(h, over);
 
 async function verifiedOnce(requestId: string): Promise<IdentityVerified> {
   const verified = of<IdentityVerified>(EVENTS.identityVerified.type, requestId);
@@ -52,26 +31,11 @@ const tom = aSubject();
 const nobody = aSubject();
 
 beforeAll(async () => {
-  for (const level of ['log', 'warn', 'error', 'debug', 'verbose'] as const) {
-    jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, ...args: unknown[]) {
-      logged.push(JSON.stringify(args));
-    });
-  }
-  iso = isolate(SERVICE);
-  app = await startTestService(AppModule, SERVICE, SCHEMA);
-  kafka = new RawKafka(iso.topicPrefix);
-  received = await kafka.collect([TOPICS.identity.name, TOPICS.notifications.name]);
-  const events: RecordEvent[] = [aRecordEvent('crm', { email: sam.email, customerId: sam.customerId }), aRecordEvent('billing', { customerId: sam.customerId, phone: sam.phone }, { category: 'billing' }), aRecordEvent('crm', { email: tom.email, customerId: tom.customerId })];
-  const ids: string[] = [];
-  for (const e of events) ids.push((await kafka.sendEvent(TOPICS.dataEvents.name, `${e.systemId}:${e.recordRef}`, EVENTS.recordStored.type, e)).id);
-  await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1)`, [ids]))[0]!.n === ids.length, 'data events applied');
+  h = await startIdentityHarness(sam, tom);
 });
 
 afterAll(async () => {
-  jest.restoreAllMocks();
-  await kafka?.close();
-  await app?.close();
-  if (iso) await cleanup(iso);
+  await stopIdentityHarness(h);
 });
 
 describe("a representative's request", () => {
@@ -82,7 +46,7 @@ describe("a representative's request", () => {
     expect(await sql(`SELECT by_representative, status FROM requests WHERE request_id = $1`, [requestId])).toEqual([{ by_representative: true, status: 'matched' }]);
     expect(await challenges(requestId)).toEqual([]);
 
-    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.verificationAttested.type, { requestId, method: 'dpo-attested', attestedBy: 'dpo-user-7', attestedAt: new Date().toISOString() }, { correlationid: requestId });
+    await h.kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.verificationAttested.type, { requestId, method: 'dpo-attested', attestedBy: 'dpo-user-7', attestedAt: new Date().toISOString() }, { correlationid: requestId });
     expect(await verifiedOnce(requestId)).toMatchObject({ requestId, method: 'dpo-attested', attestedBy: 'dpo-user-7' });
     // Same partition: a code would have been published before the verification.
     expect(of(EVENTS.identityChallengeSent.type, requestId)()).toEqual([]);
@@ -118,14 +82,14 @@ describe('a request filed from a signed-in customer-space session', () => {
     expect(resolved.result).toBe('several');
     expect(of(EVENTS.identityVerified.type, requestId)()).toEqual([]);
     const samRef = (await sql<{ subject_ref: string }>(`SELECT subject_ref FROM subject_keys WHERE kind = 'customerId' AND value = $1`, [sam.customerId]))[0]!.subject_ref;
-    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, { requestId, decision: 'subject', subjectRef: samRef, decidedBy: 'dpo-user-7' }, { correlationid: requestId });
+    await h.kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, { requestId, decision: 'subject', subjectRef: samRef, decidedBy: 'dpo-user-7' }, { correlationid: requestId });
     expect(await verifiedOnce(requestId)).toMatchObject({ subjectRef: samRef, method: 'portal-session' });
     expect(await challenges(requestId)).toEqual([]);
   });
 
   it('no customer number, e-mail, phone or mandate reference appears in any log line', () => {
-    const all = logged.join('\n');
-    expect(logged.length).toBeGreaterThan(0);
+    const all = h.logged.join('\n');
+    expect(h.logged.length).toBeGreaterThan(0);
     for (const secret of [sam.email, sam.email.toLowerCase(), sam.customerId, sam.phone, tom.email.toLowerCase(), nobody.customerId, 'MAND-2026/0042']) expect(all).not.toContain(secret);
   });
 });

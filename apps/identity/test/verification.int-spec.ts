@@ -4,40 +4,21 @@
  * limited attempts, expiry, single use, resend cooldown, proportionality per request type,
  * a strict rate limit, and nothing personal in the logs.
  */
-import { Logger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { EVENTS, TOPICS, type IdentityChallengeSent, type IdentityVerified, type NotificationRequested, type RecordEvent, type RequestSubmitted } from '@datarights/contracts';
+import { EVENTS, TOPICS, type IdentityChallengeSent, type IdentityVerified, type NotificationRequested, type RequestSubmitted } from '@datarights/contracts';
 import { Clock } from '@datarights/service-kit';
-import { aRecordEvent, aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
-import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
+import { aSubject, waitFor } from '@datarights/testing';
+import { eventsOf, fileRequest, sqlIn, startIdentityHarness, stopIdentityHarness, type IdentityHarness } from './harness';
 
 jest.setTimeout(120_000);
 
 const RATE_LIMIT = 40;
-let iso: Isolation;
-let app: NestExpressApplication;
-let kafka: RawKafka;
-let received: Received[];
-const logged: string[] = [];
+let h: IdentityHarness;
 
-const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
-  withPg(async (c) => {
-    await c.query(`SET search_path TO "${iso.schema}"`);
-    return (await c.query(query, params)).rows as T[];
-  });
-
-const of = <T>(type: string, requestId: string) => () => received.filter((r) => r.envelope?.type === type && (r.envelope.data as { requestId: string }).requestId === requestId).map((r) => r.envelope!.data as T);
-
-async function file(type: RequestSubmitted['type'], subject: RequestSubmitted['subject']): Promise<string> {
-  const requestId = randomUUID();
-  const now = new Date();
-  const data: RequestSubmitted = { requestId, type, subject, channel: 'portal', filedBy: 'subject', receivedAt: now.toISOString(), dueAt: new Date(now.getTime() + 30 * 86_400_000).toISOString() };
-  await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.requestSubmitted.type, data, { correlationid: requestId });
-  await waitFor(async () => received.some((r) => r.envelope?.type === EVENTS.subjectResolved.type && (r.envelope.data as { requestId: string }).requestId === requestId), `subjectResolved for ${requestId}`);
-  return requestId;
-}
+const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> => sqlIn<T>(h, query, params);
+const of = <T>(type: string, requestId: string) => eventsOf<T>(h, type, requestId);
+const file = async (type: RequestSubmitted['type'], subject: RequestSubmitted['subject']): Promise<string> => (await fileRequest(h, { type, subject })).requestId;
 
 /** The nth code sent for the request, as the mail gateway receives it. */
 async function codeFor(requestId: string, nth = 1): Promise<NotificationRequested> {
@@ -46,7 +27,7 @@ async function codeFor(requestId: string, nth = 1): Promise<NotificationRequeste
   return sent()[nth - 1]!;
 }
 
-const answer = (requestId: string, code: string) => request(app.getHttpServer()).post(`/v1/self-service/requests/${requestId}/verification`).send({ method: 'code', code });
+const answer = (requestId: string, code: string) => request(h.app.getHttpServer()).post(`/v1/self-service/requests/${requestId}/verification`).send({ method: 'code', code });
 const wrongOf = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 const sam = aSubject();
@@ -55,30 +36,15 @@ const tom = aSubject();
 
 beforeAll(async () => {
   process.env.RATE_LIMIT_VERIFY_PER_MINUTE = String(RATE_LIMIT);
-  for (const level of ['log', 'warn', 'error', 'debug', 'verbose'] as const) {
-    jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, ...args: unknown[]) {
-      logged.push(JSON.stringify(args));
-    });
-  }
-  iso = isolate(SERVICE);
-  app = await startTestService(AppModule, SERVICE, SCHEMA);
-  kafka = new RawKafka(iso.topicPrefix);
-  received = await kafka.collect([TOPICS.identity.name, TOPICS.notifications.name]);
-  const events: RecordEvent[] = [aRecordEvent('crm', { email: sam.email, customerId: sam.customerId }), aRecordEvent('billing', { customerId: sam.customerId, phone: sam.phone }, { category: 'billing' }), aRecordEvent('crm', { email: tom.email, customerId: tom.customerId })];
-  const ids: string[] = [];
-  for (const e of events) ids.push((await kafka.sendEvent(TOPICS.dataEvents.name, `${e.systemId}:${e.recordRef}`, EVENTS.recordStored.type, e)).id);
-  await waitFor(async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1)`, [ids]))[0]!.n === ids.length, 'data events applied');
+  h = await startIdentityHarness(sam, tom);
 });
 
 afterAll(async () => {
   delete process.env.RATE_LIMIT_VERIFY_PER_MINUTE;
-  jest.restoreAllMocks();
-  await kafka?.close();
-  await app?.close();
-  if (iso) await cleanup(iso);
+  await stopIdentityHarness(h);
 });
 
-afterEach(() => app.get(Clock).setOffset(0));
+afterEach(() => h.app.get(Clock).setOffset(0));
 
 describe('self-service verification by one-time code', () => {
   let erasure: string;
@@ -113,9 +79,9 @@ describe('self-service verification by one-time code', () => {
   });
 
   it('a new code waits for the cooldown, then works once; reusing it fails', async () => {
-    await request(app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(429);
-    app.get(Clock).setOffset(61_000);
-    await request(app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(200);
+    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(429);
+    h.app.get(Clock).setOffset(61_000);
+    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(200);
     const second = String((await codeFor(erasure, 2)).variables.code);
     // The first code died with its issue.
     if (second !== codes[0]) await answer(erasure, codes[0]!).expect(403);
@@ -130,7 +96,7 @@ describe('self-service verification by one-time code', () => {
   it('an expired code fails (controllable clock)', async () => {
     const access = await file('access', { email: sam.email });
     const code = String((await codeFor(access)).variables.code);
-    app.get(Clock).setOffset(15 * 60_000 + 1000);
+    h.app.get(Clock).setOffset(15 * 60_000 + 1000);
     const r = await answer(access, code).expect(410);
     expect(r.body.error.message).toContain('/verification/code');
   });
@@ -145,19 +111,19 @@ describe('self-service verification by one-time code', () => {
 
   it('several matches: once the DPO picks the subject, the code goes to that subject\'s contact on file', async () => {
     const both = await file('access', { email: sam.email, customerId: tom.customerId });
-    const resolved = received.find((r) => r.envelope?.type === EVENTS.subjectResolved.type && (r.envelope.data as { requestId: string }).requestId === both)!.envelope!.data as { result: string; candidates: { subjectRef: string }[] };
+    const resolved = h.received.find((r) => r.envelope?.type === EVENTS.subjectResolved.type && (r.envelope.data as { requestId: string }).requestId === both)!.envelope!.data as { result: string; candidates: { subjectRef: string }[] };
     expect(resolved.result).toBe('several');
     const samRef = (await sql<{ subject_ref: string }>(`SELECT subject_ref FROM subject_keys WHERE kind = 'email' AND value = $1`, [sam.email.toLowerCase()]))[0]!.subject_ref;
     expect(resolved.candidates.map((c) => c.subjectRef)).toContain(samRef);
-    await kafka.sendEvent(TOPICS.requests.name, both, EVENTS.subjectDecided.type, { requestId: both, decision: 'subject', subjectRef: samRef, decidedBy: 'dpo-user-7' }, { correlationid: both });
+    await h.kafka.sendEvent(TOPICS.requests.name, both, EVENTS.subjectDecided.type, { requestId: both, decision: 'subject', subjectRef: samRef, decidedBy: 'dpo-user-7' }, { correlationid: both });
     const sent = await codeFor(both);
     expect(sent).toMatchObject({ channel: 'email', to: sam.email.toLowerCase(), template: 'identity-code' });
     codes.push(String(sent.variables.code));
   });
 
   it('no code, e-mail or phone appears in any log line', () => {
-    const all = logged.join('\n');
-    expect(logged.length).toBeGreaterThan(0);
+    const all = h.logged.join('\n');
+    expect(h.logged.length).toBeGreaterThan(0);
     for (const secret of [...codes, sam.email, sam.email.toLowerCase(), stranger.email.toLowerCase(), tom.email.toLowerCase(), sam.phone]) expect(all).not.toContain(secret);
   });
 
