@@ -8,7 +8,7 @@
  * Every address ends in `@example.test` (RFC 6761: never deliverable) and every phone
  * number is unique, so no two fake people share a key by accident.
  */
-import type { SystemId } from '../systems/system-catalog';
+import type { HolderId } from '../systems/system-catalog';
 
 export interface GeneratedCustomer {
   n: number;
@@ -18,7 +18,7 @@ export interface GeneratedCustomer {
   phone: string;
   address: string;
   createdAt: Date;
-  systems: SystemId[];
+  systems: HolderId[];
 }
 
 export interface InvoiceRow { invoiceId: string; customerId: string; email: string; amountCents: number; issuedAt: Date }
@@ -74,7 +74,7 @@ const TICKETS: ReadonlyArray<readonly [string, string]> = [
 const USAGE_EVENTS = ['login', 'server-created', 'backup-restored', 'dns-zone-updated', 'invoice-downloaded', 'newsletter-link-clicked', 'pricing-page-viewed'];
 
 /** Bits of the systems a customer is in. */
-const SYSTEM_BITS: ReadonlyArray<readonly [SystemId, number]> = [['crm', 1], ['billing', 2], ['support', 4], ['marketing', 8]];
+const SYSTEM_BITS: ReadonlyArray<readonly [HolderId, number]> = [['crm', 1], ['billing', 2], ['support', 4], ['marketing', 8]];
 const ALL_BITS = 15;
 
 const DAY = 86_400_000;
@@ -124,7 +124,7 @@ export function phoneOf(n: number, seed: number): string {
   return `+336${pad((n * 48_271 + (seed % 100_000_000)) % 100_000_000, 8)}`;
 }
 
-function systemsOf(rand: () => number): SystemId[] {
+function systemsOf(rand: () => number): HolderId[] {
   // Most customers are everywhere; the others in one of the 14 proper non-empty subsets.
   const bits = rand() < ALL_SYSTEMS_SHARE ? ALL_BITS : 1 + Math.floor(rand() * (ALL_BITS - 1));
   return SYSTEM_BITS.filter(([, bit]) => bits & bit).map(([id]) => id);
@@ -189,9 +189,6 @@ export function generateCustomer(seed: number, n: number, into: DemoDataset): vo
         }
         break;
       }
-      // A recipient (Art. 19 notices), holding no customer rows of its own: never drawn.
-      case 'helpscale':
-        break;
     }
   }
 }

@@ -9,7 +9,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DemoSystemsConfig } from '../config/app.config';
 import { toRecordInput } from '../systems/command-handlers.service';
 import { ConnectorsService } from '../systems/connectors.service';
-import { DEMO_SYSTEMS, SYSTEM_IDS, type SystemId } from '../systems/system-catalog';
+import { DEMO_SYSTEMS, HOLDER_IDS, type HolderId } from '../systems/system-catalog';
 import { generateDataset } from './customer-generator';
 import { SeedRepository } from './seed.repository';
 
@@ -21,7 +21,7 @@ export interface SeedSnapshot {
   published: number;
   total: number;
   /** Systems whose seeded rows are all announced. */
-  publishedSystems: SystemId[];
+  publishedSystems: HolderId[];
   seedMs?: number;
   publishMs?: number;
   /** While retrying after a failure: the error's class (never its message: it could quote data). */
@@ -112,7 +112,7 @@ export class SeedService {
     if (this.snapshot.seedStatus === 'ready') return;
     const started = Date.now();
     // One loop per system in parallel (each has its own producer); tables in order.
-    await Promise.all(SYSTEM_IDS.map((id) => this.publishSystem(id)));
+    await Promise.all(HOLDER_IDS.map((id) => this.publishSystem(id)));
     if (this.stopping) return;
     await this.repo.markPublished();
     const publishMs = Date.now() - started;
@@ -121,7 +121,7 @@ export class SeedService {
     this.logger.log(`announced ${this.snapshot.published} seeded records in ${publishMs} ms`);
   }
 
-  private async publishSystem(id: SystemId): Promise<void> {
+  private async publishSystem(id: HolderId): Promise<void> {
     const pageSize = this.config.DEMO_PUBLISH_PAGE_SIZE;
     for (const spec of DEMO_SYSTEMS[id].tables) {
       for (;;) {
@@ -140,8 +140,7 @@ export class SeedService {
   /** Reloads the counts from the database; every table announced means ready. */
   private async refreshProgress(status: SeedStatus): Promise<void> {
     const rows = await this.repo.publication();
-    // A system without tables (a recipient such as helpscale) has nothing to announce.
-    const publishedSystems = SYSTEM_IDS.filter((id) => DEMO_SYSTEMS[id].tables.length === 0 || (rows.some((r) => r.systemId === id) && rows.filter((r) => r.systemId === id).every((r) => r.done)));
+    const publishedSystems = HOLDER_IDS.filter((id) => rows.some((r) => r.systemId === id) && rows.filter((r) => r.systemId === id).every((r) => r.done));
     const allDone = rows.length > 0 && rows.every((r) => r.done);
     this.snapshot = {
       ...this.snapshot,

@@ -22,7 +22,7 @@ describe('the demo systems catalog', () => {
   });
 
   it('has helpscale as a recipient of the support desk that takes Art. 19 notices and holds no table', () => {
-    expect(HOLDER_IDS).toEqual(['crm', 'billing', 'support', 'marketing']);
+    expect(HOLDER_IDS.every((id) => DEMO_SYSTEMS[id].tables.length > 0)).toBe(true);
     expect(DEMO_SYSTEMS.helpscale).toMatchObject({ tables: [], registration: { capabilities: ['notify'], location: 'US' } });
     expect(DEMO_SYSTEMS.support.registration.recipients).toEqual([expect.objectContaining({ systemId: 'helpscale', categories: ['relationship'] })]);
   });

@@ -11,7 +11,12 @@
  */
 import type { SubjectKeyKind, SystemRegistered } from '@datarights/contracts';
 
-export const SYSTEM_IDS = ['crm', 'billing', 'support', 'marketing', 'helpscale'] as const;
+/** The systems holding customer rows. */
+export const HOLDER_IDS = ['crm', 'billing', 'support', 'marketing'] as const;
+export type HolderId = (typeof HOLDER_IDS)[number];
+/** Recipients of the holders' data that take Art. 19 notices, holding no table of their own. */
+export const RECIPIENT_SYSTEM_IDS = ['helpscale'] as const;
+export const SYSTEM_IDS = [...HOLDER_IDS, ...RECIPIENT_SYSTEM_IDS] as const;
 export type SystemId = (typeof SYSTEM_IDS)[number];
 
 /** Fields a rectify command's `changes` may name (Art. 16), and their accepted aliases. */
@@ -206,9 +211,6 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
 };
 
 export const ALL_TABLES: readonly TableSpec[] = SYSTEM_IDS.flatMap((id) => DEMO_SYSTEMS[id].tables);
-
-/** The systems holding customer rows (not the recipient helpscale): what a customer's holdings are made of. */
-export const HOLDER_IDS: readonly SystemId[] = SYSTEM_IDS.filter((id) => DEMO_SYSTEMS[id].tables.length > 0);
 
 /** The tables of a system holding one of these categories. */
 export function tablesFor(system: DemoSystem, categories: readonly string[]): TableSpec[] {
