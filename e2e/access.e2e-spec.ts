@@ -8,10 +8,20 @@ import { TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import { unzip } from '../apps/data-locator/src/package/unzip.testing';
-import { demoCustomersIn, demoReady, fileAndVerify, http, state, waitForStatus, type DemoCustomer } from './support/api';
+import {
+  demoCustomersIn,
+  demoReady,
+  fileAndVerify,
+  http,
+  state,
+  waitForStatus,
+  type DemoCustomer,
+} from './support/api';
 
 async function download(path: string, token: string | null = state.token): Promise<{ status: number; zip: Buffer }> {
-  const res = await fetch(`${state.urls['request-intake']}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${state.urls['request-intake']}${path}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   return { status: res.status, zip: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -36,31 +46,69 @@ describe('access and portability, end to end', () => {
     const systemId = `raw-${Date.now().toString(36)}`;
     const commandTopic = `pdata.commands.${systemId}.v1`;
     await raw.sendEvent(TOPICS.systems.name, systemId, 'pdata.system.registered.v1', {
-      systemId, name: 'Usage archive', owner: 'data-team', role: 'controller', purposes: ['service-improvement'], legalBasis: 'legitimate-interest',
-      categories: ['usage'], location: 'FR', transfers: [{ country: 'US', mechanism: 'scc', recipient: 'Cold Storage Inc.' }],
-      recipients: [{ name: 'Cold Storage Inc.', kind: 'sub-processor', categories: ['usage'], country: 'US' }], capabilities: ['export'],
+      systemId,
+      name: 'Usage archive',
+      owner: 'data-team',
+      role: 'controller',
+      purposes: ['service-improvement'],
+      legalBasis: 'legitimate-interest',
+      categories: ['usage'],
+      location: 'FR',
+      transfers: [{ country: 'US', mechanism: 'scc', recipient: 'Cold Storage Inc.' }],
+      recipients: [{ name: 'Cold Storage Inc.', kind: 'sub-processor', categories: ['usage'], country: 'US' }],
+      capabilities: ['export'],
     });
-    await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:hist`, 'pdata.record.stored.v1', { systemId, recordRef: 'hist', category: 'usage', subjectKeys: { email: customer.email }, occurredAt: new Date().toISOString() });
+    await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:hist`, 'pdata.record.stored.v1', {
+      systemId,
+      recordRef: 'hist',
+      category: 'usage',
+      subjectKeys: { email: customer.email },
+      occurredAt: new Date().toISOString(),
+    });
     await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
-    const held = (await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })).body.systems as Record<string, Record<string, Record<string, unknown>[]>>;
+    const held = (await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })).body
+      .systems as Record<string, Record<string, Record<string, unknown>[]>>;
     const id = await fileAndVerify({ type: 'access', subject: { email: customer.email } });
 
-    const command = await raw.waitForMessage(commands, (r) => r.envelope?.type === 'pdata.command.export.v1' && r.envelope?.correlationid === id, 'the export command', 90_000);
+    const command = await raw.waitForMessage(
+      commands,
+      (r) => r.envelope?.type === 'pdata.command.export.v1' && r.envelope?.correlationid === id,
+      'the export command',
+      90_000,
+    );
     const data = command.envelope!.data as { commandId: string; requestId: string };
-    const big = Array.from({ length: 2500 }, (_, i) => ({ recordRef: `hist-${i}`, category: 'usage', event: 'login', detail: 'y'.repeat(1000) }));
+    const big = Array.from({ length: 2500 }, (_, i) => ({
+      recordRef: `hist-${i}`,
+      category: 'usage',
+      event: 'login',
+      detail: 'y'.repeat(1000),
+    }));
     for (let part = 1; part <= 5; part++) {
-      await raw.sendEvent(TOPICS.replies.name, id, 'pdata.command.completed.v1', {
-        commandId: data.commandId, requestId: id, systemId, outcome: 'done', affectedRecords: big.length, export: { records: big.slice((part - 1) * 500, part * 500), part, parts: 5 },
-      }, { correlationid: id });
+      await raw.sendEvent(
+        TOPICS.replies.name,
+        id,
+        'pdata.command.completed.v1',
+        {
+          commandId: data.commandId,
+          requestId: id,
+          systemId,
+          outcome: 'done',
+          affectedRecords: big.length,
+          export: { records: big.slice((part - 1) * 500, part * 500), part, parts: 5 },
+        },
+        { correlationid: id },
+      );
     }
 
     await waitForStatus(id, ['completed'], 120_000);
     const pkg = await download(`/v1/requests/${id}/package`);
     expect(pkg.status).toBe(200);
     const files = await unzip(pkg.zip);
-    const dataJson = JSON.parse(files.get('data.json')!) as { systems: Record<string, Record<string, Record<string, unknown>[]>> };
+    const dataJson = JSON.parse(files.get('data.json')!) as {
+      systems: Record<string, Record<string, Record<string, unknown>[]>>;
+    };
 
     // Every row each demo system holds about them is in the package, from its own tables.
     for (const [sys, tables] of Object.entries(held)) {
@@ -73,7 +121,12 @@ describe('access and portability, end to end', () => {
       }
     }
     // The raw system's export, whole, from five parts.
-    expect(Object.values(dataJson.systems[systemId]).flat().map((r) => r.recordRef).sort()).toEqual(big.map((r) => r.recordRef).sort());
+    expect(
+      Object.values(dataJson.systems[systemId])
+        .flat()
+        .map((r) => r.recordRef)
+        .sort(),
+    ).toEqual(big.map((r) => r.recordRef).sort());
     // Nothing of any other customer.
     const text = files.get('data.json')!;
     for (const v of [other.email, other.customerId, other.phone]) expect(text).not.toContain(v);
@@ -83,10 +136,24 @@ describe('access and portability, end to end', () => {
     const processing = JSON.parse(files.get('processing.json')!);
     const usage = processing.categories.find((c: { category: string }) => c.category === 'usage');
     expect(usage.systems).toContain(systemId);
-    expect(usage.recipients).toContainEqual(expect.objectContaining({ name: 'Cold Storage Inc.', kind: 'sub-processor', system: systemId }));
-    expect(usage.transfers).toContainEqual(expect.objectContaining({ country: 'US', mechanism: 'scc', system: systemId }));
+    expect(usage.recipients).toContainEqual(
+      expect.objectContaining({ name: 'Cold Storage Inc.', kind: 'sub-processor', system: systemId }),
+    );
+    expect(usage.transfers).toContainEqual(
+      expect.objectContaining({ country: 'US', mechanism: 'scc', system: systemId }),
+    );
     for (const c of processing.categories) {
-      expect(c).toEqual(expect.objectContaining({ purposes: expect.any(Array), categoryOfData: c.category, recipients: expect.any(Array), retention: expect.any(Array), sources: expect.any(Array), automatedDecisionMaking: expect.any(String), transfers: expect.any(Array) }));
+      expect(c).toEqual(
+        expect.objectContaining({
+          purposes: expect.any(Array),
+          categoryOfData: c.category,
+          recipients: expect.any(Array),
+          retention: expect.any(Array),
+          sources: expect.any(Array),
+          automatedDecisionMaking: expect.any(String),
+          transfers: expect.any(Array),
+        }),
+      );
       expect(c.retention.length).toBeGreaterThan(0);
     }
     expect(processing.complaint.authority).toBe('CNIL');
@@ -112,6 +179,9 @@ describe('access and portability, end to end', () => {
     for (const excluded of ['billing', 'usage', 'prospection']) expect(categories.has(excluded)).toBe(false);
     expect(categories.has('identification')).toBe(true);
     expect(files.has('processing.json')).toBe(false);
-    await waitFor(async () => (await http('request-intake', 'GET', `/v1/requests/${id}`)).body.status === 'completed', 'completed');
+    await waitFor(
+      async () => (await http('request-intake', 'GET', `/v1/requests/${id}`)).body.status === 'completed',
+      'completed',
+    );
   });
 });

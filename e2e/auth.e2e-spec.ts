@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { http, state } from './support/api';
 import { ROOT } from './support/stack';
 
-const pick = (...names: string[]) => Object.fromEntries(names.filter((n) => process.env[n]).map((n) => [n, process.env[n] as string]));
+const pick = (...names: string[]) =>
+  Object.fromEntries(names.filter((n) => process.env[n]).map((n) => [n, process.env[n] as string]));
 
 /** Starts a built service with `env` and returns how it ended (it must end by itself). */
 function startBuilt(app: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -49,7 +50,13 @@ const PRODUCTION = {
 
 describe('authentication, end to end', () => {
   it('a service started in production with DPO_TOKEN set refuses to start, and says why', async () => {
-    const { code, output } = await startBuilt('request-intake', { ...PRODUCTION, DPO_TOKEN: 'dev-dpo-token', AUTH_JWKS_URL: 'https://id.example.test/jwks', AUTH_ISSUER: 'https://id.example.test', AUTH_AUDIENCE: 'datarights' });
+    const { code, output } = await startBuilt('request-intake', {
+      ...PRODUCTION,
+      DPO_TOKEN: 'dev-dpo-token',
+      AUTH_JWKS_URL: 'https://id.example.test/jwks',
+      AUTH_ISSUER: 'https://id.example.test',
+      AUTH_AUDIENCE: 'datarights',
+    });
     expect(code).not.toBe(0);
     expect(output).toContain('DPO_TOKEN is a development token and is refused in production');
   }, 90_000);
@@ -60,16 +67,21 @@ describe('authentication, end to end', () => {
     expect(output).toContain('AUTH_JWKS_URL is required in production');
   }, 90_000);
 
-  it('the running APIs refuse a forged JWT and an unknown token, accept the DPO\'s, and send security headers', async () => {
+  it("the running APIs refuse a forged JWT and an unknown token, accept the DPO's, and send security headers", async () => {
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const forged = `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: 'mallory', roles: ['dpo'], exp: Math.floor(Date.now() / 1000) + 600 })}.`;
-    for (const [service, path] of [['request-intake', '/v1/requests?limit=1'], ['audit', '/v1/audit/verify']] as const) {
+    for (const [service, path] of [
+      ['request-intake', '/v1/requests?limit=1'],
+      ['audit', '/v1/audit/verify'],
+    ] as const) {
       expect((await http(service, 'GET', path, { token: forged })).status).toBe(401);
       expect((await http(service, 'GET', path, { token: 'not-a-token' })).status).toBe(401);
       expect((await http(service, 'GET', path, { token: null })).status).toBe(401);
       expect((await http(service, 'GET', path)).status).toBe(200);
     }
-    const res = await fetch(`${state.urls['request-intake']}/v1/requests?limit=1`, { headers: { authorization: `Bearer ${state.token}` } });
+    const res = await fetch(`${state.urls['request-intake']}/v1/requests?limit=1`, {
+      headers: { authorization: `Bearer ${state.token}` },
+    });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('strict-transport-security')).toContain('max-age=');
     expect(res.headers.get('x-powered-by')).toBeNull();

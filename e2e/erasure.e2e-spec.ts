@@ -8,7 +8,16 @@ import { Client } from 'pg';
 import { TOPICS } from '../libs/contracts/src';
 import { DATABASE_URL, waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { allLogs, demoCustomerIn, demoReady, fileAndVerify, getRequest, http, state, waitForStatus } from './support/api';
+import {
+  allLogs,
+  demoCustomerIn,
+  demoReady,
+  fileAndVerify,
+  getRequest,
+  http,
+  state,
+  waitForStatus,
+} from './support/api';
 
 describe('erasure, end to end', () => {
   const raw = new RawKafka(state.topicPrefix, 'e2e-raw-system');
@@ -37,26 +46,46 @@ describe('erasure, end to end', () => {
     expect(held.crm.crm_customers).toHaveLength(0);
     expect(held.support.support_tickets).toHaveLength(0);
     expect([...held.marketing.marketing_contacts, ...held.marketing.marketing_usage]).toHaveLength(0);
-    expect([...held.billing.billing_invoices, ...held.billing.billing_payments]).toEqual([...before.body.systems.billing.billing_invoices, ...before.body.systems.billing.billing_payments].map((r: Record<string, unknown>) => expect.objectContaining({ ...r, restricted_until: expect.any(String) })));
+    expect([...held.billing.billing_invoices, ...held.billing.billing_payments]).toEqual(
+      [...before.body.systems.billing.billing_invoices, ...before.body.systems.billing.billing_payments].map(
+        (r: Record<string, unknown>) => expect.objectContaining({ ...r, restricted_until: expect.any(String) }),
+      ),
+    );
 
     // The hold, with its ground, text and end date, shown on the request.
-    const hold = done.holds.find((h: { systemId: string; category: string }) => h.systemId === 'billing' && h.category === 'billing');
+    const hold = done.holds.find(
+      (h: { systemId: string; category: string }) => h.systemId === 'billing' && h.category === 'billing',
+    );
     expect(hold).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22' });
     expect(new Date(hold.until).getUTCFullYear()).toBe(new Date(done.receivedAt).getUTCFullYear() + 10);
     for (const systemId of ['crm', 'support', 'marketing']) {
-      expect(done.systems.find((s: { systemId: string; kind: string }) => s.systemId === systemId && s.kind === 'erase')).toMatchObject({ outcome: 'done' });
+      expect(
+        done.systems.find((s: { systemId: string; kind: string }) => s.systemId === systemId && s.kind === 'erase'),
+      ).toMatchObject({ outcome: 'done' });
     }
 
     // Completed before its due date, with every step on the timeline.
     expect(new Date(done.closedAt).getTime()).toBeLessThan(new Date(done.dueAt).getTime());
     const steps = done.timeline.map((t: { event: string }) => t.event);
-    for (const step of ['dsr.request.submitted.v1', 'dsr.subject.resolved.v1', 'dsr.verification.attested.v1', 'dsr.identity.verified.v1', 'dsr.plan.built.v1', 'dsr.action.dispatched.v1', 'dsr.action.completed.v1', 'dsr.hold.recorded.v1', 'dsr.execution.completed.v1']) {
+    for (const step of [
+      'dsr.request.submitted.v1',
+      'dsr.subject.resolved.v1',
+      'dsr.verification.attested.v1',
+      'dsr.identity.verified.v1',
+      'dsr.plan.built.v1',
+      'dsr.action.dispatched.v1',
+      'dsr.action.completed.v1',
+      'dsr.hold.recorded.v1',
+      'dsr.execution.completed.v1',
+    ]) {
       expect(steps).toContain(step);
     }
 
     // The subject is told what was erased and what is kept, why and until when.
     const mail = await waitFor(async () => {
-      const r = await http('demo-systems', 'GET', `/mail/messages?requestId=${id}&template=request-completed`, { token: null });
+      const r = await http('demo-systems', 'GET', `/mail/messages?requestId=${id}&template=request-completed`, {
+        token: null,
+      });
       return r.body?.messages?.length ? r.body.messages[0] : undefined;
     }, 'the completion notice');
     expect(mail.to).toBe(customer.email);
@@ -68,7 +97,9 @@ describe('erasure, end to end', () => {
     expect(verify.body.valid).toBe(true);
     const evidence = await waitFor(async () => {
       const r = await http('audit', 'GET', `/v1/audit/requests/${id}`);
-      return r.status === 200 && r.body.entries.some((e: { type: string }) => e.type === 'dsr.request.closed.v1') ? r.body : undefined;
+      return r.status === 200 && r.body.entries.some((e: { type: string }) => e.type === 'dsr.request.closed.v1')
+        ? r.body
+        : undefined;
     }, 'the closing evidence');
     expect(evidence.entries.length).toBeGreaterThan(8);
 
@@ -76,7 +107,9 @@ describe('erasure, end to end', () => {
     await pg.connect();
     let auditDump = '';
     try {
-      const tables = await pg.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [state.schemas.audit]);
+      const tables = await pg.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [
+        state.schemas.audit,
+      ]);
       for (const { table_name } of tables.rows) {
         const rows = await pg.query(`SELECT * FROM "${state.schemas.audit}"."${table_name}"`);
         auditDump += JSON.stringify(rows.rows);
@@ -94,47 +127,105 @@ describe('erasure, end to end', () => {
   it('erases the data of a company system the repo does not know, written with a plain kafkajs client', async () => {
     const systemId = `foreign-${randomUUID().slice(0, 8)}`;
     const email = `foreign.${randomUUID().slice(0, 8)}@example.test`;
-    const records = new Map([[`row-1`, email], [`row-2`, email]]);
+    const records = new Map([
+      [`row-1`, email],
+      [`row-2`, email],
+    ]);
     const commandTopic = `pdata.commands.${systemId}.v1`;
 
     await raw.sendEvent(TOPICS.systems.name, systemId, 'pdata.system.registered.v1', {
-      systemId, name: 'A foreign system', owner: 'another team', role: 'controller', purposes: ['analytics'], legalBasis: 'legitimate-interest',
-      categories: ['usage'], location: 'FR', transfers: [], recipients: [], capabilities: ['erase'],
+      systemId,
+      name: 'A foreign system',
+      owner: 'another team',
+      role: 'controller',
+      purposes: ['analytics'],
+      legalBasis: 'legitimate-interest',
+      categories: ['usage'],
+      location: 'FR',
+      transfers: [],
+      recipients: [],
+      capabilities: ['erase'],
     });
     for (const [recordRef] of records) {
-      await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:${recordRef}`, 'pdata.record.stored.v1', { systemId, recordRef, category: 'usage', subjectKeys: { email }, occurredAt: new Date().toISOString() });
+      await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:${recordRef}`, 'pdata.record.stored.v1', {
+        systemId,
+        recordRef,
+        category: 'usage',
+        subjectKeys: { email },
+        occurredAt: new Date().toISOString(),
+      });
     }
     // The command topic appears when the system is registered.
     await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email } });
-    const command = await raw.waitForMessage(commands, (r) => r.envelope?.type === 'pdata.command.erase.v1' && r.envelope?.correlationid === id, 'the erase command', 60_000);
+    const command = await raw.waitForMessage(
+      commands,
+      (r) => r.envelope?.type === 'pdata.command.erase.v1' && r.envelope?.correlationid === id,
+      'the erase command',
+      60_000,
+    );
     expect(command.key).toBe(id);
     expect(command.headers['content-type']).toContain('application/cloudevents+json');
-    const data = command.envelope!.data as { commandId: string; requestId: string; subjectKeys: { email?: string[] }; categories: string[] };
+    const data = command.envelope!.data as {
+      commandId: string;
+      requestId: string;
+      subjectKeys: { email?: string[] };
+      categories: string[];
+    };
     expect(data.subjectKeys.email).toContain(email);
     expect(data.categories).toEqual(['usage']);
 
     // The system erases, reports the erased records, and replies.
     records.clear();
     for (const recordRef of ['row-1', 'row-2']) {
-      await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:${recordRef}`, 'pdata.record.erased.v1', { systemId, recordRef, category: 'usage', subjectKeys: { email }, occurredAt: new Date().toISOString() });
+      await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:${recordRef}`, 'pdata.record.erased.v1', {
+        systemId,
+        recordRef,
+        category: 'usage',
+        subjectKeys: { email },
+        occurredAt: new Date().toISOString(),
+      });
     }
-    await raw.sendEvent(TOPICS.replies.name, id, 'pdata.command.completed.v1', { commandId: data.commandId, requestId: id, systemId, outcome: 'done', affectedRecords: 2 }, { correlationid: id });
+    await raw.sendEvent(
+      TOPICS.replies.name,
+      id,
+      'pdata.command.completed.v1',
+      { commandId: data.commandId, requestId: id, systemId, outcome: 'done', affectedRecords: 2 },
+      { correlationid: id },
+    );
 
     const done = await waitForStatus(id, ['completed'], 60_000);
-    expect(done.systems.find((s: { systemId: string }) => s.systemId === systemId)).toMatchObject({ outcome: 'done', affectedRecords: 2 });
+    expect(done.systems.find((s: { systemId: string }) => s.systemId === systemId)).toMatchObject({
+      outcome: 'done',
+      affectedRecords: 2,
+    });
   });
 
   it('escalates a system that never replies while the others complete, and completes once the DPO closes it with a reason', async () => {
     const systemId = `silent-${randomUUID().slice(0, 8)}`;
     const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], 50);
     await raw.sendEvent(TOPICS.systems.name, systemId, 'pdata.system.registered.v1', {
-      systemId, name: 'A silent system', owner: 'nobody', role: 'controller', purposes: ['archive'], legalBasis: 'contract',
-      categories: ['identification'], location: 'FR', transfers: [], recipients: [], capabilities: ['erase'],
+      systemId,
+      name: 'A silent system',
+      owner: 'nobody',
+      role: 'controller',
+      purposes: ['archive'],
+      legalBasis: 'contract',
+      categories: ['identification'],
+      location: 'FR',
+      transfers: [],
+      recipients: [],
+      capabilities: ['erase'],
     });
-    await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:x1`, 'pdata.record.stored.v1', { systemId, recordRef: 'x1', category: 'identification', subjectKeys: { email: customer.email }, occurredAt: new Date().toISOString() });
+    await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:x1`, 'pdata.record.stored.v1', {
+      systemId,
+      recordRef: 'x1',
+      category: 'identification',
+      subjectKeys: { email: customer.email },
+      occurredAt: new Date().toISOString(),
+    });
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     const stuck = await waitForStatus(id, ['needs-attention'], 90_000);
@@ -142,30 +233,80 @@ describe('erasure, end to end', () => {
     expect(silent.status).toBe('escalated');
     expect(silent.attempts).toBe(2);
     // Everything else went on.
-    await waitFor(async () => {
-      const r = await getRequest(id);
-      return r.systems.filter((s: { systemId: string }) => s.systemId !== systemId).every((s: { status: string }) => s.status === 'completed') ? r : undefined;
-    }, 'the other systems to complete', 60_000);
+    await waitFor(
+      async () => {
+        const r = await getRequest(id);
+        return r.systems
+          .filter((s: { systemId: string }) => s.systemId !== systemId)
+          .every((s: { status: string }) => s.status === 'completed')
+          ? r
+          : undefined;
+      },
+      'the other systems to complete',
+      60_000,
+    );
 
     // Only the DPO may close it, and only with a reason.
-    expect((await http('request-intake', 'POST', `/v1/requests/${id}/actions/${silent.commandId}/close`, { body: {} })).status).toBe(400);
-    expect((await http('request-intake', 'POST', `/v1/requests/${id}/actions/${silent.commandId}/close`, { token: state.operatorToken, body: { reason: 'x' } })).status).toBe(403);
-    const closed = await http('request-intake', 'POST', `/v1/requests/${id}/actions/${silent.commandId}/close`, { body: { reason: 'The archive was decommissioned in 2025; no copy remains (ticket OPS-1234).' } });
+    expect(
+      (await http('request-intake', 'POST', `/v1/requests/${id}/actions/${silent.commandId}/close`, { body: {} }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await http('request-intake', 'POST', `/v1/requests/${id}/actions/${silent.commandId}/close`, {
+          token: state.operatorToken,
+          body: { reason: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    const closed = await http('request-intake', 'POST', `/v1/requests/${id}/actions/${silent.commandId}/close`, {
+      body: { reason: 'The archive was decommissioned in 2025; no copy remains (ticket OPS-1234).' },
+    });
     expect(closed.status).toBeLessThan(300);
     const done = await waitForStatus(id, ['completed'], 60_000);
-    expect(done.systems.find((s: { systemId: string }) => s.systemId === systemId)).toMatchObject({ status: 'closed-manually' });
+    expect(done.systems.find((s: { systemId: string }) => s.systemId === systemId)).toMatchObject({
+      status: 'closed-manually',
+    });
   });
 
   it('refuses bad input with a clear answer and records nothing', async () => {
     const countBefore = (await http('request-intake', 'GET', '/v1/requests?limit=1')).body.total;
-    expect((await http('request-intake', 'POST', '/v1/requests', { token: null, body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email' } })).status).toBe(401);
-    expect((await http('request-intake', 'POST', '/v1/requests', { token: 'not-a-token', body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email' } })).status).toBe(401);
-    const unknownField = await http('request-intake', 'POST', '/v1/requests', { body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email', priority: 'high' } });
+    expect(
+      (
+        await http('request-intake', 'POST', '/v1/requests', {
+          token: null,
+          body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email' },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await http('request-intake', 'POST', '/v1/requests', {
+          token: 'not-a-token',
+          body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email' },
+        })
+      ).status,
+    ).toBe(401);
+    const unknownField = await http('request-intake', 'POST', '/v1/requests', {
+      body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email', priority: 'high' },
+    });
     expect(unknownField.status).toBe(400);
     expect(JSON.stringify(unknownField.body)).toContain('priority');
     expect((await http('request-intake', 'POST', '/v1/requests', { body: '{"type": "erasure",' })).status).toBe(400);
-    expect((await http('request-intake', 'POST', '/v1/requests', { body: { type: 'erasure', subject: {}, channel: 'email' } })).status).toBe(400);
-    expect((await http('request-intake', 'POST', '/v1/requests', { body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email', note: 'x'.repeat(2_000_000) } })).status).toBe(413);
+    expect(
+      (
+        await http('request-intake', 'POST', '/v1/requests', {
+          body: { type: 'erasure', subject: {}, channel: 'email' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await http('request-intake', 'POST', '/v1/requests', {
+          body: { type: 'erasure', subject: { email: 'a@b.fr' }, channel: 'email', note: 'x'.repeat(2_000_000) },
+        })
+      ).status,
+    ).toBe(413);
     expect((await http('request-intake', 'GET', '/v1/requests?limit=1')).body.total).toBe(countBefore);
   });
 });

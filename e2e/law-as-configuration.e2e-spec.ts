@@ -11,7 +11,16 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { demoCustomerIn, demoReady, fileAndVerify, getRequest, http, setExecutorClock, state, waitForStatus } from './support/api';
+import {
+  demoCustomerIn,
+  demoReady,
+  fileAndVerify,
+  getRequest,
+  http,
+  setExecutorClock,
+  state,
+  waitForStatus,
+} from './support/api';
 
 type Holdings = { systems?: Record<string, Record<string, unknown[]>> } & Record<string, unknown>;
 
@@ -39,8 +48,11 @@ describe('the law as configuration, end to end', () => {
     // Kept and restricted meanwhile (Art. 17(3)(b), 18): the billing rows are still there.
     const billingHolds = done.holds.filter((h: { systemId: string }) => h.systemId === 'billing');
     expect(billingHolds.length).toBeGreaterThan(0);
-    for (const h of billingHolds) expect(h).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', expiredAt: null });
-    const before = (await http<Holdings>('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })).body;
+    for (const h of billingHolds)
+      expect(h).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', expiredAt: null });
+    const before = (
+      await http<Holdings>('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })
+    ).body;
     expect(rowsIn(before, 'billing').length).toBeGreaterThan(0);
     expect(rowsIn(before, 'crm')).toHaveLength(0);
 
@@ -48,15 +60,30 @@ describe('the law as configuration, end to end', () => {
     const lastUntil = Math.max(...billingHolds.map((h: { until: string }) => Date.parse(h.until)));
     await setExecutorClock(lastUntil - Date.now() + 60_000);
     try {
-      const erased = await waitFor(async () => {
-        const r = await getRequest(id);
-        const holds = r.holds.filter((h: { systemId: string }) => h.systemId === 'billing');
-        const commands = holds.map((h: { eraseCommandId: string | null }) => h.eraseCommandId);
-        const completed = commands.every((c: string | null) => c && r.systems.some((s: { commandId: string; status: string }) => s.commandId === c && s.status === 'completed'));
-        return holds.every((h: { expiredAt: string | null }) => h.expiredAt) && completed ? r : undefined;
-      }, 'the held billing data erased', 60_000, 500);
+      const erased = await waitFor(
+        async () => {
+          const r = await getRequest(id);
+          const holds = r.holds.filter((h: { systemId: string }) => h.systemId === 'billing');
+          const commands = holds.map((h: { eraseCommandId: string | null }) => h.eraseCommandId);
+          const completed = commands.every(
+            (c: string | null) =>
+              c &&
+              r.systems.some(
+                (s: { commandId: string; status: string }) => s.commandId === c && s.status === 'completed',
+              ),
+          );
+          return holds.every((h: { expiredAt: string | null }) => h.expiredAt) && completed ? r : undefined;
+        },
+        'the held billing data erased',
+        60_000,
+        500,
+      );
       for (const h of erased.holds.filter((x: { systemId: string }) => x.systemId === 'billing')) {
-        expect(erased.systems.find((s: { commandId: string }) => s.commandId === h.eraseCommandId)).toMatchObject({ systemId: 'billing', kind: 'erase', outcome: 'done' });
+        expect(erased.systems.find((s: { commandId: string }) => s.commandId === h.eraseCommandId)).toMatchObject({
+          systemId: 'billing',
+          kind: 'erase',
+          outcome: 'done',
+        });
       }
       expect(erased.status).toBe('completed');
     } finally {
@@ -64,29 +91,50 @@ describe('the law as configuration, end to end', () => {
     }
 
     // The billing system itself no longer holds them.
-    const after = (await http<Holdings>('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })).body;
+    const after = (
+      await http<Holdings>('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })
+    ).body;
     expect(rowsIn(after, 'billing')).toHaveLength(0);
 
     // The evidence: the hold's end, the erase sent to billing, and billing's answer.
     const held = billingHolds.length;
     type Entry = { type: string; payload: Record<string, unknown> };
-    const evidence = await waitFor(async () => {
-      const r = await http<{ entries: Entry[] }>('audit', 'GET', `/v1/audit/requests/${id}`);
-      if (r.status !== 200) return undefined;
-      const expired = r.body.entries.filter((e) => e.type === 'dsr.hold.expired.v1');
-      const completed = expired.every((x) => r.body.entries.some((e) => e.type === 'dsr.action.completed.v1' && e.payload.commandId === x.payload.commandId));
-      return expired.length === held && completed ? r.body : undefined;
-    }, 'the erasure in the audit', 60_000, 500);
+    const evidence = await waitFor(
+      async () => {
+        const r = await http<{ entries: Entry[] }>('audit', 'GET', `/v1/audit/requests/${id}`);
+        if (r.status !== 200) return undefined;
+        const expired = r.body.entries.filter((e) => e.type === 'dsr.hold.expired.v1');
+        const completed = expired.every((x) =>
+          r.body.entries.some(
+            (e) => e.type === 'dsr.action.completed.v1' && e.payload.commandId === x.payload.commandId,
+          ),
+        );
+        return expired.length === held && completed ? r.body : undefined;
+      },
+      'the erasure in the audit',
+      60_000,
+      500,
+    );
     const entries: Entry[] = evidence.entries;
     const types = entries.map((e) => e.type);
     expect(types.indexOf('dsr.hold.expired.v1')).toBeGreaterThan(types.indexOf('dsr.request.closed.v1'));
     for (const expired of entries.filter((e) => e.type === 'dsr.hold.expired.v1')) {
-      expect(expired.payload).toMatchObject({ systemId: 'billing', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22' });
+      expect(expired.payload).toMatchObject({
+        systemId: 'billing',
+        ground: 'Art. 17(3)(b)',
+        legalText: 'Code de commerce L123-22',
+      });
       const commandId = expired.payload.commandId;
-      expect(entries.find((e) => e.type === 'dsr.action.dispatched.v1' && e.payload.commandId === commandId)?.payload).toMatchObject({ systemId: 'billing', kind: 'erase' });
-      expect(entries.find((e) => e.type === 'dsr.action.completed.v1' && e.payload.commandId === commandId)?.payload).toMatchObject({ systemId: 'billing', kind: 'erase', outcome: 'done' });
+      expect(
+        entries.find((e) => e.type === 'dsr.action.dispatched.v1' && e.payload.commandId === commandId)?.payload,
+      ).toMatchObject({ systemId: 'billing', kind: 'erase' });
+      expect(
+        entries.find((e) => e.type === 'dsr.action.completed.v1' && e.payload.commandId === commandId)?.payload,
+      ).toMatchObject({ systemId: 'billing', kind: 'erase', outcome: 'done' });
       // The billing system's own reply (the public contract).
-      expect(entries.some((e) => e.type === 'pdata.command.completed.v1' && e.payload.commandId === commandId)).toBe(true);
+      expect(entries.some((e) => e.type === 'pdata.command.completed.v1' && e.payload.commandId === commandId)).toBe(
+        true,
+      );
     }
     expect(JSON.stringify(evidence)).not.toContain(customer.email);
     const verify = await http('audit', 'GET', '/v1/audit/verify');
@@ -100,42 +148,92 @@ describe('the law as configuration, end to end', () => {
     const commandTopic = `pdata.commands.${systemId}.v1`;
 
     await raw.sendEvent(TOPICS.systems.name, systemId, 'pdata.system.registered.v1', {
-      systemId, name: 'Databases our customers host with us', owner: 'hosting-ops', role: 'processor', controller: 'ACME SAS', controllerContact: contact,
-      purposes: ['hosting'], legalBasis: 'contract', categories: ['identification'], location: 'FR', transfers: [], recipients: [], capabilities: ['export', 'erase'],
+      systemId,
+      name: 'Databases our customers host with us',
+      owner: 'hosting-ops',
+      role: 'processor',
+      controller: 'ACME SAS',
+      controllerContact: contact,
+      purposes: ['hosting'],
+      legalBasis: 'contract',
+      categories: ['identification'],
+      location: 'FR',
+      transfers: [],
+      recipients: [],
+      capabilities: ['export', 'erase'],
     });
     for (const recordRef of ['row-1', 'row-2']) {
-      await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:${recordRef}`, 'pdata.record.stored.v1', { systemId, recordRef, category: 'identification', subjectKeys: { email }, occurredAt: new Date().toISOString() });
+      await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:${recordRef}`, 'pdata.record.stored.v1', {
+        systemId,
+        recordRef,
+        category: 'identification',
+        subjectKeys: { email },
+        occurredAt: new Date().toISOString(),
+      });
     }
     await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email } });
-    const waiting = await waitFor(async () => {
-      const r = await getRequest(id);
-      return r.systems.some((s: { systemId: string; status: string }) => s.systemId === systemId && s.status === 'awaiting-acknowledgement') ? r : undefined;
-    }, 'the forward to the controller', 90_000, 500);
+    const waiting = await waitFor(
+      async () => {
+        const r = await getRequest(id);
+        return r.systems.some(
+          (s: { systemId: string; status: string }) =>
+            s.systemId === systemId && s.status === 'awaiting-acknowledgement',
+        )
+          ? r
+          : undefined;
+      },
+      'the forward to the controller',
+      90_000,
+      500,
+    );
     const forward = waiting.systems.find((s: { systemId: string }) => s.systemId === systemId);
     expect(forward).toMatchObject({ kind: 'forward', outcome: 'pending', categories: ['identification'] });
-    expect(waiting.attention).toContain(`${systemId}: forwarded to the controller (processor system): awaiting its acknowledgement`);
+    expect(waiting.attention).toContain(
+      `${systemId}: forwarded to the controller (processor system): awaiting its acknowledgement`,
+    );
 
     // The controller is told what it needs to act, at the contact it registered.
-    const mail = await waitFor(async () => {
-      const r = await http('demo-systems', 'GET', `/mail/messages?requestId=${id}&template=processor-forward`, { token: null });
-      return r.body?.messages?.[0];
-    }, 'the forward notice', 30_000, 500);
-    expect(mail).toMatchObject({ to: contact, channel: 'email', variables: { reference: forward.commandId, requestType: 'erasure', systemId, categories: ['identification'] } });
+    const mail = await waitFor(
+      async () => {
+        const r = await http('demo-systems', 'GET', `/mail/messages?requestId=${id}&template=processor-forward`, {
+          token: null,
+        });
+        return r.body?.messages?.[0];
+      },
+      'the forward notice',
+      30_000,
+      500,
+    );
+    expect(mail).toMatchObject({
+      to: contact,
+      channel: 'email',
+      variables: { reference: forward.commandId, requestType: 'erasure', systemId, categories: ['identification'] },
+    });
     expect(mail.variables.subjectKeys.email).toContain(email);
 
     // The DPO records the controller's answer; the request completes, nothing was erased by us.
-    const ack = await http('request-intake', 'POST', `/v1/requests/${id}/actions/${forward.commandId}/acknowledgement`, { body: { note: 'ACME SAS confirmed on the phone (ticket DPO-77).' } });
+    const ack = await http(
+      'request-intake',
+      'POST',
+      `/v1/requests/${id}/actions/${forward.commandId}/acknowledgement`,
+      { body: { note: 'ACME SAS confirmed on the phone (ticket DPO-77).' } },
+    );
     expect(ack.status).toBe(202);
     const done = await waitForStatus(id, ['completed'], 60_000);
-    expect(done.systems.find((s: { systemId: string }) => s.systemId === systemId)).toMatchObject({ kind: 'forward', status: 'completed', outcome: 'forwarded' });
+    expect(done.systems.find((s: { systemId: string }) => s.systemId === systemId)).toMatchObject({
+      kind: 'forward',
+      status: 'completed',
+      outcome: 'forwarded',
+    });
     expect(commands).toHaveLength(0);
 
     const evidence = await http('audit', 'GET', `/v1/audit/requests/${id}`);
     const types: string[] = evidence.body.entries.map((e: { type: string }) => e.type);
-    for (const t of ['dsr.action.forwarded.v1', 'dsr.action.acknowledgement-recorded.v1', 'dsr.action.acknowledged.v1']) expect(types).toContain(t);
+    for (const t of ['dsr.action.forwarded.v1', 'dsr.action.acknowledgement-recorded.v1', 'dsr.action.acknowledged.v1'])
+      expect(types).toContain(t);
     expect(types).not.toContain('pdata.command.erase.v1');
   });
 });

@@ -38,11 +38,26 @@ async function scrape(service: ServiceName): Promise<{ text: string; samples: Sa
 }
 
 const find = (samples: Sample[], name: string, labels: Record<string, string | RegExp> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => (typeof v === 'string' ? s.labels[k] === v : v.test(s.labels[k] ?? ''))));
+  samples.filter(
+    (s) =>
+      s.name === name &&
+      Object.entries(labels).every(([k, v]) => (typeof v === 'string' ? s.labels[k] === v : v.test(s.labels[k] ?? ''))),
+  );
 
 /** Waits until a scrape of `service` has a sample of `name` matching `ok`. */
-function waitForSample(service: ServiceName, name: string, labels: Record<string, string | RegExp>, ok: (v: number) => boolean, timeoutMs = 60_000): Promise<Sample> {
-  return waitFor(async () => find((await scrape(service)).samples, name, labels).find((s) => ok(s.value)), `${name} ${JSON.stringify(labels)} on ${service}`, timeoutMs, 1000);
+function waitForSample(
+  service: ServiceName,
+  name: string,
+  labels: Record<string, string | RegExp>,
+  ok: (v: number) => boolean,
+  timeoutMs = 60_000,
+): Promise<Sample> {
+  return waitFor(
+    async () => find((await scrape(service)).samples, name, labels).find((s) => ok(s.value)),
+    `${name} ${JSON.stringify(labels)} on ${service}`,
+    timeoutMs,
+    1000,
+  );
 }
 
 const CONSUMERS: ServiceName[] = ['request-intake', 'identity', 'data-locator', 'erasure-executor', 'audit'];
@@ -55,15 +70,25 @@ describe('metrics, end to end', () => {
     startedAt = Date.now() / 1000;
     await demoReady();
     // An erasure of our own (tests run in any order): a demo customer the CRM holds.
-    const page = await http<{ customers: Array<{ email: string; systems: string[] }> }>('demo-systems', 'GET', '/demo/customers?limit=50&offset=150', { token: null });
+    const page = await http<{ customers: Array<{ email: string; systems: string[] }> }>(
+      'demo-systems',
+      'GET',
+      '/demo/customers?limit=50&offset=150',
+      { token: null },
+    );
     expect(page.status).toBe(200);
     const customer = page.body.customers.find((c) => c.systems.includes('crm'));
     if (!customer) throw new Error('no demo customer in the CRM in this page');
-    const created = await http('request-intake', 'POST', '/v1/requests', { body: { type: 'erasure', subject: { email: customer.email }, channel: 'email' }, headers: { 'idempotency-key': randomUUID() } });
+    const created = await http('request-intake', 'POST', '/v1/requests', {
+      body: { type: 'erasure', subject: { email: customer.email }, channel: 'email' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     await waitForStatus(id, ['awaiting-verification']);
-    const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'passport seen by the DPO at the counter' } });
+    const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, {
+      body: { method: 'dpo-attested', note: 'passport seen by the DPO at the counter' },
+    });
     expect(verified.status).toBeLessThan(300);
     await waitForStatus(id, ['completed'], 120_000);
     // And a message no one can read, on a topic erasure-executor consumes.
@@ -83,7 +108,12 @@ describe('metrics, end to end', () => {
       expect(pending).toHaveLength(1);
       expect(pending[0].value).toBeGreaterThanOrEqual(0);
       expect(find(samples, 'messaging_outbox_lag_seconds', { service })[0]?.value).toBeGreaterThanOrEqual(0);
-      for (const declared of ['messaging_dead_letters_total', 'messaging_inbox_duplicates_total', 'messaging_consumer_lag']) expect(text).toContain(`# TYPE ${declared} `);
+      for (const declared of [
+        'messaging_dead_letters_total',
+        'messaging_inbox_duplicates_total',
+        'messaging_consumer_lag',
+      ])
+        expect(text).toContain(`# TYPE ${declared} `);
     }
   });
 
@@ -95,7 +125,12 @@ describe('metrics, end to end', () => {
   });
 
   it('shows the command round trip, the pending commands and the last reply per system, on erasure-executor', async () => {
-    const count = await waitForSample('erasure-executor', 'dsr_command_round_trip_seconds_count', { system_id: 'crm' }, (v) => v >= 1);
+    const count = await waitForSample(
+      'erasure-executor',
+      'dsr_command_round_trip_seconds_count',
+      { system_id: 'crm' },
+      (v) => v >= 1,
+    );
     expect(count.labels.service).toBe('erasure-executor');
     const { samples } = await scrape('erasure-executor');
     const sum = find(samples, 'dsr_command_round_trip_seconds_sum', { system_id: 'crm' })[0];
@@ -111,19 +146,36 @@ describe('metrics, end to end', () => {
   });
 
   it('counts the dead-lettered message, by topic and reason', async () => {
-    const dead = await waitForSample('erasure-executor', 'messaging_dead_letters_total', { topic: /pdata\.replies\.v1$/, reason: 'invalid-envelope' }, (v) => v >= 1);
+    const dead = await waitForSample(
+      'erasure-executor',
+      'messaging_dead_letters_total',
+      { topic: /pdata\.replies\.v1$/, reason: 'invalid-envelope' },
+      (v) => v >= 1,
+    );
     expect(dead.labels.service).toBe('erasure-executor');
   });
 
   it('reports the consumer lag of every consuming service, caught up after the run', async () => {
     for (const service of CONSUMERS) {
-      const lag = await waitFor(async () => {
-        const series = find((await scrape(service)).samples, 'messaging_consumer_lag', { group: `datarights.${service}.${state.id}` });
-        return series.length > 0 && series.every((s) => s.value >= 0) ? series : undefined;
-      }, `consumer lag on ${service}`, 60_000, 1000);
+      const lag = await waitFor(
+        async () => {
+          const series = find((await scrape(service)).samples, 'messaging_consumer_lag', {
+            group: `datarights.${service}.${state.id}`,
+          });
+          return series.length > 0 && series.every((s) => s.value >= 0) ? series : undefined;
+        },
+        `consumer lag on ${service}`,
+        60_000,
+        1000,
+      );
       expect(lag.some((s) => s.labels.topic.endsWith('.v1'))).toBe(true);
     }
     // erasure-executor has handled every reply by now: nothing behind on pdata.replies.v1.
-    await waitForSample('erasure-executor', 'messaging_consumer_lag', { topic: TOPICS.replies.name, group: `datarights.erasure-executor.${state.id}` }, (v) => v === 0);
+    await waitForSample(
+      'erasure-executor',
+      'messaging_consumer_lag',
+      { topic: TOPICS.replies.name, group: `datarights.erasure-executor.${state.id}` },
+      (v) => v === 0,
+    );
   });
 });

@@ -52,29 +52,81 @@ describe('telling the recipients (Art. 19), end to end', () => {
     const systemId = `archive-${randomUUID().slice(0, 8)}`;
     const partner = `partner-${randomUUID().slice(0, 8)}`;
     await raw.sendEvent(TOPICS.systems.name, systemId, 'pdata.system.registered.v1', {
-      systemId, name: 'Ticket archive', owner: 'customer-care', role: 'controller', purposes: ['customer-support'], legalBasis: 'contract',
-      categories: ['relationship'], location: 'FR', transfers: [], capabilities: ['erase'],
-      recipients: [{ name: 'Silent Partner SARL', kind: 'sub-processor', categories: ['relationship'], country: 'FR', systemId: partner }],
+      systemId,
+      name: 'Ticket archive',
+      owner: 'customer-care',
+      role: 'controller',
+      purposes: ['customer-support'],
+      legalBasis: 'contract',
+      categories: ['relationship'],
+      location: 'FR',
+      transfers: [],
+      capabilities: ['erase'],
+      recipients: [
+        {
+          name: 'Silent Partner SARL',
+          kind: 'sub-processor',
+          categories: ['relationship'],
+          country: 'FR',
+          systemId: partner,
+        },
+      ],
     });
-    await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:t1`, 'pdata.record.stored.v1', { systemId, recordRef: 't1', category: 'relationship', subjectKeys: { email: customer.email }, occurredAt: new Date().toISOString() });
+    await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:t1`, 'pdata.record.stored.v1', {
+      systemId,
+      recordRef: 't1',
+      category: 'relationship',
+      subjectKeys: { email: customer.email },
+      occurredAt: new Date().toISOString(),
+    });
     await raw.waitForTopic(commandTopic(systemId));
     const commands: Received[] = await raw.collect([commandTopic(systemId)]);
 
-    const created = await http('request-intake', 'POST', '/v1/requests', { body: { type: 'erasure', subject: { email: customer.email }, channel: 'email' }, headers: { 'idempotency-key': randomUUID() } });
+    const created = await http('request-intake', 'POST', '/v1/requests', {
+      body: { type: 'erasure', subject: { email: customer.email }, channel: 'email' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     await waitForStatus(id, ['awaiting-verification']);
-    expect((await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'identity card seen by the DPO' } })).status).toBeLessThan(300);
+    expect(
+      (
+        await http('request-intake', 'POST', `/v1/requests/${id}/verification`, {
+          body: { method: 'dpo-attested', note: 'identity card seen by the DPO' },
+        })
+      ).status,
+    ).toBeLessThan(300);
 
     // The archive erases and says so.
-    const erase = await raw.waitForMessage(commands, (r) => r.envelope?.type === 'pdata.command.erase.v1' && r.envelope?.correlationid === id, 'the erase command', 60_000);
+    const erase = await raw.waitForMessage(
+      commands,
+      (r) => r.envelope?.type === 'pdata.command.erase.v1' && r.envelope?.correlationid === id,
+      'the erase command',
+      60_000,
+    );
     const cmd = erase.envelope!.data as { commandId: string };
-    await raw.sendEvent(TOPICS.replies.name, id, 'pdata.command.completed.v1', { commandId: cmd.commandId, requestId: id, systemId, outcome: 'done', affectedRecords: 1 }, { correlationid: id });
+    await raw.sendEvent(
+      TOPICS.replies.name,
+      id,
+      'pdata.command.completed.v1',
+      { commandId: cmd.commandId, requestId: id, systemId, outcome: 'done', affectedRecords: 1 },
+      { correlationid: id },
+    );
     await waitForStatus(id, ['completed'], 90_000);
 
     // The support desk erased the tickets: HelpScale was told on its topic and acknowledged.
-    const helpscale = await waitRecipient(id, 'helpscale', 'HelpScale acknowledged', (r) => r.status === 'acknowledged');
-    expect(helpscale).toMatchObject({ name: 'HelpScale Inc. (helpdesk software)', fromSystemId: 'support', acknowledgedBy: 'recipient', reminders: 0 });
+    const helpscale = await waitRecipient(
+      id,
+      'helpscale',
+      'HelpScale acknowledged',
+      (r) => r.status === 'acknowledged',
+    );
+    expect(helpscale).toMatchObject({
+      name: 'HelpScale Inc. (helpdesk software)',
+      fromSystemId: 'support',
+      acknowledgedBy: 'recipient',
+      reminders: 0,
+    });
     const silent = await waitRecipient(id, partner, 'the partner told', (r) => r.status === 'awaiting-acknowledgement');
     expect(silent).toMatchObject({ name: 'Silent Partner SARL', fromSystemId: systemId, reminders: 0 });
 
@@ -85,14 +137,24 @@ describe('telling the recipients (Art. 19), end to end', () => {
       await setExecutorClock(16 * DAY);
       await waitRecipient(id, partner, 'the second reminder', (r) => r.reminders === 2);
       await setExecutorClock(24 * DAY);
-      const unacknowledged = await waitRecipient(id, partner, 'recorded as unacknowledged', (r) => r.status === 'unacknowledged');
+      const unacknowledged = await waitRecipient(
+        id,
+        partner,
+        'recorded as unacknowledged',
+        (r) => r.status === 'unacknowledged',
+      );
       expect(unacknowledged.reason).toBe('no acknowledgement after the notice and 2 reminders, each allowed P7D');
     } finally {
       await setExecutorClock(0);
     }
     const view = await getRequest(id);
-    expect(view.recipients.find((r: Recipient) => r.systemId === partner)).toMatchObject({ status: 'unacknowledged', reminders: 2 });
-    expect(view.attention).toContain(`recipient Silent Partner SARL (of ${systemId}): never acknowledged the notice (Art. 19)`);
+    expect(view.recipients.find((r: Recipient) => r.systemId === partner)).toMatchObject({
+      status: 'unacknowledged',
+      reminders: 2,
+    });
+    expect(view.attention).toContain(
+      `recipient Silent Partner SARL (of ${systemId}): never acknowledged the notice (Art. 19)`,
+    );
     const lines = (view.timeline as { summary: string }[]).map((t) => t.summary).filter((s) => s.includes(partner));
     expect(lines).toEqual([
       expect.stringMatching(/^recipient partner-\S+ told of the erasure on archive-/),
@@ -104,10 +166,16 @@ describe('telling the recipients (Art. 19), end to end', () => {
     // Art. 19, last sentence: the subject asks who received their data.
     const informed = await http('request-intake', 'POST', `/v1/requests/${id}/recipients/subject-notice`);
     expect(informed.status).toBe(202);
-    const mail = await waitFor(async () => {
-      const r = await http('demo-systems', 'GET', `/mail/messages?requestId=${id}&template=recipients-list`, { token: null });
-      return r.body.messages?.[0];
-    }, 'the recipients-list mail', 30_000);
+    const mail = await waitFor(
+      async () => {
+        const r = await http('demo-systems', 'GET', `/mail/messages?requestId=${id}&template=recipients-list`, {
+          token: null,
+        });
+        return r.body.messages?.[0];
+      },
+      'the recipients-list mail',
+      30_000,
+    );
     expect(mail.to).toBe(customer.email);
     const names = (mail.variables.recipients as { name: string }[]).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['HelpScale Inc. (helpdesk software)', 'Silent Partner SARL']));

@@ -9,7 +9,8 @@ import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import { demoCustomerIn, demoReady, fileAndVerify, getRequest, http, state, waitForStatus } from './support/api';
 
-const held = async (customerId: string) => (await http('demo-systems', 'GET', `/demo/customers/${customerId}`, { token: null })).body.systems;
+const held = async (customerId: string) =>
+  (await http('demo-systems', 'GET', `/demo/customers/${customerId}`, { token: null })).body.systems;
 
 describe('rectification, restriction and objection, end to end', () => {
   const raw = new RawKafka(state.topicPrefix, 'e2e-rights-system');
@@ -29,14 +30,21 @@ describe('rectification, restriction and objection, end to end', () => {
     const newEmail = `rectified-${randomUUID().slice(0, 8)}@example.test`;
     await fileAndVerify({ type: 'rectification', subject: { email: customer.email }, changes: { email: newEmail } });
 
-    await waitFor(async () => {
-      const s = await held(customer.customerId);
-      const rows = [...s.crm.crm_customers, ...s.support.support_tickets] as { email: string }[];
-      return rows.length > 0 && rows.every((r) => r.email === newEmail) ? rows : undefined;
-    }, 'the new e-mail in CRM and support', 120_000);
+    await waitFor(
+      async () => {
+        const s = await held(customer.customerId);
+        const rows = [...s.crm.crm_customers, ...s.support.support_tickets] as { email: string }[];
+        return rows.length > 0 && rows.every((r) => r.email === newEmail) ? rows : undefined;
+      },
+      'the new e-mail in CRM and support',
+      120_000,
+    );
 
     // The systems announced the corrected records; identity follows the new key.
-    const later = await http('request-intake', 'POST', '/v1/requests', { body: { type: 'access', subject: { email: newEmail }, channel: 'email' }, headers: { 'idempotency-key': randomUUID() } });
+    const later = await http('request-intake', 'POST', '/v1/requests', {
+      body: { type: 'access', subject: { email: newEmail }, channel: 'email' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(later.status).toBe(201);
     await waitForStatus(later.body.id, ['awaiting-verification']);
     const view = await getRequest(later.body.id);
@@ -46,16 +54,24 @@ describe('rectification, restriction and objection, end to end', () => {
   it('a restricted record is no longer processed by the marketing system (Art. 18)', async () => {
     const customer = await demoCustomerIn(['crm', 'marketing'], 150);
     await fileAndVerify({ type: 'restriction', subject: { email: customer.email }, ground: 'accuracy-contested' });
-    const restricted = await waitFor(async () => {
-      const rows = (await held(customer.customerId)).marketing.marketing_contacts as { restricted: boolean }[];
-      return rows.length > 0 && rows.every((r) => r.restricted) ? rows : undefined;
-    }, 'the marketing contact restricted', 120_000);
+    const restricted = await waitFor(
+      async () => {
+        const rows = (await held(customer.customerId)).marketing.marketing_contacts as { restricted: boolean }[];
+        return rows.length > 0 && rows.every((r) => r.restricted) ? rows : undefined;
+      },
+      'the marketing contact restricted',
+      120_000,
+    );
     expect(restricted.length).toBeGreaterThan(0);
   });
 
   it('after an objection to prospection and then an erasure, a new data event with the same e-mail is still suppressed (Art. 21(3))', async () => {
     const customer = await demoCustomerIn(['marketing'], 200);
-    const objection = await fileAndVerify({ type: 'objection', subject: { email: customer.email }, purposes: ['prospection'] });
+    const objection = await fileAndVerify({
+      type: 'objection',
+      subject: { email: customer.email },
+      purposes: ['prospection'],
+    });
     await waitForStatus(objection, ['completed'], 120_000);
     const erasure = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     await waitForStatus(erasure, ['completed'], 120_000);
@@ -66,16 +82,28 @@ describe('rectification, restriction and objection, end to end', () => {
     const earlier = new Set(received.map((r) => (r.envelope?.data as { commandId?: string } | undefined)?.commandId));
     const recordRef = `contact/again-${randomUUID().slice(0, 8)}`;
     await raw.sendEvent(TOPICS.dataEvents.name, `marketing:${recordRef}`, EVENTS.recordStored.type, {
-      systemId: 'marketing', recordRef, category: 'prospection', subjectKeys: { email: customer.email }, occurredAt: new Date().toISOString(),
+      systemId: 'marketing',
+      recordRef,
+      category: 'prospection',
+      subjectKeys: { email: customer.email },
+      occurredAt: new Date().toISOString(),
     });
     const suppress = await raw.waitForMessage(
       received,
-      (r) => r.envelope?.type === EVENTS.suppressCommand.type && (r.envelope.data as { subjectKeys: { email?: string[] } }).subjectKeys.email?.includes(customer.email) === true && (r.envelope.data as { requestId: string }).requestId === objection &&
+      (r) =>
+        r.envelope?.type === EVENTS.suppressCommand.type &&
+        (r.envelope.data as { subjectKeys: { email?: string[] } }).subjectKeys.email?.includes(customer.email) ===
+          true &&
+        (r.envelope.data as { requestId: string }).requestId === objection &&
         !earlier.has((r.envelope.data as { commandId: string }).commandId) &&
         (r.envelope.data as { categories: string[] }).categories.length === 1,
       'the suppress command for the new record',
       120_000,
     );
-    expect(suppress.envelope?.data).toMatchObject({ systemId: 'marketing', purposes: ['prospection'], categories: ['prospection'] });
+    expect(suppress.envelope?.data).toMatchObject({
+      systemId: 'marketing',
+      purposes: ['prospection'],
+      categories: ['prospection'],
+    });
   });
 });

@@ -21,7 +21,12 @@ const DEMO_CUSTOMERS = Number(process.env.DEMO_CUSTOMERS ?? 10_000);
 
 let stack: StackState;
 
-async function api<T = any>(service: keyof StackState['urls'], method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function api<T = any>(
+  service: keyof StackState['urls'],
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${stack.urls[service]}${path}`, {
     method,
     headers: { authorization: `Bearer ${stack.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -36,8 +41,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function customers(count: number): Promise<string[]> {
   const emails: string[] = [];
   for (let offset = 0; emails.length < count; offset += 100) {
-    const page = await api<{ customers: { email: string; systems: string[] }[] }>('demo-systems', 'GET', `/demo/customers?limit=100&offset=${offset}`);
-    if (!page.body.customers.length) throw new Error(`only ${emails.length} demo customers in all four systems; raise DEMO_CUSTOMERS`);
+    const page = await api<{ customers: { email: string; systems: string[] }[] }>(
+      'demo-systems',
+      'GET',
+      `/demo/customers?limit=100&offset=${offset}`,
+    );
+    if (!page.body.customers.length)
+      throw new Error(`only ${emails.length} demo customers in all four systems; raise DEMO_CUSTOMERS`);
     for (const c of page.body.customers) if (c.systems.length === 4) emails.push(c.email);
   }
   return emails.slice(0, count);
@@ -50,7 +60,11 @@ async function run(emails: string[]): Promise<{ latencies: number[]; wallSeconds
   await Promise.all(
     Array.from({ length: Math.min(50, queue.length) }, async () => {
       for (let email = queue.shift(); email; email = queue.shift()) {
-        const r = await api<{ id: string }>('request-intake', 'POST', '/v1/requests', { type: 'erasure', subject: { email }, channel: 'email' });
+        const r = await api<{ id: string }>('request-intake', 'POST', '/v1/requests', {
+          type: 'erasure',
+          subject: { email },
+          channel: 'email',
+        });
         if (r.status !== 201) throw new Error(`submission failed: ${r.status} ${JSON.stringify(r.body)}`);
         ids.add(r.body.id);
       }
@@ -63,14 +77,21 @@ async function run(emails: string[]): Promise<{ latencies: number[]; wallSeconds
     if (Date.now() > deadline) throw new Error(`only ${done.size}/${ids.size} completed after 30 minutes`);
     for (const status of ['awaiting-verification', 'completed', 'needs-attention']) {
       for (let offset = 0; ; offset += 100) {
-        const page = await api<{ items: { id: string; status: string; receivedAt: string; closedAt: string }[]; total: number }>('request-intake', 'GET', `/v1/requests?status=${status}&limit=100&offset=${offset}`);
+        const page = await api<{
+          items: { id: string; status: string; receivedAt: string; closedAt: string }[];
+          total: number;
+        }>('request-intake', 'GET', `/v1/requests?status=${status}&limit=100&offset=${offset}`);
         for (const r of page.body.items) {
           if (!ids.has(r.id)) continue;
           if (status === 'awaiting-verification' && !attested.has(r.id)) {
             attested.add(r.id);
-            await api('request-intake', 'POST', `/v1/requests/${r.id}/verification`, { method: 'dpo-attested', note: 'bench' });
+            await api('request-intake', 'POST', `/v1/requests/${r.id}/verification`, {
+              method: 'dpo-attested',
+              note: 'bench',
+            });
           } else if (status === 'completed') done.set(r.id, r);
-          else if (status === 'needs-attention') throw new Error(`request ${r.id} needs attention: the bench expects every system to answer`);
+          else if (status === 'needs-attention')
+            throw new Error(`request ${r.id} needs attention: the bench expects every system to answer`);
         }
         if (offset + 100 >= page.body.total) break;
       }
@@ -84,13 +105,19 @@ async function run(emails: string[]): Promise<{ latencies: number[]; wallSeconds
   return { latencies, wallSeconds: (last - first) / 1000 };
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   execFileSync('npx', ['tsc-alias', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   // The shipped policy (systems have an hour to answer), not the e2e one that escalates in seconds.
-  stack = await startStack({ RATE_LIMIT_POST_PER_MINUTE: '100000', DEMO_CUSTOMERS: String(DEMO_CUSTOMERS), LOG_LEVEL: 'warn', POLICY_FILE: `${ROOT}/deploy/policy/default.fr.yaml` });
+  stack = await startStack({
+    RATE_LIMIT_POST_PER_MINUTE: '100000',
+    DEMO_CUSTOMERS: String(DEMO_CUSTOMERS),
+    LOG_LEVEL: 'warn',
+    POLICY_FILE: `${ROOT}/deploy/policy/default.fr.yaml`,
+  });
   try {
     for (;;) {
       const s = await api<{ seedStatus: string }>('demo-systems', 'GET', '/demo/status');
@@ -107,7 +134,9 @@ async function main(): Promise<void> {
       const r = await run(pool.splice(0, n));
       const p50 = pct(r.latencies, 50);
       const p99 = pct(r.latencies, 99);
-      console.log(`${n}\t${r.wallSeconds.toFixed(1)}\t${(n / r.wallSeconds).toFixed(1)}\t${p50.toFixed(2)}\t${p99.toFixed(2)}\t${(p50 / base).toFixed(1)}\t${(p99 / base).toFixed(1)}`);
+      console.log(
+        `${n}\t${r.wallSeconds.toFixed(1)}\t${(n / r.wallSeconds).toFixed(1)}\t${p50.toFixed(2)}\t${p99.toFixed(2)}\t${(p50 / base).toFixed(1)}\t${(p99 / base).toFixed(1)}`,
+      );
     }
   } finally {
     await stopStack(stack);

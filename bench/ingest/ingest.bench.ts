@@ -23,8 +23,23 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Consumer, Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import { CLOUDEVENTS_CONTENT_TYPE, createEnvelope, EVENTS, normaliseKey, TOPICS, type RecordEvent } from '@datarights/contracts';
-import { cleanup, DATABASE_URL, isolate, RawKafka, startTestService, testKafka, type Isolation } from '@datarights/testing';
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  createEnvelope,
+  EVENTS,
+  normaliseKey,
+  TOPICS,
+  type RecordEvent,
+} from '@datarights/contracts';
+import {
+  cleanup,
+  DATABASE_URL,
+  isolate,
+  RawKafka,
+  startTestService,
+  testKafka,
+  type Isolation,
+} from '@datarights/testing';
 
 process.env.LOG_LEVEL ??= 'warn';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -58,12 +73,19 @@ function events(n: number): { key: string; value: string }[] {
       systemId: SYSTEMS[i % SYSTEMS.length],
       recordRef: `rec-${i}`,
       category: CATEGORIES[i % CATEGORIES.length],
-      subjectKeys: { email: `Subject.${subject}@Bench.test`, customerId: `C-${subject}`, ...(i % 2 ? { phone: `+336${String(subject).padStart(8, '0')}` } : {}) },
+      subjectKeys: {
+        email: `Subject.${subject}@Bench.test`,
+        customerId: `C-${subject}`,
+        ...(i % 2 ? { phone: `+336${String(subject).padStart(8, '0')}` } : {}),
+      },
       occurredAt: new Date(base + i * 1000).toISOString(),
     } as RecordEvent;
     // One record in twenty is reported erased: a distinct record each time, so N rows in the end.
     const type = i % 20 === 19 ? EVENTS.recordErased.type : EVENTS.recordStored.type;
-    out.push({ key: `${data.systemId}:${data.recordRef}`, value: JSON.stringify(createEnvelope({ type, source: 'bench', data })) });
+    out.push({
+      key: `${data.systemId}:${data.recordRef}`,
+      value: JSON.stringify(createEnvelope({ type, source: 'bench', data })),
+    });
   }
   return out;
 }
@@ -81,7 +103,10 @@ async function produce(producer: Producer, topic: string, messages: { key: strin
 async function watch(pool: Pool, countSql: string, n: number, startedAt: number): Promise<Run> {
   let first: { at: number; rows: number } | undefined;
   for (;;) {
-    const rows = await pool.query<{ n: number }>(countSql).then((r) => r.rows[0].n, () => 0);
+    const rows = await pool.query<{ n: number }>(countSql).then(
+      (r) => r.rows[0].n,
+      () => 0,
+    );
     const now = performance.now();
     if (rows > 0 && !first) first = { at: now, rows };
     if (rows >= n) {
@@ -111,7 +136,12 @@ async function runLocator(iso: Isolation, pool: Pool): Promise<{ run: Run; app: 
   return { run: await watching, app };
 }
 
-async function runBaseline(iso: Isolation, pool: Pool, topic: string, groupId: string): Promise<{ run: Run; consumer: Consumer }> {
+async function runBaseline(
+  iso: Isolation,
+  pool: Pool,
+  topic: string,
+  groupId: string,
+): Promise<{ run: Run; consumer: Consumer }> {
   const schema = `${iso.schema}_baseline`;
   await pool.query(`CREATE SCHEMA "${schema}"`);
   await pool.query(`CREATE TABLE "${schema}".pdata_plain (system_id text, record_ref text, category text, email text,
@@ -176,8 +206,12 @@ async function main(): Promise<void> {
     const line = (name: string, r: Run) =>
       `  ${name.padEnd(9)} ${fmt(r.eventsPerSecond).padStart(8)} events/s  (${fmt(r.measuredRows)} rows in ${secs(r.ingestMs)} after the first; ` +
       `start-up to first row ${secs(r.startupMs)}; end to end ${fmt(r.endToEndEventsPerSecond)} events/s)`;
-    console.log(`Ingest: ${fmt(N)} data events, ${PARTITIONS} partitions, ${cores} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}`);
-    console.log(`  produced  ${fmt((N / produceMs) * 1000).padStart(8)} events/s  (${secs(produceMs)}, acks=all, 1000 per request)`);
+    console.log(
+      `Ingest: ${fmt(N)} data events, ${PARTITIONS} partitions, ${cores} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}`,
+    );
+    console.log(
+      `  produced  ${fmt((N / produceMs) * 1000).padStart(8)} events/s  (${secs(produceMs)}, acks=all, 1000 per request)`,
+    );
     console.log(line('locator', locator.run));
     console.log(line('baseline', baseline.run));
     console.log(`  ratio locator / baseline: ${ratio.toFixed(2)}`);
@@ -186,7 +220,23 @@ async function main(): Promise<void> {
       const dir = join(__dirname, '..', 'results');
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-      writeFileSync(file, JSON.stringify({ events: N, partitions: PARTITIONS, cores, node: process.version, produceMs, locator: locator.run, baseline: baseline.run, ratio }, null, 2));
+      writeFileSync(
+        file,
+        JSON.stringify(
+          {
+            events: N,
+            partitions: PARTITIONS,
+            cores,
+            node: process.version,
+            produceMs,
+            locator: locator.run,
+            baseline: baseline.run,
+            ratio,
+          },
+          null,
+          2,
+        ),
+      );
       console.log(`  results written to ${file}`);
     }
   } finally {

@@ -29,9 +29,18 @@ const SYSTEMS: { id: string; categories: string[] }[] = [
 ];
 
 const inventory: InventoryEntry[] = SYSTEMS.map((s) => ({
-  systemId: s.id, name: s.id, role: 'controller', purposes: ['service'], legalBasis: 'contract', categories: s.categories, location: 'FR',
+  systemId: s.id,
+  name: s.id,
+  role: 'controller',
+  purposes: ['service'],
+  legalBasis: 'contract',
+  categories: s.categories,
+  location: 'FR',
   transfers: s.id === 'support' ? [{ country: 'US', mechanism: 'scc' }] : [],
-  recipients: s.id === 'support' ? [{ name: 'Helpdesk Inc.', kind: 'sub-processor', categories: ['relationship'], country: 'US' }] : [],
+  recipients:
+    s.id === 'support'
+      ? [{ name: 'Helpdesk Inc.', kind: 'sub-processor', categories: ['relationship'], country: 'US' }]
+      : [],
 }));
 
 function exportsOf(n: number): SystemExport[] {
@@ -40,9 +49,14 @@ function exportsOf(n: number): SystemExport[] {
     for (let i = si; i < n; i += SYSTEMS.length) {
       const category = s.categories[i % s.categories.length];
       records.push({
-        recordType: `${category}-record`, category, recordRef: `${s.id}-${i}`, email: `customer${i % 97}@example.fr`,
-        createdAt: new Date(1_700_000_000_000 + i * 60_000).toISOString(), amount: (i * 1.37).toFixed(2),
-        note: `Ticket #${i}: "printer", again,\nsecond line`, lines: [{ sku: `S-${i}`, qty: i % 5 }],
+        recordType: `${category}-record`,
+        category,
+        recordRef: `${s.id}-${i}`,
+        email: `customer${i % 97}@example.fr`,
+        createdAt: new Date(1_700_000_000_000 + i * 60_000).toISOString(),
+        amount: (i * 1.37).toFixed(2),
+        note: `Ticket #${i}: "printer", again,\nsecond line`,
+        lines: [{ sku: `S-${i}`, qty: i % 5 }],
       });
     }
     return { systemId: s.id, categories: s.categories, records };
@@ -52,10 +66,15 @@ function exportsOf(n: number): SystemExport[] {
 async function measure(what: () => Promise<number>): Promise<{ ms: number; peakMiB: number; bytes: number }> {
   const gc = (global as { gc?: () => void }).gc;
   gc?.();
-  const level = () => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
+  const level = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
   const base = level();
   let peak = base;
-  const timer = setInterval(() => { peak = Math.max(peak, level()); }, 2);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, level());
+  }, 2);
   const t0 = process.hrtime.bigint();
   const bytes = await what();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -68,18 +87,52 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const exports = exportsOf(RECORDS);
-  const results = { package: [] as Awaited<ReturnType<typeof measure>>[], baseline: [] as Awaited<ReturnType<typeof measure>>[] };
+  const results = {
+    package: [] as Awaited<ReturnType<typeof measure>>[],
+    baseline: [] as Awaited<ReturnType<typeof measure>>[],
+  };
   for (let run = 0; run < RUNS; run++) {
-    results.baseline.push(await measure(async () => Buffer.from(JSON.stringify(exports.map((e) => ({ systemId: e.systemId, records: e.records })))).length));
-    results.package.push(await measure(async () => (await buildPackage({
-      requestId: '00000000-0000-4000-8000-000000000000', requestType: 'access', generatedAt: new Date().toISOString(), controller: 'bench', systems: inventory, exports, policy,
-    })).zip.length));
+    results.baseline.push(
+      await measure(
+        async () =>
+          Buffer.from(JSON.stringify(exports.map((e) => ({ systemId: e.systemId, records: e.records })))).length,
+      ),
+    );
+    results.package.push(
+      await measure(
+        async () =>
+          (
+            await buildPackage({
+              requestId: '00000000-0000-4000-8000-000000000000',
+              requestType: 'access',
+              generatedAt: new Date().toISOString(),
+              controller: 'bench',
+              systems: inventory,
+              exports,
+              policy,
+            })
+          ).zip.length,
+      ),
+    );
   }
-  console.log(`access package of ${RECORDS} records across ${SYSTEMS.length} systems, ${RUNS} runs (median; peak = max over runs)`);
+  console.log(
+    `access package of ${RECORDS} records across ${SYSTEMS.length} systems, ${RUNS} runs (median; peak = max over runs)`,
+  );
   for (const [name, rs] of Object.entries(results)) {
-    console.log(`${name.padEnd(9)} ${median(rs.map((r) => r.ms)).toFixed(1).padStart(8)} ms   peak +${Math.max(...rs.map((r) => r.peakMiB)).toFixed(1).padStart(6)} MiB   output ${(rs[0].bytes / 1024).toFixed(0)} KiB`);
+    console.log(
+      `${name.padEnd(9)} ${median(rs.map((r) => r.ms))
+        .toFixed(1)
+        .padStart(8)} ms   peak +${Math.max(...rs.map((r) => r.peakMiB))
+        .toFixed(1)
+        .padStart(6)} MiB   output ${(rs[0].bytes / 1024).toFixed(0)} KiB`,
+    );
   }
-  console.log(`ratio     ${(median(results.package.map((r) => r.ms)) / median(results.baseline.map((r) => r.ms))).toFixed(1)}x the baseline's time`);
+  console.log(
+    `ratio     ${(median(results.package.map((r) => r.ms)) / median(results.baseline.map((r) => r.ms))).toFixed(1)}x the baseline's time`,
+  );
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

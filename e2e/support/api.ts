@@ -12,7 +12,12 @@ export interface HttpResult<T = any> {
   body: T;
 }
 
-export async function http<T = any>(service: ServiceName, method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
+export async function http<T = any>(
+  service: ServiceName,
+  method: string,
+  path: string,
+  opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<HttpResult<T>> {
   const token = opts.token === undefined ? state.token : opts.token;
   const res = await fetch(`${state.urls[service]}${path}`, {
     method,
@@ -40,10 +45,15 @@ export async function getRequest(id: string): Promise<any> {
 }
 
 export function waitForStatus(id: string, statuses: string[], timeoutMs = 60_000): Promise<any> {
-  return waitFor(async () => {
-    const r = await getRequest(id);
-    return statuses.includes(r.status) ? r : undefined;
-  }, `request ${id} to reach ${statuses.join(' or ')}`, timeoutMs, 250);
+  return waitFor(
+    async () => {
+      const r = await getRequest(id);
+      return statuses.includes(r.status) ? r : undefined;
+    },
+    `request ${id} to reach ${statuses.join(' or ')}`,
+    timeoutMs,
+    250,
+  );
 }
 
 /** Everything the services logged during the run. */
@@ -56,10 +66,15 @@ export function allLogs(): string {
 
 /** Waits until the demo systems have seeded and published their data events. */
 export function demoReady(timeoutMs = 240_000): Promise<unknown> {
-  return waitFor(async () => {
-    const res = await http('demo-systems', 'GET', '/demo/status', { token: null });
-    return res.status === 200 && res.body?.seedStatus === 'ready' ? res.body : undefined;
-  }, 'the demo systems to seed and publish', timeoutMs, 1000);
+  return waitFor(
+    async () => {
+      const res = await http('demo-systems', 'GET', '/demo/status', { token: null });
+      return res.status === 200 && res.body?.seedStatus === 'ready' ? res.body : undefined;
+    },
+    'the demo systems to seed and publish',
+    timeoutMs,
+    1000,
+  );
 }
 
 /** A customer of the demo systems, as `GET /demo/customers` lists them. */
@@ -73,7 +88,12 @@ export interface DemoCustomer {
 
 /** The customers of one page of the demo directory held in every one of these systems. */
 export async function demoCustomersIn(systems: readonly string[], offset: number): Promise<DemoCustomer[]> {
-  const res = await http<{ customers: DemoCustomer[] }>('demo-systems', 'GET', `/demo/customers?limit=50&offset=${offset}`, { token: null });
+  const res = await http<{ customers: DemoCustomer[] }>(
+    'demo-systems',
+    'GET',
+    `/demo/customers?limit=50&offset=${offset}`,
+    { token: null },
+  );
   if (res.status !== 200) throw new Error(`GET /demo/customers: ${res.status}`);
   return res.body.customers.filter((x) => systems.every((s) => x.systems.includes(s)));
 }
@@ -86,11 +106,16 @@ export async function demoCustomerIn(systems: readonly string[], offset: number)
 
 /** Files a request as the DPO (received by e-mail unless the body says otherwise) and attests the subject's identity. */
 export async function fileAndVerify(body: Record<string, unknown>): Promise<string> {
-  const created = await http('request-intake', 'POST', '/v1/requests', { body: { channel: 'email', ...body }, headers: { 'idempotency-key': randomUUID() } });
+  const created = await http('request-intake', 'POST', '/v1/requests', {
+    body: { channel: 'email', ...body },
+    headers: { 'idempotency-key': randomUUID() },
+  });
   if (created.status !== 201) throw new Error(`POST /v1/requests: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
   await waitForStatus(id, ['awaiting-verification']);
-  const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, { body: { method: 'dpo-attested', note: 'identity card seen by the DPO at the counter' } });
+  const verified = await http('request-intake', 'POST', `/v1/requests/${id}/verification`, {
+    body: { method: 'dpo-attested', note: 'identity card seen by the DPO at the counter' },
+  });
   if (verified.status >= 300) throw new Error(`attesting ${id}: ${verified.status} ${JSON.stringify(verified.body)}`);
   return id;
 }

@@ -113,7 +113,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
         const exited = E2E_SERVICES.find((_, i) => children[i].exitCode !== null);
         if (exited) throw new Error(`${exited.name} exited during start-up; see ${join(logDir, `${exited.name}.log`)}`);
         if ((await status(`${state.urls[s.name]}/health/ready`)) === 200) break;
-        if (Date.now() > deadline) throw new Error(`${s.name} not ready after 180 s; see ${join(logDir, `${s.name}.log`)}`);
+        if (Date.now() > deadline)
+          throw new Error(`${s.name} not ready after 180 s; see ${join(logDir, `${s.name}.log`)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }

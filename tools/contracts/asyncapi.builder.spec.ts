@@ -5,7 +5,13 @@ describe('the generated AsyncAPI document', () => {
   const doc = buildAsyncApi('test') as {
     asyncapi: string;
     channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
-    components: { messages: Record<string, { name: string; payload: { allOf: [unknown, { properties: { data: { $ref: string } } }] } }>; schemas: Record<string, unknown> };
+    components: {
+      messages: Record<
+        string,
+        { name: string; payload: { allOf: [unknown, { properties: { data: { $ref: string } } }] } }
+      >;
+      schemas: Record<string, unknown>;
+    };
   };
 
   it('is AsyncAPI 3 and has a channel for every topic the services create, and the command topics', () => {

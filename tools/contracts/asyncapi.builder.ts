@@ -5,7 +5,14 @@
  */
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { allEvents, CLOUDEVENTS_CONTENT_TYPE, dlqTopic, TOPICS, type EventDefinition, type TopicDefinition } from '@datarights/contracts';
+import {
+  allEvents,
+  CLOUDEVENTS_CONTENT_TYPE,
+  dlqTopic,
+  TOPICS,
+  type EventDefinition,
+  type TopicDefinition,
+} from '@datarights/contracts';
 
 type Schema = Record<string, unknown>;
 
@@ -13,10 +20,14 @@ const SUBJECT_KEY_CLASSES = ['SubjectKeys', 'LinkedSubjectKeys'];
 
 /** Every payload class as a JSON Schema (draft 2020-12 compatible subset). */
 export function payloadSchemas(): Record<string, Schema> {
-  const options = { refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage };
+  const options = {
+    refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage,
+  };
   const schemas = validationMetadatasToSchemas(options) as Record<string, Schema>;
   // A subclass without rules of its own (EraseCommand extends Command) has no metadata entry.
-  for (const def of allEvents()) schemas[def.payload.name] ??= targetConstructorToSchema(def.payload, options) as Schema;
+  for (const def of allEvents())
+    schemas[def.payload.name] ??= targetConstructorToSchema(def.payload, options) as Schema;
   for (const [name, schema] of Object.entries(schemas)) {
     const props = (schema.properties ?? {}) as Record<string, Schema>;
     // Class-level rules class-validator expresses through a hidden property.
@@ -27,7 +38,13 @@ export function payloadSchemas(): Record<string, Schema> {
       schema.description = 'Any subset of the keys, at least one. Unknown keys are ignored.';
     }
     if (props.changes && name === 'RectifyCommand') {
-      props.changes = { type: 'object', additionalProperties: { type: 'string', maxLength: 1000 }, minProperties: 1, maxProperties: 50, description: 'field name → corrected value' };
+      props.changes = {
+        type: 'object',
+        additionalProperties: { type: 'string', maxLength: 1000 },
+        minProperties: 1,
+        maxProperties: 50,
+        description: 'field name → corrected value',
+      };
     }
     if ((schema.required as string[]).length === 0) delete schema.required;
   }
@@ -40,16 +57,26 @@ export function payloadSchemas(): Record<string, Schema> {
     for (const m of JSON.stringify(schemas[name]).matchAll(/#\/components\/schemas\/([A-Za-z0-9_]+)/g)) visit(m[1]);
   };
   for (const def of allEvents()) visit(def.payload.name);
-  return Object.fromEntries(Object.entries(schemas).filter(([name]) => reachable.has(name)).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(schemas)
+      .filter(([name]) => reachable.has(name))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 export const ENVELOPE_SCHEMA: Schema = {
   type: 'object',
-  description: 'CloudEvents 1.0, structured JSON mode, with the correlationid and causationid extensions. Unknown attributes are ignored.',
+  description:
+    'CloudEvents 1.0, structured JSON mode, with the correlationid and causationid extensions. Unknown attributes are ignored.',
   required: ['specversion', 'id', 'source', 'type', 'time', 'data'],
   properties: {
     specversion: { const: '1.0' },
-    id: { type: 'string', minLength: 1, maxLength: 200, description: 'Unique per event (a UUID); consumers deduplicate on it.' },
+    id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'Unique per event (a UUID); consumers deduplicate on it.',
+    },
     source: { type: 'string', minLength: 1, description: 'The system id or service that wrote the event.' },
     type: { type: 'string', description: 'The event type, e.g. pdata.record.stored.v1.' },
     time: { type: 'string', format: 'date-time' },
@@ -94,7 +121,8 @@ export function buildAsyncApi(version: string): Schema {
   channels[channelId(COMMAND_CHANNEL)] = {
     address: COMMAND_CHANNEL,
     title: COMMAND_CHANNEL,
-    description: 'One command topic per system (created when it registers), so that its credentials can be limited to its own commands. Key: requestId. A command may be delivered more than once: treat a repeated commandId as done and send the same reply again.',
+    description:
+      'One command topic per system (created when it registers), so that its credentials can be limited to its own commands. Key: requestId. A command may be delivered more than once: treat a repeated commandId as done and send the same reply again.',
     parameters: { systemId: { description: 'The systemId the system registered with (a-z, 0-9, -).' } },
     messages: {},
   };
@@ -110,7 +138,10 @@ export function buildAsyncApi(version: string): Schema {
       payload: {
         allOf: [
           { $ref: '#/components/schemas/CloudEventEnvelope' },
-          { type: 'object', properties: { type: { const: def.type }, data: { $ref: `#/components/schemas/${def.payload.name}` } } },
+          {
+            type: 'object',
+            properties: { type: { const: def.type }, data: { $ref: `#/components/schemas/${def.payload.name}` } },
+          },
         ],
       },
       'x-key': def.topic === 'command' ? 'requestId' : def.topic.key,
@@ -122,13 +153,33 @@ export function buildAsyncApi(version: string): Schema {
   }
 
   // Operations from datarights' point of view: what it receives from systems and what it sends them.
-  for (const [id, address] of Object.entries({ registerSystem: TOPICS.systems.name, reportRecord: TOPICS.dataEvents.name, replyToCommand: TOPICS.replies.name })) {
-    operations[id] = { action: 'receive', channel: { $ref: `#/channels/${channelId(address)}` }, summary: `Company systems write ${address}; datarights consumes it.` };
+  for (const [id, address] of Object.entries({
+    registerSystem: TOPICS.systems.name,
+    reportRecord: TOPICS.dataEvents.name,
+    replyToCommand: TOPICS.replies.name,
+  })) {
+    operations[id] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${channelId(address)}` },
+      summary: `Company systems write ${address}; datarights consumes it.`,
+    };
   }
-  operations.sendCommand = { action: 'send', channel: { $ref: `#/channels/${channelId(COMMAND_CHANNEL)}` }, summary: 'datarights sends commands to one system on its own topic.' };
-  operations.sendNotification = { action: 'send', channel: { $ref: `#/channels/${channelId(TOPICS.notifications.name)}` }, summary: 'Messages for the mail gateway.' };
+  operations.sendCommand = {
+    action: 'send',
+    channel: { $ref: `#/channels/${channelId(COMMAND_CHANNEL)}` },
+    summary: 'datarights sends commands to one system on its own topic.',
+  };
+  operations.sendNotification = {
+    action: 'send',
+    channel: { $ref: `#/channels/${channelId(TOPICS.notifications.name)}` },
+    summary: 'Messages for the mail gateway.',
+  };
   for (const t of topicDefs.filter((x) => !x.public)) {
-    operations[`internal_${channelId(t.name)}`] = { action: 'send', channel: { $ref: `#/channels/${channelId(t.name)}` }, summary: `Between the datarights services (${t.name}).` };
+    operations[`internal_${channelId(t.name)}`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${channelId(t.name)}` },
+      summary: `Between the datarights services (${t.name}).`,
+    };
   }
 
   return {
@@ -137,7 +188,7 @@ export function buildAsyncApi(version: string): Schema {
       title: 'datarights — Kafka contract',
       version,
       description:
-        'GDPR data-subject requests handled as events. Company systems register (pdata.systems.v1), report the personal data they hold (pdata.events.v1), receive commands on their own topic (pdata.commands.<systemId>.v1) and reply (pdata.replies.v1). Every message value is a CloudEvents 1.0 event in structured JSON mode with header content-type: application/cloudevents+json. An event that fails validation goes to the topic\'s dead-letter topic (<topic>.dlq) with the reason, and the consumer goes on. Generated from libs/contracts; do not edit by hand.',
+        "GDPR data-subject requests handled as events. Company systems register (pdata.systems.v1), report the personal data they hold (pdata.events.v1), receive commands on their own topic (pdata.commands.<systemId>.v1) and reply (pdata.replies.v1). Every message value is a CloudEvents 1.0 event in structured JSON mode with header content-type: application/cloudevents+json. An event that fails validation goes to the topic's dead-letter topic (<topic>.dlq) with the reason, and the consumer goes on. Generated from libs/contracts; do not edit by hand.",
     },
     defaultContentType: CLOUDEVENTS_CONTENT_TYPE,
     channels,

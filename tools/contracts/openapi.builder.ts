@@ -20,7 +20,10 @@ export async function openApiDocuments(): Promise<Record<string, object>> {
   const docs: Record<string, object> = {};
   for (const [service, load] of Object.entries(SERVICES)) {
     const app = await NestFactory.create(await load(), { preview: true, logger: false, abortOnError: false });
-    docs[service] = openApiDocument(app, { title: `datarights ${service}`, description: `HTTP API of the ${service} service.` });
+    docs[service] = openApiDocument(app, {
+      title: `datarights ${service}`,
+      description: `HTTP API of the ${service} service.`,
+    });
     await app.close();
   }
   return docs;

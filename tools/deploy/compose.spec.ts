@@ -10,7 +10,6 @@ import { parse } from 'yaml';
 import { topicsToCreate } from '@datarights/contracts';
 import { readRepoFile } from './deploy.test-kit';
 
- 
 const APPS: Record<string, number> = {
   'request-intake': 3000,
   identity: 3001,
@@ -19,7 +18,14 @@ const APPS: Record<string, number> = {
   audit: 3004,
   'demo-systems': 3010,
 };
-const SECRET_VARS = ['DPO_TOKEN', 'AUDIT_HMAC_KEY', 'SUBJECT_HASH_KEY', 'PACKAGE_ENCRYPTION_KEY', 'POSTGRES_PASSWORD', 'KAFKA_SASL_PASSWORD'];
+const SECRET_VARS = [
+  'DPO_TOKEN',
+  'AUDIT_HMAC_KEY',
+  'SUBJECT_HASH_KEY',
+  'PACKAGE_ENCRYPTION_KEY',
+  'POSTGRES_PASSWORD',
+  'KAFKA_SASL_PASSWORD',
+];
 
 const composeText = readRepoFile('docker-compose.yml');
 // Compose resolves YAML merge keys (<<: *anchor); so does this parse.
@@ -34,7 +40,11 @@ function composeSchema(): object {
     Array.isArray(o)
       ? o.map(strip)
       : o && typeof o === 'object'
-        ? Object.fromEntries(Object.entries(o).filter(([k, v]) => !((k === 'id' || k === '$schema') && typeof v === 'string')).map(([k, v]) => [k, strip(v)]))
+        ? Object.fromEntries(
+            Object.entries(o)
+              .filter(([k, v]) => !((k === 'id' || k === '$schema') && typeof v === 'string'))
+              .map(([k, v]) => [k, strip(v)]),
+          )
         : o;
   return strip(raw);
 }
@@ -64,42 +74,51 @@ describe('docker-compose.yml', () => {
 
   it('creates every topic of topicsToCreate() in topic-init, pdata.systems.v1 compacted', () => {
     const script: string = services['topic-init'].command.join('\n');
-    const created = [...script.matchAll(/^\s*create ([a-z0-9.]+) (\d+)(.*)$/gm)].map((m) => ({ topic: m[1], partitions: Number(m[2]), extra: m[3] }));
-    for (const t of topicsToCreate()) expect({ t, created: created.some((c) => c.topic === t) }).toEqual({ t, created: true });
+    const created = [...script.matchAll(/^\s*create ([a-z0-9.]+) (\d+)(.*)$/gm)].map((m) => ({
+      topic: m[1],
+      partitions: Number(m[2]),
+      extra: m[3],
+    }));
+    for (const t of topicsToCreate())
+      expect({ t, created: created.some((c) => c.topic === t) }).toEqual({ t, created: true });
     expect(created.find((c) => c.topic === 'pdata.systems.v1')?.extra).toContain('cleanup.policy=compact');
     expect(services['topic-init'].depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
   });
 
-  it.each(Object.entries(APPS))('%s: built with APP, migrated first, started after Kafka, PostgreSQL and the topics, health-checked', (app, port) => {
-    const svc = services[app];
-    const migrate = services[`migrate-${app}`];
-    expect(svc.build).toEqual({ context: '.', args: { APP: app } });
-    expect(migrate.build).toEqual(svc.build);
-    expect(migrate.image).toBe(svc.image);
-    expect(migrate.command).toEqual(['node', 'main.js', '--migrate-only']);
-    expect(migrate.restart).toBe('no');
-    expect(svc.environment.PORT).toBe(String(port));
-    expect(svc.environment.RUN_MIGRATIONS).toBe('false');
-    expect(svc.environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\/datarights$/);
-    expect(svc.environment.KAFKA_BROKERS).toBe('kafka:9092');
-    expect(svc.ports).toEqual([expect.stringMatching(new RegExp(`^\\$\\{[A-Z_]+_PORT:-${port}\\}:${port}$`))]);
-    expect(svc.depends_on).toEqual({
-      kafka: { condition: 'service_healthy' },
-      postgres: { condition: 'service_healthy' },
-      'topic-init': { condition: 'service_completed_successfully' },
-      [`migrate-${app}`]: { condition: 'service_completed_successfully' },
-      ...(app === 'demo-systems' ? { 'data-locator': { condition: 'service_healthy' } } : {}),
-    });
-    expect(svc.healthcheck.test.join(' ')).toContain('/health/ready');
-    expect(svc.read_only).toBe(true);
-    expect(svc.tmpfs).toEqual(['/tmp']);
-    expect(svc.cap_drop).toEqual(['ALL']);
-  });
+  it.each(Object.entries(APPS))(
+    '%s: built with APP, migrated first, started after Kafka, PostgreSQL and the topics, health-checked',
+    (app, port) => {
+      const svc = services[app];
+      const migrate = services[`migrate-${app}`];
+      expect(svc.build).toEqual({ context: '.', args: { APP: app } });
+      expect(migrate.build).toEqual(svc.build);
+      expect(migrate.image).toBe(svc.image);
+      expect(migrate.command).toEqual(['node', 'main.js', '--migrate-only']);
+      expect(migrate.restart).toBe('no');
+      expect(svc.environment.PORT).toBe(String(port));
+      expect(svc.environment.RUN_MIGRATIONS).toBe('false');
+      expect(svc.environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\/datarights$/);
+      expect(svc.environment.KAFKA_BROKERS).toBe('kafka:9092');
+      expect(svc.ports).toEqual([expect.stringMatching(new RegExp(`^\\$\\{[A-Z_]+_PORT:-${port}\\}:${port}$`))]);
+      expect(svc.depends_on).toEqual({
+        kafka: { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+        'topic-init': { condition: 'service_completed_successfully' },
+        [`migrate-${app}`]: { condition: 'service_completed_successfully' },
+        ...(app === 'demo-systems' ? { 'data-locator': { condition: 'service_healthy' } } : {}),
+      });
+      expect(svc.healthcheck.test.join(' ')).toContain('/health/ready');
+      expect(svc.read_only).toBe(true);
+      expect(svc.tmpfs).toEqual(['/tmp']);
+      expect(svc.cap_drop).toEqual(['ALL']);
+    },
+  );
 
   it('holds no secret: every secret-like value is a ${VAR:-development default}', () => {
     for (const [name, svc] of Object.entries(services)) {
       for (const [k, v] of Object.entries((svc.environment ?? {}) as Record<string, string>)) {
-        if (SECRET_VARS.includes(k)) expect({ name, k, v }).toEqual({ name, k, v: expect.stringMatching(new RegExp(`^\\$\\{${k}:-[^}]+\\}$`)) });
+        if (SECRET_VARS.includes(k))
+          expect({ name, k, v }).toEqual({ name, k, v: expect.stringMatching(new RegExp(`^\\$\\{${k}:-[^}]+\\}$`)) });
       }
     }
     expect(composeText).not.toMatch(/AUTH_JWKS_URL|NODE_ENV: production/);
@@ -129,7 +148,12 @@ describe('Dockerfile', () => {
   it('builds on Node 22 in stages: npm ci, the app build, production dependencies, runtime', () => {
     expect(text).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
     expect(stages.map((s) => s.name)).toEqual(['deps', 'build', 'prod-deps', 'runtime']);
-    const run = (s: string) => stages.find((x) => x.name === s)!.body.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const run = (s: string) =>
+      stages
+        .find((x) => x.name === s)!
+        .body.filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args)
+        .join('\n');
     expect(run('deps')).toMatch(/npm ci\b/);
     expect(run('build')).toMatch(/nx run "\$\{APP\}:build"/);
     expect(run('prod-deps')).toMatch(/npm ci --omit=dev\b/);
@@ -139,7 +163,9 @@ describe('Dockerfile', () => {
   it('runs as a non-root user with only production dependencies and a health check on /health/live', () => {
     const copies = runtime.body.filter((i) => i.keyword === 'COPY').map((i) => i.args);
     expect(copies).toContainEqual('--from=prod-deps /src/node_modules ./node_modules');
-    expect(copies.some((c) => c.startsWith('--from=deps') || c.startsWith('--from=build /src/node_modules'))).toBe(false);
+    expect(copies.some((c) => c.startsWith('--from=deps') || c.startsWith('--from=build /src/node_modules'))).toBe(
+      false,
+    );
     const user = runtime.body.filter((i) => i.keyword === 'USER').at(-1)?.args ?? '';
     expect(user).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
     const healthcheck = runtime.body.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? '';
@@ -150,7 +176,9 @@ describe('Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('keeps dependencies, build output, local state and git out of the build context', () => {
-    const lines = readRepoFile('.dockerignore').split('\n').map((l) => l.trim());
+    const lines = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     for (const p of ['node_modules', 'dist', '.kafka', '.data', '.run', '.git']) expect(lines).toContain(p);
     // The policy files are baked into the image as defaults.
     expect(lines.some((l) => l === 'deploy' || l === 'deploy/policy' || l === 'deploy/*')).toBe(false);

@@ -14,7 +14,12 @@ import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 export const ROOT = resolve(__dirname, '../..');
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [k: string]: any;
+};
 export type Container = Record<string, any>;
 
 export function readRepoFile(path: string): string {
@@ -68,11 +73,16 @@ let kustomize: { cmd: string; args: string[] } | undefined;
 /** `kustomize build` of a directory of the repo, as deploy/README.md tells operators to run it. */
 export function kustomizeBuild(dir: string): K8sObject[] {
   kustomize ??= kustomizeCommand();
-  const r = spawnSync(kustomize.cmd, [...kustomize.args, '--load-restrictor', 'LoadRestrictionsNone', join(ROOT, dir)], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error || r.status !== 0) throw new Error(`${kustomize.cmd} ${kustomize.args.join(' ')} ${dir} failed:\n${r.stderr || r.error}`);
+  const r = spawnSync(
+    kustomize.cmd,
+    [...kustomize.args, '--load-restrictor', 'LoadRestrictionsNone', join(ROOT, dir)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (r.error || r.status !== 0)
+    throw new Error(`${kustomize.cmd} ${kustomize.args.join(' ')} ${dir} failed:\n${r.stderr || r.error}`);
   return parseYamlObjects(r.stdout);
 }
 
@@ -122,20 +132,30 @@ export function containerEnv(objects: K8sObject[], container: Container): Map<st
   const env = new Map<string, EnvValue>();
   for (const src of container.envFrom ?? []) {
     if (src.configMapRef) {
-      for (const [k, v] of Object.entries(configMapData(objects, src.configMapRef.name))) env.set(k, { value: v, from: 'configMap' });
+      for (const [k, v] of Object.entries(configMapData(objects, src.configMapRef.name)))
+        env.set(k, { value: v, from: 'configMap' });
     } else {
-      throw new Error(`unexpected envFrom source in ${container.name}: ${JSON.stringify(src)} (secrets go through secretKeyRef)`);
+      throw new Error(
+        `unexpected envFrom source in ${container.name}: ${JSON.stringify(src)} (secrets go through secretKeyRef)`,
+      );
     }
   }
   for (const e of container.env ?? []) {
-    if (e.valueFrom?.secretKeyRef) env.set(e.name, { secret: { name: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key }, from: 'env' });
+    if (e.valueFrom?.secretKeyRef)
+      env.set(e.name, {
+        secret: { name: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key },
+        from: 'env',
+      });
     else if (e.valueFrom) env.set(e.name, { from: 'other' });
     else env.set(e.name, { value: e.value, from: 'env' });
   }
   return env;
 }
 
-export function labelsMatch(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+export function labelsMatch(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   return Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
 }
 
@@ -164,7 +184,9 @@ const strictPromql = promqlParser.configure({ strict: true });
 
 /** Grafana's variables are not PromQL: give them plausible values before parsing. */
 export function withoutGrafanaVariables(expr: string): string {
-  return expr.replace(/\$__rate_interval|\$__interval|\$__range/g, '5m').replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, 'x');
+  return expr
+    .replace(/\$__rate_interval|\$__interval|\$__range/g, '5m')
+    .replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, 'x');
 }
 
 export interface PromqlFacts {
@@ -179,7 +201,8 @@ export function parsePromql(expr: string): PromqlFacts {
   const labels = new Set<string>();
   const cursor = tree.cursor();
   do {
-    if (cursor.name === 'Identifier' && cursor.node.parent?.name === 'VectorSelector') metrics.add(expr.slice(cursor.from, cursor.to));
+    if (cursor.name === 'Identifier' && cursor.node.parent?.name === 'VectorSelector')
+      metrics.add(expr.slice(cursor.from, cursor.to));
     if (cursor.name === 'LabelName') labels.add(expr.slice(cursor.from, cursor.to));
   } while (cursor.next());
   return { metrics: [...metrics], labels: [...labels] };

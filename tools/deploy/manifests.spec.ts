@@ -3,7 +3,7 @@
  * checked against the Kubernetes, Strimzi and Prometheus Operator schemas, plus the rules
  * this project cares about. A broken or unsafe manifest fails the build.
  */
- 
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandTopic, dlqTopic, EVENTS, fixedTopics, TOPICS, topicsToCreate } from '@datarights/contracts';
@@ -32,7 +32,17 @@ const SERVICES: Record<string, number> = {
 const DEMO = { 'demo-systems': 3010 };
 const PUBLIC_APIS = ['request-intake', 'audit'];
 /** Variables that hold secrets: only ever from a Secret, never a literal or a ConfigMap. */
-const SECRET_VARS = ['DATABASE_URL', 'KAFKA_SASL_PASSWORD', 'AUDIT_HMAC_KEY', 'SUBJECT_HASH_KEY', 'PACKAGE_ENCRYPTION_KEY', 'DPO_TOKEN', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'];
+const SECRET_VARS = [
+  'DATABASE_URL',
+  'KAFKA_SASL_PASSWORD',
+  'AUDIT_HMAC_KEY',
+  'SUBJECT_HASH_KEY',
+  'PACKAGE_ENCRYPTION_KEY',
+  'DPO_TOKEN',
+  'AUTH_JWKS_URL',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+];
 
 const TARGETS = {
   base: 'deploy/k8s/base',
@@ -112,7 +122,11 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
   const expected = () => (target === 'dev' ? { ...SERVICES, ...DEMO } : SERVICES);
 
   it('has exactly the expected services, each with a Deployment, a Service and a PodDisruptionBudget', () => {
-    expect(deployments().map((d) => d.metadata.name).sort()).toEqual(Object.keys(expected()).sort());
+    expect(
+      deployments()
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(Object.keys(expected()).sort());
     for (const [name, port] of Object.entries(expected())) {
       const d = named(objects(), 'Deployment', name);
       const podLabels = d.spec.template.metadata.labels;
@@ -135,9 +149,11 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       expect(pod.automountServiceAccountToken).toBe(false);
       for (const c of allContainers(d)) {
         const sc = c.securityContext ?? {};
-        expect({ deployment: d.metadata.name, container: c.name, runAsNonRoot: sc.runAsNonRoot ?? pod.securityContext.runAsNonRoot }).toEqual(
-          expect.objectContaining({ runAsNonRoot: true }),
-        );
+        expect({
+          deployment: d.metadata.name,
+          container: c.name,
+          runAsNonRoot: sc.runAsNonRoot ?? pod.securityContext.runAsNonRoot,
+        }).toEqual(expect.objectContaining({ runAsNonRoot: true }));
         expect(sc).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
         expect(sc.capabilities?.drop).toContain('ALL');
         expect(sc.capabilities?.add ?? []).toEqual([]);
@@ -146,8 +162,12 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
         const tmp = (c.volumeMounts ?? []).find((m: { mountPath: string }) => m.mountPath === '/tmp');
         expect(tmp).toBeDefined();
         expect(pod.volumes.find((v: { name: string }) => v.name === tmp.name)?.emptyDir).toBeDefined();
-        expect(c.resources?.requests).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
-        expect(c.resources?.limits).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
+        expect(c.resources?.requests).toEqual(
+          expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }),
+        );
+        expect(c.resources?.limits).toEqual(
+          expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }),
+        );
       }
     }
   });
@@ -155,7 +175,10 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
   it('probes every service: startup and liveness on /health/live, readiness on /health/ready', () => {
     for (const d of deployments()) {
       for (const c of d.spec.template.spec.containers) {
-        expect({ name: d.metadata.name, startup: c.startupProbe?.httpGet?.path }).toEqual({ name: d.metadata.name, startup: '/health/live' });
+        expect({ name: d.metadata.name, startup: c.startupProbe?.httpGet?.path }).toEqual({
+          name: d.metadata.name,
+          startup: '/health/live',
+        });
         expect(c.livenessProbe?.httpGet).toMatchObject({ path: '/health/live', port: 'http' });
         expect(c.readinessProbe?.httpGet).toMatchObject({ path: '/health/ready', port: 'http' });
       }
@@ -181,7 +204,11 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
   it('announces /metrics to Prometheus on the service port', () => {
     for (const d of deployments()) {
       expect(d.spec.template.metadata.annotations).toEqual(
-        expect.objectContaining({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': String(expected()[d.metadata.name as keyof typeof SERVICES]) }),
+        expect.objectContaining({
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/path': '/metrics',
+          'prometheus.io/port': String(expected()[d.metadata.name as keyof typeof SERVICES]),
+        }),
       );
     }
   });
@@ -191,11 +218,13 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
     const configMaps = new Set(ofKind(objects(), 'ConfigMap').map((c) => c.metadata.name));
     for (const cm of ofKind(objects(), 'ConfigMap')) for (const v of SECRET_VARS) expect(cm.data?.[v]).toBeUndefined();
     for (const d of deployments()) {
-      for (const v of d.spec.template.spec.volumes ?? []) if (v.configMap) expect(configMaps.has(v.configMap.name)).toBe(true);
+      for (const v of d.spec.template.spec.volumes ?? [])
+        if (v.configMap) expect(configMaps.has(v.configMap.name)).toBe(true);
       for (const c of allContainers(d)) {
         for (const src of c.envFrom ?? []) expect(configMaps.has(src.configMapRef?.name)).toBe(true);
         for (const [name, v] of containerEnv(objects(), c)) {
-          if (SECRET_VARS.includes(name)) expect({ name, secret: v.secret !== undefined }).toEqual({ name, secret: true });
+          if (SECRET_VARS.includes(name))
+            expect({ name, secret: v.secret !== undefined }).toEqual({ name, secret: true });
         }
         const env = containerEnv(objects(), c);
         expect(env.get('DATABASE_URL')?.secret).toEqual({ name: 'datarights-postgres', key: d.metadata.name });
@@ -208,32 +237,55 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
     const policy = ofKind(objects(), 'ConfigMap').find((c) => c.metadata.name.startsWith('datarights-policy-'));
     expect(policy?.data?.['default.fr.yaml']).toBe(readRepoFile('deploy/policy/default.fr.yaml'));
     for (const d of deployments()) {
-      const vol = d.spec.template.spec.volumes.find((v: { configMap?: { name: string } }) => v.configMap?.name === policy!.metadata.name);
+      const vol = d.spec.template.spec.volumes.find(
+        (v: { configMap?: { name: string } }) => v.configMap?.name === policy!.metadata.name,
+      );
       expect(vol).toBeDefined();
-      for (const c of allContainers(d)) expect(c.volumeMounts).toContainEqual(expect.objectContaining({ name: vol.name, mountPath: '/app/deploy/policy', readOnly: true }));
+      for (const c of allContainers(d))
+        expect(c.volumeMounts).toContainEqual(
+          expect.objectContaining({ name: vol.name, mountPath: '/app/deploy/policy', readOnly: true }),
+        );
     }
   });
 
   it('denies all traffic by default and allows only ingress-controller, Prometheus, DNS, Kafka and PostgreSQL', () => {
     const policies = ofKind(objects(), 'NetworkPolicy');
-    const pods = deployments().map((d) => ({ name: d.metadata.name, labels: d.spec.template.metadata.labels as Record<string, string> }));
+    const pods = deployments().map((d) => ({
+      name: d.metadata.name,
+      labels: d.spec.template.metadata.labels as Record<string, string>,
+    }));
     const deny = policies.find((p) => Object.keys(p.spec.podSelector).length === 0);
     expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const p of policies) {
       // A policy that selects no pod is a label typo.
-      expect({ policy: p.metadata.name, selects: pods.some((pod) => selectorMatches(p.spec.podSelector, pod.labels)) }).toEqual({ policy: p.metadata.name, selects: true });
+      expect({
+        policy: p.metadata.name,
+        selects: pods.some((pod) => selectorMatches(p.spec.podSelector, pod.labels)),
+      }).toEqual({ policy: p.metadata.name, selects: true });
     }
     const ingressFrom = (pod: { labels: Record<string, string> }, namespace: string) =>
       policies.some(
         (p) =>
           selectorMatches(p.spec.podSelector, pod.labels) &&
-          (p.spec.ingress ?? []).some((rule: any) => (rule.from ?? []).some((f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === namespace)),
+          (p.spec.ingress ?? []).some((rule: any) =>
+            (rule.from ?? []).some(
+              (f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === namespace,
+            ),
+          ),
       );
     const egressPorts = (pod: { labels: Record<string, string> }) =>
-      policies.filter((p) => selectorMatches(p.spec.podSelector, pod.labels)).flatMap((p) => (p.spec.egress ?? []).flatMap((r: any) => (r.ports ?? []).map((x: any) => x.port)));
+      policies
+        .filter((p) => selectorMatches(p.spec.podSelector, pod.labels))
+        .flatMap((p) => (p.spec.egress ?? []).flatMap((r: any) => (r.ports ?? []).map((x: any) => x.port)));
     for (const pod of pods) {
-      expect({ pod: pod.name, fromIngress: ingressFrom(pod, 'ingress-nginx') }).toEqual({ pod: pod.name, fromIngress: PUBLIC_APIS.includes(pod.name) });
-      expect({ pod: pod.name, fromPrometheus: ingressFrom(pod, 'monitoring') }).toEqual({ pod: pod.name, fromPrometheus: true });
+      expect({ pod: pod.name, fromIngress: ingressFrom(pod, 'ingress-nginx') }).toEqual({
+        pod: pod.name,
+        fromIngress: PUBLIC_APIS.includes(pod.name),
+      });
+      expect({ pod: pod.name, fromPrometheus: ingressFrom(pod, 'monitoring') }).toEqual({
+        pod: pod.name,
+        fromPrometheus: true,
+      });
       expect(egressPorts(pod)).toEqual(expect.arrayContaining([53, 9092, 9093, 5432]));
     }
   });
@@ -289,7 +341,9 @@ describe('k8s overlays', () => {
         }
       }
     }
-    for (const s of PUBLIC_APIS) for (const v of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']) expect(env(prod, s).get(v)?.secret?.name).toBe('datarights-auth');
+    for (const s of PUBLIC_APIS)
+      for (const v of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'])
+        expect(env(prod, s).get(v)?.secret?.name).toBe('datarights-auth');
     for (const h of ofKind(prod, 'HorizontalPodAutoscaler')) expect(h.spec.minReplicas).toBeGreaterThanOrEqual(3);
     expect(named(prod, 'Ingress', 'datarights').spec.tls?.[0]?.secretName).toBeDefined();
     for (const d of ofKind(prod, 'Deployment')) {
@@ -306,7 +360,8 @@ describe('k8s overlays', () => {
       expect(d.spec.replicas).toBe(1);
       expect(env(dev, d.metadata.name).get('NODE_ENV')?.value).toBe('development');
       const token = env(dev, d.metadata.name).get('DPO_TOKEN');
-      if (PUBLIC_APIS.includes(d.metadata.name)) expect(token?.secret).toEqual({ name: 'datarights-dev', key: 'dpo-token' });
+      if (PUBLIC_APIS.includes(d.metadata.name))
+        expect(token?.secret).toEqual({ name: 'datarights-dev', key: 'dpo-token' });
       else expect(token).toBeUndefined();
     }
     expect(dev.every((o) => o.kind === 'Namespace' || o.metadata.namespace === 'datarights-dev')).toBe(true);
@@ -328,7 +383,10 @@ describe('kafka', () => {
     );
 
   it('stays valid as kafka.strimzi.io/v1, the only API of Strimzi 1.0', () => {
-    const asV1 = [...rendered.kafka, ...systemTemplates('crm')].map((o) => ({ ...o, apiVersion: 'kafka.strimzi.io/v1' }));
+    const asV1 = [...rendered.kafka, ...systemTemplates('crm')].map((o) => ({
+      ...o,
+      apiVersion: 'kafka.strimzi.io/v1',
+    }));
     expect(validateObjects(asV1).filter((r) => r.errors.length > 0)).toEqual([]);
   });
 
@@ -345,7 +403,10 @@ describe('kafka', () => {
       const isDlq = name.endsWith('.dlq');
       const def = Object.values(TOPICS).find((d) => d.name === name);
       const compacted = !isDlq && (def as { compacted?: boolean } | undefined)?.compacted === true;
-      expect({ name, policy: t.spec.config['cleanup.policy'] }).toEqual({ name, policy: compacted ? 'compact' : 'delete' });
+      expect({ name, policy: t.spec.config['cleanup.policy'] }).toEqual({
+        name,
+        policy: compacted ? 'compact' : 'delete',
+      });
       if (isDlq) {
         expect(t.spec.partitions).toBe(1);
         expect(t.spec.config['retention.ms']).toBe(30 * 86_400_000);
@@ -357,14 +418,17 @@ describe('kafka', () => {
   });
 
   it('gives each service a SCRAM-SHA-512 user with its own group, and only existing topics', () => {
-    const names = users().map((u) => u.metadata.name).sort();
+    const names = users()
+      .map((u) => u.metadata.name)
+      .sort();
     expect(names).toEqual([...Object.keys(SERVICES).map((s) => `datarights-${s}`), 'datarights-ops'].sort());
     const known = new Set(topicsToCreate());
     for (const u of users()) {
       expect(u.metadata.labels?.['strimzi.io/cluster']).toBe('datarights');
       expect(u.spec.authentication.type).toBe('scram-sha-512');
       for (const a of acls(u)) {
-        if (a.resource.type === 'topic' && a.resource.patternType === 'literal') expect(known.has(a.resource.name!)).toBe(true);
+        if (a.resource.type === 'topic' && a.resource.patternType === 'literal')
+          expect(known.has(a.resource.name!)).toBe(true);
         expect(a.operations).not.toContain('All');
         expect(a.operations).not.toContain('Delete');
         expect(a.operations).not.toContain('Alter');
@@ -373,11 +437,16 @@ describe('kafka', () => {
     for (const s of Object.keys(SERVICES)) {
       const u = named(rendered.kafka, 'KafkaUser', `datarights-${s}`);
       const groups = acls(u).filter((a) => a.resource.type === 'group');
-      expect(groups).toEqual([{ resource: { type: 'group', name: `datarights.${s}`, patternType: 'literal' }, operations: ['Read'] }]);
+      expect(groups).toEqual([
+        { resource: { type: 'group', name: `datarights.${s}`, patternType: 'literal' }, operations: ['Read'] },
+      ]);
       // At start-up every service checks that every topic exists (listTopics).
-      for (const t of topicsToCreate()) expect({ s, t, describe: can(u, 'Describe', 'topic', t) }).toEqual({ s, t, describe: true });
+      for (const t of topicsToCreate())
+        expect({ s, t, describe: can(u, 'Describe', 'topic', t) }).toEqual({ s, t, describe: true });
       // What it consumes, it may dead-letter.
-      for (const t of fixedTopics()) if (can(u, 'Read', 'topic', t)) expect({ s, t, dlq: can(u, 'Write', 'topic', dlqTopic(t)) }).toEqual({ s, t, dlq: true });
+      for (const t of fixedTopics())
+        if (can(u, 'Read', 'topic', t))
+          expect({ s, t, dlq: can(u, 'Write', 'topic', dlqTopic(t)) }).toEqual({ s, t, dlq: true });
     }
   });
 
@@ -385,7 +454,10 @@ describe('kafka', () => {
     const crm = commandTopic('crm');
     for (const s of Object.keys(SERVICES)) {
       const u = named(rendered.kafka, 'KafkaUser', `datarights-${s}`);
-      expect({ s, commands: can(u, 'Write', 'topic', crm) }).toEqual({ s, commands: ['data-locator', 'erasure-executor'].includes(s) });
+      expect({ s, commands: can(u, 'Write', 'topic', crm) }).toEqual({
+        s,
+        commands: ['data-locator', 'erasure-executor'].includes(s),
+      });
     }
     const audit = named(rendered.kafka, 'KafkaUser', 'datarights-audit');
     for (const t of fixedTopics()) {
@@ -398,7 +470,8 @@ describe('kafka', () => {
   it('lets each service write exactly the topics the event registry says it produces', () => {
     const produced: Record<string, Set<string>> = {};
     for (const e of Object.values(EVENTS)) {
-      for (const p of e.producers as readonly string[]) (produced[p] ??= new Set()).add(e.topic === 'command' ? commandTopic('crm') : e.topic.name);
+      for (const p of e.producers as readonly string[])
+        (produced[p] ??= new Set()).add(e.topic === 'command' ? commandTopic('crm') : e.topic.name);
     }
     for (const s of Object.keys(SERVICES)) {
       const u = named(rendered.kafka, 'KafkaUser', `datarights-${s}`);
@@ -410,18 +483,25 @@ describe('kafka', () => {
   it('lets each service read every topic its handlers consume', () => {
     for (const s of Object.keys(SERVICES)) {
       const u = named(rendered.kafka, 'KafkaUser', `datarights-${s}`);
-      for (const t of consumedTopics(s)) expect({ s, t, read: can(u, 'Read', 'topic', t) }).toEqual({ s, t, read: true });
+      for (const t of consumedTopics(s))
+        expect({ s, t, read: can(u, 'Read', 'topic', t) }).toEqual({ s, t, read: true });
     }
   });
 
   it("renders a company system's templates into valid objects with exactly the contract's rights", () => {
     const objects = systemTemplates('crm');
     expect(validateObjects(objects).filter((r) => r.errors.length > 0)).toEqual([]);
-    expect(ofKind(objects, 'KafkaTopic').map(topicName).sort()).toEqual([commandTopic('crm'), dlqTopic(commandTopic('crm'))].sort());
-    for (const t of ofKind(objects, 'KafkaTopic')) expect(t.spec).toMatchObject({ replicas: 3, config: { 'min.insync.replicas': 2 } });
+    expect(ofKind(objects, 'KafkaTopic').map(topicName).sort()).toEqual(
+      [commandTopic('crm'), dlqTopic(commandTopic('crm'))].sort(),
+    );
+    for (const t of ofKind(objects, 'KafkaTopic'))
+      expect(t.spec).toMatchObject({ replicas: 3, config: { 'min.insync.replicas': 2 } });
     const [user] = ofKind(objects, 'KafkaUser');
     expect(user.spec.authentication.type).toBe('scram-sha-512');
-    const rights = acls(user).map((a) => `${a.resource.type}:${a.resource.name ?? ''}:${a.resource.patternType ?? ''}:${[...a.operations].sort().join('+')}`);
+    const rights = acls(user).map(
+      (a) =>
+        `${a.resource.type}:${a.resource.name ?? ''}:${a.resource.patternType ?? ''}:${[...a.operations].sort().join('+')}`,
+    );
     expect(rights.sort()).toEqual(
       [
         `topic:${TOPICS.systems.name}:literal:Describe+Write`,

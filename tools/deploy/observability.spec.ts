@@ -4,7 +4,14 @@
  * lands on a section of deploy/README.md.
  */
 import { parse } from 'yaml';
-import { K8sObject, markdownAnchors, parsePromql, parseYamlObjects, readRepoFile, withoutGrafanaVariables } from './deploy.test-kit';
+import {
+  K8sObject,
+  markdownAnchors,
+  parsePromql,
+  parseYamlObjects,
+  readRepoFile,
+  withoutGrafanaVariables,
+} from './deploy.test-kit';
 
 /** The metrics the services expose (libs/messaging/src/messaging.metrics.ts and the apps), with their labels. */
 const METRICS: Record<string, string[]> = {
@@ -25,9 +32,22 @@ const METRICS: Record<string, string[]> = {
 };
 /** Labels every series has: `service` (a default label) and the scrape target's. */
 const COMMON_LABELS = ['service', 'instance', 'job', 'namespace', 'pod'];
-const REQUIRED_ALERTS = ['DsrRequestOverdue', 'DsrRequestDueSoon', 'DeadLetterGrowth', 'OutboxLag', 'SystemStoppedReplying'];
+const REQUIRED_ALERTS = [
+  'DsrRequestOverdue',
+  'DsrRequestDueSoon',
+  'DeadLetterGrowth',
+  'OutboxLag',
+  'SystemStoppedReplying',
+];
 
-type Rule = { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+type Rule = {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+};
 type Group = { name: string; rules: Rule[] };
 
 const rulesFile = parse(readRepoFile('deploy/observability/prometheus/datarights.rules.yaml')) as { groups: Group[] };
@@ -43,7 +63,8 @@ function expectKnownNames(expr: string): void {
     expect({ expr, metric: m, known: m in METRICS }).toEqual({ expr, metric: m, known: true });
     for (const l of METRICS[m] ?? []) allowedLabels.add(l);
   }
-  for (const l of labels) expect({ expr, label: l, known: allowedLabels.has(l) }).toEqual({ expr, label: l, known: true });
+  for (const l of labels)
+    expect({ expr, label: l, known: allowedLabels.has(l) }).toEqual({ expr, label: l, known: true });
 }
 
 describe('alerting rules', () => {
@@ -51,7 +72,13 @@ describe('alerting rules', () => {
     expect(rules.map((r) => r.alert).sort()).toEqual([...REQUIRED_ALERTS].sort());
     for (const r of rules) {
       expect(['critical', 'warning']).toContain(r.labels?.severity);
-      expect(r.annotations).toEqual(expect.objectContaining({ summary: expect.any(String), description: expect.any(String), runbook_url: expect.any(String) }));
+      expect(r.annotations).toEqual(
+        expect.objectContaining({
+          summary: expect.any(String),
+          description: expect.any(String),
+          runbook_url: expect.any(String),
+        }),
+      );
     }
   });
 
@@ -75,7 +102,7 @@ describe('alerting rules', () => {
 });
 
 describe('Grafana dashboard', () => {
-  const panels = (dashboard.panels as Array<Record<string, any>>).filter((p) => p.type !== 'row');  
+  const panels = (dashboard.panels as Array<Record<string, any>>).filter((p) => p.type !== 'row');
   const exprs = panels.flatMap((p) => p.targets.map((t: { expr: string }) => t.expr as string));
 
   it('has a stable uid, unique panel ids, and every panel on the chosen Prometheus', () => {
@@ -107,7 +134,9 @@ describe('Grafana dashboard', () => {
     ]) {
       expect({ m, shown: used.has(m) }).toEqual({ m, shown: true });
     }
-    const quantiles = exprs.filter((e) => e.includes('dsr_command_round_trip_seconds_bucket')).map((e) => /histogram_quantile\((0\.\d+)/.exec(e)?.[1]);
+    const quantiles = exprs
+      .filter((e) => e.includes('dsr_command_round_trip_seconds_bucket'))
+      .map((e) => /histogram_quantile\((0\.\d+)/.exec(e)?.[1]);
     expect(quantiles.sort()).toEqual(['0.5', '0.99']);
   });
 });

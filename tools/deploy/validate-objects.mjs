@@ -50,7 +50,9 @@ async function modelFor(apiVersion, kind) {
 function describeError(err) {
   // kubernetes-models throws a ValidationError whose `errors` are Ajv errors.
   if (Array.isArray(err?.errors) && err.errors.length > 0) {
-    return err.errors.map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+    return err.errors.map(
+      (e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+    );
   }
   return [String(err?.message ?? err)];
 }
@@ -82,7 +84,9 @@ async function main() {
   let objects;
   if (process.argv.includes('--yaml')) {
     const { parseAllDocuments } = await import('yaml');
-    objects = parseAllDocuments(input).map((d) => d.toJS()).filter((o) => o != null);
+    objects = parseAllDocuments(input)
+      .map((d) => d.toJS())
+      .filter((o) => o != null);
   } else {
     objects = JSON.parse(input);
   }

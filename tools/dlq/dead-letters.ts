@@ -44,7 +44,10 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 6
   await admin.connect();
   let ends: Map<number, bigint>;
   try {
-    if (!(await admin.listTopics()).includes(topic)) throw new Error(`${topic} does not exist (or this Kafka user may not describe it); check the topic name and KAFKA_TOPIC_PREFIX`);
+    if (!(await admin.listTopics()).includes(topic))
+      throw new Error(
+        `${topic} does not exist (or this Kafka user may not describe it); check the topic name and KAFKA_TOPIC_PREFIX`,
+      );
     const offsets = await admin.fetchTopicOffsets(topic);
     ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
   } finally {
@@ -53,7 +56,10 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 6
   if (ends.size === 0) return [];
 
   const found: DeadLetter[] = [];
-  const consumer = kafka.consumer({ groupId: `datarights.ops.dlq-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId: `datarights.ops.dlq-${randomBytes(6).toString('hex')}`,
+    allowAutoTopicCreation: false,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -132,12 +138,19 @@ export interface Selection {
 export function select(letters: DeadLetter[], s: Selection): DeadLetter[] {
   if (s.all) return letters;
   const wanted = s.offsets ?? [];
-  if (wanted.length === 0) throw new Error('choose the messages to replay: --offset <o>[,<o>...] (and --partition <p> if the topic has several), or --all');
+  if (wanted.length === 0)
+    throw new Error(
+      'choose the messages to replay: --offset <o>[,<o>...] (and --partition <p> if the topic has several), or --all',
+    );
   const chosen: DeadLetter[] = [];
   for (const o of wanted) {
     const matches = letters.filter((l) => l.offset === o && (s.partition === undefined || l.partition === s.partition));
-    if (matches.length === 0) throw new Error(`no dead letter at ${s.partition === undefined ? '' : `partition ${s.partition}, `}offset ${o}`);
-    if (matches.length > 1) throw new Error(`offset ${o} is in partitions ${matches.map((m) => m.partition).join(', ')}: say which with --partition`);
+    if (matches.length === 0)
+      throw new Error(`no dead letter at ${s.partition === undefined ? '' : `partition ${s.partition}, `}offset ${o}`);
+    if (matches.length > 1)
+      throw new Error(
+        `offset ${o} is in partitions ${matches.map((m) => m.partition).join(', ')}: say which with --partition`,
+      );
     chosen.push(matches[0]);
   }
   return chosen.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
@@ -153,7 +166,12 @@ export interface Replayed {
  * Sends the dead letters back to their original topics, in order. A message that had no
  * key was dead-lettered under `<topic>:<partition>:<offset>`: it goes back without one.
  */
-export async function replay(kafka: Kafka, dlq: string, letters: DeadLetter[], fallbackTopic: string): Promise<Replayed[]> {
+export async function replay(
+  kafka: Kafka,
+  dlq: string,
+  letters: DeadLetter[],
+  fallbackTopic: string,
+): Promise<Replayed[]> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   const done: Replayed[] = [];
@@ -191,9 +209,35 @@ export function describe(l: DeadLetter, showPayload = false): string {
 
 /** A dead letter as JSON (`--json`): every field but the raw headers; the payload only if asked. */
 export function summary(l: DeadLetter, showPayload = false): Record<string, unknown> {
-  const { partition, offset, key, reason, originalTopic, originalPartition, originalOffset, consumer, failedAt, replayedFrom, eventType, eventId, correlationId } = l;
+  const {
+    partition,
+    offset,
+    key,
+    reason,
+    originalTopic,
+    originalPartition,
+    originalOffset,
+    consumer,
+    failedAt,
+    replayedFrom,
+    eventType,
+    eventId,
+    correlationId,
+  } = l;
   return {
-    partition, offset, key, reason, originalTopic, originalPartition, originalOffset, consumer, failedAt, replayedFrom, eventType, eventId, correlationId,
+    partition,
+    offset,
+    key,
+    reason,
+    originalTopic,
+    originalPartition,
+    originalOffset,
+    consumer,
+    failedAt,
+    replayedFrom,
+    eventType,
+    eventId,
+    correlationId,
     ...(showPayload ? { payload: l.value?.toString() ?? null } : {}),
   };
 }

@@ -10,7 +10,15 @@ import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { TOPICS, type RequestClosed } from '@datarights/contracts';
 import { MessageContext, OnEvent, PermanentError } from '@datarights/messaging';
 import { ServiceKitModule } from '@datarights/service-kit';
-import { cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
+import {
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { main } from './dlq';
 
 /** Request ids the handler refuses until the "fix" is deployed. */
@@ -30,19 +38,36 @@ class Handlers {
   @OnEvent('requestClosed')
   async onClosed(@Payload() data: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
     if (broken.has(data.requestId)) throw new PermanentError('the closing rule is not deployed yet');
-    await ctx.manager.query(`INSERT INTO effects (event_id, request_id) VALUES ($1, $2)`, [ctx.envelope.id, data.requestId]);
+    await ctx.manager.query(`INSERT INTO effects (event_id, request_id) VALUES ($1, $2)`, [
+      ctx.envelope.id,
+      data.requestId,
+    ]);
   }
 }
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'dlq-test', schema: 'dlq_test', entities: [], migrations: [DlqEffects1700000000002] })],
+  imports: [
+    ServiceKitModule.forRoot({
+      service: 'dlq-test',
+      schema: 'dlq_test',
+      entities: [],
+      migrations: [DlqEffects1700000000002],
+    }),
+  ],
   controllers: [Handlers],
 })
 class DlqTestModule {}
 
 const SECRET_MARK = '2031-01-01T00:00:00.000Z';
 function closed(requestId = randomUUID()): RequestClosed {
-  return { requestId, type: 'erasure', outcome: 'completed', closedAt: SECRET_MARK, dueAt: SECRET_MARK, receivedAt: SECRET_MARK };
+  return {
+    requestId,
+    type: 'erasure',
+    outcome: 'completed',
+    closedAt: SECRET_MARK,
+    dueAt: SECRET_MARK,
+    receivedAt: SECRET_MARK,
+  };
 }
 
 async function run(...args: string[]): Promise<string[]> {
@@ -58,7 +83,8 @@ describe('npm run dlq (real Kafka and PostgreSQL)', () => {
   let onTopic: Received[];
   let dlq: Received[];
   const effects = async (requestId: string) =>
-    (await app.get(DataSource).query(`SELECT count(*)::int AS n FROM effects WHERE request_id = $1`, [requestId]))[0].n as number;
+    (await app.get(DataSource).query(`SELECT count(*)::int AS n FROM effects WHERE request_id = $1`, [requestId]))[0]
+      .n as number;
 
   beforeAll(async () => {
     iso = isolate('dlq-test');
@@ -77,7 +103,9 @@ describe('npm run dlq (real Kafka and PostgreSQL)', () => {
   it('lists a dead letter with its reason, replays it after the fix, and the service handles it once', async () => {
     const event = closed();
     broken.add(event.requestId);
-    const sent = await raw.sendEvent(TOPICS.requests.name, event.requestId, 'dsr.request.closed.v1', event, { correlationid: event.requestId });
+    const sent = await raw.sendEvent(TOPICS.requests.name, event.requestId, 'dsr.request.closed.v1', event, {
+      correlationid: event.requestId,
+    });
     const notJsonKey = randomUUID();
     await raw.send(TOPICS.requests.name, notJsonKey, '{"half": ');
     await raw.waitForMessage(dlq, (r) => r.key === notJsonKey, 'the invalid message in the DLQ');
@@ -92,7 +120,9 @@ describe('npm run dlq (real Kafka and PostgreSQL)', () => {
     expect(text).toMatch(/reason {4}invalid-envelope: /);
     expect(text).not.toContain(SECRET_MARK);
     expect((await run('list', TOPICS.requests.name, '--show-payload')).join('\n')).toContain(SECRET_MARK);
-    const listed = (await run('list', TOPICS.requests.name, '--json')).map((l) => JSON.parse(l) as { offset: string; partition: number; eventId?: string; key: string });
+    const listed = (await run('list', TOPICS.requests.name, '--json')).map(
+      (l) => JSON.parse(l) as { offset: string; partition: number; eventId?: string; key: string },
+    );
     expect(listed).toHaveLength(2);
     const letter = listed.find((l) => l.eventId === sent.id)!;
     expect(letter.key).toBe(event.requestId);
@@ -100,12 +130,35 @@ describe('npm run dlq (real Kafka and PostgreSQL)', () => {
 
     // The fix is deployed; replay that one message, twice.
     broken.delete(event.requestId);
-    expect(await run('replay', TOPICS.requests.name, '--offset', letter.offset, '--partition', String(letter.partition), '--dry-run')).toEqual([expect.stringContaining(`would replay ${letter.partition}:${letter.offset}`)]);
-    const out = await run('replay', TOPICS.requests.name, '--offset', letter.offset, '--partition', String(letter.partition));
-    expect(out[0]).toBe(`replayed ${iso.topicPrefix}${TOPICS.requests.name}.dlq:${letter.partition}:${letter.offset} -> ${iso.topicPrefix}${TOPICS.requests.name} (key ${event.requestId})`);
+    expect(
+      await run(
+        'replay',
+        TOPICS.requests.name,
+        '--offset',
+        letter.offset,
+        '--partition',
+        String(letter.partition),
+        '--dry-run',
+      ),
+    ).toEqual([expect.stringContaining(`would replay ${letter.partition}:${letter.offset}`)]);
+    const out = await run(
+      'replay',
+      TOPICS.requests.name,
+      '--offset',
+      letter.offset,
+      '--partition',
+      String(letter.partition),
+    );
+    expect(out[0]).toBe(
+      `replayed ${iso.topicPrefix}${TOPICS.requests.name}.dlq:${letter.partition}:${letter.offset} -> ${iso.topicPrefix}${TOPICS.requests.name} (key ${event.requestId})`,
+    );
     await waitFor(async () => (await effects(event.requestId)) === 1, 'the replayed event to be handled');
 
-    const back = await raw.waitForMessage(onTopic, (r) => r.envelope?.id === sent.id && r.headers['x-dlq-replayed-from'] !== undefined, 'the replayed message on the topic');
+    const back = await raw.waitForMessage(
+      onTopic,
+      (r) => r.envelope?.id === sent.id && r.headers['x-dlq-replayed-from'] !== undefined,
+      'the replayed message on the topic',
+    );
     expect(back.key).toBe(event.requestId);
     expect(back.headers['content-type']).toBe('application/cloudevents+json');
     expect(Object.keys(back.headers).filter((h) => h.startsWith('x-dlq-'))).toEqual(['x-dlq-replayed-from']);
@@ -119,7 +172,9 @@ describe('npm run dlq (real Kafka and PostgreSQL)', () => {
   });
 
   it('says what is wrong with a bad selection', async () => {
-    await expect(run('replay', TOPICS.requests.name, '--offset', '999999')).rejects.toThrow('no dead letter at offset 999999');
+    await expect(run('replay', TOPICS.requests.name, '--offset', '999999')).rejects.toThrow(
+      'no dead letter at offset 999999',
+    );
     await expect(run('replay', TOPICS.requests.name)).rejects.toThrow('--offset <o>[,<o>...] or --all is required');
     await expect(run('list', 'no.such.topic.v1')).rejects.toThrow('does not exist');
   });

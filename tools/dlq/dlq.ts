@@ -23,7 +23,10 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
+export async function main(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -68,7 +71,10 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     const chosen = select(await readDeadLetters(kafka, dlq), { all: values.all, offsets, partition });
     if (chosen.length === 0) return out(`${dlq}: nothing to replay`);
     if (values['dry-run']) {
-      for (const l of chosen) out(`would replay ${l.partition}:${l.offset} to ${l.originalTopic ?? physicalTopic(settings, topic)} (${l.eventType ?? 'not a CloudEvent'}; ${l.reason ?? 'no reason'})`);
+      for (const l of chosen)
+        out(
+          `would replay ${l.partition}:${l.offset} to ${l.originalTopic ?? physicalTopic(settings, topic)} (${l.eventType ?? 'not a CloudEvent'}; ${l.reason ?? 'no reason'})`,
+        );
       return;
     }
     const sent = await replay(kafka, dlq, chosen, physicalTopic(settings, topic.replace(/\.dlq$/, '')));

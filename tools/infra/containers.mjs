@@ -55,7 +55,10 @@ async function startContainer(role, image, configure, addressOf) {
   const { GenericContainer, Wait } = await import('testcontainers');
   const container = configure(new GenericContainer(image), Wait);
   try {
-    const started = await container.withLabels({ [LABEL]: role }).withAutoCleanup(false).start();
+    const started = await container
+      .withLabels({ [LABEL]: role })
+      .withAutoCleanup(false)
+      .start();
     record({ id: started.getId(), role, image, address: addressOf(started) });
     return started;
   } catch (err) {
@@ -75,30 +78,33 @@ export async function startKafkaContainer({ clusterId, partitions }) {
   // kafkajs may resolve `localhost` to ::1 first; the published port is surely on IPv4.
   const host = runtimeHost === 'localhost' ? '127.0.0.1' : runtimeHost;
   const port = await freePort();
-  const started = await startContainer('kafka', 'apache/kafka:3.9.1', (container, Wait) =>
-    container
-      .withExposedPorts({ container: 9092, host: port })
-      .withEnvironment({
-        CLUSTER_ID: clusterId,
-        KAFKA_NODE_ID: '1',
-        KAFKA_PROCESS_ROLES: 'broker,controller',
-        KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-        KAFKA_LISTENERS: 'PLAINTEXT://0.0.0.0:9092,BROKER://0.0.0.0:9094,CONTROLLER://0.0.0.0:9093',
-        KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${host}:${port},BROKER://localhost:9094`,
-        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
-        KAFKA_INTER_BROKER_LISTENER_NAME: 'BROKER',
-        KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-        KAFKA_NUM_PARTITIONS: String(partitions),
-        KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
-        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-        KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '1',
-        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-        KAFKA_DEFAULT_REPLICATION_FACTOR: '1',
-        KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-      })
-      .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
-      .withStartupTimeout(120_000),
+  const started = await startContainer(
+    'kafka',
+    'apache/kafka:3.9.1',
+    (container, Wait) =>
+      container
+        .withExposedPorts({ container: 9092, host: port })
+        .withEnvironment({
+          CLUSTER_ID: clusterId,
+          KAFKA_NODE_ID: '1',
+          KAFKA_PROCESS_ROLES: 'broker,controller',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+          KAFKA_LISTENERS: 'PLAINTEXT://0.0.0.0:9092,BROKER://0.0.0.0:9094,CONTROLLER://0.0.0.0:9093',
+          KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${host}:${port},BROKER://localhost:9094`,
+          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          KAFKA_INTER_BROKER_LISTENER_NAME: 'BROKER',
+          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+          KAFKA_NUM_PARTITIONS: String(partitions),
+          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+          KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '1',
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+          KAFKA_DEFAULT_REPLICATION_FACTOR: '1',
+          KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+        })
+        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+        .withStartupTimeout(120_000),
     () => `${host}:${port}`,
   );
   return { brokers: `${host}:${port}`, id: started.getId() };
@@ -106,13 +112,16 @@ export async function startKafkaContainer({ clusterId, partitions }) {
 
 /** postgres:15 with trust auth, like the machines' own server. */
 export async function startPostgresContainer({ database }) {
-  const started = await startContainer('postgres', 'postgres:15', (container, Wait) =>
-    container
-      .withExposedPorts(5432)
-      .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: database })
-      // The entrypoint starts the server twice (init, then for real): wait for the second.
-      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
-      .withStartupTimeout(120_000),
+  const started = await startContainer(
+    'postgres',
+    'postgres:15',
+    (container, Wait) =>
+      container
+        .withExposedPorts(5432)
+        .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: database })
+        // The entrypoint starts the server twice (init, then for real): wait for the second.
+        .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+        .withStartupTimeout(120_000),
     (c) => `${c.getHost()}:${c.getMappedPort(5432)}`,
   );
   return { host: started.getHost(), port: started.getMappedPort(5432), id: started.getId() };

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const settings = kafkaSettingsFromEnv();
   const topics = allTopicsWith();
   await ensureTopics(createKafka(settings, 'datarights-create-topics'), settings, topics);
-  console.log(`${topics.length} topics present (new ones: ${settings.partitions} partitions, replication factor ${settings.replicationFactor})`);
+  console.log(
+    `${topics.length} topics present (new ones: ${settings.partitions} partitions, replication factor ${settings.replicationFactor})`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -19,7 +19,13 @@ import {
   which,
   writeFileAtomic,
 } from './common.mjs';
-import { containerRuntimeAvailable, recordedContainer, recordedContainers, startKafkaContainer, stopContainers } from './containers.mjs';
+import {
+  containerRuntimeAvailable,
+  recordedContainer,
+  recordedContainers,
+  startKafkaContainer,
+  stopContainers,
+} from './containers.mjs';
 import {
   describeCluster,
   ensureJars,
@@ -62,7 +68,10 @@ async function ensureKafka(started) {
   const existing = await describeCluster(LOCAL_BROKERS, 2000);
   if (existing.ok) {
     const ours = runningBrokerPid();
-    log(TAG, `${'kafka'.padEnd(15)} ${'0.0s'.padStart(6)}  reusing the broker at ${LOCAL_BROKERS}${ours ? ` (pid ${ours}, from an earlier up)` : ' (not started by these scripts)'}`);
+    log(
+      TAG,
+      `${'kafka'.padEnd(15)} ${'0.0s'.padStart(6)}  reusing the broker at ${LOCAL_BROKERS}${ours ? ` (pid ${ours}, from an earlier up)` : ' (not started by these scripts)'}`,
+    );
     return LOCAL_BROKERS;
   }
 
@@ -73,7 +82,10 @@ async function ensureKafka(started) {
     const missing = [java.missing, mavenMissing && 'Maven (mvn)'].filter(Boolean).join(' and ');
     const previous = recordedContainer('kafka');
     if (previous && (await describeCluster(previous.address, 3000)).ok) {
-      log(TAG, `${'kafka'.padEnd(15)} ${'0.0s'.padStart(6)}  reusing container ${previous.id.slice(0, 12)} at ${previous.address} (from an earlier up)`);
+      log(
+        TAG,
+        `${'kafka'.padEnd(15)} ${'0.0s'.padStart(6)}  reusing container ${previous.id.slice(0, 12)} at ${previous.address} (from an earlier up)`,
+      );
       return previous.address;
     }
     if (await containerRuntimeAvailable()) {
@@ -82,10 +94,15 @@ async function ensureKafka(started) {
         const c = await startKafkaContainer({ clusterId, partitions: Number(process.env.KAFKA_PARTITIONS ?? 3) });
         started.containers.push(c.id);
         await waitForKafka(c.brokers, { deadlineMs: 90_000 });
-        return { brokers: c.brokers, detail: `${missing} not found: apache/kafka:3.9.1 container ${c.id.slice(0, 12)} at ${c.brokers}` };
+        return {
+          brokers: c.brokers,
+          detail: `${missing} not found: apache/kafka:3.9.1 container ${c.id.slice(0, 12)} at ${c.brokers}`,
+        };
       }).then((r) => r.brokers);
     }
-    throw new InfraError(`Cannot run Kafka: ${missing} not found, and no Docker engine runs.`, { hint: INSTALL_JAVA_HINT });
+    throw new InfraError(`Cannot run Kafka: ${missing} not found, and no Docker engine runs.`, {
+      hint: INSTALL_JAVA_HINT,
+    });
   }
 
   // Our broker may be alive but not answering yet (another `up` is starting it): wait for
@@ -116,8 +133,21 @@ async function ensureTopics(brokers) {
     try {
       const out = await run(
         process.execPath,
-        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join('tools', 'infra', 'create-topics.ts')],
-        { env: { ...process.env, KAFKA_BROKERS: brokers, TS_NODE_PROJECT: 'tsconfig.json', KAFKAJS_NO_PARTITIONER_WARNING: '1' } },
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          path.join('tools', 'infra', 'create-topics.ts'),
+        ],
+        {
+          env: {
+            ...process.env,
+            KAFKA_BROKERS: brokers,
+            TS_NODE_PROJECT: 'tsconfig.json',
+            KAFKAJS_NO_PARTITIONER_WARNING: '1',
+          },
+        },
       );
       return out.trim().split('\n').pop();
     } catch (err) {
@@ -158,7 +188,10 @@ export async function up({ started = nothingStarted() } = {}) {
     await ensureTopics(kafka.value);
     const env = { KAFKA_BROKERS: kafka.value, DATABASE_URL: postgres.value };
     writeInfraEnv(env);
-    log(TAG, `ready in ${seconds(Date.now() - t0)}: KAFKA_BROKERS=${env.KAFKA_BROKERS} DATABASE_URL=${redactUrl(env.DATABASE_URL)} (${rel(PATHS.infraEnv)})`);
+    log(
+      TAG,
+      `ready in ${seconds(Date.now() - t0)}: KAFKA_BROKERS=${env.KAFKA_BROKERS} DATABASE_URL=${redactUrl(env.DATABASE_URL)} (${rel(PATHS.infraEnv)})`,
+    );
     return { env, started };
   } catch (err) {
     await stopStarted(started, { quiet: true });
@@ -193,7 +226,10 @@ export async function down() {
   if (recordedContainers().length) lines.push(...(await stopContainers()));
   removeFile(PATHS.infraEnv);
   for (const line of lines) log('down', line);
-  log('down', `done in ${seconds(Date.now() - t0)} (kept ${rel(PATHS.kafkaLibs)} and ${rel(PATHS.kafkaData)}; a machine's own PostgreSQL is never stopped)`);
+  log(
+    'down',
+    `done in ${seconds(Date.now() - t0)} (kept ${rel(PATHS.kafkaLibs)} and ${rel(PATHS.kafkaData)}; a machine's own PostgreSQL is never stopped)`,
+  );
 }
 
 /** `status`: what runs, and where. */

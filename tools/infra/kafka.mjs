@@ -104,7 +104,9 @@ export async function waitForKafka(brokers, { deadlineMs, exited } = {}) {
     const died = exited?.();
     if (died) throw new InfraError(`the Kafka broker exited during start-up (${died})`);
     if (Date.now() > deadline) {
-      throw new InfraError(`Kafka at ${brokers} did not answer describeCluster() within ${deadlineMs / 1000} s (last error: ${last})`);
+      throw new InfraError(
+        `Kafka at ${brokers} did not answer describeCluster() within ${deadlineMs / 1000} s (last error: ${last})`,
+      );
     }
     await sleep(500);
   }
@@ -159,11 +161,16 @@ export async function ensureJars() {
   if (jarsPresent()) return `cached: ${countJars(PATHS.kafkaLibs)} jars in ${rel(PATHS.kafkaLibs)}`;
   const mvn = which('mvn');
   if (!mvn) {
-    throw new InfraError('Maven (`mvn`) is needed once, to fetch the Kafka broker from Maven Central, and was not found.', {
-      hint: INSTALL_JAVA_HINT,
-    });
+    throw new InfraError(
+      'Maven (`mvn`) is needed once, to fetch the Kafka broker from Maven Central, and was not found.',
+      {
+        hint: INSTALL_JAVA_HINT,
+      },
+    );
   }
-  process.stdout.write(`[infra] fetching Kafka ${KAFKA_VERSION} jars with Maven (the first time on a machine, Maven downloads ~70 MB into ~/.m2)...\n`);
+  process.stdout.write(
+    `[infra] fetching Kafka ${KAFKA_VERSION} jars with Maven (the first time on a machine, Maven downloads ~70 MB into ~/.m2)...\n`,
+  );
   const partial = `${PATHS.kafkaLibs}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   try {
@@ -196,7 +203,8 @@ export async function ensureJars() {
 
 function partitions() {
   const n = Number(process.env.KAFKA_PARTITIONS ?? 3);
-  if (!Number.isInteger(n) || n < 1) throw new InfraError(`KAFKA_PARTITIONS must be a positive integer, got ${process.env.KAFKA_PARTITIONS}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InfraError(`KAFKA_PARTITIONS must be a positive integer, got ${process.env.KAFKA_PARTITIONS}`);
   return n;
 }
 
@@ -287,7 +295,16 @@ export async function formatStorage(java) {
   const id = clusterId();
   if (fs.existsSync(path.join(PATHS.kafkaData, 'meta.properties'))) return `already formatted (cluster ${id})`;
   try {
-    await run(java, [...classpathArgs(), 'kafka.tools.StorageTool', 'format', '-t', id, '-c', PATHS.kafkaServerProps, '-g']);
+    await run(java, [
+      ...classpathArgs(),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      id,
+      '-c',
+      PATHS.kafkaServerProps,
+      '-g',
+    ]);
   } catch (err) {
     throw new InfraError(`kafka.tools.StorageTool could not format ${rel(PATHS.kafkaData)}`, { details: err.details });
   }

@@ -11,7 +11,15 @@ const LOCAL_HOST = '127.0.0.1';
 const LOCAL_PORT = 5432;
 
 /** Errors meaning "nobody answers (yet)", as opposed to "answers and says no". */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P03',
+]);
 
 function isUnreachable(err) {
   return UNREACHABLE.has(err?.code) || /timeout|terminated unexpectedly/i.test(err?.message ?? '');
@@ -91,13 +99,19 @@ async function clusters() {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter((f) => f.length >= 4)
-    .map(([version, name, port, status]) => ({ version, name, port: Number(port), online: status.startsWith('online') }))
+    .map(([version, name, port, status]) => ({
+      version,
+      name,
+      port: Number(port),
+      online: status.startsWith('online'),
+    }))
     .sort((a, b) => (b.port === LOCAL_PORT) - (a.port === LOCAL_PORT));
 }
 
 async function startInstalledCluster() {
   const list = await clusters();
-  if (list.length === 0) throw new InfraError('pg_lsclusters lists no PostgreSQL cluster on this machine.', { hint: INSTALL_HINT });
+  if (list.length === 0)
+    throw new InfraError('pg_lsclusters lists no PostgreSQL cluster on this machine.', { hint: INSTALL_HINT });
   const c = list[0];
   if (!c.online) {
     try {
@@ -105,10 +119,13 @@ async function startInstalledCluster() {
       // (containers, CI runners).
       await run('pg_ctlcluster', ['--skip-systemctl-redirect', c.version, c.name, 'start']);
     } catch (err) {
-      throw new InfraError(`could not start the installed PostgreSQL ${c.version}/${c.name} cluster with pg_ctlcluster.`, {
-        hint: `Start it yourself (\`sudo pg_ctlcluster ${c.version} ${c.name} start\`) or set DATABASE_URL.`,
-        details: err.details,
-      });
+      throw new InfraError(
+        `could not start the installed PostgreSQL ${c.version}/${c.name} cluster with pg_ctlcluster.`,
+        {
+          hint: `Start it yourself (\`sudo pg_ctlcluster ${c.version} ${c.name} start\`) or set DATABASE_URL.`,
+          details: err.details,
+        },
+      );
     }
   }
   return c;
@@ -143,7 +160,10 @@ export async function ensurePostgres(started) {
       }
       throw refusedError(url, res.error);
     }
-    return { url, detail: `external DATABASE_URL ${redactUrl(url)}${res.version ? ` (PostgreSQL ${res.version})` : ''}` };
+    return {
+      url,
+      detail: `external DATABASE_URL ${redactUrl(url)}${res.version ? ` (PostgreSQL ${res.version})` : ''}`,
+    };
   }
 
   const first = await probe(localUrl(LOCAL_HOST, LOCAL_PORT));
@@ -167,9 +187,12 @@ export async function ensurePostgres(started) {
         };
       }
       if (!res.unreachable) throw refusedError(localUrl(LOCAL_HOST, c.port), res.error);
-      clusterError = new InfraError(`PostgreSQL ${c.version}/${c.name} was started but does not answer on ${LOCAL_HOST}:${c.port} within 30 s.`, {
-        hint: `See its log under /var/log/postgresql/, and check listen_addresses and port in its postgresql.conf.`,
-      });
+      clusterError = new InfraError(
+        `PostgreSQL ${c.version}/${c.name} was started but does not answer on ${LOCAL_HOST}:${c.port} within 30 s.`,
+        {
+          hint: `See its log under /var/log/postgresql/, and check listen_addresses and port in its postgresql.conf.`,
+        },
+      );
     } catch (err) {
       clusterError = err;
     }
@@ -191,7 +214,8 @@ export async function ensurePostgres(started) {
     const c = await startPostgresContainer({ database: DATABASE });
     started.containers.push(c.id);
     const res = await waitFor(localUrl(c.host, c.port), 60_000);
-    if (!res.ok) throw new InfraError(`the postgres:15 container does not answer at ${c.host}:${c.port}: ${res.error.message}`);
+    if (!res.ok)
+      throw new InfraError(`the postgres:15 container does not answer at ${c.host}:${c.port}: ${res.error.message}`);
     return {
       url: localUrl(c.host, c.port, DATABASE),
       detail: `postgres:15 container ${c.id.slice(0, 12)} at ${c.host}:${c.port}`,
@@ -199,7 +223,10 @@ export async function ensurePostgres(started) {
   }
 
   if (clusterError) throw clusterError;
-  throw new InfraError(`No PostgreSQL answers on ${LOCAL_HOST}:${LOCAL_PORT}, none is installed (no pg_ctlcluster), and no Docker engine runs.`, {
-    hint: INSTALL_HINT,
-  });
+  throw new InfraError(
+    `No PostgreSQL answers on ${LOCAL_HOST}:${LOCAL_PORT}, none is installed (no pg_ctlcluster), and no Docker engine runs.`,
+    {
+      hint: INSTALL_HINT,
+    },
+  );
 }

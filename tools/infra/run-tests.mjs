@@ -27,10 +27,16 @@ export function selectSteps(args) {
     const a = args[i];
     if (a === '--only') only = args[++i];
     else if (a.startsWith('--only=')) only = a.slice('--only='.length);
-    else throw new InfraError(`unknown argument for test: ${a}`, { hint: `usage: test [--only ${STEPS.map((s) => s.id).join(',')}]` });
+    else
+      throw new InfraError(`unknown argument for test: ${a}`, {
+        hint: `usage: test [--only ${STEPS.map((s) => s.id).join(',')}]`,
+      });
   }
   if (only === undefined) return STEPS;
-  const ids = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !STEPS.some((s) => s.id === id));
   if (unknown.length || ids.length === 0) {
     throw new InfraError(`unknown test step(s): ${unknown.join(', ') || '(none given)'}`, {
@@ -66,7 +72,10 @@ function runStep(step, env) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      log(TAG, `${step.id} still running after ${STEP_TIMEOUT_MS / 60_000} min (TEST_STEP_TIMEOUT_MINUTES): stopping it`);
+      log(
+        TAG,
+        `${step.id} still running after ${STEP_TIMEOUT_MS / 60_000} min (TEST_STEP_TIMEOUT_MINUTES): stopping it`,
+      );
       signalStep('SIGTERM');
       setTimeout(() => signalStep('SIGKILL'), 10_000).unref();
     }, STEP_TIMEOUT_MS);
@@ -78,7 +87,7 @@ function runStep(step, env) {
       clearTimeout(timer);
       current = undefined;
       if (timedOut) resolve(`timed out after ${STEP_TIMEOUT_MS / 60_000} min`);
-      else resolve(code === 0 ? undefined : sig ?? `exit code ${code}`);
+      else resolve(code === 0 ? undefined : (sig ?? `exit code ${code}`));
     });
   });
 }

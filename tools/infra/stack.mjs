@@ -126,7 +126,9 @@ async function waitAllReady(procs, deadlineMs) {
     if (Date.now() > deadline) {
       const first = [...pending][0];
       throw Object.assign(
-        new InfraError(`not ready after ${deadlineMs / 1000} s: ${[...pending].map((p) => `${p.name} (${readyUrl(p.port)})`).join(', ')}`),
+        new InfraError(
+          `not ready after ${deadlineMs / 1000} s: ${[...pending].map((p) => `${p.name} (${readyUrl(p.port)})`).join(', ')}`,
+        ),
         { service: first },
       );
     }
@@ -134,11 +136,17 @@ async function waitAllReady(procs, deadlineMs) {
   }
 }
 
-const STOP_WORDS = { 'not-running': 'had already exited', stopped: 'stopped', killed: `killed after ${SERVICE_GRACE_MS / 1000} s` };
+const STOP_WORDS = {
+  'not-running': 'had already exited',
+  stopped: 'stopped',
+  killed: `killed after ${SERVICE_GRACE_MS / 1000} s`,
+};
 
 async function stopServices(procs) {
   return Promise.all(
-    procs.map(async (p) => `${p.name}: ${STOP_WORDS[await terminate(p.pid, { graceMs: SERVICE_GRACE_MS, group: true })]}`),
+    procs.map(
+      async (p) => `${p.name}: ${STOP_WORDS[await terminate(p.pid, { graceMs: SERVICE_GRACE_MS, group: true })]}`,
+    ),
   );
 }
 
@@ -261,7 +269,10 @@ function printReady(ms, dpoToken) {
 export async function stop() {
   const state = readJson(PATHS.servicesState);
   if (!state) {
-    log('stop', `no stack recorded in ${rel(PATHS.servicesState)}: nothing to stop (infra from \`npm run infra:up\` stops with \`npm run infra:down\`)`);
+    log(
+      'stop',
+      `no stack recorded in ${rel(PATHS.servicesState)}: nothing to stop (infra from \`npm run infra:up\` stops with \`npm run infra:down\`)`,
+    );
     return;
   }
   const sup = state.supervisorPid;
@@ -289,13 +300,17 @@ export async function servicesStatus() {
   const lines = [];
   if (state) {
     const sup = state.supervisorPid;
-    lines.push(`stack      started ${state.startedAt}, supervisor pid ${sup} ${isAlive(sup) ? 'running' : 'GONE (run `npm stop` to clean up)'}`);
+    lines.push(
+      `stack      started ${state.startedAt}, supervisor pid ${sup} ${isAlive(sup) ? 'running' : 'GONE (run `npm stop` to clean up)'}`,
+    );
   }
   for (const s of SERVICES) {
     const rec = state?.services.find((r) => r.name === s.name);
     const code = await httpStatus(readyUrl(s.port), 1000);
     const pid = rec && isAlive(rec.pid) ? `pid ${rec.pid}` : 'no process';
-    lines.push(`${s.name.padEnd(17)} ${code === 200 ? 'ready   ' : code ? `HTTP ${code}` : 'down    '} ${readyUrl(s.port)} (${pid})`);
+    lines.push(
+      `${s.name.padEnd(17)} ${code === 200 ? 'ready   ' : code ? `HTTP ${code}` : 'down    '} ${readyUrl(s.port)} (${pid})`,
+    );
   }
   return lines;
 }

@@ -18,7 +18,12 @@ export const SCHEMA = 'audit';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: [AuditEntryEntity], migrations: MIGRATIONS }),
+    ServiceKitModule.forRoot({
+      service: SERVICE,
+      schema: SCHEMA,
+      entities: [AuditEntryEntity],
+      migrations: MIGRATIONS,
+    }),
     ConfigModule,
     AuditLogModule,
     EvidenceModule,

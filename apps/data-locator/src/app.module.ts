@@ -19,7 +19,12 @@ export const SCHEMA = 'data_locator';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: [SystemEntity, PlanEntity], migrations: MIGRATIONS }),
+    ServiceKitModule.forRoot({
+      service: SERVICE,
+      schema: SCHEMA,
+      entities: [SystemEntity, PlanEntity],
+      migrations: MIGRATIONS,
+    }),
     ClockModule,
     PdataIndexModule,
     InventoryModule,

@@ -6,8 +6,28 @@
 import type { INestApplication } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { commandTopic, dlqTopic, EVENTS, TOPICS, type ExportCommand, type IdentityVerified, type PackageReady, type SystemRegistered } from '@datarights/contracts';
-import { aRecordEvent, aSubject, aSystem, cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
+import {
+  commandTopic,
+  dlqTopic,
+  EVENTS,
+  TOPICS,
+  type ExportCommand,
+  type IdentityVerified,
+  type PackageReady,
+  type SystemRegistered,
+} from '@datarights/contracts';
+import {
+  aRecordEvent,
+  aSubject,
+  aSystem,
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 import { ExportTimeoutLoop } from '../src/collection/export-timeout.loop';
 import { unzip } from '../src/package/unzip.testing';
@@ -24,36 +44,82 @@ describe('data-locator collection for access and portability (real Kafka and Pos
 
   const crm = aSystem({ categories: ['identification', 'relationship'], capabilities: ['export', 'erase'] });
   const billing = aSystem({
-    categories: ['billing', 'payment'], capabilities: ['export', 'erase'], purposes: ['invoicing'], legalBasis: 'legal-obligation',
+    categories: ['billing', 'payment'],
+    capabilities: ['export', 'erase'],
+    purposes: ['invoicing'],
+    legalBasis: 'legal-obligation',
     transfers: [{ country: 'US', mechanism: 'scc', recipient: 'PayCo Inc.' }],
     recipients: [{ name: 'PayCo Inc.', kind: 'sub-processor', categories: ['payment'], country: 'US' }],
   } as Partial<SystemRegistered>);
-  const hosting = aSystem({ role: 'processor', controller: 'customer-42', categories: ['usage'], capabilities: ['export'] } as Partial<SystemRegistered>);
+  const hosting = aSystem({
+    role: 'processor',
+    controller: 'customer-42',
+    categories: ['usage'],
+    capabilities: ['export'],
+  } as Partial<SystemRegistered>);
   const silent = aSystem({ categories: ['relationship'], capabilities: ['export'] });
   const jane = aSubject();
   const john = aSubject();
 
   const send = (topic: string, key: string, type: string, data: object) => raw.sendEvent(topic, key, type, data);
   const verify = async (requestType: IdentityVerified['requestType']) => {
-    const v: IdentityVerified = { requestId: randomUUID(), requestType, subjectRef: `subj-${randomUUID()}`, subjectKeys: { email: [jane.email], customerId: [jane.customerId] }, method: 'code', verifiedAt: new Date().toISOString() };
-    await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v, { correlationid: v.requestId });
+    const v: IdentityVerified = {
+      requestId: randomUUID(),
+      requestType,
+      subjectRef: `subj-${randomUUID()}`,
+      subjectKeys: { email: [jane.email], customerId: [jane.customerId] },
+      method: 'code',
+      verifiedAt: new Date().toISOString(),
+    };
+    await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v, {
+      correlationid: v.requestId,
+    });
     return v.requestId;
   };
   const commandFor = (requestId: string, systemId: string) =>
-    raw.waitForMessage(commands, (r) => r.envelope?.type === EVENTS.exportCommand.type && (r.envelope.data as ExportCommand).requestId === requestId && (r.envelope.data as ExportCommand).systemId === systemId, `export command to ${systemId}`).then((r) => r.envelope!.data as ExportCommand);
+    raw
+      .waitForMessage(
+        commands,
+        (r) =>
+          r.envelope?.type === EVENTS.exportCommand.type &&
+          (r.envelope.data as ExportCommand).requestId === requestId &&
+          (r.envelope.data as ExportCommand).systemId === systemId,
+        `export command to ${systemId}`,
+      )
+      .then((r) => r.envelope!.data as ExportCommand);
   const reply = (c: ExportCommand, records: Record<string, unknown>[], part?: number, parts?: number) =>
     send(TOPICS.replies.name, c.requestId, EVENTS.commandCompleted.type, {
-      commandId: c.commandId, requestId: c.requestId, systemId: c.systemId, outcome: 'done', affectedRecords: records.length, export: { records, ...(part ? { part, parts } : {}) },
+      commandId: c.commandId,
+      requestId: c.requestId,
+      systemId: c.systemId,
+      outcome: 'done',
+      affectedRecords: records.length,
+      export: { records, ...(part ? { part, parts } : {}) },
     });
-  const eventsOf = (requestId: string, name: keyof typeof EVENTS) => actions.filter((r) => r.envelope?.type === EVENTS[name].type && (r.envelope.data as { requestId: string }).requestId === requestId);
+  const eventsOf = (requestId: string, name: keyof typeof EVENTS) =>
+    actions.filter(
+      (r) =>
+        r.envelope?.type === EVENTS[name].type && (r.envelope.data as { requestId: string }).requestId === requestId,
+    );
   const packageOf = async (requestId: string) => {
-    const first = await raw.waitForMessage(actions, (r) => r.envelope?.type === EVENTS.packageReady.type && (r.envelope.data as PackageReady).requestId === requestId, 'the package', 60_000);
+    const first = await raw.waitForMessage(
+      actions,
+      (r) => r.envelope?.type === EVENTS.packageReady.type && (r.envelope.data as PackageReady).requestId === requestId,
+      'the package',
+      60_000,
+    );
     const parts = (first.envelope!.data as PackageReady).parts;
-    const all = await waitFor(async () => { const got = eventsOf(requestId, 'packageReady'); return got.length >= parts ? got : undefined; }, 'every package part');
+    const all = await waitFor(async () => {
+      const got = eventsOf(requestId, 'packageReady');
+      return got.length >= parts ? got : undefined;
+    }, 'every package part');
     const ordered = all.map((r) => r.envelope!.data as PackageReady).sort((a, b) => a.part - b.part);
     const encrypted = Buffer.from(ordered.map((p) => p.data).join(''), 'base64');
     expect(createHash('sha256').update(encrypted).digest('hex')).toBe(ordered[0].sha256);
-    return { meta: ordered[0], files: await unzip(decryptPackage(packageKey(DEV_PACKAGE_ENCRYPTION_KEY), encrypted, requestId)) };
+    return {
+      meta: ordered[0],
+      files: await unzip(decryptPackage(packageKey(DEV_PACKAGE_ENCRYPTION_KEY), encrypted, requestId)),
+    };
   };
 
   beforeAll(async () => {
@@ -62,8 +128,12 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     app = await startTestService(AppModule, SERVICE, SCHEMA);
     ds = app.get(DataSource);
     raw = new RawKafka(iso.topicPrefix);
-    for (const s of [crm, billing, hosting, silent]) await send(TOPICS.systems.name, s.systemId, EVENTS.systemRegistered.type, s);
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM systems WHERE command_topic_ready_at IS NOT NULL`)).length === 4, 'the systems registered');
+    for (const s of [crm, billing, hosting, silent])
+      await send(TOPICS.systems.name, s.systemId, EVENTS.systemRegistered.type, s);
+    await waitFor(
+      async () => (await ds.query(`SELECT 1 FROM systems WHERE command_topic_ready_at IS NOT NULL`)).length === 4,
+      'the systems registered',
+    );
     actions = await raw.collect([TOPICS.actions.name]);
     commands = await raw.collect([crm, billing, hosting, silent].map((s) => commandTopic(s.systemId)));
     repliesDlq = await raw.collect([dlqTopic(TOPICS.replies.name)]);
@@ -75,8 +145,12 @@ describe('data-locator collection for access and portability (real Kafka and Pos
       aRecordEvent(hosting.systemId, { customerId: jane.customerId }, { category: 'usage' }),
       aRecordEvent(crm.systemId, { email: john.email }, { category: 'identification' }),
     ];
-    for (const e of records) await send(TOPICS.dataEvents.name, `${e.systemId}:${e.recordRef}`, EVENTS.recordStored.type, e);
-    await waitFor(async () => (await ds.query(`SELECT count(*)::int AS n FROM pdata_index`))[0].n >= records.length, 'the records indexed');
+    for (const e of records)
+      await send(TOPICS.dataEvents.name, `${e.systemId}:${e.recordRef}`, EVENTS.recordStored.type, e);
+    await waitFor(
+      async () => (await ds.query(`SELECT count(*)::int AS n FROM pdata_index`))[0].n >= records.length,
+      'the records indexed',
+    );
   });
 
   afterAll(async () => {
@@ -94,15 +168,29 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect(toBilling.categories).toEqual(['billing', 'payment']);
     expect(toCrm.subjectKeys).toMatchObject({ email: [jane.email], customerId: [jane.customerId] });
 
-    await reply(toCrm, [{ recordRef: 'crm-1', category: 'identification', email: jane.email, note: 'line1\n"quoted", comma' }, { recordRef: 'crm-2', category: 'relationship', subject: 'ticket' }]);
+    await reply(toCrm, [
+      { recordRef: 'crm-1', category: 'identification', email: jane.email, note: 'line1\n"quoted", comma' },
+      { recordRef: 'crm-2', category: 'relationship', subject: 'ticket' },
+    ]);
     // Billing: 2,500 records of ~1 KiB = over 2 MiB, in 5 parts of ~500 KiB, out of order, part 3 twice.
     // Incompressible, so that the package itself (zip, encrypted) needs several parts too.
-    const big = Array.from({ length: 2500 }, (_, i) => ({ recordRef: `inv-${i}`, category: i % 2 ? 'billing' : 'payment', customerId: jane.customerId, line: randomBytes(750).toString('base64') }));
+    const big = Array.from({ length: 2500 }, (_, i) => ({
+      recordRef: `inv-${i}`,
+      category: i % 2 ? 'billing' : 'payment',
+      customerId: jane.customerId,
+      line: randomBytes(750).toString('base64'),
+    }));
     expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(2 * 1024 * 1024);
     const chunks = [0, 1, 2, 3, 4].map((i) => big.slice(i * 500, (i + 1) * 500));
     for (const i of [4, 2, 0, 2, 1, 3]) await reply(toBilling, chunks[i], i + 1, 5);
     // A reply to a command data-locator never sent (the executor's): ignored, not dead-lettered.
-    const foreign = await send(TOPICS.replies.name, requestId, EVENTS.commandCompleted.type, { commandId: randomUUID(), requestId, systemId: crm.systemId, outcome: 'done', affectedRecords: 1 });
+    const foreign = await send(TOPICS.replies.name, requestId, EVENTS.commandCompleted.type, {
+      commandId: randomUUID(),
+      requestId,
+      systemId: crm.systemId,
+      outcome: 'done',
+      affectedRecords: 1,
+    });
 
     const { meta, files } = await packageOf(requestId);
     expect(meta).toMatchObject({ requestType: 'access', records: 2502 });
@@ -110,56 +198,108 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect((await ds.query(`SELECT count(*)::int AS n FROM export_packages`))[0].n).toBe(0);
     const data = JSON.parse(files.get('data.json')!);
     expect(Object.keys(data.systems).sort()).toEqual([billing.systemId, crm.systemId].sort());
-    const billingRefs = [...data.systems[billing.systemId].billing, ...data.systems[billing.systemId].payment].map((r: { recordRef: string }) => r.recordRef).sort();
+    const billingRefs = [...data.systems[billing.systemId].billing, ...data.systems[billing.systemId].payment]
+      .map((r: { recordRef: string }) => r.recordRef)
+      .sort();
     expect(billingRefs).toEqual(big.map((r) => r.recordRef).sort());
     expect(JSON.stringify(data)).not.toContain(john.email);
     expect(files.get('csv/identification.csv')).toContain('"line1\n""quoted"", comma"');
     const processing = JSON.parse(files.get('processing.json')!);
     expect(processing.categories.find((c: { category: string }) => c.category === 'payment')).toMatchObject({
-      purposes: ['invoicing'], recipients: [expect.objectContaining({ name: 'PayCo Inc.', kind: 'sub-processor' })], transfers: [expect.objectContaining({ country: 'US', mechanism: 'scc' })],
+      purposes: ['invoicing'],
+      recipients: [expect.objectContaining({ name: 'PayCo Inc.', kind: 'sub-processor' })],
+      transfers: [expect.objectContaining({ country: 'US', mechanism: 'scc' })],
     });
 
-    const done = await raw.waitForMessage(actions, (r) => r.envelope?.type === EVENTS.executionCompleted.type && (r.envelope.data as { requestId: string }).requestId === requestId, 'execution completed');
-    expect((done.envelope!.data as { systems: { systemId: string; outcome: string }[] }).systems.map((s) => s.outcome)).toEqual(['done', 'done']);
+    const done = await raw.waitForMessage(
+      actions,
+      (r) =>
+        r.envelope?.type === EVENTS.executionCompleted.type &&
+        (r.envelope.data as { requestId: string }).requestId === requestId,
+      'execution completed',
+    );
+    expect(
+      (done.envelope!.data as { systems: { systemId: string; outcome: string }[] }).systems.map((s) => s.outcome),
+    ).toEqual(['done', 'done']);
     expect(eventsOf(requestId, 'actionDispatched')).toHaveLength(2);
     expect(eventsOf(requestId, 'actionCompleted')).toHaveLength(2);
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [foreign.id])).length === 1, 'the foreign reply handled');
+    await waitFor(
+      async () => (await ds.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [foreign.id])).length === 1,
+      'the foreign reply handled',
+    );
     expect(repliesDlq).toHaveLength(0);
     // data-locator keeps no copy of the records once the package is sent.
     expect((await ds.query(`SELECT count(*)::int AS n FROM export_parts`))[0].n).toBe(0);
   });
 
   it('portability: asks only for portable categories; a silent system is re-sent the same command, then escalated, and the package names it', async () => {
-    await send(TOPICS.dataEvents.name, `${silent.systemId}:s1`, EVENTS.recordStored.type, aRecordEvent(silent.systemId, { email: jane.email }, { recordRef: 's1', category: 'relationship' }));
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM pdata_index WHERE system_id = $1`, [silent.systemId])).length === 1, 'the silent system indexed');
+    await send(
+      TOPICS.dataEvents.name,
+      `${silent.systemId}:s1`,
+      EVENTS.recordStored.type,
+      aRecordEvent(silent.systemId, { email: jane.email }, { recordRef: 's1', category: 'relationship' }),
+    );
+    await waitFor(
+      async () => (await ds.query(`SELECT 1 FROM pdata_index WHERE system_id = $1`, [silent.systemId])).length === 1,
+      'the silent system indexed',
+    );
     const requestId = await verify('portability');
     const toBilling = await commandFor(requestId, billing.systemId);
     const toCrm = await commandFor(requestId, crm.systemId);
     const toSilent = await commandFor(requestId, silent.systemId);
     expect(toBilling.categories).toEqual(['payment']); // invoices are not provided by the subject (Art. 20(1))
     await reply(toBilling, [{ recordRef: 'p1', category: 'payment', iban: 'FR76' }]);
-    await reply(toCrm, [{ recordRef: 'c1', category: 'identification', email: jane.email }, { recordRef: 'c2', category: 'identification', score: 0.7, inferred: true }]);
+    await reply(toCrm, [
+      { recordRef: 'c1', category: 'identification', email: jane.email },
+      { recordRef: 'c2', category: 'identification', score: 0.7, inferred: true },
+    ]);
 
-    await waitFor(async () => eventsOf(requestId, 'actionCompleted').length === 2 ? true : undefined, 'the two replies handled');
+    await waitFor(
+      async () => (eventsOf(requestId, 'actionCompleted').length === 2 ? true : undefined),
+      'the two replies handled',
+    );
     const loop = app.get(ExportTimeoutLoop);
     const future = (h: number) => new Date(Date.now() + h * 3600_000);
     let attempts = 1;
     for (const h of [2, 6, 14, 40]) {
       await loop.runOnce(future(h));
-      const n = await ds.query(`SELECT attempts, status FROM export_commands WHERE command_id = $1`, [toSilent.commandId]);
+      const n = await ds.query(`SELECT attempts, status FROM export_commands WHERE command_id = $1`, [
+        toSilent.commandId,
+      ]);
       if (n[0].status === 'escalated') break;
       attempts = n[0].attempts;
     }
     expect(attempts).toBe(4);
-    await waitFor(async () => commands.filter((r) => (r.envelope?.data as ExportCommand | undefined)?.commandId === toSilent.commandId).length === 4 ? true : undefined, 'the same command sent four times');
-    const escalated = await raw.waitForMessage(actions, (r) => r.envelope?.type === EVENTS.actionEscalated.type && (r.envelope.data as { commandId: string }).commandId === toSilent.commandId, 'the escalation');
-    expect(escalated.envelope!.data).toMatchObject({ kind: 'export', attempts: 4, reason: 'no reply after 4 attempts' });
+    await waitFor(
+      async () =>
+        commands.filter((r) => (r.envelope?.data as ExportCommand | undefined)?.commandId === toSilent.commandId)
+          .length === 4
+          ? true
+          : undefined,
+      'the same command sent four times',
+    );
+    const escalated = await raw.waitForMessage(
+      actions,
+      (r) =>
+        r.envelope?.type === EVENTS.actionEscalated.type &&
+        (r.envelope.data as { commandId: string }).commandId === toSilent.commandId,
+      'the escalation',
+    );
+    expect(escalated.envelope!.data).toMatchObject({
+      kind: 'export',
+      attempts: 4,
+      reason: 'no reply after 4 attempts',
+    });
 
     const { meta, files } = await packageOf(requestId);
     expect(meta).toMatchObject({ requestType: 'portability', records: 2, categories: ['identification', 'payment'] });
     expect([...files.keys()].sort()).toEqual(['csv/identification.csv', 'csv/payment.csv', 'data.json', 'summary.md']);
     expect(JSON.stringify(JSON.parse(files.get('data.json')!))).not.toContain('inferred');
     expect(files.get('summary.md')).toContain(`${silent.systemId}: no reply after 4 attempts`);
-    expect(eventsOf(requestId, 'actionDispatched').filter((r) => (r.envelope!.data as { systemId: string }).systemId !== silent.systemId)).toHaveLength(2);
+    expect(
+      eventsOf(requestId, 'actionDispatched').filter(
+        (r) => (r.envelope!.data as { systemId: string }).systemId !== silent.systemId,
+      ),
+    ).toHaveLength(2);
   });
 });

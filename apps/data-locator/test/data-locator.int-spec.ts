@@ -7,8 +7,28 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { commandTopic, dlqTopic, EVENTS, TOPICS, type IdentityVerified, type PlanBuilt, type RecordEvent, type SystemRegistered } from '@datarights/contracts';
-import { aRecordEvent, aSubject, aSystem, cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
+import {
+  commandTopic,
+  dlqTopic,
+  EVENTS,
+  TOPICS,
+  type IdentityVerified,
+  type PlanBuilt,
+  type RecordEvent,
+  type SystemRegistered,
+} from '@datarights/contracts';
+import {
+  aRecordEvent,
+  aSubject,
+  aSystem,
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 
 const TOKEN = `dpo-${randomUUID()}`;
@@ -24,26 +44,42 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
   // Two registered systems (one processor for a customer), one that never registers.
   const crm = aSystem({ categories: ['identification', 'relationship'], capabilities: ['export', 'erase', 'rectify'] });
   const hosting = aSystem({
-    role: 'processor', controller: 'customer-42', categories: ['usage'], capabilities: ['export'], location: 'FR',
+    role: 'processor',
+    controller: 'customer-42',
+    categories: ['usage'],
+    capabilities: ['export'],
+    location: 'FR',
     transfers: [{ country: 'US', mechanism: 'scc', recipient: 'Backup Inc.' }],
     recipients: [{ name: 'Backup Inc.', kind: 'sub-processor', categories: ['usage'], country: 'US' }],
-    source: 'the customer\'s own users',
+    source: "the customer's own users",
   } as Partial<SystemRegistered>);
   const shadow = `shadow-${Date.now().toString(36)}`;
   const jane = aSubject();
   const john = aSubject();
 
-  const sendRecord = (e: RecordEvent, type: string = EVENTS.recordStored.type) => raw.sendEvent(TOPICS.dataEvents.name, `${e.systemId}:${e.recordRef}`, type, e);
-  const sendSystem = (s: SystemRegistered) => raw.sendEvent(TOPICS.systems.name, s.systemId, EVENTS.systemRegistered.type, s);
-  const handled = async (eventId: string) => (await ds.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId])).length === 1;
+  const sendRecord = (e: RecordEvent, type: string = EVENTS.recordStored.type) =>
+    raw.sendEvent(TOPICS.dataEvents.name, `${e.systemId}:${e.recordRef}`, type, e);
+  const sendSystem = (s: SystemRegistered) =>
+    raw.sendEvent(TOPICS.systems.name, s.systemId, EVENTS.systemRegistered.type, s);
+  const handled = async (eventId: string) =>
+    (await ds.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [eventId])).length === 1;
   const indexRow = async (systemId: string, recordRef: string) =>
     (await ds.query(`SELECT * FROM pdata_index WHERE system_id = $1 AND record_ref = $2`, [systemId, recordRef]))[0] as
-      | { category: string; email: string | null; customer_id: string | null; erased: boolean }
-      | undefined;
+      { category: string; email: string | null; customer_id: string | null; erased: boolean } | undefined;
   const verified = (subjectKeys: IdentityVerified['subjectKeys'], requestId = randomUUID()): IdentityVerified => ({
-    requestId, requestType: 'erasure', subjectRef: `subj-${randomUUID()}`, subjectKeys, method: 'code', verifiedAt: new Date().toISOString(),
+    requestId,
+    requestType: 'erasure',
+    subjectRef: `subj-${randomUUID()}`,
+    subjectKeys,
+    method: 'code',
+    verifiedAt: new Date().toISOString(),
   });
-  const planOf = (requestId: string) => raw.waitForMessage(plans, (r) => (r.envelope?.data as PlanBuilt | undefined)?.requestId === requestId, `the plan of ${requestId}`);
+  const planOf = (requestId: string) =>
+    raw.waitForMessage(
+      plans,
+      (r) => (r.envelope?.data as PlanBuilt | undefined)?.requestId === requestId,
+      `the plan of ${requestId}`,
+    );
 
   beforeAll(async () => {
     iso = isolate(SERVICE);
@@ -67,7 +103,10 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     const admin = raw.kafka.admin();
     await admin.connect();
     try {
-      const wanted = [crm, hosting].flatMap((s) => [raw.topic(commandTopic(s.systemId)), raw.topic(dlqTopic(commandTopic(s.systemId)))]);
+      const wanted = [crm, hosting].flatMap((s) => [
+        raw.topic(commandTopic(s.systemId)),
+        raw.topic(dlqTopic(commandTopic(s.systemId))),
+      ]);
       await waitFor(async () => {
         const topics = new Set(await admin.listTopics());
         return wanted.every((t) => topics.has(t));
@@ -75,34 +114,62 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     } finally {
       await admin.disconnect();
     }
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM systems WHERE command_topic_ready_at IS NOT NULL`)).length === 2, 'the topics marked ready');
+    await waitFor(
+      async () => (await ds.query(`SELECT 1 FROM systems WHERE command_topic_ready_at IS NOT NULL`)).length === 2,
+      'the topics marked ready',
+    );
   });
 
   it('builds the plan of a verified subject: every system and category with live records under any of their keys, nothing of anyone else', async () => {
     // Jane: an address in the CRM written differently, a customer number in hosting, and a record in an unregistered system.
-    const janeCrmIdentity = aRecordEvent(crm.systemId, { email: jane.email.toUpperCase() }, { category: 'identification' });
+    const janeCrmIdentity = aRecordEvent(
+      crm.systemId,
+      { email: jane.email.toUpperCase() },
+      { category: 'identification' },
+    );
     const janeCrmTicket = aRecordEvent(crm.systemId, { customerId: jane.customerId }, { category: 'relationship' });
-    const janeHosting1 = aRecordEvent(hosting.systemId, { customerId: jane.customerId, phone: jane.phone }, { category: 'usage' });
+    const janeHosting1 = aRecordEvent(
+      hosting.systemId,
+      { customerId: jane.customerId, phone: jane.phone },
+      { category: 'usage' },
+    );
     const janeHosting2 = aRecordEvent(hosting.systemId, { phone: jane.phone }, { category: 'usage' });
     const janeShadow = aRecordEvent(shadow, { email: jane.email }, { category: 'billing' });
     // Jane's erased record (erased, then a late, older "stored" that must not bring it back).
-    const janeErased = aRecordEvent(crm.systemId, { email: jane.email }, { category: 'billing', occurredAt: '2026-01-02T00:00:00Z' });
+    const janeErased = aRecordEvent(
+      crm.systemId,
+      { email: jane.email },
+      { category: 'billing', occurredAt: '2026-01-02T00:00:00Z' },
+    );
     // John, in both systems, in categories Jane does not have there.
     const johnCrm = aRecordEvent(crm.systemId, { email: john.email }, { category: 'marketing' });
     const johnHosting = aRecordEvent(hosting.systemId, { customerId: john.customerId }, { category: 'support' });
 
-    for (const e of [janeCrmIdentity, janeCrmTicket, janeHosting1, janeHosting2, janeShadow, johnCrm, johnHosting]) await sendRecord(e);
+    for (const e of [janeCrmIdentity, janeCrmTicket, janeHosting1, janeHosting2, janeShadow, johnCrm, johnHosting])
+      await sendRecord(e);
     await sendRecord({ ...janeErased, occurredAt: '2026-01-01T00:00:00Z' });
     await sendRecord(janeErased, EVENTS.recordErased.type);
     const late = await sendRecord({ ...janeErased, occurredAt: '2026-01-01T12:00:00Z' });
 
-    await waitFor(async () => (await ds.query(`SELECT count(*)::int AS n FROM pdata_index`))[0].n >= 8, 'the records indexed');
+    await waitFor(
+      async () => (await ds.query(`SELECT count(*)::int AS n FROM pdata_index`))[0].n >= 8,
+      'the records indexed',
+    );
     await waitFor(() => handled(late.id), 'the late event handled');
-    expect(await indexRow(crm.systemId, janeErased.recordRef)).toMatchObject({ erased: true, email: null, customer_id: null });
-    expect(await indexRow(crm.systemId, janeCrmIdentity.recordRef)).toMatchObject({ email: jane.email.toLowerCase(), erased: false });
+    expect(await indexRow(crm.systemId, janeErased.recordRef)).toMatchObject({
+      erased: true,
+      email: null,
+      customer_id: null,
+    });
+    expect(await indexRow(crm.systemId, janeCrmIdentity.recordRef)).toMatchObject({
+      email: jane.email.toLowerCase(),
+      erased: false,
+    });
 
     const v = verified({ email: [jane.email], customerId: [jane.customerId], phone: [jane.phone] });
-    await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v, { correlationid: v.requestId });
+    await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v, {
+      correlationid: v.requestId,
+    });
     const got = await planOf(v.requestId);
     expect(got.key).toBe(v.requestId);
     expect(got.envelope).toMatchObject({ type: EVENTS.planBuilt.type, source: SERVICE, correlationid: v.requestId });
@@ -110,8 +177,21 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     expect(plan).toMatchObject({ requestType: 'erasure', subjectRef: v.subjectRef, subjectKeys: v.subjectKeys });
     expect(plan.items).toEqual(
       [
-        { systemId: crm.systemId, role: 'controller', categories: ['identification', 'relationship'], capabilities: ['export', 'erase', 'rectify'], records: 2 },
-        { systemId: hosting.systemId, role: 'processor', controller: 'customer-42', categories: ['usage'], capabilities: ['export'], records: 2 },
+        {
+          systemId: crm.systemId,
+          role: 'controller',
+          categories: ['identification', 'relationship'],
+          capabilities: ['export', 'erase', 'rectify'],
+          records: 2,
+        },
+        {
+          systemId: hosting.systemId,
+          role: 'processor',
+          controller: 'customer-42',
+          categories: ['usage'],
+          capabilities: ['export'],
+          records: 2,
+        },
         { systemId: shadow, role: 'controller', categories: ['billing'], capabilities: [], records: 1 },
       ].sort((a, b) => a.systemId.localeCompare(b.systemId)),
     );
@@ -122,7 +202,10 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
   it('builds one plan per request, even when identity verification arrives twice', async () => {
     const v = verified({ email: [john.email] });
     const first = await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v);
-    const again = await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, { ...v, verifiedAt: new Date().toISOString() });
+    const again = await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, {
+      ...v,
+      verifiedAt: new Date().toISOString(),
+    });
     await waitFor(async () => (await handled(first.id)) && (await handled(again.id)), 'both verifications handled');
     const outbox = await ds.query(`SELECT 1 FROM outbox WHERE envelope->'data'->>'requestId' = $1`, [v.requestId]);
     expect(outbox).toHaveLength(1);
@@ -132,33 +215,63 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
 
   it('serves the Art. 30 register to the DPO, and nothing without a token', async () => {
     await request(app.getHttpServer()).get('/v1/systems').expect(401);
-    const res = await request(app.getHttpServer()).get('/v1/systems').set('Authorization', `Bearer ${TOKEN}`).expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/v1/systems')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(200);
     const byId = new Map((res.body.items as Array<{ systemId: string }>).map((i) => [i.systemId, i]));
     expect([...byId.keys()]).toEqual([crm.systemId, hosting.systemId].sort());
     expect(byId.get(hosting.systemId)).toEqual({
-      systemId: hosting.systemId, name: hosting.name, owner: hosting.owner, role: 'processor', controller: 'customer-42',
-      purposes: hosting.purposes, legalBasis: hosting.legalBasis, categories: ['usage'], location: 'FR',
+      systemId: hosting.systemId,
+      name: hosting.name,
+      owner: hosting.owner,
+      role: 'processor',
+      controller: 'customer-42',
+      purposes: hosting.purposes,
+      legalBasis: hosting.legalBasis,
+      categories: ['usage'],
+      location: 'FR',
       transfers: [{ country: 'US', mechanism: 'scc', recipient: 'Backup Inc.' }],
       recipients: [{ name: 'Backup Inc.', kind: 'sub-processor', categories: ['usage'], country: 'US' }],
-      capabilities: ['export'], source: 'the customer\'s own users',
-      registeredAt: expect.any(String), updatedAt: expect.any(String),
+      capabilities: ['export'],
+      source: "the customer's own users",
+      registeredAt: expect.any(String),
+      updatedAt: expect.any(String),
       records: 3, // Jane's two, John's one
     });
     // Jane's two live records and John's one; the erased record does not count.
     expect(byId.get(crm.systemId)).toMatchObject({ records: 3 });
 
-    const one = await request(app.getHttpServer()).get(`/v1/systems/${crm.systemId}`).set('Authorization', `Bearer ${TOKEN}`).expect(200);
+    const one = await request(app.getHttpServer())
+      .get(`/v1/systems/${crm.systemId}`)
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(200);
     expect(one.body).toMatchObject({ systemId: crm.systemId, capabilities: ['export', 'erase', 'rectify'] });
-    await request(app.getHttpServer()).get('/v1/systems/never-registered').set('Authorization', `Bearer ${TOKEN}`).expect(404);
-    await request(app.getHttpServer()).get('/v1/systems/Not_A_Slug').set('Authorization', `Bearer ${TOKEN}`).expect(400);
+    await request(app.getHttpServer())
+      .get('/v1/systems/never-registered')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(404);
+    await request(app.getHttpServer())
+      .get('/v1/systems/Not_A_Slug')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(400);
   });
 
   it('keeps the newest registration of a system when an older one is replayed', async () => {
     const renamed = { ...crm, name: 'CRM (renamed)' };
     await raw.sendEvent(TOPICS.systems.name, crm.systemId, EVENTS.systemRegistered.type, renamed);
-    const older = await raw.sendEvent(TOPICS.systems.name, crm.systemId, EVENTS.systemRegistered.type, { ...crm, name: 'CRM (old)' }, { time: '2020-01-01T00:00:00Z' });
+    const older = await raw.sendEvent(
+      TOPICS.systems.name,
+      crm.systemId,
+      EVENTS.systemRegistered.type,
+      { ...crm, name: 'CRM (old)' },
+      { time: '2020-01-01T00:00:00Z' },
+    );
     await waitFor(() => handled(older.id), 'the replayed registration handled');
-    const res = await request(app.getHttpServer()).get(`/v1/systems/${crm.systemId}`).set('Authorization', `Bearer ${TOKEN}`).expect(200);
+    const res = await request(app.getHttpServer())
+      .get(`/v1/systems/${crm.systemId}`)
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(200);
     expect(res.body.name).toBe('CRM (renamed)');
   });
 
@@ -166,11 +279,19 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     const recordRef = `rec-${randomUUID()}`;
     const key = `${crm.systemId}:${recordRef}`;
     const badEmail = `not-an-email-${randomUUID()}`;
-    await raw.sendEvent(TOPICS.dataEvents.name, key, EVENTS.recordStored.type, aRecordEvent(crm.systemId, { email: badEmail }, { recordRef }));
+    await raw.sendEvent(
+      TOPICS.dataEvents.name,
+      key,
+      EVENTS.recordStored.type,
+      aRecordEvent(crm.systemId, { email: badEmail }, { recordRef }),
+    );
     await sendRecord(aRecordEvent(crm.systemId, { email: jane.email }, { recordRef, category: 'relationship' }));
 
     await waitFor(() => indexRow(crm.systemId, recordRef), 'the valid event after the invalid one');
-    expect(await indexRow(crm.systemId, recordRef)).toMatchObject({ category: 'relationship', email: jane.email.toLowerCase() });
+    expect(await indexRow(crm.systemId, recordRef)).toMatchObject({
+      category: 'relationship',
+      email: jane.email.toLowerCase(),
+    });
     const dead = await raw.waitForMessage(dataDlq, (r) => r.key === key, 'the invalid event in the DLQ');
     expect(dead.topic).toBe(dlqTopic(TOPICS.dataEvents.name));
     expect(dead.headers['x-dlq-reason']).toMatch(/^invalid-payload: .*email/);

@@ -8,10 +8,33 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { commandTopic, EVENTS, TOPICS, type CommandReply, type RecordEvent, type SystemRegistered } from '@datarights/contracts';
-import { cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
+import {
+  commandTopic,
+  EVENTS,
+  TOPICS,
+  type CommandReply,
+  type RecordEvent,
+  type SystemRegistered,
+} from '@datarights/contracts';
+import {
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
-import { ALL_TABLES, DEMO_SYSTEMS, HOLDER_IDS, recordRefOf, SYSTEM_IDS, systemOfTable, type SystemId } from '../src/systems/system-catalog';
+import {
+  ALL_TABLES,
+  DEMO_SYSTEMS,
+  HOLDER_IDS,
+  recordRefOf,
+  SYSTEM_IDS,
+  systemOfTable,
+  type SystemId,
+} from '../src/systems/system-catalog';
 
 jest.setTimeout(120_000);
 
@@ -32,9 +55,12 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
   let customers: Customer[];
 
   const http = () => request(app.getHttpServer());
-  const onTopic = (topic: string, type?: string) => seen.filter((r) => r.topic === topic && (!type || r.envelope?.type === type));
-  const repliesTo = (commandId: string) => onTopic(TOPICS.replies.name).filter((r) => (r.envelope?.data as CommandReply).commandId === commandId);
-  const recordEvents = (type: string, key: string) => onTopic(TOPICS.dataEvents.name, type).filter((r) => r.key === key);
+  const onTopic = (topic: string, type?: string) =>
+    seen.filter((r) => r.topic === topic && (!type || r.envelope?.type === type));
+  const repliesTo = (commandId: string) =>
+    onTopic(TOPICS.replies.name).filter((r) => (r.envelope?.data as CommandReply).commandId === commandId);
+  const recordEvents = (type: string, key: string) =>
+    onTopic(TOPICS.dataEvents.name, type).filter((r) => r.key === key);
 
   /** A command as any Kafka client would write it: the documented CloudEvents envelope, by hand. */
   async function sendCommand(systemId: string, type: string, data: Record<string, unknown>): Promise<{ id: string }> {
@@ -53,7 +79,8 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
   }
 
   const keysOf = (c: Customer) => ({ email: [c.email], customerId: [c.customerId], phone: [c.phone] });
-  const pick = (n: number, where: (c: Customer) => boolean = (c) => c.systems.length === 4) => customers.filter(where)[n];
+  const pick = (n: number, where: (c: Customer) => boolean = (c) => c.systems.length === 4) =>
+    customers.filter(where)[n];
 
   beforeAll(async () => {
     iso = isolate(SERVICE);
@@ -62,7 +89,11 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     ds = app.get(DataSource);
     raw = new RawKafka(iso.topicPrefix);
     seen = await raw.collect([TOPICS.systems.name, TOPICS.dataEvents.name, TOPICS.replies.name]);
-    await waitFor(async () => (await http().get('/demo/status')).body.seedStatus === 'ready', 'the seeding and its announcement', 90_000);
+    await waitFor(
+      async () => (await http().get('/demo/status')).body.seedStatus === 'ready',
+      'the seeding and its announcement',
+      90_000,
+    );
     customers = (await http().get('/demo/customers?limit=100&offset=0').expect(200)).body.customers;
   });
 
@@ -74,7 +105,10 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
   });
 
   it('registers the five systems (four holders, one recipient) on pdata.systems.v1, with their Art. 30 entries', async () => {
-    await waitFor(async () => SYSTEM_IDS.every((id) => onTopic(TOPICS.systems.name).some((r) => r.key === id)), 'the five registrations');
+    await waitFor(
+      async () => SYSTEM_IDS.every((id) => onTopic(TOPICS.systems.name).some((r) => r.key === id)),
+      'the five registrations',
+    );
     for (const id of SYSTEM_IDS) {
       const r = onTopic(TOPICS.systems.name).find((m) => m.key === id)!;
       expect(r.envelope?.type).toBe(EVENTS.systemRegistered.type);
@@ -89,7 +123,13 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     const status = (await http().get('/demo/status').expect(200)).body;
     expect(status).toMatchObject({ seedStatus: 'ready', customers: 200, publishedSystems: [...HOLDER_IDS] });
     expect(status.published).toBe(status.total);
-    expect(status.connectors).toEqual({ crm: 'running', billing: 'running', support: 'running', marketing: 'running', helpscale: 'running' });
+    expect(status.connectors).toEqual({
+      crm: 'running',
+      billing: 'running',
+      support: 'running',
+      marketing: 'running',
+      helpscale: 'running',
+    });
 
     const expected = new Map<string, Record<string, unknown>>();
     for (const spec of ALL_TABLES) {
@@ -97,7 +137,10 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
       for (const row of rows) expected.set(`${systemOfTable(spec.table)}:${recordRefOf(spec, row[spec.pk])}`, row);
     }
     expect(expected.size).toBe(status.total);
-    await waitFor(async () => onTopic(TOPICS.dataEvents.name, EVENTS.recordStored.type).length >= expected.size, 'a stored event per row');
+    await waitFor(
+      async () => onTopic(TOPICS.dataEvents.name, EVENTS.recordStored.type).length >= expected.size,
+      'a stored event per row',
+    );
     const stored = onTopic(TOPICS.dataEvents.name, EVENTS.recordStored.type);
     expect(stored).toHaveLength(expected.size);
     expect(new Set(stored.map((r) => r.key))).toEqual(new Set(expected.keys()));
@@ -105,7 +148,11 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     const crmRow = stored.find((r) => r.key?.startsWith('crm:'))!;
     const data = crmRow.envelope!.data as RecordEvent;
     const row = expected.get(crmRow.key!)!;
-    expect(data).toMatchObject({ systemId: 'crm', category: 'identification', subjectKeys: { email: row.email, customerId: row.customer_id, phone: row.phone } });
+    expect(data).toMatchObject({
+      systemId: 'crm',
+      category: 'identification',
+      subjectKeys: { email: row.email, customerId: row.customer_id, phone: row.phone },
+    });
     expect(customers.filter((c) => c.systems.length === 4).length).toBeGreaterThan(50);
     expect(customers.some((c) => c.systems.length < 4)).toBe(true);
   });
@@ -119,12 +166,25 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
 
     const reply = await raw.waitForMessage(seen, (r) => repliesTo(commandId).includes(r), 'the erase reply');
     expect(reply.key).toBe(requestId);
-    expect(reply.envelope).toMatchObject({ type: EVENTS.commandCompleted.type, source: 'crm', correlationid: requestId, causationid: first.id });
-    expect(reply.envelope!.data).toEqual({ commandId, requestId, systemId: 'crm', outcome: 'done', affectedRecords: 1 });
+    expect(reply.envelope).toMatchObject({
+      type: EVENTS.commandCompleted.type,
+      source: 'crm',
+      correlationid: requestId,
+      causationid: first.id,
+    });
+    expect(reply.envelope!.data).toEqual({
+      commandId,
+      requestId,
+      systemId: 'crm',
+      outcome: 'done',
+      affectedRecords: 1,
+    });
     expect(await ds.query(`SELECT 1 FROM crm_customers WHERE customer_id = $1`, [jane.customerId])).toEqual([]);
     const key = `crm:customer/${jane.customerId}`;
     await waitFor(async () => recordEvents(EVENTS.recordErased.type, key).length === 1, 'the erased event');
-    expect(recordEvents(EVENTS.recordErased.type, key)[0].envelope!.data).toMatchObject({ subjectKeys: { email: jane.email, customerId: jane.customerId, phone: jane.phone } });
+    expect(recordEvents(EVENTS.recordErased.type, key)[0].envelope!.data).toMatchObject({
+      subjectKeys: { email: jane.email, customerId: jane.customerId, phone: jane.phone },
+    });
 
     // What the walkthrough shows: the CRM holds nothing about her any more, the others still do.
     const holdings = (await http().get(`/demo/customers/${jane.customerId}`).expect(200)).body;
@@ -134,7 +194,10 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     expect(listed.find((c) => c.customerId === jane.customerId)?.systems).toEqual(['billing', 'support', 'marketing']);
 
     // She comes back as a new customer; the old command, delivered again, must not erase her again.
-    await ds.query(`INSERT INTO crm_customers (customer_id, email, phone, full_name, created_at) VALUES ($1, $2, $3, $4, now())`, [jane.customerId, jane.email, jane.phone, jane.name]);
+    await ds.query(
+      `INSERT INTO crm_customers (customer_id, email, phone, full_name, created_at) VALUES ($1, $2, $3, $4, now())`,
+      [jane.customerId, jane.email, jane.phone, jane.name],
+    );
     await sendCommand('crm', EVENTS.eraseCommand.type, erase);
     await waitFor(async () => repliesTo(commandId).length === 2, 'the second reply');
     expect(repliesTo(commandId)[1].envelope!.data).toEqual(reply.envelope!.data);
@@ -146,72 +209,148 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     const jane = pick(1);
     const requestId = randomUUID();
     const commandId = randomUUID();
-    const notice = { commandId, requestId, subjectKeys: keysOf(jane), categories: ['relationship'], action: 'erasure', fromSystemId: 'support', reminder: 0 };
+    const notice = {
+      commandId,
+      requestId,
+      subjectKeys: keysOf(jane),
+      categories: ['relationship'],
+      action: 'erasure',
+      fromSystemId: 'support',
+      reminder: 0,
+    };
     await sendCommand('helpscale', EVENTS.notifyCommand.type, notice);
     const reply = await raw.waitForMessage(seen, (r) => repliesTo(commandId).includes(r), 'the acknowledgement');
     expect(reply.envelope).toMatchObject({ type: EVENTS.commandCompleted.type, source: 'helpscale' });
-    expect(reply.envelope!.data).toEqual({ commandId, requestId, systemId: 'helpscale', outcome: 'done', affectedRecords: 0 });
+    expect(reply.envelope!.data).toEqual({
+      commandId,
+      requestId,
+      systemId: 'helpscale',
+      outcome: 'done',
+      affectedRecords: 0,
+    });
     await sendCommand('helpscale', EVENTS.notifyCommand.type, { ...notice, reminder: 1 });
     await waitFor(async () => repliesTo(commandId).length === 2, 'the reminder acknowledged');
     expect(repliesTo(commandId)[1].envelope!.data).toEqual(reply.envelope!.data);
     const rows = await ds.query(`SELECT * FROM recipient_notices WHERE command_id = $1`, [commandId]);
-    expect(rows).toEqual([expect.objectContaining({ system_id: 'helpscale', request_id: requestId, action: 'erasure', from_system_id: 'support', categories: ['relationship'] })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        system_id: 'helpscale',
+        request_id: requestId,
+        action: 'erasure',
+        from_system_id: 'support',
+        categories: ['relationship'],
+      }),
+    ]);
     expect(JSON.stringify(rows)).not.toContain(jane.email);
   });
 
-  it('exports exactly one customer\'s invoices and payments from billing', async () => {
+  it("exports exactly one customer's invoices and payments from billing", async () => {
     const [mine] = await ds.query(
       `SELECT d.customer_id FROM demo_directory d
         WHERE EXISTS (SELECT 1 FROM billing_payments p WHERE p.customer_id = d.customer_id) ORDER BY d.n OFFSET 3 LIMIT 1`,
     );
     const john = customers.find((c) => c.customerId === mine.customer_id)!;
-    const invoices: { invoice_id: string }[] = await ds.query(`SELECT invoice_id FROM billing_invoices WHERE customer_id = $1`, [john.customerId]);
-    const payments: { payment_id: string }[] = await ds.query(`SELECT payment_id FROM billing_payments WHERE customer_id = $1`, [john.customerId]);
+    const invoices: { invoice_id: string }[] = await ds.query(
+      `SELECT invoice_id FROM billing_invoices WHERE customer_id = $1`,
+      [john.customerId],
+    );
+    const payments: { payment_id: string }[] = await ds.query(
+      `SELECT payment_id FROM billing_payments WHERE customer_id = $1`,
+      [john.customerId],
+    );
     const commandId = randomUUID();
-    await sendCommand('billing', EVENTS.exportCommand.type, { commandId, requestId: randomUUID(), subjectKeys: keysOf(john), categories: ['billing', 'payment'] });
+    await sendCommand('billing', EVENTS.exportCommand.type, {
+      commandId,
+      requestId: randomUUID(),
+      subjectKeys: keysOf(john),
+      categories: ['billing', 'payment'],
+    });
 
     const reply = await raw.waitForMessage(seen, (r) => repliesTo(commandId).includes(r), 'the export reply');
     const data = reply.envelope!.data as CommandReply;
     expect(data).toMatchObject({ outcome: 'done', affectedRecords: invoices.length + payments.length });
     const refs = data.export!.records.map((r) => r.recordRef).sort();
-    expect(refs).toEqual([...invoices.map((i) => `invoice/${i.invoice_id}`), ...payments.map((p) => `payment/${p.payment_id}`)].sort());
+    expect(refs).toEqual(
+      [...invoices.map((i) => `invoice/${i.invoice_id}`), ...payments.map((p) => `payment/${p.payment_id}`)].sort(),
+    );
     expect(data.export!.records.every((r) => r.customerId === john.customerId)).toBe(true);
-    expect(data.export!.records.find((r) => r.recordType === 'invoice')).toMatchObject({ category: 'billing', email: john.email, amountCents: expect.any(Number) });
+    expect(data.export!.records.find((r) => r.recordType === 'invoice')).toMatchObject({
+      category: 'billing',
+      email: john.email,
+      amountCents: expect.any(Number),
+    });
   });
 
   it('restricts and lifts on billing, suppresses prospection on marketing, rectifies the CRM', async () => {
     const ann = pick(5);
-    const restrict = { commandId: randomUUID(), requestId: randomUUID(), subjectKeys: keysOf(ann), categories: ['billing'], ground: 'legal-hold', until: '2035-12-31T00:00:00.000Z' };
+    const restrict = {
+      commandId: randomUUID(),
+      requestId: randomUUID(),
+      subjectKeys: keysOf(ann),
+      categories: ['billing'],
+      ground: 'legal-hold',
+      until: '2035-12-31T00:00:00.000Z',
+    };
     await sendCommand('billing', EVENTS.restrictCommand.type, restrict);
     await waitFor(async () => repliesTo(restrict.commandId).length === 1, 'the restrict reply');
-    const held: { restricted_until: Date | null }[] = await ds.query(`SELECT restricted_until FROM billing_invoices WHERE customer_id = $1`, [ann.customerId]);
+    const held: { restricted_until: Date | null }[] = await ds.query(
+      `SELECT restricted_until FROM billing_invoices WHERE customer_id = $1`,
+      [ann.customerId],
+    );
     expect(held.length).toBeGreaterThan(0);
     expect(held.every((r) => r.restricted_until?.toISOString() === restrict.until)).toBe(true);
     const lift = { ...restrict, commandId: randomUUID(), action: 'lift', until: undefined };
     await sendCommand('billing', EVENTS.restrictCommand.type, lift);
     await waitFor(async () => repliesTo(lift.commandId).length === 1, 'the lift reply');
-    expect(await ds.query(`SELECT 1 FROM billing_invoices WHERE customer_id = $1 AND restricted_until IS NOT NULL`, [ann.customerId])).toEqual([]);
+    expect(
+      await ds.query(`SELECT 1 FROM billing_invoices WHERE customer_id = $1 AND restricted_until IS NOT NULL`, [
+        ann.customerId,
+      ]),
+    ).toEqual([]);
 
-    const suppress = { commandId: randomUUID(), requestId: randomUUID(), subjectKeys: keysOf(ann), categories: ['prospection'], purposes: ['prospection'] };
+    const suppress = {
+      commandId: randomUUID(),
+      requestId: randomUUID(),
+      subjectKeys: keysOf(ann),
+      categories: ['prospection'],
+      purposes: ['prospection'],
+    };
     await sendCommand('marketing', EVENTS.suppressCommand.type, suppress);
     await waitFor(async () => repliesTo(suppress.commandId).length === 1, 'the suppress reply');
     expect(repliesTo(suppress.commandId)[0].envelope!.data).toMatchObject({ outcome: 'done', affectedRecords: 1 });
-    expect(await ds.query(`SELECT opted_in, suppressed_purposes FROM marketing_contacts WHERE email = $1`, [ann.email])).toEqual([{ opted_in: false, suppressed_purposes: ['prospection'] }]);
+    expect(
+      await ds.query(`SELECT opted_in, suppressed_purposes FROM marketing_contacts WHERE email = $1`, [ann.email]),
+    ).toEqual([{ opted_in: false, suppressed_purposes: ['prospection'] }]);
 
     const newEmail = `ann.rectified.${Date.now()}@example.test`;
-    const rectify = { commandId: randomUUID(), requestId: randomUUID(), subjectKeys: keysOf(ann), categories: ['identification'], changes: { email: newEmail, fullName: 'Ann Rectified' } };
+    const rectify = {
+      commandId: randomUUID(),
+      requestId: randomUUID(),
+      subjectKeys: keysOf(ann),
+      categories: ['identification'],
+      changes: { email: newEmail, fullName: 'Ann Rectified' },
+    };
     await sendCommand('crm', EVENTS.rectifyCommand.type, rectify);
     await waitFor(async () => repliesTo(rectify.commandId).length === 1, 'the rectify reply');
-    expect(await ds.query(`SELECT email, full_name FROM crm_customers WHERE customer_id = $1`, [ann.customerId])).toEqual([{ email: newEmail, full_name: 'Ann Rectified' }]);
+    expect(
+      await ds.query(`SELECT email, full_name FROM crm_customers WHERE customer_id = $1`, [ann.customerId]),
+    ).toEqual([{ email: newEmail, full_name: 'Ann Rectified' }]);
     const key = `crm:customer/${ann.customerId}`;
     await waitFor(async () => recordEvents(EVENTS.recordUpdated.type, key).length === 1, 'the updated event');
-    expect((recordEvents(EVENTS.recordUpdated.type, key)[0].envelope!.data as RecordEvent).subjectKeys.email).toBe(newEmail);
+    expect((recordEvents(EVENTS.recordUpdated.type, key)[0].envelope!.data as RecordEvent).subjectKeys.email).toBe(
+      newEmail,
+    );
   });
 
   it('keeps every notification in the demo mailbox, shown escaped', async () => {
     const requestId = randomUUID();
     const notification = {
-      notificationId: randomUUID(), requestId, channel: 'email', to: 'Camille.Demo@example.test', template: 'identity-code', locale: 'fr-FR',
+      notificationId: randomUUID(),
+      requestId,
+      channel: 'email',
+      to: 'Camille.Demo@example.test',
+      template: 'identity-code',
+      locale: 'fr-FR',
       variables: { code: '<b>482913</b>' },
     };
     await raw.sendEvent(TOPICS.notifications.name, requestId, EVENTS.notificationRequested.type, notification);
@@ -219,9 +358,20 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
       const body = (await http().get(`/mail/messages?requestId=${requestId}`).expect(200)).body;
       return body.messages.length === 1 && body.messages;
     }, 'the message in the mailbox');
-    expect(messages[0]).toMatchObject({ notificationId: notification.notificationId, to: notification.to, template: 'identity-code', variables: { code: '<b>482913</b>' } });
-    expect((await http().get('/mail/messages?to=camille.demo@example.test&template=identity-code').expect(200)).body.messages).toHaveLength(1);
-    const page = await http().get('/mail').expect(200).expect('content-type', /text\/html/);
+    expect(messages[0]).toMatchObject({
+      notificationId: notification.notificationId,
+      to: notification.to,
+      template: 'identity-code',
+      variables: { code: '<b>482913</b>' },
+    });
+    expect(
+      (await http().get('/mail/messages?to=camille.demo@example.test&template=identity-code').expect(200)).body
+        .messages,
+    ).toHaveLength(1);
+    const page = await http()
+      .get('/mail')
+      .expect(200)
+      .expect('content-type', /text\/html/);
     expect(page.text).toContain('&lt;b&gt;482913&lt;/b&gt;');
     expect(page.text).not.toContain('<b>482913');
   });

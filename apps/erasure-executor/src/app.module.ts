@@ -11,7 +11,12 @@ export const SCHEMA = 'erasure_executor';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ service: SERVICE, schema: SCHEMA, entities: EXECUTION_ENTITIES, migrations: MIGRATIONS }),
+    ServiceKitModule.forRoot({
+      service: SERVICE,
+      schema: SCHEMA,
+      entities: EXECUTION_ENTITIES,
+      migrations: MIGRATIONS,
+    }),
     // The controllable clock of the schedules (PUT /internal/clock, outside production only).
     ClockModule,
     // Loaded at start-up: an invalid policy file stops the service (fail fast).

@@ -8,7 +8,17 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
-import { aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
+import {
+  aSubject,
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  withPg,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 
 const SLOW = 45_000;
@@ -27,7 +37,12 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
     raw = new RawKafka(iso.topicPrefix);
     await raw.ensureTopics([commandTopic('hosted'), commandTopic('crm')]);
     app = await startTestService(AppModule, SERVICE, SCHEMA);
-    received = await raw.collect([TOPICS.actions.name, TOPICS.notifications.name, commandTopic('hosted'), commandTopic('crm')]);
+    received = await raw.collect([
+      TOPICS.actions.name,
+      TOPICS.notifications.name,
+      commandTopic('hosted'),
+      commandTopic('crm'),
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -37,43 +52,149 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
   });
 
   const dataOf = <T = Record<string, unknown>>(r: Received) => r.envelope?.data as T;
-  const waitEvent = async <T = Record<string, unknown>>(name: keyof typeof EVENTS, requestId: string, pred: (d: T) => boolean = () => true): Promise<T> =>
-    dataOf<T>(await raw.waitForMessage(received, (r) => r.envelope?.type === EVENTS[name].type && dataOf<{ requestId: string }>(r).requestId === requestId && pred(dataOf<T>(r)), `${name} of ${requestId}`, SLOW));
+  const waitEvent = async <T = Record<string, unknown>>(
+    name: keyof typeof EVENTS,
+    requestId: string,
+    pred: (d: T) => boolean = () => true,
+  ): Promise<T> =>
+    dataOf<T>(
+      await raw.waitForMessage(
+        received,
+        (r) =>
+          r.envelope?.type === EVENTS[name].type &&
+          dataOf<{ requestId: string }>(r).requestId === requestId &&
+          pred(dataOf<T>(r)),
+        `${name} of ${requestId}`,
+        SLOW,
+      ),
+    );
   const item = (systemId: string, categories: string[], o: Partial<PlanItem> = {}): PlanItem =>
     ({ systemId, role: 'controller', categories, capabilities: ['export', 'erase'], records: 2, ...o }) as PlanItem;
 
   it('forwards to the controller with what it needs, sends no command, and completes once the acknowledgement is recorded', async () => {
     await raw.sendEvent(TOPICS.systems.name, 'hosted', EVENTS.systemRegistered.type, {
-      systemId: 'hosted', name: 'Customer-hosted databases', owner: 'hosting-ops', role: 'processor', controller: 'ACME SAS', controllerContact: contact,
-      purposes: ['hosting'], legalBasis: 'contract', categories: ['identification', 'usage'], location: 'FR', transfers: [], recipients: [], capabilities: ['export', 'erase'],
+      systemId: 'hosted',
+      name: 'Customer-hosted databases',
+      owner: 'hosting-ops',
+      role: 'processor',
+      controller: 'ACME SAS',
+      controllerContact: contact,
+      purposes: ['hosting'],
+      legalBasis: 'contract',
+      categories: ['identification', 'usage'],
+      location: 'FR',
+      transfers: [],
+      recipients: [],
+      capabilities: ['export', 'erase'],
     });
-    await waitFor(async () => (await withPg((c) => c.query(`SELECT 1 FROM "${iso.schema}".processor_system WHERE system_id = 'hosted' AND controller_contact = $1`, [contact]))).rowCount === 1, 'the processor registered', SLOW);
+    await waitFor(
+      async () =>
+        (
+          await withPg((c) =>
+            c.query(
+              `SELECT 1 FROM "${iso.schema}".processor_system WHERE system_id = 'hosted' AND controller_contact = $1`,
+              [contact],
+            ),
+          )
+        ).rowCount === 1,
+      'the processor registered',
+      SLOW,
+    );
 
     const requestId = randomUUID();
-    await raw.sendEvent(TOPICS.plans.name, requestId, EVENTS.planBuilt.type, {
-      requestId, requestType: 'erasure', subjectRef: 'subj-1', subjectKeys,
-      items: [item('hosted', ['identification', 'usage'], { role: 'processor', controller: 'ACME SAS' }), item('crm', ['identification'])],
-    }, { correlationid: requestId });
+    await raw.sendEvent(
+      TOPICS.plans.name,
+      requestId,
+      EVENTS.planBuilt.type,
+      {
+        requestId,
+        requestType: 'erasure',
+        subjectRef: 'subj-1',
+        subjectKeys,
+        items: [
+          item('hosted', ['identification', 'usage'], { role: 'processor', controller: 'ACME SAS' }),
+          item('crm', ['identification']),
+        ],
+      },
+      { correlationid: requestId },
+    );
 
     const forwarded = await waitEvent<{ commandId: string; notificationId: string }>('actionForwarded', requestId);
-    expect(forwarded).toEqual({ requestId, commandId: expect.any(String), systemId: 'hosted', categories: ['identification', 'usage'], controller: 'ACME SAS', notificationId: expect.any(String) });
-    const notice = await waitEvent('notificationRequested', requestId, (d: { template: string }) => d.template === 'processor-forward');
+    expect(forwarded).toEqual({
+      requestId,
+      commandId: expect.any(String),
+      systemId: 'hosted',
+      categories: ['identification', 'usage'],
+      controller: 'ACME SAS',
+      notificationId: expect.any(String),
+    });
+    const notice = await waitEvent(
+      'notificationRequested',
+      requestId,
+      (d: { template: string }) => d.template === 'processor-forward',
+    );
     expect(notice).toEqual({
-      notificationId: forwarded.notificationId, requestId, channel: 'email', to: contact, template: 'processor-forward', locale: 'fr-FR',
-      variables: { reference: forwarded.commandId, requestId, requestType: 'erasure', systemId: 'hosted', controller: 'ACME SAS', categories: ['identification', 'usage'], subjectKeys },
+      notificationId: forwarded.notificationId,
+      requestId,
+      channel: 'email',
+      to: contact,
+      template: 'processor-forward',
+      locale: 'fr-FR',
+      variables: {
+        reference: forwarded.commandId,
+        requestId,
+        requestType: 'erasure',
+        systemId: 'hosted',
+        controller: 'ACME SAS',
+        categories: ['identification', 'usage'],
+        subjectKeys,
+      },
     });
 
     // The controller system's part runs as usual; nothing was sent to the processor system (same transaction as the forward).
-    const crm = await raw.waitForMessage(received, (r) => r.topic === commandTopic('crm') && dataOf<{ requestId: string }>(r).requestId === requestId, 'the crm erase', SLOW);
-    const hostedCommands = await withPg(async (c) => Number((await c.query(`SELECT count(*) FROM "${iso.schema}".outbox WHERE topic = $1`, [commandTopic('hosted')])).rows[0].count));
+    const crm = await raw.waitForMessage(
+      received,
+      (r) => r.topic === commandTopic('crm') && dataOf<{ requestId: string }>(r).requestId === requestId,
+      'the crm erase',
+      SLOW,
+    );
+    const hostedCommands = await withPg(async (c) =>
+      Number(
+        (await c.query(`SELECT count(*) FROM "${iso.schema}".outbox WHERE topic = $1`, [commandTopic('hosted')]))
+          .rows[0].count,
+      ),
+    );
     expect(hostedCommands).toBe(0);
-    await raw.sendEvent(TOPICS.replies.name, requestId, EVENTS.commandCompleted.type, { commandId: dataOf<{ commandId: string }>(crm).commandId, requestId, systemId: 'crm', outcome: 'done', affectedRecords: 1 });
+    await raw.sendEvent(TOPICS.replies.name, requestId, EVENTS.commandCompleted.type, {
+      commandId: dataOf<{ commandId: string }>(crm).commandId,
+      requestId,
+      systemId: 'crm',
+      outcome: 'done',
+      affectedRecords: 1,
+    });
     await waitEvent('actionCompleted', requestId, (d: { systemId: string }) => d.systemId === 'crm');
     // Not complete until the controller answered.
-    expect(received.some((r) => r.envelope?.type === EVENTS.executionCompleted.type && dataOf<{ requestId: string }>(r).requestId === requestId)).toBe(false);
+    expect(
+      received.some(
+        (r) =>
+          r.envelope?.type === EVENTS.executionCompleted.type &&
+          dataOf<{ requestId: string }>(r).requestId === requestId,
+      ),
+    ).toBe(false);
 
-    await raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.actionAcknowledgementRecorded.type, { requestId, commandId: forwarded.commandId, note: 'ACME confirmed, ref. DPO-2211', recordedBy: 'dpo-1' }, { correlationid: requestId });
-    expect(await waitEvent('actionAcknowledged', requestId)).toEqual({ requestId, commandId: forwarded.commandId, systemId: 'hosted', acknowledgedBy: 'dpo-1' });
+    await raw.sendEvent(
+      TOPICS.requests.name,
+      requestId,
+      EVENTS.actionAcknowledgementRecorded.type,
+      { requestId, commandId: forwarded.commandId, note: 'ACME confirmed, ref. DPO-2211', recordedBy: 'dpo-1' },
+      { correlationid: requestId },
+    );
+    expect(await waitEvent('actionAcknowledged', requestId)).toEqual({
+      requestId,
+      commandId: forwarded.commandId,
+      systemId: 'hosted',
+      acknowledgedBy: 'dpo-1',
+    });
     const done = await waitEvent<{ systems: unknown[]; holds: unknown[] }>('executionCompleted', requestId);
     expect(done.systems).toEqual([
       { systemId: 'crm', outcome: 'done', affectedRecords: 1, categories: ['identification'] },

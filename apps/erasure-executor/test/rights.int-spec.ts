@@ -6,7 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
-import { aRecordEvent, aSubject, aSystem, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
+import {
+  aRecordEvent,
+  aSubject,
+  aSystem,
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  withPg,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 
 const SYSTEMS = ['crm', 'support', 'billing', 'marketing'];
@@ -37,11 +49,30 @@ describe('erasure-executor: rectification, objection, restriction', () => {
     app = await startTestService(AppModule, SERVICE, SCHEMA);
     received = await raw.collect([TOPICS.actions.name, TOPICS.notifications.name, ...SYSTEMS.map(commandTopic)]);
     // The executor learns who pursues which purpose from the registrations (Art. 30 register).
-    await raw.sendEvent(TOPICS.systems.name, 'crm', EVENTS.systemRegistered.type, aSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'] }));
-    await raw.sendEvent(TOPICS.systems.name, 'marketing', EVENTS.systemRegistered.type, aSystem({
-      systemId: 'marketing', purposes: ['prospection', 'service-improvement'], legalBasis: 'legitimate-interest', categories: ['usage', 'prospection'], capabilities: ['export', 'erase', 'restrict', 'suppress'],
-    }));
-    await waitFor(async () => (await stored(`SELECT count(*)::int AS n FROM $schema.system_registration`, []))[0].n === 2 || undefined, 'the registrations stored', SLOW);
+    await raw.sendEvent(
+      TOPICS.systems.name,
+      'crm',
+      EVENTS.systemRegistered.type,
+      aSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'] }),
+    );
+    await raw.sendEvent(
+      TOPICS.systems.name,
+      'marketing',
+      EVENTS.systemRegistered.type,
+      aSystem({
+        systemId: 'marketing',
+        purposes: ['prospection', 'service-improvement'],
+        legalBasis: 'legitimate-interest',
+        categories: ['usage', 'prospection'],
+        capabilities: ['export', 'erase', 'restrict', 'suppress'],
+      }),
+    );
+    await waitFor(
+      async () =>
+        (await stored(`SELECT count(*)::int AS n FROM $schema.system_registration`, []))[0].n === 2 || undefined,
+      'the registrations stored',
+      SLOW,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -52,28 +83,69 @@ describe('erasure-executor: rectification, objection, restriction', () => {
 
   const dataOf = <T = Record<string, unknown>>(r: Received) => r.envelope?.data as T;
   const commandsFor = (systemId: string, requestId: string) =>
-    received.filter((r) => r.topic === commandTopic(systemId) && dataOf<Cmd>(r).requestId === requestId).map((r) => ({ type: r.envelope!.type, ...dataOf<Cmd>(r) }));
+    received
+      .filter((r) => r.topic === commandTopic(systemId) && dataOf<Cmd>(r).requestId === requestId)
+      .map((r) => ({ type: r.envelope!.type, ...dataOf<Cmd>(r) }));
   const waitCommand = (systemId: string, requestId: string) =>
     waitFor(async () => commandsFor(systemId, requestId)[0], `a command to ${systemId}`, SLOW);
-  const waitEvent = <T = Record<string, unknown>>(name: keyof typeof EVENTS, requestId: string, pred: (d: T) => boolean = () => true) =>
-    raw.waitForMessage(received, (r) => r.envelope?.type === EVENTS[name].type && dataOf<{ requestId: string }>(r).requestId === requestId && pred(dataOf<T>(r)), `${name} of ${requestId}`, SLOW).then((r) => dataOf<T>(r));
+  const waitEvent = <T = Record<string, unknown>>(
+    name: keyof typeof EVENTS,
+    requestId: string,
+    pred: (d: T) => boolean = () => true,
+  ) =>
+    raw
+      .waitForMessage(
+        received,
+        (r) =>
+          r.envelope?.type === EVENTS[name].type &&
+          dataOf<{ requestId: string }>(r).requestId === requestId &&
+          pred(dataOf<T>(r)),
+        `${name} of ${requestId}`,
+        SLOW,
+      )
+      .then((r) => dataOf<T>(r));
 
-  const item = (systemId: string, categories: string[], capabilities: string[]): PlanItem => ({ systemId, role: 'controller', categories, capabilities, records: 1 }) as PlanItem;
+  const item = (systemId: string, categories: string[], capabilities: string[]): PlanItem =>
+    ({ systemId, role: 'controller', categories, capabilities, records: 1 }) as PlanItem;
   const submit = (requestId: string, type: string, extra: object) =>
     raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.requestSubmitted.type, {
-      requestId, type, subject: { email: subject.email }, channel: 'email', receivedAt: new Date().toISOString(), dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), filedBy: 'dpo', ...extra,
+      requestId,
+      type,
+      subject: { email: subject.email },
+      channel: 'email',
+      receivedAt: new Date().toISOString(),
+      dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      filedBy: 'dpo',
+      ...extra,
     });
   const sendPlan = (requestId: string, requestType: string, items: PlanItem[]) =>
-    raw.sendEvent(TOPICS.plans.name, requestId, EVENTS.planBuilt.type, { requestId, requestType, subjectRef: `subj-${requestId.slice(0, 8)}`, subjectKeys, items }, { correlationid: requestId });
+    raw.sendEvent(
+      TOPICS.plans.name,
+      requestId,
+      EVENTS.planBuilt.type,
+      { requestId, requestType, subjectRef: `subj-${requestId.slice(0, 8)}`, subjectKeys, items },
+      { correlationid: requestId },
+    );
   const reply = (c: Cmd) =>
-    raw.sendEvent(TOPICS.replies.name, c.requestId, EVENTS.commandCompleted.type, { commandId: c.commandId, requestId: c.requestId, systemId: c.systemId, outcome: 'done', affectedRecords: 1 });
-  const stored = (sql: string, params: unknown[]) => withPg(async (c) => (await c.query(sql.replaceAll('$schema', `"${iso.schema}"`), params)).rows);
+    raw.sendEvent(TOPICS.replies.name, c.requestId, EVENTS.commandCompleted.type, {
+      commandId: c.commandId,
+      requestId: c.requestId,
+      systemId: c.systemId,
+      outcome: 'done',
+      affectedRecords: 1,
+    });
+  const stored = (sql: string, params: unknown[]) =>
+    withPg(async (c) => (await c.query(sql.replaceAll('$schema', `"${iso.schema}"`), params)).rows);
 
   it('rectification (Art. 16): the same changes go to every system holding a category of the field, and to no other', async () => {
     const requestId = randomUUID();
     const changes = { email: `new-${subject.email}` };
     await submit(requestId, 'rectification', { changes });
-    await waitFor(async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0], 'the parameters stored', SLOW);
+    await waitFor(
+      async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0],
+      'the parameters stored',
+      SLOW,
+    );
     await sendPlan(requestId, 'rectification', [
       item('crm', ['identification'], ['export', 'erase', 'rectify', 'restrict']),
       item('support', ['relationship'], ['export', 'erase', 'rectify']),
@@ -82,8 +154,18 @@ describe('erasure-executor: rectification, objection, restriction', () => {
 
     const crm = await waitCommand('crm', requestId);
     const support = await waitCommand('support', requestId);
-    expect(crm).toMatchObject({ type: EVENTS.rectifyCommand.type, categories: ['identification'], changes, subjectKeys });
-    expect(support).toMatchObject({ type: EVENTS.rectifyCommand.type, categories: ['relationship'], changes, subjectKeys });
+    expect(crm).toMatchObject({
+      type: EVENTS.rectifyCommand.type,
+      categories: ['identification'],
+      changes,
+      subjectKeys,
+    });
+    expect(support).toMatchObject({
+      type: EVENTS.rectifyCommand.type,
+      categories: ['relationship'],
+      changes,
+      subjectKeys,
+    });
     await reply(crm);
     await reply(support);
     const done = await waitEvent<{ systems: { systemId: string; outcome: string }[] }>('executionCompleted', requestId);
@@ -94,22 +176,48 @@ describe('erasure-executor: rectification, objection, restriction', () => {
   it('objection (Art. 21): prospection is suppressed at once, legitimate interest goes to the DPO who upholds it; after an erasure, a new record of the same e-mail is suppressed again', async () => {
     const requestId = randomUUID();
     await submit(requestId, 'objection', { purposes: ['prospection', 'service-improvement'] });
-    await waitFor(async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0], 'the parameters stored', SLOW);
+    await waitFor(
+      async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0],
+      'the parameters stored',
+      SLOW,
+    );
     await sendPlan(requestId, 'objection', [
       item('crm', ['identification'], ['export', 'erase', 'rectify', 'restrict']),
       item('marketing', ['usage', 'prospection'], ['export', 'erase', 'restrict', 'suppress']),
     ]);
 
     const suppress = await waitCommand('marketing', requestId);
-    expect(suppress).toMatchObject({ type: EVENTS.suppressCommand.type, purposes: ['prospection'], categories: ['usage', 'prospection'], subjectKeys });
-    const escalated = await waitEvent<{ systemId: string; kind: string; reason: string; commandId: string }>('actionEscalated', requestId);
-    expect(escalated).toMatchObject({ systemId: 'marketing', kind: 'suppress', reason: expect.stringContaining('Art. 21(1)') });
+    expect(suppress).toMatchObject({
+      type: EVENTS.suppressCommand.type,
+      purposes: ['prospection'],
+      categories: ['usage', 'prospection'],
+      subjectKeys,
+    });
+    const escalated = await waitEvent<{ systemId: string; kind: string; reason: string; commandId: string }>(
+      'actionEscalated',
+      requestId,
+    );
+    expect(escalated).toMatchObject({
+      systemId: 'marketing',
+      kind: 'suppress',
+      reason: expect.stringContaining('Art. 21(1)'),
+    });
     await reply(suppress);
     await waitEvent('actionCompleted', requestId);
 
     // The DPO upholds the objection on legitimate interest: the same action's suppress command goes out.
-    await raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.objectionDecided.type, { requestId, commandId: escalated.commandId, decision: 'upheld', grounds: 'no compelling ground', decidedBy: 'dpo-user-1' });
-    const upheld = await waitFor(async () => commandsFor('marketing', requestId).find((c) => c.commandId === escalated.commandId), 'the upheld suppress command', SLOW);
+    await raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.objectionDecided.type, {
+      requestId,
+      commandId: escalated.commandId,
+      decision: 'upheld',
+      grounds: 'no compelling ground',
+      decidedBy: 'dpo-user-1',
+    });
+    const upheld = await waitFor(
+      async () => commandsFor('marketing', requestId).find((c) => c.commandId === escalated.commandId),
+      'the upheld suppress command',
+      SLOW,
+    );
     expect(upheld).toMatchObject({ type: EVENTS.suppressCommand.type, purposes: ['service-improvement'], subjectKeys });
     await reply(upheld);
     await waitEvent('executionCompleted', requestId);
@@ -133,9 +241,21 @@ describe('erasure-executor: rectification, objection, restriction', () => {
     const crmRecord = aRecordEvent('crm', { email: subject.email });
     await raw.sendEvent(TOPICS.dataEvents.name, `crm:${crmRecord.recordRef}`, EVENTS.recordStored.type, crmRecord);
 
-    const resuppress = await waitFor(async () => commandsFor('marketing', requestId).find((c) => c.commandId !== suppress.commandId && c.commandId !== escalated.commandId), 'the suppress command sent again', SLOW);
+    const resuppress = await waitFor(
+      async () =>
+        commandsFor('marketing', requestId).find(
+          (c) => c.commandId !== suppress.commandId && c.commandId !== escalated.commandId,
+        ),
+      'the suppress command sent again',
+      SLOW,
+    );
     // Both objections stand: prospection (absolute) and service improvement (upheld by the DPO).
-    expect(resuppress).toMatchObject({ type: EVENTS.suppressCommand.type, purposes: ['prospection', 'service-improvement'], categories: ['prospection'], subjectKeys: { email: [subject.email.toUpperCase()] } });
+    expect(resuppress).toMatchObject({
+      type: EVENTS.suppressCommand.type,
+      purposes: ['prospection', 'service-improvement'],
+      categories: ['prospection'],
+      subjectKeys: { email: [subject.email.toUpperCase()] },
+    });
     await reply(resuppress);
     await waitEvent('actionCompleted', requestId, (d: { commandId: string }) => d.commandId === resuppress.commandId);
     // Done: the record's keys are not kept with the action.
@@ -147,32 +267,65 @@ describe('erasure-executor: rectification, objection, restriction', () => {
   it('restriction (Art. 18): restrict commands with the ground; lifting tells the subject first, then lifts, once', async () => {
     const requestId = randomUUID();
     await submit(requestId, 'restriction', { ground: 'accuracy-contested' });
-    await waitFor(async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0], 'the parameters stored', SLOW);
+    await waitFor(
+      async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0],
+      'the parameters stored',
+      SLOW,
+    );
     await sendPlan(requestId, 'restriction', [
       item('crm', ['identification'], ['export', 'erase', 'rectify', 'restrict']),
       item('marketing', ['prospection'], ['export', 'erase', 'restrict', 'suppress']),
     ]);
     const crm = await waitCommand('crm', requestId);
     const marketing = await waitCommand('marketing', requestId);
-    for (const c of [crm, marketing]) expect(c).toMatchObject({ type: EVENTS.restrictCommand.type, ground: 'accuracy-contested', action: 'place' });
+    for (const c of [crm, marketing])
+      expect(c).toMatchObject({ type: EVENTS.restrictCommand.type, ground: 'accuracy-contested', action: 'place' });
     await reply(crm);
     await reply(marketing);
     await waitEvent('executionCompleted', requestId);
 
     // The DPO lifts it (request-intake's route publishes this).
-    const lift = () => raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.restrictionLiftRequested.type, { requestId, reason: 'accuracy verified', requestedBy: 'dpo-user-1' });
+    const lift = () =>
+      raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.restrictionLiftRequested.type, {
+        requestId,
+        reason: 'accuracy verified',
+        requestedBy: 'dpo-user-1',
+      });
     await lift();
-    const lifts = await waitFor(async () => {
-      const l = received.filter((r) => r.envelope?.type === EVENTS.restrictCommand.type && dataOf<Cmd & { action: string }>(r).requestId === requestId && dataOf<{ action: string }>(r).action === 'lift');
-      return l.length === 2 ? l : undefined;
-    }, 'two lift commands', SLOW);
+    const lifts = await waitFor(
+      async () => {
+        const l = received.filter(
+          (r) =>
+            r.envelope?.type === EVENTS.restrictCommand.type &&
+            dataOf<Cmd & { action: string }>(r).requestId === requestId &&
+            dataOf<{ action: string }>(r).action === 'lift',
+        );
+        return l.length === 2 ? l : undefined;
+      },
+      'two lift commands',
+      SLOW,
+    );
     // The notice is on another topic than the commands: it may be consumed after them.
-    const notice = await waitFor(async () => received.find((r) => r.envelope?.type === EVENTS.notificationRequested.type && dataOf<{ requestId: string }>(r).requestId === requestId), 'the lifting notice', SLOW);
+    const notice = await waitFor(
+      async () =>
+        received.find(
+          (r) =>
+            r.envelope?.type === EVENTS.notificationRequested.type &&
+            dataOf<{ requestId: string }>(r).requestId === requestId,
+        ),
+      'the lifting notice',
+      SLOW,
+    );
     expect(dataOf(notice)).toMatchObject({ template: 'restriction-lifting', channel: 'email', to: subject.email });
     // Enforced order: the notice and its record were committed before any lift command (outbox order).
-    const outbox = await stored(`SELECT envelope->>'type' AS type FROM $schema.outbox WHERE envelope->>'correlationid' = $1 OR envelope->'data'->>'requestId' = $1 ORDER BY seq`, [requestId]);
+    const outbox = await stored(
+      `SELECT envelope->>'type' AS type FROM $schema.outbox WHERE envelope->>'correlationid' = $1 OR envelope->'data'->>'requestId' = $1 ORDER BY seq`,
+      [requestId],
+    );
     const types = outbox.map((r: { type: string }) => r.type);
-    const firstLift = types.findIndex((t: string, i: number) => t === EVENTS.restrictCommand.type && i > types.indexOf(EVENTS.executionCompleted.type));
+    const firstLift = types.findIndex(
+      (t: string, i: number) => t === EVENTS.restrictCommand.type && i > types.indexOf(EVENTS.executionCompleted.type),
+    );
     expect(types.indexOf(EVENTS.notificationRequested.type)).toBeGreaterThan(-1);
     expect(types.indexOf(EVENTS.notificationRequested.type)).toBeLessThan(firstLift);
     expect(types.indexOf(EVENTS.restrictionLiftNotified.type)).toBeLessThan(firstLift);
@@ -183,23 +336,54 @@ describe('erasure-executor: rectification, objection, restriction', () => {
     await lift();
     const other = randomUUID();
     await raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.requestSubmitted.type, {
-      requestId: other, type: 'restriction', subject: { email: subject.email }, channel: 'email', receivedAt: new Date().toISOString(), dueAt: new Date(Date.now() + 86_400_000).toISOString(), filedBy: 'dpo', ground: 'legal-claims',
+      requestId: other,
+      type: 'restriction',
+      subject: { email: subject.email },
+      channel: 'email',
+      receivedAt: new Date().toISOString(),
+      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      filedBy: 'dpo',
+      ground: 'legal-claims',
     });
-    await waitFor(async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [other]))[0], 'the parameters stored', SLOW);
-    expect(await stored(`SELECT count(*)::int AS n FROM $schema.action WHERE request_id = $1 AND params->>'action' = 'lift'`, [requestId])).toEqual([{ n: 2 }]);
+    await waitFor(
+      async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [other]))[0],
+      'the parameters stored',
+      SLOW,
+    );
+    expect(
+      await stored(
+        `SELECT count(*)::int AS n FROM $schema.action WHERE request_id = $1 AND params->>'action' = 'lift'`,
+        [requestId],
+      ),
+    ).toEqual([{ n: 2 }]);
   });
 
   it('objection on legitimate interest overridden by the DPO (Art. 21(1)): nothing is sent, the action closes with the grounds', async () => {
     const requestId = randomUUID();
     await submit(requestId, 'objection', { purposes: ['service-improvement'] });
-    await waitFor(async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0], 'the parameters stored', SLOW);
+    await waitFor(
+      async () => (await stored(`SELECT 1 FROM $schema.request_parameters WHERE request_id = $1`, [requestId]))[0],
+      'the parameters stored',
+      SLOW,
+    );
     await sendPlan(requestId, 'objection', [item('marketing', ['usage'], ['export', 'erase', 'restrict', 'suppress'])]);
     const escalated = await waitEvent<{ commandId: string }>('actionEscalated', requestId);
-    await raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.objectionDecided.type, { requestId, commandId: escalated.commandId, decision: 'overridden', grounds: 'fraud investigation', decidedBy: 'dpo-user-1' });
+    await raw.sendEvent(TOPICS.requests.name, requestId, EVENTS.objectionDecided.type, {
+      requestId,
+      commandId: escalated.commandId,
+      decision: 'overridden',
+      grounds: 'fraud investigation',
+      decidedBy: 'dpo-user-1',
+    });
     const closed = await waitEvent<{ reason: string; closedBy: string }>('actionClosedManually', requestId);
-    expect(closed).toMatchObject({ closedBy: 'dpo-user-1', reason: expect.stringContaining('compelling legitimate grounds') });
+    expect(closed).toMatchObject({
+      closedBy: 'dpo-user-1',
+      reason: expect.stringContaining('compelling legitimate grounds'),
+    });
     await waitEvent('executionCompleted', requestId);
     expect(commandsFor('marketing', requestId)).toEqual([]);
-    expect(await stored(`SELECT count(*)::int AS n FROM $schema.suppression WHERE request_id = $1`, [requestId])).toEqual([{ n: 0 }]);
+    expect(
+      await stored(`SELECT count(*)::int AS n FROM $schema.suppression WHERE request_id = $1`, [requestId]),
+    ).toEqual([{ n: 0 }]);
   });
 });

@@ -5,8 +5,27 @@
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
-import { dlqTopic, EVENTS, TOPICS, type IdentityVerified, type RecordEvent, type RequestSubmitted, type SubjectResolved } from '@datarights/contracts';
-import { aRecordEvent, aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
+import {
+  dlqTopic,
+  EVENTS,
+  TOPICS,
+  type IdentityVerified,
+  type RecordEvent,
+  type RequestSubmitted,
+  type SubjectResolved,
+} from '@datarights/contracts';
+import {
+  aRecordEvent,
+  aSubject,
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  withPg,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 
 jest.setTimeout(120_000);
@@ -23,39 +42,71 @@ const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = [])
   });
 
 async function dataEvent(type: 'recordStored' | 'recordUpdated' | 'recordErased', data: RecordEvent, id?: string) {
-  return kafka.sendEvent(TOPICS.dataEvents.name, `${data.systemId}:${data.recordRef}`, EVENTS[type].type, data, id ? { id } : {});
+  return kafka.sendEvent(
+    TOPICS.dataEvents.name,
+    `${data.systemId}:${data.recordRef}`,
+    EVENTS[type].type,
+    data,
+    id ? { id } : {},
+  );
 }
 
 async function submit(subject: RequestSubmitted['subject']): Promise<string> {
   const requestId = randomUUID();
   const now = new Date();
   const data: RequestSubmitted = {
-    requestId, type: 'erasure', subject, channel: 'email', filedBy: 'dpo',
-    receivedAt: now.toISOString(), dueAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    requestId,
+    type: 'erasure',
+    subject,
+    channel: 'email',
+    filedBy: 'dpo',
+    receivedAt: now.toISOString(),
+    dueAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
   };
-  await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.requestSubmitted.type, data, { correlationid: requestId });
+  await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.requestSubmitted.type, data, {
+    correlationid: requestId,
+  });
   return requestId;
 }
 
 async function resolution(requestId: string, nth = 1): Promise<SubjectResolved> {
-  const matching = () => received.filter((r) => r.envelope?.type === EVENTS.subjectResolved.type && (r.envelope.data as SubjectResolved).requestId === requestId);
+  const matching = () =>
+    received.filter(
+      (r) =>
+        r.envelope?.type === EVENTS.subjectResolved.type &&
+        (r.envelope.data as SubjectResolved).requestId === requestId,
+    );
   await waitFor(async () => matching().length >= nth, `subjectResolved #${nth} for ${requestId}`);
   return matching()[nth - 1]!.envelope!.data as SubjectResolved;
 }
 
 async function attest(requestId: string): Promise<void> {
-  await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.verificationAttested.type, { requestId, method: 'dpo-attested', attestedBy: 'dpo-user-7', attestedAt: new Date().toISOString() }, { correlationid: requestId });
+  await kafka.sendEvent(
+    TOPICS.requests.name,
+    requestId,
+    EVENTS.verificationAttested.type,
+    { requestId, method: 'dpo-attested', attestedBy: 'dpo-user-7', attestedAt: new Date().toISOString() },
+    { correlationid: requestId },
+  );
 }
 
 /** Data events are applied when their inbox rows exist. */
 async function applied(...envelopeIds: string[]): Promise<void> {
   await waitFor(async () => {
-    const rows = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1)`, [envelopeIds]);
+    const rows = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE event_id = ANY($1)`, [
+      envelopeIds,
+    ]);
     return rows[0]!.n === envelopeIds.length;
   }, `data events ${envelopeIds.length} applied`);
 }
 
-const subjectOf = async (kind: string, value: string) => (await sql<{ subject_ref: string }>(`SELECT subject_ref FROM subject_keys WHERE kind = $1 AND value = $2`, [kind, value]))[0]?.subject_ref;
+const subjectOf = async (kind: string, value: string) =>
+  (
+    await sql<{ subject_ref: string }>(`SELECT subject_ref FROM subject_keys WHERE kind = $1 AND value = $2`, [
+      kind,
+      value,
+    ])
+  )[0]?.subject_ref;
 
 const alice = aSubject();
 const alice2 = `Second.${alice.email}`;
@@ -72,8 +123,22 @@ beforeAll(async () => {
   // and a third writes her first address in capitals (normalisation joins them).
   const ids = [
     (await dataEvent('recordStored', aRecordEvent('crm', { email: alice.email, customerId: alice.customerId }))).id,
-    (await dataEvent('recordStored', aRecordEvent('billing', { customerId: alice.customerId, email: alice2, phone: alice.phone }, { category: 'billing' }))).id,
-    (await dataEvent('recordStored', aRecordEvent('support', { email: alice.email.toUpperCase() }, { category: 'relationship' }))).id,
+    (
+      await dataEvent(
+        'recordStored',
+        aRecordEvent(
+          'billing',
+          { customerId: alice.customerId, email: alice2, phone: alice.phone },
+          { category: 'billing' },
+        ),
+      )
+    ).id,
+    (
+      await dataEvent(
+        'recordStored',
+        aRecordEvent('support', { email: alice.email.toUpperCase() }, { category: 'relationship' }),
+      )
+    ).id,
     (await dataEvent('recordStored', aRecordEvent('crm', { email: bob.email }))).id,
   ];
   // Dora's only record was erased; an older "stored" event arrives after the erasure.
@@ -103,12 +168,15 @@ describe('the subject-key graph', () => {
   });
 
   it('keeps the erasure when an older event arrives late', async () => {
-    const rows = await sql<{ erased: boolean }>(`SELECT erased FROM records WHERE keys @> ARRAY[$1]`, [`email:${dora.email.toLowerCase()}`]);
+    const rows = await sql<{ erased: boolean }>(`SELECT erased FROM records WHERE keys @> ARRAY[$1]`, [
+      `email:${dora.email.toLowerCase()}`,
+    ]);
     expect(rows).toEqual([{ erased: true }]);
   });
 
   it('changes nothing when a data event is delivered again', async () => {
-    const snapshot = () => sql(`SELECT r::text AS row FROM (SELECT system_id, record_ref, keys, category, erased, occurred_at FROM records ORDER BY 1, 2) r
+    const snapshot = () =>
+      sql(`SELECT r::text AS row FROM (SELECT system_id, record_ref, keys, category, erased, occurred_at FROM records ORDER BY 1, 2) r
                                 UNION ALL SELECT k::text FROM (SELECT kind, value, subject_ref FROM subject_keys ORDER BY 1, 2) k`);
     const before = await snapshot();
     const event = aRecordEvent('crm', { email: alice.email, customerId: alice.customerId }, { recordRef: 'dup-1' });
@@ -135,9 +203,21 @@ describe('resolving and verifying a request', () => {
     expect(resolved.candidates[0]!.hints.join(' ')).not.toContain(alice.customerId);
 
     await attest(requestId);
-    const verified = (await kafka.waitForMessage(received, (r) => r.envelope?.type === EVENTS.identityVerified.type && (r.envelope.data as IdentityVerified).requestId === requestId, 'identityVerified'))
-      .envelope!.data as IdentityVerified;
-    expect(verified).toMatchObject({ requestType: 'erasure', subjectRef: aliceRef, method: 'dpo-attested', attestedBy: 'dpo-user-7' });
+    const verified = (
+      await kafka.waitForMessage(
+        received,
+        (r) =>
+          r.envelope?.type === EVENTS.identityVerified.type &&
+          (r.envelope.data as IdentityVerified).requestId === requestId,
+        'identityVerified',
+      )
+    ).envelope!.data as IdentityVerified;
+    expect(verified).toMatchObject({
+      requestType: 'erasure',
+      subjectRef: aliceRef,
+      method: 'dpo-attested',
+      attestedBy: 'dpo-user-7',
+    });
     expect(verified.subjectKeys.email).toEqual([alice.email.toLowerCase(), alice2.toLowerCase()].sort());
     expect(verified.subjectKeys.customerId).toEqual([alice.customerId]);
     expect(verified.subjectKeys.phone).toEqual([alice.phone]);
@@ -160,48 +240,88 @@ describe('resolving and verifying a request', () => {
     const bobRef = (await subjectOf('email', bob.email.toLowerCase()))!;
     expect(resolved.result).toBe('several');
     expect(resolved.subjectRef).toBeUndefined();
-    expect(resolved.candidates.map((c) => c.subjectRef).sort()).toEqual([bobRef, await subjectOf('customerId', alice.customerId)].sort());
+    expect(resolved.candidates.map((c) => c.subjectRef).sort()).toEqual(
+      [bobRef, await subjectOf('customerId', alice.customerId)].sort(),
+    );
     const hints = resolved.candidates.flatMap((c) => c.hints).join(' ');
     expect(hints).toMatch(/^.\*\*\*@.\*\*\*\./);
-    for (const value of [alice.email, alice2, alice.customerId, alice.phone, bob.email]) expect(hints).not.toContain(value);
+    for (const value of [alice.email, alice2, alice.customerId, alice.phone, bob.email])
+      expect(hints).not.toContain(value);
 
-    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, { requestId, decision: 'subject', subjectRef: bobRef, decidedBy: 'dpo-user-7' });
-    expect(await resolution(requestId, 2)).toMatchObject({ result: 'matched', subjectRef: bobRef, candidates: [{ subjectRef: bobRef, records: 1 }] });
+    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, {
+      requestId,
+      decision: 'subject',
+      subjectRef: bobRef,
+      decidedBy: 'dpo-user-7',
+    });
+    expect(await resolution(requestId, 2)).toMatchObject({
+      result: 'matched',
+      subjectRef: bobRef,
+      candidates: [{ subjectRef: bobRef, records: 1 }],
+    });
   });
 
   it('dead-letters an attestation for a request that has no subject, with the reason', async () => {
     const requestId = await submit({ email: 'still-nobody@example.test' });
     await resolution(requestId);
     await attest(requestId);
-    const dead = await kafka.waitForMessage(received, (r) => r.topic === dlqTopic(TOPICS.requests.name) && r.envelope?.type === EVENTS.verificationAttested.type && (r.envelope.data as { requestId: string }).requestId === requestId, 'dead letter');
+    const dead = await kafka.waitForMessage(
+      received,
+      (r) =>
+        r.topic === dlqTopic(TOPICS.requests.name) &&
+        r.envelope?.type === EVENTS.verificationAttested.type &&
+        (r.envelope.data as { requestId: string }).requestId === requestId,
+      'dead letter',
+    );
     expect(Object.values(dead.headers).join(' ')).toContain('has no subject yet');
   });
 
   it("closes a request the DPO answers 'no data held', and drops its copy of the identifiers", async () => {
     const requestId = await submit({ email: 'again-nobody@example.test', phone: '+33700000001' });
     await resolution(requestId);
-    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, { requestId, decision: 'no-data-held', decidedBy: 'dpo-user-7' });
-    await waitFor(async () => (await sql<{ status: string }>(`SELECT status FROM requests WHERE request_id = $1`, [requestId]))[0]?.status === 'closed', 'request closed');
-    expect(await sql(`SELECT given_keys FROM requests WHERE request_id = $1`, [requestId])).toEqual([{ given_keys: null }]);
+    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, {
+      requestId,
+      decision: 'no-data-held',
+      decidedBy: 'dpo-user-7',
+    });
+    await waitFor(
+      async () =>
+        (await sql<{ status: string }>(`SELECT status FROM requests WHERE request_id = $1`, [requestId]))[0]?.status ===
+        'closed',
+      'request closed',
+    );
+    expect(await sql(`SELECT given_keys FROM requests WHERE request_id = $1`, [requestId])).toEqual([
+      { given_keys: null },
+    ]);
   });
 
   it('merges two subjects when a record links them, and an old ref still resolves', async () => {
     const aliceRef = (await subjectOf('customerId', alice.customerId))!;
     const bobRef = (await subjectOf('email', bob.email.toLowerCase()))!;
-    const link = await dataEvent('recordStored', aRecordEvent('marketing', { email: bob.email, customerId: alice.customerId }));
+    const link = await dataEvent(
+      'recordStored',
+      aRecordEvent('marketing', { email: bob.email, customerId: alice.customerId }),
+    );
     await applied(link.id);
     const merged = await subjectOf('email', bob.email.toLowerCase());
     // Alice has more keys: Bob's subject is absorbed into hers.
     expect(merged).toBe(aliceRef);
     expect(await subjectOf('phone', alice.phone)).toBe(aliceRef);
     // Alice's own records may have merged before (they arrive on different partitions): every alias points to the survivor.
-    const aliases = await sql<{ old_ref: string; subject_ref: string }>(`SELECT old_ref, subject_ref FROM subject_aliases`);
+    const aliases = await sql<{ old_ref: string; subject_ref: string }>(
+      `SELECT old_ref, subject_ref FROM subject_aliases`,
+    );
     expect(aliases).toContainEqual({ old_ref: bobRef, subject_ref: aliceRef });
     expect(new Set(aliases.map((a) => a.subject_ref))).toEqual(new Set([aliceRef]));
 
     const requestId = await submit({ email: 'nobody-here@example.test' });
     await resolution(requestId);
-    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, { requestId, decision: 'subject', subjectRef: bobRef, decidedBy: 'dpo-user-7' });
+    await kafka.sendEvent(TOPICS.requests.name, requestId, EVENTS.subjectDecided.type, {
+      requestId,
+      decision: 'subject',
+      subjectRef: bobRef,
+      decidedBy: 'dpo-user-7',
+    });
     expect(await resolution(requestId, 2)).toMatchObject({ result: 'matched', subjectRef: aliceRef });
   });
 });

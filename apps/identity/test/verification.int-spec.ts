@@ -6,19 +6,35 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { EVENTS, TOPICS, type IdentityChallengeSent, type IdentityVerified, type NotificationRequested, type RequestSubmitted } from '@datarights/contracts';
+import {
+  EVENTS,
+  TOPICS,
+  type IdentityChallengeSent,
+  type IdentityVerified,
+  type NotificationRequested,
+  type RequestSubmitted,
+} from '@datarights/contracts';
 import { Clock } from '@datarights/service-kit';
 import { aSubject, waitFor } from '@datarights/testing';
-import { eventsOf, fileRequest, sqlIn, startIdentityHarness, stopIdentityHarness, type IdentityHarness } from './harness';
+import {
+  eventsOf,
+  fileRequest,
+  sqlIn,
+  startIdentityHarness,
+  stopIdentityHarness,
+  type IdentityHarness,
+} from './harness';
 
 jest.setTimeout(120_000);
 
 const RATE_LIMIT = 40;
 let h: IdentityHarness;
 
-const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> => sqlIn<T>(h, query, params);
+const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
+  sqlIn<T>(h, query, params);
 const of = <T>(type: string, requestId: string) => eventsOf<T>(h, type, requestId);
-const file = async (type: RequestSubmitted['type'], subject: RequestSubmitted['subject']): Promise<string> => (await fileRequest(h, { type, subject })).requestId;
+const file = async (type: RequestSubmitted['type'], subject: RequestSubmitted['subject']): Promise<string> =>
+  (await fileRequest(h, { type, subject })).requestId;
 
 /** The nth code sent for the request, as the mail gateway receives it. */
 async function codeFor(requestId: string, nth = 1): Promise<NotificationRequested> {
@@ -27,7 +43,10 @@ async function codeFor(requestId: string, nth = 1): Promise<NotificationRequeste
   return sent()[nth - 1]!;
 }
 
-const answer = (requestId: string, code: string) => request(h.app.getHttpServer()).post(`/v1/self-service/requests/${requestId}/verification`).send({ method: 'code', code });
+const answer = (requestId: string, code: string) =>
+  request(h.app.getHttpServer())
+    .post(`/v1/self-service/requests/${requestId}/verification`)
+    .send({ method: 'code', code });
 const wrongOf = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 const sam = aSubject();
@@ -109,13 +128,27 @@ describe('self-service verification by one-time code', () => {
     await answer(bare, '123456').expect(404);
   });
 
-  it('several matches: once the DPO picks the subject, the code goes to that subject\'s contact on file', async () => {
+  it("several matches: once the DPO picks the subject, the code goes to that subject's contact on file", async () => {
     const both = await file('access', { email: sam.email, customerId: tom.customerId });
-    const resolved = h.received.find((r) => r.envelope?.type === EVENTS.subjectResolved.type && (r.envelope.data as { requestId: string }).requestId === both)!.envelope!.data as { result: string; candidates: { subjectRef: string }[] };
+    const resolved = h.received.find(
+      (r) =>
+        r.envelope?.type === EVENTS.subjectResolved.type &&
+        (r.envelope.data as { requestId: string }).requestId === both,
+    )!.envelope!.data as { result: string; candidates: { subjectRef: string }[] };
     expect(resolved.result).toBe('several');
-    const samRef = (await sql<{ subject_ref: string }>(`SELECT subject_ref FROM subject_keys WHERE kind = 'email' AND value = $1`, [sam.email.toLowerCase()]))[0]!.subject_ref;
+    const samRef = (
+      await sql<{ subject_ref: string }>(`SELECT subject_ref FROM subject_keys WHERE kind = 'email' AND value = $1`, [
+        sam.email.toLowerCase(),
+      ])
+    )[0]!.subject_ref;
     expect(resolved.candidates.map((c) => c.subjectRef)).toContain(samRef);
-    await h.kafka.sendEvent(TOPICS.requests.name, both, EVENTS.subjectDecided.type, { requestId: both, decision: 'subject', subjectRef: samRef, decidedBy: 'dpo-user-7' }, { correlationid: both });
+    await h.kafka.sendEvent(
+      TOPICS.requests.name,
+      both,
+      EVENTS.subjectDecided.type,
+      { requestId: both, decision: 'subject', subjectRef: samRef, decidedBy: 'dpo-user-7' },
+      { correlationid: both },
+    );
     const sent = await codeFor(both);
     expect(sent).toMatchObject({ channel: 'email', to: sam.email.toLowerCase(), template: 'identity-code' });
     codes.push(String(sent.variables.code));
@@ -124,7 +157,15 @@ describe('self-service verification by one-time code', () => {
   it('no code, e-mail or phone appears in any log line', () => {
     const all = h.logged.join('\n');
     expect(h.logged.length).toBeGreaterThan(0);
-    for (const secret of [...codes, sam.email, sam.email.toLowerCase(), stranger.email.toLowerCase(), tom.email.toLowerCase(), sam.phone]) expect(all).not.toContain(secret);
+    for (const secret of [
+      ...codes,
+      sam.email,
+      sam.email.toLowerCase(),
+      stranger.email.toLowerCase(),
+      tom.email.toLowerCase(),
+      sam.phone,
+    ])
+      expect(all).not.toContain(secret);
   });
 
   it('a flood of answers gets 429', async () => {

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     bodyLimit: config.BODY_LIMIT,
     openApi: {
       title: 'datarights request-intake',
-      description: 'Data-subject requests for the DPO and operators: file a request, follow it to its end (status, deadline, per-system outcomes, legal holds, timeline), and take the decisions that are the DPO\'s.',
+      description:
+        "Data-subject requests for the DPO and operators: file a request, follow it to its end (status, deadline, per-system outcomes, legal holds, timeline), and take the decisions that are the DPO's.",
     },
   });
 }

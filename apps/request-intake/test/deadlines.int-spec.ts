@@ -11,14 +11,32 @@ import { aSubject, waitFor } from '@datarights/testing';
 import { DeadlineCheck } from '../src/deadlines/deadline-check';
 import { Minimiser } from '../src/minimisation/minimiser';
 import { extendedDueAt } from '../src/requests/deadlines';
-import { api, countRows, DPO, erasureBody, fileRequest, getRequest, messagesOf, OPERATOR, send, startHarness, stopHarness, uuid, waitForMessage, waitForRequest, waitForStatus, type Harness } from './harness';
+import {
+  api,
+  countRows,
+  DPO,
+  erasureBody,
+  fileRequest,
+  getRequest,
+  messagesOf,
+  OPERATOR,
+  send,
+  startHarness,
+  stopHarness,
+  uuid,
+  waitForMessage,
+  waitForRequest,
+  waitForStatus,
+  type Harness,
+} from './harness';
 
 jest.setTimeout(90_000);
 
 let h: Harness;
 const T = (name: keyof typeof EVENTS) => EVENTS[name].type;
 const policy = loadPolicy(resolvePolicyPath());
-const dpo = (path: string, body: object, token = DPO) => api(h).post(path).set('Authorization', `Bearer ${token}`).send(body);
+const dpo = (path: string, body: object, token = DPO) =>
+  api(h).post(path).set('Authorization', `Bearer ${token}`).send(body);
 const setClock = async (offsetMs: number) => {
   const res = await api(h).put('/internal/clock').set('Authorization', `Bearer ${DPO}`).send({ offsetMs });
   expect(res.status).toBe(200);
@@ -46,9 +64,15 @@ afterAll(async () => {
 
 describe('the controllable clock', () => {
   it('is moved by the DPO only, within bounds, and every business time follows it', async () => {
-    expect((await api(h).put('/internal/clock').set('Authorization', `Bearer ${OPERATOR}`).send({ offsetMs: 1 })).status).toBe(403);
-    expect((await api(h).put('/internal/clock').set('Authorization', `Bearer ${DPO}`).send({ offsetMs: 'soon' })).status).toBe(400);
-    expect((await api(h).put('/internal/clock').set('Authorization', `Bearer ${DPO}`).send({ offsetMs: 1e15 })).status).toBe(400);
+    expect(
+      (await api(h).put('/internal/clock').set('Authorization', `Bearer ${OPERATOR}`).send({ offsetMs: 1 })).status,
+    ).toBe(403);
+    expect(
+      (await api(h).put('/internal/clock').set('Authorization', `Bearer ${DPO}`).send({ offsetMs: 'soon' })).status,
+    ).toBe(400);
+    expect(
+      (await api(h).put('/internal/clock').set('Authorization', `Bearer ${DPO}`).send({ offsetMs: 1e15 })).status,
+    ).toBe(400);
     const moved = await setClock(86_400_000);
     expect(Date.parse(moved.now) - Date.now()).toBeGreaterThan(86_000_000);
     const filed = await fileRequest(h);
@@ -75,15 +99,34 @@ describe('extension (Art. 12(3))', () => {
     expect(res.body).toEqual({ id: filed.id, status: 'received', dueAt });
 
     const event = await waitForMessage(h, T('requestExtended'), filed.id);
-    expect(dataOf(event)).toEqual({ requestId: filed.id, months: 2, reason, previousDueAt: filed.dueAt, dueAt, extendedBy: 'dev-dpo' });
-    const mail = await waitForMessage(h, T('notificationRequested'), filed.id, (m) => dataOf(m).template === 'deadline-extended');
-    expect(dataOf(mail)).toMatchObject({ channel: 'email', to: subject.email, variables: { reasons: reason, dueAt, previousDueAt: filed.dueAt, months: 2 } });
+    expect(dataOf(event)).toEqual({
+      requestId: filed.id,
+      months: 2,
+      reason,
+      previousDueAt: filed.dueAt,
+      dueAt,
+      extendedBy: 'dev-dpo',
+    });
+    const mail = await waitForMessage(
+      h,
+      T('notificationRequested'),
+      filed.id,
+      (m) => dataOf(m).template === 'deadline-extended',
+    );
+    expect(dataOf(mail)).toMatchObject({
+      channel: 'email',
+      to: subject.email,
+      variables: { reasons: reason, dueAt, previousDueAt: filed.dueAt, months: 2 },
+    });
 
     const second = await dpo(path, { months: 1, reason });
     expect(second.status).toBe(409);
     expect(second.body.error.message).toContain('already extended');
     const view = await getRequest(h, filed.id);
-    expect(view).toMatchObject({ dueAt, extension: { months: 2, originalDueAt: filed.dueAt, extendedBy: 'dev-dpo', reason } });
+    expect(view).toMatchObject({
+      dueAt,
+      extension: { months: 2, originalDueAt: filed.dueAt, extendedBy: 'dev-dpo', reason },
+    });
     expect(view.timeline.map((t) => t.event)).toContain(T('requestExtended'));
   });
 
@@ -92,7 +135,10 @@ describe('extension (Art. 12(3))', () => {
     await clockAt(new Date(Date.parse(filed.dueAt) + 60_000));
     const res = await dpo(`/v1/requests/${filed.id}/extension`, { months: 1, reason: 'too late' });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringContaining('within it (Art. 12(3))') });
+    expect(res.body.error).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      message: expect.stringContaining('within it (Art. 12(3))'),
+    });
     expect(messagesOf(h, T('requestExtended'), filed.id)).toHaveLength(0);
   });
 });
@@ -108,35 +154,92 @@ describe('refusal (Art. 12(4)) and rejection (Art. 12(5))', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id, status: 'closed', outcome: 'refused' });
 
-    expect(dataOf(await waitForMessage(h, T('requestRefused'), id))).toEqual({ requestId: id, type: 'erasure', reasons, refusedBy: 'dev-dpo', refusedAt: expect.any(String) });
-    expect(dataOf(await waitForMessage(h, T('requestClosed'), id))).toMatchObject({ outcome: 'refused', type: 'erasure' });
-    const mail = await waitForMessage(h, T('notificationRequested'), id, (m) => dataOf(m).template === 'request-refused');
+    expect(dataOf(await waitForMessage(h, T('requestRefused'), id))).toEqual({
+      requestId: id,
+      type: 'erasure',
+      reasons,
+      refusedBy: 'dev-dpo',
+      refusedAt: expect.any(String),
+    });
+    expect(dataOf(await waitForMessage(h, T('requestClosed'), id))).toMatchObject({
+      outcome: 'refused',
+      type: 'erasure',
+    });
+    const mail = await waitForMessage(
+      h,
+      T('notificationRequested'),
+      id,
+      (m) => dataOf(m).template === 'request-refused',
+    );
     expect(dataOf(mail)).toMatchObject({
       to: subject.email,
-      variables: { reasons, outcome: 'refused', complaint: { authority: 'CNIL', url: 'https://www.cnil.fr/fr/adresser-une-plainte' }, judicialRemedy: true },
+      variables: {
+        reasons,
+        outcome: 'refused',
+        complaint: { authority: 'CNIL', url: 'https://www.cnil.fr/fr/adresser-une-plainte' },
+        judicialRemedy: true,
+      },
     });
     // Closed: nothing more can be decided.
-    for (const [path, body] of [['refusal', { reasons }], ['rejection', { ground: 'excessive', justification: 'x' }], ['extension', { months: 1, reason: 'x' }]] as const) {
+    for (const [path, body] of [
+      ['refusal', { reasons }],
+      ['rejection', { ground: 'excessive', justification: 'x' }],
+      ['extension', { months: 1, reason: 'x' }],
+    ] as const) {
       expect((await dpo(`/v1/requests/${id}/${path}`, body)).status).toBe(409);
     }
-    expect(await getRequest(h, id)).toMatchObject({ status: 'closed', outcome: 'refused', decision: { outcome: 'refused', ground: null, decidedBy: 'dev-dpo', reasons } });
+    expect(await getRequest(h, id)).toMatchObject({
+      status: 'closed',
+      outcome: 'refused',
+      decision: { outcome: 'refused', ground: null, decidedBy: 'dev-dpo', reasons },
+    });
   });
 
-  it('a rejection records the DPO\'s justification, closes the request and tells the subject; not once execution started', async () => {
+  it("a rejection records the DPO's justification, closes the request and tells the subject; not once execution started", async () => {
     const { id } = await fileRequest(h, erasureBody());
     const justification = 'Fourth identical access request in six weeks; the last copy was sent on 3 March.';
     expect((await dpo(`/v1/requests/${id}/rejection`, { ground: 'annoying', justification })).status).toBe(400);
-    expect((await dpo(`/v1/requests/${id}/rejection`, { ground: 'excessive', justification }, OPERATOR)).status).toBe(403);
+    expect((await dpo(`/v1/requests/${id}/rejection`, { ground: 'excessive', justification }, OPERATOR)).status).toBe(
+      403,
+    );
     const res = await dpo(`/v1/requests/${id}/rejection`, { ground: 'excessive', justification });
     expect(res.body).toEqual({ id, status: 'closed', outcome: 'rejected' });
-    expect(dataOf(await waitForMessage(h, T('requestRejected'), id))).toEqual({ requestId: id, type: 'erasure', ground: 'excessive', justification, rejectedBy: 'dev-dpo', rejectedAt: expect.any(String) });
-    const mail = await waitForMessage(h, T('notificationRequested'), id, (m) => dataOf(m).template === 'request-rejected');
-    expect(dataOf(mail).variables).toMatchObject({ ground: 'excessive', reasons: justification, complaint: { authority: 'CNIL' } });
+    expect(dataOf(await waitForMessage(h, T('requestRejected'), id))).toEqual({
+      requestId: id,
+      type: 'erasure',
+      ground: 'excessive',
+      justification,
+      rejectedBy: 'dev-dpo',
+      rejectedAt: expect.any(String),
+    });
+    const mail = await waitForMessage(
+      h,
+      T('notificationRequested'),
+      id,
+      (m) => dataOf(m).template === 'request-rejected',
+    );
+    expect(dataOf(mail).variables).toMatchObject({
+      ground: 'excessive',
+      reasons: justification,
+      complaint: { authority: 'CNIL' },
+    });
     // The operator sees the decision, not the justification.
-    expect((await getRequest(h, id, OPERATOR)).decision).toEqual({ outcome: 'rejected', ground: 'excessive', decidedBy: 'dev-dpo' });
+    expect((await getRequest(h, id, OPERATOR)).decision).toEqual({
+      outcome: 'rejected',
+      ground: 'excessive',
+      decidedBy: 'dev-dpo',
+    });
 
     const running = await fileRequest(h);
-    await send(h, 'planBuilt', { requestId: running.id, requestType: 'erasure', subjectRef: 's1', subjectKeys: { email: ['x@example.test'] }, items: [{ systemId: 'crm', role: 'controller', categories: ['identification'], capabilities: ['erase'], records: 1 }] });
+    await send(h, 'planBuilt', {
+      requestId: running.id,
+      requestType: 'erasure',
+      subjectRef: 's1',
+      subjectKeys: { email: ['x@example.test'] },
+      items: [
+        { systemId: 'crm', role: 'controller', categories: ['identification'], capabilities: ['erase'], records: 1 },
+      ],
+    });
     await waitForStatus(h, running.id, 'in-progress');
     const late = await dpo(`/v1/requests/${running.id}/rejection`, { ground: 'manifestly-unfounded', justification });
     expect(late.status).toBe(409);
@@ -162,11 +265,16 @@ describe('due soon and overdue', () => {
     expect(dataOf(overdue)).toEqual({ requestId: filed.id, type: 'erasure', dueAt: filed.dueAt, status: 'received' });
     const late = await api(h).get('/v1/requests?overdue=true&limit=100').set('Authorization', `Bearer ${OPERATOR}`);
     expect(late.body.items.find((i: { id: string }) => i.id === filed.id)).toMatchObject({ overdue: true });
-    expect((await api(h).get('/v1/requests?dueSoon=true&limit=100').set('Authorization', `Bearer ${OPERATOR}`)).body.items.map((i: { id: string }) => i.id)).not.toContain(filed.id);
+    expect(
+      (
+        await api(h).get('/v1/requests?dueSoon=true&limit=100').set('Authorization', `Bearer ${OPERATOR}`)
+      ).body.items.map((i: { id: string }) => i.id),
+    ).not.toContain(filed.id);
 
     // Once: the flags are stored with the due date; another run finds nothing for this request.
     await check.runOnce();
-    const published = (type: string) => countRows(h, 'outbox', `envelope->>'type' = $1 AND envelope->'data'->>'requestId' = $2`, [type, filed.id]);
+    const published = (type: string) =>
+      countRows(h, 'outbox', `envelope->>'type' = $1 AND envelope->'data'->>'requestId' = $2`, [type, filed.id]);
     expect(await published(T('requestDeadlineApproaching'))).toBe(1);
     expect(await published(T('requestOverdue'))).toBe(1);
     const timeline = (await getRequest(h, filed.id)).timeline.map((t) => t.event);
@@ -175,21 +283,60 @@ describe('due soon and overdue', () => {
 });
 
 describe('processor systems: forwarded to the controller, acknowledged by the DPO', () => {
-  it('shows the forward awaiting acknowledgement; the DPO records it; the executor\'s answer completes it', async () => {
+  it("shows the forward awaiting acknowledgement; the DPO records it; the executor's answer completes it", async () => {
     const { id } = await fileRequest(h);
-    await send(h, 'planBuilt', { requestId: id, requestType: 'erasure', subjectRef: 's1', subjectKeys: { email: ['x@example.test'] }, items: [{ systemId: 'hosting', role: 'processor', controller: 'ACME SAS', categories: ['identification'], capabilities: ['erase'], records: 1 }] });
+    await send(h, 'planBuilt', {
+      requestId: id,
+      requestType: 'erasure',
+      subjectRef: 's1',
+      subjectKeys: { email: ['x@example.test'] },
+      items: [
+        {
+          systemId: 'hosting',
+          role: 'processor',
+          controller: 'ACME SAS',
+          categories: ['identification'],
+          capabilities: ['erase'],
+          records: 1,
+        },
+      ],
+    });
     const commandId = uuid();
-    await send(h, 'actionForwarded', { requestId: id, commandId, systemId: 'hosting', categories: ['identification'], controller: 'ACME SAS', notificationId: uuid() });
-    const waiting = await waitForRequest(h, id, 'awaiting acknowledgement', (v) => v.systems.some((s) => s.status === 'awaiting-acknowledgement'));
-    expect(waiting.systems).toEqual([expect.objectContaining({ systemId: 'hosting', commandId, kind: 'forward', status: 'awaiting-acknowledgement', outcome: 'pending' })]);
-    expect(waiting.attention).toEqual(['hosting: forwarded to the controller (processor system): awaiting its acknowledgement']);
+    await send(h, 'actionForwarded', {
+      requestId: id,
+      commandId,
+      systemId: 'hosting',
+      categories: ['identification'],
+      controller: 'ACME SAS',
+      notificationId: uuid(),
+    });
+    const waiting = await waitForRequest(h, id, 'awaiting acknowledgement', (v) =>
+      v.systems.some((s) => s.status === 'awaiting-acknowledgement'),
+    );
+    expect(waiting.systems).toEqual([
+      expect.objectContaining({
+        systemId: 'hosting',
+        commandId,
+        kind: 'forward',
+        status: 'awaiting-acknowledgement',
+        outcome: 'pending',
+      }),
+    ]);
+    expect(waiting.attention).toEqual([
+      'hosting: forwarded to the controller (processor system): awaiting its acknowledgement',
+    ]);
 
     const path = `/v1/requests/${id}/actions/${commandId}/acknowledgement`;
     const note = 'ACME SAS confirmed on 12 May (their ref. DPO-2211).';
     expect((await dpo(path, { note }, OPERATOR)).status).toBe(403);
     expect((await dpo(`/v1/requests/${id}/actions/${uuid()}/acknowledgement`, { note })).status).toBe(404);
     expect((await dpo(path, { note })).status).toBe(202);
-    expect(dataOf(await waitForMessage(h, T('actionAcknowledgementRecorded'), id))).toEqual({ requestId: id, commandId, note, recordedBy: 'dev-dpo' });
+    expect(dataOf(await waitForMessage(h, T('actionAcknowledgementRecorded'), id))).toEqual({
+      requestId: id,
+      commandId,
+      note,
+      recordedBy: 'dev-dpo',
+    });
     expect((await dpo(path, { note })).status).toBe(409);
 
     await send(h, 'actionAcknowledged', { requestId: id, commandId, systemId: 'hosting', acknowledgedBy: 'dev-dpo' });
@@ -204,18 +351,54 @@ describe('holds that end', () => {
   it('shows when a hold ended and the command that erased its data, after the request closed', async () => {
     const { id } = await fileRequest(h);
     const holdId = uuid();
-    const hold = { requestId: id, holdId, systemId: 'billing', category: 'billing', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', until: '2035-01-31T10:00:00.000Z' };
+    const hold = {
+      requestId: id,
+      holdId,
+      systemId: 'billing',
+      category: 'billing',
+      ground: 'Art. 17(3)(b)',
+      legalText: 'Code de commerce L123-22',
+      until: '2035-01-31T10:00:00.000Z',
+    };
     await send(h, 'holdRecorded', hold);
-    await send(h, 'executionCompleted', { requestId: id, systems: [{ systemId: 'billing', outcome: 'retained', affectedRecords: 0, categories: ['billing'] }], holds: [hold] });
+    await send(h, 'executionCompleted', {
+      requestId: id,
+      systems: [{ systemId: 'billing', outcome: 'retained', affectedRecords: 0, categories: ['billing'] }],
+      holds: [hold],
+    });
     await waitForStatus(h, id, 'completed');
     const commandId = uuid();
     await send(h, 'holdExpired', { ...hold, expiredAt: '2035-01-31T10:00:05.000Z', commandId });
-    await send(h, 'actionDispatched', { requestId: id, commandId, systemId: 'billing', kind: 'erase', categories: ['billing'], attempt: 1, respondBy: '2035-01-31T11:00:05.000Z' });
-    await send(h, 'actionCompleted', { requestId: id, commandId, systemId: 'billing', kind: 'erase', outcome: 'done', affectedRecords: 4, retained: [] });
-    const view = await waitForRequest(h, id, 'the hold erased', (v) => v.systems.some((s) => s.commandId === commandId && s.status === 'completed'));
+    await send(h, 'actionDispatched', {
+      requestId: id,
+      commandId,
+      systemId: 'billing',
+      kind: 'erase',
+      categories: ['billing'],
+      attempt: 1,
+      respondBy: '2035-01-31T11:00:05.000Z',
+    });
+    await send(h, 'actionCompleted', {
+      requestId: id,
+      commandId,
+      systemId: 'billing',
+      kind: 'erase',
+      outcome: 'done',
+      affectedRecords: 4,
+      retained: [],
+    });
+    const view = await waitForRequest(h, id, 'the hold erased', (v) =>
+      v.systems.some((s) => s.commandId === commandId && s.status === 'completed'),
+    );
     expect(view.status).toBe('completed');
-    expect(view.holds).toEqual([expect.objectContaining({ holdId, expiredAt: '2035-01-31T10:00:05.000Z', eraseCommandId: commandId })]);
-    expect(view.systems.find((s) => s.commandId === commandId)).toMatchObject({ kind: 'erase', outcome: 'done', affectedRecords: 4 });
+    expect(view.holds).toEqual([
+      expect.objectContaining({ holdId, expiredAt: '2035-01-31T10:00:05.000Z', eraseCommandId: commandId }),
+    ]);
+    expect(view.systems.find((s) => s.commandId === commandId)).toMatchObject({
+      kind: 'erase',
+      outcome: 'done',
+      affectedRecords: 4,
+    });
     expect(view.timeline.map((t) => t.event)).toContain(T('holdExpired'));
   });
 });
@@ -224,9 +407,15 @@ describe('minimising closed requests after the proof period', () => {
   it('replaces the identifiers and notes with keyed hashes, drops the idempotency key, and keeps the rest', async () => {
     const subject = aSubject();
     const key = `min-${uuid()}`;
-    const res = await api(h).post('/v1/requests').set('Authorization', `Bearer ${DPO}`).set('Idempotency-Key', key).send({ ...erasureBody(subject), note: `letter from ${subject.name}` });
+    const res = await api(h)
+      .post('/v1/requests')
+      .set('Authorization', `Bearer ${DPO}`)
+      .set('Idempotency-Key', key)
+      .send({ ...erasureBody(subject), note: `letter from ${subject.name}` });
     const id = res.body.id as string;
-    expect((await dpo(`/v1/requests/${id}/refusal`, { reasons: `${subject.name} is not the account holder` })).status).toBe(200);
+    expect(
+      (await dpo(`/v1/requests/${id}/refusal`, { reasons: `${subject.name} is not the account holder` })).status,
+    ).toBe(200);
     const closed = await getRequest(h, id);
     expect(closed.minimisedAt).toBeNull();
 
@@ -239,11 +428,21 @@ describe('minimising closed requests after the proof period', () => {
     await clockAt(new Date(end.getTime() + 60_000));
     const minimised = await waitForRequest(h, id, 'minimised', (v) => v.minimisedAt !== null);
     const text = JSON.stringify(minimised);
-    for (const value of [subject.email, subject.phone, subject.customerId, subject.name]) expect(text).not.toContain(value);
+    for (const value of [subject.email, subject.phone, subject.customerId, subject.name])
+      expect(text).not.toContain(value);
     expect(minimised.subject.email).toMatch(/^hmac-sha256:[A-Za-z0-9_-]{43}$/);
-    expect(minimised).toMatchObject({ status: 'closed', outcome: 'refused', decision: { reasons: expect.stringMatching(/^hmac-sha256:/) }, note: expect.stringMatching(/^hmac-sha256:/) });
+    expect(minimised).toMatchObject({
+      status: 'closed',
+      outcome: 'refused',
+      decision: { reasons: expect.stringMatching(/^hmac-sha256:/) },
+      note: expect.stringMatching(/^hmac-sha256:/),
+    });
     expect(await countRows(h, 'idempotency_keys', 'request_id = $1', [id])).toBe(0);
-    expect(dataOf(await waitForMessage(h, T('requestMinimised'), id))).toEqual({ requestId: id, closedAt: closed.closedAt, minimisedAt: expect.any(String) });
+    expect(dataOf(await waitForMessage(h, T('requestMinimised'), id))).toEqual({
+      requestId: id,
+      closedAt: closed.closedAt,
+      minimisedAt: expect.any(String),
+    });
 
     // The same identifier gives the same hash (proof that a later request concerns the same person), and nothing is minimised twice.
     await waitFor(async () => (await h.app.get(Minimiser).runOnce()) === 0, 'nothing left to minimise');

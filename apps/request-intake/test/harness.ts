@@ -3,7 +3,17 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { EVENTS, TOPICS, type EventName } from '@datarights/contracts';
-import { aSubject, cleanup, isolate, RawKafka, startTestService, waitFor, withPg, type Isolation, type Received } from '@datarights/testing';
+import {
+  aSubject,
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  withPg,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { AppModule, SERVICE } from '../src/app.module';
 import type { RequestViewDto } from '../src/requests/dto/request-view.dto';
 
@@ -44,7 +54,11 @@ export function erasureBody(subject: Partial<ReturnType<typeof aSubject>> = aSub
   return { type: 'erasure', subject, channel: 'email' };
 }
 
-export async function fileRequest(h: Harness, body: object = erasureBody(), token = DPO): Promise<{ id: string; receivedAt: string; dueAt: string; status: string }> {
+export async function fileRequest(
+  h: Harness,
+  body: object = erasureBody(),
+  token = DPO,
+): Promise<{ id: string; receivedAt: string; dueAt: string; status: string }> {
   const res = await api(h).post('/v1/requests').set('Authorization', `Bearer ${token}`).send(body);
   if (res.status !== 201) throw new Error(`filing failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -64,10 +78,15 @@ export function waitForRequest(h: Harness, id: string, what: string, ok: (view: 
   }, `request ${id}: ${what}`);
 }
 
-export const waitForStatus = (h: Harness, id: string, status: string) => waitForRequest(h, id, `status ${status}`, (v) => v.status === status);
+export const waitForStatus = (h: Harness, id: string, status: string) =>
+  waitForRequest(h, id, `status ${status}`, (v) => v.status === status);
 
 /** Sends an event as the service that owns it would (identity, data-locator, erasure-executor), by hand. */
-export async function send<N extends EventName>(h: Harness, name: N, data: Record<string, unknown> & { requestId: string }) {
+export async function send<N extends EventName>(
+  h: Harness,
+  name: N,
+  data: Record<string, unknown> & { requestId: string },
+) {
   const def = EVENTS[name];
   if (def.topic === 'command') throw new Error('not a dsr topic');
   return h.kafka.sendEvent(def.topic.name, data.requestId, def.type, data, { correlationid: data.requestId });
@@ -77,12 +96,25 @@ export function messagesOf(h: Harness, type: string, requestId: string): Receive
   return h.received.filter((m) => m.envelope?.type === type && m.key === requestId);
 }
 
-export function waitForMessage(h: Harness, type: string, requestId: string, extra: (m: Received) => boolean = () => true) {
-  return h.kafka.waitForMessage(h.received, (m) => m.envelope?.type === type && m.key === requestId && extra(m), `${type} for ${requestId}`);
+export function waitForMessage(
+  h: Harness,
+  type: string,
+  requestId: string,
+  extra: (m: Received) => boolean = () => true,
+) {
+  return h.kafka.waitForMessage(
+    h.received,
+    (m) => m.envelope?.type === type && m.key === requestId && extra(m),
+    `${type} for ${requestId}`,
+  );
 }
 
 export function countRows(h: Harness, table: string, where = 'true', params: unknown[] = []): Promise<number> {
-  return withPg(async (c) => Number((await c.query(`SELECT count(*)::int AS n FROM "${h.iso.schema}"."${table}" WHERE ${where}`, params)).rows[0].n));
+  return withPg(async (c) =>
+    Number(
+      (await c.query(`SELECT count(*)::int AS n FROM "${h.iso.schema}"."${table}" WHERE ${where}`, params)).rows[0].n,
+    ),
+  );
 }
 
 export const uuid = () => randomUUID();

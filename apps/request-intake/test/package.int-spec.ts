@@ -11,7 +11,20 @@ import { aSubject } from '@datarights/testing';
 import { DEV_PACKAGE_LINK_SECRET } from '../src/package/package-link';
 import { PackageService } from '../src/package/package.service';
 import { signLink } from '../src/package/signed-link';
-import { api, countRows, DPO, fileRequest, OPERATOR, send, startHarness, stopHarness, uuid, waitForMessage, waitForStatus, type Harness } from './harness';
+import {
+  api,
+  countRows,
+  DPO,
+  fileRequest,
+  OPERATOR,
+  send,
+  startHarness,
+  stopHarness,
+  uuid,
+  waitForMessage,
+  waitForStatus,
+  type Harness,
+} from './harness';
 import { DEV_PACKAGE_ENCRYPTION_KEY, encryptPackage, packageKey } from '@datarights/service-kit';
 
 jest.setTimeout(120_000);
@@ -40,13 +53,44 @@ describe('an access request: package stored, request completed, package served a
     const subjectRef = `subj-${uuid()}`;
     await send(h, 'subjectResolved', { requestId: id, result: 'matched', subjectRef, candidates: [] });
     await waitForStatus(h, id, 'awaiting-verification');
-    await send(h, 'identityVerified', { requestId: id, requestType: 'access', subjectRef, subjectKeys: { email: [subject.email] }, method: 'code', verifiedAt: new Date().toISOString() });
+    await send(h, 'identityVerified', {
+      requestId: id,
+      requestType: 'access',
+      subjectRef,
+      subjectKeys: { email: [subject.email] },
+      method: 'code',
+      verifiedAt: new Date().toISOString(),
+    });
     await waitForStatus(h, id, 'verified');
-    await send(h, 'planBuilt', { requestId: id, requestType: 'access', subjectRef, subjectKeys: { email: [subject.email] }, items: [{ systemId: 'crm', role: 'controller', categories: ['identification'], capabilities: ['export'], records: 1 }] });
+    await send(h, 'planBuilt', {
+      requestId: id,
+      requestType: 'access',
+      subjectRef,
+      subjectKeys: { email: [subject.email] },
+      items: [
+        { systemId: 'crm', role: 'controller', categories: ['identification'], capabilities: ['export'], records: 1 },
+      ],
+    });
     await waitForStatus(h, id, 'in-progress');
     const commandId = uuid();
-    await send(h, 'actionDispatched', { requestId: id, commandId, systemId: 'crm', kind: 'export', categories: ['identification'], attempt: 1, respondBy: new Date(Date.now() + 3600_000).toISOString() });
-    await send(h, 'actionCompleted', { requestId: id, commandId, systemId: 'crm', kind: 'export', outcome: 'done', affectedRecords: 1, retained: [] });
+    await send(h, 'actionDispatched', {
+      requestId: id,
+      commandId,
+      systemId: 'crm',
+      kind: 'export',
+      categories: ['identification'],
+      attempt: 1,
+      respondBy: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    await send(h, 'actionCompleted', {
+      requestId: id,
+      commandId,
+      systemId: 'crm',
+      kind: 'export',
+      outcome: 'done',
+      affectedRecords: 1,
+      retained: [],
+    });
 
     // The package as data-locator sends it: encrypted with the shared key, in parts (here three).
     const zip = randomBytes(1_000_000);
@@ -55,19 +99,54 @@ describe('an access request: package stored, request completed, package served a
     const packageId = uuid();
     const size = Math.ceil(encrypted.length / 3 / 4) * 4;
     for (const part of [2, 1, 3, 2]) {
-      await send(h, 'packageReady', { requestId: id, packageId, requestType: 'access', part, parts: 3, data: encrypted.slice((part - 1) * size, part * size), sha256, records: 1, categories: ['identification'], assembledAt: new Date().toISOString() });
+      await send(h, 'packageReady', {
+        requestId: id,
+        packageId,
+        requestType: 'access',
+        part,
+        parts: 3,
+        data: encrypted.slice((part - 1) * size, part * size),
+        sha256,
+        records: 1,
+        categories: ['identification'],
+        assembledAt: new Date().toISOString(),
+      });
     }
-    await send(h, 'executionCompleted', { requestId: id, systems: [{ systemId: 'crm', outcome: 'done', affectedRecords: 1, categories: ['identification'] }], holds: [] });
+    await send(h, 'executionCompleted', {
+      requestId: id,
+      systems: [{ systemId: 'crm', outcome: 'done', affectedRecords: 1, categories: ['identification'] }],
+      holds: [],
+    });
     const done = await waitForStatus(h, id, 'completed');
     expect(done).toMatchObject({ outcome: 'completed' });
 
     // Stored encrypted, not in clear.
     expect(await countRows(h, 'packages', 'request_id = $1 AND encrypted IS NOT NULL', [id])).toBe(1);
-    expect(await countRows(h, 'packages', 'request_id = $1 AND position($2::bytea in encrypted) > 0', [id, zip.subarray(0, 32)])).toBe(0);
+    expect(
+      await countRows(h, 'packages', 'request_id = $1 AND position($2::bytea in encrypted) > 0', [
+        id,
+        zip.subarray(0, 32),
+      ]),
+    ).toBe(0);
     expect(await countRows(h, 'package_parts', 'request_id = $1', [id])).toBe(0);
 
-    const notice = (await waitForMessage(h, T('notificationRequested'), id, (m) => (m.envelope!.data as NotificationRequested).template === 'package-ready')).envelope!.data as NotificationRequested;
-    expect(notice).toMatchObject({ channel: 'email', to: subject.email, template: 'package-ready', variables: { requestId: id, downloadPath: expect.stringMatching(`^/v1/requests/${id}/package\\?expires=\\d+&sig=`) } });
+    const notice = (
+      await waitForMessage(
+        h,
+        T('notificationRequested'),
+        id,
+        (m) => (m.envelope!.data as NotificationRequested).template === 'package-ready',
+      )
+    ).envelope!.data as NotificationRequested;
+    expect(notice).toMatchObject({
+      channel: 'email',
+      to: subject.email,
+      template: 'package-ready',
+      variables: {
+        requestId: id,
+        downloadPath: expect.stringMatching(`^/v1/requests/${id}/package\\?expires=\\d+&sig=`),
+      },
+    });
     const path = (notice.variables as { downloadPath: string }).downloadPath;
 
     const byLink = await api(h).get(path).buffer(true).parse(binary);
@@ -75,14 +154,22 @@ describe('an access request: package stored, request completed, package served a
     expect(byLink.headers['content-type']).toBe('application/zip');
     expect((byLink.body as Buffer).equals(zip)).toBe(true);
 
-    const byDpo = await api(h).get(`/v1/requests/${id}/package`).set('Authorization', `Bearer ${DPO}`).buffer(true).parse(binary);
+    const byDpo = await api(h)
+      .get(`/v1/requests/${id}/package`)
+      .set('Authorization', `Bearer ${DPO}`)
+      .buffer(true)
+      .parse(binary);
     expect(byDpo.status).toBe(200);
     expect((byDpo.body as Buffer).equals(zip)).toBe(true);
 
-    expect((await api(h).get(`/v1/requests/${id}/package`).set('Authorization', `Bearer ${OPERATOR}`)).status).toBe(403);
+    expect((await api(h).get(`/v1/requests/${id}/package`).set('Authorization', `Bearer ${OPERATOR}`)).status).toBe(
+      403,
+    );
     expect((await api(h).get(`/v1/requests/${id}/package`)).status).toBe(401);
     const { expires, sig } = signLink(DEV_PACKAGE_LINK_SECRET, id, new Date(Date.now() + 3600_000));
-    expect((await api(h).get(`/v1/requests/${id}/package?expires=${expires}&sig=${sig.slice(0, -2)}xx`)).status).toBe(403);
+    expect((await api(h).get(`/v1/requests/${id}/package?expires=${expires}&sig=${sig.slice(0, -2)}xx`)).status).toBe(
+      403,
+    );
     expect((await api(h).get(`/v1/requests/${id}/package?expires=${expires + 1}&sig=${sig}`)).status).toBe(403);
     expect((await api(h).get(`/v1/requests/${uuid()}/package?expires=${expires}&sig=${sig}`)).status).toBe(403);
     const past = signLink(DEV_PACKAGE_LINK_SECRET, id, new Date(Date.now() - 1000));
@@ -100,7 +187,9 @@ describe('an access request: package stored, request completed, package served a
     expect(await service.deleteExpired(50, new Date(Date.now() + 31 * 86_400_000))).toBeGreaterThanOrEqual(1);
     const deleted = await waitForMessage(h, T('packageDeleted'), id);
     expect(deleted.envelope!.data).toMatchObject({ requestId: id, packageId, reason: 'keeping period P30D ended' });
-    expect(await countRows(h, 'packages', 'request_id = $1 AND encrypted IS NULL AND deleted_at IS NOT NULL', [id])).toBe(1);
+    expect(
+      await countRows(h, 'packages', 'request_id = $1 AND encrypted IS NULL AND deleted_at IS NOT NULL', [id]),
+    ).toBe(1);
     expect((await api(h).get(`/v1/requests/${id}/package`).set('Authorization', `Bearer ${DPO}`)).status).toBe(410);
   });
 });

@@ -10,7 +10,19 @@ import { addDuration, loadPolicy, resolvePolicyPath } from '@datarights/policy';
 import { aSubject, waitFor } from '@datarights/testing';
 import { UnverifiedCheck } from '../src/self-service/unverified-check';
 import { resumedDueAt } from '../src/self-service/suspended-clock';
-import { api, DPO, getRequest, messagesOf, send, startHarness, stopHarness, waitForMessage, waitForRequest, waitForStatus, type Harness } from './harness';
+import {
+  api,
+  DPO,
+  getRequest,
+  messagesOf,
+  send,
+  startHarness,
+  stopHarness,
+  waitForMessage,
+  waitForRequest,
+  waitForStatus,
+  type Harness,
+} from './harness';
 
 jest.setTimeout(90_000);
 
@@ -19,14 +31,28 @@ let h: Harness;
 const T = (name: keyof typeof EVENTS) => EVENTS[name].type;
 const policy = loadPolicy(resolvePolicyPath());
 const dataOf = (m: { envelope?: { data: unknown } }) => m.envelope!.data as Record<string, unknown>;
-const setClock = (offsetMs: number) => api(h).put('/internal/clock').set('Authorization', `Bearer ${DPO}`).send({ offsetMs }).expect(200);
-const fileSelf = (body: object, ip = '203.0.113.7') => api(h).post('/v1/self-service/requests').set('X-Forwarded-For', ip).send(body);
-const erasure = (s = aSubject()) => ({ type: 'erasure', subject: { email: s.email, customerId: s.customerId }, channel: 'portal' });
+const setClock = (offsetMs: number) =>
+  api(h).put('/internal/clock').set('Authorization', `Bearer ${DPO}`).send({ offsetMs }).expect(200);
+const fileSelf = (body: object, ip = '203.0.113.7') =>
+  api(h).post('/v1/self-service/requests').set('X-Forwarded-For', ip).send(body);
+const erasure = (s = aSubject()) => ({
+  type: 'erasure',
+  subject: { email: s.email, customerId: s.customerId },
+  channel: 'portal',
+});
 
 async function challengeSent(requestId: string, sentAt: Date) {
   await send(h, 'subjectResolved', { requestId, result: 'matched', subjectRef: `subj_${requestId}`, candidates: [] });
-  await send(h, 'identityChallengeSent', { requestId, channel: 'email', issue: 1, sentAt: sentAt.toISOString(), expiresAt: new Date(sentAt.getTime() + 900_000).toISOString() });
-  await waitForRequest(h, requestId, 'challenge on the timeline', (v) => v.timeline.some((t) => t.event === T('identityChallengeSent')));
+  await send(h, 'identityChallengeSent', {
+    requestId,
+    channel: 'email',
+    issue: 1,
+    sentAt: sentAt.toISOString(),
+    expiresAt: new Date(sentAt.getTime() + 900_000).toISOString(),
+  });
+  await waitForRequest(h, requestId, 'challenge on the timeline', (v) =>
+    v.timeline.some((t) => t.event === T('identityChallengeSent')),
+  );
 }
 
 beforeAll(async () => {
@@ -50,7 +76,10 @@ afterAll(async () => {
 describe('self-service filing', () => {
   it('needs no token, files with filedBy subject and the same deadline, and says what happens next', async () => {
     const res = await fileSelf(erasure(), '203.0.113.1').expect(201);
-    expect(res.body).toMatchObject({ status: 'received', next: expect.stringContaining(`/v1/self-service/requests/${res.body.id}/verification`) });
+    expect(res.body).toMatchObject({
+      status: 'received',
+      next: expect.stringContaining(`/v1/self-service/requests/${res.body.id}/verification`),
+    });
     expect(res.body.dueAt).toBe(addDuration(new Date(res.body.receivedAt), policy.deadlines.response).toISOString());
     const submitted = await waitForMessage(h, T('requestSubmitted'), res.body.id);
     expect(dataOf(submitted)).toMatchObject({ filedBy: 'subject', type: 'erasure', channel: 'portal' });
@@ -75,7 +104,12 @@ describe('self-service filing', () => {
     const first = (await fileSelf(erasure(s), '203.0.113.3').expect(201)).body;
     const second = (await fileSelf(erasure(s), '203.0.113.3').expect(201)).body;
     const flag = await waitForMessage(h, T('requestRepeatFlagged'), second.id);
-    expect(dataOf(flag)).toEqual({ requestId: second.id, type: 'erasure', previousRequestIds: [first.id], window: policy.verification.repeatWindow });
+    expect(dataOf(flag)).toEqual({
+      requestId: second.id,
+      type: 'erasure',
+      previousRequestIds: [first.id],
+      window: policy.verification.repeatWindow,
+    });
     expect(messagesOf(h, T('requestRepeatFlagged'), first.id)).toEqual([]);
     expect((await getRequest(h, second.id)).status).not.toBe('closed');
   });
@@ -87,10 +121,24 @@ describe('the suspended clock (décret 2019-536 art. 77)', () => {
     const receivedAt = new Date(filed.receivedAt);
     await challengeSent(filed.id, receivedAt);
     const verifiedAt = new Date(receivedAt.getTime() + 12 * 86_400_000);
-    await send(h, 'identityVerified', { requestId: filed.id, requestType: 'erasure', subjectRef: `subj_${filed.id}`, subjectKeys: { email: ['x@example.test'] }, method: 'code', verifiedAt: verifiedAt.toISOString() });
+    await send(h, 'identityVerified', {
+      requestId: filed.id,
+      requestType: 'erasure',
+      subjectRef: `subj_${filed.id}`,
+      subjectKeys: { email: ['x@example.test'] },
+      method: 'code',
+      verifiedAt: verifiedAt.toISOString(),
+    });
     const resumed = await waitForMessage(h, T('requestDeadlineResumed'), filed.id);
     const dueAt = resumedDueAt({ receivedAt, extensionMonths: null }, policy.deadlines.response, 12).toISOString();
-    expect(dataOf(resumed)).toEqual({ requestId: filed.id, suspendedAt: filed.receivedAt, resumedAt: verifiedAt.toISOString(), suspendedDays: 12, previousDueAt: filed.dueAt, dueAt });
+    expect(dataOf(resumed)).toEqual({
+      requestId: filed.id,
+      suspendedAt: filed.receivedAt,
+      resumedAt: verifiedAt.toISOString(),
+      suspendedDays: 12,
+      previousDueAt: filed.dueAt,
+      dueAt,
+    });
     const view = await waitForRequest(h, filed.id, 'dueAt moved', (v) => v.dueAt === dueAt);
     expect(view.status).toBe('verified');
     expect(view.timeline.map((t) => t.summary).join('\n')).toMatch(/deadline suspended[\s\S]*12 days suspended/);
@@ -106,7 +154,12 @@ describe('the suspended clock (décret 2019-536 art. 77)', () => {
     await waitForStatus(h, filed.id, 'closed');
     const closed = await waitForMessage(h, T('requestClosed'), filed.id);
     expect(dataOf(closed)).toMatchObject({ outcome: 'unverified' });
-    const mail = await waitForMessage(h, T('notificationRequested'), filed.id, (m) => dataOf(m).template === 'request-unverified');
+    const mail = await waitForMessage(
+      h,
+      T('notificationRequested'),
+      filed.id,
+      (m) => dataOf(m).template === 'request-unverified',
+    );
     expect(dataOf(mail)).toMatchObject({ channel: 'email', to: s.email.toLowerCase() });
     await waitFor(async () => (await getRequest(h, filed.id)).outcome === 'unverified', 'outcome unverified');
   });

@@ -15,7 +15,10 @@ export interface StoredReply {
 }
 
 /** The plain JSON shape of a reply's data (`CommandReply` without its class). */
-export type ReplyPayload = Pick<CommandReply, 'commandId' | 'requestId' | 'systemId' | 'outcome' | 'affectedRecords' | 'error'> & {
+export type ReplyPayload = Pick<
+  CommandReply,
+  'commandId' | 'requestId' | 'systemId' | 'outcome' | 'affectedRecords' | 'error'
+> & {
   retained?: { category: string; reason: string }[];
   export?: { records: Record<string, unknown>[]; part?: number; parts?: number };
 };

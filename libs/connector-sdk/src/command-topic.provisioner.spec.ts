@@ -5,9 +5,19 @@ import { ensureCommandTopic } from './command-topic.provisioner';
 type FakeAdmin = Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>;
 
 /** What kafkajs throws when the credentials may not create topics. */
-const denied = Object.assign(new Error('not authorised'), { name: 'KafkaJSAggregateError', errors: [{ type: 'TOPIC_AUTHORIZATION_FAILED' }] });
+const denied = Object.assign(new Error('not authorised'), {
+  name: 'KafkaJSAggregateError',
+  errors: [{ type: 'TOPIC_AUTHORIZATION_FAILED' }],
+});
 const unknownTopic = Object.assign(new Error('unknown topic'), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
-const present = { topics: [{ name: 'pdata.commands.crm.v1', partitions: [{ partitionId: 0, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }] }] };
+const present = {
+  topics: [
+    {
+      name: 'pdata.commands.crm.v1',
+      partitions: [{ partitionId: 0, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }],
+    },
+  ],
+};
 
 const options = { topic: 'pdata.commands.crm.v1', timeoutMs: 500, pollMs: 10, logger: silentLogger };
 
@@ -27,21 +37,31 @@ describe('ensureCommandTopic', () => {
   it('waits for the topic to appear when it may not create it', async () => {
     const admin: FakeAdmin = {
       createTopics: jest.fn().mockRejectedValue(denied),
-      fetchTopicMetadata: jest.fn().mockRejectedValueOnce(unknownTopic).mockRejectedValueOnce(unknownTopic).mockResolvedValue(present),
+      fetchTopicMetadata: jest
+        .fn()
+        .mockRejectedValueOnce(unknownTopic)
+        .mockRejectedValueOnce(unknownTopic)
+        .mockResolvedValue(present),
     };
     await ensureCommandTopic(admin, options);
     expect(admin.fetchTopicMetadata).toHaveBeenCalledTimes(3);
   });
 
   it('fails past the deadline, saying what to ask for', async () => {
-    const admin: FakeAdmin = { createTopics: jest.fn().mockRejectedValue(denied), fetchTopicMetadata: jest.fn().mockRejectedValue(unknownTopic) };
+    const admin: FakeAdmin = {
+      createTopics: jest.fn().mockRejectedValue(denied),
+      fetchTopicMetadata: jest.fn().mockRejectedValue(unknownTopic),
+    };
     await expect(ensureCommandTopic(admin, options)).rejects.toThrow(
       /command topic pdata\.commands\.crm\.v1 does not exist and these credentials may not create it; ask the Kafka administrators .* \(waited 500 ms\)/,
     );
   });
 
   it('rethrows any other error', async () => {
-    const admin: FakeAdmin = { createTopics: jest.fn().mockRejectedValue(new Error('broker down')), fetchTopicMetadata: jest.fn() };
+    const admin: FakeAdmin = {
+      createTopics: jest.fn().mockRejectedValue(new Error('broker down')),
+      fetchTopicMetadata: jest.fn(),
+    };
     await expect(ensureCommandTopic(admin, options)).rejects.toThrow('broker down');
   });
 });

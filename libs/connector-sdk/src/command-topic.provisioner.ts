@@ -26,22 +26,34 @@ function isAuthorisationError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as KafkaError;
   if (typeof e.type === 'string' && e.type.endsWith('AUTHORIZATION_FAILED')) return true;
-  return (Array.isArray(e.errors) && e.errors.some(isAuthorisationError)) || (e.cause !== undefined && isAuthorisationError(e.cause));
+  return (
+    (Array.isArray(e.errors) && e.errors.some(isAuthorisationError)) ||
+    (e.cause !== undefined && isAuthorisationError(e.cause))
+  );
 }
 
-export async function ensureCommandTopic(admin: Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>, o: ProvisionOptions): Promise<void> {
+export async function ensureCommandTopic(
+  admin: Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>,
+  o: ProvisionOptions,
+): Promise<void> {
   const spec = (topic: string) => ({
     topic,
     ...(o.numPartitions ? { numPartitions: o.numPartitions } : {}),
     ...(o.replicationFactor ? { replicationFactor: o.replicationFactor } : {}),
   });
   try {
-    const created = await admin.createTopics({ waitForLeaders: true, topics: [spec(o.topic), spec(dlqTopic(o.topic))] });
+    const created = await admin.createTopics({
+      waitForLeaders: true,
+      topics: [spec(o.topic), spec(dlqTopic(o.topic))],
+    });
     o.logger.info(created ? 'command topic created' : 'command topic already exists', { topic: o.topic });
     return;
   } catch (err) {
     if (!isAuthorisationError(err)) throw err;
-    o.logger.info('not allowed to create the command topic: waiting for it to exist', { topic: o.topic, error: describeError(err) });
+    o.logger.info('not allowed to create the command topic: waiting for it to exist', {
+      topic: o.topic,
+      error: describeError(err),
+    });
   }
   await waitForTopic(admin, o);
 }

@@ -40,7 +40,16 @@ function aCommand(overrides: Record<string, unknown> = {}, type = 'pdata.command
     respondBy: '2030-01-01T00:00:00Z',
     ...overrides,
   };
-  const envelope = { specversion: '1.0', id: randomUUID(), source: 'erasure-executor', type, time: new Date().toISOString(), datacontenttype: 'application/json', correlationid: data.requestId, data };
+  const envelope = {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'erasure-executor',
+    type,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    correlationid: data.requestId,
+    data,
+  };
   return { data, envelope };
 }
 
@@ -49,11 +58,19 @@ function delivery(value: unknown, key: string | null = 'k'): IncomingMessage {
   return {
     topic: TOPIC,
     partition: 0,
-    message: { key: key === null ? null : Buffer.from(key), value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), offset: String(offset++), headers: {} },
+    message: {
+      key: key === null ? null : Buffer.from(key),
+      value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+      offset: String(offset++),
+      headers: {},
+    },
   };
 }
 
-function setup(handlers: Partial<Record<CommandKind, CommandHandler<CommandKind>>> = {}, store: CommandStore = new MemoryCommandStore()) {
+function setup(
+  handlers: Partial<Record<CommandKind, CommandHandler<CommandKind>>> = {},
+  store: CommandStore = new MemoryCommandStore(),
+) {
   const sink = new FakeSink();
   const dispatcher = new CommandDispatcher({
     systemId: SYSTEM,
@@ -78,7 +95,10 @@ describe('CommandDispatcher', () => {
     await dispatcher.handle(delivery(envelope));
 
     expect(erase).toHaveBeenCalledTimes(1);
-    expect(erase.mock.calls[0]).toEqual([expect.objectContaining({ commandId: data.commandId, categories: ['identification'] }), expect.objectContaining({ eventId: envelope.id, attempt: 1 })]);
+    expect(erase.mock.calls[0]).toEqual([
+      expect.objectContaining({ commandId: data.commandId, categories: ['identification'] }),
+      expect.objectContaining({ eventId: envelope.id, attempt: 1 }),
+    ]);
     const [message] = sink.to('pdata.replies.v1');
     expect(String(message.key)).toBe(data.requestId);
     expect(message.headers).toEqual({ 'content-type': 'application/cloudevents+json' });
@@ -88,7 +108,13 @@ describe('CommandDispatcher', () => {
       source: SYSTEM,
       correlationid: data.requestId,
       causationid: envelope.id,
-      data: { commandId: data.commandId, requestId: data.requestId, systemId: SYSTEM, outcome: 'done', affectedRecords: 3 },
+      data: {
+        commandId: data.commandId,
+        requestId: data.requestId,
+        systemId: SYSTEM,
+        outcome: 'done',
+        affectedRecords: 3,
+      },
     });
   });
 
@@ -139,7 +165,11 @@ describe('CommandDispatcher', () => {
     const [dead] = sink.to('pdata.commands.crm.v1.dlq');
     expect(dead.value).toEqual(bad.message.value);
     expect(String(dead.key)).toBe('k');
-    expect(dead.headers).toMatchObject({ 'x-dlq-original-topic': TOPIC, 'x-dlq-original-partition': '0', 'x-dlq-original-offset': bad.message.offset });
+    expect(dead.headers).toMatchObject({
+      'x-dlq-original-topic': TOPIC,
+      'x-dlq-original-partition': '0',
+      'x-dlq-original-offset': bad.message.offset,
+    });
     expect(String(dead.headers?.['x-dlq-reason'])).toMatch(reason);
 
     await dispatcher.handle(delivery(aCommand().envelope));
@@ -186,14 +216,22 @@ describe('CommandDispatcher', () => {
   it('answers failed a handler result that breaks the contract', async () => {
     const { sink, dispatcher } = setup({ erase: async () => ({ outcome: 'done', affectedRecords: -1 }) });
     await dispatcher.handle(delivery(aCommand().envelope));
-    expect(sink.replies()[0].data).toMatchObject({ outcome: 'failed', error: expect.stringContaining('affectedRecords') });
+    expect(sink.replies()[0].data).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringContaining('affectedRecords'),
+    });
   });
 
   it('stores and sends a failure the handler reported itself', async () => {
-    const { sink, dispatcher, store } = setup({ erase: async () => ({ outcome: 'failed', affectedRecords: 0, error: 'account is locked by legal' }) });
+    const { sink, dispatcher, store } = setup({
+      erase: async () => ({ outcome: 'failed', affectedRecords: 0, error: 'account is locked by legal' }),
+    });
     const { data, envelope } = aCommand();
     await dispatcher.handle(delivery(envelope));
-    expect(sink.replies()[0]).toMatchObject({ type: 'pdata.command.failed.v1', data: { error: 'account is locked by legal' } });
+    expect(sink.replies()[0]).toMatchObject({
+      type: 'pdata.command.failed.v1',
+      data: { error: 'account is locked by legal' },
+    });
     expect(await store.get(data.commandId)).toBeDefined();
   });
 
@@ -227,11 +265,18 @@ describe('CommandDispatcher', () => {
 
 describe('CommandDispatcher with an export too big to split', () => {
   it('answers failed, names the record by position, and does not save it as done', async () => {
-    const huge = async (): Promise<CommandResult> => ({ outcome: 'done', affectedRecords: 1, records: [{ blob: 'x'.repeat(600 * 1024) }] });
+    const huge = async (): Promise<CommandResult> => ({
+      outcome: 'done',
+      affectedRecords: 1,
+      records: [{ blob: 'x'.repeat(600 * 1024) }],
+    });
     const { sink, dispatcher, store } = setup({ export: huge });
     const { data, envelope } = aCommand({}, 'pdata.command.export.v1');
     await dispatcher.handle(delivery(envelope));
-    expect(sink.replies()[0]).toMatchObject({ type: 'pdata.command.failed.v1', data: { error: expect.stringMatching(/^exported record #0 is \d+ bytes/) } });
+    expect(sink.replies()[0]).toMatchObject({
+      type: 'pdata.command.failed.v1',
+      data: { error: expect.stringMatching(/^exported record #0 is \d+ bytes/) },
+    });
     expect(await store.get(data.commandId)).toBeUndefined();
   });
 });

@@ -46,7 +46,8 @@ export interface DispatcherOptions {
 const MAX_BACKOFF_MS = 30_000;
 const MAX_REASON_LENGTH = 1000;
 
-type Parsed = { ok: true; envelope: EventEnvelope; kind: CommandKind; command: Command } | { ok: false; reason: string };
+type Parsed =
+  { ok: true; envelope: EventEnvelope; kind: CommandKind; command: Command } | { ok: false; reason: string };
 
 export class CommandDispatcher {
   constructor(private readonly o: DispatcherOptions) {}
@@ -105,7 +106,10 @@ export class CommandDispatcher {
     const handler = this.o.handlers.get(kind);
     if (!handler) {
       this.o.logger.warn('no handler for this kind of command: answered failed', ids);
-      return { reply: failedReply(command, `system ${this.o.systemId} has no handler for ${kind} commands`), final: false };
+      return {
+        reply: failedReply(command, `system ${this.o.systemId} has no handler for ${kind} commands`),
+        final: false,
+      };
     }
     const attempts = 1 + this.o.respondRetries;
     let lastError: unknown;
@@ -138,7 +142,12 @@ export class CommandDispatcher {
   }
 
   /** An export too big to split is answered `failed`: better than a reply the broker refuses. */
-  private checkSendable(reply: StoredReply, command: Command, causationId: string, ids: Record<string, unknown>): StoredReply {
+  private checkSendable(
+    reply: StoredReply,
+    command: Command,
+    causationId: string,
+    ids: Record<string, unknown>,
+  ): StoredReply {
     try {
       buildReplyEnvelopes(reply, { source: this.o.systemId, causationId });
       return reply;
@@ -148,21 +157,32 @@ export class CommandDispatcher {
     }
   }
 
-  private async send(input: IncomingMessage, reply: StoredReply, causationId: string, ids: Record<string, unknown>): Promise<void> {
+  private async send(
+    input: IncomingMessage,
+    reply: StoredReply,
+    causationId: string,
+    ids: Record<string, unknown>,
+  ): Promise<void> {
     try {
       const envelopes = buildReplyEnvelopes(reply, { source: this.o.systemId, causationId });
       // One request per part: the broker's size limit (message.max.bytes, 1 MiB by default)
       // applies to a whole produce batch, not to each message. Same key, so one partition;
       // the idempotent producer with one request in flight keeps the parts in order.
       for (const envelope of envelopes) {
-        await this.o.sink.send({ topic: this.o.repliesTopic, messages: [toKafkaMessage(reply.payload.requestId, envelope)] });
+        await this.o.sink.send({
+          topic: this.o.repliesTopic,
+          messages: [toKafkaMessage(reply.payload.requestId, envelope)],
+        });
       }
       this.o.logger.info('reply sent', { ...ids, outcome: reply.payload.outcome, parts: envelopes.length });
     } catch (err) {
       // kafkajs already retried what was retriable. Park the command with the reason and go
       // on: the DSR side times out and sends it again, and the stored reply answers then.
       const reason = `reply not sent: ${describeError(err)}`;
-      this.o.logger.error('reply not sent: command sent to the dead-letter topic', { ...ids, error: describeError(err) });
+      this.o.logger.error('reply not sent: command sent to the dead-letter topic', {
+        ...ids,
+        error: describeError(err),
+      });
       await this.deadLetter(input, reason);
     }
   }

@@ -3,11 +3,26 @@
  * plays the DSR side and writes the documented envelope by hand, so this checks the
  * public contract, not just the SDK talking to itself.
  */
-import { EXPORT_PART_MAX_BYTES, parseEnvelope, TOPICS, type EraseCommand, type EventEnvelope, type ExportCommand, type SystemRegistered } from '@datarights/contracts';
+import {
+  EXPORT_PART_MAX_BYTES,
+  parseEnvelope,
+  TOPICS,
+  type EraseCommand,
+  type EventEnvelope,
+  type ExportCommand,
+  type SystemRegistered,
+} from '@datarights/contracts';
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { assembleExportParts, Connector, PostgresCommandStore, silentLogger, type CommandResult, type ReplyPayload } from './index';
+import {
+  assembleExportParts,
+  Connector,
+  PostgresCommandStore,
+  silentLogger,
+  type CommandResult,
+  type ReplyPayload,
+} from './index';
 
 jest.setTimeout(120_000);
 
@@ -18,7 +33,11 @@ const SYSTEM_ID = `sdk-test-${RUN}`;
 // Every topic of this run is prefixed (as KAFKA_TOPIC_PREFIX does for the services), so the
 // run neither sees nor leaves registrations and replies on a shared broker's real topics.
 const PREFIX = `sdk-test-${RUN}.`;
-const T = { systems: PREFIX + TOPICS.systems.name, events: PREFIX + TOPICS.dataEvents.name, replies: PREFIX + TOPICS.replies.name };
+const T = {
+  systems: PREFIX + TOPICS.systems.name,
+  events: PREFIX + TOPICS.dataEvents.name,
+  replies: PREFIX + TOPICS.replies.name,
+};
 const COMMAND_TOPIC = `${PREFIX}pdata.commands.${SYSTEM_ID}.v1`;
 const CUSTOMERS = `sdk_test_${RUN}_customers`;
 const HANDLED = `sdk_test_${RUN}_commands`;
@@ -55,7 +74,8 @@ const connectors: Connector[] = [];
 const seen: Seen[] = [];
 let eraseRuns = 0;
 
-const headersOf = (h: IHeaders | undefined) => Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(v)]));
+const headersOf = (h: IHeaders | undefined) =>
+  Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(v)]));
 
 async function collect(consumer: Consumer, topics: string[], fromBeginning: boolean): Promise<void> {
   await consumer.connect();
@@ -64,8 +84,16 @@ async function collect(consumer: Consumer, topics: string[], fromBeginning: bool
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       const parsed = parseEnvelope(message.value);
-      const envelope = (parsed.ok ? parsed.envelope : { raw: String(message.value) }) as EventEnvelope<Record<string, unknown>>;
-      seen.push({ topic, key: String(message.key), headers: headersOf(message.headers), envelope, bytes: message.value?.length ?? 0 });
+      const envelope = (parsed.ok ? parsed.envelope : { raw: String(message.value) }) as EventEnvelope<
+        Record<string, unknown>
+      >;
+      seen.push({
+        topic,
+        key: String(message.key),
+        headers: headersOf(message.headers),
+        envelope,
+        bytes: message.value?.length ?? 0,
+      });
     },
   });
   await joined;
@@ -81,10 +109,15 @@ async function waitFor<T>(what: string, find: () => T[], count = 1, timeoutMs = 
   }
 }
 
-const repliesTo = (commandId: string) => () => seen.filter((s) => s.topic === T.replies && s.envelope.data?.commandId === commandId);
+const repliesTo = (commandId: string) => () =>
+  seen.filter((s) => s.topic === T.replies && s.envelope.data?.commandId === commandId);
 
 /** The DSR side: a command written by hand in the documented envelope. */
-async function sendCommand(kind: 'erase' | 'export', data: Omit<EraseCommand | ExportCommand, 'subjectKeys'> & { subjectKeys: Record<string, string[]> }, id = randomUUID()) {
+async function sendCommand(
+  kind: 'erase' | 'export',
+  data: Omit<EraseCommand | ExportCommand, 'subjectKeys'> & { subjectKeys: Record<string, string[]> },
+  id = randomUUID(),
+) {
   const envelope = {
     specversion: '1.0',
     id,
@@ -97,25 +130,53 @@ async function sendCommand(kind: 'erase' | 'export', data: Omit<EraseCommand | E
   };
   await dsrProducer.send({
     topic: COMMAND_TOPIC,
-    messages: [{ key: data.requestId, value: JSON.stringify(envelope), headers: { 'content-type': 'application/cloudevents+json' } }],
+    messages: [
+      {
+        key: data.requestId,
+        value: JSON.stringify(envelope),
+        headers: { 'content-type': 'application/cloudevents+json' },
+      },
+    ],
   });
   return envelope;
 }
 
 function aCommand(subjectKeys: Record<string, string[]>) {
-  return { commandId: randomUUID(), requestId: randomUUID(), systemId: SYSTEM_ID, subjectKeys, categories: ['identification'], respondBy: '2031-01-01T00:00:00Z' };
+  return {
+    commandId: randomUUID(),
+    requestId: randomUUID(),
+    systemId: SYSTEM_ID,
+    subjectKeys,
+    categories: ['identification'],
+    respondBy: '2031-01-01T00:00:00Z',
+  };
 }
 
 /** The tiny company system: a customers table, erase and export handlers. */
 function aSystem(store: PostgresCommandStore): Connector {
-  const connector = new Connector({ brokers: BROKERS, clientId: SYSTEM_ID, topicPrefix: PREFIX, registration, store, logger: silentLogger, respondRetries: 1, retryBackoffMs: 50 });
+  const connector = new Connector({
+    brokers: BROKERS,
+    clientId: SYSTEM_ID,
+    topicPrefix: PREFIX,
+    registration,
+    store,
+    logger: silentLogger,
+    respondRetries: 1,
+    retryBackoffMs: 50,
+  });
   connector.onCommand('erase', async (cmd): Promise<CommandResult> => {
     eraseRuns++;
-    const { rowCount } = await pool.query(`DELETE FROM ${CUSTOMERS} WHERE email = ANY($1) OR customer_id = ANY($2)`, [cmd.subjectKeys.email ?? [], cmd.subjectKeys.customerId ?? []]);
+    const { rowCount } = await pool.query(`DELETE FROM ${CUSTOMERS} WHERE email = ANY($1) OR customer_id = ANY($2)`, [
+      cmd.subjectKeys.email ?? [],
+      cmd.subjectKeys.customerId ?? [],
+    ]);
     return { outcome: rowCount ? 'done' : 'not-found', affectedRecords: rowCount ?? 0 };
   });
   connector.onCommand('export', async (cmd): Promise<CommandResult> => {
-    const { rows } = await pool.query(`SELECT customer_id, email, note FROM ${CUSTOMERS} WHERE email = ANY($1) ORDER BY id`, [cmd.subjectKeys.email ?? []]);
+    const { rows } = await pool.query(
+      `SELECT customer_id, email, note FROM ${CUSTOMERS} WHERE email = ANY($1) ORDER BY id`,
+      [cmd.subjectKeys.email ?? []],
+    );
     return { outcome: rows.length ? 'done' : 'not-found', affectedRecords: rows.length, records: rows };
   });
   connectors.push(connector);
@@ -125,16 +186,26 @@ function aSystem(store: PostgresCommandStore): Connector {
 beforeAll(async () => {
   pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
   await pool.query('SELECT 1').catch((err: Error) => {
-    throw new Error(`PostgreSQL at ${DATABASE_URL} does not answer (${err.message}); start it with: node tools/infra/cli.mjs up`);
+    throw new Error(
+      `PostgreSQL at ${DATABASE_URL} does not answer (${err.message}); start it with: node tools/infra/cli.mjs up`,
+    );
   });
-  await pool.query(`CREATE TABLE ${CUSTOMERS} (id serial PRIMARY KEY, customer_id text NOT NULL, email text NOT NULL, note text NOT NULL)`);
-  await pool.query(`INSERT INTO ${CUSTOMERS} (customer_id, email, note) VALUES ('C-1', 'jane@example.org', 'vip'), ('C-1', 'jane.doe@example.org', 'old address'), ('C-2', 'joe@example.org', 'new')`);
+  await pool.query(
+    `CREATE TABLE ${CUSTOMERS} (id serial PRIMARY KEY, customer_id text NOT NULL, email text NOT NULL, note text NOT NULL)`,
+  );
+  await pool.query(
+    `INSERT INTO ${CUSTOMERS} (customer_id, email, note) VALUES ('C-1', 'jane@example.org', 'vip'), ('C-1', 'jane.doe@example.org', 'old address'), ('C-2', 'joe@example.org', 'new')`,
+  );
   // The export subject: 3000 rows of ~1 KB, over 2 MiB in all.
-  await pool.query(`INSERT INTO ${CUSTOMERS} (customer_id, email, note) SELECT 'C-9', 'big@example.org', repeat('é', 300) || repeat('n', 400) || g FROM generate_series(1, 3000) g`);
+  await pool.query(
+    `INSERT INTO ${CUSTOMERS} (customer_id, email, note) SELECT 'C-9', 'big@example.org', repeat('é', 300) || repeat('n', 400) || g FROM generate_series(1, 3000) g`,
+  );
 
   admin = kafka.admin();
   await admin.connect().catch((err: Error) => {
-    throw new Error(`Kafka at ${BROKERS.join(',')} does not answer (${err.message}); start it with: node tools/infra/cli.mjs up`);
+    throw new Error(
+      `Kafka at ${BROKERS.join(',')} does not answer (${err.message}); start it with: node tools/infra/cli.mjs up`,
+    );
   });
   await admin.createTopics({ waitForLeaders: true, topics: Object.values(T).map((topic) => ({ topic })) });
   dsrProducer = kafka.producer();
@@ -168,9 +239,15 @@ describe('Connector against real Kafka and PostgreSQL', () => {
     store = new PostgresCommandStore(pool, HANDLED);
     connector = aSystem(store);
     await connector.start();
-    const [registered] = await waitFor('registration', () => seen.filter((s) => s.topic === T.systems && s.key === SYSTEM_ID));
+    const [registered] = await waitFor('registration', () =>
+      seen.filter((s) => s.topic === T.systems && s.key === SYSTEM_ID),
+    );
     expect(registered.headers['content-type']).toBe('application/cloudevents+json');
-    expect(registered.envelope).toMatchObject({ type: 'pdata.system.registered.v1', source: SYSTEM_ID, data: { systemId: SYSTEM_ID, capabilities: ['export', 'erase'] } });
+    expect(registered.envelope).toMatchObject({
+      type: 'pdata.system.registered.v1',
+      source: SYSTEM_ID,
+      data: { systemId: SYSTEM_ID, capabilities: ['export', 'erase'] },
+    });
 
     dlqConsumer = kafka.consumer({ groupId: `sdk-test-dlq-${RUN}`, maxWaitTimeInMs: 100 });
     await collect(dlqConsumer, [`${COMMAND_TOPIC}.dlq`], true);
@@ -178,11 +255,21 @@ describe('Connector against real Kafka and PostgreSQL', () => {
 
   it('publishes a stored event per row, keyed systemId:recordRef, and sends nothing for an invalid batch', async () => {
     const { rows } = await pool.query(`SELECT id, customer_id, email FROM ${CUSTOMERS} WHERE customer_id <> 'C-9'`);
-    const records = rows.map((r) => ({ recordRef: String(r.id), category: 'identification', subjectKeys: { email: r.email, customerId: r.customer_id } }));
-    await expect(connector.publishRecords('updated', [records[0], { ...records[1], subjectKeys: { email: 'nope' } }])).rejects.toThrow(/record #1: subjectKeys\.email/);
+    const records = rows.map((r) => ({
+      recordRef: String(r.id),
+      category: 'identification',
+      subjectKeys: { email: r.email, customerId: r.customer_id },
+    }));
+    await expect(
+      connector.publishRecords('updated', [records[0], { ...records[1], subjectKeys: { email: 'nope' } }]),
+    ).rejects.toThrow(/record #1: subjectKeys\.email/);
     await connector.publishRecords('stored', records);
 
-    const events = await waitFor('stored events', () => seen.filter((s) => s.topic === T.events && s.envelope.source === SYSTEM_ID), rows.length);
+    const events = await waitFor(
+      'stored events',
+      () => seen.filter((s) => s.topic === T.events && s.envelope.source === SYSTEM_ID),
+      rows.length,
+    );
     expect(events.map((e) => e.key).sort()).toEqual(records.map((r) => `${SYSTEM_ID}:${r.recordRef}`).sort());
     // The invalid batch sent nothing, not even its valid first record.
     expect(events.every((e) => e.envelope.type === 'pdata.record.stored.v1')).toBe(true);
@@ -199,7 +286,13 @@ describe('Connector against real Kafka and PostgreSQL', () => {
       source: SYSTEM_ID,
       correlationid: data.requestId,
       causationid: first.id,
-      data: { commandId: data.commandId, requestId: data.requestId, systemId: SYSTEM_ID, outcome: 'done', affectedRecords: 2 },
+      data: {
+        commandId: data.commandId,
+        requestId: data.requestId,
+        systemId: SYSTEM_ID,
+        outcome: 'done',
+        affectedRecords: 2,
+      },
     });
     expect((await pool.query(`SELECT 1 FROM ${CUSTOMERS} WHERE customer_id = 'C-1'`)).rowCount).toBe(0);
 
@@ -212,13 +305,34 @@ describe('Connector against real Kafka and PostgreSQL', () => {
   it('dead-letters an invalid command with the reason, and handles the next one on the same partition', async () => {
     const valid = aCommand({ customerId: ['C-2'] });
     const key = valid.requestId;
-    await dsrProducer.send({ topic: COMMAND_TOPIC, messages: [{ key, value: JSON.stringify({ specversion: '1.0', id: randomUUID(), type: 'pdata.command.erase.v1', source: 'x', time: new Date().toISOString(), data: { commandId: 'not-a-uuid' } }) }] });
+    await dsrProducer.send({
+      topic: COMMAND_TOPIC,
+      messages: [
+        {
+          key,
+          value: JSON.stringify({
+            specversion: '1.0',
+            id: randomUUID(),
+            type: 'pdata.command.erase.v1',
+            source: 'x',
+            time: new Date().toISOString(),
+            data: { commandId: 'not-a-uuid' },
+          }),
+        },
+      ],
+    });
     await sendCommand('erase', valid);
 
     const [dead] = await waitFor('dead letter', () => seen.filter((s) => s.topic === `${COMMAND_TOPIC}.dlq`));
     expect(dead.key).toBe(key);
-    expect(dead.headers['x-dlq-reason']).toMatch(/^invalid pdata\.command\.erase\.v1: commandId: commandId must be a UUID/);
-    expect(dead.headers).toMatchObject({ 'x-dlq-original-topic': COMMAND_TOPIC, 'x-dlq-original-partition': expect.stringMatching(/^\d+$/), 'x-dlq-original-offset': expect.stringMatching(/^\d+$/) });
+    expect(dead.headers['x-dlq-reason']).toMatch(
+      /^invalid pdata\.command\.erase\.v1: commandId: commandId must be a UUID/,
+    );
+    expect(dead.headers).toMatchObject({
+      'x-dlq-original-topic': COMMAND_TOPIC,
+      'x-dlq-original-partition': expect.stringMatching(/^\d+$/),
+      'x-dlq-original-offset': expect.stringMatching(/^\d+$/),
+    });
     const [reply] = await waitFor('reply after the dead letter', repliesTo(valid.commandId));
     expect(reply.envelope.data).toMatchObject({ outcome: 'done', affectedRecords: 1 });
   });
@@ -232,7 +346,9 @@ describe('Connector against real Kafka and PostgreSQL', () => {
     const parts = await waitFor('every export part', repliesTo(data.commandId), total);
     for (const p of parts) expect(p.bytes).toBeLessThan(EXPORT_PART_MAX_BYTES);
     const records = assembleExportParts(parts.map((p) => p.envelope.data as unknown as ReplyPayload));
-    const { rows } = await pool.query(`SELECT customer_id, email, note FROM ${CUSTOMERS} WHERE email = 'big@example.org' ORDER BY id`);
+    const { rows } = await pool.query(
+      `SELECT customer_id, email, note FROM ${CUSTOMERS} WHERE email = 'big@example.org' ORDER BY id`,
+    );
     expect(Buffer.byteLength(JSON.stringify(rows))).toBeGreaterThan(2 * 1024 * 1024);
     expect(records).toEqual(rows);
     expect(parts.every((p) => p.envelope.data.affectedRecords === 3000)).toBe(true);

@@ -17,11 +17,19 @@ const registration: SystemRegistered = {
   capabilities: ['erase'],
 };
 
-const options = { brokers: ['127.0.0.1:1'], clientId: 'crm', registration, store: new MemoryCommandStore(), logger: silentLogger };
+const options = {
+  brokers: ['127.0.0.1:1'],
+  clientId: 'crm',
+  registration,
+  store: new MemoryCommandStore(),
+  logger: silentLogger,
+};
 
 describe('Connector (no broker needed)', () => {
   it('refuses an invalid registration at construction, naming the field', () => {
-    expect(() => new Connector({ ...options, registration: { ...registration, systemId: 'Not A Slug' } })).toThrow(/invalid system registration: systemId/);
+    expect(() => new Connector({ ...options, registration: { ...registration, systemId: 'Not A Slug' } })).toThrow(
+      /invalid system registration: systemId/,
+    );
   });
 
   it('derives its command topic from the system id, with the topic prefix if any', () => {
@@ -32,7 +40,15 @@ describe('Connector (no broker needed)', () => {
 
   it('refuses a second handler for one kind, and publishing before start', async () => {
     const connector = new Connector(options).onCommand('erase', async () => ({ outcome: 'done', affectedRecords: 0 }));
-    expect(() => connector.onCommand('erase', async () => ({ outcome: 'done', affectedRecords: 0 }))).toThrow(/already registered/);
-    await expect(connector.publishRecord('stored', { recordRef: 'r', category: 'identification', subjectKeys: { customerId: 'C' } })).rejects.toThrow(/call start\(\) first/);
+    expect(() => connector.onCommand('erase', async () => ({ outcome: 'done', affectedRecords: 0 }))).toThrow(
+      /already registered/,
+    );
+    await expect(
+      connector.publishRecord('stored', {
+        recordRef: 'r',
+        category: 'identification',
+        subjectKeys: { customerId: 'C' },
+      }),
+    ).rejects.toThrow(/call start\(\) first/);
   });
 });

@@ -4,12 +4,27 @@
  * registration on `pdata.systems.v1`, the consumer of the system's own command topic,
  * and the publishing of data events.
  */
-import { CAPABILITIES, commandTopic, createEnvelope, EVENTS, SystemRegistered, TOPICS, validatePayload } from '@datarights/contracts';
+import {
+  CAPABILITIES,
+  commandTopic,
+  createEnvelope,
+  EVENTS,
+  SystemRegistered,
+  TOPICS,
+  validatePayload,
+} from '@datarights/contracts';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { CommandDispatcher } from './command.dispatcher';
 import { ensureCommandTopic } from './command-topic.provisioner';
 import { consoleLogger, describeError } from './console.logger';
-import type { CommandHandler, CommandKind, ConnectorLogger, ConnectorOptions, RecordInput, RecordKind } from './connector.types';
+import type {
+  CommandHandler,
+  CommandKind,
+  ConnectorLogger,
+  ConnectorOptions,
+  RecordInput,
+  RecordKind,
+} from './connector.types';
 import { toKafkaMessage } from './kafka-message.util';
 import { buildRecordMessages } from './record-event.builder';
 
@@ -40,7 +55,8 @@ export class Connector {
     this.systemId = valid.value.systemId;
     this.topicPrefix = options.topicPrefix ?? '';
     // The same rule as the services' KAFKA_TOPIC_PREFIX, so both sides can share one.
-    if (!/^[a-z0-9._-]{0,40}$/.test(this.topicPrefix)) throw new Error('topicPrefix may only hold a-z, 0-9, ".", "_" and "-" (40 at most)');
+    if (!/^[a-z0-9._-]{0,40}$/.test(this.topicPrefix))
+      throw new Error('topicPrefix may only hold a-z, 0-9, ".", "_" and "-" (40 at most)');
     this.commandTopic = this.topicPrefix + commandTopic(this.systemId);
     if (!options.store) throw new Error('a CommandStore is required (MemoryCommandStore or PostgresCommandStore)');
     this.logger = options.logger ?? consoleLogger(`connector-sdk:${this.systemId}`);
@@ -80,7 +96,10 @@ export class Connector {
     if (this.state !== 'new') throw new Error(`start() called on a connector that is ${this.state}`);
     this.state = 'starting';
     for (const capability of this.registration.capabilities) {
-      if (!this.handlers.has(capability)) this.logger.warn('capability registered without a handler: its commands will be answered failed', { capability });
+      if (!this.handlers.has(capability))
+        this.logger.warn('capability registered without a handler: its commands will be answered failed', {
+          capability,
+        });
     }
     try {
       // Idempotent producer (LOCAL-KAFKA.md): a retried send never writes a reply twice.
@@ -124,7 +143,11 @@ export class Connector {
     const producer = this.runningProducer();
     const messages = buildRecordMessages(this.systemId, kind, records);
     for (let i = 0; i < messages.length; i += RECORD_BATCH_SIZE) {
-      await producer.sendBatch({ topicMessages: [{ topic: this.topicPrefix + TOPICS.dataEvents.name, messages: messages.slice(i, i + RECORD_BATCH_SIZE) }] });
+      await producer.sendBatch({
+        topicMessages: [
+          { topic: this.topicPrefix + TOPICS.dataEvents.name, messages: messages.slice(i, i + RECORD_BATCH_SIZE) },
+        ],
+      });
     }
     this.logger.debug('records published', { kind, count: messages.length });
   }
@@ -146,7 +169,10 @@ export class Connector {
     const def = EVENTS.systemRegistered;
     const data = JSON.parse(JSON.stringify(this.registration)) as SystemRegistered;
     const envelope = createEnvelope({ type: def.type, source: this.systemId, data });
-    await this.runningProducer(true).send({ topic: this.topicPrefix + TOPICS.systems.name, messages: [toKafkaMessage(def.key(data), envelope)] });
+    await this.runningProducer(true).send({
+      topic: this.topicPrefix + TOPICS.systems.name,
+      messages: [toKafkaMessage(def.key(data), envelope)],
+    });
   }
 
   private async startConsumer(): Promise<void> {
@@ -175,7 +201,10 @@ export class Connector {
     await consumer.subscribe({ topics: [this.commandTopic], fromBeginning: true });
 
     const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`consumer did not join group within ${this.startTimeoutMs} ms`)), this.startTimeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`consumer did not join group within ${this.startTimeoutMs} ms`)),
+        this.startTimeoutMs,
+      );
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => done());
       // A crash kafkajs will not restart from ends the wait; one it restarts from may still join.
       const offCrash = consumer.on(consumer.events.CRASH, (e) => {

@@ -3,7 +3,17 @@
  * handlers) and what it gets back. Kept apart from the Kafka wiring so that a system can
  * type its handlers without touching kafkajs.
  */
-import type { Capability, CommandOutcome, EraseCommand, ExportCommand, NotifyCommand, RectifyCommand, RestrictCommand, SuppressCommand, SystemRegistered } from '@datarights/contracts';
+import type {
+  Capability,
+  CommandOutcome,
+  EraseCommand,
+  ExportCommand,
+  NotifyCommand,
+  RectifyCommand,
+  RestrictCommand,
+  SuppressCommand,
+  SystemRegistered,
+} from '@datarights/contracts';
 import type { SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import type { CommandStore } from './command-store.types';
@@ -48,7 +58,10 @@ export interface CommandContext {
   heartbeat(): Promise<void>;
 }
 
-export type CommandHandler<K extends CommandKind> = (command: CommandPayloads[K], context: CommandContext) => Promise<CommandResult> | CommandResult;
+export type CommandHandler<K extends CommandKind> = (
+  command: CommandPayloads[K],
+  context: CommandContext,
+) => Promise<CommandResult> | CommandResult;
 
 /**
  * A record of personal data the system stored, updated or erased. Only the keys that link

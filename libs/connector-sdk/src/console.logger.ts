@@ -17,7 +17,12 @@ export function consoleLogger(name = 'connector-sdk'): ConnectorLogger {
 }
 
 /** A logger that says nothing (tests). */
-export const silentLogger: ConnectorLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: ConnectorLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /** A safe description of an error for logs and replies: its class and code, never its message. */
 export function describeError(err: unknown): string {

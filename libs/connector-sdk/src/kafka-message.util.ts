@@ -24,7 +24,9 @@ export const COMMAND_EVENTS = {
   notify: EVENTS.notifyCommand,
 } as const satisfies Record<CommandKind, EventDefinition>;
 
-const KIND_BY_TYPE = new Map<string, CommandKind>(Object.entries(COMMAND_EVENTS).map(([kind, def]) => [def.type, kind as CommandKind]));
+const KIND_BY_TYPE = new Map<string, CommandKind>(
+  Object.entries(COMMAND_EVENTS).map(([kind, def]) => [def.type, kind as CommandKind]),
+);
 
 /** The kind of a command event type, or undefined for anything that is not a command. */
 export function commandKindOf(type: string): CommandKind | undefined {

@@ -12,7 +12,8 @@ class FakeDb implements Queryable {
       this.failNext = false;
       throw new Error('connection refused');
     }
-    if (text.startsWith('INSERT') && !this.rows.has(String(params[0]))) this.rows.set(String(params[0]), String(params[1]));
+    if (text.startsWith('INSERT') && !this.rows.has(String(params[0])))
+      this.rows.set(String(params[0]), String(params[1]));
     if (text.startsWith('SELECT')) {
       const reply = this.rows.get(String(params[0]));
       return { rows: reply ? [{ reply: JSON.parse(reply) }] : [] };
@@ -23,7 +24,13 @@ class FakeDb implements Queryable {
 
 const reply: StoredReply = {
   type: 'pdata.command.completed.v1',
-  payload: { commandId: '3f2a4c1e-0000-4000-8000-000000000001', requestId: '3f2a4c1e-0000-4000-8000-000000000002', systemId: 'crm', outcome: 'done', affectedRecords: 1 },
+  payload: {
+    commandId: '3f2a4c1e-0000-4000-8000-000000000001',
+    requestId: '3f2a4c1e-0000-4000-8000-000000000002',
+    systemId: 'crm',
+    outcome: 'done',
+    affectedRecords: 1,
+  },
 };
 
 describe('PostgresCommandStore', () => {

@@ -22,7 +22,9 @@ export class PostgresCommandStore implements CommandStore {
     private readonly table = 'connector_commands',
   ) {
     if (!IDENTIFIER.test(table)) {
-      throw new Error(`invalid table name ${JSON.stringify(table)}: lowercase letters, digits and _ only, optionally schema.table`);
+      throw new Error(
+        `invalid table name ${JSON.stringify(table)}: lowercase letters, digits and _ only, optionally schema.table`,
+      );
     }
   }
 
@@ -58,10 +60,10 @@ export class PostgresCommandStore implements CommandStore {
     await this.init();
     // Two deliveries racing (a rebalance mid-command): the first reply saved is the one
     // every later delivery resends.
-    await this.db.query(`INSERT INTO ${this.table} (command_id, reply) VALUES ($1, $2::jsonb) ON CONFLICT (command_id) DO NOTHING`, [
-      commandId,
-      JSON.stringify(reply),
-    ]);
+    await this.db.query(
+      `INSERT INTO ${this.table} (command_id, reply) VALUES ($1, $2::jsonb) ON CONFLICT (command_id) DO NOTHING`,
+      [commandId, JSON.stringify(reply)],
+    );
   }
 
   /**
@@ -71,9 +73,10 @@ export class PostgresCommandStore implements CommandStore {
    */
   async prune(before: Date): Promise<number> {
     await this.init();
-    const { rows } = await this.db.query(`WITH gone AS (DELETE FROM ${this.table} WHERE handled_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`, [
-      before.toISOString(),
-    ]);
+    const { rows } = await this.db.query(
+      `WITH gone AS (DELETE FROM ${this.table} WHERE handled_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      [before.toISOString()],
+    );
     return Number(rows[0]?.n ?? 0);
   }
 }

@@ -1,7 +1,12 @@
 import { parseEnvelope, RecordEvent, validatePayload } from '@datarights/contracts';
 import { buildRecordMessages, InvalidRecordError } from './record-event.builder';
 
-const row = { recordRef: 'cust-42', category: 'identification', subjectKeys: { email: 'jane@example.org', customerId: 'C-42' }, occurredAt: new Date('2024-03-01T10:00:00Z') };
+const row = {
+  recordRef: 'cust-42',
+  category: 'identification',
+  subjectKeys: { email: 'jane@example.org', customerId: 'C-42' },
+  occurredAt: new Date('2024-03-01T10:00:00Z'),
+};
 
 describe('buildRecordMessages', () => {
   it('builds one valid data event per record, keyed systemId:recordRef', () => {
@@ -12,7 +17,13 @@ describe('buildRecordMessages', () => {
     expect(parsed.ok && parsed.envelope).toMatchObject({
       type: 'pdata.record.stored.v1',
       source: 'crm',
-      data: { systemId: 'crm', recordRef: 'cust-42', category: 'identification', subjectKeys: row.subjectKeys, occurredAt: '2024-03-01T10:00:00.000Z' },
+      data: {
+        systemId: 'crm',
+        recordRef: 'cust-42',
+        category: 'identification',
+        subjectKeys: row.subjectKeys,
+        occurredAt: '2024-03-01T10:00:00.000Z',
+      },
     });
     if (parsed.ok) expect(validatePayload(RecordEvent, parsed.envelope.data).ok).toBe(true);
   });

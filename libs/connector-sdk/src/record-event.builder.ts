@@ -37,7 +37,8 @@ function occurredAt(value: Date | string | undefined): string {
  */
 export function buildRecordMessages(systemId: string, kind: RecordKind, records: readonly RecordInput[]): Message[] {
   const def = RECORD_EVENTS[kind];
-  if (!def) throw new InvalidRecordError(`unknown record event kind ${JSON.stringify(kind)} (stored, updated or erased)`);
+  if (!def)
+    throw new InvalidRecordError(`unknown record event kind ${JSON.stringify(kind)} (stored, updated or erased)`);
   return records.map((record, index) => {
     if (typeof record !== 'object' || record === null) throw new InvalidRecordError(`record #${index}: not an object`);
     const data = {

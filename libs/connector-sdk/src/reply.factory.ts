@@ -19,7 +19,10 @@ function base(command: Command): Pick<ReplyPayload, 'commandId' | 'requestId' | 
 
 /** A `failed` reply; `error` must hold no personal data. */
 export function failedReply(command: Command, error: string): StoredReply {
-  return { type: EVENTS.commandFailed.type as StoredReply['type'], payload: { ...base(command), outcome: 'failed', affectedRecords: 0, error: clip(error) } };
+  return {
+    type: EVENTS.commandFailed.type as StoredReply['type'],
+    payload: { ...base(command), outcome: 'failed', affectedRecords: 0, error: clip(error) },
+  };
 }
 
 export type BuiltReply = { ok: true; reply: StoredReply } | { ok: false; reason: string };
@@ -32,7 +35,9 @@ export function replyFromResult(kind: CommandKind, command: Command, result: Com
     ...base(command),
     outcome: result.outcome,
     affectedRecords: result.affectedRecords,
-    ...(result.retained?.length ? { retained: result.retained.map((r) => ({ category: r.category, reason: r.reason })) } : {}),
+    ...(result.retained?.length
+      ? { retained: result.retained.map((r) => ({ category: r.category, reason: r.reason })) }
+      : {}),
     ...(clip(result.error) ? { error: clip(result.error) } : {}),
   };
   if (kind === 'export' && !isFailure) {
@@ -46,7 +51,10 @@ export function replyFromResult(kind: CommandKind, command: Command, result: Com
   }
   const type = isFailure ? EVENTS.commandFailed : EVENTS.commandCompleted;
   // Records are checked above; validating them again would only cost time on big exports.
-  const checked = validatePayload(isFailure ? CommandFailed : CommandCompleted, payload.export ? { ...payload, export: { records: [] } } : payload);
+  const checked = validatePayload(
+    isFailure ? CommandFailed : CommandCompleted,
+    payload.export ? { ...payload, export: { records: [] } } : payload,
+  );
   if (!checked.ok) return { ok: false, reason: `the handler returned an invalid result: ${checked.reason}` };
   if (isFailure && !payload.error) payload.error = `the ${kind} handler reported a failure`;
   return { ok: true, reply: { type: type.type as StoredReply['type'], payload } };

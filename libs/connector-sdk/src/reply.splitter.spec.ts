@@ -8,7 +8,14 @@ const meta = { source: 'crm', causationId: randomUUID() };
 function exportReply(records: Record<string, unknown>[]): StoredReply {
   return {
     type: 'pdata.command.completed.v1',
-    payload: { commandId: randomUUID(), requestId: randomUUID(), systemId: 'crm', outcome: 'done', affectedRecords: records.length, export: { records } },
+    payload: {
+      commandId: randomUUID(),
+      requestId: randomUUID(),
+      systemId: 'crm',
+      outcome: 'done',
+      affectedRecords: records.length,
+      export: { records },
+    },
   };
 }
 
@@ -65,7 +72,10 @@ describe('buildReplyEnvelopes', () => {
     for (const e of envelopes.slice(0, -1)) {
       const count = e.data.export?.records.length ?? 0;
       next += count;
-      const grown = { ...e, data: { ...e.data, export: { ...e.data.export, records: [...(e.data.export?.records ?? []), records[next]] } } };
+      const grown = {
+        ...e,
+        data: { ...e.data, export: { ...e.data.export, records: [...(e.data.export?.records ?? []), records[next]] } },
+      };
       expect(sizeOf(e)).toBeLessThan(max);
       // The widest part numbers are reserved, so allow that slack.
       expect(sizeOf(grown)).toBeGreaterThanOrEqual(max - 10);
@@ -81,10 +91,23 @@ describe('buildReplyEnvelopes', () => {
   it('sends a non-export reply as one envelope with the contract attributes', () => {
     const reply: StoredReply = {
       type: 'pdata.command.failed.v1',
-      payload: { commandId: randomUUID(), requestId: randomUUID(), systemId: 'crm', outcome: 'failed', affectedRecords: 0, error: 'boom' },
+      payload: {
+        commandId: randomUUID(),
+        requestId: randomUUID(),
+        systemId: 'crm',
+        outcome: 'failed',
+        affectedRecords: 0,
+        error: 'boom',
+      },
     };
     const [e] = buildReplyEnvelopes(reply, meta);
-    expect(e).toMatchObject({ specversion: '1.0', type: 'pdata.command.failed.v1', source: 'crm', correlationid: reply.payload.requestId, datacontenttype: 'application/json' });
+    expect(e).toMatchObject({
+      specversion: '1.0',
+      type: 'pdata.command.failed.v1',
+      source: 'crm',
+      correlationid: reply.payload.requestId,
+      datacontenttype: 'application/json',
+    });
   });
 });
 

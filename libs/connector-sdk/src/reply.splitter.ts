@@ -29,7 +29,11 @@ const WIDEST_PART = 10000;
 const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 /** Returns the envelopes to send, in order; each serialises to less than `maxBytes`. */
-export function buildReplyEnvelopes(reply: StoredReply, meta: ReplyMeta, maxBytes = EXPORT_PART_MAX_BYTES): EventEnvelope<ReplyPayload>[] {
+export function buildReplyEnvelopes(
+  reply: StoredReply,
+  meta: ReplyMeta,
+  maxBytes = EXPORT_PART_MAX_BYTES,
+): EventEnvelope<ReplyPayload>[] {
   const envelopeOf = (payload: ReplyPayload) =>
     createEnvelope<ReplyPayload>({
       type: reply.type,
@@ -43,17 +47,27 @@ export function buildReplyEnvelopes(reply: StoredReply, meta: ReplyMeta, maxByte
   const records = reply.payload.export?.records;
   if (!records || bytesOf(whole) < maxBytes) return [whole];
 
-  const chunks = chunkRecords(records, maxBytes - bytesOf(envelopeOf(withExport(reply.payload, [], WIDEST_PART, WIDEST_PART))) - 1);
-  if (chunks.length > WIDEST_PART) throw new Error(`export needs ${chunks.length} parts, more than the contract's ${WIDEST_PART}`);
+  const chunks = chunkRecords(
+    records,
+    maxBytes - bytesOf(envelopeOf(withExport(reply.payload, [], WIDEST_PART, WIDEST_PART))) - 1,
+  );
+  if (chunks.length > WIDEST_PART)
+    throw new Error(`export needs ${chunks.length} parts, more than the contract's ${WIDEST_PART}`);
   return chunks.map((chunk, i) => {
     const envelope = envelopeOf(withExport(reply.payload, chunk, i + 1, chunks.length));
     // A guard, not a branch: the arithmetic above makes this unreachable.
-    if (bytesOf(envelope) >= maxBytes) throw new Error(`reply part ${i + 1} is ${bytesOf(envelope)} bytes, over ${maxBytes}`);
+    if (bytesOf(envelope) >= maxBytes)
+      throw new Error(`reply part ${i + 1} is ${bytesOf(envelope)} bytes, over ${maxBytes}`);
     return envelope;
   });
 }
 
-function withExport(payload: ReplyPayload, records: Record<string, unknown>[], part: number, parts: number): ReplyPayload {
+function withExport(
+  payload: ReplyPayload,
+  records: Record<string, unknown>[],
+  part: number,
+  parts: number,
+): ReplyPayload {
   return { ...payload, export: { records, part, parts } };
 }
 

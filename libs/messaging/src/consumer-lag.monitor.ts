@@ -28,7 +28,10 @@ export class ConsumerLagMonitor {
   start(everyMs = 15_000): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      if (!this.inFlight) this.inFlight = this.refresh().catch((err: Error) => this.logger.debug(`consumer lag not refreshed: ${err.message}`)).finally(() => (this.inFlight = undefined));
+      if (!this.inFlight)
+        this.inFlight = this.refresh()
+          .catch((err: Error) => this.logger.debug(`consumer lag not refreshed: ${err.message}`))
+          .finally(() => (this.inFlight = undefined));
     }, everyMs);
     this.timer.unref();
   }
@@ -50,7 +53,10 @@ export class ConsumerLagMonitor {
         if (!end) continue;
         // No commit yet: the group starts from the beginning, so everything retained is behind.
         const from = Number(p.offset) >= 0 ? Number(p.offset) : Number(end.low);
-        messagingMetrics.consumerLag.set({ topic: this.logical(t.topic), partition: String(p.partition), group: this.groupId }, Math.max(0, Number(end.high) - from));
+        messagingMetrics.consumerLag.set(
+          { topic: this.logical(t.topic), partition: String(p.partition), group: this.groupId },
+          Math.max(0, Number(end.high) - from),
+        );
       }
     }
   }

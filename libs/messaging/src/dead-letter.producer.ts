@@ -17,7 +17,8 @@ export const DLQ_HEADERS = {
   replayedFrom: 'x-dlq-replayed-from',
 } as const;
 
-export type DeadLetterKind = 'invalid-envelope' | 'unknown-type' | 'invalid-payload' | 'handler-failed' | 'handler-rejected';
+export type DeadLetterKind =
+  'invalid-envelope' | 'unknown-type' | 'invalid-payload' | 'handler-failed' | 'handler-rejected';
 
 export async function sendToDeadLetter(
   producer: Producer,

@@ -8,7 +8,15 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { createEnvelope, EVENTS, topicOf, validatePayload, type EventEnvelope, type EventName, type PayloadOf } from '@datarights/contracts';
+import {
+  createEnvelope,
+  EVENTS,
+  topicOf,
+  validatePayload,
+  type EventEnvelope,
+  type EventName,
+  type PayloadOf,
+} from '@datarights/contracts';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { traceHeaders } from './tracing';
 
@@ -33,7 +41,12 @@ export const OUTBOX_CHANNEL = 'datarights_outbox';
 export class EventPublisher {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
 
-  async publish<N extends EventName>(manager: EntityManager, name: N, data: PayloadOf<N>, meta: PublishMeta = {}): Promise<EventEnvelope<PayloadOf<N>>> {
+  async publish<N extends EventName>(
+    manager: EntityManager,
+    name: N,
+    data: PayloadOf<N>,
+    meta: PublishMeta = {},
+  ): Promise<EventEnvelope<PayloadOf<N>>> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('publish must be called inside a transaction (dataSource.transaction(...))');
     }

@@ -17,7 +17,10 @@ export interface HandlerExtras {
  * the contracts, and HTTP DTO validation must not run on them.
  */
 function handler(pattern: string, extras?: HandlerExtras): MethodDecorator {
-  return applyDecorators(extras ? EventPattern(pattern, extras) : EventPattern(pattern), UseFilters(new RethrowHandlerErrors()));
+  return applyDecorators(
+    extras ? EventPattern(pattern, extras) : EventPattern(pattern),
+    UseFilters(new RethrowHandlerErrors()),
+  );
 }
 
 /** Handles one event type; the payload arrives validated, with a `MessageContext`. */
@@ -32,5 +35,9 @@ export function OnBatch(topic: TopicDefinition): MethodDecorator {
 
 /** Handles every event of these topics, one at a time (the audit log). */
 export function OnAnyEvent(topics: TopicDefinition[], options: { commandTopics?: boolean } = {}): MethodDecorator {
-  return handler(`all:${topics.map((t) => t.name).join(',')}`, { kind: 'all', topics: topics.map((t) => t.name), commandTopics: options.commandTopics });
+  return handler(`all:${topics.map((t) => t.name).join(',')}`, {
+    kind: 'all',
+    topics: topics.map((t) => t.name),
+    commandTopics: options.commandTopics,
+  });
 }

@@ -24,16 +24,26 @@ export function logicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, topic
 }
 
 export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS must list at least one broker');
-  const ssl = env.KAFKA_SSL === 'true' ? { rejectUnauthorized: true, ...(env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')] } : {}) } : false;
+  const ssl =
+    env.KAFKA_SSL === 'true'
+      ? {
+          rejectUnauthorized: true,
+          ...(env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')] } : {}),
+        }
+      : false;
   let sasl: SASLOptions | undefined;
   if (env.KAFKA_SASL_MECHANISM) {
     const mechanism = env.KAFKA_SASL_MECHANISM.toLowerCase();
     if (mechanism !== 'scram-sha-512' && mechanism !== 'scram-sha-256' && mechanism !== 'plain') {
       throw new Error('KAFKA_SASL_MECHANISM must be scram-sha-512, scram-sha-256 or plain');
     }
-    if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD) throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
+    if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)
+      throw new Error('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
     sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } as SASLOptions;
   }
   return {
@@ -48,7 +58,8 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
 
 function topicPrefixFromEnv(env: NodeJS.ProcessEnv): string {
   const prefix = env.KAFKA_TOPIC_PREFIX ?? '';
-  if (!/^[a-z0-9._-]{0,40}$/.test(prefix)) throw new Error('KAFKA_TOPIC_PREFIX may only hold a-z, 0-9, ".", "_" and "-" (40 at most)');
+  if (!/^[a-z0-9._-]{0,40}$/.test(prefix))
+    throw new Error('KAFKA_TOPIC_PREFIX may only hold a-z, 0-9, ".", "_" and "-" (40 at most)');
   return prefix;
 }
 
@@ -58,11 +69,14 @@ function topicPrefixFromEnv(env: NodeJS.ProcessEnv): string {
  * surface as an error (the relay then backs off and the outbox-lag alert fires) instead of
  * retrying silently forever — so the warning is noise at every start.
  */
-const kafkaLog: logCreator = () => ({ level, label, log }) => {
-  if (typeof log.message === 'string' && log.message.startsWith('Limiting retries for the idempotent producer')) return;
-  if (level > logLevel.WARN) return;
-  process.stderr.write(`${JSON.stringify({ level: label, logger: 'kafkajs', ...log })}\n`);
-};
+const kafkaLog: logCreator =
+  () =>
+  ({ level, label, log }) => {
+    if (typeof log.message === 'string' && log.message.startsWith('Limiting retries for the idempotent producer'))
+      return;
+    if (level > logLevel.WARN) return;
+    process.stderr.write(`${JSON.stringify({ level: label, logger: 'kafkajs', ...log })}\n`);
+  };
 
 export function createKafka(settings: KafkaSettings, clientId: string): Kafka {
   return new Kafka({

@@ -14,7 +14,9 @@ export class KafkaHealth {
   async check(timeoutMs = 3000): Promise<void> {
     if (!this.server.healthy) throw new Error('Kafka consumer stopped');
     const admin = this.kafka.admin({ retry: { retries: 0 } });
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Kafka did not answer in time')), timeoutMs).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('Kafka did not answer in time')), timeoutMs).unref(),
+    );
     try {
       await Promise.race([
         (async () => {

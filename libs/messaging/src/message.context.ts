@@ -28,7 +28,11 @@ export class MessageContext extends BaseRpcContext<[MessageMeta, EntityManager, 
   }
 
   /** Publishes in the handler's transaction, correlated with and caused by the handled event. */
-  publish<N extends EventName>(name: N, data: PayloadOf<N>, meta: PublishMeta = {}): Promise<EventEnvelope<PayloadOf<N>>> {
+  publish<N extends EventName>(
+    name: N,
+    data: PayloadOf<N>,
+    meta: PublishMeta = {},
+  ): Promise<EventEnvelope<PayloadOf<N>>> {
     return this.args[2].publish(this.manager, name, data, {
       correlationId: this.envelope.correlationid,
       causationId: this.envelope.id,

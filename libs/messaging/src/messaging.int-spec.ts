@@ -12,7 +12,15 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { TOPICS, type RequestClosed } from '@datarights/contracts';
 import { ServiceKitModule } from '@datarights/service-kit';
-import { cleanup, isolate, RawKafka, startTestService, waitFor, type Isolation, type Received } from '@datarights/testing';
+import {
+  cleanup,
+  isolate,
+  RawKafka,
+  startTestService,
+  waitFor,
+  type Isolation,
+  type Received,
+} from '@datarights/testing';
 import { EventPublisher } from './event.publisher';
 import { OnEvent } from './handler.decorators';
 import { MessageContext } from './message.context';
@@ -37,7 +45,10 @@ class TestHandlers {
   async onClosed(@Payload() data: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
     attempts.set(data.requestId, (attempts.get(data.requestId) ?? 0) + 1);
     const left = failures.get(data.requestId) ?? 0;
-    await ctx.manager.query(`INSERT INTO effects (event_id, request_id) VALUES ($1, $2)`, [ctx.envelope.id, data.requestId]);
+    await ctx.manager.query(`INSERT INTO effects (event_id, request_id) VALUES ($1, $2)`, [
+      ctx.envelope.id,
+      data.requestId,
+    ]);
     if (left > 0) {
       failures.set(data.requestId, left - 1);
       // Thrown after the write: the rollback must undo it.
@@ -47,14 +58,28 @@ class TestHandlers {
 }
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'messaging-test', schema: 'messaging_test', entities: [], migrations: [EffectsTable1700000000001] })],
+  imports: [
+    ServiceKitModule.forRoot({
+      service: 'messaging-test',
+      schema: 'messaging_test',
+      entities: [],
+      migrations: [EffectsTable1700000000001],
+    }),
+  ],
   controllers: [TestHandlers],
 })
 class TestModule {}
 
 function closed(requestId = randomUUID()): RequestClosed {
   const now = new Date().toISOString();
-  return { requestId, type: 'erasure', outcome: 'completed', closedAt: now, dueAt: now, receivedAt: now } as RequestClosed;
+  return {
+    requestId,
+    type: 'erasure',
+    outcome: 'completed',
+    closedAt: now,
+    dueAt: now,
+    receivedAt: now,
+  } as RequestClosed;
 }
 
 describe('messaging (real Kafka and PostgreSQL)', () => {
@@ -98,31 +123,64 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
       }),
     ).rejects.toThrow('business rule failed');
     const committed = closed();
-    await ds.transaction((m) => publisher.publish(m, 'requestClosed', committed, { correlationId: committed.requestId }));
+    await ds.transaction((m) =>
+      publisher.publish(m, 'requestClosed', committed, { correlationId: committed.requestId }),
+    );
 
     await relay.connect();
     expect(await relay.drainOnce()).toBe(1);
-    const got = await raw.waitForMessage(onTopic, (r) => r.envelope?.correlationid === committed.requestId, 'the committed event');
+    const got = await raw.waitForMessage(
+      onTopic,
+      (r) => r.envelope?.correlationid === committed.requestId,
+      'the committed event',
+    );
     expect(got.key).toBe(committed.requestId);
     expect(got.headers['content-type']).toBe('application/cloudevents+json');
-    expect(got.envelope).toMatchObject({ specversion: '1.0', type: 'dsr.request.closed.v1', source: 'messaging-test', data: committed });
-    expect(await ds.query(`SELECT 1 FROM outbox WHERE (envelope->'data'->>'requestId') = $1`, [rolledBack.requestId])).toHaveLength(0);
+    expect(got.envelope).toMatchObject({
+      specversion: '1.0',
+      type: 'dsr.request.closed.v1',
+      source: 'messaging-test',
+      data: committed,
+    });
+    expect(
+      await ds.query(`SELECT 1 FROM outbox WHERE (envelope->'data'->>'requestId') = $1`, [rolledBack.requestId]),
+    ).toHaveLength(0);
     expect(onTopic.some((r) => r.envelope?.correlationid === rolledBack.requestId)).toBe(false);
   });
 
   it('has its effect once when the relay dies after sending and before marking sent', async () => {
     const event = closed();
     await ds.transaction((m) => publisher.publish(m, 'requestClosed', event));
-    await expect(relay.drainOnce({ afterSend: async () => { throw new Error('relay killed'); } })).rejects.toThrow('relay killed');
+    await expect(
+      relay.drainOnce({
+        afterSend: async () => {
+          throw new Error('relay killed');
+        },
+      }),
+    ).rejects.toThrow('relay killed');
     expect(await ds.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL`)).toHaveLength(1);
     await relay.drainOnce();
     expect(await ds.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL`)).toHaveLength(0);
 
     await relay.start();
-    await waitFor(async () => onTopic.filter((r) => r.envelope?.data && (r.envelope.data as RequestClosed).requestId === event.requestId).length === 2, 'the event sent twice');
+    await waitFor(
+      async () =>
+        onTopic.filter((r) => r.envelope?.data && (r.envelope.data as RequestClosed).requestId === event.requestId)
+          .length === 2,
+      'the event sent twice',
+    );
     await waitFor(async () => (await effects(event.requestId)) === 1, 'the effect');
     // Give a second handling every chance to show up before asserting it did not.
-    await waitFor(async () => (await ds.query(`SELECT 1 FROM inbox WHERE event_id = (SELECT id::text FROM outbox WHERE envelope->'data'->>'requestId' = $1)`, [event.requestId])).length === 1, 'the inbox row');
+    await waitFor(
+      async () =>
+        (
+          await ds.query(
+            `SELECT 1 FROM inbox WHERE event_id = (SELECT id::text FROM outbox WHERE envelope->'data'->>'requestId' = $1)`,
+            [event.requestId],
+          )
+        ).length === 1,
+      'the inbox row',
+    );
     expect(await effects(event.requestId)).toBe(1);
   });
 
@@ -146,10 +204,18 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     await raw.sendEvent(TOPICS.requests.name, key, 'dsr.request.closed.v1', next);
 
     await waitFor(async () => (await effects(next.requestId)) === 1, 'the valid message after the invalid ones');
-    const notJson = await raw.waitForMessage(dlq, (r) => r.key === key && r.headers['x-dlq-reason']?.startsWith('invalid-envelope'), 'the non-JSON message in the DLQ');
+    const notJson = await raw.waitForMessage(
+      dlq,
+      (r) => r.key === key && r.headers['x-dlq-reason']?.startsWith('invalid-envelope'),
+      'the non-JSON message in the DLQ',
+    );
     expect(notJson.headers['x-dlq-reason']).toContain('not JSON');
     expect(notJson.headers['x-dlq-original-topic']).toBe(`${iso.topicPrefix}${TOPICS.requests.name}`);
-    const invalid = await raw.waitForMessage(dlq, (r) => r.key === key && r.headers['x-dlq-reason']?.startsWith('invalid-payload'), 'the invalid payload in the DLQ');
+    const invalid = await raw.waitForMessage(
+      dlq,
+      (r) => r.key === key && r.headers['x-dlq-reason']?.startsWith('invalid-payload'),
+      'the invalid payload in the DLQ',
+    );
     expect(invalid.headers['x-dlq-reason']).toContain('outcome');
     expect(await effects(bad.requestId)).toBe(0);
   });
@@ -164,7 +230,12 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
 
     await waitFor(async () => (await effects(transient.requestId)) === 1, 'the transient failure to succeed');
     expect(attempts.get(transient.requestId)).toBe(3);
-    const dead = await raw.waitForMessage(dlq, (r) => (r.envelope?.data as RequestClosed | undefined)?.requestId === always.requestId, 'the failing message in the DLQ', 30_000);
+    const dead = await raw.waitForMessage(
+      dlq,
+      (r) => (r.envelope?.data as RequestClosed | undefined)?.requestId === always.requestId,
+      'the failing message in the DLQ',
+      30_000,
+    );
     expect(dead.headers['x-dlq-reason']).toMatch(/^handler-failed: failed after 5 attempts: transient failure/);
     expect(attempts.get(always.requestId)).toBe(5);
     expect(await effects(always.requestId)).toBe(0);
@@ -176,6 +247,6 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     // Hand-written JSON, as a system in another language would produce it; unknown attributes are ignored.
     const value = `{"specversion":"1.0","id":"${randomUUID()}","source":"some-other-team","type":"dsr.request.closed.v1","time":"${now}","datacontenttype":"application/json","correlationid":"${requestId}","somethingelse":42,"data":{"requestId":"${requestId}","type":"erasure","outcome":"completed","closedAt":"${now}","dueAt":"${now}","receivedAt":"${now}"}}`;
     await raw.send(TOPICS.requests.name, requestId, value);
-    await waitFor(async () => (await effects(requestId)) === 1, 'the plain producer\'s event to be handled');
+    await waitFor(async () => (await effects(requestId)) === 1, "the plain producer's event to be handled");
   });
 });

@@ -16,5 +16,9 @@ export const messagingMetrics = {
   handled: counter('messaging_events_handled_total', 'Events handled', ['topic', 'type']),
   retries: counter('messaging_handler_retries_total', 'Handler attempts that failed and were retried', ['topic']),
   deadLetters: counter('messaging_dead_letters_total', 'Messages sent to a dead-letter topic', ['topic', 'reason']),
-  consumerLag: gauge('messaging_consumer_lag', 'Messages behind the end of the partition', ['topic', 'partition', 'group']),
+  consumerLag: gauge('messaging_consumer_lag', 'Messages behind the end of the partition', [
+    'topic',
+    'partition',
+    'group',
+  ]),
 };

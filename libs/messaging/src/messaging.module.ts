@@ -26,14 +26,27 @@ export class MessagingModule {
           useFactory: (): MessagingOptions => (typeof options === 'function' ? options() : options),
         },
         { provide: KAFKA_SETTINGS, useFactory: () => kafkaSettingsFromEnv() },
-        { provide: KAFKA, useFactory: (s: KafkaSettings) => createKafka(s, `datarights.${service}`), inject: [KAFKA_SETTINGS] },
+        {
+          provide: KAFKA,
+          useFactory: (s: KafkaSettings) => createKafka(s, `datarights.${service}`),
+          inject: [KAFKA_SETTINGS],
+        },
         EventPublisher,
         OutboxRelay,
         MessagingServer,
         KafkaHealth,
         TopicAdmin,
       ],
-      exports: [MESSAGING_OPTIONS, KAFKA_SETTINGS, KAFKA, EventPublisher, OutboxRelay, MessagingServer, KafkaHealth, TopicAdmin],
+      exports: [
+        MESSAGING_OPTIONS,
+        KAFKA_SETTINGS,
+        KAFKA,
+        EventPublisher,
+        OutboxRelay,
+        MessagingServer,
+        KafkaHealth,
+        TopicAdmin,
+      ],
     };
   }
 }

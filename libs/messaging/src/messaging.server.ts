@@ -72,21 +72,39 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
     if (topics.length === 0 && !this.wantsCommandTopics()) return;
-    this.consumer = this.kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });
+    this.consumer = this.kafka.consumer({
+      groupId: this.opts.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       this.crashed = e.payload.restart ? undefined : (e.payload.error as Error);
       this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${(e.payload.error as Error).message}`);
     });
     await this.consumer.connect();
     const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
-    for (const topic of topics) await this.consumer.subscribe({ topic: physicalTopic(this.settings, topic), fromBeginning: true });
+    for (const topic of topics)
+      await this.consumer.subscribe({ topic: physicalTopic(this.settings, topic), fromBeginning: true });
     if (this.wantsCommandTopics()) {
       // Command topics that exist now; one created later is picked up at the next restart.
       const prefix = this.settings.topicPrefix.replace(/[.]/g, '\\.');
-      await this.consumer.subscribe({ topic: new RegExp(`^${prefix}pdata\\.commands\\.[a-z0-9-]+\\.v1$`), fromBeginning: true });
+      await this.consumer.subscribe({
+        topic: new RegExp(`^${prefix}pdata\\.commands\\.[a-z0-9-]+\\.v1$`),
+        fromBeginning: true,
+      });
     }
-    await this.consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: (p) => this.onBatch(p) });
-    this.lag = new ConsumerLagMonitor(this.kafka, this.opts.groupId, (admin) => this.consumedTopics(admin), (t) => logicalTopic(this.settings, t));
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 2,
+      eachBatch: (p) => this.onBatch(p),
+    });
+    this.lag = new ConsumerLagMonitor(
+      this.kafka,
+      this.opts.groupId,
+      (admin) => this.consumedTopics(admin),
+      (t) => logicalTopic(this.settings, t),
+    );
     this.lag.start();
     // Ready once the group is joined (or after a minute, when kafkajs goes on retrying by itself).
     let timer: NodeJS.Timeout | undefined;
@@ -131,7 +149,9 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   private async consumedTopics(admin: Admin): Promise<string[]> {
     const topics = this.subscribedTopics().map((t) => physicalTopic(this.settings, t));
     if (!this.wantsCommandTopics()) return topics;
-    const commands = (await admin.listTopics()).filter((t) => isCommandTopic(logicalTopic(this.settings, t)) && t.startsWith(this.settings.topicPrefix));
+    const commands = (await admin.listTopics()).filter(
+      (t) => isCommandTopic(logicalTopic(this.settings, t)) && t.startsWith(this.settings.topicPrefix),
+    );
     return [...topics, ...commands];
   }
 
@@ -154,16 +174,33 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     if (!parsed.ok) return { ok: false, kind: 'invalid-envelope', reason: parsed.reason };
     const envelope = parsed.envelope;
     const def = eventByType(envelope.type);
-    const handler = this.messageHandlers.get(envelope.type) ?? this.topicHandler(topic, 'batch') ?? this.topicHandler(topic, 'all');
-    if (!def) return handler ? { ok: false, kind: 'unknown-type', reason: `unknown event type ${envelope.type}` } : { ok: 'skip' };
+    const handler =
+      this.messageHandlers.get(envelope.type) ?? this.topicHandler(topic, 'batch') ?? this.topicHandler(topic, 'all');
+    if (!def)
+      return handler
+        ? { ok: false, kind: 'unknown-type', reason: `unknown event type ${envelope.type}` }
+        : { ok: 'skip' };
     if (!handler) return { ok: 'skip' };
     const checked = validatePayload(def.payload, envelope.data);
     if (!checked.ok) return { ok: false, kind: 'invalid-payload', reason: checked.reason };
-    const meta: MessageMeta = { envelope, topic, partition, offset: message.offset, key: message.key?.toString() ?? null };
+    const meta: MessageMeta = {
+      envelope,
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+    };
     return { ok: true, envelope, data: checked.value, handler, meta };
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
     const topic = logicalTopic(this.settings, batch.topic);
     const batchHandler = this.topicHandler(topic, 'batch');
@@ -183,18 +220,42 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     }
     await commitOffsetsIfNecessary();
     // At once after a batch; the lag monitor also refreshes it from the broker on a timer.
-    if (last) messagingMetrics.consumerLag.set({ topic, partition: String(partition), group: this.opts.groupId }, Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1));
+    if (last)
+      messagingMetrics.consumerLag.set(
+        { topic, partition: String(partition), group: this.opts.groupId },
+        Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
+      );
   }
 
-  private async handleOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleOne(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     const decoded = this.decode(topic, partition, message);
     if (decoded.ok === 'skip') return;
     const envelope = decoded.ok === true ? decoded.envelope : undefined;
-    const scope = { topic, partition, offset: message.offset, eventId: envelope?.id, eventType: envelope?.type, correlationId: envelope?.correlationid };
-    await withConsumedMessage(message.headers, scope, () => this.handleDecoded(topic, partition, message, decoded, heartbeat));
+    const scope = {
+      topic,
+      partition,
+      offset: message.offset,
+      eventId: envelope?.id,
+      eventType: envelope?.type,
+      correlationId: envelope?.correlationid,
+    };
+    await withConsumedMessage(message.headers, scope, () =>
+      this.handleDecoded(topic, partition, message, decoded, heartbeat),
+    );
   }
 
-  private async handleDecoded(topic: string, partition: number, message: KafkaMessage, decoded: Exclude<Decoded, { ok: 'skip' }>, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleDecoded(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    decoded: Exclude<Decoded, { ok: 'skip' }>,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     if (decoded.ok === false) return this.deadLetter(topic, partition, message, decoded.kind, decoded.reason);
     const { envelope, data, handler, meta } = decoded;
     let lastError: unknown;
@@ -227,7 +288,13 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   }
 
   /** One transaction for the batch; if it keeps failing, fall back to one message at a time so only the poison one is dead-lettered. */
-  private async handleAsBatch(topic: string, partition: number, messages: KafkaMessage[], handler: MessageHandler, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleAsBatch(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    handler: MessageHandler,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     const items: BatchItem[] = [];
     const seen = new Set<string>();
     let replay = false;
@@ -262,7 +329,14 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
         await this.runBatch(topic, [item], handler, replay);
       } catch (err) {
         const message = messages.find((m) => m.offset === item.meta.offset)!;
-        await this.deadLetter(topic, partition, message, 'handler-failed', `batch item failed: ${errorMessage(err)}`, item.envelope);
+        await this.deadLetter(
+          topic,
+          partition,
+          message,
+          'handler-failed',
+          `batch item failed: ${errorMessage(err)}`,
+          item.envelope,
+        );
       }
       await heartbeat();
     }
@@ -270,7 +344,15 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
 
   private async runBatch(topic: string, items: BatchItem[], handler: MessageHandler, replay: boolean): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const fresh = new Set(await this.markInbox(manager, items.map((i) => i.envelope), topic, 'handled', replay));
+      const fresh = new Set(
+        await this.markInbox(
+          manager,
+          items.map((i) => i.envelope),
+          topic,
+          'handled',
+          replay,
+        ),
+      );
       const todo = items.filter((i) => fresh.has(i.envelope.id));
       if (todo.length < items.length) messagingMetrics.inboxDuplicates.inc({ topic }, items.length - todo.length);
       if (todo.length > 0) await this.invoke(handler, todo, new BatchContext([manager, this.publisher]));
@@ -283,8 +365,16 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
    * `retake`: a dead letter replayed after a fix (tools/dlq) takes over its 'dead-lettered'
    * row, so it is handled this time; a handled event stays skipped, replayed or not.
    */
-  private async markInbox(manager: EntityManager, envelopes: EventEnvelope[], topic: string, status = 'handled', retake = false): Promise<string[]> {
-    const onConflict = retake ? `DO UPDATE SET status = EXCLUDED.status, handled_at = now() WHERE inbox.status = 'dead-lettered'` : 'DO NOTHING';
+  private async markInbox(
+    manager: EntityManager,
+    envelopes: EventEnvelope[],
+    topic: string,
+    status = 'handled',
+    retake = false,
+  ): Promise<string[]> {
+    const onConflict = retake
+      ? `DO UPDATE SET status = EXCLUDED.status, handled_at = now() WHERE inbox.status = 'dead-lettered'`
+      : 'DO NOTHING';
     const rows: { event_id: string }[] = await manager.query(
       `INSERT INTO inbox (consumer, event_id, topic, type, status)
        SELECT $1, e.id, $2, e.type, $3 FROM unnest($4::text[], $5::text[]) AS e(id, type)
@@ -298,9 +388,24 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     await lastValueFrom(this.transformToObservable(await handler(data, ctx)), { defaultValue: undefined });
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, kind: DeadLetterKind, reason: string, envelope?: EventEnvelope): Promise<void> {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    kind: DeadLetterKind,
+    reason: string,
+    envelope?: EventEnvelope,
+  ): Promise<void> {
     this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${kind}`);
-    await sendToDeadLetter(this.producer!, this.opts.groupId, physicalTopic(this.settings, topic), partition, message, kind, reason);
+    await sendToDeadLetter(
+      this.producer!,
+      this.opts.groupId,
+      physicalTopic(this.settings, topic),
+      partition,
+      message,
+      kind,
+      reason,
+    );
     if (envelope) {
       // Remember it, so that a redelivery after a crash does not dead-letter it twice.
       await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));

@@ -5,7 +5,13 @@
  * One relay per service sends at a time (a transaction-scoped advisory lock), so that
  * two replicas never reorder one key's events.
  */
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Client } from 'pg';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import type { Kafka, Producer } from 'kafkajs';
@@ -112,7 +118,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.producer) throw new Error('relay not started');
     const producer = this.producer;
     return this.dataSource.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`datarights.outbox.${this.opts.schema}`]);
+      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
+        `datarights.outbox.${this.opts.schema}`,
+      ]);
       if (!locked) return 0;
       const rows: OutboxRow[] = await m.query(
         `SELECT id, topic, key, envelope, headers FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1`,
@@ -168,7 +176,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async listen(): Promise<void> {
     // A connection of its own, outside the pool, so that closing the pool never waits for it.
     const o = this.dataSource.options as PostgresConnectionOptions;
-    const client = new Client({ connectionString: o.url, ssl: o.ssl as never, application_name: `${this.opts.service}-outbox-listener` });
+    const client = new Client({
+      connectionString: o.url,
+      ssl: o.ssl as never,
+      application_name: `${this.opts.service}-outbox-listener`,
+    });
     client.on('notification', (msg) => {
       if (msg.channel === OUTBOX_CHANNEL && msg.payload === this.opts.schema) this.wake?.();
     });

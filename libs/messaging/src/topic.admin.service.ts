@@ -18,7 +18,11 @@ export class TopicAdmin {
   async ensureCommandTopic(systemId: string): Promise<string> {
     const topic = commandTopic(systemId);
     if (!this.known.has(topic)) {
-      await ensureTopics(this.kafka, this.settings, allTopicsWith([topic]).filter((t) => t.startsWith('pdata.commands.')));
+      await ensureTopics(
+        this.kafka,
+        this.settings,
+        allTopicsWith([topic]).filter((t) => t.startsWith('pdata.commands.')),
+      );
       this.known.add(topic);
     }
     return topic;

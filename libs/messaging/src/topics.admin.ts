@@ -6,7 +6,11 @@ import type { Kafka } from 'kafkajs';
 import { dlqTopic, TOPICS, topicsToCreate, type TopicDefinition } from '@datarights/contracts';
 import { physicalTopic, type KafkaSettings } from './kafka.config';
 
-const COMPACTED = new Set(Object.values(TOPICS as Record<string, TopicDefinition>).filter((t) => t.compacted).map((t) => t.name));
+const COMPACTED = new Set(
+  Object.values(TOPICS as Record<string, TopicDefinition>)
+    .filter((t) => t.compacted)
+    .map((t) => t.name),
+);
 
 export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: string[]): Promise<void> {
   if (topics.length === 0) return;

@@ -118,7 +118,11 @@ const tracer = trace.getTracer('@datarights/messaging');
  * Runs `fn` as the handling of one consumed message: inside the trace context its headers
  * carry (a CONSUMER span, when an SDK records spans) and inside its message scope.
  */
-export function withConsumedMessage<T>(headers: IHeaders | undefined, info: Omit<MessageScope, 'traceId'>, fn: () => Promise<T>): Promise<T> {
+export function withConsumedMessage<T>(
+  headers: IHeaders | undefined,
+  info: Omit<MessageScope, 'traceId'>,
+  fn: () => Promise<T>,
+): Promise<T> {
   const parent = contextFromHeaders(headers);
   const attributes = {
     'messaging.system': 'kafka',
@@ -129,15 +133,20 @@ export function withConsumedMessage<T>(headers: IHeaders | undefined, info: Omit
     ...(info.eventId ? { 'messaging.message.id': info.eventId } : {}),
     ...(info.eventType ? { 'cloudevents.event_type': info.eventType } : {}),
   };
-  return tracer.startActiveSpan(`${info.topic} process`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
-    try {
-      return await scope.run({ ...info, traceId: traceIdOf() }, fn);
-    } catch (err) {
-      // The error's class only: messages may quote data, and spans leave the cluster.
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    `${info.topic} process`,
+    { kind: SpanKind.CONSUMER, attributes },
+    parent,
+    async (span) => {
+      try {
+        return await scope.run({ ...info, traceId: traceIdOf() }, fn);
+      } catch (err) {
+        // The error's class only: messages may quote data, and spans leave the cluster.
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }

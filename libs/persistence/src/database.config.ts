@@ -13,7 +13,12 @@ export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): D
   const sslOn = env.DATABASE_SSL === 'true';
   return {
     url,
-    ssl: sslOn ? { rejectUnauthorized: true, ...(env.DATABASE_SSL_CA_FILE ? { ca: readFileSync(env.DATABASE_SSL_CA_FILE, 'utf8') } : {}) } : false,
+    ssl: sslOn
+      ? {
+          rejectUnauthorized: true,
+          ...(env.DATABASE_SSL_CA_FILE ? { ca: readFileSync(env.DATABASE_SSL_CA_FILE, 'utf8') } : {}),
+        }
+      : false,
     poolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
   };
 }

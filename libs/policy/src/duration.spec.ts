@@ -20,7 +20,23 @@ describe('parseDuration', () => {
     expect(isIsoDuration(text)).toBe(true);
   });
 
-  it.each(['', 'P', 'PT', '1M', 'P1', 'p1m', 'P1.5Y', 'P-1M', 'PT1D', 'P1H', 'P1M1Y', 'P1Y ', ' P1Y', 'P1234567Y', '10Y'])('refuses %j', (text) => {
+  it.each([
+    '',
+    'P',
+    'PT',
+    '1M',
+    'P1',
+    'p1m',
+    'P1.5Y',
+    'P-1M',
+    'PT1D',
+    'P1H',
+    'P1M1Y',
+    'P1Y ',
+    ' P1Y',
+    'P1234567Y',
+    '10Y',
+  ])('refuses %j', (text) => {
     expect(() => parseDuration(text)).toThrow('not an ISO 8601 duration');
     expect(isIsoDuration(text)).toBe(false);
   });

@@ -31,14 +31,30 @@ const DAY_MS = 86_400_000;
 const ISO_DURATION =
   /^P(?!$)(?:(\d{1,6})Y)?(?:(\d{1,6})M)?(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?=\d)(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6})S)?)?$/;
 
-export const ZERO_DURATION: Duration = Object.freeze({ years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 });
+export const ZERO_DURATION: Duration = Object.freeze({
+  years: 0,
+  months: 0,
+  weeks: 0,
+  days: 0,
+  hours: 0,
+  minutes: 0,
+  seconds: 0,
+});
 
 /** Parses an ISO 8601 duration; throws `DurationError` for anything else. */
 export function parseDuration(text: string): Duration {
   const m = typeof text === 'string' ? ISO_DURATION.exec(text) : null;
   if (!m) throw new DurationError(`not an ISO 8601 duration: ${JSON.stringify(text)}`);
   const n = (i: number) => (m[i] === undefined ? 0 : Number(m[i]));
-  return Object.freeze({ years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7) });
+  return Object.freeze({
+    years: n(1),
+    months: n(2),
+    weeks: n(3),
+    days: n(4),
+    hours: n(5),
+    minutes: n(6),
+    seconds: n(7),
+  });
 }
 
 export function isIsoDuration(value: unknown): value is string {
@@ -59,7 +75,8 @@ export function formatDuration(d: Duration): string {
 
 /** Every component multiplied by a whole factor (retry backoff: PT5M × 2 = PT10M, P1M × 2 = P2M). */
 export function scaleDuration(d: Duration | string, factor: number): Duration {
-  if (!Number.isSafeInteger(factor) || factor < 0) throw new DurationError(`a duration can only be scaled by a whole factor ≥ 0, not ${factor}`);
+  if (!Number.isSafeInteger(factor) || factor < 0)
+    throw new DurationError(`a duration can only be scaled by a whole factor ≥ 0, not ${factor}`);
   const x = typeof d === 'string' ? parseDuration(d) : d;
   return Object.freeze({
     years: x.years * factor,
@@ -82,7 +99,8 @@ function daysInMonth(year: number, month0: number): number {
  * calendar days, then hours, minutes and seconds. Returns a new Date.
  */
 export function addDuration(date: Date, duration: Duration | string): Date {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new DurationError('addDuration needs a valid Date');
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()))
+    throw new DurationError('addDuration needs a valid Date');
   const d = typeof duration === 'string' ? parseDuration(duration) : duration;
   const totalMonths = date.getUTCMonth() + d.years * 12 + d.months;
   const year = date.getUTCFullYear() + Math.floor(totalMonths / 12);
@@ -101,6 +119,7 @@ export function addDuration(date: Date, duration: Duration | string): Date {
  */
 export function durationToMillis(duration: Duration | string): number {
   const d = typeof duration === 'string' ? parseDuration(duration) : duration;
-  if (d.years || d.months) throw new DurationError(`${formatDuration(d)} has months or years, which have no fixed length: use addDuration`);
+  if (d.years || d.months)
+    throw new DurationError(`${formatDuration(d)} has months or years, which have no fixed length: use addDuration`);
   return (d.weeks * 7 + d.days) * DAY_MS + ((d.hours * 60 + d.minutes) * 60 + d.seconds) * 1000;
 }

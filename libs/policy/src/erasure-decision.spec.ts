@@ -20,9 +20,12 @@ describe('erasureDecision with the French default profile', () => {
     }
   });
 
-  it.each(['support-tickets', 'constructor', '__proto__'])('a category the file does not name (%s) takes the default rule', (category) => {
-    expect(erasureDecision(policy, category)).toEqual({ action: 'erase', rule: 'default' });
-  });
+  it.each(['support-tickets', 'constructor', '__proto__'])(
+    'a category the file does not name (%s) takes the default rule',
+    (category) => {
+      expect(erasureDecision(policy, category)).toEqual({ action: 'erase', rule: 'default' });
+    },
+  );
 });
 
 describe('erasureDecision with a default that retains', () => {
@@ -37,7 +40,11 @@ categories:
 `);
 
   it('applies the default rule, retention included', () => {
-    expect(erasureDecision(policy, 'account')).toMatchObject({ action: 'retain', rule: 'default', retention: { period: 'P1Y', legalText: 'décret 2021-1362' } });
+    expect(erasureDecision(policy, 'account')).toMatchObject({
+      action: 'retain',
+      rule: 'default',
+      retention: { period: 'P1Y', legalText: 'décret 2021-1362' },
+    });
     expect(erasureDecision(policy, 'usage')).toEqual({ action: 'erase', rule: 'usage' });
   });
 });

@@ -39,6 +39,7 @@ export function erasureDecision(policy: Pick<Policy, 'categories'>, category: st
   const { name, rule } = found;
   const retentions = rule.retentions ?? (rule.retention ? [rule.retention].flat() : []);
   const longest = longestRetention(retentions);
-  if (rule.action === 'erase' || !longest) return rule.limit ? { action: 'erase', rule: name, limit: rule.limit } : { action: 'erase', rule: name };
+  if (rule.action === 'erase' || !longest)
+    return rule.limit ? { action: 'erase', rule: name, limit: rule.limit } : { action: 'erase', rule: name };
   return { action: 'retain', rule: name, retention: longest, retentions };
 }

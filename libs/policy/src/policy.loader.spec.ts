@@ -55,11 +55,15 @@ describe('loadPolicy', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, VALID.replace('period: P10Y', 'period: 10 years'));
     expect(() => loadPolicy(file)).toThrow(PolicyError);
-    expect(() => loadPolicy(file)).toThrow(`invalid policy file ${file}:\n  - categories.billing.retention.period: must be an ISO 8601 duration`);
+    expect(() => loadPolicy(file)).toThrow(
+      `invalid policy file ${file}:\n  - categories.billing.retention.period: must be an ISO 8601 duration`,
+    );
   });
 
   it('refuses a missing file, naming it', () => {
-    expect(() => loadPolicy(join(dir, 'missing.yaml'))).toThrow(/invalid policy file .*missing\.yaml:\n {2}- cannot be read: ENOENT/);
+    expect(() => loadPolicy(join(dir, 'missing.yaml'))).toThrow(
+      /invalid policy file .*missing\.yaml:\n {2}- cannot be read: ENOENT/,
+    );
   });
 
   it('resolves POLICY_FILE against the working directory', () => {
@@ -76,17 +80,57 @@ describe('parsePolicy refuses, naming where and why', () => {
   it.each([
     ['a wrong version', VALID.replace('version: 1', 'version: 2'), 'version: must be 1 (the version this code reads)'],
     ['a missing section', VALID.replace(/^deadlines:.*$/m, ''), 'deadlines: is required'],
-    ['a bad duration', VALID.replace('response: P1M', 'response: 1 month'), 'deadlines.response: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)'],
-    ['a zero duration', VALID.replace('respondWithin: PT2S', 'respondWithin: PT0S'), 'commands.respondWithin: must be longer than zero'],
-    ['a bad attempt count', VALID.replace('maxAttempts: 2', 'maxAttempts: 0'), 'commands.maxAttempts: must be at least 1'],
-    ['a misspelt field', VALID.replace('retryBackoff', 'retryBackof'), 'commands.retryBackof: unknown field (check its spelling)'],
-    ['an unknown action', VALID.replace('default: { action: erase }', 'default: { action: keep }'), 'categories.default.action: must be one of erase, retain'],
-    ['retain without retention', VALID.replace('default: { action: erase }', 'default: { action: retain }'), 'categories.default.retention: is required with action: retain'],
-    ['retention with erase', VALID.replace('action: retain', 'action: erase'), 'categories.billing.retention: only allowed with action: retain'],
-    ['a missing legal text', VALID.replace(', legalText: "Code de commerce L123-22"', ''), 'categories.billing.retention.legalText: is required'],
-    ['an unknown anchor', VALID.replace('from: record-date', 'from: whenever'), 'categories.billing.retention.from: must be one of'],
+    [
+      'a bad duration',
+      VALID.replace('response: P1M', 'response: 1 month'),
+      'deadlines.response: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)',
+    ],
+    [
+      'a zero duration',
+      VALID.replace('respondWithin: PT2S', 'respondWithin: PT0S'),
+      'commands.respondWithin: must be longer than zero',
+    ],
+    [
+      'a bad attempt count',
+      VALID.replace('maxAttempts: 2', 'maxAttempts: 0'),
+      'commands.maxAttempts: must be at least 1',
+    ],
+    [
+      'a misspelt field',
+      VALID.replace('retryBackoff', 'retryBackof'),
+      'commands.retryBackof: unknown field (check its spelling)',
+    ],
+    [
+      'an unknown action',
+      VALID.replace('default: { action: erase }', 'default: { action: keep }'),
+      'categories.default.action: must be one of erase, retain',
+    ],
+    [
+      'retain without retention',
+      VALID.replace('default: { action: erase }', 'default: { action: retain }'),
+      'categories.default.retention: is required with action: retain',
+    ],
+    [
+      'retention with erase',
+      VALID.replace('action: retain', 'action: erase'),
+      'categories.billing.retention: only allowed with action: retain',
+    ],
+    [
+      'a missing legal text',
+      VALID.replace(', legalText: "Code de commerce L123-22"', ''),
+      'categories.billing.retention.legalText: is required',
+    ],
+    [
+      'an unknown anchor',
+      VALID.replace('from: record-date', 'from: whenever'),
+      'categories.billing.retention.from: must be one of',
+    ],
     ['no default rule', VALID.replace('  default: { action: erase }\n', ''), 'categories.default: is required'],
-    ['a bad category name', VALID.replace('billing:', 'Billing:'), 'categories.Billing: the name must be a lowercase slug'],
+    [
+      'a bad category name',
+      VALID.replace('billing:', 'Billing:'),
+      'categories.Billing: the name must be a lowercase slug',
+    ],
     ['a duplicate key', `${VALID}version: 1\n`, 'YAML: Map keys must be unique'],
     ['broken YAML', 'version: [', 'YAML: '],
   ])('%s', (_what, text, expected) => {
@@ -98,8 +142,13 @@ describe('parsePolicy refuses, naming where and why', () => {
   });
 
   it('lists every problem, not only the first', () => {
-    const problems = problemsOf(VALID.replace('response: P1M', 'response: x').replace('maxAttempts: 2', 'maxAttempts: many'));
-    expect(problems).toEqual(['deadlines.response: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)', 'commands.maxAttempts: must be a whole number']);
+    const problems = problemsOf(
+      VALID.replace('response: P1M', 'response: x').replace('maxAttempts: 2', 'maxAttempts: many'),
+    );
+    expect(problems).toEqual([
+      'deadlines.response: must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)',
+      'commands.maxAttempts: must be a whole number',
+    ]);
   });
 });
 
@@ -132,8 +181,13 @@ categories:
     expect(p.deadlines.dueSoonWithin).toBe('P2D');
     expect(p.authority).toEqual({ name: 'Garante', complaintUrl: 'https://www.garanteprivacy.it/' });
     expect(p.categories.get('billing')).toMatchObject({ action: 'retain', provided: 'contract' });
-    expect(p.categories.get('billing')?.retentions.map((r) => r.legalText)).toEqual(['Code de commerce L123-22', 'LPF L102 B']);
-    expect(p.categories.get('claims')?.retentions).toEqual([expect.objectContaining({ ground: 'Art. 17(3)(e)', from: 'account-closure' })]);
+    expect(p.categories.get('billing')?.retentions.map((r) => r.legalText)).toEqual([
+      'Code de commerce L123-22',
+      'LPF L102 B',
+    ]);
+    expect(p.categories.get('claims')?.retentions).toEqual([
+      expect.objectContaining({ ground: 'Art. 17(3)(e)', from: 'account-closure' }),
+    ]);
     expect(p.categories.get('prospection')?.retentions).toEqual([]);
 
     const legacy = parsePolicy(VALID);
@@ -141,28 +195,111 @@ categories:
     expect(legacy.authority.name).toBe('CNIL');
     // Art. 19 notices: a week per notice and two reminders unless the file says otherwise.
     expect({ ...legacy.recipients }).toEqual({ acknowledgeWithin: 'P7D', reminders: 2 });
-    expect({ ...parsePolicy(RULES.replace('categories:\n', 'recipients: { reminders: 0 }\ncategories:\n')).recipients }).toEqual({ acknowledgeWithin: 'P7D', reminders: 0 });
-    expect({ ...legacy.categories.get('billing')?.requests }).toEqual({ erasure: 'retain', access: 'include', portability: 'exclude', restriction: 'apply', objection: 'apply', rectification: 'apply' });
+    expect({
+      ...parsePolicy(RULES.replace('categories:\n', 'recipients: { reminders: 0 }\ncategories:\n')).recipients,
+    }).toEqual({ acknowledgeWithin: 'P7D', reminders: 0 });
+    expect({ ...legacy.categories.get('billing')?.requests }).toEqual({
+      erasure: 'retain',
+      access: 'include',
+      portability: 'exclude',
+      restriction: 'apply',
+      objection: 'apply',
+      rectification: 'apply',
+    });
   });
 
   it.each([
-    ['a ground that is no Art. 17(3) exception', RULES.replace('ground: "Art. 17(3)(e)"', 'ground: "because"'), 'categories.claims.retention.ground: must be an Art. 17(3) exception'],
-    ['an error in the second obligation of a list', RULES.replace('period: P6Y', 'period: six years'), 'categories.billing.retention.1.period: must be an ISO 8601 duration'],
-    ['portability without the basis the data was provided under', RULES.replace('    provided: contract\n', ''), 'categories.billing.provided: is required with requests.portability: include (Art. 20(1)'],
-    ['a basis that makes nothing portable', RULES.replace('provided: contract', 'provided: legitimate-interest'), 'categories.billing.provided: must be one of consent, contract'],
-    ['an effect a request type cannot have', RULES.replace('objection: not-applicable, rectification: apply }\n    retention:\n      -', 'objection: erase, rectification: apply }\n    retention:\n      -'), 'categories.billing.requests.objection: must be one of apply, not-applicable'],
-    ['a request type left out', RULES.replace('restriction: apply, objection: apply, rectification: apply }\n  billing', 'restriction: apply, objection: apply }\n  billing'), 'categories.default.requests.rectification: is required'],
-    ['an unknown request type', RULES.replace('rectification: apply }\n  billing', 'rectification: apply, deletion: erase }\n  billing'), 'categories.default.requests.deletion: unknown field'],
-    ['retain without an obligation', RULES.replace(/    retention: \{ period: P5Y.*\n/, ''), 'categories.claims.retention: is required with requests.erasure: retain'],
-    ['an obligation on data that is erased', RULES.replace('limit: { period: P3Y', 'retention: { ground: "Art. 17(3)(b)", period: P3Y'), 'categories.prospection.retention: only allowed with action: retain'],
-    ['action and requests.erasure that disagree', RULES.replace('  claims:\n', '  claims:\n    action: erase\n'), 'categories.claims.action: says erase but requests.erasure says retain'],
-    ['neither action nor requests', RULES.replace(/  prospection:\n    requests: .*\n/, '  prospection:\n'), 'categories.prospection.action: is required (or give requests.erasure)'],
-    ['a limit without its text', RULES.replace(', legalText: "CNIL référentiel gestion commerciale"', ''), 'categories.prospection.limit.legalText: is required'],
-    ['an unknown anchor', RULES.replace('from: account-closure', 'from: whenever'), 'categories.claims.retention.from: must be one of record-date'],
-    ['a zero due-soon window', RULES.replace('dueSoonWithin: P2D', 'dueSoonWithin: P0D'), 'deadlines.dueSoonWithin: must be longer than zero'],
-    ['a negative number of reminders', RULES.replace('categories:\n', 'recipients: { reminders: -1 }\ncategories:\n'), 'recipients.reminders: must be 0 or more'],
-    ['an acknowledgement delay that is no duration', RULES.replace('categories:\n', 'recipients: { acknowledgeWithin: 7 days }\ncategories:\n'), 'recipients.acknowledgeWithin: must be an ISO 8601 duration'],
-    ['an authority without an https URL', RULES.replace('"https://www.garanteprivacy.it/"', '"ftp://garante"'), 'authority.complaintUrl: must be an https URL'],
+    [
+      'a ground that is no Art. 17(3) exception',
+      RULES.replace('ground: "Art. 17(3)(e)"', 'ground: "because"'),
+      'categories.claims.retention.ground: must be an Art. 17(3) exception',
+    ],
+    [
+      'an error in the second obligation of a list',
+      RULES.replace('period: P6Y', 'period: six years'),
+      'categories.billing.retention.1.period: must be an ISO 8601 duration',
+    ],
+    [
+      'portability without the basis the data was provided under',
+      RULES.replace('    provided: contract\n', ''),
+      'categories.billing.provided: is required with requests.portability: include (Art. 20(1)',
+    ],
+    [
+      'a basis that makes nothing portable',
+      RULES.replace('provided: contract', 'provided: legitimate-interest'),
+      'categories.billing.provided: must be one of consent, contract',
+    ],
+    [
+      'an effect a request type cannot have',
+      RULES.replace(
+        'objection: not-applicable, rectification: apply }\n    retention:\n      -',
+        'objection: erase, rectification: apply }\n    retention:\n      -',
+      ),
+      'categories.billing.requests.objection: must be one of apply, not-applicable',
+    ],
+    [
+      'a request type left out',
+      RULES.replace(
+        'restriction: apply, objection: apply, rectification: apply }\n  billing',
+        'restriction: apply, objection: apply }\n  billing',
+      ),
+      'categories.default.requests.rectification: is required',
+    ],
+    [
+      'an unknown request type',
+      RULES.replace('rectification: apply }\n  billing', 'rectification: apply, deletion: erase }\n  billing'),
+      'categories.default.requests.deletion: unknown field',
+    ],
+    [
+      'retain without an obligation',
+      RULES.replace(/    retention: \{ period: P5Y.*\n/, ''),
+      'categories.claims.retention: is required with requests.erasure: retain',
+    ],
+    [
+      'an obligation on data that is erased',
+      RULES.replace('limit: { period: P3Y', 'retention: { ground: "Art. 17(3)(b)", period: P3Y'),
+      'categories.prospection.retention: only allowed with action: retain',
+    ],
+    [
+      'action and requests.erasure that disagree',
+      RULES.replace('  claims:\n', '  claims:\n    action: erase\n'),
+      'categories.claims.action: says erase but requests.erasure says retain',
+    ],
+    [
+      'neither action nor requests',
+      RULES.replace(/  prospection:\n    requests: .*\n/, '  prospection:\n'),
+      'categories.prospection.action: is required (or give requests.erasure)',
+    ],
+    [
+      'a limit without its text',
+      RULES.replace(', legalText: "CNIL référentiel gestion commerciale"', ''),
+      'categories.prospection.limit.legalText: is required',
+    ],
+    [
+      'an unknown anchor',
+      RULES.replace('from: account-closure', 'from: whenever'),
+      'categories.claims.retention.from: must be one of record-date',
+    ],
+    [
+      'a zero due-soon window',
+      RULES.replace('dueSoonWithin: P2D', 'dueSoonWithin: P0D'),
+      'deadlines.dueSoonWithin: must be longer than zero',
+    ],
+    [
+      'a negative number of reminders',
+      RULES.replace('categories:\n', 'recipients: { reminders: -1 }\ncategories:\n'),
+      'recipients.reminders: must be 0 or more',
+    ],
+    [
+      'an acknowledgement delay that is no duration',
+      RULES.replace('categories:\n', 'recipients: { acknowledgeWithin: 7 days }\ncategories:\n'),
+      'recipients.acknowledgeWithin: must be an ISO 8601 duration',
+    ],
+    [
+      'an authority without an https URL',
+      RULES.replace('"https://www.garanteprivacy.it/"', '"ftp://garante"'),
+      'authority.complaintUrl: must be an https URL',
+    ],
   ])('refuses %s', (_what, text, expected) => {
     const problems = problemsOf(text);
     expect(problems.find((p) => p.startsWith(expected)) ?? problems).toEqual(expect.stringContaining(expected));
@@ -178,14 +315,23 @@ categories:
 
 describe('fields (rectification, Art. 16)', () => {
   it('maps each field to the categories holding it; the default profile names email', () => {
-    expect(parsePolicy(`${VALID}fields:\n  email: [identification, billing]\n`).fields.email).toEqual(['identification', 'billing']);
+    expect(parsePolicy(`${VALID}fields:\n  email: [identification, billing]\n`).fields.email).toEqual([
+      'identification',
+      'billing',
+    ]);
     expect(parsePolicy(VALID).fields).toEqual({});
-    expect(loadPolicy(resolvePolicyPath()).fields.email).toEqual(expect.arrayContaining(['identification', 'prospection']));
+    expect(loadPolicy(resolvePolicyPath()).fields.email).toEqual(
+      expect.arrayContaining(['identification', 'prospection']),
+    );
   });
 
   it.each([
     ['an empty list', 'fields:\n  email: []\n', 'fields.email: must be a non-empty list of category names'],
-    ['a category that is not a slug', 'fields:\n  email: [Billing]\n', 'fields.email: must be a non-empty list of category names'],
+    [
+      'a category that is not a slug',
+      'fields:\n  email: [Billing]\n',
+      'fields.email: must be a non-empty list of category names',
+    ],
     ['a list instead of a mapping', 'fields: [email]\n', 'fields: must be a mapping'],
   ])('refuses %s', (_what, extra, expected) => {
     expect(problemsOf(`${VALID}${extra}`)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));

@@ -50,7 +50,9 @@ export function resolvePolicyPath(file?: string, startDirs: string[] = [process.
       if (dirname(dir) === dir) break;
     }
   }
-  throw new PolicyError(DEFAULT_POLICY_FILE, [`not found from ${startDirs.join(' or ')} or their parents: set POLICY_FILE`]);
+  throw new PolicyError(DEFAULT_POLICY_FILE, [
+    `not found from ${startDirs.join(' or ')} or their parents: set POLICY_FILE`,
+  ]);
 }
 
 /** Reads, parses and validates a policy file; throws `PolicyError` naming every problem. */
@@ -67,11 +69,21 @@ export function loadPolicy(file: string): Policy {
 /** Parses and validates policy YAML text (`source` names it in errors). */
 export function parsePolicy(text: string, source = '<inline policy>'): Policy {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new PolicyError(source, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0].replace(/:$/, '')}`));
+  if (doc.errors.length > 0)
+    throw new PolicyError(
+      source,
+      doc.errors.map((e) => `YAML: ${e.message.split('\n')[0].replace(/:$/, '')}`),
+    );
   const raw: unknown = doc.toJS();
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PolicyError(source, ['the file must hold a YAML mapping (version, profile, deadlines, ...)']);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new PolicyError(source, ['the file must hold a YAML mapping (version, profile, deadlines, ...)']);
   const policy = plainToInstance(Policy, raw);
-  const errors = validateSync(policy, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
+  const errors = validateSync(policy, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: true,
+  });
   const problems = [...problemsOf(errors), ...crossChecks(policy), ...verificationProblems(policy.verification)];
   if (problems.length > 0) throw new PolicyError(source, problems);
   return normalise(policy);
@@ -84,9 +96,15 @@ export function parsePolicy(text: string, source = '<inline policy>'): Policy {
 function normalise(policy: Policy): Policy {
   policy.deadlines.dueSoonWithin ??= DEFAULT_DUE_SOON_WITHIN;
   policy.authority ??= { ...DEFAULT_AUTHORITY };
-  policy.recipients = Object.assign(new RecipientNoticesPolicy(), DEFAULT_RECIPIENT_NOTICES, Object.fromEntries(Object.entries(policy.recipients ?? {}).filter(([, v]) => v !== undefined)));
+  policy.recipients = Object.assign(
+    new RecipientNoticesPolicy(),
+    DEFAULT_RECIPIENT_NOTICES,
+    Object.fromEntries(Object.entries(policy.recipients ?? {}).filter(([, v]) => v !== undefined)),
+  );
   policy.verification = normaliseVerification(policy.verification);
-  policy.fields = Object.freeze(Object.assign(Object.create(null) as Record<string, readonly string[]>, policy.fields ?? {}));
+  policy.fields = Object.freeze(
+    Object.assign(Object.create(null) as Record<string, readonly string[]>, policy.fields ?? {}),
+  );
   for (const rule of policy.categories.values()) {
     if (rule.requests) rule.action = rule.requests.erasure;
     else rule.requests = Object.assign(new RequestEffectsPolicy(), { erasure: rule.action, ...DEFAULT_EFFECTS });
@@ -106,7 +124,8 @@ function crossChecks(policy: Policy): string[] {
   }
   problems.push(...fieldChecks(policy.fields));
   for (const [name, rule] of policy.categories) {
-    if (!POLICY_CATEGORY_PATTERN.test(name)) problems.push(`categories.${name}: the name must be a lowercase slug (a-z, 0-9, -)`);
+    if (!POLICY_CATEGORY_PATTERN.test(name))
+      problems.push(`categories.${name}: the name must be a lowercase slug (a-z, 0-9, -)`);
     if (rule && typeof rule === 'object') problems.push(...ruleChecks(name, rule));
   }
   return problems;
@@ -117,8 +136,13 @@ function fieldChecks(fields: unknown): string[] {
   if (fields === undefined || fields === null || typeof fields !== 'object' || Array.isArray(fields)) return [];
   const problems: string[] = [];
   for (const [field, categories] of Object.entries(fields as Record<string, unknown>)) {
-    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/.test(field)) problems.push(`fields.${field}: the field name must be a letter then letters, digits, _ . -`);
-    if (!Array.isArray(categories) || categories.length === 0 || !categories.every((c) => typeof c === 'string' && POLICY_CATEGORY_PATTERN.test(c))) {
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/.test(field))
+      problems.push(`fields.${field}: the field name must be a letter then letters, digits, _ . -`);
+    if (
+      !Array.isArray(categories) ||
+      categories.length === 0 ||
+      !categories.every((c) => typeof c === 'string' && POLICY_CATEGORY_PATTERN.test(c))
+    ) {
       problems.push(`fields.${field}: must be a non-empty list of category names`);
     }
   }
@@ -130,14 +154,20 @@ function ruleChecks(name: string, rule: CategoryRule): string[] {
   const requests = typeof rule.requests === 'object' && rule.requests !== null ? rule.requests : undefined;
   const erasure = requests?.erasure ?? rule.action;
   if (rule.action !== undefined && requests?.erasure !== undefined && rule.action !== requests.erasure) {
-    problems.push(`categories.${name}.action: says ${rule.action} but requests.erasure says ${requests.erasure}; give one of them`);
+    problems.push(
+      `categories.${name}.action: says ${rule.action} but requests.erasure says ${requests.erasure}; give one of them`,
+    );
   }
   if (erasure === 'erase' && rule.retention !== undefined) {
-    problems.push(`categories.${name}.retention: only allowed with action: retain (or requests.erasure: retain); a maximum period is a limit`);
+    problems.push(
+      `categories.${name}.retention: only allowed with action: retain (or requests.erasure: retain); a maximum period is a limit`,
+    );
   }
   // Art. 20(1): portability covers only data the subject provided, under consent or contract.
   if (requests?.portability === 'include' && rule.provided === undefined) {
-    problems.push(`categories.${name}.provided: is required with requests.portability: include (Art. 20(1): only data the subject provided under consent or contract)`);
+    problems.push(
+      `categories.${name}.provided: is required with requests.portability: include (Art. 20(1): only data the subject provided under consent or contract)`,
+    );
   }
   return problems;
 }

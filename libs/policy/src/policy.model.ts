@@ -67,7 +67,9 @@ export function IsPolicyDuration(options?: ValidationOptions): PropertyDecorator
       validator: {
         validate: (value: unknown) => isIsoDuration(value) && !isZeroDuration(parseDuration(value)),
         defaultMessage: (args) =>
-          isIsoDuration(args?.value) ? 'must be longer than zero' : 'must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)',
+          isIsoDuration(args?.value)
+            ? 'must be longer than zero'
+            : 'must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)',
       },
     });
 }
@@ -92,14 +94,16 @@ export type RequestEffect<T extends PolicyRequestType = PolicyRequestType> = (ty
 export const POLICY_REQUEST_TYPES = Object.keys(REQUEST_EFFECTS) as PolicyRequestType[];
 
 /** What a request type does to a category the rule does not say (legacy rules give only `action`). */
-export const DEFAULT_EFFECTS: Readonly<Omit<{ [T in PolicyRequestType]: RequestEffect<T> }, 'erasure'>> = Object.freeze({
-  access: 'include',
-  // Art. 20(1): portability covers only data provided under consent or contract; a rule says so with `provided`.
-  portability: 'exclude',
-  restriction: 'apply',
-  objection: 'apply',
-  rectification: 'apply',
-});
+export const DEFAULT_EFFECTS: Readonly<Omit<{ [T in PolicyRequestType]: RequestEffect<T> }, 'erasure'>> = Object.freeze(
+  {
+    access: 'include',
+    // Art. 20(1): portability covers only data provided under consent or contract; a rule says so with `provided`.
+    portability: 'exclude',
+    restriction: 'apply',
+    objection: 'apply',
+    rectification: 'apply',
+  },
+);
 
 /** Art. 20(1)(a): the bases under which provided data is portable. */
 export const PROVIDED_BASES = ['consent', 'contract'] as const;
@@ -114,19 +118,23 @@ const TEXT = { message: 'must be a non-empty text (500 characters at most)' };
 /** Time limits of Art. 12 and the proof period. */
 export class DeadlinesPolicy {
   /** Answer within one month of receipt — GDPR Art. 12(3). */
-  @IsDefined(REQUIRED) @IsPolicyDuration()
+  @IsDefined(REQUIRED)
+  @IsPolicyDuration()
   response: string;
 
   /** At most two further months, the subject told within the first month — GDPR Art. 12(3). */
-  @IsDefined(REQUIRED) @IsPolicyDuration()
+  @IsDefined(REQUIRED)
+  @IsPolicyDuration()
   extensionMax: string;
 
   /** How long a closed request keeps its proof (Art. 5(2)); rationale: Code civil art. 2224, 5 years. */
-  @IsDefined(REQUIRED) @IsPolicyDuration()
+  @IsDefined(REQUIRED)
+  @IsPolicyDuration()
   proofPeriod: string;
 
   /** An open request due within this is "due soon" (API filter, gauge, event). Optional in the file (P3D); after loading, always set. */
-  @IsOptional() @IsPolicyDuration()
+  @IsOptional()
+  @IsPolicyDuration()
   dueSoonWithin: string;
 }
 
@@ -135,28 +143,39 @@ export const DEFAULT_DUE_SOON_WITHIN = 'P3D';
 
 /** The supervisory authority the subject may complain to (Art. 12(4), 77), named in refusal and rejection notices. */
 export class AuthorityPolicy {
-  @IsDefined(REQUIRED) @Length(1, 200, { message: 'must be a non-empty text (200 characters at most)' }) @IsString({ message: 'must be a non-empty text (200 characters at most)' })
+  @IsDefined(REQUIRED)
+  @Length(1, 200, { message: 'must be a non-empty text (200 characters at most)' })
+  @IsString({ message: 'must be a non-empty text (200 characters at most)' })
   name: string;
 
-  @IsDefined(REQUIRED) @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'must be an https URL' })
+  @IsDefined(REQUIRED)
+  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'must be an https URL' })
   complaintUrl: string;
 }
 
 /** The French default: the CNIL. */
-export const DEFAULT_AUTHORITY: Readonly<AuthorityPolicy> = Object.freeze({ name: 'CNIL', complaintUrl: 'https://www.cnil.fr/fr/adresser-une-plainte' });
+export const DEFAULT_AUTHORITY: Readonly<AuthorityPolicy> = Object.freeze({
+  name: 'CNIL',
+  complaintUrl: 'https://www.cnil.fr/fr/adresser-une-plainte',
+});
 
 /** How the executor waits for, retries and escalates the commands it sends to systems. */
 export class CommandsPolicy {
   /** A command's `respondBy` is its dispatch time plus this (doubled at each retry). */
-  @IsDefined(REQUIRED) @IsPolicyDuration()
+  @IsDefined(REQUIRED)
+  @IsPolicyDuration()
   respondWithin: string;
 
   // Decorators run bottom-up: the type check first, so that `many` reads "must be a whole number".
-  @IsDefined(REQUIRED) @Max(20, { message: 'must be 20 at most' }) @Min(1, { message: 'must be at least 1' }) @IsInt({ message: 'must be a whole number' })
+  @IsDefined(REQUIRED)
+  @Max(20, { message: 'must be 20 at most' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be a whole number' })
   maxAttempts: number;
 
   /** Wait before retrying after a failure reply, doubled at each attempt. */
-  @IsDefined(REQUIRED) @IsPolicyDuration()
+  @IsDefined(REQUIRED)
+  @IsPolicyDuration()
   retryBackoff: string;
 }
 
@@ -168,31 +187,47 @@ export class CommandsPolicy {
  */
 export class RecipientNoticesPolicy {
   /** A notice (and each reminder) waits this long for the recipient's acknowledgement. */
-  @IsOptional() @IsPolicyDuration()
+  @IsOptional()
+  @IsPolicyDuration()
   acknowledgeWithin: string;
 
   /** Reminders (the same notice again) before the recipient is recorded as unacknowledged. */
-  @IsOptional() @Max(10, { message: 'must be 10 at most' }) @Min(0, { message: 'must be 0 or more' }) @IsInt({ message: 'must be a whole number' })
+  @IsOptional()
+  @Max(10, { message: 'must be 10 at most' })
+  @Min(0, { message: 'must be 0 or more' })
+  @IsInt({ message: 'must be a whole number' })
   reminders: number;
 }
 
 /** The defaults when the file says nothing: a week per notice, two reminders. */
-export const DEFAULT_RECIPIENT_NOTICES: Readonly<RecipientNoticesPolicy> = Object.freeze({ acknowledgeWithin: 'P7D', reminders: 2 });
+export const DEFAULT_RECIPIENT_NOTICES: Readonly<RecipientNoticesPolicy> = Object.freeze({
+  acknowledgeWithin: 'P7D',
+  reminders: 2,
+});
 
 /** A legal obligation to keep data (Art. 17(3)) for a period from a starting point. */
 export class RetentionRule {
-  @IsDefined(REQUIRED) @IsPolicyDuration()
+  @IsDefined(REQUIRED)
+  @IsPolicyDuration()
   period: string;
 
-  @IsDefined(REQUIRED) @IsIn(RETENTION_ANCHORS, { message: `must be one of ${RETENTION_ANCHORS.join(', ')}` })
+  @IsDefined(REQUIRED)
+  @IsIn(RETENTION_ANCHORS, { message: `must be one of ${RETENTION_ANCHORS.join(', ')}` })
   from: RetentionAnchor;
 
   /** The GDPR exception, e.g. `Art. 17(3)(b)` (legal obligation) or `Art. 17(3)(e)` (legal claims). */
-  @IsDefined(REQUIRED) @Matches(ERASURE_GROUND_PATTERN, { message: 'must be an Art. 17(3) exception, e.g. "Art. 17(3)(b)" (legal obligation) or "Art. 17(3)(e)" (legal claims)' }) @IsString(TEXT)
+  @IsDefined(REQUIRED)
+  @Matches(ERASURE_GROUND_PATTERN, {
+    message:
+      'must be an Art. 17(3) exception, e.g. "Art. 17(3)(b)" (legal obligation) or "Art. 17(3)(e)" (legal claims)',
+  })
+  @IsString(TEXT)
   ground: string;
 
   /** The text that imposes the period, e.g. `Code de commerce L123-22`. */
-  @IsDefined(REQUIRED) @Length(1, 500, TEXT) @IsString(TEXT)
+  @IsDefined(REQUIRED)
+  @Length(1, 500, TEXT)
+  @IsString(TEXT)
   legalText: string;
 }
 
@@ -202,17 +237,22 @@ export class RetentionRule {
  * an erasure request or an objection ends it earlier.
  */
 export class StorageLimit {
-  @IsDefined(REQUIRED) @IsPolicyDuration()
+  @IsDefined(REQUIRED)
+  @IsPolicyDuration()
   period: string;
 
-  @IsDefined(REQUIRED) @IsIn(RETENTION_ANCHORS, { message: `must be one of ${RETENTION_ANCHORS.join(', ')}` })
+  @IsDefined(REQUIRED)
+  @IsIn(RETENTION_ANCHORS, { message: `must be one of ${RETENTION_ANCHORS.join(', ')}` })
   from: RetentionAnchor;
 
-  @IsDefined(REQUIRED) @Length(1, 500, TEXT) @IsString(TEXT)
+  @IsDefined(REQUIRED)
+  @Length(1, 500, TEXT)
+  @IsString(TEXT)
   legalText: string;
 }
 
-const effect = <T extends PolicyRequestType>(t: T) => IsIn(REQUEST_EFFECTS[t], { message: `must be one of ${REQUEST_EFFECTS[t].join(', ')}` });
+const effect = <T extends PolicyRequestType>(t: T) =>
+  IsIn(REQUEST_EFFECTS[t], { message: `must be one of ${REQUEST_EFFECTS[t].join(', ')}` });
 
 /** What each request type does to the category. All six are required when the rule has `requests`. */
 export class RequestEffectsPolicy {
@@ -232,11 +272,14 @@ export class CategoryRule {
    * Required unless `requests` is given; after loading, always set.
    */
   @ValidateIf((o: CategoryRule) => o.action !== undefined || o.requests === undefined)
-  @IsDefined({ message: 'is required (or give requests.erasure)' }) @IsIn(ERASURE_ACTIONS, { message: `must be one of ${ERASURE_ACTIONS.join(', ')}` })
+  @IsDefined({ message: 'is required (or give requests.erasure)' })
+  @IsIn(ERASURE_ACTIONS, { message: `must be one of ${ERASURE_ACTIONS.join(', ')}` })
   action: ErasureAction;
 
   /** What each request type does; without it, erasure does `action` and the others take DEFAULT_EFFECTS. After loading, always set. */
-  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => RequestEffectsPolicy)
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => RequestEffectsPolicy)
   requests: RequestEffectsPolicy;
 
   /**
@@ -244,19 +287,30 @@ export class CategoryRule {
    * the hold runs to the latest end). Required when erasure retains, refused when it erases.
    */
   @ValidateIf((o: CategoryRule) => retainsOnErasure(o) || o.retention !== undefined)
-  @IsDefined({ message: (a) => (a.object as CategoryRule).action === 'retain' ? 'is required with action: retain' : 'is required with requests.erasure: retain' })
-  @ValidateNested({ message: 'must be a mapping, or a list of them' }) @Type(() => RetentionRule)
+  @IsDefined({
+    message: (a) =>
+      (a.object as CategoryRule).action === 'retain'
+        ? 'is required with action: retain'
+        : 'is required with requests.erasure: retain',
+  })
+  @ValidateNested({ message: 'must be a mapping, or a list of them' })
+  @Type(() => RetentionRule)
   retention?: RetentionRule | RetentionRule[];
 
-  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => StorageLimit)
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => StorageLimit)
   limit?: StorageLimit;
 
   /** The basis under which the subject provided this data; required for `portability: include` (Art. 20(1)). */
-  @IsOptional() @IsIn(PROVIDED_BASES, { message: `must be one of ${PROVIDED_BASES.join(', ')} (Art. 20(1)(a))` })
+  @IsOptional()
+  @IsIn(PROVIDED_BASES, { message: `must be one of ${PROVIDED_BASES.join(', ')} (Art. 20(1)(a))` })
   provided?: ProvidedBasis;
 
   /** For the reader (and the Art. 30 register): what the category holds. */
-  @IsOptional() @Length(1, 500, TEXT) @IsString(TEXT)
+  @IsOptional()
+  @Length(1, 500, TEXT)
+  @IsString(TEXT)
   description?: string;
 
   /** Every obligation of `retention`, as a list (empty when erasure erases). Set after loading. */
@@ -265,32 +319,45 @@ export class CategoryRule {
 
 /** A policy file. `version` changes only if the file's meaning changes incompatibly. */
 export class Policy {
-  @IsDefined(REQUIRED) @Equals(1, { message: 'must be 1 (the version this code reads)' })
+  @IsDefined(REQUIRED)
+  @Equals(1, { message: 'must be 1 (the version this code reads)' })
   version: 1;
 
-  @IsDefined(REQUIRED) @Matches(/^[a-z][a-z0-9-]{0,62}$/, { message: 'must be a lowercase slug, e.g. fr-default' })
+  @IsDefined(REQUIRED)
+  @Matches(/^[a-z][a-z0-9-]{0,62}$/, { message: 'must be a lowercase slug, e.g. fr-default' })
   profile: string;
 
-  @IsDefined(REQUIRED) @ValidateNested({ message: 'must be a mapping' }) @Type(() => DeadlinesPolicy)
+  @IsDefined(REQUIRED)
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => DeadlinesPolicy)
   deadlines: DeadlinesPolicy;
 
-  @IsDefined(REQUIRED) @ValidateNested({ message: 'must be a mapping' }) @Type(() => CommandsPolicy)
+  @IsDefined(REQUIRED)
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => CommandsPolicy)
   commands: CommandsPolicy;
 
   /** The supervisory authority named in refusal and rejection notices; default the CNIL. After loading, always set. */
-  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => AuthorityPolicy)
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => AuthorityPolicy)
   authority: AuthorityPolicy;
 
   /** Art. 19 notices to recipients: acknowledgement delay and reminders. Optional in the file; after loading, always set. */
-  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => RecipientNoticesPolicy)
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => RecipientNoticesPolicy)
   recipients: RecipientNoticesPolicy;
 
   /** Proportionate identity verification and the suspended clock (verification.ts). Optional in the file; after loading, always set. */
-  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => VerificationPolicy)
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => VerificationPolicy)
   verification: VerificationPolicy;
 
   /** Category name → rule; `default` applies to every category not named. A Map, so that no name can hit an Object prototype key. */
-  @IsDefined(REQUIRED) @IsObject({ message: 'must be a mapping of category → rule' })
+  @IsDefined(REQUIRED)
+  @IsObject({ message: 'must be a mapping of category → rule' })
   @ValidateNested({ each: true, message: 'must be a mapping' })
   @Transform(({ value }) => toRuleMap(value), { toClassOnly: true })
   categories: ReadonlyMap<string, CategoryRule>;
@@ -300,13 +367,19 @@ export class Policy {
    * holding that field. A rectify command goes to every system holding one of them.
    * Optional in the file; after loading, always set (checked in the loader's cross-checks).
    */
-  @IsOptional() @IsObject({ message: 'must be a mapping of field → list of categories' })
+  @IsOptional()
+  @IsObject({ message: 'must be a mapping of field → list of categories' })
   fields: Readonly<Record<string, readonly string[]>>;
 }
 
 function toRuleMap(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return new Map(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isPlainObject(v) ? plainToInstance(CategoryRule, v) : v]));
+  return new Map(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      isPlainObject(v) ? plainToInstance(CategoryRule, v) : v,
+    ]),
+  );
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

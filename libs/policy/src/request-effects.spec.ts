@@ -33,7 +33,11 @@ describe('the French default profile: the six rules of the law, each citing its 
     expect(erasureDecision(fr, 'prospection')).toEqual({
       action: 'erase',
       rule: 'prospection',
-      limit: { period: 'P3Y', from: 'last-contact', legalText: 'CNIL référentiel "gestion commerciale" (délibération 2021-130)' },
+      limit: {
+        period: 'P3Y',
+        from: 'last-contact',
+        legalText: 'CNIL référentiel "gestion commerciale" (délibération 2021-130)',
+      },
     });
   });
 
@@ -64,7 +68,8 @@ describe('what each request type does to each category (French default)', () => 
 
   it('portability includes only data the subject provided under consent or contract (Art. 20(1))', () => {
     for (const [name, rule] of fr.categories) {
-      if (rule.requests.portability === 'include') expect([name, rule.provided]).toEqual([name, expect.stringMatching(/^(consent|contract)$/)]);
+      if (rule.requests.portability === 'include')
+        expect([name, rule.provided]).toEqual([name, expect.stringMatching(/^(consent|contract)$/)]);
     }
   });
 

@@ -17,7 +17,11 @@ describe('policy: verification', () => {
     expect(p.verification.suspendDeadline).toBe(true);
     expect(p.verification.unverifiedAfter).toBe('P30D');
     expect(p.verification.code).toEqual({ ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M' });
-    expect(requiredProofs(p.verification, 'erasure')).toEqual([['code', 'customer-number'], ['portal-session'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'erasure')).toEqual([
+      ['code', 'customer-number'],
+      ['portal-session'],
+      ['dpo-attested'],
+    ]);
     expect(requiredProofs(p.verification, 'access')).toEqual([['code'], ['portal-session'], ['dpo-attested']]);
     expect(requiredProofs(p.verification, 'access', true)).toEqual([['dpo-attested']]);
     expect(requiredProofs(p.verification, 'erasure', true)).toEqual([['dpo-attested']]);
@@ -26,26 +30,42 @@ describe('policy: verification', () => {
   it('the shipped French policy reads, with its verification section', () => {
     const p = parsePolicy(readFileSync(join(__dirname, '../../../deploy/policy/default.fr.yaml'), 'utf8'));
     expect(requiredProofs(p.verification, 'access')).toEqual([['code'], ['portal-session'], ['dpo-attested']]);
-    expect(requiredProofs(p.verification, 'erasure')).toEqual([['code', 'customer-number'], ['portal-session'], ['dpo-attested']]);
+    expect(requiredProofs(p.verification, 'erasure')).toEqual([
+      ['code', 'customer-number'],
+      ['portal-session'],
+      ['dpo-attested'],
+    ]);
     expect(requiredProofs(p.verification, 'erasure', true)).toEqual([['dpo-attested']]);
     expect(p.verification.code.maxAttempts).toBe(5);
   });
 
   it('accepts portal-session as a proof, alone or with others', () => {
-    const p = parsePolicy(`${MINIMAL}verification: { requests: { access: [[portal-session]], erasure: [[portal-session, customer-number], [dpo-attested]] } }\n`);
+    const p = parsePolicy(
+      `${MINIMAL}verification: { requests: { access: [[portal-session]], erasure: [[portal-session, customer-number], [dpo-attested]] } }\n`,
+    );
     expect(requiredProofs(p.verification, 'access')).toEqual([['portal-session']]);
     expect(verificationSatisfied(requiredProofs(p.verification, 'erasure'), ['portal-session'])).toBe(false);
-    expect(verificationSatisfied(requiredProofs(p.verification, 'erasure'), ['portal-session', 'customer-number'])).toBe(true);
+    expect(
+      verificationSatisfied(requiredProofs(p.verification, 'erasure'), ['portal-session', 'customer-number']),
+    ).toBe(true);
   });
 
-  it('refuses a representative\'s list naming a proof of the subject (code, portal-session): the mandate needs the DPO', () => {
-    expect(() => parsePolicy(`${MINIMAL}verification: { representative: [[code]] }\n`)).toThrow(/verification.representative\[0\]: code cannot prove a representative's mandate/);
-    expect(() => parsePolicy(`${MINIMAL}verification: { representative: [[dpo-attested], [portal-session]] }\n`)).toThrow(/verification.representative\[1\]: portal-session cannot prove/);
-    expect(() => parsePolicy(`${MINIMAL}verification: { representative: [[dpo-attested, customer-number]] }\n`)).not.toThrow();
+  it("refuses a representative's list naming a proof of the subject (code, portal-session): the mandate needs the DPO", () => {
+    expect(() => parsePolicy(`${MINIMAL}verification: { representative: [[code]] }\n`)).toThrow(
+      /verification.representative\[0\]: code cannot prove a representative's mandate/,
+    );
+    expect(() =>
+      parsePolicy(`${MINIMAL}verification: { representative: [[dpo-attested], [portal-session]] }\n`),
+    ).toThrow(/verification.representative\[1\]: portal-session cannot prove/);
+    expect(() =>
+      parsePolicy(`${MINIMAL}verification: { representative: [[dpo-attested, customer-number]] }\n`),
+    ).not.toThrow();
   });
 
   it('refuses an unknown proof and a bad duration', () => {
-    expect(() => parsePolicy(`${MINIMAL}verification: { requests: { access: [[selfie]] } }\n`)).toThrow(/verification.requests.access\[0\]/);
+    expect(() => parsePolicy(`${MINIMAL}verification: { requests: { access: [[selfie]] } }\n`)).toThrow(
+      /verification.requests.access\[0\]/,
+    );
     expect(() => parsePolicy(`${MINIMAL}verification: { code: { ttl: soon } }\n`)).toThrow(/verification.code.ttl/);
     expect(() => parsePolicy(`${MINIMAL}verification: { suspend: true }\n`)).toThrow(/unknown field/);
   });

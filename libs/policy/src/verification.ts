@@ -22,7 +22,17 @@
  * `code` or `portal-session`; by default the DPO attests.
  */
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, Max, Min, registerDecorator, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
+  registerDecorator,
+  ValidateNested,
+} from 'class-validator';
 import { isIsoDuration, isZeroDuration, parseDuration } from './duration';
 
 /** An ISO 8601 duration longer than zero (same rule as policy.model's; kept here to avoid an import cycle). */
@@ -34,21 +44,38 @@ function IsPolicyDuration(): PropertyDecorator {
       propertyName: propertyName as string,
       validator: {
         validate: (value: unknown) => isIsoDuration(value) && !isZeroDuration(parseDuration(value)),
-        defaultMessage: (args) => (isIsoDuration(args?.value) ? 'must be longer than zero' : 'must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)'),
+        defaultMessage: (args) =>
+          isIsoDuration(args?.value)
+            ? 'must be longer than zero'
+            : 'must be an ISO 8601 duration (e.g. P1M, P10Y, PT1H)',
       },
     });
 }
 
 export const VERIFICATION_PROOFS = ['code', 'customer-number', 'portal-session', 'dpo-attested'] as const;
 export type VerificationProof = (typeof VERIFICATION_PROOFS)[number];
-export const VERIFIED_REQUEST_TYPES = ['access', 'rectification', 'erasure', 'restriction', 'portability', 'objection'] as const;
+export const VERIFIED_REQUEST_TYPES = [
+  'access',
+  'rectification',
+  'erasure',
+  'restriction',
+  'portability',
+  'objection',
+] as const;
 export type VerifiedRequestType = (typeof VERIFIED_REQUEST_TYPES)[number];
 
 /** A list of alternatives, each a list of proofs that must all be present. */
 export type ProofAlternatives = VerificationProof[][];
 
-const alternatives = () => [IsOptional(), IsArray({ message: 'must be a list of lists of proofs' }), ArrayMinSize(1, { message: 'must list at least one way to verify' })];
-const decorate = (ds: PropertyDecorator[]): PropertyDecorator => (target, key) => ds.forEach((d) => d(target, key));
+const alternatives = () => [
+  IsOptional(),
+  IsArray({ message: 'must be a list of lists of proofs' }),
+  ArrayMinSize(1, { message: 'must list at least one way to verify' }),
+];
+const decorate =
+  (ds: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) =>
+    ds.forEach((d) => d(target, key));
 
 export class VerificationRequestsPolicy {
   @decorate(alternatives()) access?: ProofAlternatives;
@@ -61,38 +88,51 @@ export class VerificationRequestsPolicy {
 
 export class CodePolicy {
   /** How long a one-time code is valid. */
-  @IsOptional() @IsPolicyDuration()
+  @IsOptional()
+  @IsPolicyDuration()
   ttl: string;
 
-  @IsOptional() @Max(20, { message: 'must be 20 at most' }) @Min(1, { message: 'must be at least 1' }) @IsInt({ message: 'must be a whole number' })
+  @IsOptional()
+  @Max(20, { message: 'must be 20 at most' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be a whole number' })
   maxAttempts: number;
 
   /** Wait before another code may be sent for the same request. */
-  @IsOptional() @IsPolicyDuration()
+  @IsOptional()
+  @IsPolicyDuration()
   resendCooldown: string;
 }
 
 export class VerificationPolicy {
   /** Décret 2019-536 art. 77: the deadline is suspended while the subject's proof is awaited. */
-  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
   suspendDeadline: boolean;
 
   /** A request still unverified after this closes as unverified, with a notice. */
-  @IsOptional() @IsPolicyDuration()
+  @IsOptional()
+  @IsPolicyDuration()
   unverifiedAfter: string;
 
   /** Requests of the same subject and type within this window are flagged for the DPO (Art. 12(5)); never rejected automatically. */
-  @IsOptional() @IsPolicyDuration()
+  @IsOptional()
+  @IsPolicyDuration()
   repeatWindow: string;
 
-  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => CodePolicy)
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => CodePolicy)
   code: CodePolicy;
 
-  @IsOptional() @ValidateNested({ message: 'must be a mapping' }) @Type(() => VerificationRequestsPolicy)
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => VerificationRequestsPolicy)
   requests: VerificationRequestsPolicy;
 
   /** What a request filed by a representative (with a mandate reference) needs. */
-  @IsOptional() @IsArray({ message: 'must be a list of lists of proofs' })
+  @IsOptional()
+  @IsArray({ message: 'must be a list of lists of proofs' })
   representative: ProofAlternatives;
 }
 
@@ -116,13 +156,22 @@ export function normaliseVerification(v: VerificationPolicy | undefined): Verifi
   out.suspendDeadline ??= true;
   out.unverifiedAfter ??= 'P30D';
   out.repeatWindow ??= 'P3M';
-  out.code = Object.assign(new CodePolicy(), { ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M' }, stripUndefined(out.code ?? {}));
-  out.requests = Object.assign(new VerificationRequestsPolicy(), DEFAULT_VERIFICATION_REQUESTS, stripUndefined(out.requests ?? {}));
+  out.code = Object.assign(
+    new CodePolicy(),
+    { ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M' },
+    stripUndefined(out.code ?? {}),
+  );
+  out.requests = Object.assign(
+    new VerificationRequestsPolicy(),
+    DEFAULT_VERIFICATION_REQUESTS,
+    stripUndefined(out.requests ?? {}),
+  );
   out.representative ??= [['dpo-attested']];
   return out;
 }
 
-const stripUndefined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const stripUndefined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** Problems with the proof lists (unknown proofs, a representative's list naming a proof of the subject), in the file's terms. */
 export function verificationProblems(v: VerificationPolicy | undefined): string[] {
@@ -131,17 +180,25 @@ export function verificationProblems(v: VerificationPolicy | undefined): string[
   const check = (path: string, alts: unknown) => {
     if (!Array.isArray(alts)) return;
     alts.forEach((alt, i) => {
-      if (!Array.isArray(alt) || alt.length === 0 || alt.some((p) => !(VERIFICATION_PROOFS as readonly unknown[]).includes(p))) {
+      if (
+        !Array.isArray(alt) ||
+        alt.length === 0 ||
+        alt.some((p) => !(VERIFICATION_PROOFS as readonly unknown[]).includes(p))
+      ) {
         problems.push(`${path}[${i}]: must be a non-empty list of ${VERIFICATION_PROOFS.join(', ')}`);
       }
     });
   };
-  for (const t of VERIFIED_REQUEST_TYPES) check(`verification.requests.${t}`, (v.requests as Record<string, unknown> | undefined)?.[t]);
+  for (const t of VERIFIED_REQUEST_TYPES)
+    check(`verification.requests.${t}`, (v.requests as Record<string, unknown> | undefined)?.[t]);
   check('verification.representative', v.representative);
   if (Array.isArray(v.representative)) {
     v.representative.forEach((alt, i) => {
       for (const p of ['code', 'portal-session'] as const) {
-        if (Array.isArray(alt) && alt.includes(p)) problems.push(`verification.representative[${i}]: ${p} cannot prove a representative's mandate (it proves the subject, not who acts for them); use dpo-attested`);
+        if (Array.isArray(alt) && alt.includes(p))
+          problems.push(
+            `verification.representative[${i}]: ${p} cannot prove a representative's mandate (it proves the subject, not who acts for them); use dpo-attested`,
+          );
       }
     });
   }
@@ -154,6 +211,10 @@ export function verificationSatisfied(required: ProofAlternatives, proofs: reado
 }
 
 /** The alternatives required for a request (a representative's request follows `representative`). */
-export function requiredProofs(v: VerificationPolicy, type: VerifiedRequestType, byRepresentative = false): ProofAlternatives {
+export function requiredProofs(
+  v: VerificationPolicy,
+  type: VerifiedRequestType,
+  byRepresentative = false,
+): ProofAlternatives {
   return byRepresentative ? v.representative : (v.requests[type] ?? DEFAULT_VERIFICATION_REQUESTS[type]);
 }

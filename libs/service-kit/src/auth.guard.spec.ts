@@ -55,7 +55,11 @@ async function keyPair(alg: 'RS256' | 'ES256', kid: string): Promise<KeyPair> {
   return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
 }
 
-function sign(key: KeyPair, claims: Record<string, unknown> = {}, o: { alg?: string; kid?: string; iss?: string; aud?: string; exp?: number | string; sub?: string | null } = {}): Promise<string> {
+function sign(
+  key: KeyPair,
+  claims: Record<string, unknown> = {},
+  o: { alg?: string; kid?: string; iss?: string; aud?: string; exp?: number | string; sub?: string | null } = {},
+): Promise<string> {
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: o.alg ?? key.jwk.alg!, kid: o.kid ?? key.jwk.kid })
     .setIssuer(o.iss ?? ISSUER)
@@ -92,9 +96,18 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
 
-    process.env = { ...env, NODE_ENV: 'production', AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    process.env = {
+      ...env,
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: jwksUrl,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+    };
     for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN', 'AUTH_ROLES_CLAIM']) delete process.env[v];
-    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      controllers: [ProbeController],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalFilters(new HttpErrorFilter());
     await app.init();
@@ -113,7 +126,10 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
   });
 
   it('accepts ES256, and Keycloak realm roles', async () => {
-    const res = await get('/t/subject', await sign(ec, { realm_access: { roles: ['subject', 'offline_access'] } }, { sub: 'customer-7' }));
+    const res = await get(
+      '/t/subject',
+      await sign(ec, { realm_access: { roles: ['subject', 'offline_access'] } }, { sub: 'customer-7' }),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: 'customer-7', roles: ['subject'] });
   });
@@ -135,7 +151,9 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
   });
 
   it('refuses a token of another issuer or for another audience', async () => {
-    expect((await get('/t/dpo', await sign(rsa, { roles: ['dpo'] }, { iss: 'https://evil.example.test' }))).status).toBe(401);
+    expect(
+      (await get('/t/dpo', await sign(rsa, { roles: ['dpo'] }, { iss: 'https://evil.example.test' }))).status,
+    ).toBe(401);
     expect((await get('/t/dpo', await sign(rsa, { roles: ['dpo'] }, { aud: 'another-api' }))).status).toBe(401);
   });
 
@@ -147,10 +165,22 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
 
   it('refuses alg "none" and an HMAC-signed token', async () => {
     const enc = (o: object) => base64url.encode(JSON.stringify(o));
-    const claims = { iss: ISSUER, aud: AUDIENCE, sub: 'user-42', roles: ['dpo'], exp: Math.floor(Date.now() / 1000) + 300 };
+    const claims = {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'user-42',
+      roles: ['dpo'],
+      exp: Math.floor(Date.now() / 1000) + 300,
+    };
     const unsigned = `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.`;
     expect((await get('/t/dpo', unsigned)).status).toBe(401);
-    const hmac = await new SignJWT({ roles: ['dpo'] }).setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('user-42').setExpirationTime('5m').sign(new TextEncoder().encode('a shared secret of at least 32 bytes!!'));
+    const hmac = await new SignJWT({ roles: ['dpo'] })
+      .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('user-42')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('a shared secret of at least 32 bytes!!'));
     expect((await get('/t/dpo', hmac)).status).toBe(401);
   });
 
@@ -169,15 +199,20 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
     }
   });
 
-  it('answers 503, not 401, when the identity provider\'s keys cannot be fetched', async () => {
+  it("answers 503, not 401, when the identity provider's keys cannot be fetched", async () => {
     // A second app whose key set has never been fetched, while the endpoint fails.
     process.env.AUTH_JWKS_URL = jwksUrl.replace('/jwks', '/broken');
-    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      controllers: [ProbeController],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    }).compile();
     const other = moduleRef.createNestApplication({ logger: false });
     other.useGlobalFilters(new HttpErrorFilter());
     await other.init();
     try {
-      const res = await request(other.getHttpServer()).get('/t/dpo').set('Authorization', `Bearer ${await sign(rsa, { roles: ['dpo'] })}`);
+      const res = await request(other.getHttpServer())
+        .get('/t/dpo')
+        .set('Authorization', `Bearer ${await sign(rsa, { roles: ['dpo'] })}`);
       expect(res.status).toBe(503);
     } finally {
       await other.close();
@@ -196,27 +231,48 @@ describe('production start-up', () => {
   class ProbeModule {}
 
   it('refuses to start with DPO_TOKEN set, with a clear message (bootstrap)', async () => {
-    process.env = { ...env, NODE_ENV: 'production', DPO_TOKEN: 'dev-dpo-token', AUTH_JWKS_URL: 'https://id.example.test/jwks', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
-    await expect(createServiceApp(ProbeModule, { service: 'auth-test', schema: 'auth_test', port: 0, listen: false })).rejects.toThrow(
-      'DPO_TOKEN is a development token and is refused in production',
+    process.env = {
+      ...env,
+      NODE_ENV: 'production',
+      DPO_TOKEN: 'dev-dpo-token',
+      AUTH_JWKS_URL: 'https://id.example.test/jwks',
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+    };
+    await expect(
+      createServiceApp(ProbeModule, { service: 'auth-test', schema: 'auth_test', port: 0, listen: false }),
+    ).rejects.toThrow('DPO_TOKEN is a development token and is refused in production');
+    expect(() => assertDevTokenAllowed({ NODE_ENV: 'production', OPERATOR_TOKEN: 'x' })).toThrow(
+      'OPERATOR_TOKEN is a development token',
     );
-    expect(() => assertDevTokenAllowed({ NODE_ENV: 'production', OPERATOR_TOKEN: 'x' })).toThrow('OPERATOR_TOKEN is a development token');
     expect(() => assertDevTokenAllowed({ NODE_ENV: 'development', DPO_TOKEN: 'x' })).not.toThrow();
   });
 
   it('refuses to start without AUTH_JWKS_URL', async () => {
     process.env = { ...env, NODE_ENV: 'production' };
     for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN', 'AUTH_JWKS_URL']) delete process.env[v];
-    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow('AUTH_JWKS_URL is required in production');
+    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow(
+      'AUTH_JWKS_URL is required in production',
+    );
   });
 
   it('refuses a JWKS over plain http from another host, and a missing issuer or audience', async () => {
-    process.env = { ...env, NODE_ENV: 'production', AUTH_JWKS_URL: 'http://id.example.test/jwks', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    process.env = {
+      ...env,
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'http://id.example.test/jwks',
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+    };
     for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN']) delete process.env[v];
-    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow('AUTH_JWKS_URL must use https in production');
+    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow(
+      'AUTH_JWKS_URL must use https in production',
+    );
     process.env.AUTH_JWKS_URL = 'https://id.example.test/jwks';
     delete process.env.AUTH_AUDIENCE;
-    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow('AUTH_AUDIENCE is required');
+    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow(
+      'AUTH_AUDIENCE is required',
+    );
   });
 });
 
@@ -227,7 +283,10 @@ describe('AuthGuard outside production', () => {
   beforeAll(async () => {
     process.env = { ...env, NODE_ENV: 'development', DPO_TOKEN: 'unit-dpo', OPERATOR_TOKEN: 'unit-operator' };
     delete process.env.AUTH_JWKS_URL;
-    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      controllers: [ProbeController],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalFilters(new HttpErrorFilter());
     await app.init();
@@ -242,8 +301,12 @@ describe('AuthGuard outside production', () => {
     const dpo = await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-dpo');
     expect(dpo.status).toBe(200);
     expect(dpo.body.id).toBe('dev-dpo');
-    expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-operator')).status).toBe(403);
-    expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-wrong')).status).toBe(401);
+    expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-operator')).status).toBe(
+      403,
+    );
+    expect((await request(app.getHttpServer()).get('/t/dpo').set('Authorization', 'Bearer unit-wrong')).status).toBe(
+      401,
+    );
   });
 });
 
@@ -259,8 +322,19 @@ describe('AuthGuard on public routes, in development with a JWKS (customer-space
   };
 
   async function appWith(extra: Record<string, string>): Promise<INestApplication> {
-    process.env = { ...env, NODE_ENV: 'development', DPO_TOKEN: 'unit-dpo', AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, ...extra };
-    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] }).compile();
+    process.env = {
+      ...env,
+      NODE_ENV: 'development',
+      DPO_TOKEN: 'unit-dpo',
+      AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      ...extra,
+    };
+    const moduleRef = await Test.createTestingModule({
+      controllers: [ProbeController],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    }).compile();
     const created = moduleRef.createNestApplication({ logger: false });
     created.useGlobalFilters(new HttpErrorFilter());
     await created.init();
@@ -269,7 +343,9 @@ describe('AuthGuard on public routes, in development with a JWKS (customer-space
 
   beforeAll(async () => {
     key = await keyPair('ES256', 'ec-dev');
-    jwks = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] })));
+    jwks = createServer((_, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] })),
+    );
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     delete env.AUTH_CUSTOMER_CLAIM;
     delete env.AUTH_ROLES_CLAIM;
@@ -289,18 +365,38 @@ describe('AuthGuard on public routes, in development with a JWKS (customer-space
   });
 
   it('a customer-space token names its user, with the customer number of the `customer_id` claim', async () => {
-    const res = await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'], customer_id: ' C-104233 ' }, { sub: 'portal-user-1' })}`);
+    const res = await get(
+      '/t/optional',
+      `Bearer ${await sign(key, { roles: ['subject'], customer_id: ' C-104233 ' }, { sub: 'portal-user-1' })}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: 'portal-user-1', roles: ['subject'], customerId: 'C-104233' });
     // A numeric customer number is read too; a token without one names its user only.
-    expect((await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'], customer_id: 104233 })}`)).body.customerId).toBe('104233');
-    expect((await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'] })}`)).body).toEqual({ id: 'user-42', roles: ['subject'] });
+    expect(
+      (await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'], customer_id: 104233 })}`)).body
+        .customerId,
+    ).toBe('104233');
+    expect((await get('/t/optional', `Bearer ${await sign(key, { roles: ['subject'] })}`)).body).toEqual({
+      id: 'user-42',
+      roles: ['subject'],
+    });
   });
 
   it('a bad, expired or forged token is refused with 401 and the usual error body, never taken as anonymous', async () => {
-    const expired = await sign(key, { roles: ['subject'], customer_id: 'C-1' }, { exp: Math.floor(Date.now() / 1000) - 600 });
+    const expired = await sign(
+      key,
+      { roles: ['subject'], customer_id: 'C-1' },
+      { exp: Math.floor(Date.now() / 1000) - 600 },
+    );
     const forged = await sign(await keyPair('ES256', 'ec-dev'), { roles: ['subject'], customer_id: 'C-1' });
-    for (const header of [`Bearer ${expired}`, `Bearer ${forged}`, 'Bearer not.a.jwt', 'Bearer unit-wrong', 'Basic dXNlcjpwYXNz', '']) {
+    for (const header of [
+      `Bearer ${expired}`,
+      `Bearer ${forged}`,
+      'Bearer not.a.jwt',
+      'Bearer unit-wrong',
+      'Basic dXNlcjpwYXNz',
+      '',
+    ]) {
       const res = await get('/t/optional', header);
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ statusCode: 401, error: expect.objectContaining({ code: 'UNAUTHENTICATED' }) });
@@ -308,7 +404,10 @@ describe('AuthGuard on public routes, in development with a JWKS (customer-space
   });
 
   it('the development tokens still work there, and a route that ignores tokens still ignores a bad one (probes never get a 401)', async () => {
-    expect((await get('/t/optional', 'Bearer unit-dpo')).body).toMatchObject({ id: 'dev-dpo', roles: ['dpo', 'operator', 'auditor'] });
+    expect((await get('/t/optional', 'Bearer unit-dpo')).body).toMatchObject({
+      id: 'dev-dpo',
+      roles: ['dpo', 'operator', 'auditor'],
+    });
     const res = await get('/t/open', 'Bearer not.a.jwt');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ open: true });

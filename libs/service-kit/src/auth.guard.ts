@@ -39,7 +39,8 @@ export interface PublicOptions {
 /** The roles allowed on a route (any of them). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** A route that needs no token (health, self-service with its own checks); `acceptsToken`: one may still be presented, and is then checked. */
-export const Public = (options: PublicOptions = {}) => SetMetadata(PUBLIC_KEY, options.acceptsToken ? TOKEN_ACCEPTED : true);
+export const Public = (options: PublicOptions = {}) =>
+  SetMetadata(PUBLIC_KEY, options.acceptsToken ? TOKEN_ACCEPTED : true);
 
 export const DEV_TOKEN_VARIABLES = ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN'] as const;
 
@@ -48,7 +49,9 @@ export function assertDevTokenAllowed(env: NodeJS.ProcessEnv = process.env): voi
   if (env.NODE_ENV !== 'production') return;
   const set = DEV_TOKEN_VARIABLES.filter((v) => env[v]);
   if (set.length) {
-    throw new Error(`${set.join(', ')} ${set.length > 1 ? 'are development tokens and are' : 'is a development token and is'} refused in production: unset it and configure AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE instead`);
+    throw new Error(
+      `${set.join(', ')} ${set.length > 1 ? 'are development tokens and are' : 'is a development token and is'} refused in production: unset it and configure AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE instead`,
+    );
   }
 }
 
@@ -87,7 +90,11 @@ export class AuthGuard implements CanActivate {
     req.principal = principal;
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (required && !required.some((r) => principal.roles.includes(r))) {
-      throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `this route needs one of the roles: ${required.join(', ')}`);
+      throw new AppError(
+        HttpStatus.FORBIDDEN,
+        ErrorCode.Forbidden,
+        `this route needs one of the roles: ${required.join(', ')}`,
+      );
     }
     return true;
   }
@@ -100,7 +107,11 @@ export class AuthGuard implements CanActivate {
       if (checked.ok) return checked.principal;
       if (checked.reason === 'keys-unavailable') {
         this.logger.error(`the identity provider's keys could not be fetched (${checked.code})`);
-        throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.Internal, 'tokens cannot be checked right now; try again later');
+        throw new AppError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          ErrorCode.Internal,
+          'tokens cannot be checked right now; try again later',
+        );
       }
       // The reason, never the token (a bearer credential).
       this.logger.debug(`JWT refused: ${checked.code}`);

@@ -42,7 +42,9 @@ export function jwtAuthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Jw
   const raw = env.AUTH_JWKS_URL?.trim();
   if (!raw) {
     if (production) {
-      throw new Error('AUTH_JWKS_URL is required in production (NODE_ENV=production): set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE to your identity provider');
+      throw new Error(
+        'AUTH_JWKS_URL is required in production (NODE_ENV=production): set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE to your identity provider',
+      );
     }
     return undefined;
   }
@@ -52,15 +54,24 @@ export function jwtAuthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Jw
   } catch {
     throw new Error('AUTH_JWKS_URL must be an absolute URL (https://.../jwks)');
   }
-  if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && (!production || LOOPBACK.has(jwksUrl.hostname)))) {
+  if (
+    jwksUrl.protocol !== 'https:' &&
+    !(jwksUrl.protocol === 'http:' && (!production || LOOPBACK.has(jwksUrl.hostname)))
+  ) {
     throw new Error('AUTH_JWKS_URL must use https in production');
   }
   const issuer = env.AUTH_ISSUER?.trim();
-  const audience = (env.AUTH_AUDIENCE ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-  if (!issuer) throw new Error('AUTH_ISSUER is required with AUTH_JWKS_URL (the "iss" of the identity provider\'s tokens)');
-  if (audience.length === 0) throw new Error('AUTH_AUDIENCE is required with AUTH_JWKS_URL (the "aud" our tokens are issued for)');
+  const audience = (env.AUTH_AUDIENCE ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (!issuer)
+    throw new Error('AUTH_ISSUER is required with AUTH_JWKS_URL (the "iss" of the identity provider\'s tokens)');
+  if (audience.length === 0)
+    throw new Error('AUTH_AUDIENCE is required with AUTH_JWKS_URL (the "aud" our tokens are issued for)');
   const tolerance = Number(env.AUTH_CLOCK_TOLERANCE_SECONDS ?? 30);
-  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 300) throw new Error('AUTH_CLOCK_TOLERANCE_SECONDS must be between 0 and 300');
+  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 300)
+    throw new Error('AUTH_CLOCK_TOLERANCE_SECONDS must be between 0 and 300');
   return {
     jwksUrl,
     issuer,
@@ -71,7 +82,8 @@ export function jwtAuthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Jw
   };
 }
 
-export type JwtCheck = { ok: true; principal: Principal } | { ok: false; reason: 'invalid' | 'keys-unavailable'; code: string };
+export type JwtCheck =
+  { ok: true; principal: Principal } | { ok: false; reason: 'invalid' | 'keys-unavailable'; code: string };
 
 export class JwtVerifier {
   private readonly keys: JWTVerifyGetKey;
@@ -82,7 +94,13 @@ export class JwtVerifier {
     keys?: JWTVerifyGetKey,
   ) {
     // Keys are cached; an unknown `kid` refetches at most every 30 s (key rotation without a restart).
-    this.keys = keys ?? createRemoteJWKSet(settings.jwksUrl, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    this.keys =
+      keys ??
+      createRemoteJWKSet(settings.jwksUrl, {
+        timeoutDuration: 5000,
+        cooldownDuration: 30_000,
+        cacheMaxAge: 10 * 60_000,
+      });
   }
 
   /** Verifies signature, algorithm, issuer, audience and times; never throws. */
@@ -99,15 +117,24 @@ export class JwtVerifier {
     } catch (err) {
       return { ok: false, reason: keysUnavailable(err) ? 'keys-unavailable' : 'invalid', code: errorCode(err) };
     }
-    if (typeof payload.sub !== 'string' || !payload.sub) return { ok: false, reason: 'invalid', code: 'ERR_JWT_NO_SUBJECT' };
+    if (typeof payload.sub !== 'string' || !payload.sub)
+      return { ok: false, reason: 'invalid', code: 'ERR_JWT_NO_SUBJECT' };
     const customerId = customerIdOf(payload, this.settings.customerClaim);
-    return { ok: true, principal: { id: payload.sub, roles: rolesOf(payload, this.settings.rolesClaim), ...(customerId ? { customerId } : {}) } };
+    return {
+      ok: true,
+      principal: {
+        id: payload.sub,
+        roles: rolesOf(payload, this.settings.rolesClaim),
+        ...(customerId ? { customerId } : {}),
+      },
+    };
   }
 }
 
 function claimAt(payload: JWTPayload, path: string): unknown {
   let value: unknown = payload;
-  for (const part of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of path.split('.'))
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
   return value;
 }
 
@@ -125,7 +152,8 @@ export function rolesOf(payload: JWTPayload, claim: string): Role[] {
   for (const path of new Set([claim, KEYCLOAK_ROLES_CLAIM])) {
     const value = claimAt(payload, path);
     const list = typeof value === 'string' ? value.split(/\s+/) : Array.isArray(value) ? value : [];
-    for (const r of list) if (typeof r === 'string' && (KNOWN_ROLES as readonly string[]).includes(r)) found.add(r as Role);
+    for (const r of list)
+      if (typeof r === 'string' && (KNOWN_ROLES as readonly string[]).includes(r)) found.add(r as Role);
   }
   return [...found];
 }

@@ -38,7 +38,11 @@ export async function createServiceApp(module: Type<unknown>, o: BootstrapOption
   assertDevTokenAllowed();
   // abortOnError: false, so that a start-up error (a missing setting) reaches main's catch
   // and its message is printed, instead of Nest aborting the process.
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.use(helmet());
   app.use(httpRateLimit(httpRateLimitFromEnv()));
@@ -47,7 +51,8 @@ export async function createServiceApp(module: Type<unknown>, o: BootstrapOption
   app.useGlobalPipes(new HttpValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
-  if (o.openApi) SwaggerModule.setup('docs', app, openApiDocument(app, o.openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+  if (o.openApi)
+    SwaggerModule.setup('docs', app, openApiDocument(app, o.openApi), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
 

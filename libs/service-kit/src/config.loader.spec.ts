@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, ServiceConfig } from './config.loader';
 class SomeServiceConfig extends ServiceConfig {
   override PORT = 3007;
 
-  @IsInt() @Min(50)
+  @IsInt()
+  @Min(50)
   POLL_MS: number = 1000;
 }
 

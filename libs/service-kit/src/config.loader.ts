@@ -10,13 +10,16 @@ export class ConfigError extends Error {}
 
 /** What every service reads: its HTTP port (each app sets its own default), the environment, an optional Kafka group id. */
 export class ServiceConfig {
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number = 3000;
 
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   KAFKA_GROUP_ID?: string;
 }
 

@@ -16,7 +16,12 @@ export enum ErrorCode {
 }
 
 export class AppError extends HttpException {
-  constructor(status: HttpStatus, readonly code: ErrorCode, message: string, readonly details?: unknown) {
+  constructor(
+    status: HttpStatus,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super({ code, message, details }, status);
   }
 }
@@ -40,18 +45,29 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<Response>();
     let status = HttpStatus.INTERNAL_SERVER_ERROR;
-    let body: { code: ErrorCode; message: string; details?: unknown } = { code: ErrorCode.Internal, message: 'internal error' };
+    let body: { code: ErrorCode; message: string; details?: unknown } = {
+      code: ErrorCode.Internal,
+      message: 'internal error',
+    };
     if (exception instanceof AppError) {
       status = exception.getStatus();
       body = { code: exception.code, message: exception.message, details: exception.details };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const r = exception.getResponse() as string | { message?: string | string[] };
-      const message = typeof r === 'string' ? r : Array.isArray(r.message) ? r.message.join('; ') : (r.message ?? exception.message);
-      body = { code: CODE_BY_STATUS[status] ?? ErrorCode.Internal, message, ...(typeof r === 'object' && Array.isArray(r.message) ? { details: r.message } : {}) };
+      const message =
+        typeof r === 'string' ? r : Array.isArray(r.message) ? r.message.join('; ') : (r.message ?? exception.message);
+      body = {
+        code: CODE_BY_STATUS[status] ?? ErrorCode.Internal,
+        message,
+        ...(typeof r === 'object' && Array.isArray(r.message) ? { details: r.message } : {}),
+      };
     } else if (isBodyParserError(exception)) {
       status = exception.status;
-      body = { code: CODE_BY_STATUS[status] ?? ErrorCode.ValidationFailed, message: status === 413 ? 'request body too large' : 'malformed request body' };
+      body = {
+        code: CODE_BY_STATUS[status] ?? ErrorCode.ValidationFailed,
+        message: status === 413 ? 'request body too large' : 'malformed request body',
+      };
     } else {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }

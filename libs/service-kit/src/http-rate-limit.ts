@@ -17,7 +17,8 @@ export function httpRateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): numb
   const raw = env.HTTP_RATE_LIMIT_PER_MINUTE;
   if (raw === undefined || raw === '') return DEFAULT_HTTP_RATE_LIMIT_PER_MINUTE;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error('HTTP_RATE_LIMIT_PER_MINUTE must be a whole number (0 turns the limit off)');
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error('HTTP_RATE_LIMIT_PER_MINUTE must be a whole number (0 turns the limit off)');
   return n;
 }
 
@@ -38,12 +39,15 @@ export function httpRateLimit(limit: number, now: () => number = Date.now) {
     counts.set(key, n);
     if (n <= limit) return next();
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil((windowStart + WINDOW_MS - t) / 1000))));
-    res.status(429).json({ statusCode: 429, error: { code: ErrorCode.TooManyRequests, message: 'too many requests; slow down' } });
+    res
+      .status(429)
+      .json({ statusCode: 429, error: { code: ErrorCode.TooManyRequests, message: 'too many requests; slow down' } });
   };
 }
 
 function clientKey(req: Request): string {
   const auth = req.headers.authorization ?? '';
-  if (/^bearer /i.test(auth)) return `token:${createHash('sha256').update(auth.slice(7).trim()).digest('hex').slice(0, 32)}`;
+  if (/^bearer /i.test(auth))
+    return `token:${createHash('sha256').update(auth.slice(7).trim()).digest('hex').slice(0, 32)}`;
   return `ip:${req.ip ?? 'unknown'}`;
 }

@@ -12,8 +12,10 @@ describe('httpTraceContext', () => {
     res.json(traceHeaders());
   });
 
-  it('continues the caller\'s trace in what the handler publishes', async () => {
-    const res = await request(app).get('/publish').set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+  it("continues the caller's trace in what the handler publishes", async () => {
+    const res = await request(app)
+      .get('/publish')
+      .set('traceparent', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
     expect(res.body.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
   });
 

@@ -16,7 +16,13 @@ export function serviceLoggerModule(service: string): DynamicModule {
       ...serviceLogOptions(service),
       customProps: (req) => ({ correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? undefined }),
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-      serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: scrubPersonalData(req.url) }) },
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: scrubPersonalData(req.url),
+        }),
+      },
     },
   });
 }
@@ -32,7 +38,10 @@ export function serviceLogOptions(service: string): LoggerOptions {
     formatters: { log: (obj: Record<string, unknown>) => scrubDeep(obj) as Record<string, unknown> },
     hooks: {
       logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)));
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)),
+        );
       },
     },
   };

@@ -46,6 +46,8 @@ export const DEV_PACKAGE_ENCRYPTION_KEY = 'dev-only-package-key-not-for-producti
 export function resolvePackageKey(value: string | undefined, env: string, warn: (m: string) => void): Buffer {
   if (value) return packageKey(value);
   if (env === 'production') throw new Error('PACKAGE_ENCRYPTION_KEY is required in production');
-  warn('PACKAGE_ENCRYPTION_KEY is not set: packages are encrypted with the development key (never do this in production)');
+  warn(
+    'PACKAGE_ENCRYPTION_KEY is not set: packages are encrypted with the development key (never do this in production)',
+  );
   return packageKey(DEV_PACKAGE_ENCRYPTION_KEY);
 }

@@ -15,15 +15,45 @@ export function scrubPersonalData(text: string): string {
 
 /** pino `redact` paths: any field that may carry personal data, at any depth pino supports. */
 export const REDACT_PATHS = [
-  'email', 'phone', 'name', 'subject', 'subjectKeys', 'to', 'code', 'changes', 'records', 'note', 'variables',
-  '*.email', '*.phone', '*.name', '*.subject', '*.subjectKeys', '*.to', '*.code', '*.changes', '*.records', '*.note', '*.variables',
-  'req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]',
+  'email',
+  'phone',
+  'name',
+  'subject',
+  'subjectKeys',
+  'to',
+  'code',
+  'changes',
+  'records',
+  'note',
+  'variables',
+  '*.email',
+  '*.phone',
+  '*.name',
+  '*.subject',
+  '*.subjectKeys',
+  '*.to',
+  '*.code',
+  '*.changes',
+  '*.records',
+  '*.note',
+  '*.variables',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.body',
+  'res.headers["set-cookie"]',
 ];
 
 export function scrubDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubPersonalData(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
-  if (value instanceof Error) return { type: value.name, message: scrubPersonalData(value.message), stack: value.stack ? scrubPersonalData(value.stack) : undefined };
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
+  if (value instanceof Error)
+    return {
+      type: value.name,
+      message: scrubPersonalData(value.message),
+      stack: value.stack ? scrubPersonalData(value.stack) : undefined,
+    };
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, scrubDeep(v, depth + 1)]),
+  );
 }

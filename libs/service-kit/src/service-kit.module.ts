@@ -28,9 +28,15 @@ export class ServiceKitModule {
       global: true,
       imports: [
         serviceLoggerModule(o.service),
-        TypeOrmModule.forRootAsync({ useFactory: () => serviceDataSourceOptions({ ...o, applicationName: o.service }) }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => serviceDataSourceOptions({ ...o, applicationName: o.service }),
+        }),
         // Resolved when the app is created, so that a test run can set its own schema and group.
-        MessagingModule.forRoot(() => ({ service: o.service, schema: resolveSchema(o.schema), groupId: o.groupId || process.env.KAFKA_GROUP_ID })),
+        MessagingModule.forRoot(() => ({
+          service: o.service,
+          schema: resolveSchema(o.schema),
+          groupId: o.groupId || process.env.KAFKA_GROUP_ID,
+        })),
         TerminusModule,
       ],
       controllers: [HealthController, MetricsController],

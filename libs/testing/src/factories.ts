@@ -7,7 +7,13 @@ const next = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 
 export function aSubject(overrides: Partial<{ email: string; customerId: string; phone: string; name: string }> = {}) {
   const n = next();
-  return { email: `subject-${n}@example.test`, customerId: `C-${n}`, phone: `+3361${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`, name: `Test Subject ${n}`, ...overrides };
+  return {
+    email: `subject-${n}@example.test`,
+    customerId: `C-${n}`,
+    phone: `+3361${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`,
+    name: `Test Subject ${n}`,
+    ...overrides,
+  };
 }
 
 export function aSystem(overrides: Partial<SystemRegistered> = {}): SystemRegistered {
@@ -27,6 +33,17 @@ export function aSystem(overrides: Partial<SystemRegistered> = {}): SystemRegist
   } as SystemRegistered;
 }
 
-export function aRecordEvent(systemId: string, subjectKeys: RecordEvent['subjectKeys'], overrides: Partial<RecordEvent> = {}): RecordEvent {
-  return { systemId, recordRef: `rec-${randomUUID()}`, category: 'identification', subjectKeys, occurredAt: new Date().toISOString(), ...overrides } as RecordEvent;
+export function aRecordEvent(
+  systemId: string,
+  subjectKeys: RecordEvent['subjectKeys'],
+  overrides: Partial<RecordEvent> = {},
+): RecordEvent {
+  return {
+    systemId,
+    recordRef: `rec-${randomUUID()}`,
+    category: 'identification',
+    subjectKeys,
+    occurredAt: new Date().toISOString(),
+    ...overrides,
+  } as RecordEvent;
 }

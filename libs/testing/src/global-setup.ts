@@ -9,9 +9,14 @@ export default async function globalSetup(): Promise<void> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   const admin = testKafka('datarights-test-setup').admin();
   try {
-    await Promise.race([admin.connect().then(() => admin.describeCluster()), new Promise((_, r) => setTimeout(() => r(new Error('timeout')), 10_000).unref())]);
+    await Promise.race([
+      admin.connect().then(() => admin.describeCluster()),
+      new Promise((_, r) => setTimeout(() => r(new Error('timeout')), 10_000).unref()),
+    ]);
   } catch (err) {
-    throw new Error(`Kafka is not reachable at ${process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'} (${(err as Error).message}): ${HOW_TO_START}`);
+    throw new Error(
+      `Kafka is not reachable at ${process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'} (${(err as Error).message}): ${HOW_TO_START}`,
+    );
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/datarights';
 
-export const HOW_TO_START = 'start them with `npm run infra:up` (or set KAFKA_BROKERS and DATABASE_URL to running ones)';
+export const HOW_TO_START =
+  'start them with `npm run infra:up` (or set KAFKA_BROKERS and DATABASE_URL to running ones)';
 
 export function testKafka(clientId = 'datarights-test'): Kafka {
   return new Kafka({ clientId, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
@@ -83,7 +84,12 @@ export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
   }
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -93,7 +99,10 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

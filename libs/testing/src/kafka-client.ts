@@ -21,7 +21,10 @@ export class RawKafka {
   private producer?: Producer;
   private consumers: Consumer[] = [];
 
-  constructor(readonly topicPrefix = '', clientId = 'raw-test-client') {
+  constructor(
+    readonly topicPrefix = '',
+    clientId = 'raw-test-client',
+  ) {
     this.kafka = testKafka(clientId);
   }
 
@@ -35,7 +38,11 @@ export class RawKafka {
     try {
       const existing = new Set(await admin.listTopics());
       const missing = names.map((n) => this.topic(n)).filter((t) => !existing.has(t));
-      if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+      if (missing.length)
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+        });
     } finally {
       await admin.disconnect();
     }
@@ -52,23 +59,41 @@ export class RawKafka {
     }
   }
 
-  async send(topic: string, key: string, value: unknown, headers: IHeaders = { 'content-type': CLOUDEVENTS_CONTENT_TYPE }): Promise<void> {
+  async send(
+    topic: string,
+    key: string,
+    value: unknown,
+    headers: IHeaders = { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
+  ): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
       await this.producer.connect();
     }
-    await this.producer.send({ topic: this.topic(topic), acks: -1, messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }] });
+    await this.producer.send({
+      topic: this.topic(topic),
+      acks: -1,
+      messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }],
+    });
   }
 
   /** Sends an event in the documented envelope, built by hand like any other language would. */
-  async sendEvent(topic: string, key: string, type: string, data: object, extra: Partial<EventEnvelope> = {}): Promise<EventEnvelope> {
+  async sendEvent(
+    topic: string,
+    key: string,
+    type: string,
+    data: object,
+    extra: Partial<EventEnvelope> = {},
+  ): Promise<EventEnvelope> {
     const envelope = { ...createEnvelope({ type, source: 'raw-test-client', data }), ...extra };
     await this.send(topic, key, envelope);
     return envelope as EventEnvelope;
   }
 
   /** Collects every message of the topics from the beginning, into `received`. */
-  async collect(topics: string[], groupId = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`): Promise<Received[]> {
+  async collect(
+    topics: string[],
+    groupId = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+  ): Promise<Received[]> {
     const received: Received[] = [];
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumers.push(consumer);
@@ -86,14 +111,27 @@ export class RawKafka {
         } catch {
           envelope = undefined;
         }
-        received.push({ topic: topic.slice(this.topicPrefix.length), partition, offset: message.offset, key: message.key?.toString() ?? null, value, headers, envelope });
+        received.push({
+          topic: topic.slice(this.topicPrefix.length),
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value,
+          headers,
+          envelope,
+        });
       },
     });
     await joined;
     return received;
   }
 
-  async waitForMessage(received: Received[], predicate: (r: Received) => boolean, what: string, timeoutMs = 20_000): Promise<Received> {
+  async waitForMessage(
+    received: Received[],
+    predicate: (r: Received) => boolean,
+    what: string,
+    timeoutMs = 20_000,
+  ): Promise<Received> {
     return waitFor(async () => received.find(predicate), what, timeoutMs);
   }
 

@@ -10,7 +10,9 @@ import { AuditLogService } from './audit-log.service';
  * (high volume, keys in every message) and prove nothing about a request. Command topics
  * are read through `commandTopics`.
  */
-export const AUDITED_TOPICS: TopicDefinition[] = (Object.keys(TOPICS) as (keyof typeof TOPICS)[]).filter((k) => k !== 'dataEvents').map((k) => TOPICS[k]);
+export const AUDITED_TOPICS: TopicDefinition[] = (Object.keys(TOPICS) as (keyof typeof TOPICS)[])
+  .filter((k) => k !== 'dataEvents')
+  .map((k) => TOPICS[k]);
 
 @Controller()
 export class AuditLogConsumer {

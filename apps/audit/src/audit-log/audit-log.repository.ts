@@ -35,7 +35,9 @@ export class AuditLogRepository {
 
   /** The next sequence number, taken under the lock so that sequence order is chain order. */
   async nextSeq(tx: Tx): Promise<number> {
-    const rows: { seq: string }[] = await tx.query(`SELECT nextval(pg_get_serial_sequence('audit_entries', 'seq'))::text AS seq`);
+    const rows: { seq: string }[] = await tx.query(
+      `SELECT nextval(pg_get_serial_sequence('audit_entries', 'seq'))::text AS seq`,
+    );
     return Number(rows[0]!.seq);
   }
 
@@ -43,7 +45,19 @@ export class AuditLogRepository {
     await tx.query(
       `INSERT INTO audit_entries (seq, event_id, type, source, occurred_at, request_id, subject_hashes, payload, key_id, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [e.seq, e.eventId, e.type, e.source, e.occurredAt, e.requestId, e.subjectHashes, JSON.stringify(e.payload), e.keyId, e.prevHash, e.hash],
+      [
+        e.seq,
+        e.eventId,
+        e.type,
+        e.source,
+        e.occurredAt,
+        e.requestId,
+        e.subjectHashes,
+        JSON.stringify(e.payload),
+        e.keyId,
+        e.prevHash,
+        e.hash,
+      ],
     );
   }
 }

@@ -34,8 +34,16 @@ describe('appending to the audit log', () => {
   const service = new AuditLogService(repo as unknown as AuditLogRepository, { id: 'k1', secret: 's'.repeat(32) });
 
   it('chains entries that verify, minimised and with keyed hashes', async () => {
-    const submitted = createEnvelope({ type: EVENTS.requestSubmitted.type, source: 'request-intake', data: events.requestSubmitted });
-    const closed = createEnvelope({ type: EVENTS.requestClosed.type, source: 'request-intake', data: events.requestClosed });
+    const submitted = createEnvelope({
+      type: EVENTS.requestSubmitted.type,
+      source: 'request-intake',
+      data: events.requestSubmitted,
+    });
+    const closed = createEnvelope({
+      type: EVENTS.requestClosed.type,
+      source: 'request-intake',
+      data: events.requestClosed,
+    });
     expect(await service.append(tx, submitted, events.requestSubmitted)).toBe(1);
     expect(await service.append(tx, closed, events.requestClosed)).toBe(2);
     const verifier = new ChainVerifier();
@@ -46,7 +54,11 @@ describe('appending to the audit log', () => {
   });
 
   it('appends a repeated event once', async () => {
-    const envelope = createEnvelope({ type: EVENTS.requestClosed.type, source: 'request-intake', data: events.requestClosed });
+    const envelope = createEnvelope({
+      type: EVENTS.requestClosed.type,
+      source: 'request-intake',
+      data: events.requestClosed,
+    });
     const before = repo.rows.length;
     await service.append(tx, envelope, events.requestClosed);
     expect(await service.append(tx, envelope, events.requestClosed)).toBeUndefined();

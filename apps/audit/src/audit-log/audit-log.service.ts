@@ -16,7 +16,10 @@ import { subjectHashes } from './subject-hashes';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The request an event belongs to: its `requestId`, else the envelope's correlation id, when either is a UUID. */
-export function requestIdOf(envelope: Pick<EventEnvelope, 'correlationid'>, data: Record<string, unknown>): string | null {
+export function requestIdOf(
+  envelope: Pick<EventEnvelope, 'correlationid'>,
+  data: Record<string, unknown>,
+): string | null {
   for (const candidate of [data.requestId, envelope.correlationid]) {
     if (typeof candidate === 'string' && UUID.test(candidate)) return candidate.toLowerCase();
   }

@@ -14,7 +14,9 @@ const content: ChainedContent = {
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and keeps arrays in order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('gives one text whatever the key order of the input (what jsonb returns)', () => {
@@ -46,14 +48,23 @@ describe('entry hash', () => {
   it('changes with any field of the content, and with the previous hash', () => {
     const base = entryHash(GENESIS_HASH, content);
     const variants: Partial<ChainedContent>[] = [
-      { seq: 2 }, { eventId: 'e-2' }, { type: 'x' }, { source: 'y' }, { occurredAt: '2026-11-20T10:00:00.001Z' }, { requestId: null },
-      { subjectHashes: ['aa'] }, { payload: { outcome: 'rejected' } }, { keyId: 'k2' },
+      { seq: 2 },
+      { eventId: 'e-2' },
+      { type: 'x' },
+      { source: 'y' },
+      { occurredAt: '2026-11-20T10:00:00.001Z' },
+      { requestId: null },
+      { subjectHashes: ['aa'] },
+      { payload: { outcome: 'rejected' } },
+      { keyId: 'k2' },
     ];
     for (const v of variants) expect(entryHash(GENESIS_HASH, { ...content, ...v })).not.toBe(base);
     expect(entryHash('f'.repeat(64), content)).not.toBe(base);
   });
 
   it('ignores extra properties that are not part of the chained content', () => {
-    expect(entryHash(GENESIS_HASH, { ...content, recordedAt: 'now' } as ChainedContent)).toBe(entryHash(GENESIS_HASH, content));
+    expect(entryHash(GENESIS_HASH, { ...content, recordedAt: 'now' } as ChainedContent)).toBe(
+      entryHash(GENESIS_HASH, content),
+    );
   });
 });

@@ -38,7 +38,8 @@ export function canonicalJson(value: unknown): string {
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw new Error(`canonical JSON takes plain objects only, not ${proto?.constructor?.name ?? 'this value'}`);
+      if (proto !== Object.prototype && proto !== null)
+        throw new Error(`canonical JSON takes plain objects only, not ${proto?.constructor?.name ?? 'this value'}`);
       const entries = Object.entries(value as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

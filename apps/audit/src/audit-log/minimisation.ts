@@ -24,14 +24,16 @@ export interface Rule {
 }
 
 type Scalar = string | number | boolean;
-const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 const isPresent = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** How many items a collection holds: list length; for an object, the items of its values (e.g. keys in every list). */
 export function countOf(value: unknown): number {
   if (Array.isArray(value)) return value.length;
-  if (isObject(value)) return Object.values(value).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : isPresent(v) ? 1 : 0), 0);
+  if (isObject(value))
+    return Object.values(value).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : isPresent(v) ? 1 : 0), 0);
   return isPresent(value) ? 1 : 0;
 }
 
@@ -46,7 +48,8 @@ export function applyRule(rule: Rule, data: Record<string, unknown>): Record<str
     else if (Array.isArray(v) && v.every(isScalar)) out[field] = v.map(storable);
   }
   for (const field of rule.flag ?? []) if (isPresent(data[field])) out[`${field}Given`] = true;
-  for (const field of rule.count ?? []) if (data[field] !== undefined && data[field] !== null) out[`${field}Count`] = countOf(data[field]);
+  for (const field of rule.count ?? [])
+    if (data[field] !== undefined && data[field] !== null) out[`${field}Count`] = countOf(data[field]);
   for (const [field, inner] of Object.entries(rule.nested ?? {})) {
     const v = data[field];
     if (Array.isArray(v)) out[field] = v.filter(isObject).map((item) => applyRule(inner, item));
@@ -55,7 +58,10 @@ export function applyRule(rule: Rule, data: Record<string, unknown>): Record<str
   return { ...out, ...(rule.derive?.(data) ?? {}) };
 }
 
-const COMMAND: Rule = { keep: ['commandId', 'requestId', 'systemId', 'categories', 'respondBy'], count: ['subjectKeys'] };
+const COMMAND: Rule = {
+  keep: ['commandId', 'requestId', 'systemId', 'categories', 'respondBy'],
+  count: ['subjectKeys'],
+};
 const RECORD: Rule = { keep: ['systemId', 'category', 'occurredAt'], count: ['subjectKeys'] };
 /** A system's own legal ground for keeping data is free text: presence only. */
 const RETAINED: Rule = { keep: ['category'], flag: ['reason'] };
@@ -69,7 +75,11 @@ const RECIPIENT: Rule = { keep: ['kind', 'country', 'systemId'], flag: ['name'] 
 const HOLD: Rule = { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until'] };
 /** Which kinds of identifier a request gave (`email`, `customerId`, ...), never their values. */
 const subjectGiven = (d: Record<string, unknown>) => ({
-  subjectGiven: isObject(d.subject) ? Object.keys(d.subject).filter((k) => isPresent((d.subject as Record<string, unknown>)[k])).sort() : [],
+  subjectGiven: isObject(d.subject)
+    ? Object.keys(d.subject)
+        .filter((k) => isPresent((d.subject as Record<string, unknown>)[k]))
+        .sort()
+    : [],
 });
 
 export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
@@ -77,7 +87,10 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
     keep: ['systemId', 'role', 'purposes', 'legalBasis', 'categories', 'location', 'capabilities'],
     // The owner and a processor system's controller (and its contact) may be natural persons; the source is free text.
     flag: ['owner', 'controller', 'controllerContact', 'source'],
-    nested: { transfers: { keep: ['country', 'mechanism'], flag: ['recipient'] }, recipients: { keep: ['kind', 'categories', 'country', 'systemId'] } },
+    nested: {
+      transfers: { keep: ['country', 'mechanism'], flag: ['recipient'] },
+      recipients: { keep: ['kind', 'categories', 'country', 'systemId'] },
+    },
   },
   recordStored: RECORD,
   recordUpdated: RECORD,
@@ -88,21 +101,37 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   restrictCommand: { ...COMMAND, keep: [...COMMAND.keep!, 'ground', 'until', 'action'] },
   suppressCommand: { ...COMMAND, keep: [...COMMAND.keep!, 'purposes'], flag: ['reason'] },
   // Art. 19: the corrected values of a rectification are personal data: presence only.
-  notifyCommand: { ...COMMAND, keep: [...COMMAND.keep!, 'action', 'fromSystemId', 'ground', 'reminder'], flag: ['changes'] },
+  notifyCommand: {
+    ...COMMAND,
+    keep: [...COMMAND.keep!, 'action', 'fromSystemId', 'ground', 'reminder'],
+    flag: ['changes'],
+  },
   commandCompleted: REPLY,
   commandFailed: REPLY,
   notificationRequested: { keep: ['notificationId', 'requestId', 'channel', 'template', 'locale'] },
   // A representative's mandate reference and name never enter the log: that there is one only (`representativeGiven`).
-  requestSubmitted: { keep: ['requestId', 'type', 'channel', 'receivedAt', 'dueAt', 'filedBy'], flag: ['representative'], derive: subjectGiven },
+  requestSubmitted: {
+    keep: ['requestId', 'type', 'channel', 'receivedAt', 'dueAt', 'filedBy'],
+    flag: ['representative'],
+    derive: subjectGiven,
+  },
   verificationAttested: { keep: ['requestId', 'method', 'attestedBy', 'attestedAt'] },
   subjectDecided: { keep: ['requestId', 'decision', 'subjectRef', 'decidedBy'] },
   actionCloseRequested: { keep: ['requestId', 'commandId', 'closedBy'], flag: ['reason'] },
   requestClosed: { keep: ['requestId', 'type', 'outcome', 'closedAt', 'dueAt', 'receivedAt'] },
-  subjectResolved: { keep: ['requestId', 'result', 'subjectRef'], nested: { candidates: { keep: ['subjectRef', 'records'] } } },
-  identityVerified: { keep: ['requestId', 'requestType', 'subjectRef', 'method', 'attestedBy', 'verifiedAt'], count: ['subjectKeys'] },
+  subjectResolved: {
+    keep: ['requestId', 'result', 'subjectRef'],
+    nested: { candidates: { keep: ['subjectRef', 'records'] } },
+  },
+  identityVerified: {
+    keep: ['requestId', 'requestType', 'subjectRef', 'method', 'attestedBy', 'verifiedAt'],
+    count: ['subjectKeys'],
+  },
   // Issue 4: how identity is verified, never the code nor the address it went to.
   identityChallengeSent: { keep: ['requestId', 'channel', 'issue', 'sentAt', 'expiresAt'] },
-  requestDeadlineResumed: { keep: ['requestId', 'suspendedAt', 'resumedAt', 'suspendedDays', 'previousDueAt', 'dueAt'] },
+  requestDeadlineResumed: {
+    keep: ['requestId', 'suspendedAt', 'resumedAt', 'suspendedDays', 'previousDueAt', 'dueAt'],
+  },
   requestRepeatFlagged: { keep: ['requestId', 'type', 'previousRequestIds', 'window'] },
   planBuilt: {
     keep: ['requestId', 'requestType', 'subjectRef'],
@@ -110,7 +139,11 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
     nested: { items: { keep: ['systemId', 'role', 'categories', 'capabilities', 'records'], flag: ['controller'] } },
   },
   actionDispatched: { keep: ['requestId', 'commandId', 'systemId', 'kind', 'categories', 'attempt', 'respondBy'] },
-  actionCompleted: { keep: ['requestId', 'commandId', 'systemId', 'kind', 'outcome', 'affectedRecords'], flag: ['error'], nested: { retained: RETAINED } },
+  actionCompleted: {
+    keep: ['requestId', 'commandId', 'systemId', 'kind', 'outcome', 'affectedRecords'],
+    flag: ['error'],
+    nested: { retained: RETAINED },
+  },
   actionEscalated: { keep: ['requestId', 'commandId', 'systemId', 'kind', 'attempts'], flag: ['reason'] },
   actionClosedManually: { keep: ['requestId', 'commandId', 'systemId', 'closedBy'], flag: ['reason'] },
   holdRecorded: HOLD,
@@ -130,24 +163,43 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   restrictionLiftRequested: { keep: ['requestId', 'requestedBy'], flag: ['reason'] },
   objectionDecided: { keep: ['requestId', 'commandId', 'decision', 'decidedBy'], flag: ['grounds'] },
   restrictionLiftNotified: { keep: ['requestId', 'notificationId', 'systemIds', 'notifiedAt'] },
-  holdExpired: { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until', 'expiredAt', 'commandId'] },
-  actionForwarded: { keep: ['requestId', 'commandId', 'systemId', 'categories', 'notificationId'], flag: ['controller'] },
+  holdExpired: {
+    keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until', 'expiredAt', 'commandId'],
+  },
+  actionForwarded: {
+    keep: ['requestId', 'commandId', 'systemId', 'categories', 'notificationId'],
+    flag: ['controller'],
+  },
   actionAcknowledged: { keep: ['requestId', 'commandId', 'systemId', 'acknowledgedBy'] },
   // Art. 19: our own reasons are kept; a recipient's free-text answer and the DPO's note are
   // reduced to their presence.
-  recipientNotified: { keep: ['requestId', 'noticeId', 'fromSystemId', 'action', 'categories', 'respondBy'], nested: { recipient: RECIPIENT } },
-  recipientNotNotified: { keep: ['requestId', 'noticeId', 'fromSystemId', 'action', 'categories', 'reason'], nested: { recipient: RECIPIENT } },
+  recipientNotified: {
+    keep: ['requestId', 'noticeId', 'fromSystemId', 'action', 'categories', 'respondBy'],
+    nested: { recipient: RECIPIENT },
+  },
+  recipientNotNotified: {
+    keep: ['requestId', 'noticeId', 'fromSystemId', 'action', 'categories', 'reason'],
+    nested: { recipient: RECIPIENT },
+  },
   recipientReminded: { keep: ['requestId', 'noticeId', 'reminder', 'respondBy'], nested: { recipient: RECIPIENT } },
-  recipientAcknowledged: { keep: ['requestId', 'noticeId', 'outcome', 'acknowledgedBy', 'late'], nested: { recipient: RECIPIENT } },
+  recipientAcknowledged: {
+    keep: ['requestId', 'noticeId', 'outcome', 'acknowledgedBy', 'late'],
+    nested: { recipient: RECIPIENT },
+  },
   recipientDeclined: { keep: ['requestId', 'noticeId'], flag: ['reason'], nested: { recipient: RECIPIENT } },
   recipientUnacknowledged: { keep: ['requestId', 'noticeId', 'reminders', 'reason'], nested: { recipient: RECIPIENT } },
   recipientAcknowledgementRecorded: { keep: ['requestId', 'noticeId', 'recordedBy'], flag: ['note'] },
   // The encrypted package itself never enters the log: its size and digest only.
-  packageReady: { keep: ['requestId', 'packageId', 'requestType', 'part', 'parts', 'sha256', 'records', 'categories', 'assembledAt'], count: ['data'] },
+  packageReady: {
+    keep: ['requestId', 'packageId', 'requestType', 'part', 'parts', 'sha256', 'records', 'categories', 'assembledAt'],
+    count: ['data'],
+  },
   packageDeleted: { keep: ['requestId', 'packageId', 'deletedAt', 'reason'] },
 };
 
-const RULE_BY_TYPE = new Map<string, Rule>((Object.keys(EVENTS) as EventName[]).map((name) => [EVENTS[name].type, MINIMISATION_RULES[name]]));
+const RULE_BY_TYPE = new Map<string, Rule>(
+  (Object.keys(EVENTS) as EventName[]).map((name) => [EVENTS[name].type, MINIMISATION_RULES[name]]),
+);
 
 export function ruleFor(type: string): Rule | undefined {
   return RULE_BY_TYPE.get(type);

@@ -7,16 +7,22 @@ const events = sampleEvents();
 
 describe('keyed hashes of subject keys', () => {
   it('is HMAC-SHA256 of kind:normalised value under the secret', () => {
-    expect(subjectKeyHash(SECRET, 'email', ' Marie@Example.TEST ')).toBe(createHmac('sha256', SECRET).update('email:marie@example.test').digest('hex'));
+    expect(subjectKeyHash(SECRET, 'email', ' Marie@Example.TEST ')).toBe(
+      createHmac('sha256', SECRET).update('email:marie@example.test').digest('hex'),
+    );
   });
 
   it('matches the same key written two ways, and not the same value under another kind', () => {
     expect(subjectKeyHash(SECRET, 'phone', '+33 6 12 34 56 78')).toBe(subjectKeyHash(SECRET, 'phone', '+33612345678'));
-    expect(subjectKeyHash(SECRET, 'customerId', '+33612345678')).not.toBe(subjectKeyHash(SECRET, 'phone', '+33612345678'));
+    expect(subjectKeyHash(SECRET, 'customerId', '+33612345678')).not.toBe(
+      subjectKeyHash(SECRET, 'phone', '+33612345678'),
+    );
   });
 
   it('depends on the secret: without the key, a guessed e-mail cannot be checked', () => {
-    expect(subjectKeyHash(SECRET, 'email', MARIE.email)).not.toBe(subjectKeyHash(`${SECRET}-rotated`, 'email', MARIE.email));
+    expect(subjectKeyHash(SECRET, 'email', MARIE.email)).not.toBe(
+      subjectKeyHash(`${SECRET}-rotated`, 'email', MARIE.email),
+    );
   });
 
   it("finds a request's subject, and keys in one value or in lists", () => {
@@ -27,7 +33,9 @@ describe('keyed hashes of subject keys', () => {
 
   it('finds the address of a notification by e-mail or SMS, not a postal one', () => {
     expect(subjectKeysIn(events.notificationRequested)).toEqual([{ kind: 'email', value: MARIE.email }]);
-    expect(subjectKeysIn({ ...events.notificationRequested, channel: 'sms', to: MARIE.phone })).toEqual([{ kind: 'phone', value: MARIE.phone }]);
+    expect(subjectKeysIn({ ...events.notificationRequested, channel: 'sms', to: MARIE.phone })).toEqual([
+      { kind: 'phone', value: MARIE.phone },
+    ]);
     expect(subjectKeysIn({ ...events.notificationRequested, channel: 'post', to: '1 rue de la Paix' })).toEqual([]);
   });
 
@@ -36,7 +44,9 @@ describe('keyed hashes of subject keys', () => {
     const fromCommand = subjectHashes(SECRET, events.eraseCommand);
     expect(fromRequest).toEqual([...fromRequest].sort());
     expect(fromCommand).toEqual(expect.arrayContaining(fromRequest));
-    expect(subjectHashes(SECRET, { ...events.requestSubmitted, subject: { email: MARIE.email, customerId: MARIE.email } })).toHaveLength(2);
+    expect(
+      subjectHashes(SECRET, { ...events.requestSubmitted, subject: { email: MARIE.email, customerId: MARIE.email } }),
+    ).toHaveLength(2);
     expect(subjectHashes(SECRET, events.requestClosed)).toEqual([]);
   });
 });

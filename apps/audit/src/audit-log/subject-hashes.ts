@@ -9,7 +9,9 @@ import { createHmac } from 'node:crypto';
 import { normaliseKey, SUBJECT_KEY_KINDS, type SubjectKeyKind } from '@datarights/contracts';
 
 export function subjectKeyHash(secret: string, kind: SubjectKeyKind, value: string): string {
-  return createHmac('sha256', secret).update(`${kind}:${normaliseKey(kind, value)}`, 'utf8').digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${kind}:${normaliseKey(kind, value)}`, 'utf8')
+    .digest('hex');
 }
 
 type Found = { kind: SubjectKeyKind; value: string };
@@ -19,7 +21,8 @@ function keysIn(holder: unknown): Found[] {
   const found: Found[] = [];
   for (const kind of SUBJECT_KEY_KINDS) {
     const v = (holder as Record<string, unknown>)[kind];
-    for (const value of Array.isArray(v) ? v : [v]) if (typeof value === 'string' && value.trim()) found.push({ kind, value });
+    for (const value of Array.isArray(v) ? v : [v])
+      if (typeof value === 'string' && value.trim()) found.push({ kind, value });
   }
   return found;
 }

@@ -21,7 +21,10 @@ describe('audit configuration', () => {
 
   it('records the key id given, for rotation', () => {
     const warn = jest.fn();
-    expect(hmacKeyOf(appConfig({ AUDIT_HMAC_KEY: KEY, AUDIT_HMAC_KEY_ID: '2026-11' }), { warn })).toEqual({ id: '2026-11', secret: KEY });
+    expect(hmacKeyOf(appConfig({ AUDIT_HMAC_KEY: KEY, AUDIT_HMAC_KEY_ID: '2026-11' }), { warn })).toEqual({
+      id: '2026-11',
+      secret: KEY,
+    });
     expect(warn).not.toHaveBeenCalled();
   });
 });

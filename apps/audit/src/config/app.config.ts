@@ -15,11 +15,15 @@ export class AuditConfig extends ServiceConfig {
   override PORT = 3004;
 
   /** The secret of the keyed hash (HMAC-SHA256) of subject keys: at least 32 characters. */
-  @IsOptional() @IsString() @MinLength(32, { message: 'AUDIT_HMAC_KEY must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUDIT_HMAC_KEY must be at least 32 characters' })
   AUDIT_HMAC_KEY?: string;
 
   /** Recorded with every entry, so that the key can be rotated and each hash traced to its key. */
-  @Matches(/^[A-Za-z0-9._-]{1,32}$/, { message: 'AUDIT_HMAC_KEY_ID must be 1 to 32 characters of A-Z, a-z, 0-9, ".", "_", "-"' })
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/, {
+    message: 'AUDIT_HMAC_KEY_ID must be 1 to 32 characters of A-Z, a-z, 0-9, ".", "_", "-"',
+  })
   AUDIT_HMAC_KEY_ID: string = 'k1';
 }
 

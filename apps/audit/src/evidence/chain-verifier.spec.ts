@@ -5,7 +5,17 @@ function chain(n: number): StoredEntry[] {
   const entries: StoredEntry[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const content = { seq, eventId: `e-${seq}`, type: 'dsr.request.closed.v1', source: 'request-intake', occurredAt: '2026-11-20T10:00:00.000Z', requestId: null, subjectHashes: [], payload: { n: seq }, keyId: 'k1' };
+    const content = {
+      seq,
+      eventId: `e-${seq}`,
+      type: 'dsr.request.closed.v1',
+      source: 'request-intake',
+      occurredAt: '2026-11-20T10:00:00.000Z',
+      requestId: null,
+      subjectHashes: [],
+      payload: { n: seq },
+      keyId: 'k1',
+    };
     const hash = entryHash(prev, content);
     entries.push({ ...content, prevHash: prev, hash });
     prev = hash;
@@ -25,16 +35,24 @@ describe('chain verification', () => {
     expect(verify([])).toEqual({ entries: 0, firstBroken: undefined });
   });
 
-  it("names an entry whose content was altered", () => {
+  it('names an entry whose content was altered', () => {
     const entries = chain(5);
     entries[2] = { ...entries[2]!, payload: { n: 99 } };
-    expect(verify(entries).firstBroken).toEqual({ seq: 3, eventId: 'e-3', reason: expect.stringContaining('hash does not match') });
+    expect(verify(entries).firstBroken).toEqual({
+      seq: 3,
+      eventId: 'e-3',
+      reason: expect.stringContaining('hash does not match'),
+    });
   });
 
   it('names the entry after one that was removed', () => {
     const entries = chain(5);
     entries.splice(1, 1);
-    expect(verify(entries).firstBroken).toEqual({ seq: 3, eventId: 'e-3', reason: expect.stringContaining('prev_hash does not match the hash of entry 1') });
+    expect(verify(entries).firstBroken).toEqual({
+      seq: 3,
+      eventId: 'e-3',
+      reason: expect.stringContaining('prev_hash does not match the hash of entry 1'),
+    });
   });
 
   it('names an entry whose hash was recomputed to hide a change (its successor breaks)', () => {
@@ -46,6 +64,10 @@ describe('chain verification', () => {
   });
 
   it('requires the first entry to start from the genesis hash', () => {
-    expect(verify(chain(3).slice(1)).firstBroken).toEqual({ seq: 2, eventId: 'e-2', reason: 'the first entry does not start from the genesis hash' });
+    expect(verify(chain(3).slice(1)).firstBroken).toEqual({
+      seq: 2,
+      eventId: 'e-2',
+      reason: 'the first entry does not start from the genesis hash',
+    });
   });
 });

@@ -28,10 +28,16 @@ export class ChainVerifier {
     this.checked++;
     const expectedPrev = this.prev?.hash ?? GENESIS_HASH;
     if (entry.prevHash !== expectedPrev) {
-      const reason = this.prev ? `prev_hash does not match the hash of entry ${this.prev.seq} (an entry was removed, inserted or altered before it)` : 'the first entry does not start from the genesis hash';
+      const reason = this.prev
+        ? `prev_hash does not match the hash of entry ${this.prev.seq} (an entry was removed, inserted or altered before it)`
+        : 'the first entry does not start from the genesis hash';
       this.broken = { seq: entry.seq, eventId: entry.eventId, reason };
     } else if (entryHash(entry.prevHash, entry) !== entry.hash) {
-      this.broken = { seq: entry.seq, eventId: entry.eventId, reason: "hash does not match the entry's content (the entry was altered)" };
+      this.broken = {
+        seq: entry.seq,
+        eventId: entry.eventId,
+        reason: "hash does not match the entry's content (the entry was altered)",
+      };
     }
     this.prev = { seq: entry.seq, hash: entry.hash };
     return this.broken;

@@ -1,6 +1,16 @@
 /** HTTP (thin): a request's evidence and the verification of the chain, for the DPO and auditors. */
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Roles } from '@datarights/service-kit';
 import { ChainVerificationDto, RequestEvidenceDto } from './dto/evidence.dto';
 import { EvidenceService } from './evidence.service';
@@ -15,7 +25,10 @@ export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
 
   @Get('requests/:id')
-  @ApiOperation({ summary: "A request's audit entries, in order (no personal data: subjects appear only as keyed hashes, which are not returned)." })
+  @ApiOperation({
+    summary:
+      "A request's audit entries, in order (no personal data: subjects appear only as keyed hashes, which are not returned).",
+  })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The request id.' })
   @ApiOkResponse({ type: RequestEvidenceDto })
   @ApiBadRequestResponse({ description: 'The id is not a UUID.' })
@@ -24,7 +37,15 @@ export class EvidenceController {
     const { requestId, entries } = await this.evidence.requestEvidence(id.toLowerCase());
     return {
       requestId,
-      entries: entries.map((e) => ({ seq: e.seq, eventId: e.eventId, type: e.type, source: e.source, occurredAt: e.occurredAt, payload: e.payload, hash: e.hash })),
+      entries: entries.map((e) => ({
+        seq: e.seq,
+        eventId: e.eventId,
+        type: e.type,
+        source: e.source,
+        occurredAt: e.occurredAt,
+        payload: e.payload,
+        hash: e.hash,
+      })),
     };
   }
 

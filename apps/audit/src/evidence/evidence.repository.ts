@@ -35,7 +35,9 @@ export class EvidenceRepository {
 
   /** The entries after `afterSeq`, in order: one page of the chain (keyset pagination). */
   async pageAfter(afterSeq: number, limit: number): Promise<StoredEntry[]> {
-    return (await this.entries.find({ where: { seq: MoreThan(String(afterSeq)) }, order: { seq: 'ASC' }, take: limit })).map(toStored);
+    return (
+      await this.entries.find({ where: { seq: MoreThan(String(afterSeq)) }, order: { seq: 'ASC' }, take: limit })
+    ).map(toStored);
   }
 
   async count(): Promise<number> {

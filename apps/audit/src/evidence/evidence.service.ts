@@ -24,7 +24,8 @@ export class EvidenceService {
 
   async requestEvidence(requestId: string): Promise<{ requestId: string; entries: StoredEntry[] }> {
     const entries = await this.repo.entriesOfRequest(requestId);
-    if (entries.length === 0) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no audit entries for request ${requestId}`);
+    if (entries.length === 0)
+      throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no audit entries for request ${requestId}`);
     return { requestId, entries };
   }
 

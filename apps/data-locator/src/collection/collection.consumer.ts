@@ -36,7 +36,8 @@ export class CollectionConsumer {
   private tx(ctx: MessageContext): CollectionTx {
     return {
       manager: ctx.manager,
-      publish: (name, data) => ctx.publish(name, data as PayloadOf<typeof name>, { correlationId: (data as { requestId: string }).requestId }),
+      publish: (name, data) =>
+        ctx.publish(name, data as PayloadOf<typeof name>, { correlationId: (data as { requestId: string }).requestId }),
     };
   }
 }

@@ -20,8 +20,17 @@ import { resolvePackageKey } from '@datarights/service-kit';
   controllers: [CollectionConsumer],
   providers: [
     { provide: DataLocatorConfig, useFactory: appConfig },
-    { provide: POLICY, useFactory: (c: DataLocatorConfig) => loadPolicy(resolvePolicyPath(c.POLICY_FILE)), inject: [DataLocatorConfig] },
-    { provide: PACKAGE_KEY, useFactory: (c: DataLocatorConfig) => resolvePackageKey(c.PACKAGE_ENCRYPTION_KEY, c.NODE_ENV, (m) => new Logger('CollectionModule').warn(m)), inject: [DataLocatorConfig] },
+    {
+      provide: POLICY,
+      useFactory: (c: DataLocatorConfig) => loadPolicy(resolvePolicyPath(c.POLICY_FILE)),
+      inject: [DataLocatorConfig],
+    },
+    {
+      provide: PACKAGE_KEY,
+      useFactory: (c: DataLocatorConfig) =>
+        resolvePackageKey(c.PACKAGE_ENCRYPTION_KEY, c.NODE_ENV, (m) => new Logger('CollectionModule').warn(m)),
+      inject: [DataLocatorConfig],
+    },
     CollectionRepository,
     CollectionService,
     ExportTimeoutLoop,

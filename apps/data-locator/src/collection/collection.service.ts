@@ -14,7 +14,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type CommandReply, type EventName, exportCommandId, PACKAGE_PART_MAX_CHARS, type PayloadOf, type PlanBuilt } from '@datarights/contracts';
+import {
+  type CommandReply,
+  type EventName,
+  exportCommandId,
+  PACKAGE_PART_MAX_CHARS,
+  type PayloadOf,
+  type PlanBuilt,
+} from '@datarights/contracts';
 import { addDuration, categoriesCovered, scaleDuration, type Policy } from '@datarights/policy';
 import { DataLocatorConfig } from '../config/app.config';
 import { InventoryRepository } from '../inventory/inventory.repository';
@@ -34,7 +41,11 @@ export interface CollectionTx {
 
 /** A transaction of our own (the loops): events through the outbox, correlated with their request. */
 export function collectionTx(manager: EntityManager, publisher: EventPublisher): CollectionTx {
-  return { manager, publish: (name, data) => publisher.publish(manager, name, data, { correlationId: (data as { requestId: string }).requestId }) };
+  return {
+    manager,
+    publish: (name, data) =>
+      publisher.publish(manager, name, data, { correlationId: (data as { requestId: string }).requestId }),
+  };
 }
 
 const PACKAGE_TYPES = ['access', 'portability'] as const;
@@ -60,13 +71,20 @@ export class CollectionService {
   async start(tx: CollectionTx, plan: PlanBuilt, now: Date): Promise<void> {
     if (!this.isCollected(plan.requestType)) return;
     const type = plan.requestType;
-    const fresh = await this.repo.insertRequest(tx.manager, { requestId: plan.requestId, requestType: type, subjectKeys: plan.subjectKeys, createdAt: now });
+    const fresh = await this.repo.insertRequest(tx.manager, {
+      requestId: plan.requestId,
+      requestType: type,
+      subjectKeys: plan.subjectKeys,
+      createdAt: now,
+    });
     if (!fresh) return;
     for (const item of plan.items) {
       const categories = categoriesCovered(this.policy, type, item.categories);
       if (categories.length === 0) continue; // nothing this request covers (e.g. AML files: indirect access, CMF L561-45)
       if (item.role === 'processor') {
-        this.logger.log(`request ${plan.requestId}: processor system ${item.systemId} not asked (Art. 28: its controller answers)`);
+        this.logger.log(
+          `request ${plan.requestId}: processor system ${item.systemId} not asked (Art. 28: its controller answers)`,
+        );
         continue;
       }
       // Name-based: the same id on every re-send, and the executor can tell our replies from its own.
@@ -74,21 +92,49 @@ export class CollectionService {
       const base = { commandId, requestId: plan.requestId, systemId: item.systemId, categories };
       if (!item.capabilities.includes('export')) {
         const reason = `system ${item.systemId} cannot export (no export capability registered)`;
-        await this.repo.insertCommand(tx.manager, { ...base, status: 'escalated', attempts: 0, respondBy: null, dueAt: null, lastReason: reason });
+        await this.repo.insertCommand(tx.manager, {
+          ...base,
+          status: 'escalated',
+          attempts: 0,
+          respondBy: null,
+          dueAt: null,
+          lastReason: reason,
+        });
         await tx.publish('actionEscalated', { ...base, kind: 'export', reason, attempts: 0 });
         continue;
       }
       const respondBy = addDuration(now, scaleDuration(this.policy.commands.respondWithin, 1));
-      await this.repo.insertCommand(tx.manager, { ...base, status: 'sent', attempts: 1, respondBy, dueAt: respondBy, lastReason: null });
+      await this.repo.insertCommand(tx.manager, {
+        ...base,
+        status: 'sent',
+        attempts: 1,
+        respondBy,
+        dueAt: respondBy,
+        lastReason: null,
+      });
       await this.send(tx, { ...base, attempts: 1 }, plan.subjectKeys, respondBy);
     }
     this.logger.log(`request ${plan.requestId}: ${type} collection started`);
     await this.packageIfDone(tx, plan.requestId, now);
   }
 
-  private async send(tx: CollectionTx, c: Pick<ExportCommandRow, 'commandId' | 'requestId' | 'systemId' | 'categories' | 'attempts'>, subjectKeys: object, respondBy: Date): Promise<void> {
-    const common = { commandId: c.commandId, requestId: c.requestId, systemId: c.systemId, categories: c.categories, respondBy: respondBy.toISOString() };
-    await tx.publish('exportCommand', { ...common, subjectKeys: subjectKeys as PayloadOf<'exportCommand'>['subjectKeys'] });
+  private async send(
+    tx: CollectionTx,
+    c: Pick<ExportCommandRow, 'commandId' | 'requestId' | 'systemId' | 'categories' | 'attempts'>,
+    subjectKeys: object,
+    respondBy: Date,
+  ): Promise<void> {
+    const common = {
+      commandId: c.commandId,
+      requestId: c.requestId,
+      systemId: c.systemId,
+      categories: c.categories,
+      respondBy: respondBy.toISOString(),
+    };
+    await tx.publish('exportCommand', {
+      ...common,
+      subjectKeys: subjectKeys as PayloadOf<'exportCommand'>['subjectKeys'],
+    });
     await tx.publish('actionDispatched', { ...common, kind: 'export', attempt: c.attempts });
   }
 
@@ -104,7 +150,8 @@ export class CollectionService {
       this.logger.log(`command ${c.commandId}: reply for an action already ${c.status}, ignored`);
       return;
     }
-    if (reported === 'failed' || reply.outcome === 'failed') return this.onFailure(tx, c, reply.error ?? `${c.systemId} reported a failure without a reason`, now);
+    if (reported === 'failed' || reply.outcome === 'failed')
+      return this.onFailure(tx, c, reply.error ?? `${c.systemId} reported a failure without a reason`, now);
     const parts = reply.export?.parts ?? 1;
     const part = reply.export?.part ?? 1;
     if (part > parts || (c.parts !== null && c.parts !== parts)) {
@@ -118,23 +165,46 @@ export class CollectionService {
       return;
     }
     const records = (await this.repo.recordsOf(tx.manager, c.commandId)).length;
-    await this.repo.updateCommand(tx.manager, c.commandId, { status: 'completed', outcome: reply.outcome, parts, affectedRecords: records, dueAt: null });
-    await tx.publish('actionCompleted', { requestId: c.requestId, commandId: c.commandId, systemId: c.systemId, kind: 'export', outcome: reply.outcome, affectedRecords: records, retained: [] });
+    await this.repo.updateCommand(tx.manager, c.commandId, {
+      status: 'completed',
+      outcome: reply.outcome,
+      parts,
+      affectedRecords: records,
+      dueAt: null,
+    });
+    await tx.publish('actionCompleted', {
+      requestId: c.requestId,
+      commandId: c.commandId,
+      systemId: c.systemId,
+      kind: 'export',
+      outcome: reply.outcome,
+      affectedRecords: records,
+      retained: [],
+    });
     await this.packageIfDone(tx, c.requestId, now);
   }
 
   private async onFailure(tx: CollectionTx, c: ExportCommandRow, error: string, now: Date): Promise<void> {
-    if (c.status === 'retry-pending') return void (await this.repo.updateCommand(tx.manager, c.commandId, { lastReason: error }));
+    if (c.status === 'retry-pending')
+      return void (await this.repo.updateCommand(tx.manager, c.commandId, { lastReason: error }));
     if (c.attempts >= this.policy.commands.maxAttempts) return this.escalate(tx, c, error, now);
     const retryAt = addDuration(now, scaleDuration(this.policy.commands.retryBackoff, factor(c.attempts)));
-    await this.repo.updateCommand(tx.manager, c.commandId, { status: 'retry-pending', dueAt: retryAt, lastReason: error });
+    await this.repo.updateCommand(tx.manager, c.commandId, {
+      status: 'retry-pending',
+      dueAt: retryAt,
+      lastReason: error,
+    });
   }
 
   /** The timeout loop found a command past its time: re-send it (same commandId) or escalate it. */
   async onDue(tx: CollectionTx, c: ExportCommandRow, now: Date): Promise<void> {
     if (c.attempts >= this.policy.commands.maxAttempts) {
-      const reason = c.status === 'retry-pending' && c.lastReason ? c.lastReason
-        : c.parts ? `export incomplete after ${c.attempts} attempts (parts missing of ${c.parts})` : `no reply after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
+      const reason =
+        c.status === 'retry-pending' && c.lastReason
+          ? c.lastReason
+          : c.parts
+            ? `export incomplete after ${c.attempts} attempts (parts missing of ${c.parts})`
+            : `no reply after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
       return this.escalate(tx, c, reason, now);
     }
     const request = await this.repo.lockRequest(tx.manager, c.requestId);
@@ -148,7 +218,14 @@ export class CollectionService {
 
   private async escalate(tx: CollectionTx, c: ExportCommandRow, reason: string, now: Date): Promise<void> {
     await this.repo.updateCommand(tx.manager, c.commandId, { status: 'escalated', dueAt: null, lastReason: reason });
-    await tx.publish('actionEscalated', { requestId: c.requestId, commandId: c.commandId, systemId: c.systemId, kind: 'export', reason, attempts: Math.max(c.attempts, 1) });
+    await tx.publish('actionEscalated', {
+      requestId: c.requestId,
+      commandId: c.commandId,
+      systemId: c.systemId,
+      kind: 'export',
+      reason,
+      attempts: Math.max(c.attempts, 1),
+    });
     this.logger.warn(`export command ${c.commandId} on ${c.systemId} escalated after ${c.attempts} attempts`);
     await this.packageIfDone(tx, c.requestId, now);
   }
@@ -165,23 +242,55 @@ export class CollectionService {
     if (commands.some((c) => c.status === 'sent' || c.status === 'retry-pending')) return;
     const done = commands.filter((c) => c.status === 'completed');
     const exports = [];
-    for (const c of done) exports.push({ systemId: c.systemId, categories: c.categories, records: await this.repo.recordsOf(tx.manager, c.commandId) });
-    const systems = await this.inventory.findByIds(tx.manager, commands.map((c) => c.systemId));
+    for (const c of done)
+      exports.push({
+        systemId: c.systemId,
+        categories: c.categories,
+        records: await this.repo.recordsOf(tx.manager, c.commandId),
+      });
+    const systems = await this.inventory.findByIds(
+      tx.manager,
+      commands.map((c) => c.systemId),
+    );
     const built = await buildPackage({
-      requestId, requestType: request.requestType, generatedAt: now.toISOString(), controller: this.config.PACKAGE_CONTROLLER, systems, exports, policy: this.policy,
-      escalated: commands.filter((c) => c.status === 'escalated').map((c) => ({ systemId: c.systemId, reason: c.lastReason ?? 'escalated' })),
+      requestId,
+      requestType: request.requestType,
+      generatedAt: now.toISOString(),
+      controller: this.config.PACKAGE_CONTROLLER,
+      systems,
+      exports,
+      policy: this.policy,
+      escalated: commands
+        .filter((c) => c.status === 'escalated')
+        .map((c) => ({ systemId: c.systemId, reason: c.lastReason ?? 'escalated' })),
     });
     const encrypted = encryptPackage(this.key, built.zip, requestId).toString('base64');
     const packageId = randomUUID();
     const sha256 = createHash('sha256').update(Buffer.from(encrypted, 'base64')).digest('hex');
     const parts = Math.max(1, Math.ceil(encrypted.length / PACKAGE_PART_MAX_CHARS));
     await this.repo.insertPackage(tx.manager, {
-      packageId, requestId, requestType: request.requestType, encrypted, sha256, parts, nextPart: 1, records: built.records, categories: built.categories, assembledAt: now,
-      outcomes: commands.map((c) => ({ systemId: c.systemId, outcome: c.status === 'completed' ? (c.outcome ?? 'done') : 'failed', affectedRecords: c.affectedRecords, categories: c.categories })),
+      packageId,
+      requestId,
+      requestType: request.requestType,
+      encrypted,
+      sha256,
+      parts,
+      nextPart: 1,
+      records: built.records,
+      categories: built.categories,
+      assembledAt: now,
+      outcomes: commands.map((c) => ({
+        systemId: c.systemId,
+        outcome: c.status === 'completed' ? (c.outcome ?? 'done') : 'failed',
+        affectedRecords: c.affectedRecords,
+        categories: c.categories,
+      })),
     });
     await this.repo.markPackaged(tx.manager, requestId, packageId, built.records, now);
     await this.repo.deleteParts(tx.manager, requestId);
-    this.logger.log(`request ${requestId}: ${request.requestType} package ${packageId} assembled (${built.records} records, ${parts} parts to send)`);
+    this.logger.log(
+      `request ${requestId}: ${request.requestType} package ${packageId} assembled (${built.records} records, ${parts} parts to send)`,
+    );
   }
 
   /**
@@ -195,9 +304,16 @@ export class CollectionService {
     if (!p) return false;
     const part = p.nextPart;
     await tx.publish('packageReady', {
-      requestId: p.requestId, packageId: p.packageId, requestType: p.requestType, part, parts: p.parts,
+      requestId: p.requestId,
+      packageId: p.packageId,
+      requestType: p.requestType,
+      part,
+      parts: p.parts,
       data: p.encrypted.slice((part - 1) * PACKAGE_PART_MAX_CHARS, part * PACKAGE_PART_MAX_CHARS),
-      sha256: p.sha256, records: p.records, categories: p.categories, assembledAt: new Date(p.assembledAt).toISOString(),
+      sha256: p.sha256,
+      records: p.records,
+      categories: p.categories,
+      assembledAt: new Date(p.assembledAt).toISOString(),
     });
     if (part < p.parts) {
       await this.repo.advancePackage(tx.manager, p.packageId, part + 1);

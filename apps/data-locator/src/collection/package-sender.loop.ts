@@ -30,6 +30,8 @@ export class PackageSenderLoop extends PeriodicJob {
 
   /** Sends at most one part; returns 1 if it did. Public for tests. */
   async runOnce(): Promise<number> {
-    return this.dataSource.transaction(async (m) => ((await this.collection.sendNextPart(collectionTx(m, this.publisher))) ? 1 : 0));
+    return this.dataSource.transaction(async (m) =>
+      (await this.collection.sendNextPart(collectionTx(m, this.publisher))) ? 1 : 0,
+    );
   }
 }

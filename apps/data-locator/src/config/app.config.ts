@@ -6,22 +6,29 @@ export class DataLocatorConfig extends ServiceConfig {
   override PORT = 3002;
 
   /** The policy file (the law as configuration): the `commands` timing and, per category, access/portability. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   POLICY_FILE?: string;
 
   /** How often export commands past their time are re-sent or escalated. */
-  @IsInt() @Min(50) @Max(3_600_000)
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
   EXPORT_POLL_MS: number = 1000;
 
   /** How often the package sender looks for the next part to send (one part in the outbox at a time). */
-  @IsInt() @Min(10) @Max(60_000)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
   PACKAGE_SEND_POLL_MS: number = 200;
 
   /**
    * Key of the packages' encryption at rest (AES-256-GCM; request-intake holds the same).
    * Required in production; elsewhere a development default is used, with a warning. Never logged.
    */
-  @IsOptional() @IsString() @MinLength(32, { message: 'PACKAGE_ENCRYPTION_KEY must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'PACKAGE_ENCRYPTION_KEY must be at least 32 characters' })
   PACKAGE_ENCRYPTION_KEY?: string;
 
   /** The controller named in the access package (Art. 15, 13(1)(a)). */

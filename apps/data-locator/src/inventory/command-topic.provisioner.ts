@@ -57,7 +57,9 @@ export class CommandTopicProvisioner implements OnApplicationBootstrap, OnApplic
     this.repo
       .systemIdsNeedingTopic(onlyPending)
       .then((ids) => ids.forEach((id) => this.request(id)))
-      .catch((err: unknown) => this.logger.warn(`could not list systems awaiting a command topic: ${(err as Error).message}`));
+      .catch((err: unknown) =>
+        this.logger.warn(`could not list systems awaiting a command topic: ${(err as Error).message}`),
+      );
   }
 
   private async drain(): Promise<void> {
@@ -67,7 +69,8 @@ export class CommandTopicProvisioner implements OnApplicationBootstrap, OnApplic
       try {
         const topic = await this.topics.ensureCommandTopic(systemId);
         // 0 rows when the registration has not committed yet: the next recheck marks it.
-        if (await this.repo.markTopicReady(systemId)) this.logger.log(`command topic ${topic} ready for system ${systemId}`);
+        if (await this.repo.markTopicReady(systemId))
+          this.logger.log(`command topic ${topic} ready for system ${systemId}`);
       } catch (err) {
         // Left pending in the table: the periodic recheck tries again.
         this.logger.warn(`could not create the command topic of system ${systemId}: ${(err as Error).message}`);

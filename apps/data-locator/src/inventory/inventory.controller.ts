@@ -1,6 +1,15 @@
 /** HTTP: the Art. 30 register of processing activities (GDPR Art. 30), for the DPO and auditors. */
 import { Controller, Get, HttpStatus, Param } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { AppError, ErrorCode, Roles } from '@datarights/service-kit';
 import { SystemDto, SystemIdParamDto, SystemListDto } from './dto/system.dto';
 import { InventoryService, type RegisteredSystem } from './inventory.service';

@@ -29,9 +29,21 @@ export class InventoryRepository {
        WHERE excluded.updated_at >= cur.updated_at
        RETURNING system_id`,
       [
-        s.systemId, s.name, s.owner, s.role, s.controller ?? null, s.purposes, s.legalBasis, s.categories, s.location,
-        JSON.stringify(s.transfers ?? []), JSON.stringify(s.recipients ?? []), s.capabilities, s.source ?? null,
-        commandTopic(s.systemId), at.toISOString(),
+        s.systemId,
+        s.name,
+        s.owner,
+        s.role,
+        s.controller ?? null,
+        s.purposes,
+        s.legalBasis,
+        s.categories,
+        s.location,
+        JSON.stringify(s.transfers ?? []),
+        JSON.stringify(s.recipients ?? []),
+        s.capabilities,
+        s.source ?? null,
+        commandTopic(s.systemId),
+        at.toISOString(),
       ],
     );
     return rows.length > 0;

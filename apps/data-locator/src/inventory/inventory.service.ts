@@ -30,7 +30,8 @@ export class InventoryService {
   /** Records a registration in the caller's transaction and asks for the system's command topic. */
   async register(tx: EntityManager, system: SystemRegistered, at: Date): Promise<void> {
     const changed = await this.repo.upsert(tx, system, at);
-    if (changed) this.logger.log(`system ${system.systemId} registered (${system.role}, ${system.categories.length} categories)`);
+    if (changed)
+      this.logger.log(`system ${system.systemId} registered (${system.role}, ${system.categories.length} categories)`);
     else this.logger.log(`system ${system.systemId}: registration older than the one on file, ignored`);
     // Outside the transaction's critical path; idempotent, and re-checked if it fails.
     this.topics.request(system.systemId);

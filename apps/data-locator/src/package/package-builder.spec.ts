@@ -7,24 +7,82 @@ import { unzip } from './unzip.testing';
 const policy = loadPolicy(join(__dirname, '../../../../deploy/policy/default.fr.yaml'));
 
 const systems: InventoryEntry[] = [
-  { systemId: 'crm', name: 'CRM', role: 'controller', purposes: ['customer-relationship'], legalBasis: 'contract', categories: ['identification'], location: 'FR', transfers: [], recipients: [] },
   {
-    systemId: 'billing', name: 'Billing', role: 'controller', purposes: ['invoicing', 'accounting'], legalBasis: 'legal-obligation', categories: ['billing', 'payment'], location: 'FR',
+    systemId: 'crm',
+    name: 'CRM',
+    role: 'controller',
+    purposes: ['customer-relationship'],
+    legalBasis: 'contract',
+    categories: ['identification'],
+    location: 'FR',
+    transfers: [],
+    recipients: [],
+  },
+  {
+    systemId: 'billing',
+    name: 'Billing',
+    role: 'controller',
+    purposes: ['invoicing', 'accounting'],
+    legalBasis: 'legal-obligation',
+    categories: ['billing', 'payment'],
+    location: 'FR',
     transfers: [{ country: 'US', mechanism: 'scc', recipient: 'PayCo Inc.' }],
     recipients: [{ name: 'PayCo Inc.', kind: 'sub-processor', categories: ['payment'], country: 'US' }],
   },
-  { systemId: 'marketing', name: 'Marketing', role: 'controller', purposes: ['prospection'], legalBasis: 'legitimate-interest', categories: ['prospection', 'usage'], location: 'FR', transfers: [], recipients: [], source: 'partner lead lists' },
-  { systemId: 'aml', name: 'AML', role: 'controller', purposes: ['aml'], legalBasis: 'legal-obligation', categories: ['aml-due-diligence'], location: 'FR', transfers: [], recipients: [] },
+  {
+    systemId: 'marketing',
+    name: 'Marketing',
+    role: 'controller',
+    purposes: ['prospection'],
+    legalBasis: 'legitimate-interest',
+    categories: ['prospection', 'usage'],
+    location: 'FR',
+    transfers: [],
+    recipients: [],
+    source: 'partner lead lists',
+  },
+  {
+    systemId: 'aml',
+    name: 'AML',
+    role: 'controller',
+    purposes: ['aml'],
+    legalBasis: 'legal-obligation',
+    categories: ['aml-due-diligence'],
+    location: 'FR',
+    transfers: [],
+    recipients: [],
+  },
 ];
 
 function input(requestType: 'access' | 'portability'): PackageInput {
   return {
-    requestId: '0b7e6a36-1b49-4a4f-9d73-0b2f7e0b9a11', requestType, generatedAt: '2026-11-28T12:00:00.000Z', controller: 'Hébergeur SAS', systems, policy,
+    requestId: '0b7e6a36-1b49-4a4f-9d73-0b2f7e0b9a11',
+    requestType,
+    generatedAt: '2026-11-28T12:00:00.000Z',
+    controller: 'Hébergeur SAS',
+    systems,
+    policy,
     exports: [
-      { systemId: 'crm', categories: ['identification'], records: [{ recordRef: 'c1', category: 'identification', name: 'Jeanne "J" Martin', note: 'a,b\nc' }] },
-      { systemId: 'billing', categories: ['billing', 'payment'], records: [{ recordRef: 'i1', category: 'billing', amount: 12 }, { recordRef: 'p1', category: 'payment', iban: 'FR76…' }, { recordRef: 'p2', category: 'payment', score: 3, inferred: true }] },
+      {
+        systemId: 'crm',
+        categories: ['identification'],
+        records: [{ recordRef: 'c1', category: 'identification', name: 'Jeanne "J" Martin', note: 'a,b\nc' }],
+      },
+      {
+        systemId: 'billing',
+        categories: ['billing', 'payment'],
+        records: [
+          { recordRef: 'i1', category: 'billing', amount: 12 },
+          { recordRef: 'p1', category: 'payment', iban: 'FR76…' },
+          { recordRef: 'p2', category: 'payment', score: 3, inferred: true },
+        ],
+      },
       { systemId: 'marketing', categories: ['usage'], records: [{ recordRef: 'u1', category: 'usage', clicks: 3 }] },
-      { systemId: 'aml', categories: ['aml-due-diligence'], records: [{ recordRef: 'a1', category: 'aml-due-diligence' }] },
+      {
+        systemId: 'aml',
+        categories: ['aml-due-diligence'],
+        records: [{ recordRef: 'a1', category: 'aml-due-diligence' }],
+      },
     ],
   };
 }
@@ -33,14 +91,24 @@ describe('access package (Art. 15)', () => {
   it('holds data.json by system and category, one CSV per category, processing.json and summary.md', async () => {
     const { zip, records } = await buildPackage(input('access'));
     const files = await unzip(zip);
-    expect([...files.keys()].sort()).toEqual(['csv/billing.csv', 'csv/identification.csv', 'csv/payment.csv', 'csv/usage.csv', 'data.json', 'processing.json', 'summary.md']);
+    expect([...files.keys()].sort()).toEqual([
+      'csv/billing.csv',
+      'csv/identification.csv',
+      'csv/payment.csv',
+      'csv/usage.csv',
+      'data.json',
+      'processing.json',
+      'summary.md',
+    ]);
     const data = JSON.parse(files.get('data.json')!);
     expect(Object.keys(data.systems).sort()).toEqual(['billing', 'crm', 'marketing']);
     expect(data.systems.billing.payment.map((r: { recordRef: string }) => r.recordRef)).toEqual(['p1', 'p2']);
     // AML files: access through the CNIL (CMF L561-45), per the policy: not in the copy.
     expect(data.systems.aml).toBeUndefined();
     expect(records).toBe(5);
-    expect(files.get('csv/identification.csv')).toBe('system,category,recordRef,name,note\r\ncrm,identification,c1,"Jeanne ""J"" Martin","a,b\nc"\r\n');
+    expect(files.get('csv/identification.csv')).toBe(
+      'system,category,recordRef,name,note\r\ncrm,identification,c1,"Jeanne ""J"" Martin","a,b\nc"\r\n',
+    );
   });
 
   it('gives every Art. 15(1)(a)–(h) and 15(2) fact per category, from the inventory and the policy', async () => {
@@ -51,16 +119,46 @@ describe('access package (Art. 15)', () => {
       purposes: ['invoicing', 'accounting'],
       categoryOfData: 'payment',
       recipients: [{ name: 'PayCo Inc.', kind: 'sub-processor', country: 'US', system: 'billing' }],
-      retention: [expect.objectContaining({ period: 'P10Y', legalText: 'Code de commerce L123-22' }), expect.objectContaining({ period: 'P6Y' })],
-      transfers: [expect.objectContaining({ country: 'US', mechanism: 'scc', safeguard: expect.stringContaining('standard contractual clauses') })],
+      retention: [
+        expect.objectContaining({ period: 'P10Y', legalText: 'Code de commerce L123-22' }),
+        expect.objectContaining({ period: 'P6Y' }),
+      ],
+      transfers: [
+        expect.objectContaining({
+          country: 'US',
+          mechanism: 'scc',
+          safeguard: expect.stringContaining('standard contractual clauses'),
+        }),
+      ],
       sources: ['collected from you'],
     });
-    expect(p.categories.find((c: { category: string }) => c.category === 'usage').sources).toEqual(['partner lead lists']);
+    expect(p.categories.find((c: { category: string }) => c.category === 'usage').sources).toEqual([
+      'partner lead lists',
+    ]);
     expect(p.categories.find((c: { category: string }) => c.category === 'prospection')).toBeUndefined();
-    expect(p.rights).toEqual(expect.arrayContaining([expect.stringContaining('Art. 16'), expect.stringContaining('Art. 17'), expect.stringContaining('Art. 18'), expect.stringContaining('Art. 21')]));
+    expect(p.rights).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Art. 16'),
+        expect.stringContaining('Art. 17'),
+        expect.stringContaining('Art. 18'),
+        expect.stringContaining('Art. 21'),
+      ]),
+    );
     expect(p.complaint).toMatchObject({ authority: 'CNIL', url: 'https://www.cnil.fr/fr/adresser-une-plainte' });
     const summary = files.get('summary.md')!;
-    for (const item of ['(a) Purposes', '(b) Category', '(c) Recipients', '(d) Retention', '(e) Your rights', '(f) Complaint', '(g) Source', '(h) Automated', 'Art. 15(2) Transfers', 'standard contractual clauses', 'CNIL']) {
+    for (const item of [
+      '(a) Purposes',
+      '(b) Category',
+      '(c) Recipients',
+      '(d) Retention',
+      '(e) Your rights',
+      '(f) Complaint',
+      '(g) Source',
+      '(h) Automated',
+      'Art. 15(2) Transfers',
+      'standard contractual clauses',
+      'CNIL',
+    ]) {
       expect(summary).toContain(item);
     }
   });
@@ -77,14 +175,25 @@ describe('portability package (Art. 20)', () => {
   });
 
   it.each([
-    ['identification', true], ['payment', true], ['relationship', true],
-    ['billing', false], ['usage', false], ['prospection', false], ['aml-due-diligence', false], ['connection', false], ['anything-else', false],
+    ['identification', true],
+    ['payment', true],
+    ['relationship', true],
+    ['billing', false],
+    ['usage', false],
+    ['prospection', false],
+    ['aml-due-diligence', false],
+    ['connection', false],
+    ['anything-else', false],
   ])('%s portable: %s', (category, portable) => {
     expect(categoryIncluded(policy, 'portability', category)).toBe(portable);
   });
 
-  it('files a record without a category under the command\'s category', () => {
-    const c = packageContent({ policy, requestType: 'access', exports: [{ systemId: 'crm', categories: ['identification'], records: [{ recordRef: 'x' }] }] });
+  it("files a record without a category under the command's category", () => {
+    const c = packageContent({
+      policy,
+      requestType: 'access',
+      exports: [{ systemId: 'crm', categories: ['identification'], records: [{ recordRef: 'x' }] }],
+    });
     expect(c.data.crm.identification).toHaveLength(1);
   });
 });

@@ -51,12 +51,21 @@ export function categoryIncluded(policy: Pick<Policy, 'categories'>, type: Packa
   const provided = ruleFor(policy, category)?.rule.provided;
   // Art. 20(1)(a): only data provided under consent or contract; data held only under a
   // legal obligation has no such basis, so the policy gives it no `provided`.
-  return effectOf(policy, 'portability', category) === 'include' && provided !== undefined && (PROVIDED_BASES as readonly string[]).includes(provided);
+  return (
+    effectOf(policy, 'portability', category) === 'include' &&
+    provided !== undefined &&
+    (PROVIDED_BASES as readonly string[]).includes(provided)
+  );
 }
 
 /** A record the system marks as inferred or derived was not provided by the subject (Art. 20(1)). */
 function isInferred(record: Record<string, unknown>): boolean {
-  return record.inferred === true || record.derived === true || record.provenance === 'inferred' || record.provenance === 'derived';
+  return (
+    record.inferred === true ||
+    record.derived === true ||
+    record.provenance === 'inferred' ||
+    record.provenance === 'derived'
+  );
 }
 
 /** Groups and filters the records; the CSV texts are built here too. */
@@ -68,7 +77,10 @@ export function packageContent(input: Pick<PackageInput, 'exports' | 'policy' | 
   for (const exp of [...input.exports].sort((a, b) => a.systemId.localeCompare(b.systemId))) {
     for (const record of exp.records) {
       const category = typeof record.category === 'string' ? record.category : (exp.categories[0] ?? 'uncategorised');
-      if (!categoryIncluded(input.policy, input.requestType, category) || (input.requestType === 'portability' && isInferred(record))) {
+      if (
+        !categoryIncluded(input.policy, input.requestType, category) ||
+        (input.requestType === 'portability' && isInferred(record))
+      ) {
         excluded.add(category);
         continue;
       }
@@ -90,7 +102,9 @@ export function packageContent(input: Pick<PackageInput, 'exports' | 'policy' | 
 }
 
 /** The zip, as one buffer. */
-export async function buildPackage(input: PackageInput): Promise<{ zip: Buffer; records: number; categories: string[] }> {
+export async function buildPackage(
+  input: PackageInput,
+): Promise<{ zip: Buffer; records: number; categories: string[] }> {
   const content = packageContent(input);
   const zip = archiver('zip', { zlib: { level: 6 } });
   const sink = new PassThrough();
@@ -102,13 +116,23 @@ export async function buildPackage(input: PackageInput): Promise<{ zip: Buffer; 
     zip.on('error', reject);
   });
   zip.pipe(sink);
-  const meta = { requestId: input.requestId, requestType: input.requestType, generatedAt: input.generatedAt, records: content.records };
+  const meta = {
+    requestId: input.requestId,
+    requestType: input.requestType,
+    generatedAt: input.generatedAt,
+    records: content.records,
+  };
   zip.append(JSON.stringify({ ...meta, systems: content.data }, null, 2), { name: 'data.json' });
   for (const c of content.categories) zip.append(content.csv[c], { name: `csv/${c}.csv` });
   if (input.requestType === 'access') {
     // Art. 15 facts cover every category the subject has data in, even one excluded from the copy.
     const allCategories = [...new Set([...content.categories, ...input.exports.flatMap((e) => e.categories)])];
-    const facts = processingFacts({ categories: allCategories, systems: input.systems, policy: input.policy, controller: input.controller });
+    const facts = processingFacts({
+      categories: allCategories,
+      systems: input.systems,
+      policy: input.policy,
+      controller: input.controller,
+    });
     zip.append(JSON.stringify({ ...meta, ...facts }, null, 2), { name: 'processing.json' });
     zip.append(summaryMarkdown(facts, { ...meta, escalated: input.escalated ?? [] }), { name: 'summary.md' });
   } else {
@@ -121,7 +145,14 @@ export async function buildPackage(input: PackageInput): Promise<{ zip: Buffer; 
         'This package holds the data you provided to us under your consent or our contract, in JSON (`data.json`) and CSV (`csv/`).',
         `Not included (not provided by you, inferred, or kept only under a legal obligation): ${content.excludedCategories.join(', ') || 'nothing'}.`,
         '',
-        ...(input.escalated?.length ? ['Some systems could not answer in time; the data protection officer is following them up:', '', ...input.escalated.map((e) => `- ${e.systemId}: ${e.reason}`), ''] : []),
+        ...(input.escalated?.length
+          ? [
+              'Some systems could not answer in time; the data protection officer is following them up:',
+              '',
+              ...input.escalated.map((e) => `- ${e.systemId}: ${e.reason}`),
+              '',
+            ]
+          : []),
       ].join('\n'),
       { name: 'summary.md' },
     );

@@ -56,7 +56,9 @@ export interface ProcessingFacts {
 }
 
 /** EU/EEA member states: a transfer elsewhere needs a Chapter V safeguard (Art. 44–49). */
-const EEA = new Set('AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '));
+const EEA = new Set(
+  'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '),
+);
 
 const SAFEGUARDS: Record<string, string> = {
   adequacy: 'adequacy decision of the European Commission (GDPR Art. 45)',
@@ -79,14 +81,24 @@ function retentionOf(policy: Pick<Policy, 'categories'>, category: string): Rete
   const found = ruleFor(policy, category);
   const rule = found?.rule;
   const facts: RetentionFact[] = (rule?.retentions ?? []).map((r) => ({
-    period: r.period, from: r.from, legalText: r.legalText,
+    period: r.period,
+    from: r.from,
+    legalText: r.legalText,
     criteria: `kept ${r.period} from ${r.from} under ${r.legalText} (${r.ground})`,
   }));
   if (rule?.limit) {
-    facts.push({ period: rule.limit.period, from: rule.limit.from, legalText: rule.limit.legalText, criteria: `kept at most ${rule.limit.period} from ${rule.limit.from} (${rule.limit.legalText})` });
+    facts.push({
+      period: rule.limit.period,
+      from: rule.limit.from,
+      legalText: rule.limit.legalText,
+      criteria: `kept at most ${rule.limit.period} from ${rule.limit.from} (${rule.limit.legalText})`,
+    });
   }
   if (facts.length === 0) {
-    facts.push({ criteria: 'kept for as long as the contract or the purpose lasts, then erased; erased without undue delay on an erasure request (GDPR Art. 17(1))' });
+    facts.push({
+      criteria:
+        'kept for as long as the contract or the purpose lasts, then erased; erased without undue delay on an erasure request (GDPR Art. 17(1))',
+    });
   }
   return facts;
 }
@@ -102,27 +114,50 @@ export function processingFacts(input: {
     const holders = input.systems.filter((s) => s.categories.includes(category));
     const uniq = <T>(xs: T[]) => [...new Set(xs)];
     const recipients = holders.flatMap((s) =>
-      s.recipients.filter((r) => r.categories.length === 0 || r.categories.includes(category)).map((r) => ({ name: r.name, kind: r.kind, country: r.country, system: s.systemId })),
+      s.recipients
+        .filter((r) => r.categories.length === 0 || r.categories.includes(category))
+        .map((r) => ({ name: r.name, kind: r.kind, country: r.country, system: s.systemId })),
     );
     const transfers = holders.flatMap((s) => [
-      ...s.transfers.map((t) => ({ country: t.country, mechanism: t.mechanism, safeguard: SAFEGUARDS[t.mechanism] ?? t.mechanism, ...(t.recipient ? { recipient: t.recipient } : {}), system: s.systemId })),
-      ...(EEA.has(s.location) ? [] : [{ country: s.location, mechanism: 'storage', safeguard: 'stored outside the EEA: see the transfers of this system', system: s.systemId }]),
+      ...s.transfers.map((t) => ({
+        country: t.country,
+        mechanism: t.mechanism,
+        safeguard: SAFEGUARDS[t.mechanism] ?? t.mechanism,
+        ...(t.recipient ? { recipient: t.recipient } : {}),
+        system: s.systemId,
+      })),
+      ...(EEA.has(s.location)
+        ? []
+        : [
+            {
+              country: s.location,
+              mechanism: 'storage',
+              safeguard: 'stored outside the EEA: see the transfers of this system',
+              system: s.systemId,
+            },
+          ]),
     ]);
     return {
       category,
-      ...(ruleFor(input.policy, category)?.rule.description ? { description: ruleFor(input.policy, category)?.rule.description } : {}),
+      ...(ruleFor(input.policy, category)?.rule.description
+        ? { description: ruleFor(input.policy, category)?.rule.description }
+        : {}),
       purposes: uniq(holders.flatMap((s) => s.purposes)),
       legalBases: uniq(holders.map((s) => s.legalBasis)),
       categoryOfData: category,
       recipients,
       retention: retentionOf(input.policy, category),
       sources: uniq(holders.map((s) => s.source ?? 'collected from you')),
-      automatedDecisionMaking: 'none: no decision based solely on automated processing, including profiling, is made (GDPR Art. 22)',
+      automatedDecisionMaking:
+        'none: no decision based solely on automated processing, including profiling, is made (GDPR Art. 22)',
       transfers,
       systems: holders.map((s) => s.systemId),
     };
   });
-  const authority = input.policy.authority ?? { name: 'CNIL', complaintUrl: 'https://www.cnil.fr/fr/adresser-une-plainte' };
+  const authority = input.policy.authority ?? {
+    name: 'CNIL',
+    complaintUrl: 'https://www.cnil.fr/fr/adresser-une-plainte',
+  };
   return {
     controller: input.controller,
     categories,
@@ -136,10 +171,25 @@ export function processingFacts(input: {
 }
 
 /** The human-readable summary (Markdown) of the same facts. */
-export function summaryMarkdown(facts: ProcessingFacts, meta: { requestId: string; requestType: string; generatedAt: string; records: number; escalated: readonly { systemId: string; reason: string }[] }): string {
+export function summaryMarkdown(
+  facts: ProcessingFacts,
+  meta: {
+    requestId: string;
+    requestType: string;
+    generatedAt: string;
+    records: number;
+    escalated: readonly { systemId: string; reason: string }[];
+  },
+): string {
   const out: string[] = [];
-  out.push(`# Your personal data — ${meta.requestType === 'portability' ? 'portability (GDPR Art. 20)' : 'access (GDPR Art. 15)'}`, '');
-  out.push(`Request ${meta.requestId}, generated ${meta.generatedAt}. Controller: ${facts.controller}. Records: ${meta.records}.`, '');
+  out.push(
+    `# Your personal data — ${meta.requestType === 'portability' ? 'portability (GDPR Art. 20)' : 'access (GDPR Art. 15)'}`,
+    '',
+  );
+  out.push(
+    `Request ${meta.requestId}, generated ${meta.generatedAt}. Controller: ${facts.controller}. Records: ${meta.records}.`,
+    '',
+  );
   if (meta.escalated.length > 0) {
     out.push('Some systems could not answer in time; the data protection officer is following them up:', '');
     for (const e of meta.escalated) out.push(`- ${e.systemId}: ${e.reason}`);
@@ -147,13 +197,19 @@ export function summaryMarkdown(facts: ProcessingFacts, meta: { requestId: strin
   }
   for (const c of facts.categories) {
     out.push(`## Category: ${c.category}${c.description ? ` — ${c.description}` : ''}`, '');
-    out.push(`- (a) Purposes: ${c.purposes.join(', ') || 'none registered'} (legal basis: ${c.legalBases.join(', ') || 'n/a'})`);
+    out.push(
+      `- (a) Purposes: ${c.purposes.join(', ') || 'none registered'} (legal basis: ${c.legalBases.join(', ') || 'n/a'})`,
+    );
     out.push(`- (b) Category of personal data: ${c.categoryOfData}`);
-    out.push(`- (c) Recipients: ${c.recipients.length ? c.recipients.map((r) => `${r.name} (${r.kind}, ${r.country})`).join('; ') : 'none'}`);
+    out.push(
+      `- (c) Recipients: ${c.recipients.length ? c.recipients.map((r) => `${r.name} (${r.kind}, ${r.country})`).join('; ') : 'none'}`,
+    );
     out.push(`- (d) Retention: ${c.retention.map((r) => r.criteria).join('; ')}`);
     out.push(`- (g) Source: ${c.sources.join('; ')}`);
     out.push(`- (h) Automated decision-making: ${c.automatedDecisionMaking}`);
-    out.push(`- Art. 15(2) Transfers outside the EU: ${c.transfers.length ? c.transfers.map((t) => `${t.country} — ${t.safeguard}`).join('; ') : 'none'}`);
+    out.push(
+      `- Art. 15(2) Transfers outside the EU: ${c.transfers.length ? c.transfers.map((t) => `${t.country} — ${t.safeguard}`).join('; ') : 'none'}`,
+    );
     out.push('');
   }
   out.push('## (e) Your rights', '', ...facts.rights.map((r) => `- ${r}`), '');

@@ -4,7 +4,9 @@ const yauzl = require('yauzl') as {
   fromBuffer(b: Buffer, o: { lazyEntries: boolean }, cb: (err: Error | null, zip: YauzlZip) => void): void;
 };
 
-interface YauzlEntry { fileName: string }
+interface YauzlEntry {
+  fileName: string;
+}
 interface YauzlZip {
   readEntry(): void;
   on(event: 'entry', cb: (e: YauzlEntry) => void): void;
@@ -25,7 +27,10 @@ export function unzip(buffer: Buffer): Promise<Map<string, string>> {
           if (e) return reject(e);
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => { files.set(entry.fileName, Buffer.concat(chunks).toString('utf8')); zip.readEntry(); });
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+            zip.readEntry();
+          });
         });
       });
       zip.readEntry();

@@ -3,17 +3,31 @@ import { toIndexRows, type IndexedEvent } from './index-rows';
 
 const stored = (data: Partial<RecordEvent>): IndexedEvent => ({
   type: EVENTS.recordStored.type,
-  data: { systemId: 'crm', recordRef: 'r1', category: 'identification', subjectKeys: { email: 'a@example.test' }, occurredAt: '2026-01-01T10:00:00Z', ...data } as RecordEvent,
+  data: {
+    systemId: 'crm',
+    recordRef: 'r1',
+    category: 'identification',
+    subjectKeys: { email: 'a@example.test' },
+    occurredAt: '2026-01-01T10:00:00Z',
+    ...data,
+  } as RecordEvent,
 });
 const erased = (data: Partial<RecordEvent>): IndexedEvent => ({ ...stored(data), type: EVENTS.recordErased.type });
 
 describe('toIndexRows', () => {
   it('normalises the keys', () => {
-    const [row] = toIndexRows([stored({ subjectKeys: { email: ' A@Example.TEST ', customerId: ' C-1 ', phone: '+33 6 12 34 56 78' } })]);
+    const [row] = toIndexRows([
+      stored({ subjectKeys: { email: ' A@Example.TEST ', customerId: ' C-1 ', phone: '+33 6 12 34 56 78' } }),
+    ]);
     expect(row).toEqual({
-      systemId: 'crm', recordRef: 'r1', category: 'identification',
-      email: 'a@example.test', customerId: 'C-1', phone: '+33612345678',
-      erased: false, occurredAt: '2026-01-01T10:00:00.000Z',
+      systemId: 'crm',
+      recordRef: 'r1',
+      category: 'identification',
+      email: 'a@example.test',
+      customerId: 'C-1',
+      phone: '+33612345678',
+      erased: false,
+      occurredAt: '2026-01-01T10:00:00.000Z',
     });
   });
 
@@ -25,16 +39,24 @@ describe('toIndexRows', () => {
       stored({ recordRef: 'r2', category: 'x' }),
       stored({ recordRef: 'r2', category: 'y' }),
     ]);
-    expect(rows.map((r) => [r.recordRef, r.category])).toEqual([['r1', 'b'], ['r2', 'y']]);
+    expect(rows.map((r) => [r.recordRef, r.category])).toEqual([
+      ['r1', 'b'],
+      ['r2', 'y'],
+    ]);
   });
 
   it('marks erased records and keeps none of their keys', () => {
     const rows = toIndexRows([stored({}), erased({ occurredAt: '2026-01-02T00:00:00Z' })]);
-    expect(rows).toEqual([expect.objectContaining({ recordRef: 'r1', erased: true, email: null, customerId: null, phone: null })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ recordRef: 'r1', erased: true, email: null, customerId: null, phone: null }),
+    ]);
   });
 
   it('does not let a late, older stored event override an erasure in the same batch', () => {
-    const rows = toIndexRows([erased({ occurredAt: '2026-01-02T00:00:00Z' }), stored({ occurredAt: '2026-01-01T00:00:00Z' })]);
+    const rows = toIndexRows([
+      erased({ occurredAt: '2026-01-02T00:00:00Z' }),
+      stored({ occurredAt: '2026-01-01T00:00:00Z' }),
+    ]);
     expect(rows[0].erased).toBe(true);
   });
 

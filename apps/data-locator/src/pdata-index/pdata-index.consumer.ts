@@ -11,6 +11,9 @@ export class PdataIndexConsumer {
 
   @OnBatch(TOPICS.dataEvents)
   async onDataEvents(@Payload() items: BatchItem<RecordEvent>[], @Ctx() ctx: BatchContext): Promise<void> {
-    await this.index.ingest(ctx.manager, items.map((i) => ({ type: i.envelope.type, data: i.data })));
+    await this.index.ingest(
+      ctx.manager,
+      items.map((i) => ({ type: i.envelope.type, data: i.data })),
+    );
   }
 }

@@ -39,7 +39,16 @@ export class PdataIndexRepository {
   /** Rows must be unique per (systemId, recordRef): see `toIndexRows`. */
   async upsertBatch(tx: EntityManager, rows: IndexRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const cols: [string[], string[], string[], (string | null)[], (string | null)[], (string | null)[], boolean[], string[]] = [[], [], [], [], [], [], [], []];
+    const cols: [
+      string[],
+      string[],
+      string[],
+      (string | null)[],
+      (string | null)[],
+      (string | null)[],
+      boolean[],
+      string[],
+    ] = [[], [], [], [], [], [], [], []];
     for (const r of rows) {
       cols[0].push(r.systemId);
       cols[1].push(r.recordRef);

@@ -3,7 +3,13 @@
  * grouped by system, with what the inventory knows of each system. What a request does
  * to each item is decided downstream (erasure-executor); this only says where data is.
  */
-import { normaliseKey, type Capability, type LinkedSubjectKeys, type PlanItem, type SystemRole } from '@datarights/contracts';
+import {
+  normaliseKey,
+  type Capability,
+  type LinkedSubjectKeys,
+  type PlanItem,
+  type SystemRole,
+} from '@datarights/contracts';
 
 export interface Holding {
   systemId: string;
@@ -57,7 +63,12 @@ export function groupPlanItems(holdings: Holding[], systems: KnownSystem[]): Pla
 
 /** Normalised, de-duplicated keys of every kind: the index stores them normalised. */
 export function normalisedKeys(keys: LinkedSubjectKeys): { email: string[]; customerId: string[]; phone: string[] } {
-  const norm = (kind: 'email' | 'customerId' | 'phone', values: string[] | undefined) =>
-    [...new Set((values ?? []).map((v) => normaliseKey(kind, v)).filter((v) => v.length > 0))];
-  return { email: norm('email', keys.email), customerId: norm('customerId', keys.customerId), phone: norm('phone', keys.phone) };
+  const norm = (kind: 'email' | 'customerId' | 'phone', values: string[] | undefined) => [
+    ...new Set((values ?? []).map((v) => normaliseKey(kind, v)).filter((v) => v.length > 0)),
+  ];
+  return {
+    email: norm('email', keys.email),
+    customerId: norm('customerId', keys.customerId),
+    phone: norm('phone', keys.phone),
+  };
 }

@@ -30,14 +30,30 @@ export class PlanService {
     const systems = await this.inventory.findByIds(tx, [...new Set(holdings.map((h) => h.systemId))]);
     const { items, unregistered } = groupPlanItems(holdings, systems);
     for (const systemId of unregistered) {
-      this.logger.warn(`system ${systemId} holds indexed records but never registered: its plan item will be escalated`);
+      this.logger.warn(
+        `system ${systemId} holds indexed records but never registered: its plan item will be escalated`,
+      );
     }
-    const stored = await this.plans.insertOnce(tx, { requestId: v.requestId, requestType: v.requestType, subjectRef: v.subjectRef, items, causedBy: eventId });
+    const stored = await this.plans.insertOnce(tx, {
+      requestId: v.requestId,
+      requestType: v.requestType,
+      subjectRef: v.subjectRef,
+      items,
+      causedBy: eventId,
+    });
     if (!stored) {
       this.logger.log(`request ${v.requestId} already has a plan: not built again`);
       return undefined;
     }
-    this.logger.log(`plan of request ${v.requestId}: ${items.length} systems, ${items.reduce((n, i) => n + i.records, 0)} records`);
-    return { requestId: v.requestId, requestType: v.requestType, subjectRef: v.subjectRef, subjectKeys: v.subjectKeys, items };
+    this.logger.log(
+      `plan of request ${v.requestId}: ${items.length} systems, ${items.reduce((n, i) => n + i.records, 0)} records`,
+    );
+    return {
+      requestId: v.requestId,
+      requestType: v.requestType,
+      subjectRef: v.subjectRef,
+      subjectKeys: v.subjectKeys,
+      items,
+    };
   }
 }

@@ -13,15 +13,21 @@ export class DemoSystemsConfig extends ServiceConfig {
   override PORT = 3010;
 
   /** How many fake customers to seed, once, at first start (0: none). */
-  @IsInt() @Min(0) @Max(1_000_000)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   DEMO_CUSTOMERS: number = 10_000;
 
   /** Seed of the pseudo-random generator: the same seed gives the same customers. */
-  @IsInt() @Min(0) @Max(2 ** 32 - 1)
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 32 - 1)
   DEMO_SEED: number = 20_250_101;
 
   /** Rows announced per page when publishing the seeded tables (one transaction per page). */
-  @IsInt() @Min(10) @Max(50_000)
+  @IsInt()
+  @Min(10)
+  @Max(50_000)
   DEMO_PUBLISH_PAGE_SIZE: number = 5_000;
 
   /**
@@ -29,7 +35,9 @@ export class DemoSystemsConfig extends ServiceConfig {
    * replies hold a copy of the subject's records, so they must not outlive the DSR side's
    * retry window by much (connector-sdk README, PostgresCommandStore.prune).
    */
-  @IsInt() @Min(1) @Max(365)
+  @IsInt()
+  @Min(1)
+  @Max(365)
   DEMO_COMMAND_RETENTION_DAYS: number = 30;
 
   /** Filled by `appConfig()` from the messaging lib's reader (not validated twice). */

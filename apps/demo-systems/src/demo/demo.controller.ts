@@ -19,14 +19,20 @@ export class DemoController {
   constructor(private readonly demo: DemoService) {}
 
   @Get('customers')
-  @ApiOperation({ summary: 'A page of the generated customers, with the systems holding data about each now', description: DEMO_ONLY })
+  @ApiOperation({
+    summary: 'A page of the generated customers, with the systems holding data about each now',
+    description: DEMO_ONLY,
+  })
   @ApiOkResponse({ type: CustomersPageDto })
   customers(@Query() q: CustomersQueryDto): Promise<CustomersPageDto> {
     return this.demo.customers(q.limit ?? 10, q.offset ?? 0);
   }
 
   @Get('customers/:customerId')
-  @ApiOperation({ summary: 'Every row each system holds about one generated customer (watch an erasure happen)', description: DEMO_ONLY })
+  @ApiOperation({
+    summary: 'Every row each system holds about one generated customer (watch an erasure happen)',
+    description: DEMO_ONLY,
+  })
   @ApiOkResponse({ type: CustomerHoldingsDto })
   @ApiNotFoundResponse({ description: 'Not a generated customer.' })
   customer(@Param() p: CustomerIdParamDto): Promise<CustomerHoldingsDto> {
@@ -34,7 +40,10 @@ export class DemoController {
   }
 
   @Get('status')
-  @ApiOperation({ summary: 'Seeding and announcing progress, and the state of the four connectors', description: DEMO_ONLY })
+  @ApiOperation({
+    summary: 'Seeding and announcing progress, and the state of the four connectors',
+    description: DEMO_ONLY,
+  })
   @ApiOkResponse({ type: DemoStatusDto })
   status(): DemoStatusDto {
     return this.demo.status();

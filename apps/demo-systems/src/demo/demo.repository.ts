@@ -19,7 +19,11 @@ export interface DirectoryEntryWithSystems extends DirectoryEntry {
   systems: SystemId[];
 }
 
-const DIRECTORY_COLUMN: Record<SubjectKeyKind, string> = { email: 'd.email', customerId: 'd.customer_id', phone: 'd.phone' };
+const DIRECTORY_COLUMN: Record<SubjectKeyKind, string> = {
+  email: 'd.email',
+  customerId: 'd.customer_id',
+  phone: 'd.phone',
+};
 
 /** `EXISTS (SELECT 1 FROM t WHERE t.email = d.email OR t.customer_id = d.customer_id ...)` */
 function heldBy(spec: TableSpec): string {
@@ -27,12 +31,22 @@ function heldBy(spec: TableSpec): string {
   return `EXISTS (SELECT 1 FROM ${spec.table} x WHERE ${match.join(' OR ')})`;
 }
 
-const PRESENCE = HOLDER_IDS.map((id) => `(${DEMO_SYSTEMS[id].tables.map(heldBy).join(' OR ')}) AS "${id}"`).join(',\n       ');
+const PRESENCE = HOLDER_IDS.map((id) => `(${DEMO_SYSTEMS[id].tables.map(heldBy).join(' OR ')}) AS "${id}"`).join(
+  ',\n       ',
+);
 
-type Row = { customer_id: string; email: string; phone: string; full_name: string } & Partial<Record<SystemId, boolean>>;
+type Row = { customer_id: string; email: string; phone: string; full_name: string } & Partial<
+  Record<SystemId, boolean>
+>;
 
 function toEntry(r: Row): DirectoryEntryWithSystems {
-  return { customerId: r.customer_id, email: r.email, phone: r.phone, name: r.full_name, systems: HOLDER_IDS.filter((id) => r[id]) };
+  return {
+    customerId: r.customer_id,
+    email: r.email,
+    phone: r.phone,
+    name: r.full_name,
+    systems: HOLDER_IDS.filter((id) => r[id]),
+  };
 }
 
 @Injectable()

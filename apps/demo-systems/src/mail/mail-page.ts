@@ -50,11 +50,15 @@ export function renderMailPage(messages: MailMessage[]): string {
   <h1>Demo mailbox</h1>
   <p>What the services asked the company's mail gateway to send (<code>dsr.notifications.v1</code>), newest first.
      A demo tool: nothing is actually sent. JSON: <a href="/mail/messages">/mail/messages</a>.</p>
-  ${messages.length === 0 ? '<p><em>No messages yet.</em></p>' : `<table>
+  ${
+    messages.length === 0
+      ? '<p><em>No messages yet.</em></p>'
+      : `<table>
     <thead><tr><th>received</th><th>channel</th><th>to</th><th>template</th><th>variables</th><th>request</th></tr></thead>
     <tbody>${rows}
     </tbody>
-  </table>`}
+  </table>`
+  }
 </body>
 </html>
 `;

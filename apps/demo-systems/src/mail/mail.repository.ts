@@ -21,7 +21,16 @@ export interface MailFilter {
   limit: number;
 }
 
-type Row = { notification_id: string; request_id: string; channel: string; to_address: string; template: string; locale: string; variables: Record<string, unknown>; received_at: Date };
+type Row = {
+  notification_id: string;
+  request_id: string;
+  channel: string;
+  to_address: string;
+  template: string;
+  locale: string;
+  variables: Record<string, unknown>;
+  received_at: Date;
+};
 
 @Injectable()
 export class MailRepository {

@@ -157,9 +157,21 @@ export class DemoSystemsTables1733200000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const t of [
-      'seed_publication', 'seed_state', 'demo_directory', 'mail_messages', 'command_effects',
-      'crm_commands', 'billing_commands', 'support_commands', 'marketing_commands',
-      'marketing_usage', 'marketing_contacts', 'support_tickets', 'billing_payments', 'billing_invoices', 'crm_customers',
+      'seed_publication',
+      'seed_state',
+      'demo_directory',
+      'mail_messages',
+      'command_effects',
+      'crm_commands',
+      'billing_commands',
+      'support_commands',
+      'marketing_commands',
+      'marketing_usage',
+      'marketing_contacts',
+      'support_tickets',
+      'billing_payments',
+      'billing_invoices',
+      'crm_customers',
     ]) {
       await q.query(`DROP TABLE ${t}`);
     }

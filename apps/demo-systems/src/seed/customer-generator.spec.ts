@@ -16,7 +16,9 @@ describe('the fake customer generator', () => {
 
   it('gives other customers for another seed', () => {
     const other = generateDataset(SEED + 1, 1, 3000);
-    const same = other.customers.filter((c, i) => c.fullName === data.customers[i].fullName && c.address === data.customers[i].address).length;
+    const same = other.customers.filter(
+      (c, i) => c.fullName === data.customers[i].fullName && c.address === data.customers[i].address,
+    ).length;
     expect(same).toBeLessThan(100);
   });
 
@@ -61,23 +63,41 @@ describe('the fake customer generator', () => {
     }
   });
 
-  it('gives rows only to the systems a customer is in, under that customer\'s keys', () => {
+  it("gives rows only to the systems a customer is in, under that customer's keys", () => {
     const byId = new Map(data.customers.map((c) => [c.customerId, c]));
     const byEmail = new Map(data.customers.map((c) => [c.email, c]));
-    const inSystem = (id: string | undefined, system: string) => !!id && byId.get(id)?.systems.includes(system as never);
+    const inSystem = (id: string | undefined, system: string) =>
+      !!id && byId.get(id)?.systems.includes(system as never);
     expect(data.crmCustomers.every((c) => c.systems.includes('crm'))).toBe(true);
-    expect(data.invoices.every((r) => inSystem(r.customerId, 'billing') && byId.get(r.customerId)?.email === r.email)).toBe(true);
-    expect(data.payments.every((r) => inSystem(r.customerId, 'billing') && data.invoices.some((i) => i.invoiceId === r.invoiceId))).toBe(true);
+    expect(
+      data.invoices.every((r) => inSystem(r.customerId, 'billing') && byId.get(r.customerId)?.email === r.email),
+    ).toBe(true);
+    expect(
+      data.payments.every(
+        (r) => inSystem(r.customerId, 'billing') && data.invoices.some((i) => i.invoiceId === r.invoiceId),
+      ),
+    ).toBe(true);
     expect(data.tickets.every((r) => inSystem(r.customerId, 'support'))).toBe(true);
-    expect(data.contacts.every((r) => byEmail.get(r.email)?.systems.includes('marketing') && byEmail.get(r.email)?.phone === r.phone)).toBe(true);
+    expect(
+      data.contacts.every(
+        (r) => byEmail.get(r.email)?.systems.includes('marketing') && byEmail.get(r.email)?.phone === r.phone,
+      ),
+    ).toBe(true);
     expect(data.usage.every((r) => inSystem(r.customerId, 'marketing'))).toBe(true);
   });
 
   it('produces realistic row values', () => {
     expect(data.invoices.length).toBeGreaterThan(data.customers.length);
-    expect(data.invoices.every((r) => Number.isInteger(r.amountCents) && r.amountCents >= 499 && r.amountCents <= 29_999)).toBe(true);
+    expect(
+      data.invoices.every((r) => Number.isInteger(r.amountCents) && r.amountCents >= 499 && r.amountCents <= 29_999),
+    ).toBe(true);
     expect(data.payments.every((r) => /^\d{4}$/.test(r.cardLast4))).toBe(true);
-    const ids = [...data.invoices.map((r) => r.invoiceId), ...data.payments.map((r) => r.paymentId), ...data.tickets.map((r) => r.ticketId), ...data.usage.map((r) => r.eventId)];
+    const ids = [
+      ...data.invoices.map((r) => r.invoiceId),
+      ...data.payments.map((r) => r.paymentId),
+      ...data.tickets.map((r) => r.ticketId),
+      ...data.usage.map((r) => r.eventId),
+    ];
     expect(new Set(ids).size).toBe(ids.length);
     const created = new Map(data.customers.map((c) => [c.customerId, c.createdAt.getTime()]));
     expect(data.invoices.every((r) => r.issuedAt.getTime() >= created.get(r.customerId)!)).toBe(true);

@@ -21,11 +21,42 @@ export interface GeneratedCustomer {
   systems: HolderId[];
 }
 
-export interface InvoiceRow { invoiceId: string; customerId: string; email: string; amountCents: number; issuedAt: Date }
-export interface PaymentRow { paymentId: string; invoiceId: string; customerId: string; cardLast4: string; paidAt: Date }
-export interface TicketRow { ticketId: string; customerId: string; email: string; subjectLine: string; body: string; createdAt: Date }
-export interface ContactRow { contactId: string; email: string; phone: string; optedIn: boolean; lastContactAt: Date | null }
-export interface UsageRow { eventId: string; customerId: string; email: string; event: string; at: Date }
+export interface InvoiceRow {
+  invoiceId: string;
+  customerId: string;
+  email: string;
+  amountCents: number;
+  issuedAt: Date;
+}
+export interface PaymentRow {
+  paymentId: string;
+  invoiceId: string;
+  customerId: string;
+  cardLast4: string;
+  paidAt: Date;
+}
+export interface TicketRow {
+  ticketId: string;
+  customerId: string;
+  email: string;
+  subjectLine: string;
+  body: string;
+  createdAt: Date;
+}
+export interface ContactRow {
+  contactId: string;
+  email: string;
+  phone: string;
+  optedIn: boolean;
+  lastContactAt: Date | null;
+}
+export interface UsageRow {
+  eventId: string;
+  customerId: string;
+  email: string;
+  event: string;
+  at: Date;
+}
 
 /** A chunk of customers and the rows of every table about them. */
 export interface DemoDataset {
@@ -43,38 +74,158 @@ export interface DemoDataset {
 export const ALL_SYSTEMS_SHARE = 0.7;
 
 const FIRST_NAMES = [
-  'Camille', 'Léa', 'Manon', 'Chloé', 'Emma', 'Inès', 'Jade', 'Louise', 'Zoé', 'Hélène', 'Claire', 'Sophie', 'Julie', 'Anaïs',
-  'Margaux', 'Sarah', 'Yasmine', 'Fatou', 'Lucas', 'Hugo', 'Louis', 'Gabriel', 'Arthur', 'Jules', 'Adam', 'Raphaël', 'Nathan',
-  'Thomas', 'Théo', 'Maxime', 'Antoine', 'Nicolas', 'Julien', 'François', 'Jérôme', 'Mathieu', 'Karim', 'Mamadou', 'Paul', 'Jean-Luc',
+  'Camille',
+  'Léa',
+  'Manon',
+  'Chloé',
+  'Emma',
+  'Inès',
+  'Jade',
+  'Louise',
+  'Zoé',
+  'Hélène',
+  'Claire',
+  'Sophie',
+  'Julie',
+  'Anaïs',
+  'Margaux',
+  'Sarah',
+  'Yasmine',
+  'Fatou',
+  'Lucas',
+  'Hugo',
+  'Louis',
+  'Gabriel',
+  'Arthur',
+  'Jules',
+  'Adam',
+  'Raphaël',
+  'Nathan',
+  'Thomas',
+  'Théo',
+  'Maxime',
+  'Antoine',
+  'Nicolas',
+  'Julien',
+  'François',
+  'Jérôme',
+  'Mathieu',
+  'Karim',
+  'Mamadou',
+  'Paul',
+  'Jean-Luc',
 ];
 const LAST_NAMES = [
-  'Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre',
-  'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Lefèvre', 'Mercier', 'Dupont',
-  'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand', 'Garnier', 'Faure', 'Rousseau', 'Blanc', 'Guérin', 'Muller', 'Henry',
-  'Perrin', 'Morin', 'Clément', 'Gauthier', 'Fontaine', 'Chevalier', 'Robin', "N'Diaye", 'Nguyen', 'Benali',
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Lefèvre',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+  'Legrand',
+  'Garnier',
+  'Faure',
+  'Rousseau',
+  'Blanc',
+  'Guérin',
+  'Muller',
+  'Henry',
+  'Perrin',
+  'Morin',
+  'Clément',
+  'Gauthier',
+  'Fontaine',
+  'Chevalier',
+  'Robin',
+  "N'Diaye",
+  'Nguyen',
+  'Benali',
 ];
 const STREETS = [
-  'rue de la République', 'avenue Victor Hugo', 'boulevard Jean Jaurès', 'rue des Lilas', 'avenue du Général de Gaulle', 'rue Pasteur',
-  'place de la Gare', 'rue des Écoles', 'cours Gambetta', 'impasse du Moulin', 'allée des Tilleuls', 'quai de la Loire',
+  'rue de la République',
+  'avenue Victor Hugo',
+  'boulevard Jean Jaurès',
+  'rue des Lilas',
+  'avenue du Général de Gaulle',
+  'rue Pasteur',
+  'place de la Gare',
+  'rue des Écoles',
+  'cours Gambetta',
+  'impasse du Moulin',
+  'allée des Tilleuls',
+  'quai de la Loire',
 ];
 const CITIES: ReadonlyArray<readonly [string, string]> = [
-  ['75011', 'Paris'], ['69003', 'Lyon'], ['13001', 'Marseille'], ['31000', 'Toulouse'], ['59000', 'Lille'], ['33000', 'Bordeaux'],
-  ['44000', 'Nantes'], ['67000', 'Strasbourg'], ['34000', 'Montpellier'], ['35000', 'Rennes'], ['06000', 'Nice'], ['21000', 'Dijon'],
+  ['75011', 'Paris'],
+  ['69003', 'Lyon'],
+  ['13001', 'Marseille'],
+  ['31000', 'Toulouse'],
+  ['59000', 'Lille'],
+  ['33000', 'Bordeaux'],
+  ['44000', 'Nantes'],
+  ['67000', 'Strasbourg'],
+  ['34000', 'Montpellier'],
+  ['35000', 'Rennes'],
+  ['06000', 'Nice'],
+  ['21000', 'Dijon'],
 ];
 const TICKETS: ReadonlyArray<readonly [string, string]> = [
-  ['Server unreachable since this morning', 'My VPS does not answer to ping or SSH since about 8am. Could you check the host?'],
-  ['Question about my last invoice', 'The amount of my last invoice is higher than usual. Could you explain the difference?'],
+  [
+    'Server unreachable since this morning',
+    'My VPS does not answer to ping or SSH since about 8am. Could you check the host?',
+  ],
+  [
+    'Question about my last invoice',
+    'The amount of my last invoice is higher than usual. Could you explain the difference?',
+  ],
   ['Cannot renew my domain', 'The renewal page fails with an error when I confirm the payment.'],
-  ['Backup restore request', 'Please restore yesterday\'s backup of my database instance.'],
+  ['Backup restore request', "Please restore yesterday's backup of my database instance."],
   ['DNS changes not propagated', 'I updated my DNS zone two days ago and the old records are still served.'],
   ['Change of billing address', 'We moved: please use our new address on future invoices.'],
   ['Account locked', 'I entered a wrong password several times and my account is now locked.'],
   ['Close my account', 'I no longer need my hosting plan. How do I close my account?'],
 ];
-const USAGE_EVENTS = ['login', 'server-created', 'backup-restored', 'dns-zone-updated', 'invoice-downloaded', 'newsletter-link-clicked', 'pricing-page-viewed'];
+const USAGE_EVENTS = [
+  'login',
+  'server-created',
+  'backup-restored',
+  'dns-zone-updated',
+  'invoice-downloaded',
+  'newsletter-link-clicked',
+  'pricing-page-viewed',
+];
 
 /** Bits of the systems a customer is in. */
-const SYSTEM_BITS: ReadonlyArray<readonly [HolderId, number]> = [['crm', 1], ['billing', 2], ['support', 4], ['marketing', 8]];
+const SYSTEM_BITS: ReadonlyArray<readonly [HolderId, number]> = [
+  ['crm', 1],
+  ['billing', 2],
+  ['support', 4],
+  ['marketing', 8],
+];
 const ALL_BITS = 15;
 
 const DAY = 86_400_000;
@@ -108,7 +259,12 @@ const between = (rand: () => number, from: number, to: number) => from + Math.fl
 
 /** `Hélène N'Diaye` → `helene.ndiaye`: ASCII letters, digits and hyphens only. */
 export function emailLocalPart(first: string, last: string): string {
-  const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9-]/g, '');
+  const fold = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '');
   return `${fold(first)}.${fold(last)}`;
 }
 
@@ -163,11 +319,23 @@ export function generateCustomer(seed: number, n: number, into: DemoDataset): vo
         for (let k = 1; k <= invoices; k++) {
           const suffix = `${pad(n, 7)}-${k}`;
           const issuedAt = dateAfter(since);
-          into.invoices.push({ invoiceId: `INV-${suffix}`, customerId, email, amountCents: between(rand, 499, 29_999), issuedAt });
+          into.invoices.push({
+            invoiceId: `INV-${suffix}`,
+            customerId,
+            email,
+            amountCents: between(rand, 499, 29_999),
+            issuedAt,
+          });
           // Most invoices are paid, by card, within three weeks.
           if (rand() < 0.85) {
             const paidAt = new Date(issuedAt.getTime() + Math.floor(rand() * 21 * DAY));
-            into.payments.push({ paymentId: `PAY-${suffix}`, invoiceId: `INV-${suffix}`, customerId, cardLast4: pad(between(rand, 0, 9999), 4), paidAt });
+            into.payments.push({
+              paymentId: `PAY-${suffix}`,
+              invoiceId: `INV-${suffix}`,
+              customerId,
+              cardLast4: pad(between(rand, 0, 9999), 4),
+              paidAt,
+            });
           }
         }
         break;
@@ -176,16 +344,35 @@ export function generateCustomer(seed: number, n: number, into: DemoDataset): vo
         const tickets = between(rand, 1, 3);
         for (let k = 1; k <= tickets; k++) {
           const [subjectLine, body] = pick(rand, TICKETS);
-          into.tickets.push({ ticketId: `TCK-${pad(n, 7)}-${k}`, customerId, email, subjectLine, body, createdAt: dateAfter(since) });
+          into.tickets.push({
+            ticketId: `TCK-${pad(n, 7)}-${k}`,
+            customerId,
+            email,
+            subjectLine,
+            body,
+            createdAt: dateAfter(since),
+          });
         }
         break;
       }
       case 'marketing': {
         const optedIn = rand() < 0.6;
-        into.contacts.push({ contactId: `MC-${pad(n, 7)}`, email, phone: customer.phone, optedIn, lastContactAt: optedIn ? dateAfter(since) : null });
+        into.contacts.push({
+          contactId: `MC-${pad(n, 7)}`,
+          email,
+          phone: customer.phone,
+          optedIn,
+          lastContactAt: optedIn ? dateAfter(since) : null,
+        });
         const events = between(rand, 0, 5);
         for (let k = 1; k <= events; k++) {
-          into.usage.push({ eventId: `EV-${pad(n, 7)}-${k}`, customerId, email, event: pick(rand, USAGE_EVENTS), at: dateAfter(since) });
+          into.usage.push({
+            eventId: `EV-${pad(n, 7)}-${k}`,
+            customerId,
+            email,
+            event: pick(rand, USAGE_EVENTS),
+            at: dateAfter(since),
+          });
         }
         break;
       }

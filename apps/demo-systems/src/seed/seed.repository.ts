@@ -34,11 +34,20 @@ export class SeedRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async state(): Promise<SeedState | undefined> {
-    const rows: { seed: string; customers: number; seed_ms: number; seeded_at: Date; published_at: Date | null }[] = await this.dataSource.query(
-      `SELECT seed, customers, seed_ms, seeded_at, published_at FROM seed_state WHERE id = 1`,
-    );
+    const rows: { seed: string; customers: number; seed_ms: number; seeded_at: Date; published_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT seed, customers, seed_ms, seeded_at, published_at FROM seed_state WHERE id = 1`,
+      );
     const r = rows[0];
-    return r && { seed: Number(r.seed), customers: r.customers, seedMs: r.seed_ms, seededAt: r.seeded_at, publishedAt: r.published_at };
+    return (
+      r && {
+        seed: Number(r.seed),
+        customers: r.customers,
+        seedMs: r.seed_ms,
+        seededAt: r.seeded_at,
+        publishedAt: r.published_at,
+      }
+    );
   }
 
   /**
@@ -54,12 +63,16 @@ export class SeedRepository {
       const started = Date.now();
       await fill(tx);
       for (const spec of ALL_TABLES) {
-        await tx.query(`INSERT INTO seed_publication (table_name, system_id, total) SELECT $1, $2, count(*) FROM ${spec.table}`, [
-          spec.table,
-          systemOfTable(spec.table),
-        ]);
+        await tx.query(
+          `INSERT INTO seed_publication (table_name, system_id, total) SELECT $1, $2, count(*) FROM ${spec.table}`,
+          [spec.table, systemOfTable(spec.table)],
+        );
       }
-      await tx.query(`INSERT INTO seed_state (id, seed, customers, seed_ms) VALUES (1, $1, $2, $3)`, [seed, customers, Date.now() - started]);
+      await tx.query(`INSERT INTO seed_state (id, seed, customers, seed_ms) VALUES (1, $1, $2, $3)`, [
+        seed,
+        customers,
+        Date.now() - started,
+      ]);
       return true;
     });
   }
@@ -120,10 +133,17 @@ export class SeedRepository {
   }
 
   async publication(): Promise<PublicationRow[]> {
-    const rows: { table_name: string; system_id: string; total: string; published: string; done_at: Date | null }[] = await this.dataSource.query(
-      `SELECT table_name, system_id, total, published, done_at FROM seed_publication ORDER BY table_name`,
-    );
-    return rows.map((r) => ({ table: r.table_name, systemId: r.system_id, total: Number(r.total), published: Number(r.published), done: r.done_at !== null }));
+    const rows: { table_name: string; system_id: string; total: string; published: string; done_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT table_name, system_id, total, published, done_at FROM seed_publication ORDER BY table_name`,
+      );
+    return rows.map((r) => ({
+      table: r.table_name,
+      systemId: r.system_id,
+      total: Number(r.total),
+      published: Number(r.published),
+      done: r.done_at !== null,
+    }));
   }
 
   /**
@@ -133,7 +153,11 @@ export class SeedRepository {
    * progress row is locked too: two instances never announce the same page together.
    * At least once: a crash after sending and before the commit sends the page again.
    */
-  async nextPage(spec: TableSpec, pageSize: number, send: (rows: KeyedRow[]) => Promise<void>): Promise<{ sent: number; done: boolean }> {
+  async nextPage(
+    spec: TableSpec,
+    pageSize: number,
+    send: (rows: KeyedRow[]) => Promise<void>,
+  ): Promise<{ sent: number; done: boolean }> {
     return this.dataSource.transaction(async (tx) => {
       const progress: { last_ref: string; done_at: Date | null }[] = await tx.query(
         `SELECT last_ref, done_at FROM seed_publication WHERE table_name = $1 FOR UPDATE`,
@@ -141,7 +165,10 @@ export class SeedRepository {
       );
       if (!progress[0] || progress[0].done_at) return { sent: 0, done: true };
       const rows = (
-        await tx.query(`SELECT ${keyedSelect(spec)} FROM ${spec.table} WHERE ${spec.pk} > $1 ORDER BY ${spec.pk} LIMIT $2 FOR SHARE`, [progress[0].last_ref, pageSize])
+        await tx.query(
+          `SELECT ${keyedSelect(spec)} FROM ${spec.table} WHERE ${spec.pk} > $1 ORDER BY ${spec.pk} LIMIT $2 FOR SHARE`,
+          [progress[0].last_ref, pageSize],
+        )
       ).map(toKeyedRow);
       if (rows.length > 0) await send(rows);
       const done = rows.length < pageSize;
@@ -161,6 +188,9 @@ export class SeedRepository {
     if (columns[0][2].length === 0) return;
     const names = columns.map(([name]) => name).join(', ');
     const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-    await tx.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, columns.map(([, , values]) => values));
+    await tx.query(
+      `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`,
+      columns.map(([, , values]) => values),
+    );
   }
 }

@@ -35,7 +35,13 @@ const MAX_BACKOFF_MS = 30_000;
 @Injectable()
 export class SeedService {
   private readonly logger = new Logger(SeedService.name);
-  private snapshot: SeedSnapshot = { seedStatus: 'pending', customers: 0, published: 0, total: 0, publishedSystems: [] };
+  private snapshot: SeedSnapshot = {
+    seedStatus: 'pending',
+    customers: 0,
+    published: 0,
+    total: 0,
+    publishedSystems: [],
+  };
   private task?: Promise<void>;
   private stopping = false;
   private signalStop!: () => void;
@@ -127,7 +133,9 @@ export class SeedService {
       for (;;) {
         if (this.stopping) return;
         const page = await this.repo.nextPage(spec, pageSize, async (rows) => {
-          const records = rows.map((row) => toRecordInput(spec, row, row.occurredAt ?? undefined)).filter((r) => r !== undefined);
+          const records = rows
+            .map((row) => toRecordInput(spec, row, row.occurredAt ?? undefined))
+            .filter((r) => r !== undefined);
           await this.connectors.publish(id, 'stored', records);
         });
         this.snapshot = { ...this.snapshot, published: this.snapshot.published + page.sent };
@@ -140,7 +148,9 @@ export class SeedService {
   /** Reloads the counts from the database; every table announced means ready. */
   private async refreshProgress(status: SeedStatus): Promise<void> {
     const rows = await this.repo.publication();
-    const publishedSystems = HOLDER_IDS.filter((id) => rows.some((r) => r.systemId === id) && rows.filter((r) => r.systemId === id).every((r) => r.done));
+    const publishedSystems = HOLDER_IDS.filter(
+      (id) => rows.some((r) => r.systemId === id) && rows.filter((r) => r.systemId === id).every((r) => r.done),
+    );
     const allDone = rows.length > 0 && rows.every((r) => r.done);
     this.snapshot = {
       ...this.snapshot,

@@ -14,7 +14,15 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Command, EraseCommand, ExportCommand, NotifyCommand, RectifyCommand, RestrictCommand, SuppressCommand } from '@datarights/contracts';
+import type {
+  Command,
+  EraseCommand,
+  ExportCommand,
+  NotifyCommand,
+  RectifyCommand,
+  RestrictCommand,
+  SuppressCommand,
+} from '@datarights/contracts';
 import type { CommandKind, CommandResult, RecordInput, RecordKind } from '@datarights/connector-sdk';
 import { normaliseKeyLists } from './key-match';
 import { columnsFor, planRectification } from './rectification';
@@ -34,7 +42,12 @@ export function camelCase(name: string): string {
 /** A row reduced to a data event (no contents, only keys); undefined if it carries no key. */
 export function toRecordInput(spec: TableSpec, row: KeyedRow, occurredAt?: Date): RecordInput | undefined {
   if (Object.keys(row.keys).length === 0) return undefined;
-  return { recordRef: recordRefOf(spec, row.ref), category: spec.category, subjectKeys: row.keys, ...(occurredAt ? { occurredAt } : {}) };
+  return {
+    recordRef: recordRefOf(spec, row.ref),
+    category: spec.category,
+    subjectKeys: row.keys,
+    ...(occurredAt ? { occurredAt } : {}),
+  };
 }
 
 function changed(count: number): CommandResult {
@@ -51,10 +64,17 @@ export class CommandHandlers {
     for (const spec of tablesFor(system, command.categories)) {
       for (const { ref, row } of await this.repo.findMatching(spec, keys)) {
         const fields = Object.fromEntries(Object.entries(row).map(([k, v]) => [camelCase(k), v]));
-        records.push({ recordType: spec.recordType, category: spec.category, recordRef: recordRefOf(spec, ref), ...fields });
+        records.push({
+          recordType: spec.recordType,
+          category: spec.category,
+          recordRef: recordRefOf(spec, ref),
+          ...fields,
+        });
       }
     }
-    return records.length > 0 ? { outcome: 'done', affectedRecords: records.length, records } : { ...NOTHING_HELD, records: [] };
+    return records.length > 0
+      ? { outcome: 'done', affectedRecords: records.length, records }
+      : { ...NOTHING_HELD, records: [] };
   }
 
   erase(system: DemoSystem, command: EraseCommand, publish: PublishRecords): Promise<CommandResult> {
@@ -139,7 +159,12 @@ export class CommandHandlers {
     });
   }
 
-  private once(system: DemoSystem, kind: CommandKind, command: Command, work: (tx: EntityManager) => Promise<CommandResult>): Promise<CommandResult> {
+  private once(
+    system: DemoSystem,
+    kind: CommandKind,
+    command: Command,
+    work: (tx: EntityManager) => Promise<CommandResult>,
+  ): Promise<CommandResult> {
     return this.repo.transaction(async (tx) => {
       await this.repo.lockCommand(tx, command.commandId);
       const before = await this.repo.findEffect(tx, command.commandId);

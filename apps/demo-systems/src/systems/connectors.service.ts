@@ -7,7 +7,14 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Connector, PostgresCommandStore, type ConnectorLogger, type Queryable, type RecordInput, type RecordKind } from '@datarights/connector-sdk';
+import {
+  Connector,
+  PostgresCommandStore,
+  type ConnectorLogger,
+  type Queryable,
+  type RecordInput,
+  type RecordKind,
+} from '@datarights/connector-sdk';
 import { allTopicsWith, ensureTopics, KAFKA } from '@datarights/messaging';
 import { DemoSystemsConfig } from '../config/app.config';
 import { CommandHandlers, type PublishRecords } from './command-handlers.service';
@@ -24,7 +31,8 @@ const START_ATTEMPTS = 3;
 /** The SDK's log lines through the service's logger (pino, with personal-data redaction). */
 function connectorLogger(systemId: string): ConnectorLogger {
   const log = new Logger(`connector:${systemId}`);
-  const line = (message: string, fields?: Record<string, unknown>) => (fields && Object.keys(fields).length ? `${message} ${JSON.stringify(fields)}` : message);
+  const line = (message: string, fields?: Record<string, unknown>) =>
+    fields && Object.keys(fields).length ? `${message} ${JSON.stringify(fields)}` : message;
   return {
     debug: (m, f) => log.debug(line(m, f)),
     info: (m, f) => log.log(line(m, f)),
@@ -43,7 +51,9 @@ export class ConnectorsService {
   private pruneTimer?: NodeJS.Timeout;
   private stopping = false;
   /** The SDK's command stores query through the service's own pool (search_path = its schema). */
-  private readonly db: Queryable = { query: async (text, params) => ({ rows: await this.dataSource.query(text, params) }) };
+  private readonly db: Queryable = {
+    query: async (text, params) => ({ rows: await this.dataSource.query(text, params) }),
+  };
 
   constructor(
     private readonly config: DemoSystemsConfig,
@@ -71,7 +81,8 @@ export class ConnectorsService {
   async publish(systemId: SystemId, kind: RecordKind, records: RecordInput[]): Promise<void> {
     if (records.length === 0) return;
     const connector = this.connectors.get(systemId);
-    if (!connector || this.states.get(systemId) !== 'running') throw new Error(`the ${systemId} connector is not running`);
+    if (!connector || this.states.get(systemId) !== 'running')
+      throw new Error(`the ${systemId} connector is not running`);
     await connector.publishRecords(kind, records);
   }
 
@@ -111,7 +122,9 @@ export class ConnectorsService {
       } catch (err) {
         this.states.set(id, 'failed');
         if (attempt >= START_ATTEMPTS || this.stopping) throw err;
-        this.logger.warn(`the ${id} connector failed to start (${(err as Error).name}), attempt ${attempt} of ${START_ATTEMPTS}`);
+        this.logger.warn(
+          `the ${id} connector failed to start (${(err as Error).name}), attempt ${attempt} of ${START_ATTEMPTS}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
       }
     }
@@ -142,7 +155,11 @@ export class ConnectorsService {
   private async stopConnectors(): Promise<void> {
     await Promise.all(
       [...this.connectors].map(async ([id, connector]) => {
-        await connector.stop().catch((err: unknown) => this.logger.warn(`the ${id} connector did not stop cleanly: ${(err as Error).name}`));
+        await connector
+          .stop()
+          .catch((err: unknown) =>
+            this.logger.warn(`the ${id} connector did not stop cleanly: ${(err as Error).name}`),
+          );
         if (this.states.get(id) === 'running') this.states.set(id, 'stopped');
       }),
     );
@@ -184,7 +201,8 @@ export class ConnectorsService {
     try {
       let pruned = await this.repo.pruneEffects(before);
       for (const store of this.stores.values()) pruned += await store.prune(before);
-      if (pruned > 0) this.logger.log(`pruned ${pruned} handled commands older than ${this.config.DEMO_COMMAND_RETENTION_DAYS} days`);
+      if (pruned > 0)
+        this.logger.log(`pruned ${pruned} handled commands older than ${this.config.DEMO_COMMAND_RETENTION_DAYS} days`);
     } catch (err) {
       this.logger.warn(`pruning handled commands failed: ${(err as Error).name}`);
     }

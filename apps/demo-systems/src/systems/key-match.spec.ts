@@ -6,7 +6,13 @@ const payments = DEMO_SYSTEMS.billing.tables[1];
 
 describe('matching rows to subject keys', () => {
   it('normalises, deduplicates and drops empty key lists', () => {
-    expect(normaliseKeyLists({ email: [' Jane.Doe@Example.TEST', 'jane.doe@example.test'], customerId: [], phone: ['+33 6 12 34 56 78'] })).toEqual({
+    expect(
+      normaliseKeyLists({
+        email: [' Jane.Doe@Example.TEST', 'jane.doe@example.test'],
+        customerId: [],
+        phone: ['+33 6 12 34 56 78'],
+      }),
+    ).toEqual({
       email: ['jane.doe@example.test'],
       phone: ['+33612345678'],
     });
@@ -21,7 +27,10 @@ describe('matching rows to subject keys', () => {
   });
 
   it('uses only the kinds of keys a table carries', () => {
-    expect(matchClause(payments, { email: ['a@example.test'], customerId: ['C-1'] })).toEqual({ sql: '(customer_id = ANY($1::text[]))', params: [['C-1']] });
+    expect(matchClause(payments, { email: ['a@example.test'], customerId: ['C-1'] })).toEqual({
+      sql: '(customer_id = ANY($1::text[]))',
+      params: [['C-1']],
+    });
   });
 
   it('matches nothing when the table carries none of the kinds given', () => {

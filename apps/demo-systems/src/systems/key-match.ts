@@ -15,7 +15,14 @@ export function normaliseKeyLists(keys: LinkedSubjectKeys | KeyLists): KeyLists 
   for (const kind of SUBJECT_KEY_KINDS) {
     const values = (keys as KeyLists)[kind];
     if (!Array.isArray(values)) continue;
-    const normalised = [...new Set(values.filter((v) => typeof v === 'string').map((v) => normaliseKey(kind, v)).filter((v) => v.length > 0))];
+    const normalised = [
+      ...new Set(
+        values
+          .filter((v) => typeof v === 'string')
+          .map((v) => normaliseKey(kind, v))
+          .filter((v) => v.length > 0),
+      ),
+    ];
     if (normalised.length > 0) out[kind] = normalised;
   }
   return out;

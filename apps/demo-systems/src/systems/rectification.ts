@@ -8,7 +8,8 @@
 import { normaliseKey, PHONE_PATTERN, SubjectKeys, validatePayload } from '@datarights/contracts';
 import { FIELD_ALIASES, type RectifiableField, type TableSpec } from './system-catalog';
 
-export type Rectification = { ok: true; fields: Partial<Record<RectifiableField, string>> } | { ok: false; error: string };
+export type Rectification =
+  { ok: true; fields: Partial<Record<RectifiableField, string>> } | { ok: false; error: string };
 
 const TEXT_LIMITS: Record<'fullName' | 'address', number> = { fullName: 200, address: 500 };
 
@@ -21,13 +22,15 @@ export function planRectification(changes: Record<string, string>): Rectificatio
     switch (field) {
       case 'email': {
         const email = normaliseKey('email', value);
-        if (!validatePayload(SubjectKeys, { email }).ok) return { ok: false, error: `changes.${name} is not a valid e-mail address` };
+        if (!validatePayload(SubjectKeys, { email }).ok)
+          return { ok: false, error: `changes.${name} is not a valid e-mail address` };
         fields.email = email;
         break;
       }
       case 'phone': {
         const phone = normaliseKey('phone', value);
-        if (!PHONE_PATTERN.test(phone)) return { ok: false, error: `changes.${name} is not a phone number in E.164 form` };
+        if (!PHONE_PATTERN.test(phone))
+          return { ok: false, error: `changes.${name} is not a phone number in E.164 form` };
         fields.phone = phone;
         break;
       }

@@ -23,12 +23,19 @@ describe('the demo systems catalog', () => {
 
   it('has helpscale as a recipient of the support desk that takes Art. 19 notices and holds no table', () => {
     expect(HOLDER_IDS.every((id) => DEMO_SYSTEMS[id].tables.length > 0)).toBe(true);
-    expect(DEMO_SYSTEMS.helpscale).toMatchObject({ tables: [], registration: { capabilities: ['notify'], location: 'US' } });
-    expect(DEMO_SYSTEMS.support.registration.recipients).toEqual([expect.objectContaining({ systemId: 'helpscale', categories: ['relationship'] })]);
+    expect(DEMO_SYSTEMS.helpscale).toMatchObject({
+      tables: [],
+      registration: { capabilities: ['notify'], location: 'US' },
+    });
+    expect(DEMO_SYSTEMS.support.registration.recipients).toEqual([
+      expect.objectContaining({ systemId: 'helpscale', categories: ['relationship'] }),
+    ]);
   });
 
-  it('declares the support system\'s transfer to the US under standard contractual clauses (Art. 46)', () => {
-    expect(DEMO_SYSTEMS.support.registration.transfers).toEqual([expect.objectContaining({ country: 'US', mechanism: 'scc' })]);
+  it("declares the support system's transfer to the US under standard contractual clauses (Art. 46)", () => {
+    expect(DEMO_SYSTEMS.support.registration.transfers).toEqual([
+      expect.objectContaining({ country: 'US', mechanism: 'scc' }),
+    ]);
     expect(DEMO_SYSTEMS.billing.registration.recipients.length).toBeGreaterThanOrEqual(2);
   });
 

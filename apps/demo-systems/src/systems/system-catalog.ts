@@ -97,8 +97,18 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
       location: 'FR',
       transfers: [],
       recipients: [
-        { name: 'PayFlow SAS (payment service provider)', kind: 'sub-processor', categories: ['payment'], country: 'FR' },
-        { name: 'Lefèvre Expertise Comptable (accounting firm)', kind: 'sub-processor', categories: ['billing'], country: 'FR' },
+        {
+          name: 'PayFlow SAS (payment service provider)',
+          kind: 'sub-processor',
+          categories: ['payment'],
+          country: 'FR',
+        },
+        {
+          name: 'Lefèvre Expertise Comptable (accounting firm)',
+          kind: 'sub-processor',
+          categories: ['billing'],
+          country: 'FR',
+        },
       ],
       capabilities: ['export', 'erase', 'restrict'],
     },
@@ -136,7 +146,15 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
       // Art. 46(2)(c): the helpdesk software is hosted in the US under standard contractual clauses.
       transfers: [{ country: 'US', mechanism: 'scc', recipient: 'HelpScale Inc. (helpdesk software)' }],
       // Art. 19: HelpScale takes notices on its own command topic (the `helpscale` connector below).
-      recipients: [{ name: 'HelpScale Inc. (helpdesk software)', kind: 'sub-processor', categories: ['relationship'], country: 'US', systemId: 'helpscale' }],
+      recipients: [
+        {
+          name: 'HelpScale Inc. (helpdesk software)',
+          kind: 'sub-processor',
+          categories: ['relationship'],
+          country: 'US',
+          systemId: 'helpscale',
+        },
+      ],
       capabilities: ['export', 'erase', 'rectify'],
     },
     tables: [
@@ -162,7 +180,14 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
       categories: ['usage', 'prospection'],
       location: 'FR',
       transfers: [],
-      recipients: [{ name: 'Mailvoie SAS (e-mailing platform)', kind: 'sub-processor', categories: ['prospection'], country: 'FR' }],
+      recipients: [
+        {
+          name: 'Mailvoie SAS (e-mailing platform)',
+          kind: 'sub-processor',
+          categories: ['prospection'],
+          country: 'FR',
+        },
+      ],
       capabilities: ['export', 'erase', 'restrict', 'suppress'],
     },
     tables: [
@@ -233,8 +258,16 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Defence in depth: every identifier of the catalog is a plain lowercase SQL identifier. */
 export function assertIdentifiers(tables: readonly TableSpec[] = ALL_TABLES): void {
   for (const t of tables) {
-    const names = [t.table, t.pk, t.occurredAt, ...(t.optIn ? [t.optIn] : []), ...Object.values(t.keys), ...Object.values(t.rectifiable ?? {})];
-    for (const n of names) if (!n || !IDENTIFIER.test(n)) throw new Error(`invalid SQL identifier in the catalog: ${JSON.stringify(n)}`);
+    const names = [
+      t.table,
+      t.pk,
+      t.occurredAt,
+      ...(t.optIn ? [t.optIn] : []),
+      ...Object.values(t.keys),
+      ...Object.values(t.rectifiable ?? {}),
+    ];
+    for (const n of names)
+      if (!n || !IDENTIFIER.test(n)) throw new Error(`invalid SQL identifier in the catalog: ${JSON.stringify(n)}`);
   }
 }
 assertIdentifiers();

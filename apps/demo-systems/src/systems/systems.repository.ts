@@ -62,11 +62,20 @@ export class SystemsRepository {
   }
 
   async findEffect(tx: EntityManager, commandId: string): Promise<CommandResult | undefined> {
-    const rows: { result: CommandResult }[] = await tx.query(`SELECT result FROM command_effects WHERE command_id = $1`, [commandId]);
+    const rows: { result: CommandResult }[] = await tx.query(
+      `SELECT result FROM command_effects WHERE command_id = $1`,
+      [commandId],
+    );
     return rows[0]?.result;
   }
 
-  async saveEffect(tx: EntityManager, commandId: string, systemId: string, kind: string, result: CommandResult): Promise<void> {
+  async saveEffect(
+    tx: EntityManager,
+    commandId: string,
+    systemId: string,
+    kind: string,
+    result: CommandResult,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO command_effects (command_id, system_id, kind, result) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (command_id) DO NOTHING`,
       [commandId, systemId, kind, JSON.stringify(result)],
@@ -99,7 +108,12 @@ export class SystemsRepository {
    * Places (or lifts) an Art. 18 restriction on the matching rows: `restricted_until` set
    * to `until` ('infinity' when open-ended), or the `restricted` flag. Returns how many rows.
    */
-  async restrictMatching(tx: EntityManager, spec: TableSpec, keys: KeyLists, change: { lift: boolean; until?: string }): Promise<number> {
+  async restrictMatching(
+    tx: EntityManager,
+    spec: TableSpec,
+    keys: KeyLists,
+    change: { lift: boolean; until?: string },
+  ): Promise<number> {
     if (!spec.restriction) return 0;
     const m = matchClause(spec, keys);
     if (!m) return 0;
@@ -110,7 +124,12 @@ export class SystemsRepository {
   }
 
   /** Applies `columns` (column → new value) to the matching rows; returns them with their new keys. */
-  async rectifyMatching(tx: EntityManager, spec: TableSpec, keys: KeyLists, columns: Record<string, string>): Promise<KeyedRow[]> {
+  async rectifyMatching(
+    tx: EntityManager,
+    spec: TableSpec,
+    keys: KeyLists,
+    columns: Record<string, string>,
+  ): Promise<KeyedRow[]> {
     const m = matchClause(spec, keys);
     const entries = Object.entries(columns);
     if (!m || entries.length === 0) return [];
@@ -132,7 +151,9 @@ export class SystemsRepository {
     const m = matchClause(spec, keys);
     if (!m) return 0;
     const p = m.params.length + 1;
-    const optIn = spec.optIn ? `, ${spec.optIn} = CASE WHEN 'prospection' = ANY($${p}::text[]) THEN false ELSE ${spec.optIn} END` : '';
+    const optIn = spec.optIn
+      ? `, ${spec.optIn} = CASE WHEN 'prospection' = ANY($${p}::text[]) THEN false ELSE ${spec.optIn} END`
+      : '';
     return this.countUpdated(
       tx,
       `UPDATE ${spec.table}
@@ -144,7 +165,11 @@ export class SystemsRepository {
 
   /** Forgets command effects older than `before` (they only matter while a command may be redelivered). */
   /** What a recipient system was told (Art. 19): ids, action and categories only. */
-  async recordNotice(tx: EntityManager, systemId: string, n: Pick<NotifyCommand, 'commandId' | 'requestId' | 'action' | 'fromSystemId' | 'categories'>): Promise<void> {
+  async recordNotice(
+    tx: EntityManager,
+    systemId: string,
+    n: Pick<NotifyCommand, 'commandId' | 'requestId' | 'action' | 'fromSystemId' | 'categories'>,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO recipient_notices (command_id, system_id, request_id, action, from_system_id, categories) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (command_id) DO NOTHING`,
       [n.commandId, systemId, n.requestId, n.action, n.fromSystemId, n.categories],
@@ -152,12 +177,17 @@ export class SystemsRepository {
   }
 
   async pruneEffects(before: Date): Promise<number> {
-    return this.countUpdated(this.dataSource.manager, `DELETE FROM command_effects WHERE handled_at < $1 RETURNING 1`, [before.toISOString()]);
+    return this.countUpdated(this.dataSource.manager, `DELETE FROM command_effects WHERE handled_at < $1 RETURNING 1`, [
+      before.toISOString(),
+    ]);
   }
 
   private async countUpdated(tx: EntityManager, statement: string, params: unknown[]): Promise<number> {
     // Wrapped in a CTE so that every driver path returns plain rows.
-    const rows: { n: number }[] = await tx.query(`WITH done AS (${statement}) SELECT count(*)::int AS n FROM done`, params);
+    const rows: { n: number }[] = await tx.query(
+      `WITH done AS (${statement}) SELECT count(*)::int AS n FROM done`,
+      params,
+    );
     return rows[0]?.n ?? 0;
   }
 }

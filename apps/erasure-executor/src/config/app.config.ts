@@ -6,11 +6,14 @@ export class ErasureExecutorConfig extends ServiceConfig {
   override PORT = 3003;
 
   /** The policy file; default deploy/policy/default.fr.yaml, found from the working directory. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   POLICY_FILE?: string;
 
   /** How often the timeout loop looks for commands past their respondBy. */
-  @IsInt() @Min(50) @Max(60_000)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
   ACTION_POLL_MS: number = 1000;
 
   /** Language of the notices the executor asks for (forwards to controllers), BCP 47. */
@@ -18,11 +21,15 @@ export class ErasureExecutorConfig extends ServiceConfig {
   NOTICE_LOCALE: string = 'fr-FR';
 
   /** How often the hold-expiry schedule looks for holds whose period has ended. */
-  @IsInt() @Min(50) @Max(3_600_000)
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
   HOLD_POLL_MS: number = 60_000;
 
   /** How often requests whose subject keys are no longer needed are minimised. */
-  @IsInt() @Min(50) @Max(86_400_000)
+  @IsInt()
+  @Min(50)
+  @Max(86_400_000)
   MINIMISATION_POLL_MS: number = 300_000;
 
   /**
@@ -30,7 +37,9 @@ export class ErasureExecutorConfig extends ServiceConfig {
    * request's actions and holds have all ended. Required in production; elsewhere a
    * development default is used, with a warning. At least 32 characters. Never logged.
    */
-  @IsOptional() @IsString() @MinLength(32, { message: 'SUBJECT_HASH_KEY must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SUBJECT_HASH_KEY must be at least 32 characters' })
   SUBJECT_HASH_KEY?: string;
 }
 

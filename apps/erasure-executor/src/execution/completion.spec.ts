@@ -2,7 +2,15 @@ import type { HoldRecorded } from '@datarights/contracts';
 import { summariseExecution, systemOutcome, type ActionView } from './completion';
 
 const R = '00000000-0000-4000-8000-000000000001';
-const act = (o: Partial<ActionView>): ActionView => ({ systemId: 'crm', kind: 'erase', categories: ['identification'], status: 'completed', outcome: 'done', affectedRecords: 1, ...o });
+const act = (o: Partial<ActionView>): ActionView => ({
+  systemId: 'crm',
+  kind: 'erase',
+  categories: ['identification'],
+  status: 'completed',
+  outcome: 'done',
+  affectedRecords: 1,
+  ...o,
+});
 const hold = (o: Partial<HoldRecorded>): HoldRecorded => ({
   requestId: R,
   holdId: '00000000-0000-4000-8000-0000000000aa',
@@ -20,7 +28,9 @@ describe('the completion rule', () => {
   });
 
   it.each(['sent', 'retry-pending', 'escalated'] as const)('waits while an action is %s', (status) => {
-    expect(summariseExecution(R, [act({}), act({ systemId: 'billing', status, outcome: null, affectedRecords: null })], [])).toBeNull();
+    expect(
+      summariseExecution(R, [act({}), act({ systemId: 'billing', status, outcome: null, affectedRecords: null })], []),
+    ).toBeNull();
   });
 
   it('completes when every action is completed or closed by hand', () => {
@@ -45,7 +55,9 @@ describe('the completion rule', () => {
   });
 
   it('reports a system that only holds (no restrict capability, no action) as retained', () => {
-    expect(summariseExecution(R, [], [hold({})])?.systems).toEqual([{ systemId: 'billing', outcome: 'retained', affectedRecords: 0, categories: ['billing'] }]);
+    expect(summariseExecution(R, [], [hold({})])?.systems).toEqual([
+      { systemId: 'billing', outcome: 'retained', affectedRecords: 0, categories: ['billing'] },
+    ]);
   });
 });
 
@@ -57,7 +69,12 @@ describe('systemOutcome', () => {
     ['erase done + a hold', [act({}), act({ kind: 'restrict' })], [hold({})], 'partial'],
     ['nothing found + a hold', [act({ outcome: 'not-found' })], [hold({})], 'retained'],
     ['only a hold and its restriction', [act({ kind: 'restrict' })], [hold({})], 'retained'],
-    ['closed by hand', [act({ status: 'closed-manually', outcome: null }), act({ kind: 'restrict' })], [hold({})], 'closed-manually'],
+    [
+      'closed by hand',
+      [act({ status: 'closed-manually', outcome: null }), act({ kind: 'restrict' })],
+      [hold({})],
+      'closed-manually',
+    ],
     ['two erase actions that disagree', [act({}), act({ outcome: 'not-found' })], [], 'partial'],
   ])('%s → %s', (_what, actions, holds, expected) => {
     expect(systemOutcome(actions as ActionView[], holds as HoldRecorded[])).toBe(expected);

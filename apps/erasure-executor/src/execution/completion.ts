@@ -39,7 +39,11 @@ export function systemOutcome(actions: ActionView[], holds: Pick<HoldRecorded, '
 }
 
 /** The `executionCompleted` payload, or null while some action is not terminal. */
-export function summariseExecution(requestId: string, actions: ActionView[], holds: HoldRecorded[]): ExecutionCompleted | null {
+export function summariseExecution(
+  requestId: string,
+  actions: ActionView[],
+  holds: HoldRecorded[],
+): ExecutionCompleted | null {
   if (!actions.every((a) => isTerminal(a.status))) return null;
   const systemIds = [...new Set([...actions.map((a) => a.systemId), ...holds.map((h) => h.systemId)])].sort();
   const systems: SystemOutcome[] = systemIds.map((systemId) => {

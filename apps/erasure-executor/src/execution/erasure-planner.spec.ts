@@ -21,36 +21,73 @@ describe('planErasure with the French default profile', () => {
     const plan = planErasure(frDefault, [item({ systemId: 'sys', categories: [category] })], requestedAt);
     if (expected === 'erase') {
       expect(plan.holds).toEqual([]);
-      expect(plan.actions).toEqual([{ dispatch: true, kind: 'erase', systemId: 'sys', categories: [category], params: {} }]);
+      expect(plan.actions).toEqual([
+        { dispatch: true, kind: 'erase', systemId: 'sys', categories: [category], params: {} },
+      ]);
     } else {
       expect(plan.holds).toEqual([
-        { systemId: 'sys', category, ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', period: 'P10Y', from: 'record-date', until: new Date('2035-01-31T10:00:00.000Z'), canErase: true },
+        {
+          systemId: 'sys',
+          category,
+          ground: 'Art. 17(3)(b)',
+          legalText: 'Code de commerce L123-22',
+          period: 'P10Y',
+          from: 'record-date',
+          until: new Date('2035-01-31T10:00:00.000Z'),
+          canErase: true,
+        },
       ]);
       // Art. 18: held data is restricted meanwhile.
       expect(plan.actions).toEqual([
-        { dispatch: true, kind: 'restrict', systemId: 'sys', categories: [category], params: { ground: 'legal-hold', until: '2035-01-31T10:00:00.000Z', action: 'place' } },
+        {
+          dispatch: true,
+          kind: 'restrict',
+          systemId: 'sys',
+          categories: [category],
+          params: { ground: 'legal-hold', until: '2035-01-31T10:00:00.000Z', action: 'place' },
+        },
       ]);
     }
   });
 
   it('splits one system: erases some categories, holds and restricts the others', () => {
-    const plan = planErasure(frDefault, [item({ systemId: 'billing', categories: ['identification', 'billing', 'payment', 'billing'] })], requestedAt);
+    const plan = planErasure(
+      frDefault,
+      [item({ systemId: 'billing', categories: ['identification', 'billing', 'payment', 'billing'] })],
+      requestedAt,
+    );
     expect(plan.actions).toEqual([
       { dispatch: true, kind: 'erase', systemId: 'billing', categories: ['identification'], params: {} },
-      { dispatch: true, kind: 'restrict', systemId: 'billing', categories: ['billing', 'payment'], params: { ground: 'legal-hold', until: '2035-01-31T10:00:00.000Z', action: 'place' } },
+      {
+        dispatch: true,
+        kind: 'restrict',
+        systemId: 'billing',
+        categories: ['billing', 'payment'],
+        params: { ground: 'legal-hold', until: '2035-01-31T10:00:00.000Z', action: 'place' },
+      },
     ]);
     expect(plan.holds.map((h) => h.category)).toEqual(['billing', 'payment']);
   });
 
   it('records the hold without a restrict command when the system cannot restrict', () => {
-    const plan = planErasure(frDefault, [item({ systemId: 'ledger', categories: ['billing'], capabilities: ['export', 'erase'] })], requestedAt);
+    const plan = planErasure(
+      frDefault,
+      [item({ systemId: 'ledger', categories: ['billing'], capabilities: ['export', 'erase'] })],
+      requestedAt,
+    );
     expect(plan.actions).toEqual([]);
     expect(plan.holds).toHaveLength(1);
   });
 
   it('notes whether the held data can be erased by the system when the hold ends', () => {
-    const plan = planErasure(frDefault, [item({ systemId: 'archive', categories: ['billing'], capabilities: ['export', 'restrict'] })], requestedAt);
-    expect(plan.holds).toEqual([expect.objectContaining({ systemId: 'archive', category: 'billing', canErase: false })]);
+    const plan = planErasure(
+      frDefault,
+      [item({ systemId: 'archive', categories: ['billing'], capabilities: ['export', 'restrict'] })],
+      requestedAt,
+    );
+    expect(plan.holds).toEqual([
+      expect.objectContaining({ systemId: 'archive', category: 'billing', canErase: false }),
+    ]);
   });
 
   it.each([
@@ -65,27 +102,67 @@ describe('planErasure with the French default profile', () => {
   });
 
   it('escalates at once an erasure a system cannot do', () => {
-    const plan = planErasure(frDefault, [item({ systemId: 'legacy', categories: ['identification'], capabilities: ['export'] })], requestedAt);
+    const plan = planErasure(
+      frDefault,
+      [item({ systemId: 'legacy', categories: ['identification'], capabilities: ['export'] })],
+      requestedAt,
+    );
     expect(plan.actions).toEqual([
-      { dispatch: false, kind: 'erase', systemId: 'legacy', categories: ['identification'], reason: "system legacy cannot erase (no 'erase' capability): erase by hand, then close the action" },
+      {
+        dispatch: false,
+        kind: 'erase',
+        systemId: 'legacy',
+        categories: ['identification'],
+        reason: "system legacy cannot erase (no 'erase' capability): erase by hand, then close the action",
+      },
     ]);
   });
 
   it('forwards to the controller for a processor system (Art. 28), holding nothing itself', () => {
-    const plan = planErasure(frDefault, [item({ systemId: 'hosting', role: 'processor', controller: 'ACME SAS', categories: ['identification', 'billing'] })], requestedAt);
+    const plan = planErasure(
+      frDefault,
+      [
+        item({
+          systemId: 'hosting',
+          role: 'processor',
+          controller: 'ACME SAS',
+          categories: ['identification', 'billing'],
+        }),
+      ],
+      requestedAt,
+    );
     expect(plan.holds).toEqual([]);
     expect(plan.actions).toEqual([
-      { dispatch: false, kind: 'forward', systemId: 'hosting', categories: ['identification', 'billing'], controller: 'ACME SAS', reason: 'processor system: the request must be forwarded to the controller ACME SAS' },
+      {
+        dispatch: false,
+        kind: 'forward',
+        systemId: 'hosting',
+        categories: ['identification', 'billing'],
+        controller: 'ACME SAS',
+        reason: 'processor system: the request must be forwarded to the controller ACME SAS',
+      },
     ]);
   });
 
   it('plans a system listed twice once', () => {
-    const plan = planErasure(frDefault, [item({ systemId: 'crm', categories: ['identification'] }), item({ systemId: 'crm', categories: ['usage', 'identification'] })], requestedAt);
-    expect(plan.actions).toEqual([{ dispatch: true, kind: 'erase', systemId: 'crm', categories: ['identification', 'usage'], params: {} }]);
+    const plan = planErasure(
+      frDefault,
+      [
+        item({ systemId: 'crm', categories: ['identification'] }),
+        item({ systemId: 'crm', categories: ['usage', 'identification'] }),
+      ],
+      requestedAt,
+    );
+    expect(plan.actions).toEqual([
+      { dispatch: true, kind: 'erase', systemId: 'crm', categories: ['identification', 'usage'], params: {} },
+    ]);
   });
 
   it('does nothing for a system with no category, and nothing for an empty plan', () => {
-    expect(planErasure(frDefault, [item({ systemId: 'x', categories: [] })], requestedAt)).toEqual({ actions: [], holds: [] });
+    expect(planErasure(frDefault, [item({ systemId: 'x', categories: [] })], requestedAt)).toEqual({
+      actions: [],
+      holds: [],
+    });
     expect(planErasure(frDefault, [], requestedAt)).toEqual({ actions: [], holds: [] });
   });
 });
@@ -103,7 +180,11 @@ categories:
 `);
 
   it('sends one restrict command per end date', () => {
-    const plan = planErasure(policy, [item({ systemId: 'kyc', categories: ['billing', 'aml'] })], new Date('2024-02-29T00:00:00.000Z'));
+    const plan = planErasure(
+      policy,
+      [item({ systemId: 'kyc', categories: ['billing', 'aml'] })],
+      new Date('2024-02-29T00:00:00.000Z'),
+    );
     expect(plan.holds.map((h) => [h.category, h.until.toISOString()])).toEqual([
       ['billing', '2034-02-28T00:00:00.000Z'],
       ['aml', '2029-02-28T00:00:00.000Z'],

@@ -50,7 +50,11 @@ export interface ErasurePlan {
   holds: PlannedHold[];
 }
 
-export function planErasure(policy: Pick<Policy, 'categories'>, items: readonly PlanItem[], requestedAt: Date): ErasurePlan {
+export function planErasure(
+  policy: Pick<Policy, 'categories'>,
+  items: readonly PlanItem[],
+  requestedAt: Date,
+): ErasurePlan {
   const plan: ErasurePlan = { actions: [], holds: [] };
   for (const item of bySystem(items)) {
     const categories = [...new Set(item.categories)];
@@ -83,15 +87,27 @@ export function planErasure(policy: Pick<Policy, 'categories'>, items: readonly 
       // date, so the hold never ends too early. With several obligations on one category,
       // the longest applies (erasureDecision). The hold-expiry schedule erases it then.
       held.push({
-        systemId: item.systemId, category, ground: r.ground, legalText: r.legalText, period: r.period, from: r.from,
-        until: addDuration(requestedAt, r.period), canErase: item.capabilities.includes('erase'),
+        systemId: item.systemId,
+        category,
+        ground: r.ground,
+        legalText: r.legalText,
+        period: r.period,
+        from: r.from,
+        until: addDuration(requestedAt, r.period),
+        canErase: item.capabilities.includes('erase'),
       });
     }
     if (toErase.length > 0) {
       plan.actions.push(
         item.capabilities.includes('erase')
           ? { dispatch: true, kind: 'erase', systemId: item.systemId, categories: toErase, params: {} }
-          : { dispatch: false, kind: 'erase', systemId: item.systemId, categories: toErase, reason: `system ${item.systemId} cannot erase (no 'erase' capability): erase by hand, then close the action` },
+          : {
+              dispatch: false,
+              kind: 'erase',
+              systemId: item.systemId,
+              categories: toErase,
+              reason: `system ${item.systemId} cannot erase (no 'erase' capability): erase by hand, then close the action`,
+            },
       );
     }
     plan.holds.push(...held);
@@ -99,9 +115,16 @@ export function planErasure(policy: Pick<Policy, 'categories'>, items: readonly 
     // stored). One restrict command per end date, since a command carries one `until`.
     if (held.length > 0 && item.capabilities.includes('restrict')) {
       const byUntil = new Map<string, string[]>();
-      for (const h of held) byUntil.set(h.until.toISOString(), [...(byUntil.get(h.until.toISOString()) ?? []), h.category]);
+      for (const h of held)
+        byUntil.set(h.until.toISOString(), [...(byUntil.get(h.until.toISOString()) ?? []), h.category]);
       for (const [until, cats] of byUntil) {
-        plan.actions.push({ dispatch: true, kind: 'restrict', systemId: item.systemId, categories: cats, params: { ground: 'legal-hold', until, action: 'place' } });
+        plan.actions.push({
+          dispatch: true,
+          kind: 'restrict',
+          systemId: item.systemId,
+          categories: cats,
+          params: { ground: 'legal-hold', until, action: 'place' },
+        });
       }
     }
   }

@@ -37,12 +37,16 @@ export class ExecutionTxFactory {
 
   /** In a Kafka handler: the handler's transaction; events name the message as their cause. */
   forMessage(ctx: MessageContext): ExecutionTx {
-    return this.build(ctx.manager, (name, data) => ctx.publish(name, data as PayloadOf<typeof name>, correlation(data)));
+    return this.build(ctx.manager, (name, data) =>
+      ctx.publish(name, data as PayloadOf<typeof name>, correlation(data)),
+    );
   }
 
   /** In a transaction of our own (schedules, batch handlers). */
   forManager(m: EntityManager): ExecutionTx {
-    return this.build(m, (name, data) => this.publisher.publish(m, name, data as PayloadOf<typeof name>, correlation(data)));
+    return this.build(m, (name, data) =>
+      this.publisher.publish(m, name, data as PayloadOf<typeof name>, correlation(data)),
+    );
   }
 
   private build(m: EntityManager, publish: Publish): ExecutionTx {

@@ -4,7 +4,20 @@
  */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { ActionAcknowledgementRecorded, RecipientAcknowledgementRecorded, ActionCloseRequested, CommandCompleted, CommandFailed, ObjectionDecided, PlanBuilt, RequestClosed, RequestSubmitted, RequestType, RestrictionLiftRequested, SystemRegistered } from '@datarights/contracts';
+import type {
+  ActionAcknowledgementRecorded,
+  RecipientAcknowledgementRecorded,
+  ActionCloseRequested,
+  CommandCompleted,
+  CommandFailed,
+  ObjectionDecided,
+  PlanBuilt,
+  RequestClosed,
+  RequestSubmitted,
+  RequestType,
+  RestrictionLiftRequested,
+  SystemRegistered,
+} from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
 import { ExecutionRepository } from './execution.repository';
 import { ExecutionTxFactory, type ExecutionTx } from './execution-tx';
@@ -38,7 +51,10 @@ export class ExecutionConsumer {
 
   /** The DPO lifts a restriction (Art. 18(3)): the subject is told first. */
   @OnEvent('restrictionLiftRequested')
-  async onRestrictionLiftRequested(@Payload() req: RestrictionLiftRequested, @Ctx() ctx: MessageContext): Promise<void> {
+  async onRestrictionLiftRequested(
+    @Payload() req: RestrictionLiftRequested,
+    @Ctx() ctx: MessageContext,
+  ): Promise<void> {
     await this.execution.onRestrictionLiftRequested(this.tx(ctx), req);
   }
 
@@ -64,13 +80,19 @@ export class ExecutionConsumer {
   }
 
   @OnEvent('actionAcknowledgementRecorded')
-  async onAcknowledgementRecorded(@Payload() ack: ActionAcknowledgementRecorded, @Ctx() ctx: MessageContext): Promise<void> {
+  async onAcknowledgementRecorded(
+    @Payload() ack: ActionAcknowledgementRecorded,
+    @Ctx() ctx: MessageContext,
+  ): Promise<void> {
     await this.execution.onAcknowledgementRecorded(this.tx(ctx), ack);
   }
 
   /** The DPO recorded a recipient's acknowledgement of an Art. 19 notice obtained by other means. */
   @OnEvent('recipientAcknowledgementRecorded')
-  async onRecipientAcknowledgementRecorded(@Payload() rec: RecipientAcknowledgementRecorded, @Ctx() ctx: MessageContext): Promise<void> {
+  async onRecipientAcknowledgementRecorded(
+    @Payload() rec: RecipientAcknowledgementRecorded,
+    @Ctx() ctx: MessageContext,
+  ): Promise<void> {
     await this.recipients.onAcknowledgementRecorded(this.tx(ctx), rec);
   }
 
@@ -85,7 +107,8 @@ export class ExecutionConsumer {
     const store = this.repository.in(ctx.manager);
     // An objection goes to every system pursuing the purpose (Art. 21); its recipients hear of what is done (Art. 19).
     await store.saveRegistration(system.systemId, system.purposes, system.capabilities, system.recipients);
-    if (system.role === 'processor') await store.saveProcessor(system.systemId, system.controller ?? null, system.controllerContact ?? null);
+    if (system.role === 'processor')
+      await store.saveProcessor(system.systemId, system.controller ?? null, system.controllerContact ?? null);
     else await store.forgetProcessor(system.systemId);
   }
 

@@ -20,6 +20,17 @@ import { SuppressionService } from './suppression.service';
 
 @Module({
   controllers: [ExecutionConsumer, SuppressionConsumer],
-  providers: [ExecutionService, ExecutionRepository, ExecutionTxFactory, RecipientNoticeService, RecipientNoticeRepository, ActionTimeoutLoop, HoldExpiryService, HoldExpiryLoop, KeyMinimiser, SuppressionService],
+  providers: [
+    ExecutionService,
+    ExecutionRepository,
+    ExecutionTxFactory,
+    RecipientNoticeService,
+    RecipientNoticeRepository,
+    ActionTimeoutLoop,
+    HoldExpiryService,
+    HoldExpiryLoop,
+    KeyMinimiser,
+    SuppressionService,
+  ],
 })
 export class ExecutionModule {}

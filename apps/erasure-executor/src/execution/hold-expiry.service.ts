@@ -18,8 +18,11 @@ import type { ExecutionTx } from './execution-tx';
 import { ExecutionService } from './execution.service';
 
 /** The erase action of an ended hold. Pure. */
-export function holdErasure(hold: Pick<HoldEntity, 'systemId' | 'category' | 'canErase' | 'legalText' | 'until'>): PlannedAction {
-  if (hold.canErase) return { dispatch: true, kind: 'erase', systemId: hold.systemId, categories: [hold.category], params: {} };
+export function holdErasure(
+  hold: Pick<HoldEntity, 'systemId' | 'category' | 'canErase' | 'legalText' | 'until'>,
+): PlannedAction {
+  if (hold.canErase)
+    return { dispatch: true, kind: 'erase', systemId: hold.systemId, categories: [hold.category], params: {} };
   return {
     dispatch: false,
     kind: 'erase',
@@ -47,7 +50,14 @@ export class HoldExpiryService {
       const erase = holdErasure(hold);
       // The command topic must exist before the outbox relay sends to it.
       if (erase.dispatch) await this.topics.ensureCommandTopic(hold.systemId);
-      const commandId = await this.execution.startAction(tx, hold.requestId, plainToInstance(LinkedSubjectKeys, request.subjectKeys), erase, now, hold.holdId);
+      const commandId = await this.execution.startAction(
+        tx,
+        hold.requestId,
+        plainToInstance(LinkedSubjectKeys, request.subjectKeys),
+        erase,
+        now,
+        hold.holdId,
+      );
       await tx.store.setHoldCommand(hold.holdId, commandId);
       await tx.publish('holdExpired', {
         requestId: hold.requestId,
@@ -60,7 +70,9 @@ export class HoldExpiryService {
         expiredAt: now.toISOString(),
         commandId,
       });
-      this.logger.log(`hold ${hold.holdId} (${hold.systemId}/${hold.category}, request ${hold.requestId}) ended: erase ${erase.dispatch ? 'sent' : 'escalated'}`);
+      this.logger.log(
+        `hold ${hold.holdId} (${hold.systemId}/${hold.category}, request ${hold.requestId}) ended: erase ${erase.dispatch ? 'sent' : 'escalated'}`,
+      );
     }
     return holds.length;
   }

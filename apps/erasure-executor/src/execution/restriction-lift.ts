@@ -20,13 +20,26 @@ export function subjectContact(keys: LinkedSubjectKeys): { channel: 'email' | 's
 }
 
 /** The restrictions placed by the request, per system, that were not escalated (those are lifted by hand). */
-export function placedRestrictions(actions: readonly ActionEntity[]): { systemId: string; categories: string[]; ground: string }[] {
+export function placedRestrictions(
+  actions: readonly ActionEntity[],
+): { systemId: string; categories: string[]; ground: string }[] {
   return actions
-    .filter((a) => a.kind === 'restrict' && (a.params as { action?: string }).action !== 'lift' && ['sent', 'retry-pending', 'completed'].includes(a.status))
+    .filter(
+      (a) =>
+        a.kind === 'restrict' &&
+        (a.params as { action?: string }).action !== 'lift' &&
+        ['sent', 'retry-pending', 'completed'].includes(a.status),
+    )
     .map((a) => ({ systemId: a.systemId, categories: a.categories, ground: (a.params as { ground: string }).ground }));
 }
 
-export function liftNotice(req: RestrictionLiftRequested, notificationId: string, contact: { channel: 'email' | 'sms'; to: string }, locale: string, systemIds: string[]): NotificationRequested {
+export function liftNotice(
+  req: RestrictionLiftRequested,
+  notificationId: string,
+  contact: { channel: 'email' | 'sms'; to: string },
+  locale: string,
+  systemIds: string[],
+): NotificationRequested {
   if (systemIds.length === 0) throw new PermanentError(`request ${req.requestId}: no restriction in place to lift`);
   return {
     notificationId,

@@ -43,6 +43,9 @@ describe('nextStep', () => {
   });
 
   it('says "1 attempt" when only one was allowed', () => {
-    expect(nextStep({ attempts: 1, status: 'sent', lastReason: null }, { maxAttempts: 1 })).toEqual({ step: 'escalate', reason: 'no reply after 1 attempt' });
+    expect(nextStep({ attempts: 1, status: 'sent', lastReason: null }, { maxAttempts: 1 })).toEqual({
+      step: 'escalate',
+      reason: 'no reply after 1 attempt',
+    });
   });
 });

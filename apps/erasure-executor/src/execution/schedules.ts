@@ -39,7 +39,13 @@ export class HoldExpiryLoop extends Schedule {
   protected readonly logger = new Logger(HoldExpiryLoop.name);
   protected readonly everyMs: number;
 
-  constructor(dataSource: DataSource, txs: ExecutionTxFactory, clock: Clock, config: ErasureExecutorConfig, private readonly holds: HoldExpiryService) {
+  constructor(
+    dataSource: DataSource,
+    txs: ExecutionTxFactory,
+    clock: Clock,
+    config: ErasureExecutorConfig,
+    private readonly holds: HoldExpiryService,
+  ) {
     super(dataSource, txs, clock);
     this.everyMs = config.HOLD_POLL_MS;
   }
@@ -68,7 +74,11 @@ export class KeyMinimiser extends Schedule {
       const store = this.tx(m).store;
       const requests = await store.takeToMinimise(this.batchSize);
       for (const r of requests) {
-        await store.setMinimisedKeys(r.requestId, hashKeys(this.key, r.subjectKeys as unknown as Record<string, unknown>), now);
+        await store.setMinimisedKeys(
+          r.requestId,
+          hashKeys(this.key, r.subjectKeys as unknown as Record<string, unknown>),
+          now,
+        );
         await store.forgetChanges(r.requestId);
         this.logger.log(`request ${r.requestId}: stored subject keys minimised (every action and hold ended)`);
       }

@@ -18,15 +18,24 @@ export function hashKeys(key: string, keys: Record<string, unknown>): Record<str
   const out: Record<string, string[]> = {};
   for (const [kind, values] of Object.entries(keys)) {
     if (!Array.isArray(values)) continue;
-    out[kind] = values.filter((v): v is string => typeof v === 'string').map((v) => (v.startsWith(HASH_PREFIX) ? v : subjectHash(key, kind, v)));
+    out[kind] = values
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => (v.startsWith(HASH_PREFIX) ? v : subjectHash(key, kind, v)));
   }
   return out;
 }
 
 /** The key to use; throws in production without one (the service does not start). */
-export function resolveSubjectHashKey(configured: string | undefined, env: string, warn: (msg: string) => void): string {
+export function resolveSubjectHashKey(
+  configured: string | undefined,
+  env: string,
+  warn: (msg: string) => void,
+): string {
   if (configured) return configured;
-  if (env === 'production') throw new Error('SUBJECT_HASH_KEY is required in production (the key of the hashes that replace stored subject keys)');
+  if (env === 'production')
+    throw new Error(
+      'SUBJECT_HASH_KEY is required in production (the key of the hashes that replace stored subject keys)',
+    );
   warn('SUBJECT_HASH_KEY is not set: using the development key; set it outside development');
   return DEV_SUBJECT_HASH_KEY;
 }
@@ -37,7 +46,13 @@ export function keyHashes(key: string, keys: Record<string, unknown>): string[] 
   for (const [kind, values] of Object.entries(keys)) {
     for (const v of Array.isArray(values) ? values : [values]) {
       if (typeof v !== 'string' || v.length === 0 || v.startsWith(HASH_PREFIX)) continue;
-      out.add(subjectHash(key, kind, SUBJECT_KEY_KINDS.includes(kind as SubjectKeyKind) ? normaliseKey(kind as SubjectKeyKind, v) : v.trim()));
+      out.add(
+        subjectHash(
+          key,
+          kind,
+          SUBJECT_KEY_KINDS.includes(kind as SubjectKeyKind) ? normaliseKey(kind as SubjectKeyKind, v) : v.trim(),
+        ),
+      );
     }
   }
   return [...out];

@@ -27,14 +27,20 @@ export class SuppressionService {
     let sent = 0;
     // Only new records: an update is often the system's own answer to a command (no loop).
     for (const { envelope, data } of items.filter((i) => i.envelope.type === EVENTS.recordStored.type)) {
-      const suppressed = await tx.store.suppressedFor(keyHashes(this.execution.hashKey(), data.subjectKeys as Record<string, unknown>));
+      const suppressed = await tx.store.suppressedFor(
+        keyHashes(this.execution.hashKey(), data.subjectKeys as Record<string, unknown>),
+      );
       if (suppressed.length === 0) continue;
       const registration = (await tx.store.registrations([data.systemId])).get(data.systemId);
       const purposes = suppressed.filter((s) => registration?.purposes.includes(s.purpose));
       if (!registration || purposes.length === 0) continue;
       const requestId = purposes[0].requestId;
       if (!(await tx.store.getRequest(requestId))) continue;
-      const subjectKeys = Object.fromEntries(Object.entries(data.subjectKeys).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, [v as string]])) as LinkedSubjectKeys;
+      const subjectKeys = Object.fromEntries(
+        Object.entries(data.subjectKeys)
+          .filter(([, v]) => typeof v === 'string')
+          .map(([k, v]) => [k, [v as string]]),
+      ) as LinkedSubjectKeys;
       const base = { systemId: data.systemId, categories: [data.category] };
       const reason = 'a new record of a subject who objected to direct marketing (GDPR Art. 21(3))';
       await this.execution.startAction(
@@ -42,12 +48,24 @@ export class SuppressionService {
         requestId,
         subjectKeys,
         registration.capabilities.includes('suppress')
-          ? { ...base, dispatch: true, kind: 'suppress', params: { purposes: purposes.map((p) => p.purpose), reason, subjectKeys } }
-          : { ...base, dispatch: false, kind: 'suppress', reason: `${reason}: system ${data.systemId} cannot suppress (no 'suppress' capability); stop it by hand` },
+          ? {
+              ...base,
+              dispatch: true,
+              kind: 'suppress',
+              params: { purposes: purposes.map((p) => p.purpose), reason, subjectKeys },
+            }
+          : {
+              ...base,
+              dispatch: false,
+              kind: 'suppress',
+              reason: `${reason}: system ${data.systemId} cannot suppress (no 'suppress' capability); stop it by hand`,
+            },
         this.clock.now(),
       );
       sent++;
-      this.logger.log(`event ${envelope.id}: a record on ${data.systemId} matches the suppression list; suppress command sent again (request ${requestId})`);
+      this.logger.log(
+        `event ${envelope.id}: a record on ${data.systemId} matches the suppression list; suppress command sent again (request ${requestId})`,
+      );
     }
     return sent;
   }

@@ -43,7 +43,11 @@ export class ExecutorMetricsRepository {
         GROUP BY system_id`,
       [PENDING_STATUSES],
     );
-    return rows.map((r) => ({ systemId: r.system_id, pending: r.pending, lastReplyAt: r.last_reply ? new Date(r.last_reply) : null }));
+    return rows.map((r) => ({
+      systemId: r.system_id,
+      pending: r.pending,
+      lastReplyAt: r.last_reply ? new Date(r.last_reply) : null,
+    }));
   }
 
   /** Art. 19 notices to recipients, per recipient system (`none` without one) and status. */
@@ -56,15 +60,21 @@ export class ExecutorMetricsRepository {
 
   /** Actions completed by a reply after `since`, oldest first: first send → completing reply. */
   async completedSince(since: Date, limit = 5000): Promise<CompletedAction[]> {
-    const rows: Array<{ command_id: string; system_id: string; completed_at: Date; seconds: number }> = await this.dataSource.query(
-      `SELECT command_id, system_id, updated_at AS completed_at,
+    const rows: Array<{ command_id: string; system_id: string; completed_at: Date; seconds: number }> =
+      await this.dataSource.query(
+        `SELECT command_id, system_id, updated_at AS completed_at,
               GREATEST(EXTRACT(EPOCH FROM updated_at - created_at), 0)::float AS seconds
          FROM action
         WHERE status = 'completed' AND kind <> 'forward' AND updated_at > $1
         ORDER BY updated_at
         LIMIT $2`,
-      [since, limit],
-    );
-    return rows.map((r) => ({ commandId: r.command_id, systemId: r.system_id, completedAt: new Date(r.completed_at), roundTripSeconds: r.seconds }));
+        [since, limit],
+      );
+    return rows.map((r) => ({
+      commandId: r.command_id,
+      systemId: r.system_id,
+      completedAt: new Date(r.completed_at),
+      roundTripSeconds: r.seconds,
+    }));
   }
 }

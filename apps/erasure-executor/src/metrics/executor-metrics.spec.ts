@@ -23,7 +23,12 @@ class FakeStore {
 }
 
 const at = (iso: string) => new Date(`2026-11-28T${iso}Z`);
-const done = (commandId: string, systemId: string, completedAt: string, seconds: number): CompletedAction => ({ commandId, systemId, completedAt: at(completedAt), roundTripSeconds: seconds });
+const done = (commandId: string, systemId: string, completedAt: string, seconds: number): CompletedAction => ({
+  commandId,
+  systemId,
+  completedAt: at(completedAt),
+  roundTripSeconds: seconds,
+});
 
 async function values(name: string) {
   return (await register.getSingleMetric(name)!.get()).values;
@@ -36,14 +41,23 @@ describe('ExecutorMetrics', () => {
   beforeEach(() => {
     register.clear();
     store = new FakeStore();
-    const repo = { systems: () => store.systems(), completedSince: (s: Date) => store.completedSince(s), recipientNotices: () => store.recipientNotices(), now: () => store.nowFn() } as unknown as ExecutorMetricsRepository;
+    const repo = {
+      systems: () => store.systems(),
+      completedSince: (s: Date) => store.completedSince(s),
+      recipientNotices: () => store.recipientNotices(),
+      now: () => store.nowFn(),
+    } as unknown as ExecutorMetricsRepository;
     metrics = new ExecutorMetrics(repo);
   });
 
   it('observes each completed action once, and none completed before the process started', async () => {
     store.completed = [done('old', 'crm', '09:58:00', 40)];
     await metrics.refresh();
-    expect((await values('dsr_command_round_trip_seconds')).find((v) => (v as { metricName?: string }).metricName === 'dsr_command_round_trip_seconds_count')).toBeUndefined();
+    expect(
+      (await values('dsr_command_round_trip_seconds')).find(
+        (v) => (v as { metricName?: string }).metricName === 'dsr_command_round_trip_seconds_count',
+      ),
+    ).toBeUndefined();
 
     store.completed.push(done('a', 'crm', '10:00:05', 2), done('b', 'billing', '10:00:06', 30));
     await metrics.refresh();
@@ -53,9 +67,13 @@ describe('ExecutorMetrics', () => {
     await metrics.refresh();
     await metrics.refresh();
 
-    const counts = (await values('dsr_command_round_trip_seconds')).filter((v) => (v as { metricName?: string }).metricName === 'dsr_command_round_trip_seconds_count');
+    const counts = (await values('dsr_command_round_trip_seconds')).filter(
+      (v) => (v as { metricName?: string }).metricName === 'dsr_command_round_trip_seconds_count',
+    );
     expect(Object.fromEntries(counts.map((v) => [v.labels.system_id, v.value]))).toEqual({ crm: 2, billing: 1 });
-    const sums = (await values('dsr_command_round_trip_seconds')).filter((v) => (v as { metricName?: string }).metricName === 'dsr_command_round_trip_seconds_sum');
+    const sums = (await values('dsr_command_round_trip_seconds')).filter(
+      (v) => (v as { metricName?: string }).metricName === 'dsr_command_round_trip_seconds_sum',
+    );
     expect(sums.find((v) => v.labels.system_id === 'crm')?.value).toBe(5);
   });
 
@@ -65,8 +83,13 @@ describe('ExecutorMetrics', () => {
       { systemId: 'silent', pending: 2, lastReplyAt: null },
     ];
     await metrics.refresh();
-    expect((await values('dsr_actions_pending')).map((v) => [v.labels.system_id, v.value])).toEqual([['crm', 0], ['silent', 2]]);
-    expect((await values('dsr_system_last_reply_timestamp_seconds')).map((v) => [v.labels.system_id, v.value])).toEqual([['crm', at('09:30:00').getTime() / 1000]]);
+    expect((await values('dsr_actions_pending')).map((v) => [v.labels.system_id, v.value])).toEqual([
+      ['crm', 0],
+      ['silent', 2],
+    ]);
+    expect((await values('dsr_system_last_reply_timestamp_seconds')).map((v) => [v.labels.system_id, v.value])).toEqual(
+      [['crm', at('09:30:00').getTime() / 1000]],
+    );
 
     store.systemsList = [{ systemId: 'crm', pending: 1, lastReplyAt: at('09:30:00') }];
     await metrics.refresh();
@@ -74,13 +97,23 @@ describe('ExecutorMetrics', () => {
   });
 
   it('counts the Art. 19 notices per recipient and status, and forgets a status no notice has any more', async () => {
-    store.notices = [{ recipient: 'helpscale', status: 'acknowledged', count: 3 }, { recipient: 'none', status: 'not-notified', count: 1 }, { recipient: 'partner', status: 'awaiting-acknowledgement', count: 2 }];
+    store.notices = [
+      { recipient: 'helpscale', status: 'acknowledged', count: 3 },
+      { recipient: 'none', status: 'not-notified', count: 1 },
+      { recipient: 'partner', status: 'awaiting-acknowledgement', count: 2 },
+    ];
     await metrics.refresh();
-    expect((await values('dsr_recipient_notices')).map((v) => [v.labels.recipient_system_id, v.labels.status, v.value])).toEqual([
-      ['helpscale', 'acknowledged', 3], ['none', 'not-notified', 1], ['partner', 'awaiting-acknowledgement', 2],
+    expect(
+      (await values('dsr_recipient_notices')).map((v) => [v.labels.recipient_system_id, v.labels.status, v.value]),
+    ).toEqual([
+      ['helpscale', 'acknowledged', 3],
+      ['none', 'not-notified', 1],
+      ['partner', 'awaiting-acknowledgement', 2],
     ]);
     store.notices = [{ recipient: 'partner', status: 'unacknowledged', count: 2 }];
     await metrics.refresh();
-    expect((await values('dsr_recipient_notices')).map((v) => [v.labels.recipient_system_id, v.labels.status, v.value])).toEqual([['partner', 'unacknowledged', 2]]);
+    expect(
+      (await values('dsr_recipient_notices')).map((v) => [v.labels.recipient_system_id, v.labels.status, v.value]),
+    ).toEqual([['partner', 'unacknowledged', 2]]);
   });
 });

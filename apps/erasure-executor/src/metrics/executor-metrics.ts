@@ -26,24 +26,58 @@ export const METRICS_REFRESH_MS = 15_000;
 /** Rows are re-read this far behind the high-water mark: an update's time is set before its commit. */
 const OVERLAP_MS = 5 * 60_000;
 /** From a demo system's milliseconds to a nightly batch system's days. */
-export const ROUND_TRIP_BUCKETS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400, 7 * 86_400];
+export const ROUND_TRIP_BUCKETS = [
+  0.1,
+  0.5,
+  1,
+  5,
+  15,
+  60,
+  300,
+  900,
+  3600,
+  4 * 3600,
+  12 * 3600,
+  86_400,
+  3 * 86_400,
+  7 * 86_400,
+];
 
 function gauge(name: string, help: string): Gauge<'system_id'> {
-  return (register.getSingleMetric(name) as Gauge<'system_id'> | undefined) ?? new Gauge({ name, help, labelNames: ['system_id'] });
+  return (
+    (register.getSingleMetric(name) as Gauge<'system_id'> | undefined) ??
+    new Gauge({ name, help, labelNames: ['system_id'] })
+  );
 }
 function histogram(name: string, help: string): Histogram<'system_id'> {
-  return (register.getSingleMetric(name) as Histogram<'system_id'> | undefined) ?? new Histogram({ name, help, labelNames: ['system_id'], buckets: ROUND_TRIP_BUCKETS });
+  return (
+    (register.getSingleMetric(name) as Histogram<'system_id'> | undefined) ??
+    new Histogram({ name, help, labelNames: ['system_id'], buckets: ROUND_TRIP_BUCKETS })
+  );
 }
 
 @Injectable()
 export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ExecutorMetrics.name);
-  readonly roundTrip = histogram('dsr_command_round_trip_seconds', 'Time from a command\'s first send to the reply that completed it, per system.');
-  readonly pending = gauge('dsr_actions_pending', 'Commands waiting for a system\'s reply (sent, or failed and waiting for a retry).');
+  readonly roundTrip = histogram(
+    'dsr_command_round_trip_seconds',
+    "Time from a command's first send to the reply that completed it, per system.",
+  );
+  readonly pending = gauge(
+    'dsr_actions_pending',
+    "Commands waiting for a system's reply (sent, or failed and waiting for a retry).",
+  );
   readonly recipientNotices =
     (register.getSingleMetric('dsr_recipient_notices') as Gauge<'recipient_system_id' | 'status'> | undefined) ??
-    new Gauge({ name: 'dsr_recipient_notices', help: 'Art. 19 notices to recipients, per recipient system and status.', labelNames: ['recipient_system_id', 'status'] });
-  readonly lastReply = gauge('dsr_system_last_reply_timestamp_seconds', 'Unix time of the last reply that completed a command, per system.');
+    new Gauge({
+      name: 'dsr_recipient_notices',
+      help: 'Art. 19 notices to recipients, per recipient system and status.',
+      labelNames: ['recipient_system_id', 'status'],
+    });
+  readonly lastReply = gauge(
+    'dsr_system_last_reply_timestamp_seconds',
+    'Unix time of the last reply that completed a command, per system.',
+  );
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   /** Completions newer than this are looked for; those already observed are remembered until they fall behind the overlap. */
@@ -69,7 +103,8 @@ export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy 
     if (!this.highWater) {
       // Completions before this process started were observed by its predecessor: remember, don't count.
       const now = await this.repo.now();
-      for (const c of await this.repo.completedSince(new Date(now.getTime() - OVERLAP_MS))) this.observed.set(c.commandId, c.completedAt.getTime());
+      for (const c of await this.repo.completedSince(new Date(now.getTime() - OVERLAP_MS)))
+        this.observed.set(c.commandId, c.completedAt.getTime());
       this.highWater = now;
     }
     const [systems, completed, notices] = await Promise.all([
@@ -99,7 +134,9 @@ export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy 
   private tick(): void {
     if (this.inFlight) return;
     this.inFlight = this.refresh()
-      .catch((err: unknown) => this.logger.warn(`executor metrics not refreshed: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) =>
+        this.logger.warn(`executor metrics not refreshed: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .finally(() => (this.inFlight = undefined));
   }
 }

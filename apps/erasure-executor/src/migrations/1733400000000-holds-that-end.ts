@@ -30,7 +30,9 @@ export class HoldsThatEnd1733400000000 implements MigrationInterface {
     await q.query(`ALTER TABLE action ADD COLUMN hold_id uuid`);
 
     await q.query(`ALTER TABLE request_execution ADD COLUMN minimised_at timestamptz`);
-    await q.query(`CREATE INDEX request_execution_to_minimise ON request_execution (request_id) WHERE completed AND minimised_at IS NULL`);
+    await q.query(
+      `CREATE INDEX request_execution_to_minimise ON request_execution (request_id) WHERE completed AND minimised_at IS NULL`,
+    );
 
     // Processor systems (Art. 28) and where to forward requests about their data: from pdata.systems.v1.
     await q.query(`
@@ -57,9 +59,13 @@ export class HoldsThatEnd1733400000000 implements MigrationInterface {
     await q.query(`ALTER TABLE request_execution DROP COLUMN minimised_at`);
     await q.query(`ALTER TABLE action DROP COLUMN hold_id`);
     await q.query(`ALTER TABLE action DROP CONSTRAINT action_status_check`);
-    await q.query(`ALTER TABLE action ADD CONSTRAINT action_status_check CHECK (status IN ('sent', 'retry-pending', 'completed', 'escalated', 'closed-manually'))`);
+    await q.query(
+      `ALTER TABLE action ADD CONSTRAINT action_status_check CHECK (status IN ('sent', 'retry-pending', 'completed', 'escalated', 'closed-manually'))`,
+    );
     await q.query(`DROP INDEX hold_active_until`);
     await q.query(`CREATE INDEX hold_until ON hold (until)`);
-    await q.query(`ALTER TABLE hold DROP COLUMN status, DROP COLUMN can_erase, DROP COLUMN expired_at, DROP COLUMN erase_command_id`);
+    await q.query(
+      `ALTER TABLE hold DROP COLUMN status, DROP COLUMN can_erase, DROP COLUMN expired_at, DROP COLUMN erase_command_id`,
+    );
   }
 }

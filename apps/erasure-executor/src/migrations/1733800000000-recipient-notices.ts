@@ -40,7 +40,9 @@ export class RecipientNotices1733800000000 implements MigrationInterface {
         UNIQUE (source_command_id, recipient_name)
       )`);
     await q.query(`CREATE INDEX recipient_notice_request ON recipient_notice (request_id)`);
-    await q.query(`CREATE INDEX recipient_notice_due ON recipient_notice (due_at) WHERE status = 'awaiting-acknowledgement'`);
+    await q.query(
+      `CREATE INDEX recipient_notice_due ON recipient_notice (due_at) WHERE status = 'awaiting-acknowledgement'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

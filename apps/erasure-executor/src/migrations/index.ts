@@ -5,4 +5,9 @@ import { RightsParameters1733700000000 } from './1733700000000-rights-parameters
 import { RecipientNotices1733800000000 } from './1733800000000-recipient-notices';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [ExecutionTables1733100000000, HoldsThatEnd1733400000000, RightsParameters1733700000000, RecipientNotices1733800000000];
+export const MIGRATIONS: Function[] = [
+  ExecutionTables1733100000000,
+  HoldsThatEnd1733400000000,
+  RightsParameters1733700000000,
+  RecipientNotices1733800000000,
+];

@@ -35,8 +35,12 @@ categories:
 `,
     );
     expect(() => loadServicePolicy(file)).toThrow(PolicyError);
-    expect(() => loadServicePolicy(file)).toThrow(`invalid policy file ${file}:\n  - categories.billing.retention.period: must be an ISO 8601 duration`);
+    expect(() => loadServicePolicy(file)).toThrow(
+      `invalid policy file ${file}:\n  - categories.billing.retention.period: must be an ISO 8601 duration`,
+    );
     process.env.POLICY_FILE = file;
-    await expect(Test.createTestingModule({ imports: [PolicyModule] }).compile()).rejects.toThrow('categories.billing.retention.period: must be an ISO 8601 duration');
+    await expect(Test.createTestingModule({ imports: [PolicyModule] }).compile()).rejects.toThrow(
+      'categories.billing.retention.period: must be an ISO 8601 duration',
+    );
   });
 });

@@ -21,7 +21,11 @@ export function loadServicePolicy(file = appConfig().POLICY_FILE): Policy {
 @Module({
   providers: [
     { provide: ErasureExecutorConfig, useFactory: appConfig },
-    { provide: POLICY, useFactory: (config: ErasureExecutorConfig) => loadServicePolicy(config.POLICY_FILE), inject: [ErasureExecutorConfig] },
+    {
+      provide: POLICY,
+      useFactory: (config: ErasureExecutorConfig) => loadServicePolicy(config.POLICY_FILE),
+      inject: [ErasureExecutorConfig],
+    },
   ],
   exports: [ErasureExecutorConfig, POLICY],
 })

@@ -5,7 +5,12 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { NoticeAction, Recipient, RecipientNoticeStatus as NoticeStatus, RecipientRef } from '@datarights/contracts';
+import type {
+  NoticeAction,
+  Recipient,
+  RecipientNoticeStatus as NoticeStatus,
+  RecipientRef,
+} from '@datarights/contracts';
 
 export interface Notice {
   noticeId: string;
@@ -47,7 +52,12 @@ const toNotice = (r: Row): Notice => ({
   requestId: r.request_id,
   sourceCommandId: r.source_command_id,
   fromSystemId: r.from_system_id,
-  recipient: { name: r.recipient_name, kind: r.recipient_kind, country: r.recipient_country, ...(r.recipient_system_id ? { systemId: r.recipient_system_id } : {}) },
+  recipient: {
+    name: r.recipient_name,
+    kind: r.recipient_kind,
+    country: r.recipient_country,
+    ...(r.recipient_system_id ? { systemId: r.recipient_system_id } : {}),
+  },
   action: r.action,
   categories: r.categories,
   params: r.params,
@@ -62,7 +72,9 @@ export class RecipientNoticeStore {
 
   /** The recipients a system registered (Art. 30(1)(d)); empty for a system never registered. */
   async recipientsOf(systemId: string): Promise<Recipient[]> {
-    const rows = (await this.m.query(`SELECT recipients FROM system_registration WHERE system_id = $1`, [systemId])) as { recipients: Recipient[] }[];
+    const rows = (await this.m.query(`SELECT recipients FROM system_registration WHERE system_id = $1`, [
+      systemId,
+    ])) as { recipients: Recipient[] }[];
     return rows[0]?.recipients ?? [];
   }
 
@@ -74,8 +86,20 @@ export class RecipientNoticeStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
        ON CONFLICT (source_command_id, recipient_name) DO NOTHING RETURNING notice_id`,
       [
-        n.noticeId, n.requestId, n.sourceCommandId, n.fromSystemId, n.recipient.name, n.recipient.kind, n.recipient.country, n.recipient.systemId ?? null,
-        n.action, n.categories, JSON.stringify(n.params), n.status, n.respondBy, n.reason,
+        n.noticeId,
+        n.requestId,
+        n.sourceCommandId,
+        n.fromSystemId,
+        n.recipient.name,
+        n.recipient.kind,
+        n.recipient.country,
+        n.recipient.systemId ?? null,
+        n.action,
+        n.categories,
+        JSON.stringify(n.params),
+        n.status,
+        n.respondBy,
+        n.reason,
       ],
     )) as unknown[];
     return rows.length > 0;
@@ -83,7 +107,9 @@ export class RecipientNoticeStore {
 
   /** The notice, locked until the transaction ends (replies, the DPO and the loop serialise on it). */
   async lock(noticeId: string): Promise<Notice | undefined> {
-    const rows = (await this.m.query(`SELECT * FROM recipient_notice WHERE notice_id = $1 FOR UPDATE`, [noticeId])) as Row[];
+    const rows = (await this.m.query(`SELECT * FROM recipient_notice WHERE notice_id = $1 FOR UPDATE`, [
+      noticeId,
+    ])) as Row[];
     return rows[0] && toNotice(rows[0]);
   }
 
@@ -97,14 +123,21 @@ export class RecipientNoticeStore {
   }
 
   async reminded(noticeId: string, reminders: number, respondBy: Date): Promise<void> {
-    await this.m.query(`UPDATE recipient_notice SET reminders = $2, respond_by = $3, due_at = $3, updated_at = now() WHERE notice_id = $1`, [noticeId, reminders, respondBy]);
+    await this.m.query(
+      `UPDATE recipient_notice SET reminders = $2, respond_by = $3, due_at = $3, updated_at = now() WHERE notice_id = $1`,
+      [noticeId, reminders, respondBy],
+    );
   }
 
   /**
    * The notice has ended (acknowledged, declined, unacknowledged): nothing will be sent
    * again, so a rectification's corrected values are not kept (Art. 5(1)(c)).
    */
-  async end(noticeId: string, status: Exclude<NoticeStatus, 'awaiting-acknowledgement' | 'not-notified'>, change: { reason?: string; acknowledgedBy?: string; at: Date }): Promise<void> {
+  async end(
+    noticeId: string,
+    status: Exclude<NoticeStatus, 'awaiting-acknowledgement' | 'not-notified'>,
+    change: { reason?: string; acknowledgedBy?: string; at: Date },
+  ): Promise<void> {
     await this.m.query(
       `UPDATE recipient_notice SET status = $2, due_at = NULL, params = params - 'changes', reason = COALESCE($3, reason),
               acknowledged_by = $4, acknowledged_at = CASE WHEN $4::text IS NULL THEN acknowledged_at ELSE $5 END, updated_at = now()

@@ -17,7 +17,13 @@ import type { Policy } from '@datarights/policy';
 import { Clock } from '@datarights/service-kit';
 import { POLICY } from '../policy/policy.module';
 import type { ExecutionTx } from '../execution/execution-tx';
-import { acknowledgeBy, NO_CHANNEL_REASON, nextNoticeStep, noticesFor, type CompletedAction } from './recipient-notices';
+import {
+  acknowledgeBy,
+  NO_CHANNEL_REASON,
+  nextNoticeStep,
+  noticesFor,
+  type CompletedAction,
+} from './recipient-notices';
 import type { Notice } from './recipient-notice.repository';
 
 @Injectable()
@@ -41,16 +47,42 @@ export class RecipientNoticeService {
     const now = this.clock.now();
     for (const p of planned) {
       const noticeId = randomUUID();
-      const facts = { requestId: a.requestId, noticeId, recipient: p.recipient, fromSystemId: a.systemId, action: p.action, categories: p.categories };
+      const facts = {
+        requestId: a.requestId,
+        noticeId,
+        recipient: p.recipient,
+        fromSystemId: a.systemId,
+        action: p.action,
+        categories: p.categories,
+      };
       const systemId = p.recipient.systemId;
       if (!systemId) {
-        if (await tx.notices.insert({ ...facts, sourceCommandId: a.commandId, params: {}, status: 'not-notified', respondBy: null, reason: NO_CHANNEL_REASON })) {
+        if (
+          await tx.notices.insert({
+            ...facts,
+            sourceCommandId: a.commandId,
+            params: {},
+            status: 'not-notified',
+            respondBy: null,
+            reason: NO_CHANNEL_REASON,
+          })
+        ) {
           await tx.publish('recipientNotNotified', { ...facts, reason: NO_CHANNEL_REASON });
         }
         continue;
       }
       const respondBy = acknowledgeBy(this.policy.recipients, now);
-      if (!(await tx.notices.insert({ ...facts, sourceCommandId: a.commandId, params: p.params, status: 'awaiting-acknowledgement', respondBy, reason: null }))) continue;
+      if (
+        !(await tx.notices.insert({
+          ...facts,
+          sourceCommandId: a.commandId,
+          params: p.params,
+          status: 'awaiting-acknowledgement',
+          respondBy,
+          reason: null,
+        }))
+      )
+        continue;
       // The command topic must exist before the outbox relay sends to it.
       await this.topics.ensureCommandTopic(systemId);
       await this.send(tx, { ...facts, params: p.params }, systemId, subjectKeys, 0, respondBy);
@@ -67,7 +99,9 @@ export class RecipientNoticeService {
     const notice = await tx.notices.lock(reply.commandId);
     if (!notice) return false;
     if (notice.requestId !== reply.requestId || notice.recipient.systemId !== reply.systemId) {
-      throw new PermanentError(`reply for notice ${reply.commandId} does not match it (request ${reply.requestId}, system ${reply.systemId})`);
+      throw new PermanentError(
+        `reply for notice ${reply.commandId} does not match it (request ${reply.requestId}, system ${reply.systemId})`,
+      );
     }
     if (notice.status !== 'awaiting-acknowledgement' && notice.status !== 'unacknowledged') {
       this.logger.log(`notice ${notice.noticeId}: reply while ${notice.status}, ignored`);
@@ -77,7 +111,12 @@ export class RecipientNoticeService {
     if (reported === 'failed' || reply.outcome === 'failed') {
       const reason = reply.error ?? `${reply.systemId} answered that it cannot act on the notice, without a reason`;
       await tx.notices.end(notice.noticeId, 'declined', { reason, at: now });
-      await tx.publish('recipientDeclined', { requestId: notice.requestId, noticeId: notice.noticeId, recipient: notice.recipient, reason });
+      await tx.publish('recipientDeclined', {
+        requestId: notice.requestId,
+        noticeId: notice.noticeId,
+        recipient: notice.recipient,
+        reason,
+      });
       this.logger.warn(`notice ${notice.noticeId} to ${reply.systemId}: declined`);
       return true;
     }
@@ -88,7 +127,8 @@ export class RecipientNoticeService {
   /** The DPO recorded an acknowledgement obtained by other means (mail, phone). */
   async onAcknowledgementRecorded(tx: ExecutionTx, rec: RecipientAcknowledgementRecorded): Promise<void> {
     const notice = await tx.notices.lock(rec.noticeId);
-    if (!notice || notice.requestId !== rec.requestId) throw new PermanentError(`acknowledgement for unknown notice ${rec.noticeId} of request ${rec.requestId}`);
+    if (!notice || notice.requestId !== rec.requestId)
+      throw new PermanentError(`acknowledgement for unknown notice ${rec.noticeId} of request ${rec.requestId}`);
     if (notice.status === 'acknowledged' || notice.status === 'declined') {
       this.logger.warn(`notice ${notice.noticeId}: acknowledgement recorded while ${notice.status}, ignored`);
       return;
@@ -99,8 +139,17 @@ export class RecipientNoticeService {
   private async acknowledge(tx: ExecutionTx, notice: Notice, outcome: string, by: string, now: Date): Promise<void> {
     const late = notice.status === 'unacknowledged';
     await tx.notices.end(notice.noticeId, 'acknowledged', { acknowledgedBy: by, at: now });
-    await tx.publish('recipientAcknowledged', { requestId: notice.requestId, noticeId: notice.noticeId, recipient: notice.recipient, outcome, acknowledgedBy: by, ...(late ? { late } : {}) });
-    this.logger.log(`notice ${notice.noticeId}: acknowledged (${outcome})${late ? ' after it was recorded as unacknowledged' : ''}`);
+    await tx.publish('recipientAcknowledged', {
+      requestId: notice.requestId,
+      noticeId: notice.noticeId,
+      recipient: notice.recipient,
+      outcome,
+      acknowledgedBy: by,
+      ...(late ? { late } : {}),
+    });
+    this.logger.log(
+      `notice ${notice.noticeId}: acknowledged (${outcome})${late ? ' after it was recorded as unacknowledged' : ''}`,
+    );
   }
 
   /** The timeout loop found a notice past its time: remind the recipient, or record that it never answered. */
@@ -111,14 +160,27 @@ export class RecipientNoticeService {
     if (step.step === 'give-up') {
       await tx.notices.end(notice.noticeId, 'unacknowledged', { reason: step.reason, at: now });
       await tx.publish('recipientUnacknowledged', { ...facts, reminders: notice.reminders, reason: step.reason });
-      this.logger.warn(`notice ${notice.noticeId} to ${notice.recipient.systemId}: unacknowledged after ${notice.reminders} reminder(s)`);
+      this.logger.warn(
+        `notice ${notice.noticeId} to ${notice.recipient.systemId}: unacknowledged after ${notice.reminders} reminder(s)`,
+      );
       return;
     }
     const request = await tx.store.getRequest(notice.requestId);
     if (!request) throw new Error(`notice ${notice.noticeId} has no request row`);
     await tx.notices.reminded(notice.noticeId, step.reminder, step.respondBy);
-    await this.send(tx, notice, notice.recipient.systemId, plainToInstance(LinkedSubjectKeys, request.subjectKeys), step.reminder, step.respondBy);
-    await tx.publish('recipientReminded', { ...facts, reminder: step.reminder, respondBy: step.respondBy.toISOString() });
+    await this.send(
+      tx,
+      notice,
+      notice.recipient.systemId,
+      plainToInstance(LinkedSubjectKeys, request.subjectKeys),
+      step.reminder,
+      step.respondBy,
+    );
+    await tx.publish('recipientReminded', {
+      ...facts,
+      reminder: step.reminder,
+      respondBy: step.respondBy.toISOString(),
+    });
     this.logger.warn(`notice ${notice.noticeId} to ${notice.recipient.systemId}: reminder ${step.reminder}`);
   }
 

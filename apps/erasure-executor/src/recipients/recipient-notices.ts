@@ -55,14 +55,25 @@ export function noticesFor(a: CompletedAction, recipients: readonly Recipient[])
   const action = noticeActionOf(a);
   if (!action) return [];
   if ((a.outcome !== 'done' && a.outcome !== 'partial') || (a.affectedRecords ?? 0) === 0) return [];
-  const params = action === 'rectification' ? { changes: (a.params as { changes?: Record<string, string> }).changes ?? {} } : action === 'restriction' ? { ground: (a.params as { ground: string }).ground } : {};
+  const params =
+    action === 'rectification'
+      ? { changes: (a.params as { changes?: Record<string, string> }).changes ?? {} }
+      : action === 'restriction'
+        ? { ground: (a.params as { ground: string }).ground }
+        : {};
   const seen = new Set<string>();
   const out: PlannedNotice[] = [];
   for (const r of recipients) {
-    const categories = r.categories.length === 0 ? [...a.categories] : a.categories.filter((c) => r.categories.includes(c));
+    const categories =
+      r.categories.length === 0 ? [...a.categories] : a.categories.filter((c) => r.categories.includes(c));
     if (categories.length === 0 || seen.has(r.name)) continue;
     seen.add(r.name);
-    out.push({ recipient: { name: r.name, kind: r.kind, country: r.country, ...(r.systemId ? { systemId: r.systemId } : {}) }, action, categories: categories.sort(), params });
+    out.push({
+      recipient: { name: r.name, kind: r.kind, country: r.country, ...(r.systemId ? { systemId: r.systemId } : {}) },
+      action,
+      categories: categories.sort(),
+      params,
+    });
   }
   return out;
 }
@@ -80,7 +91,11 @@ export type NoticeStep = { step: 'remind'; reminder: number; respondBy: Date } |
 
 /** No acknowledgement by `respondBy`: another reminder, or recorded as unacknowledged after the last. */
 export function nextNoticeStep(remindersSent: number, policy: RecipientNoticesPolicy, now: Date): NoticeStep {
-  if (remindersSent < policy.reminders) return { step: 'remind', reminder: remindersSent + 1, respondBy: acknowledgeBy(policy, now) };
+  if (remindersSent < policy.reminders)
+    return { step: 'remind', reminder: remindersSent + 1, respondBy: acknowledgeBy(policy, now) };
   const times = remindersSent === 1 ? '1 reminder' : `${remindersSent} reminders`;
-  return { step: 'give-up', reason: `no acknowledgement after the notice and ${times}, each allowed ${policy.acknowledgeWithin}` };
+  return {
+    step: 'give-up',
+    reason: `no acknowledgement after the notice and ${times}, each allowed ${policy.acknowledgeWithin}`,
+  };
 }

@@ -11,7 +11,9 @@ export class RepresentativeAndPortal1733750000000 implements MigrationInterface 
   name = 'RepresentativeAndPortal1733750000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE requests ADD COLUMN by_representative boolean NOT NULL DEFAULT false, ADD COLUMN portal_session boolean NOT NULL DEFAULT false`);
+    await q.query(
+      `ALTER TABLE requests ADD COLUMN by_representative boolean NOT NULL DEFAULT false, ADD COLUMN portal_session boolean NOT NULL DEFAULT false`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

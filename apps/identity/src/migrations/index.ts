@@ -4,4 +4,8 @@ import { Challenges1733400000000 } from './1733400000000-challenges';
 import { RepresentativeAndPortal1733750000000 } from './1733750000000-representative-and-portal';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [SubjectGraph1733100000000, Challenges1733400000000, RepresentativeAndPortal1733750000000];
+export const MIGRATIONS: Function[] = [
+  SubjectGraph1733100000000,
+  Challenges1733400000000,
+  RepresentativeAndPortal1733750000000,
+];

@@ -28,10 +28,19 @@ export class IdentityVerifier {
     private readonly requests: ResolutionRepository,
   ) {}
 
-  async verify(tx: Tx, publish: Publish, request: IdentityRequestEntity, v: { method: IdentityVerified['method']; attestedBy?: string; at: string }): Promise<void> {
-    if (!request.subjectRef) throw new PermanentError(`request ${request.requestId} has no subject yet: the DPO must pick one before attesting the identity`);
+  async verify(
+    tx: Tx,
+    publish: Publish,
+    request: IdentityRequestEntity,
+    v: { method: IdentityVerified['method']; attestedBy?: string; at: string },
+  ): Promise<void> {
+    if (!request.subjectRef)
+      throw new PermanentError(
+        `request ${request.requestId} has no subject yet: the DPO must pick one before attesting the identity`,
+      );
     const subjectRef = await this.graph.currentRef(tx, request.subjectRef);
-    if (!subjectRef) throw new PermanentError(`subject ${request.subjectRef} of request ${request.requestId} no longer exists`);
+    if (!subjectRef)
+      throw new PermanentError(`subject ${request.subjectRef} of request ${request.requestId} no longer exists`);
     const subjectKeys = this.linkedKeys(await this.graph.keysOf(tx, subjectRef), request.requestId);
     await this.requests.setSubject(tx, request.requestId, subjectRef, 'verified');
     const verified: IdentityVerified = {
@@ -52,7 +61,10 @@ export class IdentityVerifier {
     for (const kind of SUBJECT_KEY_KINDS) {
       const n = lists[kind]?.length ?? 0;
       // Never truncate: a command missing keys would leave data behind. A subject this large needs the DPO.
-      if (n > MAX_KEYS_PER_KIND) throw new PermanentError(`subject of request ${requestId} has ${n} keys of kind ${kind}, more than the ${MAX_KEYS_PER_KIND} an event may carry`);
+      if (n > MAX_KEYS_PER_KIND)
+        throw new PermanentError(
+          `subject of request ${requestId} has ${n} keys of kind ${kind}, more than the ${MAX_KEYS_PER_KIND} an event may carry`,
+        );
     }
     return lists;
   }

@@ -45,7 +45,9 @@ const ORDER: Record<SubjectKeyKind, number> = { email: 0, customerId: 1, phone: 
 
 /** Up to `perKind` masked hints per kind, deduplicated, in a stable order (email, customer id, phone). */
 export function hintsFor(keys: readonly EncodedKey[], perKind = 2): string[] {
-  const parts = keys.map(decodeKey).sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const parts = keys
+    .map(decodeKey)
+    .sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   const taken = new Map<SubjectKeyKind, number>();
   const hints: string[] = [];
   for (const { kind, value } of parts) {

@@ -20,12 +20,18 @@ import { ResolutionService } from './resolution.service';
   imports: [
     SubjectGraphModule,
     // Read when the app is created, so that a test can set its own limit.
-    ThrottlerModule.forRootAsync({ useFactory: () => ({ throttlers: [{ ttl: 60_000, limit: appConfig().RATE_LIMIT_VERIFY_PER_MINUTE }] }) }),
+    ThrottlerModule.forRootAsync({
+      useFactory: () => ({ throttlers: [{ ttl: 60_000, limit: appConfig().RATE_LIMIT_VERIFY_PER_MINUTE }] }),
+    }),
   ],
   controllers: [ResolutionConsumer, VerificationController],
   providers: [
     { provide: IdentityConfig, useFactory: appConfig },
-    { provide: Policy, useFactory: (config: IdentityConfig) => loadPolicy(resolvePolicyPath(config.POLICY_FILE)), inject: [IdentityConfig] },
+    {
+      provide: Policy,
+      useFactory: (config: IdentityConfig) => loadPolicy(resolvePolicyPath(config.POLICY_FILE)),
+      inject: [IdentityConfig],
+    },
     ResolutionRepository,
     ResolutionService,
     IdentityVerifier,

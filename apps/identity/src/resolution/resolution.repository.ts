@@ -11,7 +11,15 @@ export class ResolutionRepository {
   async insert(
     tx: Tx,
     requestId: string,
-    r: { type: RequestType; givenKeys: EncodedKey[]; subjectRef: string | null; status: IdentityRequestStatus; filedBy: string; byRepresentative: boolean; portalSession: boolean },
+    r: {
+      type: RequestType;
+      givenKeys: EncodedKey[];
+      subjectRef: string | null;
+      status: IdentityRequestStatus;
+      filedBy: string;
+      byRepresentative: boolean;
+      portalSession: boolean;
+    },
   ): Promise<boolean> {
     const rows: unknown[] = await tx.query(
       `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by, by_representative, portal_session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -23,17 +31,31 @@ export class ResolutionRepository {
 
   /** Locks the request's row for the rest of the transaction (decisions on one request are serialised). */
   async find(tx: Tx, requestId: string): Promise<IdentityRequestEntity | null> {
-    return tx.getRepository(IdentityRequestEntity).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
+    return tx
+      .getRepository(IdentityRequestEntity)
+      .findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async setSubject(tx: Tx, requestId: string, subjectRef: string, status: Extract<IdentityRequestStatus, 'matched' | 'verified'>): Promise<void> {
-    await tx.query(`UPDATE requests SET subject_ref = $2, status = $3, updated_at = now() WHERE request_id = $1`, [requestId, subjectRef, status]);
+  async setSubject(
+    tx: Tx,
+    requestId: string,
+    subjectRef: string,
+    status: Extract<IdentityRequestStatus, 'matched' | 'verified'>,
+  ): Promise<void> {
+    await tx.query(`UPDATE requests SET subject_ref = $2, status = $3, updated_at = now() WHERE request_id = $1`, [
+      requestId,
+      subjectRef,
+      status,
+    ]);
   }
 
   /** Closes the request and drops its copy of the identifiers it gave: no longer needed (Art. 5(1)(c), (e)). */
   async close(tx: Tx, requestId: string): Promise<boolean> {
     // TypeORM returns [rows, affected] for an UPDATE on PostgreSQL.
-    const [, affected] = (await tx.query(`UPDATE requests SET status = 'closed', given_keys = NULL, updated_at = now() WHERE request_id = $1`, [requestId])) as [unknown[], number];
+    const [, affected] = (await tx.query(
+      `UPDATE requests SET status = 'closed', given_keys = NULL, updated_at = now() WHERE request_id = $1`,
+      [requestId],
+    )) as [unknown[], number];
     return affected > 0;
   }
 }

@@ -7,7 +7,14 @@
  * published so that every system finds every record (Art. 15, 17).
  */
 import { Injectable, Logger } from '@nestjs/common';
-import { type RequestClosed, type RequestSubmitted, type SubjectCandidate, type SubjectDecided, type SubjectResolved, type VerificationAttested } from '@datarights/contracts';
+import {
+  type RequestClosed,
+  type RequestSubmitted,
+  type SubjectCandidate,
+  type SubjectDecided,
+  type SubjectResolved,
+  type VerificationAttested,
+} from '@datarights/contracts';
 import { PermanentError, type MessageContext } from '@datarights/messaging';
 import { keysOf } from '../subject-graph/graph-keys';
 import { SubjectGraphService } from '../subject-graph/subject-graph.service';
@@ -50,11 +57,22 @@ export class ResolutionService {
       return;
     }
     const request = (await this.requests.find(tx, data.requestId))!;
-    const candidates = await this.candidates(ctx, live.map((s) => s.subjectRef));
+    const candidates = await this.candidates(
+      ctx,
+      live.map((s) => s.subjectRef),
+    );
     const awaited = subjectRef ? this.challenges.awaited(request) : undefined;
-    const resolved: SubjectResolved = { requestId: data.requestId, result, ...(subjectRef ? { subjectRef } : {}), candidates, ...(awaited ? { requiredProofs: awaited } : {}) };
+    const resolved: SubjectResolved = {
+      requestId: data.requestId,
+      result,
+      ...(subjectRef ? { subjectRef } : {}),
+      candidates,
+      ...(awaited ? { requiredProofs: awaited } : {}),
+    };
     await ctx.publish('subjectResolved', resolved);
-    this.logger.log(`request ${data.requestId} resolved: ${result} (${given.length} keys given, ${candidates.length} candidates)`);
+    this.logger.log(
+      `request ${data.requestId} resolved: ${result} (${given.length} keys given, ${candidates.length} candidates)`,
+    );
     // The requester proves who they are: a portal session, a code to a contact on file, or the DPO's attestation.
     if (subjectRef) await this.challenges.proceed(tx, (name, d) => ctx.publish(name, d), { ...request, subjectRef });
   }
@@ -68,7 +86,8 @@ export class ResolutionService {
       this.logger.log(`request ${data.requestId} closed: no data held`);
       return;
     }
-    if (!data.subjectRef) throw new PermanentError(`decision 'subject' on request ${data.requestId} names no subjectRef`);
+    if (!data.subjectRef)
+      throw new PermanentError(`decision 'subject' on request ${data.requestId} names no subjectRef`);
     if (request.status === 'closed') throw new PermanentError(`request ${data.requestId} is closed`);
     const subjectRef = await this.graph.currentRef(tx, data.subjectRef);
     if (!subjectRef) throw new PermanentError(`subject ${data.subjectRef} does not exist`);
@@ -78,7 +97,13 @@ export class ResolutionService {
     }
     await this.requests.setSubject(tx, data.requestId, subjectRef, 'matched');
     const awaited = this.challenges.awaited(request);
-    const resolved: SubjectResolved = { requestId: data.requestId, result: 'matched', subjectRef, candidates: await this.candidates(ctx, [subjectRef]), ...(awaited ? { requiredProofs: awaited } : {}) };
+    const resolved: SubjectResolved = {
+      requestId: data.requestId,
+      result: 'matched',
+      subjectRef,
+      candidates: await this.candidates(ctx, [subjectRef]),
+      ...(awaited ? { requiredProofs: awaited } : {}),
+    };
     await ctx.publish('subjectResolved', resolved);
     this.logger.log(`request ${data.requestId}: the DPO picked subject ${subjectRef}`);
     // Now that the DPO picked who it is about: a portal session whose customer number is that subject's, or a code to that subject's contact on file (never for a representative).
@@ -94,12 +119,17 @@ export class ResolutionService {
       this.logger.log(`request ${data.requestId} was already verified: attestation ignored`);
       return;
     }
-    await this.verifier.verify(tx, (name, d) => ctx.publish(name, d), request, { method: data.method, attestedBy: data.attestedBy, at: data.attestedAt });
+    await this.verifier.verify(tx, (name, d) => ctx.publish(name, d), request, {
+      method: data.method,
+      attestedBy: data.attestedBy,
+      at: data.attestedAt,
+    });
   }
 
   /** The request has ended: identity's copy of its identifiers is no longer needed (Art. 5(1)(e)). */
   async onRequestClosed(data: RequestClosed, ctx: MessageContext): Promise<void> {
-    if (await this.requests.close(ctx.manager, data.requestId)) this.logger.log(`request ${data.requestId} closed (${data.outcome})`);
+    if (await this.requests.close(ctx.manager, data.requestId))
+      this.logger.log(`request ${data.requestId} closed (${data.outcome})`);
   }
 
   private async candidates(ctx: MessageContext, subjectRefs: string[]): Promise<SubjectCandidate[]> {

@@ -12,7 +12,10 @@ describe('graph keys', () => {
   });
 
   it('takes the keys of a subject and ignores the name and blank values', () => {
-    expect(keysOf({ email: 'A@B.fr', customerId: '  ', phone: '+33612345678', name: 'Jane' } as never)).toEqual(['email:a@b.fr', 'phone:+33612345678']);
+    expect(keysOf({ email: 'A@B.fr', customerId: '  ', phone: '+33612345678', name: 'Jane' } as never)).toEqual([
+      'email:a@b.fr',
+      'phone:+33612345678',
+    ]);
     expect(keysOf(undefined)).toEqual([]);
   });
 
@@ -22,6 +25,9 @@ describe('graph keys', () => {
   });
 
   it('groups keys per kind, sorted and deduplicated', () => {
-    expect(groupByKind(['email:b@x.fr', 'email:a@x.fr', 'customerId:C-1', 'email:a@x.fr'])).toEqual({ email: ['a@x.fr', 'b@x.fr'], customerId: ['C-1'] });
+    expect(groupByKind(['email:b@x.fr', 'email:a@x.fr', 'customerId:C-1', 'email:a@x.fr'])).toEqual({
+      email: ['a@x.fr', 'b@x.fr'],
+      customerId: ['C-1'],
+    });
   });
 });

@@ -23,7 +23,8 @@ export function encodeKey(kind: SubjectKeyKind, value: string): EncodedKey {
 export function decodeKey(key: EncodedKey): KeyParts {
   const at = key.indexOf(':');
   const kind = key.slice(0, at) as SubjectKeyKind;
-  if (at < 1 || !SUBJECT_KEY_KINDS.includes(kind)) throw new Error(`not an encoded subject key (kind ${JSON.stringify(key.slice(0, Math.max(at, 0)))})`);
+  if (at < 1 || !SUBJECT_KEY_KINDS.includes(kind))
+    throw new Error(`not an encoded subject key (kind ${JSON.stringify(key.slice(0, Math.max(at, 0)))})`);
   return { kind, value: key.slice(at + 1) };
 }
 

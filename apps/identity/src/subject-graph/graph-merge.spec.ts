@@ -30,7 +30,13 @@ describe('connected components of the key graph', () => {
 
   it('connects two batch components that touch the same existing subject', () => {
     // E1 and E2 never co-occur in the batch, but both already belong to subj_a.
-    const { components } = plan([[E1, C1], [E2, C2]], { [E1]: 'subj_a', [E2]: 'subj_a' });
+    const { components } = plan(
+      [
+        [E1, C1],
+        [E2, C2],
+      ],
+      { [E1]: 'subj_a', [E2]: 'subj_a' },
+    );
     expect(components).toHaveLength(1);
     expect(components[0]!.keys).toEqual([C1, C2, E1, E2]);
   });
@@ -66,8 +72,18 @@ describe('merge plan', () => {
   });
 
   it('merges three subjects at once, never re-pointing to a subject that is itself absorbed', () => {
-    const { plan: p } = plan([[E1, C1], [C1, P1]], { [E1]: 'subj_a', [C1]: 'subj_b', [P1]: 'subj_c' }, { subj_a: 1, subj_b: 3, subj_c: 2 });
-    expect(p.repoints).toEqual([{ from: 'subj_a', to: 'subj_b' }, { from: 'subj_c', to: 'subj_b' }]);
+    const { plan: p } = plan(
+      [
+        [E1, C1],
+        [C1, P1],
+      ],
+      { [E1]: 'subj_a', [C1]: 'subj_b', [P1]: 'subj_c' },
+      { subj_a: 1, subj_b: 3, subj_c: 2 },
+    );
+    expect(p.repoints).toEqual([
+      { from: 'subj_a', to: 'subj_b' },
+      { from: 'subj_c', to: 'subj_b' },
+    ]);
     const targets = new Set(p.repoints.map((r) => r.to));
     expect(p.repoints.some((r) => targets.has(r.from))).toBe(false);
   });

@@ -88,7 +88,12 @@ export function connectedComponents(input: GraphInput): Component[] {
  * largest (most keys; ties broken by ref, so the choice is deterministic) absorbs the others.
  * Re-pointing the smaller subjects moves the fewest rows.
  */
-export function planMerges(components: readonly Component[], sizes: ReadonlyMap<string, number>, newRef: () => string, known: ReadonlyMap<EncodedKey, string>): MergePlan {
+export function planMerges(
+  components: readonly Component[],
+  sizes: ReadonlyMap<string, number>,
+  newRef: () => string,
+  known: ReadonlyMap<EncodedKey, string>,
+): MergePlan {
   const plan: MergePlan = { newKeys: [], repoints: [], created: [] };
   for (const component of components) {
     let target: string;
@@ -96,7 +101,9 @@ export function planMerges(components: readonly Component[], sizes: ReadonlyMap<
       target = newRef();
       plan.created.push(target);
     } else {
-      target = [...component.subjects].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0))[0]!;
+      target = [...component.subjects].sort(
+        (a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0),
+      )[0]!;
       for (const other of component.subjects) if (other !== target) plan.repoints.push({ from: other, to: target });
     }
     for (const key of component.keys) if (!known.has(key)) plan.newKeys.push({ key, subjectRef: target });

@@ -33,7 +33,10 @@ export function toRecordChange(type: string, data: RecordEvent): RecordChange {
 }
 
 /** Whether `incoming` replaces `current` as the record's state (mirrors the SQL upsert's WHERE). */
-export function supersedes(incoming: Pick<RecordChange, 'occurredAt' | 'erased'>, current: Pick<RecordChange, 'occurredAt' | 'erased'>): boolean {
+export function supersedes(
+  incoming: Pick<RecordChange, 'occurredAt' | 'erased'>,
+  current: Pick<RecordChange, 'occurredAt' | 'erased'>,
+): boolean {
   const a = Date.parse(incoming.occurredAt);
   const b = Date.parse(current.occurredAt);
   return a > b || (a === b && incoming.erased && !current.erased);
@@ -45,7 +48,11 @@ export function latestPerRecord(changes: readonly RecordChange[]): RecordChange[
   for (const change of changes) {
     const id = recordId(change);
     const current = latest.get(id);
-    if (!current || supersedes(change, current) || (Date.parse(change.occurredAt) === Date.parse(current.occurredAt) && change.erased === current.erased)) {
+    if (
+      !current ||
+      supersedes(change, current) ||
+      (Date.parse(change.occurredAt) === Date.parse(current.occurredAt) && change.erased === current.erased)
+    ) {
       latest.set(id, change);
     }
   }

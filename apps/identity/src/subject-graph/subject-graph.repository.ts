@@ -32,7 +32,10 @@ export class SubjectGraphRepository {
   }
 
   /** The keys currently stored for these records (a record's old and new keys belong to one subject). */
-  async storedKeysOf(m: EntityManager, records: readonly { systemId: string; recordRef: string }[]): Promise<Map<string, EncodedKey[]>> {
+  async storedKeysOf(
+    m: EntityManager,
+    records: readonly { systemId: string; recordRef: string }[],
+  ): Promise<Map<string, EncodedKey[]>> {
     if (records.length === 0) return new Map();
     const rows: { system_id: string; record_ref: string; keys: string[] }[] = await m.query(
       `SELECT r.system_id, r.record_ref, r.keys FROM records r
@@ -69,8 +72,13 @@ export class SubjectGraphRepository {
     if (repoints.length === 0) return;
     const json = JSON.stringify(repoints);
     const MERGES = `SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("from" text, "to" text)`;
-    await m.query(`UPDATE subject_keys k SET subject_ref = x."to" FROM (${MERGES}) x WHERE k.subject_ref = x."from"`, [json]);
-    await m.query(`UPDATE subject_aliases a SET subject_ref = x."to" FROM (${MERGES}) x WHERE a.subject_ref = x."from"`, [json]);
+    await m.query(`UPDATE subject_keys k SET subject_ref = x."to" FROM (${MERGES}) x WHERE k.subject_ref = x."from"`, [
+      json,
+    ]);
+    await m.query(
+      `UPDATE subject_aliases a SET subject_ref = x."to" FROM (${MERGES}) x WHERE a.subject_ref = x."from"`,
+      [json],
+    );
     await m.query(
       `INSERT INTO subject_aliases (old_ref, subject_ref) SELECT x."from", x."to" FROM (${MERGES}) x
          ON CONFLICT (old_ref) DO UPDATE SET subject_ref = EXCLUDED.subject_ref, merged_at = now()`,
@@ -96,7 +104,14 @@ export class SubjectGraphRepository {
    */
   async upsertRecords(m: EntityManager, changes: readonly RecordChange[]): Promise<number> {
     if (changes.length === 0) return 0;
-    const rows = changes.map((c) => ({ system_id: c.systemId, record_ref: c.recordRef, keys: c.keys, category: c.category, erased: c.erased, occurred_at: c.occurredAt }));
+    const rows = changes.map((c) => ({
+      system_id: c.systemId,
+      record_ref: c.recordRef,
+      keys: c.keys,
+      category: c.category,
+      erased: c.erased,
+      occurred_at: c.occurredAt,
+    }));
     const written: unknown[] = await m.query(
       `INSERT INTO records (system_id, record_ref, keys, category, erased, occurred_at)
          SELECT system_id, record_ref, keys, category, erased, occurred_at

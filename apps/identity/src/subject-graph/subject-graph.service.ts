@@ -45,7 +45,13 @@ export class SubjectGraphService {
     await this.repo.repoint(tx, plan.repoints);
     await this.repo.insertKeys(tx, plan.newKeys);
     const recordsWritten = await this.repo.upsertRecords(tx, latestPerRecord(changes));
-    const outcome = { events: items.length, recordsWritten, newKeys: plan.newKeys.length, newSubjects: plan.created.length, merges: plan.repoints.length };
+    const outcome = {
+      events: items.length,
+      recordsWritten,
+      newKeys: plan.newKeys.length,
+      newSubjects: plan.created.length,
+      merges: plan.repoints.length,
+    };
     // Counts and refs only: never a key value in the logs.
     this.logger.log(`data events applied: ${JSON.stringify(outcome)}`);
     for (const r of plan.repoints) this.logger.log(`subject ${r.from} merged into ${r.to}`);
@@ -57,14 +63,23 @@ export class SubjectGraphService {
     await this.repo.lockGraph(tx, 'shared');
     const refs = await this.repo.subjectRefsOfKeys(tx, keys);
     const counts = await this.repo.liveRecordCounts(tx, refs);
-    return refs.map((subjectRef) => ({ subjectRef, records: counts.get(subjectRef) ?? 0 })).filter((s) => s.records > 0);
+    return refs
+      .map((subjectRef) => ({ subjectRef, records: counts.get(subjectRef) ?? 0 }))
+      .filter((s) => s.records > 0);
   }
 
   /** Every key of each subject and its live record count (for candidates' hints). */
-  async describe(tx: Tx, subjectRefs: readonly string[]): Promise<{ subjectRef: string; keys: EncodedKey[]; records: number }[]> {
+  async describe(
+    tx: Tx,
+    subjectRefs: readonly string[],
+  ): Promise<{ subjectRef: string; keys: EncodedKey[]; records: number }[]> {
     const keys = await this.repo.keysOfSubjects(tx, subjectRefs);
     const counts = await this.repo.liveRecordCounts(tx, subjectRefs);
-    return subjectRefs.map((subjectRef) => ({ subjectRef, keys: keys.get(subjectRef) ?? [], records: counts.get(subjectRef) ?? 0 }));
+    return subjectRefs.map((subjectRef) => ({
+      subjectRef,
+      keys: keys.get(subjectRef) ?? [],
+      records: counts.get(subjectRef) ?? 0,
+    }));
   }
 
   /** The subject a ref stands for now (merges leave aliases), or undefined if there is none. */

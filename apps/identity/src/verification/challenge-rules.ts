@@ -45,7 +45,12 @@ export type CheckOutcome =
  * Checks an answer. Order matters: a used or exhausted challenge refuses even the right
  * code; every compared answer counts as an attempt.
  */
-export function checkAnswer(c: ChallengeState, givenHash: string, now: Date, maxAttempts: number): { result: CheckOutcome; attempts: number } {
+export function checkAnswer(
+  c: ChallengeState,
+  givenHash: string,
+  now: Date,
+  maxAttempts: number,
+): { result: CheckOutcome; attempts: number } {
   if (c.usedAt) return { result: { outcome: 'used' }, attempts: c.attempts };
   if (c.attempts >= maxAttempts) return { result: { outcome: 'locked' }, attempts: c.attempts };
   if (now.getTime() >= c.expiresAt.getTime()) return { result: { outcome: 'expired' }, attempts: c.attempts };
@@ -57,7 +62,11 @@ export function checkAnswer(c: ChallengeState, givenHash: string, now: Date, max
 
 export type ResendCheck = { ok: true } | { ok: false; reason: 'used' | 'cooldown' | 'too-many'; retryAfterMs?: number };
 
-export function checkResend(c: Pick<ChallengeState, 'issue' | 'sentAt' | 'usedAt'>, now: Date, cooldownMs: number): ResendCheck {
+export function checkResend(
+  c: Pick<ChallengeState, 'issue' | 'sentAt' | 'usedAt'>,
+  now: Date,
+  cooldownMs: number,
+): ResendCheck {
   if (c.usedAt) return { ok: false, reason: 'used' };
   if (c.issue >= MAX_ISSUES) return { ok: false, reason: 'too-many' };
   const wait = c.sentAt.getTime() + cooldownMs - now.getTime();
@@ -70,9 +79,15 @@ export function checkResend(c: Pick<ChallengeState, 'issue' | 'sentAt' | 'usedAt
  * learnt from the company's systems). An address that only the request gave is never used:
  * a requester who typed someone else's address must not receive their code.
  */
-export function contactOnFile(subjectKeys: readonly string[], givenKeys: readonly string[]): { channel: 'email' | 'sms'; to: string } | undefined {
+export function contactOnFile(
+  subjectKeys: readonly string[],
+  givenKeys: readonly string[],
+): { channel: 'email' | 'sms'; to: string } | undefined {
   const onFile = (kind: string) => subjectKeys.filter((k) => k.startsWith(`${kind}:`)).sort();
-  for (const [kind, channel] of [['email', 'email'], ['phone', 'sms']] as const) {
+  for (const [kind, channel] of [
+    ['email', 'email'],
+    ['phone', 'sms'],
+  ] as const) {
     const keys = onFile(kind);
     if (keys.length === 0) continue;
     const chosen = keys.find((k) => givenKeys.includes(k)) ?? keys[0]!;

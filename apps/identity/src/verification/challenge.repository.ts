@@ -25,11 +25,26 @@ export class ChallengeRepository {
   async lock(tx: Tx, requestId: string): Promise<StoredChallenge | undefined> {
     const rows: Row[] = await tx.query(`SELECT * FROM challenges WHERE request_id = $1 FOR UPDATE`, [requestId]);
     const r = rows[0];
-    return r && { requestId: r.request_id, channel: r.channel, codeHash: r.code_hash, issue: r.issue, attempts: r.attempts, sentAt: r.sent_at, expiresAt: r.expires_at, usedAt: r.used_at };
+    return (
+      r && {
+        requestId: r.request_id,
+        channel: r.channel,
+        codeHash: r.code_hash,
+        issue: r.issue,
+        attempts: r.attempts,
+        sentAt: r.sent_at,
+        expiresAt: r.expires_at,
+        usedAt: r.used_at,
+      }
+    );
   }
 
   /** A new code for the request (the first, or a resend): attempts start again. */
-  async put(tx: Tx, requestId: string, c: { channel: 'email' | 'sms'; codeHash: string; issue: number; sentAt: Date; expiresAt: Date }): Promise<void> {
+  async put(
+    tx: Tx,
+    requestId: string,
+    c: { channel: 'email' | 'sms'; codeHash: string; issue: number; sentAt: Date; expiresAt: Date },
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO challenges (request_id, channel, code_hash, issue, attempts, sent_at, expires_at, used_at) VALUES ($1, $2, $3, $4, 0, $5, $6, NULL)
        ON CONFLICT (request_id) DO UPDATE SET channel = $2, code_hash = $3, issue = $4, attempts = 0, sent_at = $5, expires_at = $6, used_at = NULL`,
@@ -38,6 +53,10 @@ export class ChallengeRepository {
   }
 
   async recordAttempt(tx: Tx, requestId: string, attempts: number, usedAt: Date | null): Promise<void> {
-    await tx.query(`UPDATE challenges SET attempts = $2, used_at = COALESCE($3, used_at) WHERE request_id = $1`, [requestId, attempts, usedAt]);
+    await tx.query(`UPDATE challenges SET attempts = $2, used_at = COALESCE($3, used_at) WHERE request_id = $1`, [
+      requestId,
+      attempts,
+      usedAt,
+    ]);
   }
 }

@@ -39,9 +39,16 @@ export interface ChallengeTarget {
   byRepresentative?: boolean;
 }
 
-const factsOf = (r: IdentityRequestEntity): RequesterFacts => ({ type: r.type, filedBy: r.filedBy, byRepresentative: r.byRepresentative, portalSession: r.portalSession, givenKeys: r.givenKeys ?? [] });
+const factsOf = (r: IdentityRequestEntity): RequesterFacts => ({
+  type: r.type,
+  filedBy: r.filedBy,
+  byRepresentative: r.byRepresentative,
+  portalSession: r.portalSession,
+  givenKeys: r.givenKeys ?? [],
+});
 
-const newCodeHint = (requestId: string) => `ask for a new code: POST /v1/self-service/requests/${requestId}/verification/code`;
+const newCodeHint = (requestId: string) =>
+  `ask for a new code: POST /v1/self-service/requests/${requestId}/verification/code`;
 
 @Injectable()
 export class ChallengeService {
@@ -59,13 +66,21 @@ export class ChallengeService {
     private readonly config: IdentityConfig,
     private readonly clock: Clock,
   ) {
-    if (!config.VERIFICATION_CODE_KEY && config.NODE_ENV === 'production') throw new Error('VERIFICATION_CODE_KEY is required in production');
+    if (!config.VERIFICATION_CODE_KEY && config.NODE_ENV === 'production')
+      throw new Error('VERIFICATION_CODE_KEY is required in production');
     this.key = config.VERIFICATION_CODE_KEY ?? DEV_CODE_KEY;
   }
 
   /** The proofs the request brings besides a code: a customer number that belongs to the subject, and a portal session with it. */
-  private async proofsBesidesCode(tx: Tx, subjectRef: string, r: { givenKeys: readonly string[]; portalSession?: boolean }): Promise<VerificationProof[]> {
-    return proofsInHand({ givenKeys: r.givenKeys, portalSession: r.portalSession === true }, new Set(await this.graph.keysOf(tx, subjectRef)));
+  private async proofsBesidesCode(
+    tx: Tx,
+    subjectRef: string,
+    r: { givenKeys: readonly string[]; portalSession?: boolean },
+  ): Promise<VerificationProof[]> {
+    return proofsInHand(
+      { givenKeys: r.givenKeys, portalSession: r.portalSession === true },
+      new Set(await this.graph.keysOf(tx, subjectRef)),
+    );
   }
 
   /** What identity awaits from the requester of a matched request (SubjectResolved.requiredProofs); undefined for the DPO's own filings. */
@@ -88,10 +103,22 @@ export class ChallengeService {
         await this.verifier.verify(tx, publish, request, { method: next.method, at: this.clock.now().toISOString() });
         return;
       case 'code':
-        await this.issue(tx, publish, { requestId: request.requestId, type: request.type, subjectRef: request.subjectRef, givenKeys: facts.givenKeys, portalSession: facts.portalSession }, 1);
+        await this.issue(
+          tx,
+          publish,
+          {
+            requestId: request.requestId,
+            type: request.type,
+            subjectRef: request.subjectRef,
+            givenKeys: facts.givenKeys,
+            portalSession: facts.portalSession,
+          },
+          1,
+        );
         return;
       case 'dpo':
-        if (facts.byRepresentative) this.logger.log(`request ${request.requestId}: filed by a representative; no code, the DPO attests`);
+        if (facts.byRepresentative)
+          this.logger.log(`request ${request.requestId}: filed by a representative; no code, the DPO attests`);
         return;
     }
   }
@@ -116,7 +143,13 @@ export class ChallengeService {
     const code = newCode();
     const sentAt = this.clock.now();
     const expiresAt = addDuration(sentAt, this.policy.verification.code.ttl);
-    await this.repo.put(tx, t.requestId, { channel: contact.channel, codeHash: hashCode(this.key, t.requestId, issue, code), issue, sentAt, expiresAt });
+    await this.repo.put(tx, t.requestId, {
+      channel: contact.channel,
+      codeHash: hashCode(this.key, t.requestId, issue, code),
+      issue,
+      sentAt,
+      expiresAt,
+    });
     await publish('notificationRequested', {
       notificationId: randomUUID(),
       requestId: t.requestId,
@@ -126,7 +159,13 @@ export class ChallengeService {
       locale: this.config.NOTICE_LOCALE,
       variables: { requestId: t.requestId, code, expiresAt: expiresAt.toISOString() },
     });
-    await publish('identityChallengeSent', { requestId: t.requestId, channel: contact.channel, issue, sentAt: sentAt.toISOString(), expiresAt: expiresAt.toISOString() });
+    await publish('identityChallengeSent', {
+      requestId: t.requestId,
+      channel: contact.channel,
+      issue,
+      sentAt: sentAt.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
     this.logger.log(`request ${t.requestId}: code ${issue} sent (${contact.channel}) to the contact on file`);
     return true;
   }
@@ -136,13 +175,21 @@ export class ChallengeService {
     const now = this.clock.now();
     const outcome = await this.dataSource.transaction(async (tx) => {
       const { request, challenge } = await this.open(tx, requestId);
-      const { result, attempts } = checkAnswer(challenge, hashCode(this.key, requestId, challenge.issue, code), now, this.policy.verification.code.maxAttempts);
+      const { result, attempts } = checkAnswer(
+        challenge,
+        hashCode(this.key, requestId, challenge.issue, code),
+        now,
+        this.policy.verification.code.maxAttempts,
+      );
       await this.repo.recordAttempt(tx, requestId, attempts, result.outcome === 'verified' ? now : null);
       if (result.outcome === 'verified') {
         const required = requiredFor(this.policy.verification, request);
         const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, factsOf(request));
         if (!verificationSatisfied(required, ['code', ...proofs])) return { outcome: 'insufficient' as const };
-        await this.verifier.verify(tx, this.publishFor(tx, requestId), request, { method: 'code', at: now.toISOString() });
+        await this.verifier.verify(tx, this.publishFor(tx, requestId), request, {
+          method: 'code',
+          at: now.toISOString(),
+        });
       }
       return result;
     });
@@ -151,15 +198,32 @@ export class ChallengeService {
       case 'verified':
         return { id: requestId, status: 'verified', method: 'code' };
       case 'wrong':
-        throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `wrong code: ${outcome.attemptsLeft} attempt${outcome.attemptsLeft === 1 ? '' : 's'} left`, { attemptsLeft: outcome.attemptsLeft });
+        throw new AppError(
+          HttpStatus.FORBIDDEN,
+          ErrorCode.Forbidden,
+          `wrong code: ${outcome.attemptsLeft} attempt${outcome.attemptsLeft === 1 ? '' : 's'} left`,
+          { attemptsLeft: outcome.attemptsLeft },
+        );
       case 'locked':
-        throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `too many wrong attempts: this code no longer works; ${newCodeHint(requestId)}`, { reason: 'attempts-exhausted', newCode: `/v1/self-service/requests/${requestId}/verification/code` });
+        throw new AppError(
+          HttpStatus.FORBIDDEN,
+          ErrorCode.Forbidden,
+          `too many wrong attempts: this code no longer works; ${newCodeHint(requestId)}`,
+          { reason: 'attempts-exhausted', newCode: `/v1/self-service/requests/${requestId}/verification/code` },
+        );
       case 'expired':
-        throw new AppError(HttpStatus.GONE, ErrorCode.Gone, `this code has expired; ${newCodeHint(requestId)}`, { reason: 'expired', newCode: `/v1/self-service/requests/${requestId}/verification/code` });
+        throw new AppError(HttpStatus.GONE, ErrorCode.Gone, `this code has expired; ${newCodeHint(requestId)}`, {
+          reason: 'expired',
+          newCode: `/v1/self-service/requests/${requestId}/verification/code`,
+        });
       case 'used':
         throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this code was already used');
       case 'insufficient':
-        throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'a code alone is not enough for this request type: the DPO will verify your identity');
+        throw new AppError(
+          HttpStatus.FORBIDDEN,
+          ErrorCode.Forbidden,
+          'a code alone is not enough for this request type: the DPO will verify your identity',
+        );
     }
   }
 
@@ -169,13 +233,34 @@ export class ChallengeService {
       const { request, challenge } = await this.open(tx, requestId);
       const check = checkResend(challenge, this.clock.now(), durationMs(this.policy.verification.code.resendCooldown));
       if (!check.ok) {
-        if (check.reason === 'cooldown') throw new AppError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.TooManyRequests, `a code was just sent; try again in ${Math.ceil((check.retryAfterMs ?? 0) / 1000)} s`);
-        if (check.reason === 'used') throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
-        throw new AppError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.TooManyRequests, 'no more codes can be sent for this request: the DPO will verify your identity');
+        if (check.reason === 'cooldown')
+          throw new AppError(
+            HttpStatus.TOO_MANY_REQUESTS,
+            ErrorCode.TooManyRequests,
+            `a code was just sent; try again in ${Math.ceil((check.retryAfterMs ?? 0) / 1000)} s`,
+          );
+        if (check.reason === 'used')
+          throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
+        throw new AppError(
+          HttpStatus.TOO_MANY_REQUESTS,
+          ErrorCode.TooManyRequests,
+          'no more codes can be sent for this request: the DPO will verify your identity',
+        );
       }
-      const target: ChallengeTarget = { requestId, type: request.type, subjectRef: request.subjectRef!, givenKeys: request.givenKeys ?? [], portalSession: request.portalSession, byRepresentative: request.byRepresentative };
+      const target: ChallengeTarget = {
+        requestId,
+        type: request.type,
+        subjectRef: request.subjectRef!,
+        givenKeys: request.givenKeys ?? [],
+        portalSession: request.portalSession,
+        byRepresentative: request.byRepresentative,
+      };
       if (!(await this.issue(tx, this.publishFor(tx, requestId), target, challenge.issue + 1))) {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'a code can no longer be sent for this request: the DPO will verify your identity');
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          'a code can no longer be sent for this request: the DPO will verify your identity',
+        );
       }
       const fresh = await this.repo.lock(tx, requestId);
       return { id: requestId, expiresAt: fresh!.expiresAt.toISOString() };
@@ -186,9 +271,12 @@ export class ChallengeService {
     const request = await this.requests.find(tx, requestId);
     const challenge = request ? await this.repo.lock(tx, requestId) : undefined;
     // One answer for unknown request and request without a code: nothing to probe.
-    if (!request || !challenge || !request.subjectRef) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no identity challenge for request ${requestId}`);
-    if (request.status === 'verified') throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
-    if (request.status === 'closed') throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, 'this request is closed');
+    if (!request || !challenge || !request.subjectRef)
+      throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no identity challenge for request ${requestId}`);
+    if (request.status === 'verified')
+      throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
+    if (request.status === 'closed')
+      throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, 'this request is closed');
     return { request, challenge };
   }
 

@@ -14,7 +14,13 @@
  * - the DPO's own filings wait for the DPO's attestation, as before.
  */
 import type { RequestType } from '@datarights/contracts';
-import { requiredProofs, verificationSatisfied, type ProofAlternatives, type VerificationPolicy, type VerificationProof } from '@datarights/policy';
+import {
+  requiredProofs,
+  verificationSatisfied,
+  type ProofAlternatives,
+  type VerificationPolicy,
+  type VerificationProof,
+} from '@datarights/policy';
 import type { EncodedKey } from '../subject-graph/graph-keys';
 
 export interface RequesterFacts {
@@ -29,7 +35,10 @@ export interface RequesterFacts {
 export type NextStep = { step: 'verify'; method: 'portal-session' } | { step: 'code' } | { step: 'dpo' };
 
 /** The alternatives that verify the requester: the request type's, or `representative` for a representative's request. */
-export function requiredFor(v: VerificationPolicy, r: Pick<RequesterFacts, 'type' | 'byRepresentative'>): ProofAlternatives {
+export function requiredFor(
+  v: VerificationPolicy,
+  r: Pick<RequesterFacts, 'type' | 'byRepresentative'>,
+): ProofAlternatives {
   return requiredProofs(v, r.type, r.byRepresentative);
 }
 
@@ -40,7 +49,10 @@ export function awaitedProofs(v: VerificationPolicy, r: RequesterFacts): string[
 }
 
 /** The proofs the request brings besides a code, against the subject's keys. */
-export function proofsInHand(r: Pick<RequesterFacts, 'portalSession' | 'givenKeys'>, subjectKeys: ReadonlySet<EncodedKey>): VerificationProof[] {
+export function proofsInHand(
+  r: Pick<RequesterFacts, 'portalSession' | 'givenKeys'>,
+  subjectKeys: ReadonlySet<EncodedKey>,
+): VerificationProof[] {
   const ownCustomerNumber = r.givenKeys.some((k) => k.startsWith('customerId:') && subjectKeys.has(k));
   if (!ownCustomerNumber) return [];
   return r.portalSession ? ['customer-number', 'portal-session'] : ['customer-number'];
@@ -50,7 +62,8 @@ export function nextStep(v: VerificationPolicy, r: RequesterFacts, inHand: reado
   const required = requiredFor(v, r);
   // Only an alternative that names the session verifies without a code: the customer number alone never does.
   const bySession = required.filter((alt) => alt.includes('portal-session'));
-  if (inHand.includes('portal-session') && verificationSatisfied(bySession, inHand)) return { step: 'verify', method: 'portal-session' };
+  if (inHand.includes('portal-session') && verificationSatisfied(bySession, inHand))
+    return { step: 'verify', method: 'portal-session' };
   if (r.byRepresentative) return { step: 'dpo' };
   return r.filedBy === 'subject' ? { step: 'code' } : { step: 'dpo' };
 }

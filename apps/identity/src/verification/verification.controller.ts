@@ -4,7 +4,16 @@
  * client address (429), on top of the per-challenge attempt limit.
  */
 import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiConflictResponse, ApiForbiddenResponse, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '@datarights/service-kit';
 import { ChallengeService } from './challenge.service';
@@ -21,9 +30,16 @@ export class VerificationController {
 
   @Post(':id/verification')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Answer the identity challenge with the one-time code', description: 'The code was sent to a contact already on file. Limited attempts; after them even the right code is refused and a new code must be asked for.' })
+  @ApiOperation({
+    summary: 'Answer the identity challenge with the one-time code',
+    description:
+      'The code was sent to a contact already on file. Limited attempts; after them even the right code is refused and a new code must be asked for.',
+  })
   @ApiOkResponse({ type: VerifiedDto })
-  @ApiForbiddenResponse({ description: 'Wrong code (attempts left in details), attempts exhausted (how to get a new code in the message), or a code alone not enough for this request type.' })
+  @ApiForbiddenResponse({
+    description:
+      'Wrong code (attempts left in details), attempts exhausted (how to get a new code in the message), or a code alone not enough for this request type.',
+  })
   @ApiGoneResponse({ description: 'The code expired; the message says how to get a new one.' })
   @ApiConflictResponse({ description: 'Already verified, or closed.' })
   @ApiNotFoundResponse({ description: 'No challenge for this request.' })
@@ -34,7 +50,10 @@ export class VerificationController {
 
   @Post(':id/verification/code')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Send a new code to the contact on file', description: 'After the cooldown; the previous code stops working.' })
+  @ApiOperation({
+    summary: 'Send a new code to the contact on file',
+    description: 'After the cooldown; the previous code stops working.',
+  })
   @ApiOkResponse({ type: CodeSentDto })
   @ApiTooManyRequestsResponse({ description: 'Cooldown not over, or no more codes for this request.' })
   resend(@Param('id', uuid) id: string): Promise<CodeSentDto> {

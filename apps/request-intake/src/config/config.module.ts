@@ -11,7 +11,11 @@ import { appConfig, RequestIntakeConfig } from './app.config';
 @Module({
   providers: [
     { provide: RequestIntakeConfig, useFactory: appConfig },
-    { provide: Policy, useFactory: (config: RequestIntakeConfig) => loadPolicy(resolvePolicyPath(config.POLICY_FILE)), inject: [RequestIntakeConfig] },
+    {
+      provide: Policy,
+      useFactory: (config: RequestIntakeConfig) => loadPolicy(resolvePolicyPath(config.POLICY_FILE)),
+      inject: [RequestIntakeConfig],
+    },
   ],
   exports: [RequestIntakeConfig, Policy],
 })

@@ -44,11 +44,21 @@ export class DeadlineCheck extends PeriodicJob {
         const publish: Publish = (name, data) => this.publisher.publish(tx, name, data, { correlationId: r.id });
         if (event === 'requestOverdue') {
           await this.repo.update(tx, r.id, { overdueNotifiedFor: r.dueAt });
-          await this.journal.publish(tx, publish, r.id, 'requestOverdue', { requestId: r.id, type: r.type, dueAt: r.dueAt.toISOString(), status: r.status });
+          await this.journal.publish(tx, publish, r.id, 'requestOverdue', {
+            requestId: r.id,
+            type: r.type,
+            dueAt: r.dueAt.toISOString(),
+            status: r.status,
+          });
           this.logger.warn({ requestId: r.id, dueAt: r.dueAt.toISOString() }, 'request overdue (Art. 12(3))');
         } else if (event === 'requestDeadlineApproaching') {
           await this.repo.update(tx, r.id, { dueSoonNotifiedFor: r.dueAt });
-          await this.journal.publish(tx, publish, r.id, 'requestDeadlineApproaching', { requestId: r.id, type: r.type, dueAt: r.dueAt.toISOString(), within: this.policy.deadlines.dueSoonWithin });
+          await this.journal.publish(tx, publish, r.id, 'requestDeadlineApproaching', {
+            requestId: r.id,
+            type: r.type,
+            dueAt: r.dueAt.toISOString(),
+            within: this.policy.deadlines.dueSoonWithin,
+          });
           this.logger.log({ requestId: r.id, dueAt: r.dueAt.toISOString() }, 'request due soon');
         }
       }

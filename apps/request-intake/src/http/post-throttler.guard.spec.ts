@@ -42,7 +42,8 @@ describe('PostThrottlerGuard (429 on flooded POST routes, per token)', () => {
     process.env = env;
   });
 
-  const post = (token: string) => request(app.getHttpServer()).post('/things').set('Authorization', `Bearer ${token}`).send({ a: 1 });
+  const post = (token: string) =>
+    request(app.getHttpServer()).post('/things').set('Authorization', `Bearer ${token}`).send({ a: 1 });
 
   it('lets the limit through, then answers 429 in the common error shape', async () => {
     for (let i = 0; i < 3; i++) expect((await post('unit-dpo-token')).status).toBe(201);
@@ -56,7 +57,10 @@ describe('PostThrottlerGuard (429 on flooded POST routes, per token)', () => {
   });
 
   it('does not limit reads', async () => {
-    for (let i = 0; i < 6; i++) expect((await request(app.getHttpServer()).get('/things').set('Authorization', 'Bearer unit-dpo-token')).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect(
+        (await request(app.getHttpServer()).get('/things').set('Authorization', 'Bearer unit-dpo-token')).status,
+      ).toBe(200);
   });
 
   it('authenticates before counting: no token is 401, not 429', async () => {

@@ -20,7 +20,8 @@ export class PostThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const headers = (req.headers ?? {}) as Record<string, string | undefined>;
     const auth = headers.authorization ?? '';
-    if (auth.startsWith('Bearer ')) return `token:${createHash('sha256').update(auth.slice(7).trim()).digest('hex').slice(0, 32)}`;
+    if (auth.startsWith('Bearer '))
+      return `token:${createHash('sha256').update(auth.slice(7).trim()).digest('hex').slice(0, 32)}`;
     return `ip:${String(req.ip ?? 'unknown')}`;
   }
 }

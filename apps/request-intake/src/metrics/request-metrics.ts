@@ -23,15 +23,24 @@ export function withinLabel(duration: string): string {
 }
 
 function gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
-  return (register.getSingleMetric(name) as Gauge<L> | undefined) ?? new Gauge<L>({ name, help, labelNames: [...labelNames] });
+  return (
+    (register.getSingleMetric(name) as Gauge<L> | undefined) ??
+    new Gauge<L>({ name, help, labelNames: [...labelNames] })
+  );
 }
 
 @Injectable()
 export class RequestMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RequestMetrics.name);
   private readonly byStatus = gauge('dsr_requests', 'Requests by type and status.', ['type', 'status'] as const);
-  private readonly overdue = gauge('dsr_requests_overdue', 'Open requests past their due date (GDPR Art. 12(3)).', [] as const);
-  private readonly dueSoon = gauge('dsr_requests_due_soon', 'Open requests due within the window.', ['within'] as const);
+  private readonly overdue = gauge(
+    'dsr_requests_overdue',
+    'Open requests past their due date (GDPR Art. 12(3)).',
+    [] as const,
+  );
+  private readonly dueSoon = gauge('dsr_requests_due_soon', 'Open requests due within the window.', [
+    'within',
+  ] as const);
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
 
@@ -57,11 +66,16 @@ export class RequestMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   /** Reads the counts once; every known type and status is set, to 0 when there are none. */
   async refresh(): Promise<void> {
     const now = this.clock.now();
-    const [counts, deadlines] = await Promise.all([this.repo.countsByTypeAndStatus(), this.repo.deadlineCounts(now, dueSoonUntil(now, this.policy.deadlines))]);
+    const [counts, deadlines] = await Promise.all([
+      this.repo.countsByTypeAndStatus(),
+      this.repo.deadlineCounts(now, dueSoonUntil(now, this.policy.deadlines)),
+    ]);
     const found = new Map(counts.map((c) => [`${c.type}\u0000${c.status}`, c.count]));
     this.byStatus.reset();
     const types = new Set<string>([...REQUEST_TYPES, ...counts.map((c) => c.type)]);
-    for (const type of types) for (const status of REQUEST_STATUSES) this.byStatus.set({ type, status }, found.get(`${type}\u0000${status}`) ?? 0);
+    for (const type of types)
+      for (const status of REQUEST_STATUSES)
+        this.byStatus.set({ type, status }, found.get(`${type}\u0000${status}`) ?? 0);
     this.overdue.set(deadlines.overdue);
     this.dueSoon.reset();
     this.dueSoon.set({ within: withinLabel(this.policy.deadlines.dueSoonWithin) }, deadlines.dueSoon);
@@ -70,7 +84,9 @@ export class RequestMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   private tick(): void {
     if (this.inFlight) return;
     this.inFlight = this.refresh()
-      .catch((err: unknown) => this.logger.warn(`request metrics not refreshed: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) =>
+        this.logger.warn(`request metrics not refreshed: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .finally(() => (this.inFlight = undefined));
   }
 }

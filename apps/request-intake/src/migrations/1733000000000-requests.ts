@@ -58,8 +58,12 @@ export class Requests1733000000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // One row per command; before any command, one plan row per system.
-    await q.query(`CREATE UNIQUE INDEX request_actions_command ON request_actions (request_id, command_id) WHERE command_id IS NOT NULL`);
-    await q.query(`CREATE UNIQUE INDEX request_actions_planned ON request_actions (request_id, system_id) WHERE command_id IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX request_actions_command ON request_actions (request_id, command_id) WHERE command_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX request_actions_planned ON request_actions (request_id, system_id) WHERE command_id IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE request_holds (

@@ -39,7 +39,9 @@ export class DeadlinesAndMinimisation1733300000000 implements MigrationInterface
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE request_actions DROP COLUMN acknowledgement_requested_at, DROP COLUMN acknowledgement_note`);
+    await q.query(
+      `ALTER TABLE request_actions DROP COLUMN acknowledgement_requested_at, DROP COLUMN acknowledgement_note`,
+    );
     await q.query(`ALTER TABLE request_holds DROP COLUMN expired_at, DROP COLUMN erase_command_id`);
     await q.query(`DROP INDEX requests_minimise_after`);
     await q.query(`

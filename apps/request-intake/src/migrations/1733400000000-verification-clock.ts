@@ -15,7 +15,9 @@ export class VerificationClock1733400000000 implements MigrationInterface {
         resumed_at timestamptz,
         suspended_days integer
       )`);
-    await q.query(`CREATE INDEX verification_clock_waiting ON verification_clock (suspended_at) WHERE resumed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX verification_clock_waiting ON verification_clock (suspended_at) WHERE resumed_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -10,11 +10,15 @@ export class RepresentativeAndPortal1733750000000 implements MigrationInterface 
   name = 'RepresentativeAndPortal1733750000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE requests ADD COLUMN representative_mandate_ref text, ADD COLUMN representative_name text`);
+    await q.query(
+      `ALTER TABLE requests ADD COLUMN representative_mandate_ref text, ADD COLUMN representative_name text`,
+    );
     await q.query(`ALTER TABLE requests ADD COLUMN portal_session boolean NOT NULL DEFAULT false`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE requests DROP COLUMN portal_session, DROP COLUMN representative_name, DROP COLUMN representative_mandate_ref`);
+    await q.query(
+      `ALTER TABLE requests DROP COLUMN portal_session, DROP COLUMN representative_name, DROP COLUMN representative_mandate_ref`,
+    );
   }
 }

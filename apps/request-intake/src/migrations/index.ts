@@ -7,4 +7,11 @@ import { RepresentativeAndPortal1733750000000 } from './1733750000000-representa
 import { RequestRecipients1733800000000 } from './1733800000000-request-recipients';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [Requests1733000000000, DeadlinesAndMinimisation1733300000000, VerificationClock1733400000000, Packages1733600000000, RepresentativeAndPortal1733750000000, RequestRecipients1733800000000];
+export const MIGRATIONS: Function[] = [
+  Requests1733000000000,
+  DeadlinesAndMinimisation1733300000000,
+  VerificationClock1733400000000,
+  Packages1733600000000,
+  RepresentativeAndPortal1733750000000,
+  RequestRecipients1733800000000,
+];

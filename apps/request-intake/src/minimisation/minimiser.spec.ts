@@ -17,7 +17,9 @@ describe('keyed hashes of identifiers', () => {
   });
 
   it('need SUBJECT_HASH_KEY in production; elsewhere fall back to the development key with a warning', () => {
-    expect(() => resolveSubjectHashKey(undefined, 'production', () => undefined)).toThrow('SUBJECT_HASH_KEY is required in production');
+    expect(() => resolveSubjectHashKey(undefined, 'production', () => undefined)).toThrow(
+      'SUBJECT_HASH_KEY is required in production',
+    );
     const warnings: string[] = [];
     expect(resolveSubjectHashKey(undefined, 'development', (m) => warnings.push(m))).toBe(DEV_SUBJECT_HASH_KEY);
     expect(warnings).toEqual([expect.stringContaining('SUBJECT_HASH_KEY is not set')]);
@@ -27,21 +29,36 @@ describe('keyed hashes of identifiers', () => {
 
 describe('minimisedPatch', () => {
   const r = {
-    subjectEmail: 'jeanne@example.fr', subjectPhone: null, subjectCustomerId: 'C-1', subjectName: 'Jeanne Martin',
-    representativeName: 'Claire Dubois', representativeMandateRef: 'MAND-2026/0042',
-    verifiedEmails: ['jeanne@example.fr', 'j.martin@example.fr'], candidates: [{ subjectRef: 's1', hints: ['j***@example.fr'], records: 2 }],
-    note: 'letter from Jeanne', attestationNote: null, extensionReason: 'Jeanne has forty accounts', decisionReason: null,
+    subjectEmail: 'jeanne@example.fr',
+    subjectPhone: null,
+    subjectCustomerId: 'C-1',
+    subjectName: 'Jeanne Martin',
+    representativeName: 'Claire Dubois',
+    representativeMandateRef: 'MAND-2026/0042',
+    verifiedEmails: ['jeanne@example.fr', 'j.martin@example.fr'],
+    candidates: [{ subjectRef: 's1', hints: ['j***@example.fr'], records: 2 }],
+    note: 'letter from Jeanne',
+    attestationNote: null,
+    extensionReason: 'Jeanne has forty accounts',
+    decisionReason: null,
   } as unknown as RequestEntity;
   const at = new Date('2030-01-01T00:00:00Z');
 
   it('replaces every identifier and note, keeps the nulls, drops the hints, and marks the request', () => {
     const p = minimisedPatch(r, hash, at);
     expect(p).toEqual({
-      subjectEmail: hash('email', 'jeanne@example.fr'), subjectPhone: null, subjectCustomerId: hash('customerId', 'C-1'), subjectName: hash('name', 'Jeanne Martin'),
-      representativeName: hash('name', 'Claire Dubois'), representativeMandateRef: hash('note', 'MAND-2026/0042'),
+      subjectEmail: hash('email', 'jeanne@example.fr'),
+      subjectPhone: null,
+      subjectCustomerId: hash('customerId', 'C-1'),
+      subjectName: hash('name', 'Jeanne Martin'),
+      representativeName: hash('name', 'Claire Dubois'),
+      representativeMandateRef: hash('note', 'MAND-2026/0042'),
       verifiedEmails: [hash('email', 'jeanne@example.fr'), hash('email', 'j.martin@example.fr')],
       candidates: [{ subjectRef: 's1', hints: [], records: 2 }],
-      note: hash('note', 'letter from Jeanne'), attestationNote: null, extensionReason: hash('note', 'Jeanne has forty accounts'), decisionReason: null,
+      note: hash('note', 'letter from Jeanne'),
+      attestationNote: null,
+      extensionReason: hash('note', 'Jeanne has forty accounts'),
+      decisionReason: null,
       minimisedAt: at,
     });
     expect(JSON.stringify(p)).not.toMatch(/Jeanne|Claire|MAND|example\.fr|C-1/);

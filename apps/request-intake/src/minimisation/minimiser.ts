@@ -20,7 +20,11 @@ import { isSubjectHash, resolveSubjectHashKey, subjectHash } from './subject-has
 import { Clock, PeriodicJob } from '@datarights/service-kit';
 
 /** The patch that replaces a request's personal data by keyed hashes. Pure. */
-export function minimisedPatch(r: RequestEntity, hash: (kind: string, value: string) => string, at: Date): RequestPatch {
+export function minimisedPatch(
+  r: RequestEntity,
+  hash: (kind: string, value: string) => string,
+  at: Date,
+): RequestPatch {
   const h = (kind: string, v: string | null): string | null => (v === null || isSubjectHash(v) ? v : hash(kind, v));
   return {
     subjectEmail: h('email', r.subjectEmail),
@@ -31,7 +35,9 @@ export function minimisedPatch(r: RequestEntity, hash: (kind: string, value: str
     representativeMandateRef: h('note', r.representativeMandateRef),
     verifiedEmails: r.verifiedEmails ? r.verifiedEmails.map((e) => h('email', e)!) : null,
     // Masked keys (j***@example.fr) still say something about the person: only the refs and counts stay.
-    candidates: r.candidates ? r.candidates.map((c) => ({ subjectRef: c.subjectRef, hints: [], records: c.records })) : null,
+    candidates: r.candidates
+      ? r.candidates.map((c) => ({ subjectRef: c.subjectRef, hints: [], records: c.records }))
+      : null,
     note: h('note', r.note),
     attestationNote: h('note', r.attestationNote),
     extensionReason: h('note', r.extensionReason),
@@ -79,7 +85,11 @@ export class Minimiser extends PeriodicJob {
     }
     await this.maintenance.deleteIdempotencyKeys(tx, r.id);
     const publish: Publish = (name, data) => this.publisher.publish(tx, name, data, { correlationId: r.id });
-    await this.journal.publish(tx, publish, r.id, 'requestMinimised', { requestId: r.id, closedAt: (r.closedAt ?? now).toISOString(), minimisedAt: now.toISOString() });
+    await this.journal.publish(tx, publish, r.id, 'requestMinimised', {
+      requestId: r.id,
+      closedAt: (r.closedAt ?? now).toISOString(),
+      minimisedAt: now.toISOString(),
+    });
     this.logger.log({ requestId: r.id }, 'request minimised after its proof period');
   }
 }

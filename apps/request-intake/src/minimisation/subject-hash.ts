@@ -20,9 +20,16 @@ export function isSubjectHash(value: string | null | undefined): boolean {
 }
 
 /** The key to use; throws in production without one (the service does not start). */
-export function resolveSubjectHashKey(configured: string | undefined, env: string, warn: (msg: string) => void): string {
+export function resolveSubjectHashKey(
+  configured: string | undefined,
+  env: string,
+  warn: (msg: string) => void,
+): string {
   if (configured) return configured;
-  if (env === 'production') throw new Error('SUBJECT_HASH_KEY is required in production (the key of the hashes that replace closed requests\' identifiers)');
+  if (env === 'production')
+    throw new Error(
+      "SUBJECT_HASH_KEY is required in production (the key of the hashes that replace closed requests' identifiers)",
+    );
   warn('SUBJECT_HASH_KEY is not set: using the development key; set it outside development');
   return DEV_SUBJECT_HASH_KEY;
 }

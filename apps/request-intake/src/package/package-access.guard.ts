@@ -35,13 +35,18 @@ export class PackageAccessGuard implements CanActivate {
     const { expires, sig } = req.query as Record<string, unknown>;
     if (expires === undefined && sig === undefined) {
       // No link: the DPO's token, with the role, as any other DPO route.
-      const dpoContext = Object.assign(Object.create(context) as ExecutionContext, { getHandler: () => DpoOnly.prototype.handler, getClass: () => DpoOnly });
+      const dpoContext = Object.assign(Object.create(context) as ExecutionContext, {
+        getHandler: () => DpoOnly.prototype.handler,
+        getClass: () => DpoOnly,
+      });
       return this.auth.canActivate(dpoContext);
     }
     const id = String((req.params as Record<string, string>).id ?? '');
     const check = checkLink(this.keys.linkSecret, id, expires, sig, this.clock.now());
-    if (check === 'forbidden') throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'this download link is not valid');
-    if (check === 'expired') throw new AppError(HttpStatus.GONE, ErrorCode.Gone, 'this download link has expired: ask for a new one');
+    if (check === 'forbidden')
+      throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'this download link is not valid');
+    if (check === 'expired')
+      throw new AppError(HttpStatus.GONE, ErrorCode.Gone, 'this download link has expired: ask for a new one');
     return true;
   }
 }

@@ -16,6 +16,9 @@ export const packageKeysProvider = {
   inject: [RequestIntakeConfig],
   useFactory: (c: RequestIntakeConfig): PackageKeys => {
     const warn = (m: string) => new Logger('PackageModule').warn(m);
-    return new PackageKeys(resolvePackageKey(c.PACKAGE_ENCRYPTION_KEY, c.NODE_ENV, warn), resolveLinkSecret(c.PACKAGE_LINK_SECRET, c.NODE_ENV, warn));
+    return new PackageKeys(
+      resolvePackageKey(c.PACKAGE_ENCRYPTION_KEY, c.NODE_ENV, warn),
+      resolveLinkSecret(c.PACKAGE_LINK_SECRET, c.NODE_ENV, warn),
+    );
   },
 };

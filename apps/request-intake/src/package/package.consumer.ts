@@ -29,12 +29,22 @@ export class PackageConsumer {
     const parts = await this.repo.addPart(ctx.manager, p);
     if (parts.length < p.parts) return; // more to come (or a late duplicate of a stored package: nothing to do)
     const encrypted = Buffer.from(parts.map((x) => x.data).join(''), 'base64');
-    if (createHash('sha256').update(encrypted).digest('hex') !== p.sha256) throw new PermanentError(`package ${p.packageId}: digest mismatch after reassembly`);
+    if (createHash('sha256').update(encrypted).digest('hex') !== p.sha256)
+      throw new PermanentError(`package ${p.packageId}: digest mismatch after reassembly`);
     const now = this.clock.now();
     const stored = await this.repo.store(ctx.manager, {
-      packageId: p.packageId, requestId: p.requestId, requestType: p.requestType, encrypted, sha256: p.sha256, records: p.records, categories: p.categories,
-      storedAt: now, deleteAfter: addDuration(now, this.config.PACKAGE_RETENTION),
+      packageId: p.packageId,
+      requestId: p.requestId,
+      requestType: p.requestType,
+      encrypted,
+      sha256: p.sha256,
+      records: p.records,
+      categories: p.categories,
+      storedAt: now,
+      deleteAfter: addDuration(now, this.config.PACKAGE_RETENTION),
     });
-    this.logger.log(`request ${p.requestId}: package ${p.packageId} ${stored ? 'stored' : 'already stored'} (${p.records} records, ${encrypted.length} bytes encrypted)`);
+    this.logger.log(
+      `request ${p.requestId}: package ${p.packageId} ${stored ? 'stored' : 'already stored'} (${p.records} records, ${encrypted.length} bytes encrypted)`,
+    );
   }
 }

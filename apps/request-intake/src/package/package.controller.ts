@@ -4,7 +4,16 @@
  * `POST /v1/requests/:id/package/link`: a fresh link, for the DPO to send the subject.
  */
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public, Roles } from '@datarights/service-kit';
 import { PackageAccessGuard } from './package-access.guard';
@@ -25,7 +34,10 @@ export class PackageController {
   @ApiProduces('application/zip')
   @ApiQuery({ name: 'expires', required: false, description: 'Signed link: expiry (Unix seconds).' })
   @ApiQuery({ name: 'sig', required: false, description: 'Signed link: HMAC signature.' })
-  @ApiOkResponse({ description: 'The package (zip): data.json, one CSV per category, processing.json and summary.md (Art. 15) or the portable data (Art. 20).' })
+  @ApiOkResponse({
+    description:
+      'The package (zip): data.json, one CSV per category, processing.json and summary.md (Art. 15) or the portable data (Art. 20).',
+  })
   @ApiForbiddenResponse({ description: 'Not the DPO, or a wrong signature.' })
   @ApiGoneResponse({ description: 'The link has expired, or the package was deleted.' })
   @ApiNotFoundResponse({ description: 'No package for this request (yet).' })

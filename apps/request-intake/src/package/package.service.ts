@@ -29,7 +29,12 @@ export class PackageService {
   private async available(requestId: string): Promise<StoredPackage & { encrypted: Buffer }> {
     const p = await this.repo.ofRequest(this.dataSource.manager, requestId);
     if (!p) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `request ${requestId} has no package (yet)`);
-    if (p.deletedAt || !p.encrypted) throw new AppError(HttpStatus.GONE, ErrorCode.Gone, `the package of request ${requestId} was deleted at the end of its keeping period`);
+    if (p.deletedAt || !p.encrypted)
+      throw new AppError(
+        HttpStatus.GONE,
+        ErrorCode.Gone,
+        `the package of request ${requestId} was deleted at the end of its keeping period`,
+      );
     return p as StoredPackage & { encrypted: Buffer };
   }
 
@@ -51,9 +56,17 @@ export class PackageService {
       const expired = await this.repo.takeExpired(m, now, limit);
       for (const p of expired) {
         await this.repo.markDeleted(m, p.packageId, now);
-        await this.publisher.publish(m, 'packageDeleted', {
-          requestId: p.requestId, packageId: p.packageId, deletedAt: now.toISOString(), reason: `keeping period ${this.config.PACKAGE_RETENTION} ended`,
-        }, { correlationId: p.requestId });
+        await this.publisher.publish(
+          m,
+          'packageDeleted',
+          {
+            requestId: p.requestId,
+            packageId: p.packageId,
+            deletedAt: now.toISOString(),
+            reason: `keeping period ${this.config.PACKAGE_RETENTION} ended`,
+          },
+          { correlationId: p.requestId },
+        );
       }
       if (expired.length) this.logger.log(`${expired.length} packages deleted at the end of their keeping period`);
       return expired.length;

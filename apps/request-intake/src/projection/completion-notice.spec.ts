@@ -1,12 +1,24 @@
-import { completionNotification, completionRecipient, completionVariables, noDataHeldRecipient, SUBJECT_ON_FILE } from './completion-notice';
+import {
+  completionNotification,
+  completionRecipient,
+  completionVariables,
+  noDataHeldRecipient,
+  SUBJECT_ON_FILE,
+} from './completion-notice';
 
 describe('who is told', () => {
-  it('prefers the request\'s address when identity verified it', () => {
-    expect(completionRecipient('Jeanne@Example.fr', ['other@example.fr', 'jeanne@example.fr'])).toEqual({ channel: 'email', to: 'Jeanne@Example.fr' });
+  it("prefers the request's address when identity verified it", () => {
+    expect(completionRecipient('Jeanne@Example.fr', ['other@example.fr', 'jeanne@example.fr'])).toEqual({
+      channel: 'email',
+      to: 'Jeanne@Example.fr',
+    });
   });
 
   it('never writes to an address only the request gave: the first verified one instead', () => {
-    expect(completionRecipient('attacker@example.com', ['jeanne@example.fr'])).toEqual({ channel: 'email', to: 'jeanne@example.fr' });
+    expect(completionRecipient('attacker@example.com', ['jeanne@example.fr'])).toEqual({
+      channel: 'email',
+      to: 'jeanne@example.fr',
+    });
     expect(completionRecipient(null, ['jeanne@example.fr'])).toEqual({ channel: 'email', to: 'jeanne@example.fr' });
   });
 
@@ -22,7 +34,14 @@ describe('who is told', () => {
 });
 
 describe('what they are told (Art. 12(1), 17(3))', () => {
-  const hold = { holdId: 'h1', systemId: 'billing', category: 'invoices', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', until: '2035-12-31T00:00:00.000Z' };
+  const hold = {
+    holdId: 'h1',
+    systemId: 'billing',
+    category: 'invoices',
+    ground: 'Art. 17(3)(b)',
+    legalText: 'Code de commerce L123-22',
+    until: '2035-12-31T00:00:00.000Z',
+  };
 
   it('lists erased categories per system minus what a hold keeps, and every hold once', () => {
     const v = completionVariables(
@@ -43,16 +62,31 @@ describe('what they are told (Art. 12(1), 17(3))', () => {
         { systemId: 'billing', categories: ['payment'] },
         { systemId: 'crm', categories: ['identification', 'relationship'] },
       ],
-      retained: [{ systemId: 'billing', category: 'invoices', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', until: '2035-12-31T00:00:00.000Z' }],
+      retained: [
+        {
+          systemId: 'billing',
+          category: 'invoices',
+          ground: 'Art. 17(3)(b)',
+          legalText: 'Code de commerce L123-22',
+          until: '2035-12-31T00:00:00.000Z',
+        },
+      ],
     });
   });
 
   it('an empty plan gives empty lists', () => {
-    expect(completionVariables('r1', [], [])).toEqual({ requestId: 'r1', outcome: 'completed', erased: [], retained: [] });
+    expect(completionVariables('r1', [], [])).toEqual({
+      requestId: 'r1',
+      outcome: 'completed',
+      erased: [],
+      retained: [],
+    });
   });
 
   it('the notification uses the request-completed template', () => {
-    expect(completionNotification('n1', 'r1', { channel: 'email', to: 'a@b.fr' }, 'fr-FR', { outcome: 'no-data-held' })).toEqual({
+    expect(
+      completionNotification('n1', 'r1', { channel: 'email', to: 'a@b.fr' }, 'fr-FR', { outcome: 'no-data-held' }),
+    ).toEqual({
       notificationId: 'n1',
       requestId: 'r1',
       channel: 'email',

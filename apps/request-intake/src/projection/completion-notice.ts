@@ -17,9 +17,13 @@ export const SUBJECT_ON_FILE = 'subject-on-file';
 const norm = (email: string) => email.trim().toLowerCase();
 
 /** The request's own address if identity verified it, else the first verified one, else post. */
-export function completionRecipient(requestEmail: string | null, verifiedEmails: readonly string[] | null): NoticeRecipient {
+export function completionRecipient(
+  requestEmail: string | null,
+  verifiedEmails: readonly string[] | null,
+): NoticeRecipient {
   const verified = (verifiedEmails ?? []).filter((e) => e.length > 0);
-  if (requestEmail && verified.some((e) => norm(e) === norm(requestEmail))) return { channel: 'email', to: requestEmail };
+  if (requestEmail && verified.some((e) => norm(e) === norm(requestEmail)))
+    return { channel: 'email', to: requestEmail };
   if (verified.length > 0) return { channel: 'email', to: verified[0] };
   return { channel: 'post', to: SUBJECT_ON_FILE };
 }
@@ -48,7 +52,11 @@ export interface RetainedEntry {
 type HoldLike = Pick<HoldRecorded, 'systemId' | 'category' | 'ground' | 'legalText' | 'until'> & { holdId: string };
 
 /** Erased: categories of systems that did it (done, partial), minus what a hold keeps. Retained: every hold, once. */
-export function completionVariables(requestId: string, systems: readonly SystemOutcome[], holds: readonly HoldLike[]): {
+export function completionVariables(
+  requestId: string,
+  systems: readonly SystemOutcome[],
+  holds: readonly HoldLike[],
+): {
   requestId: string;
   outcome: 'completed';
   erased: ErasedEntry[];
@@ -68,7 +76,13 @@ export function completionVariables(requestId: string, systems: readonly SystemO
     .map(([systemId, cats]) => ({ systemId, categories: [...cats].sort() }))
     .sort((a, b) => a.systemId.localeCompare(b.systemId));
   const retained = uniqueHolds
-    .map((h) => ({ systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: h.until }))
+    .map((h) => ({
+      systemId: h.systemId,
+      category: h.category,
+      ground: h.ground,
+      legalText: h.legalText,
+      until: h.until,
+    }))
     .sort((a, b) => a.systemId.localeCompare(b.systemId) || a.category.localeCompare(b.category));
   return { requestId, outcome: 'completed', erased, retained };
 }
@@ -80,6 +94,22 @@ export function completionNotification(
   recipient: NoticeRecipient,
   locale: string,
   variables: Record<string, unknown>,
-): { notificationId: string; requestId: string; channel: 'email' | 'post'; to: string; template: string; locale: string; variables: Record<string, unknown> } {
-  return { notificationId, requestId, channel: recipient.channel, to: recipient.to, template: 'request-completed', locale, variables };
+): {
+  notificationId: string;
+  requestId: string;
+  channel: 'email' | 'post';
+  to: string;
+  template: string;
+  locale: string;
+  variables: Record<string, unknown>;
+} {
+  return {
+    notificationId,
+    requestId,
+    channel: recipient.channel,
+    to: recipient.to,
+    template: 'request-completed',
+    locale,
+    variables,
+  };
 }

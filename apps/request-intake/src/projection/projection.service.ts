@@ -13,7 +13,13 @@ import { PermanentError } from '@datarights/messaging';
 import { Clock, scrubPersonalData } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import type { RequestEntity } from '../requests/entities';
-import { actionsTarget, mergeAction, settleWithOutcomes, type ActionState, type ActionUpdate } from '../requests/request-actions';
+import {
+  actionsTarget,
+  mergeAction,
+  settleWithOutcomes,
+  type ActionState,
+  type ActionUpdate,
+} from '../requests/request-actions';
 import { RequestJournal, type EventMeta, type Publish } from '../requests/request-journal';
 import { advance, type RequestStatus } from '../requests/request-state';
 import { RequestsRepository, type RequestPatch, type StoredAction, type Tx } from '../requests/requests.repository';
@@ -62,7 +68,8 @@ export class ProjectionService {
 
     const patch: RequestPatch = {};
     const target = await this.project(tx, request, event, patch);
-    if (event.name === 'identityVerified') await this.verificationClock.resume(tx, publish, request, new Date(event.data.verifiedAt), patch);
+    if (event.name === 'identityVerified')
+      await this.verificationClock.resume(tx, publish, request, new Date(event.data.verifiedAt), patch);
     const status = target ? advance(request.status, target) : request.status;
     if (status !== request.status) patch.status = status;
     if (status === 'completed' && request.status !== 'completed' && event.name === 'executionCompleted') {
@@ -73,7 +80,12 @@ export class ProjectionService {
   }
 
   /** Records what the event says and returns the status it points to. */
-  private async project(tx: Tx, request: RequestEntity, event: ProjectedEvent, patch: RequestPatch): Promise<RequestStatus | undefined> {
+  private async project(
+    tx: Tx,
+    request: RequestEntity,
+    event: ProjectedEvent,
+    patch: RequestPatch,
+  ): Promise<RequestStatus | undefined> {
     const requestId = request.id;
     switch (event.name) {
       case 'subjectResolved': {
@@ -82,7 +94,11 @@ export class ProjectionService {
           if (d.subjectRef) patch.subjectRef = d.subjectRef;
           return 'awaiting-verification';
         }
-        patch.candidates = d.candidates.map((c) => ({ subjectRef: c.subjectRef, hints: [...c.hints], records: c.records }));
+        patch.candidates = d.candidates.map((c) => ({
+          subjectRef: c.subjectRef,
+          hints: [...c.hints],
+          records: c.records,
+        }));
         return 'awaiting-subject-decision';
       }
       case 'identityVerified': {
@@ -95,11 +111,22 @@ export class ProjectionService {
         return 'verified';
       }
       case 'planBuilt':
-        await this.repo.addPlannedSystems(tx, requestId, event.data.items.map((i) => ({ systemId: i.systemId, categories: i.categories })));
+        await this.repo.addPlannedSystems(
+          tx,
+          requestId,
+          event.data.items.map((i) => ({ systemId: i.systemId, categories: i.categories })),
+        );
         return actionsTarget(await this.repo.actionsOf(tx, requestId));
       case 'actionDispatched': {
         const d = event.data;
-        return this.mergeAction(tx, requestId, { event: 'dispatched', commandId: d.commandId, systemId: d.systemId, kind: d.kind, categories: d.categories, attempt: d.attempt });
+        return this.mergeAction(tx, requestId, {
+          event: 'dispatched',
+          commandId: d.commandId,
+          systemId: d.systemId,
+          kind: d.kind,
+          categories: d.categories,
+          attempt: d.attempt,
+        });
       }
       case 'actionCompleted': {
         const d = event.data;
@@ -115,20 +142,52 @@ export class ProjectionService {
       }
       case 'actionEscalated': {
         const d = event.data;
-        return this.mergeAction(tx, requestId, { event: 'escalated', commandId: d.commandId, systemId: d.systemId, kind: d.kind, reason: scrubPersonalData(d.reason), attempts: d.attempts });
+        return this.mergeAction(tx, requestId, {
+          event: 'escalated',
+          commandId: d.commandId,
+          systemId: d.systemId,
+          kind: d.kind,
+          reason: scrubPersonalData(d.reason),
+          attempts: d.attempts,
+        });
       }
       case 'actionClosedManually': {
         const d = event.data;
-        return this.mergeAction(tx, requestId, { event: 'closed-manually', commandId: d.commandId, systemId: d.systemId, reason: scrubPersonalData(d.reason) });
+        return this.mergeAction(tx, requestId, {
+          event: 'closed-manually',
+          commandId: d.commandId,
+          systemId: d.systemId,
+          reason: scrubPersonalData(d.reason),
+        });
       }
       case 'holdRecorded': {
         const d = event.data;
-        await this.repo.addHolds(tx, requestId, [{ holdId: d.holdId, systemId: d.systemId, category: d.category, ground: d.ground, legalText: d.legalText, until: new Date(d.until) }]);
+        await this.repo.addHolds(tx, requestId, [
+          {
+            holdId: d.holdId,
+            systemId: d.systemId,
+            category: d.category,
+            ground: d.ground,
+            legalText: d.legalText,
+            until: new Date(d.until),
+          },
+        ]);
         return actionsTarget(await this.repo.actionsOf(tx, requestId));
       }
       case 'executionCompleted': {
         const d = event.data;
-        await this.repo.addHolds(tx, requestId, d.holds.map((h) => ({ holdId: h.holdId, systemId: h.systemId, category: h.category, ground: h.ground, legalText: h.legalText, until: new Date(h.until) })));
+        await this.repo.addHolds(
+          tx,
+          requestId,
+          d.holds.map((h) => ({
+            holdId: h.holdId,
+            systemId: h.systemId,
+            category: h.category,
+            ground: h.ground,
+            legalText: h.legalText,
+            until: new Date(h.until),
+          })),
+        );
         for (const change of settleWithOutcomes(await this.repo.actionsOf(tx, requestId), d.systems)) {
           await this.repo.saveAction(tx, requestId, change.id, change.state);
         }
@@ -143,7 +202,12 @@ export class ProjectionService {
       }
       case 'actionForwarded': {
         const d = event.data;
-        return this.mergeAction(tx, requestId, { event: 'forwarded', commandId: d.commandId, systemId: d.systemId, categories: d.categories });
+        return this.mergeAction(tx, requestId, {
+          event: 'forwarded',
+          commandId: d.commandId,
+          systemId: d.systemId,
+          categories: d.categories,
+        });
       }
       case 'actionAcknowledged': {
         const d = event.data;
@@ -159,7 +223,8 @@ export class ProjectionService {
   private async mergeAction(tx: Tx, requestId: string, update: ActionUpdate): Promise<RequestStatus> {
     const actions = await this.repo.actionsOf(tx, requestId);
     const existing: StoredAction | undefined =
-      actions.find((a) => a.commandId === update.commandId) ?? actions.find((a) => a.commandId === null && a.systemId === update.systemId);
+      actions.find((a) => a.commandId === update.commandId) ??
+      actions.find((a) => a.commandId === null && a.systemId === update.systemId);
     const next = mergeAction(existing, update);
     await this.repo.saveAction(tx, requestId, existing?.id, next);
     const after: ActionState[] = existing ? actions.map((a) => (a.id === existing.id ? next : a)) : [...actions, next];
@@ -167,7 +232,13 @@ export class ProjectionService {
   }
 
   /** The request ends: closed with outcome `completed`, and the subject is told (same transaction). */
-  private async complete(tx: Tx, publish: Publish, request: RequestEntity, done: RequestEventPayloads['executionCompleted'], patch: RequestPatch): Promise<void> {
+  private async complete(
+    tx: Tx,
+    publish: Publish,
+    request: RequestEntity,
+    done: RequestEventPayloads['executionCompleted'],
+    patch: RequestPatch,
+  ): Promise<void> {
     const closedAt = this.clock.now();
     patch.closedAt = closedAt;
     patch.outcome = 'completed';
@@ -180,12 +251,30 @@ export class ProjectionService {
       receivedAt: request.receivedAt.toISOString(),
     });
     const holds = await this.repo.holdsOf(tx, request.id);
-    const variables = completionVariables(request.id, done.systems, holds.map((h) => ({ ...h, until: h.until.toISOString() })));
+    const variables = completionVariables(
+      request.id,
+      done.systems,
+      holds.map((h) => ({ ...h, until: h.until.toISOString() })),
+    );
     const recipient = completionRecipient(request.subjectEmail, patch.verifiedEmails ?? request.verifiedEmails);
     const notice = completionNotification(randomUUID(), request.id, recipient, this.config.NOTICE_LOCALE, variables);
     // Access and portability (Art. 15, 20): the subject is told the package is ready, with a signed, expiring link.
-    await this.journal.publish(tx, publish, request.id, 'notificationRequested', isPackageRequest(request.type)
-      ? packageReadyNotice(notice, packageLink(resolveLinkSecret(this.config.PACKAGE_LINK_SECRET, this.config.NODE_ENV, () => undefined), request.id, this.config.PACKAGE_LINK_TTL, closedAt))
-      : notice);
+    await this.journal.publish(
+      tx,
+      publish,
+      request.id,
+      'notificationRequested',
+      isPackageRequest(request.type)
+        ? packageReadyNotice(
+            notice,
+            packageLink(
+              resolveLinkSecret(this.config.PACKAGE_LINK_SECRET, this.config.NODE_ENV, () => undefined),
+              request.id,
+              this.config.PACKAGE_LINK_TTL,
+              closedAt,
+            ),
+          )
+        : notice,
+    );
   }
 }

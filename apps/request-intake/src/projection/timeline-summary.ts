@@ -99,8 +99,11 @@ function resolution(result: 'matched' | 'none' | 'several', candidates: number, 
   switch (result) {
     case 'matched':
       // A representative's request (or one a code cannot prove): the DPO's attestation is what is awaited.
-      if (required?.length === 1 && required[0] === 'dpo-attested') return "subject matched: awaiting the DPO's attestation of identity (dpo-attested)";
-      return required?.length ? `subject matched: identity to be proven by ${proofsAwaited(required)}` : 'subject matched';
+      if (required?.length === 1 && required[0] === 'dpo-attested')
+        return "subject matched: awaiting the DPO's attestation of identity (dpo-attested)";
+      return required?.length
+        ? `subject matched: identity to be proven by ${proofsAwaited(required)}`
+        : 'subject matched';
     case 'none':
       return 'no subject matched the identifiers: the DPO decides';
     case 'several':
@@ -109,7 +112,8 @@ function resolution(result: 'matched' | 'none' | 'several', candidates: number, 
 }
 
 /** `mailer`, or `a sub-processor in US` for a recipient without a system id. */
-const recipientLabel = (r: { systemId?: string; kind: string; country: string }) => r.systemId ?? `(a ${r.kind} in ${r.country})`;
+const recipientLabel = (r: { systemId?: string; kind: string; country: string }) =>
+  r.systemId ?? `(a ${r.kind} in ${r.country})`;
 
 export type AnyEvent = { [N in RequestEventName]: { name: N; data: RequestEventPayloads[N] } }[RequestEventName];
 
@@ -117,13 +121,19 @@ export function summarise(e: AnyEvent): string {
   switch (e.name) {
     case 'requestSubmitted': {
       // That there is a representative or a portal session, never the mandate's reference.
-      const how = e.data.representative ? ' for a representative under a mandate' : e.data.portalSession ? ' from a signed-in customer-space session' : '';
+      const how = e.data.representative
+        ? ' for a representative under a mandate'
+        : e.data.portalSession
+          ? ' from a signed-in customer-space session'
+          : '';
       return `${e.data.type} request filed by ${e.data.filedBy}${how} (received by ${e.data.channel}), due ${day(e.data.dueAt)}`;
     }
     case 'verificationAttested':
       return `identity attested by ${e.data.attestedBy} (${e.data.method})`;
     case 'subjectDecided':
-      return e.data.decision === 'subject' ? `subject chosen by ${e.data.decidedBy} among the candidates` : `${e.data.decidedBy} answered that no data is held`;
+      return e.data.decision === 'subject'
+        ? `subject chosen by ${e.data.decidedBy} among the candidates`
+        : `${e.data.decidedBy} answered that no data is held`;
     case 'actionCloseRequested':
       return `${e.data.closedBy} asked to close command ${e.data.commandId} by hand`;
     case 'requestClosed':

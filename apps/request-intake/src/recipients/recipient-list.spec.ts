@@ -22,12 +22,29 @@ describe('the recipients the subject is told of (Art. 19)', () => {
   it('names each recipient once, with every category it received and what it was told, sorted by name; no statuses or reasons', () => {
     const list = subjectRecipientList([
       row({ fromSystemId: 'marketing', categories: ['prospection'] }),
-      row({ fromSystemId: 'crm', categories: ['identification'], action: 'rectification', status: 'unacknowledged', reason: 'no acknowledgement' }),
-      row({ recipient: { name: 'HelpScale Inc.', kind: 'sub-processor', country: 'US' }, categories: ['relationship'], status: 'not-notified', reason: 'no command topic' }),
+      row({
+        fromSystemId: 'crm',
+        categories: ['identification'],
+        action: 'rectification',
+        status: 'unacknowledged',
+        reason: 'no acknowledgement',
+      }),
+      row({
+        recipient: { name: 'HelpScale Inc.', kind: 'sub-processor', country: 'US' },
+        categories: ['relationship'],
+        status: 'not-notified',
+        reason: 'no command topic',
+      }),
     ]);
     expect(list).toEqual([
       { name: 'HelpScale Inc.', kind: 'sub-processor', country: 'US', categories: ['relationship'], told: ['erasure'] },
-      { name: 'Mailvoie SAS', kind: 'sub-processor', country: 'FR', categories: ['identification', 'prospection'], told: ['erasure', 'rectification'] },
+      {
+        name: 'Mailvoie SAS',
+        kind: 'sub-processor',
+        country: 'FR',
+        categories: ['identification', 'prospection'],
+        told: ['erasure', 'rectification'],
+      },
     ]);
   });
 
@@ -36,7 +53,14 @@ describe('the recipients the subject is told of (Art. 19)', () => {
   });
 
   it('shows the DPO every notice, with dates as ISO strings and no system id when there is none', () => {
-    expect(toRecipientDto(row({}))).toMatchObject({ name: 'Mailvoie SAS', systemId: 'mailvoie', respondBy: '2026-12-05T10:00:00.000Z', notifiedAt: '2026-11-28T10:00:00.000Z' });
-    expect(toRecipientDto(row({ recipient: { name: 'X', kind: 'controller', country: 'FR' }, respondBy: null }))).not.toHaveProperty('systemId');
+    expect(toRecipientDto(row({}))).toMatchObject({
+      name: 'Mailvoie SAS',
+      systemId: 'mailvoie',
+      respondBy: '2026-12-05T10:00:00.000Z',
+      notifiedAt: '2026-11-28T10:00:00.000Z',
+    });
+    expect(
+      toRecipientDto(row({ recipient: { name: 'X', kind: 'controller', country: 'FR' }, respondBy: null })),
+    ).not.toHaveProperty('systemId');
   });
 });

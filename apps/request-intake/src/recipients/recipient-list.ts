@@ -27,17 +27,34 @@ export function toRecipientDto(r: RecipientRow): RecipientNoticeDto {
  * one organisation to them), with its kind, country, the categories it received and what
  * it was told; not our internal statuses or reasons.
  */
-export function subjectRecipientList(rows: readonly RecipientRow[]): Array<{ name: string; kind: string; country: string; categories: string[]; told: string[] }> {
-  const byName = new Map<string, { name: string; kind: string; country: string; categories: Set<string>; told: Set<string> }>();
+export function subjectRecipientList(
+  rows: readonly RecipientRow[],
+): Array<{ name: string; kind: string; country: string; categories: string[]; told: string[] }> {
+  const byName = new Map<
+    string,
+    { name: string; kind: string; country: string; categories: Set<string>; told: Set<string> }
+  >();
   for (const r of rows) {
-    const e = byName.get(r.recipient.name) ?? { name: r.recipient.name, kind: r.recipient.kind, country: r.recipient.country, categories: new Set<string>(), told: new Set<string>() };
+    const e = byName.get(r.recipient.name) ?? {
+      name: r.recipient.name,
+      kind: r.recipient.kind,
+      country: r.recipient.country,
+      categories: new Set<string>(),
+      told: new Set<string>(),
+    };
     r.categories.forEach((c) => e.categories.add(c));
     e.told.add(r.action);
     byName.set(r.recipient.name, e);
   }
   return [...byName.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((e) => ({ name: e.name, kind: e.kind, country: e.country, categories: [...e.categories].sort(), told: [...e.told].sort() }));
+    .map((e) => ({
+      name: e.name,
+      kind: e.kind,
+      country: e.country,
+      categories: [...e.categories].sort(),
+      told: [...e.told].sort(),
+    }));
 }
 
 /**
@@ -51,5 +68,7 @@ export function recipientAttention(rows: readonly RecipientRow[]): string[] {
     declined: 'answered that it cannot act on the notice',
     unacknowledged: 'never acknowledged the notice',
   };
-  return rows.filter((r) => why[r.status] && !r.acknowledgementRequestedAt).map((r) => `recipient ${r.recipient.name} (of ${r.fromSystemId}): ${why[r.status]} (Art. 19)`);
+  return rows
+    .filter((r) => why[r.status] && !r.acknowledgementRequestedAt)
+    .map((r) => `recipient ${r.recipient.name} (of ${r.fromSystemId}): ${why[r.status]} (Art. 19)`);
 }

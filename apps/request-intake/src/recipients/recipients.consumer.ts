@@ -1,7 +1,14 @@
 /** Kafka handlers of the executor's Art. 19 notice events (thin): projected in the handler's transaction. */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { RecipientAcknowledged, RecipientDeclined, RecipientNotified, RecipientNotNotified, RecipientReminded, RecipientUnacknowledged } from '@datarights/contracts';
+import type {
+  RecipientAcknowledged,
+  RecipientDeclined,
+  RecipientNotified,
+  RecipientNotNotified,
+  RecipientReminded,
+  RecipientUnacknowledged,
+} from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
 import { RecipientsService, type RecipientEvent } from './recipients.service';
 

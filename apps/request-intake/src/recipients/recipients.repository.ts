@@ -20,8 +20,13 @@ export interface RecipientRow {
 }
 
 /** A notice first heard of (`recipientNotified` or `recipientNotNotified`). */
-export type NewRecipientRow = Pick<RecipientRow, 'noticeId' | 'recipient' | 'fromSystemId' | 'action' | 'categories' | 'status' | 'respondBy' | 'reason' | 'notifiedAt'>;
-export type RecipientChange = Partial<Pick<RecipientRow, 'status' | 'reminders' | 'respondBy' | 'reason' | 'acknowledgedBy'>> & { at: Date };
+export type NewRecipientRow = Pick<
+  RecipientRow,
+  'noticeId' | 'recipient' | 'fromSystemId' | 'action' | 'categories' | 'status' | 'respondBy' | 'reason' | 'notifiedAt'
+>;
+export type RecipientChange = Partial<
+  Pick<RecipientRow, 'status' | 'reminders' | 'respondBy' | 'reason' | 'acknowledgedBy'>
+> & { at: Date };
 
 interface Row {
   notice_id: string;
@@ -65,7 +70,21 @@ export class RecipientsRepository {
     await tx.query(
       `INSERT INTO request_recipients (notice_id, request_id, name, kind, country, system_id, from_system_id, action, categories, status, respond_by, reason, notified_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) ON CONFLICT (notice_id) DO NOTHING`,
-      [r.noticeId, requestId, r.recipient.name, r.recipient.kind, r.recipient.country, r.recipient.systemId ?? null, r.fromSystemId, r.action, r.categories, r.status, r.respondBy, r.reason, r.notifiedAt],
+      [
+        r.noticeId,
+        requestId,
+        r.recipient.name,
+        r.recipient.kind,
+        r.recipient.country,
+        r.recipient.systemId ?? null,
+        r.fromSystemId,
+        r.action,
+        r.categories,
+        r.status,
+        r.respondBy,
+        r.reason,
+        r.notifiedAt,
+      ],
     );
   }
 
@@ -75,17 +94,32 @@ export class RecipientsRepository {
       `UPDATE request_recipients SET status = COALESCE($3, status), reminders = COALESCE($4, reminders), respond_by = COALESCE($5, respond_by),
               reason = COALESCE($6, reason), acknowledged_by = COALESCE($7, acknowledged_by), updated_at = $8
        WHERE request_id = $1 AND notice_id = $2`,
-      [requestId, noticeId, c.status ?? null, c.reminders ?? null, c.respondBy ?? null, c.reason ?? null, c.acknowledgedBy ?? null, c.at],
+      [
+        requestId,
+        noticeId,
+        c.status ?? null,
+        c.reminders ?? null,
+        c.respondBy ?? null,
+        c.reason ?? null,
+        c.acknowledgedBy ?? null,
+        c.at,
+      ],
     )) as [unknown[], number];
     return result[1] > 0;
   }
 
   async markAcknowledgementRequested(tx: Tx, requestId: string, noticeId: string, at: Date): Promise<void> {
-    await tx.query(`UPDATE request_recipients SET acknowledgement_requested_at = $3 WHERE request_id = $1 AND notice_id = $2`, [requestId, noticeId, at]);
+    await tx.query(
+      `UPDATE request_recipients SET acknowledgement_requested_at = $3 WHERE request_id = $1 AND notice_id = $2`,
+      [requestId, noticeId, at],
+    );
   }
 
   async of(tx: Tx, requestId: string): Promise<RecipientRow[]> {
-    const rows = (await tx.query(`SELECT * FROM request_recipients WHERE request_id = $1 ORDER BY notified_at, name, notice_id`, [requestId])) as Row[];
+    const rows = (await tx.query(
+      `SELECT * FROM request_recipients WHERE request_id = $1 ORDER BY notified_at, name, notice_id`,
+      [requestId],
+    )) as Row[];
     return rows.map(toRow);
   }
 }

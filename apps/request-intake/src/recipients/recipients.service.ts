@@ -7,7 +7,14 @@
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { RecipientAcknowledged, RecipientDeclined, RecipientNotified, RecipientNotNotified, RecipientReminded, RecipientUnacknowledged } from '@datarights/contracts';
+import type {
+  RecipientAcknowledged,
+  RecipientDeclined,
+  RecipientNotified,
+  RecipientNotNotified,
+  RecipientReminded,
+  RecipientUnacknowledged,
+} from '@datarights/contracts';
 import { EventPublisher, PermanentError } from '@datarights/messaging';
 import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
@@ -48,7 +55,8 @@ export class RecipientsService {
   /** One of the executor's notice events, in the handler's transaction, with the request locked. */
   async project(tx: Tx, meta: EventMeta, event: RecipientEvent): Promise<void> {
     const requestId = event.data.requestId;
-    if (!(await this.requests.lock(tx, requestId))) throw new PermanentError(`${event.name} for unknown request ${requestId}`);
+    if (!(await this.requests.lock(tx, requestId)))
+      throw new PermanentError(`${event.name} for unknown request ${requestId}`);
     await this.journal.handled(tx, requestId, meta, event);
     const at = new Date(meta.time);
     const d = event.data;
@@ -58,7 +66,11 @@ export class RecipientsService {
         const e = event.data;
         const notified = event.name === 'recipientNotified';
         await this.recipients.add(tx, requestId, {
-          noticeId: e.noticeId, recipient: e.recipient, fromSystemId: e.fromSystemId, action: e.action, categories: e.categories,
+          noticeId: e.noticeId,
+          recipient: e.recipient,
+          fromSystemId: e.fromSystemId,
+          action: e.action,
+          categories: e.categories,
           status: notified ? 'awaiting-acknowledgement' : 'not-notified',
           respondBy: notified ? new Date(event.data.respondBy) : null,
           reason: notified ? null : event.data.reason,
@@ -67,17 +79,33 @@ export class RecipientsService {
         break;
       }
       case 'recipientReminded':
-        await this.recipients.change(tx, requestId, d.noticeId, { reminders: event.data.reminder, respondBy: new Date(event.data.respondBy), at });
+        await this.recipients.change(tx, requestId, d.noticeId, {
+          reminders: event.data.reminder,
+          respondBy: new Date(event.data.respondBy),
+          at,
+        });
         break;
       case 'recipientAcknowledged':
-        await this.recipients.change(tx, requestId, d.noticeId, { status: 'acknowledged', acknowledgedBy: event.data.acknowledgedBy, at });
+        await this.recipients.change(tx, requestId, d.noticeId, {
+          status: 'acknowledged',
+          acknowledgedBy: event.data.acknowledgedBy,
+          at,
+        });
         break;
       // The recipient's own words may name someone: scrubbed, as every free text from a system.
       case 'recipientDeclined':
-        await this.recipients.change(tx, requestId, d.noticeId, { status: 'declined', reason: scrubPersonalData(event.data.reason), at });
+        await this.recipients.change(tx, requestId, d.noticeId, {
+          status: 'declined',
+          reason: scrubPersonalData(event.data.reason),
+          at,
+        });
         break;
       case 'recipientUnacknowledged':
-        await this.recipients.change(tx, requestId, d.noticeId, { status: 'unacknowledged', reason: event.data.reason, at });
+        await this.recipients.change(tx, requestId, d.noticeId, {
+          status: 'unacknowledged',
+          reason: event.data.reason,
+          at,
+        });
         break;
     }
     this.logger.log({ requestId, noticeId: d.noticeId, event: event.name }, 'recipient notice projected');
@@ -90,17 +118,42 @@ export class RecipientsService {
   }
 
   /** The DPO obtained the recipient's acknowledgement by other means (a letter, a call); the executor records it. */
-  async recordAcknowledgement(principal: Principal, requestId: string, noticeId: string, dto: AcknowledgementDto): Promise<AcceptedDto> {
+  async recordAcknowledgement(
+    principal: Principal,
+    requestId: string,
+    noticeId: string,
+    dto: AcknowledgementDto,
+  ): Promise<AcceptedDto> {
     return this.requests.transaction(async (tx) => {
       const request = await lockRequest(this.requests, tx, requestId);
       const row = (await this.recipients.of(tx, requestId)).find((r) => r.noticeId === noticeId);
-      if (!row) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no recipient notice ${noticeId} on request ${requestId}`);
+      if (!row)
+        throw new AppError(
+          HttpStatus.NOT_FOUND,
+          ErrorCode.NotFound,
+          `no recipient notice ${noticeId} on request ${requestId}`,
+        );
       if (row.status === 'acknowledged' || row.status === 'declined') {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `the recipient's answer is already recorded (${row.status})`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          `the recipient's answer is already recorded (${row.status})`,
+        );
       }
-      if (row.acknowledgementRequestedAt) throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'the acknowledgement was already recorded; waiting for the executor');
+      if (row.acknowledgementRequestedAt)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          'the acknowledgement was already recorded; waiting for the executor',
+        );
       await this.recipients.markAcknowledgementRequested(tx, requestId, noticeId, this.clock.now());
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'recipientAcknowledgementRecorded', { requestId, noticeId, note: dto.note, recordedBy: principal.id });
+      await this.journal.publish(
+        tx,
+        publisherFor(this.publisher, tx, requestId),
+        requestId,
+        'recipientAcknowledgementRecorded',
+        { requestId, noticeId, note: dto.note, recordedBy: principal.id },
+      );
       this.logger.log({ requestId, noticeId }, 'recipient acknowledgement recorded');
       return { id: requestId, status: request.status, outcome: request.outcome };
     });
@@ -110,13 +163,30 @@ export class RecipientsService {
   async informSubject(principal: Principal, requestId: string): Promise<SubjectInformedDto> {
     return this.requests.transaction(async (tx) => {
       const request = await lockRequest(this.requests, tx, requestId);
-      if (request.minimisedAt) throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, "the request's identifiers were minimised after its proof period: there is no contact to write to");
+      if (request.minimisedAt)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          "the request's identifiers were minimised after its proof period: there is no contact to write to",
+        );
       const recipients = subjectRecipientList(await this.recipients.of(tx, requestId));
       const notificationId = randomUUID();
       const to = requesterRecipient(request.subjectEmail, request.verifiedEmails);
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'notificationRequested',
-        notice(notificationId, requestId, to, this.config.NOTICE_LOCALE, RECIPIENTS_TEMPLATE, { requestId, requestType: request.type, recipients }));
-      this.logger.log({ requestId, notificationId, recipients: recipients.length, by: principal.id }, 'subject sent the list of recipients');
+      await this.journal.publish(
+        tx,
+        publisherFor(this.publisher, tx, requestId),
+        requestId,
+        'notificationRequested',
+        notice(notificationId, requestId, to, this.config.NOTICE_LOCALE, RECIPIENTS_TEMPLATE, {
+          requestId,
+          requestType: request.type,
+          recipients,
+        }),
+      );
+      this.logger.log(
+        { requestId, notificationId, recipients: recipients.length, by: principal.id },
+        'subject sent the list of recipients',
+      );
       return { requestId, notificationId, recipients: recipients.length };
     });
   }

@@ -24,15 +24,44 @@ describe('checkExtension (Art. 12(3): once, within the first month, two further 
     ['on the day of receipt, one month', r, 1, '2025-01-31T10:00:00.000Z', '2025-03-31T10:00:00.000Z'],
     ['a minute before the due date, two months', r, 2, '2025-02-28T09:59:00.000Z', '2025-04-30T10:00:00.000Z'],
   ])('allows it %s', (_what, req, months, now, dueAt) => {
-    expect(checkExtension(req, months, D(now), policy)).toEqual({ ok: true, dueAt: D(dueAt), previousDueAt: req.dueAt, originalDueAt: req.dueAt });
+    expect(checkExtension(req, months, D(now), policy)).toEqual({
+      ok: true,
+      dueAt: D(dueAt),
+      previousDueAt: req.dueAt,
+      originalDueAt: req.dueAt,
+    });
   });
 
   it.each([
     ['at the due date', r, 1, '2025-02-28T10:00:00.000Z', policy, true, 'the first month ended'],
     ['after the due date', r, 1, '2025-03-10T00:00:00.000Z', policy, true, 'the first month ended'],
-    ['a second time', { ...r, extendedAt: D('2025-02-01T00:00:00.000Z') }, 1, '2025-02-02T00:00:00.000Z', policy, true, 'already extended'],
-    ['beyond the policy maximum', r, 2, '2025-02-01T00:00:00.000Z', { ...policy, extensionMax: 'P1M' }, false, 'exceeds the policy'],
-    ['beyond a maximum in weeks', r, 1, '2025-02-01T00:00:00.000Z', { ...policy, extensionMax: 'P3W' }, false, 'exceeds the policy'],
+    [
+      'a second time',
+      { ...r, extendedAt: D('2025-02-01T00:00:00.000Z') },
+      1,
+      '2025-02-02T00:00:00.000Z',
+      policy,
+      true,
+      'already extended',
+    ],
+    [
+      'beyond the policy maximum',
+      r,
+      2,
+      '2025-02-01T00:00:00.000Z',
+      { ...policy, extensionMax: 'P1M' },
+      false,
+      'exceeds the policy',
+    ],
+    [
+      'beyond a maximum in weeks',
+      r,
+      1,
+      '2025-02-01T00:00:00.000Z',
+      { ...policy, extensionMax: 'P3W' },
+      false,
+      'exceeds the policy',
+    ],
   ])('refuses it %s', (_what, req, months, now, p, conflict, reason) => {
     const c = checkExtension(req, months, D(now), p);
     expect(c).toEqual({ ok: false, conflict, reason: expect.stringContaining(reason) });
@@ -50,7 +79,13 @@ describe('deadline states and the events of the periodic check (once per due dat
     ['2025-02-28T10:00:00.001Z', null, 'overdue', 'requestOverdue', { ...none, dueSoonNotifiedFor: dueAt }],
     ['2025-03-28T10:00:00.001Z', null, 'overdue', undefined, { dueSoonNotifiedFor: dueAt, overdueNotifiedFor: dueAt }],
     // An extension moves the due date: the flags were for the old one, so the events come again.
-    ['2025-02-28T10:00:00.001Z', null, 'overdue', 'requestOverdue', { dueSoonNotifiedFor: null, overdueNotifiedFor: D('2025-01-28T10:00:00.000Z') }],
+    [
+      '2025-02-28T10:00:00.001Z',
+      null,
+      'overdue',
+      'requestOverdue',
+      { dueSoonNotifiedFor: null, overdueNotifiedFor: D('2025-01-28T10:00:00.000Z') },
+    ],
     ['2025-03-01T00:00:00.000Z', D('2025-02-27T00:00:00.000Z'), 'closed', undefined, none],
   ])('at %s (closed %s): %s → %s', (now, closedAt, state, event, flags) => {
     const req = { dueAt, closedAt: closedAt as Date | null, ...(flags as typeof none) };

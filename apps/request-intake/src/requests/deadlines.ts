@@ -29,16 +29,39 @@ export function extendedDueAt(receivedAt: Date, response: string, months: number
 }
 
 /** Whether an extension by `months` is allowed now, and the new due date. */
-export function checkExtension(r: ExtensibleRequest, months: number, now: Date, deadlines: Pick<DeadlinesPolicy, 'response' | 'extensionMax'>): ExtensionCheck {
-  if (r.extendedAt) return { ok: false, conflict: true, reason: 'the deadline was already extended (Art. 12(3) allows one extension of up to two further months)' };
+export function checkExtension(
+  r: ExtensibleRequest,
+  months: number,
+  now: Date,
+  deadlines: Pick<DeadlinesPolicy, 'response' | 'extensionMax'>,
+): ExtensionCheck {
+  if (r.extendedAt)
+    return {
+      ok: false,
+      conflict: true,
+      reason: 'the deadline was already extended (Art. 12(3) allows one extension of up to two further months)',
+    };
   if (now.getTime() >= r.dueAt.getTime()) {
-    return { ok: false, conflict: true, reason: `the first month ended on ${r.dueAt.toISOString()}: an extension must be told to the subject within it (Art. 12(3))` };
+    return {
+      ok: false,
+      conflict: true,
+      reason: `the first month ended on ${r.dueAt.toISOString()}: an extension must be told to the subject within it (Art. 12(3))`,
+    };
   }
   const asked = addDuration(r.receivedAt, { ...parseDuration('P0D'), months });
   if (asked.getTime() > addDuration(r.receivedAt, deadlines.extensionMax).getTime()) {
-    return { ok: false, conflict: false, reason: `an extension of ${months} month${months === 1 ? '' : 's'} exceeds the policy's deadlines.extensionMax (${deadlines.extensionMax})` };
+    return {
+      ok: false,
+      conflict: false,
+      reason: `an extension of ${months} month${months === 1 ? '' : 's'} exceeds the policy's deadlines.extensionMax (${deadlines.extensionMax})`,
+    };
   }
-  return { ok: true, dueAt: extendedDueAt(r.receivedAt, deadlines.response, months), previousDueAt: r.dueAt, originalDueAt: r.dueAt };
+  return {
+    ok: true,
+    dueAt: extendedDueAt(r.receivedAt, deadlines.response, months),
+    previousDueAt: r.dueAt,
+    originalDueAt: r.dueAt,
+  };
 }
 
 /** The end of the due-soon window from now. */
@@ -48,7 +71,11 @@ export function dueSoonUntil(now: Date, deadlines: Pick<DeadlinesPolicy, 'dueSoo
 
 export type DeadlineState = 'overdue' | 'due-soon' | 'on-time' | 'closed';
 
-export function deadlineState(r: { dueAt: Date; closedAt: Date | null }, now: Date, deadlines: Pick<DeadlinesPolicy, 'dueSoonWithin'>): DeadlineState {
+export function deadlineState(
+  r: { dueAt: Date; closedAt: Date | null },
+  now: Date,
+  deadlines: Pick<DeadlinesPolicy, 'dueSoonWithin'>,
+): DeadlineState {
   if (r.closedAt) return 'closed';
   if (r.dueAt.getTime() < now.getTime()) return 'overdue';
   return r.dueAt.getTime() < dueSoonUntil(now, deadlines).getTime() ? 'due-soon' : 'on-time';

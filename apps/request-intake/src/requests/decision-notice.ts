@@ -14,9 +14,13 @@ import { SUBJECT_ON_FILE, type NoticeRecipient } from '../projection/completion-
 
 const norm = (email: string) => email.trim().toLowerCase();
 
-export function requesterRecipient(requestEmail: string | null, verifiedEmails: readonly string[] | null): NoticeRecipient {
+export function requesterRecipient(
+  requestEmail: string | null,
+  verifiedEmails: readonly string[] | null,
+): NoticeRecipient {
   const verified = (verifiedEmails ?? []).filter((e) => e.length > 0);
-  if (requestEmail && verified.some((e) => norm(e) === norm(requestEmail))) return { channel: 'email', to: requestEmail };
+  if (requestEmail && verified.some((e) => norm(e) === norm(requestEmail)))
+    return { channel: 'email', to: requestEmail };
   if (verified.length > 0) return { channel: 'email', to: verified[0] };
   if (requestEmail) return { channel: 'email', to: requestEmail };
   return { channel: 'post', to: SUBJECT_ON_FILE };
@@ -32,7 +36,14 @@ export interface Notice {
   variables: Record<string, unknown>;
 }
 
-export function notice(notificationId: string, requestId: string, recipient: NoticeRecipient, locale: string, template: string, variables: Record<string, unknown>): Notice {
+export function notice(
+  notificationId: string,
+  requestId: string,
+  recipient: NoticeRecipient,
+  locale: string,
+  template: string,
+  variables: Record<string, unknown>,
+): Notice {
   return { notificationId, requestId, channel: recipient.channel, to: recipient.to, template, locale, variables };
 }
 
@@ -41,14 +52,31 @@ export function remedies(authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl
   return { complaint: { authority: authority.name, url: authority.complaintUrl }, judicialRemedy: true };
 }
 
-export function extensionVariables(requestId: string, months: number, reasons: string, previousDueAt: Date, dueAt: Date) {
+export function extensionVariables(
+  requestId: string,
+  months: number,
+  reasons: string,
+  previousDueAt: Date,
+  dueAt: Date,
+) {
   return { requestId, months, reasons, previousDueAt: previousDueAt.toISOString(), dueAt: dueAt.toISOString() };
 }
 
-export function refusalVariables(requestId: string, requestType: string, reasons: string, authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl'>) {
+export function refusalVariables(
+  requestId: string,
+  requestType: string,
+  reasons: string,
+  authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl'>,
+) {
   return { requestId, requestType, outcome: 'refused', reasons, ...remedies(authority) };
 }
 
-export function rejectionVariables(requestId: string, requestType: string, ground: string, justification: string, authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl'>) {
+export function rejectionVariables(
+  requestId: string,
+  requestType: string,
+  ground: string,
+  justification: string,
+  authority: Pick<AuthorityPolicy, 'name' | 'complaintUrl'>,
+) {
   return { requestId, requestType, outcome: 'rejected', ground, reasons: justification, ...remedies(authority) };
 }

@@ -1,21 +1,63 @@
-import { actionsTarget, attentionReasons, mergeAction, plannedAction, settleWithOutcomes, type ActionState, type ActionUpdate } from './request-actions';
+import {
+  actionsTarget,
+  attentionReasons,
+  mergeAction,
+  plannedAction,
+  settleWithOutcomes,
+  type ActionState,
+  type ActionUpdate,
+} from './request-actions';
 
 const CMD = '8d7f2f56-2a4b-4a53-9c8b-1f0c2f3a4b5c';
-const dispatched = (attempt = 1): ActionUpdate => ({ event: 'dispatched', commandId: CMD, systemId: 'crm', kind: 'erase', categories: ['identification'], attempt });
-const completed: ActionUpdate = { event: 'completed', commandId: CMD, systemId: 'crm', kind: 'erase', outcome: 'done', affectedRecords: 3 };
-const escalated: ActionUpdate = { event: 'escalated', commandId: CMD, systemId: 'crm', kind: 'erase', reason: 'no reply after 5 attempts', attempts: 5 };
+const dispatched = (attempt = 1): ActionUpdate => ({
+  event: 'dispatched',
+  commandId: CMD,
+  systemId: 'crm',
+  kind: 'erase',
+  categories: ['identification'],
+  attempt,
+});
+const completed: ActionUpdate = {
+  event: 'completed',
+  commandId: CMD,
+  systemId: 'crm',
+  kind: 'erase',
+  outcome: 'done',
+  affectedRecords: 3,
+};
+const escalated: ActionUpdate = {
+  event: 'escalated',
+  commandId: CMD,
+  systemId: 'crm',
+  kind: 'erase',
+  reason: 'no reply after 5 attempts',
+  attempts: 5,
+};
 const closed: ActionUpdate = { event: 'closed-manually', commandId: CMD, systemId: 'crm', reason: 'erased by hand' };
 
-const fold = (updates: ActionUpdate[], start?: ActionState) => updates.reduce<ActionState | undefined>((s, u) => mergeAction(s, u), start)!;
+const fold = (updates: ActionUpdate[], start?: ActionState) =>
+  updates.reduce<ActionState | undefined>((s, u) => mergeAction(s, u), start)!;
 
 describe('mergeAction', () => {
-  it('a dispatch claims the system\'s plan row', () => {
+  it("a dispatch claims the system's plan row", () => {
     const a = mergeAction(plannedAction('crm', ['identification', 'relationship']), dispatched());
-    expect(a).toMatchObject({ commandId: CMD, kind: 'erase', status: 'dispatched', outcome: 'pending', attempts: 1, categories: ['identification'] });
+    expect(a).toMatchObject({
+      commandId: CMD,
+      kind: 'erase',
+      status: 'dispatched',
+      outcome: 'pending',
+      attempts: 1,
+      categories: ['identification'],
+    });
   });
 
   it('dispatch then reply: completed with the outcome and count', () => {
-    expect(fold([dispatched(), completed])).toMatchObject({ status: 'completed', outcome: 'done', affectedRecords: 3, attempts: 1 });
+    expect(fold([dispatched(), completed])).toMatchObject({
+      status: 'completed',
+      outcome: 'done',
+      affectedRecords: 3,
+      attempts: 1,
+    });
   });
 
   it('a late dispatch after the reply changes nothing but attempts', () => {
@@ -24,7 +66,12 @@ describe('mergeAction', () => {
   });
 
   it('a reply before its dispatch (other order) still ends completed', () => {
-    expect(fold([completed, dispatched(1)])).toMatchObject({ status: 'completed', outcome: 'done', commandId: CMD, categories: ['identification'] });
+    expect(fold([completed, dispatched(1)])).toMatchObject({
+      status: 'completed',
+      outcome: 'done',
+      commandId: CMD,
+      categories: ['identification'],
+    });
   });
 
   it('escalation keeps its reason and count; a new attempt lifts it', () => {
@@ -39,11 +86,19 @@ describe('mergeAction', () => {
   });
 
   it('closed by hand after escalation', () => {
-    expect(fold([dispatched(), escalated, closed])).toMatchObject({ status: 'closed-manually', outcome: 'closed-manually', reason: 'erased by hand' });
+    expect(fold([dispatched(), escalated, closed])).toMatchObject({
+      status: 'closed-manually',
+      outcome: 'closed-manually',
+      reason: 'erased by hand',
+    });
   });
 
   it('a late reply after a manual close is the truth', () => {
-    expect(fold([dispatched(), escalated, closed, completed])).toMatchObject({ status: 'completed', outcome: 'done', reason: 'erased by hand' });
+    expect(fold([dispatched(), escalated, closed, completed])).toMatchObject({
+      status: 'completed',
+      outcome: 'done',
+      reason: 'erased by hand',
+    });
   });
 
   it('a manual close after the reply is ignored', () => {
@@ -56,7 +111,9 @@ describe('mergeAction', () => {
   });
 
   it('a failed reply keeps the error', () => {
-    expect(fold([dispatched(), { ...completed, outcome: 'failed', affectedRecords: 0, error: 'timeout' } as ActionUpdate])).toMatchObject({ status: 'completed', outcome: 'failed', reason: 'timeout' });
+    expect(
+      fold([dispatched(), { ...completed, outcome: 'failed', affectedRecords: 0, error: 'timeout' } as ActionUpdate]),
+    ).toMatchObject({ status: 'completed', outcome: 'failed', reason: 'timeout' });
   });
 });
 
@@ -88,24 +145,56 @@ describe('settleWithOutcomes', () => {
       { systemId: 'support', outcome: 'not-found', affectedRecords: 0, categories: ['relationship'] },
     ]);
     expect(changes).toEqual([
-      { id: '1', state: expect.objectContaining({ systemId: 'billing', status: 'completed', outcome: 'retained', affectedRecords: 0, categories: ['invoices'] }) },
-      { state: expect.objectContaining({ systemId: 'support', commandId: null, status: 'completed', outcome: 'not-found', categories: ['relationship'] }) },
+      {
+        id: '1',
+        state: expect.objectContaining({
+          systemId: 'billing',
+          status: 'completed',
+          outcome: 'retained',
+          affectedRecords: 0,
+          categories: ['invoices'],
+        }),
+      },
+      {
+        state: expect.objectContaining({
+          systemId: 'support',
+          commandId: null,
+          status: 'completed',
+          outcome: 'not-found',
+          categories: ['relationship'],
+        }),
+      },
     ]);
   });
 
   it('an outcome outside the known list is recorded as failed', () => {
-    expect(settleWithOutcomes([], [{ systemId: 'x', outcome: 'weird', affectedRecords: 0, categories: [] }])[0].state.outcome).toBe('failed');
+    expect(
+      settleWithOutcomes([], [{ systemId: 'x', outcome: 'weird', affectedRecords: 0, categories: [] }])[0].state
+        .outcome,
+    ).toBe('failed');
   });
 });
 
 describe('processor systems: forwarded to the controller, then acknowledged', () => {
-  const forwarded: ActionUpdate = { event: 'forwarded', commandId: CMD, systemId: 'hosting', categories: ['identification'] };
+  const forwarded: ActionUpdate = {
+    event: 'forwarded',
+    commandId: CMD,
+    systemId: 'hosting',
+    categories: ['identification'],
+  };
   const acknowledged: ActionUpdate = { event: 'acknowledged', commandId: CMD, systemId: 'hosting' };
 
   it('awaits the acknowledgement, which the DPO sees, then completes with outcome forwarded', () => {
     const waiting = fold([forwarded], plannedAction('hosting', ['identification']));
-    expect(waiting).toMatchObject({ kind: 'forward', status: 'awaiting-acknowledgement', outcome: 'pending', categories: ['identification'] });
-    expect(attentionReasons([waiting])).toEqual(['hosting: forwarded to the controller (processor system): awaiting its acknowledgement']);
+    expect(waiting).toMatchObject({
+      kind: 'forward',
+      status: 'awaiting-acknowledgement',
+      outcome: 'pending',
+      categories: ['identification'],
+    });
+    expect(attentionReasons([waiting])).toEqual([
+      'hosting: forwarded to the controller (processor system): awaiting its acknowledgement',
+    ]);
     expect(actionsTarget([waiting])).toBe('in-progress');
     const done = mergeAction(waiting, acknowledged);
     expect(done).toMatchObject({ kind: 'forward', status: 'completed', outcome: 'forwarded' });
@@ -113,6 +202,10 @@ describe('processor systems: forwarded to the controller, then acknowledged', ()
   });
 
   it('a late forwarded event after the acknowledgement changes nothing', () => {
-    expect(fold([acknowledged, forwarded])).toMatchObject({ status: 'completed', outcome: 'forwarded', categories: ['identification'] });
+    expect(fold([acknowledged, forwarded])).toMatchObject({
+      status: 'completed',
+      outcome: 'forwarded',
+      categories: ['identification'],
+    });
   });
 });

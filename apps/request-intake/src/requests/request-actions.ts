@@ -8,10 +8,26 @@ import type { ActionKind, CommandOutcome } from '@datarights/contracts';
 import type { RequestStatus } from './request-state';
 
 /** `awaiting-acknowledgement`: forwarded to the controller of a processor system (Art. 28), until the DPO records its answer. */
-export const ACTION_STATUSES = ['planned', 'dispatched', 'escalated', 'completed', 'closed-manually', 'awaiting-acknowledgement'] as const;
+export const ACTION_STATUSES = [
+  'planned',
+  'dispatched',
+  'escalated',
+  'completed',
+  'closed-manually',
+  'awaiting-acknowledgement',
+] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
-export const ACTION_OUTCOMES = ['pending', 'done', 'not-found', 'partial', 'failed', 'closed-manually', 'retained', 'forwarded'] as const;
+export const ACTION_OUTCOMES = [
+  'pending',
+  'done',
+  'not-found',
+  'partial',
+  'failed',
+  'closed-manually',
+  'retained',
+  'forwarded',
+] as const;
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
 export interface ActionState {
@@ -27,8 +43,23 @@ export interface ActionState {
 }
 
 export type ActionUpdate =
-  | { event: 'dispatched'; commandId: string; systemId: string; kind: ActionKind; categories: string[]; attempt: number }
-  | { event: 'completed'; commandId: string; systemId: string; kind: ActionKind; outcome: CommandOutcome; affectedRecords: number; error?: string }
+  | {
+      event: 'dispatched';
+      commandId: string;
+      systemId: string;
+      kind: ActionKind;
+      categories: string[];
+      attempt: number;
+    }
+  | {
+      event: 'completed';
+      commandId: string;
+      systemId: string;
+      kind: ActionKind;
+      outcome: CommandOutcome;
+      affectedRecords: number;
+      error?: string;
+    }
   | { event: 'escalated'; commandId: string; systemId: string; kind: ActionKind; reason: string; attempts: number }
   | { event: 'closed-manually'; commandId: string; systemId: string; reason: string }
   | { event: 'forwarded'; commandId: string; systemId: string; categories: string[] }
@@ -50,12 +81,23 @@ export function isActionFinal(status: ActionStatus): boolean {
 
 /** A plan item before the executor sends anything. */
 export function plannedAction(systemId: string, categories: string[]): ActionState {
-  return { systemId, commandId: null, kind: null, categories: [...categories], status: 'planned', outcome: 'pending', affectedRecords: null, attempts: 0, reason: null };
+  return {
+    systemId,
+    commandId: null,
+    kind: null,
+    categories: [...categories],
+    status: 'planned',
+    outcome: 'pending',
+    affectedRecords: null,
+    attempts: 0,
+    reason: null,
+  };
 }
 
 /** Merges one executor event into an action (the existing command row, or the system's plan row, or nothing yet). */
 export function mergeAction(current: ActionState | undefined, u: ActionUpdate): ActionState {
-  const base: ActionState = current ?? plannedAction(u.systemId, u.event === 'dispatched' || u.event === 'forwarded' ? u.categories : []);
+  const base: ActionState =
+    current ?? plannedAction(u.systemId, u.event === 'dispatched' || u.event === 'forwarded' ? u.categories : []);
   const next: ActionState = { ...base, commandId: u.commandId, systemId: u.systemId };
   switch (u.event) {
     case 'dispatched': {
@@ -63,7 +105,11 @@ export function mergeAction(current: ActionState | undefined, u: ActionUpdate): 
       if (base.commandId === null || base.categories.length === 0) next.categories = [...u.categories];
       next.attempts = Math.max(base.attempts, u.attempt);
       // A new attempt after an escalation lifts it; a late dispatch after a reply changes nothing.
-      if (base.status === 'planned' || base.status === 'dispatched' || (base.status === 'escalated' && u.attempt > base.attempts)) {
+      if (
+        base.status === 'planned' ||
+        base.status === 'dispatched' ||
+        (base.status === 'escalated' && u.attempt > base.attempts)
+      ) {
         next.status = 'dispatched';
       }
       return next;
@@ -118,7 +164,9 @@ export function attentionReasons(actions: ActionState[]): string[] {
 }
 
 /** While actions run: the request needs the DPO as long as one of them is escalated and not closed. */
-export function actionsTarget(actions: readonly ActionState[]): Extract<RequestStatus, 'in-progress' | 'needs-attention'> {
+export function actionsTarget(
+  actions: readonly ActionState[],
+): Extract<RequestStatus, 'in-progress' | 'needs-attention'> {
   return actions.some((a) => a.status === 'escalated') ? 'needs-attention' : 'in-progress';
 }
 
@@ -138,15 +186,28 @@ export function settleWithOutcomes<A extends ActionState & { id: string }>(
     const outcome: ActionOutcome = isActionOutcome(o.outcome) ? o.outcome : 'failed';
     const rows = actions.filter((a) => a.systemId === o.systemId);
     if (rows.length === 0) {
-      changes.push({ state: { ...plannedAction(o.systemId, o.categories), status: 'completed', outcome, affectedRecords: o.affectedRecords } });
+      changes.push({
+        state: {
+          ...plannedAction(o.systemId, o.categories),
+          status: 'completed',
+          outcome,
+          affectedRecords: o.affectedRecords,
+        },
+      });
       continue;
     }
     for (const row of rows.filter((a) => a.status === 'planned')) {
       const { id, ...rest } = row;
       const state: ActionState = {
-        systemId: rest.systemId, commandId: rest.commandId, kind: rest.kind, attempts: rest.attempts, reason: rest.reason,
+        systemId: rest.systemId,
+        commandId: rest.commandId,
+        kind: rest.kind,
+        attempts: rest.attempts,
+        reason: rest.reason,
         categories: rest.categories.length > 0 ? rest.categories : [...o.categories],
-        status: 'completed', outcome, affectedRecords: o.affectedRecords,
+        status: 'completed',
+        outcome,
+        affectedRecords: o.affectedRecords,
       };
       changes.push({ id, state });
     }

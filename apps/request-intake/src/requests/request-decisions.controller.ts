@@ -4,17 +4,18 @@
  * the controller.
  */
 import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiConflictResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiRequestRouteErrors } from '../http/api-errors';
 import type { Request } from 'express';
 import { principalOf, Roles } from '@datarights/service-kit';
-import { AcknowledgementDto, ExtensionDto, RefusalDto, RejectionDto, RestrictionLiftDto, ObjectionDecisionDto } from './dto/decisions.dto';
+import {
+  AcknowledgementDto,
+  ExtensionDto,
+  RefusalDto,
+  RejectionDto,
+  RestrictionLiftDto,
+  ObjectionDecisionDto,
+} from './dto/decisions.dto';
 import { AcceptedDto, ErrorResponseDto, ExtendedRequestDto } from './dto/request-view.dto';
 import { RequestDecisionsService } from './request-decisions.service';
 
@@ -32,10 +33,13 @@ export class RequestDecisionsController {
   @ApiOperation({
     summary: 'Extend the deadline by one or two months (Art. 12(3))',
     description:
-      'Once, and only while the first month runs (before the original due date); at most the policy\'s deadlines.extensionMax. The new due date counts from receipt. The subject is told the reasons and the new due date (notice `deadline-extended`). Publishes dsr.request.extended.v1.',
+      "Once, and only while the first month runs (before the original due date); at most the policy's deadlines.extensionMax. The new due date counts from receipt. The subject is told the reasons and the new due date (notice `deadline-extended`). Publishes dsr.request.extended.v1.",
   })
   @ApiOkResponse({ type: ExtendedRequestDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Closed, already extended, or the first month is over (INVALID_TRANSITION).' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Closed, already extended, or the first month is over (INVALID_TRANSITION).',
+  })
   extend(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: ExtensionDto): Promise<ExtendedRequestDto> {
     return this.decisions.extend(principalOf(req), id, dto);
   }
@@ -48,7 +52,10 @@ export class RequestDecisionsController {
       'Before execution starts. The request closes with outcome `refused`; the subject is told the reasons, their right to complain to the supervisory authority (the CNIL) and to a judicial remedy (notice `request-refused`). Publishes dsr.request.refused.v1 and dsr.request.closed.v1.',
   })
   @ApiOkResponse({ type: AcceptedDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Closed, or execution already started (INVALID_TRANSITION).' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Closed, or execution already started (INVALID_TRANSITION).',
+  })
   refuse(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RefusalDto): Promise<AcceptedDto> {
     return this.decisions.refuse(principalOf(req), id, dto);
   }
@@ -61,7 +68,10 @@ export class RequestDecisionsController {
       'Before execution starts. The justification is recorded (the controller bears the burden of proof); the request closes with outcome `rejected` and the subject is told, with their right to complain to the CNIL (notice `request-rejected`). Publishes dsr.request.rejected.v1 and dsr.request.closed.v1.',
   })
   @ApiOkResponse({ type: AcceptedDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Closed, or execution already started (INVALID_TRANSITION).' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Closed, or execution already started (INVALID_TRANSITION).',
+  })
   reject(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RejectionDto): Promise<AcceptedDto> {
     return this.decisions.reject(principalOf(req), id, dto);
   }
@@ -69,12 +79,21 @@ export class RequestDecisionsController {
   @Post(':id/actions/:commandId/acknowledgement')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
-    summary: 'Record the controller\'s acknowledgement of a forwarded request',
-    description: 'For a processor system (Art. 28) the request was forwarded to its controller. Publishes dsr.action.acknowledgement-recorded.v1; the executor completes the action with outcome `forwarded`.',
+    summary: "Record the controller's acknowledgement of a forwarded request",
+    description:
+      'For a processor system (Art. 28) the request was forwarded to its controller. Publishes dsr.action.acknowledgement-recorded.v1; the executor completes the action with outcome `forwarded`.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not a forwarded action awaiting its acknowledgement (INVALID_TRANSITION), or already recorded.' })
-  acknowledge(@Req() req: Request, @Param('id', uuid) id: string, @Param('commandId', uuid) commandId: string, @Body() dto: AcknowledgementDto): Promise<AcceptedDto> {
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Not a forwarded action awaiting its acknowledgement (INVALID_TRANSITION), or already recorded.',
+  })
+  acknowledge(
+    @Req() req: Request,
+    @Param('id', uuid) id: string,
+    @Param('commandId', uuid) commandId: string,
+    @Body() dto: AcknowledgementDto,
+  ): Promise<AcceptedDto> {
     return this.decisions.acknowledgeForward(principalOf(req), id, commandId, dto);
   }
 
@@ -86,8 +105,15 @@ export class RequestDecisionsController {
       'For a completed restriction request. The executor sends the subject a notice (`restriction-lifting`) and only then the lift commands to the systems (dsr.restriction.lift-notified.v1 comes before their dsr.action.dispatched.v1). A second call changes nothing. Publishes dsr.restriction.lift-requested.v1.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not a restriction request, or not completed yet (INVALID_TRANSITION).' })
-  liftRestriction(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RestrictionLiftDto): Promise<AcceptedDto> {
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Not a restriction request, or not completed yet (INVALID_TRANSITION).',
+  })
+  liftRestriction(
+    @Req() req: Request,
+    @Param('id', uuid) id: string,
+    @Body() dto: RestrictionLiftDto,
+  ): Promise<AcceptedDto> {
     return this.decisions.liftRestriction(principalOf(req), id, dto);
   }
 
@@ -99,8 +125,16 @@ export class RequestDecisionsController {
       'For a suppress action escalated to the DPO. `upheld`: the executor sends the system a suppress command and keeps the opt-out on its suppression list; `overridden`: the action is closed with the grounds as evidence. Publishes dsr.objection.decided.v1.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not an escalated suppress action of an objection request (INVALID_TRANSITION).' })
-  decideObjection(@Req() req: Request, @Param('id', uuid) id: string, @Param('commandId', uuid) commandId: string, @Body() dto: ObjectionDecisionDto): Promise<AcceptedDto> {
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Not an escalated suppress action of an objection request (INVALID_TRANSITION).',
+  })
+  decideObjection(
+    @Req() req: Request,
+    @Param('id', uuid) id: string,
+    @Param('commandId', uuid) commandId: string,
+    @Body() dto: ObjectionDecisionDto,
+  ): Promise<AcceptedDto> {
     return this.decisions.decideObjection(principalOf(req), id, commandId, dto);
   }
 }

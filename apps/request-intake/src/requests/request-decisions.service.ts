@@ -13,8 +13,21 @@ import { Policy } from '@datarights/policy';
 import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { checkExtension } from './deadlines';
-import { extensionVariables, notice, refusalVariables, rejectionVariables, requesterRecipient } from './decision-notice';
-import type { AcknowledgementDto, ObjectionDecisionDto, RestrictionLiftDto, ExtensionDto, RefusalDto, RejectionDto } from './dto/decisions.dto';
+import {
+  extensionVariables,
+  notice,
+  refusalVariables,
+  rejectionVariables,
+  requesterRecipient,
+} from './decision-notice';
+import type {
+  AcknowledgementDto,
+  ObjectionDecisionDto,
+  RestrictionLiftDto,
+  ExtensionDto,
+  RefusalDto,
+  RejectionDto,
+} from './dto/decisions.dto';
 import type { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
 import type { RequestEntity } from './entities';
 import { RequestJournal, type Publish } from './request-journal';
@@ -41,7 +54,12 @@ export class RequestDecisionsService {
       const status = transition(request.status, 'extend');
       const now = this.clock.now();
       const c = checkExtension(request, dto.months, now, this.policy.deadlines);
-      if (!c.ok) throw new AppError(c.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST, c.conflict ? ErrorCode.InvalidTransition : ErrorCode.ValidationFailed, c.reason);
+      if (!c.ok)
+        throw new AppError(
+          c.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST,
+          c.conflict ? ErrorCode.InvalidTransition : ErrorCode.ValidationFailed,
+          c.reason,
+        );
       await this.repo.update(tx, requestId, {
         dueAt: c.dueAt,
         originalDueAt: c.originalDueAt,
@@ -59,14 +77,20 @@ export class RequestDecisionsService {
         dueAt: c.dueAt.toISOString(),
         extendedBy: principal.id,
       });
-      await this.journal.publish(tx, publish, requestId, 'notificationRequested', notice(
-        randomUUID(),
+      await this.journal.publish(
+        tx,
+        publish,
         requestId,
-        requesterRecipient(request.subjectEmail, request.verifiedEmails),
-        this.config.NOTICE_LOCALE,
-        'deadline-extended',
-        extensionVariables(requestId, dto.months, dto.reason, c.previousDueAt, c.dueAt),
-      ));
+        'notificationRequested',
+        notice(
+          randomUUID(),
+          requestId,
+          requesterRecipient(request.subjectEmail, request.verifiedEmails),
+          this.config.NOTICE_LOCALE,
+          'deadline-extended',
+          extensionVariables(requestId, dto.months, dto.reason, c.previousDueAt, c.dueAt),
+        ),
+      );
       this.logger.log({ requestId, months: dto.months }, 'deadline extended');
       return { id: requestId, status, dueAt: c.dueAt.toISOString() };
     });
@@ -77,36 +101,76 @@ export class RequestDecisionsService {
     return this.close(principal, requestId, 'refuse', async (tx, publish, request, closedAt) => {
       await this.repo.update(tx, requestId, { decisionReason: dto.reasons, decidedBy: principal.id });
       await this.journal.publish(tx, publish, requestId, 'requestRefused', {
-        requestId, type: request.type, reasons: dto.reasons, refusedBy: principal.id, refusedAt: closedAt.toISOString(),
+        requestId,
+        type: request.type,
+        reasons: dto.reasons,
+        refusedBy: principal.id,
+        refusedAt: closedAt.toISOString(),
       });
-      return { template: 'request-refused', variables: refusalVariables(requestId, request.type, dto.reasons, this.policy.authority) };
+      return {
+        template: 'request-refused',
+        variables: refusalVariables(requestId, request.type, dto.reasons, this.policy.authority),
+      };
     });
   }
 
   /** Art. 12(5): manifestly unfounded or excessive; the justification is recorded (the burden of proof is the controller's). */
   async reject(principal: Principal, requestId: string, dto: RejectionDto): Promise<AcceptedDto> {
     return this.close(principal, requestId, 'reject', async (tx, publish, request, closedAt) => {
-      await this.repo.update(tx, requestId, { decisionReason: dto.justification, rejectionGround: dto.ground, decidedBy: principal.id });
-      await this.journal.publish(tx, publish, requestId, 'requestRejected', {
-        requestId, type: request.type, ground: dto.ground, justification: dto.justification, rejectedBy: principal.id, rejectedAt: closedAt.toISOString(),
+      await this.repo.update(tx, requestId, {
+        decisionReason: dto.justification,
+        rejectionGround: dto.ground,
+        decidedBy: principal.id,
       });
-      return { template: 'request-rejected', variables: rejectionVariables(requestId, request.type, dto.ground, dto.justification, this.policy.authority) };
+      await this.journal.publish(tx, publish, requestId, 'requestRejected', {
+        requestId,
+        type: request.type,
+        ground: dto.ground,
+        justification: dto.justification,
+        rejectedBy: principal.id,
+        rejectedAt: closedAt.toISOString(),
+      });
+      return {
+        template: 'request-rejected',
+        variables: rejectionVariables(requestId, request.type, dto.ground, dto.justification, this.policy.authority),
+      };
     });
   }
 
   /** The controller acknowledged a request forwarded for a processor system; the executor completes the action (outcome forwarded). */
-  async acknowledgeForward(principal: Principal, requestId: string, commandId: string, dto: AcknowledgementDto): Promise<AcceptedDto> {
+  async acknowledgeForward(
+    principal: Principal,
+    requestId: string,
+    commandId: string,
+    dto: AcknowledgementDto,
+  ): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
-      if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (!action)
+        throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
       if (action.kind !== 'forward' || action.status !== 'awaiting-acknowledgement') {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only a forwarded action awaiting its acknowledgement can be acknowledged (this one is ${action.kind ?? 'planned'}, ${action.status})`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          `only a forwarded action awaiting its acknowledgement can be acknowledged (this one is ${action.kind ?? 'planned'}, ${action.status})`,
+        );
       }
       const status = transition(request.status, 'acknowledge-forward');
-      if (action.acknowledgementRequestedAt) throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'the acknowledgement was already recorded; waiting for the executor');
+      if (action.acknowledgementRequestedAt)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          'the acknowledgement was already recorded; waiting for the executor',
+        );
       await this.repo.markAcknowledgementRequested(tx, requestId, action.id, dto.note);
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'actionAcknowledgementRecorded', { requestId, commandId, note: dto.note, recordedBy: principal.id });
+      await this.journal.publish(
+        tx,
+        publisherFor(this.publisher, tx, requestId),
+        requestId,
+        'actionAcknowledgementRecorded',
+        { requestId, commandId, note: dto.note, recordedBy: principal.id },
+      );
       this.logger.log({ requestId, commandId }, 'controller acknowledgement recorded');
       return { id: requestId, status };
     });
@@ -117,24 +181,50 @@ export class RequestDecisionsService {
     return this.repo.transaction(async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       if (request.type !== 'restriction' || request.status !== 'completed') {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only a completed restriction request can be lifted (this one is ${request.type}, ${request.status})`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          `only a completed restriction request can be lifted (this one is ${request.type}, ${request.status})`,
+        );
       }
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'restrictionLiftRequested', { requestId, reason: dto.reason, requestedBy: principal.id });
+      await this.journal.publish(
+        tx,
+        publisherFor(this.publisher, tx, requestId),
+        requestId,
+        'restrictionLiftRequested',
+        { requestId, reason: dto.reason, requestedBy: principal.id },
+      );
       this.logger.log({ requestId, by: principal.id }, 'restriction lift requested');
       return { id: requestId, status: request.status };
     });
   }
 
   /** Art. 21(1): the DPO decides an objection to processing on legitimate interest, per escalated suppress action. */
-  async decideObjection(principal: Principal, requestId: string, commandId: string, dto: ObjectionDecisionDto): Promise<AcceptedDto> {
+  async decideObjection(
+    principal: Principal,
+    requestId: string,
+    commandId: string,
+    dto: ObjectionDecisionDto,
+  ): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
-      if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (!action)
+        throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
       if (request.type !== 'objection' || action.kind !== 'suppress' || action.status !== 'escalated') {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only an escalated suppress action of an objection can be decided (this one is ${action.kind ?? 'planned'}, ${action.status})`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          `only an escalated suppress action of an objection can be decided (this one is ${action.kind ?? 'planned'}, ${action.status})`,
+        );
       }
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'objectionDecided', { requestId, commandId, decision: dto.decision, grounds: dto.grounds, decidedBy: principal.id });
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'objectionDecided', {
+        requestId,
+        commandId,
+        decision: dto.decision,
+        grounds: dto.grounds,
+        decidedBy: principal.id,
+      });
       this.logger.log({ requestId, commandId, decision: dto.decision }, 'objection decided by the DPO');
       return { id: requestId, status: request.status };
     });
@@ -145,7 +235,12 @@ export class RequestDecisionsService {
     principal: Principal,
     requestId: string,
     command: 'refuse' | 'reject',
-    decide: (tx: Tx, publish: Publish, request: RequestEntity, closedAt: Date) => Promise<{ template: string; variables: Record<string, unknown> }>,
+    decide: (
+      tx: Tx,
+      publish: Publish,
+      request: RequestEntity,
+      closedAt: Date,
+    ) => Promise<{ template: string; variables: Record<string, unknown> }>,
   ): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
@@ -156,10 +251,21 @@ export class RequestDecisionsService {
       const { template, variables } = await decide(tx, publish, request, closedAt);
       await this.repo.update(tx, requestId, { status, outcome, closedAt });
       await this.journal.publish(tx, publish, requestId, 'requestClosed', {
-        requestId, type: request.type, outcome, closedAt: closedAt.toISOString(), dueAt: request.dueAt.toISOString(), receivedAt: request.receivedAt.toISOString(),
+        requestId,
+        type: request.type,
+        outcome,
+        closedAt: closedAt.toISOString(),
+        dueAt: request.dueAt.toISOString(),
+        receivedAt: request.receivedAt.toISOString(),
       });
       const recipient = requesterRecipient(request.subjectEmail, request.verifiedEmails);
-      await this.journal.publish(tx, publish, requestId, 'notificationRequested', notice(randomUUID(), requestId, recipient, this.config.NOTICE_LOCALE, template, variables));
+      await this.journal.publish(
+        tx,
+        publish,
+        requestId,
+        'notificationRequested',
+        notice(randomUUID(), requestId, recipient, this.config.NOTICE_LOCALE, template, variables),
+      );
       this.logger.log({ requestId, outcome, by: principal.id }, 'request closed by the DPO');
       return { id: requestId, status, outcome };
     });

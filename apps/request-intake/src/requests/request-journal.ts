@@ -5,7 +5,12 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope, EventName, PayloadOf } from '@datarights/contracts';
-import { summarise, type AnyEvent, type RequestEventName, type RequestEventPayloads } from '../projection/timeline-summary';
+import {
+  summarise,
+  type AnyEvent,
+  type RequestEventName,
+  type RequestEventPayloads,
+} from '../projection/timeline-summary';
 import { RequestsRepository, type Tx } from './requests.repository';
 
 /** Publishes into the caller's transaction (the outbox), correlated with the request. */
@@ -23,11 +28,22 @@ export class RequestJournal {
 
   /** An event this service handled. */
   async handled(tx: Tx, requestId: string, meta: EventMeta, event: AnyEvent): Promise<void> {
-    await this.repo.appendTimeline(tx, requestId, { eventId: meta.id, type: meta.type, at: new Date(meta.time), summary: summarise(event) });
+    await this.repo.appendTimeline(tx, requestId, {
+      eventId: meta.id,
+      type: meta.type,
+      at: new Date(meta.time),
+      summary: summarise(event),
+    });
   }
 
   /** Publishes an event of this service and lists it on the request's timeline. */
-  async publish<N extends RequestEventName>(tx: Tx, publish: Publish, requestId: string, name: N, data: RequestEventPayloads[N]): Promise<EventEnvelope> {
+  async publish<N extends RequestEventName>(
+    tx: Tx,
+    publish: Publish,
+    requestId: string,
+    name: N,
+    data: RequestEventPayloads[N],
+  ): Promise<EventEnvelope> {
     const envelope = await publish(name, data as unknown as PayloadOf<N>);
     await this.handled(tx, requestId, envelope, { name, data } as AnyEvent);
     return envelope;

@@ -38,8 +38,22 @@ export class RequestMaintenanceRepository {
          AND ((due_at >= $1 AND due_soon_notified_for IS DISTINCT FROM due_at) OR (due_at < $1 AND overdue_notified_for IS DISTINCT FROM due_at))
        ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [now, dueSoonUntil, limit],
-    )) as Array<{ id: string; type: RequestType; status: RequestStatus; due_at: Date; due_soon_notified_for: Date | null; overdue_notified_for: Date | null }>;
-    return rows.map((r) => ({ id: r.id, type: r.type, status: r.status, dueAt: r.due_at, dueSoonNotifiedFor: r.due_soon_notified_for, overdueNotifiedFor: r.overdue_notified_for }));
+    )) as Array<{
+      id: string;
+      type: RequestType;
+      status: RequestStatus;
+      due_at: Date;
+      due_soon_notified_for: Date | null;
+      overdue_notified_for: Date | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      dueAt: r.due_at,
+      dueSoonNotifiedFor: r.due_soon_notified_for,
+      overdueNotifiedFor: r.overdue_notified_for,
+    }));
   }
 
   /** Closed requests whose proof period has ended and that still hold the person, locked (FOR UPDATE SKIP LOCKED). */
@@ -58,8 +72,15 @@ export class RequestMaintenanceRepository {
 
   /** Closed requests without a minimisation date (closed before it existed): given one. */
   async backfillMinimiseAfter(tx: Tx, limit: number): Promise<number> {
-    const rows = (await tx.query(`SELECT id, closed_at FROM requests WHERE closed_at IS NOT NULL AND minimise_after IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit])) as Array<{ id: string; closed_at: Date }>;
-    for (const r of rows) await tx.query(`UPDATE requests SET minimise_after = $2 WHERE id = $1`, [r.id, addDuration(r.closed_at, this.policy.deadlines.proofPeriod)]);
+    const rows = (await tx.query(
+      `SELECT id, closed_at FROM requests WHERE closed_at IS NOT NULL AND minimise_after IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    )) as Array<{ id: string; closed_at: Date }>;
+    for (const r of rows)
+      await tx.query(`UPDATE requests SET minimise_after = $2 WHERE id = $1`, [
+        r.id,
+        addDuration(r.closed_at, this.policy.deadlines.proofPeriod),
+      ]);
     return rows.length;
   }
 
@@ -70,10 +91,17 @@ export class RequestMaintenanceRepository {
 
   /** Minimisation: the acknowledgement notes of a request, replaced by `hash(note)`. */
   async acknowledgementNotesOf(tx: Tx, requestId: string): Promise<Array<{ id: string; note: string }>> {
-    return (await tx.query(`SELECT id, acknowledgement_note AS note FROM request_actions WHERE request_id = $1 AND acknowledgement_note IS NOT NULL`, [requestId])) as Array<{ id: string; note: string }>;
+    return (await tx.query(
+      `SELECT id, acknowledgement_note AS note FROM request_actions WHERE request_id = $1 AND acknowledgement_note IS NOT NULL`,
+      [requestId],
+    )) as Array<{ id: string; note: string }>;
   }
 
   async setAcknowledgementNote(tx: Tx, requestId: string, actionId: string, note: string): Promise<void> {
-    await tx.query(`UPDATE request_actions SET acknowledgement_note = $3 WHERE request_id = $1 AND id = $2`, [requestId, actionId, note]);
+    await tx.query(`UPDATE request_actions SET acknowledgement_note = $3 WHERE request_id = $1 AND id = $2`, [
+      requestId,
+      actionId,
+      note,
+    ]);
   }
 }

@@ -68,7 +68,12 @@ describe('advance (events, possibly out of order)', () => {
     ['completed', 'in-progress', 'completed', 'a late dispatch after completion'],
     ['completed', 'needs-attention', 'completed', 'a late escalation after completion'],
     ['verified', 'awaiting-verification', 'verified', 'a late subject resolution'],
-    ['awaiting-verification', 'awaiting-subject-decision', 'awaiting-verification', 'a resolution after the DPO decided'],
+    [
+      'awaiting-verification',
+      'awaiting-subject-decision',
+      'awaiting-verification',
+      'a resolution after the DPO decided',
+    ],
     ['closed', 'completed', 'closed', 'a closed request stays closed'],
     ['in-progress', 'in-progress', 'in-progress', 'same status'],
   ])('%s + event targeting %s → %s (%s)', (current, target, expected) => {
@@ -87,7 +92,9 @@ describe('DPO commands', () => {
   it('a subject decision moves awaiting-subject-decision on', () => {
     expect(applyCommand('awaiting-subject-decision', 'decide-subject')).toBe('awaiting-verification');
     expect(applyCommand('awaiting-subject-decision', 'decide-no-data-held')).toBe('closed');
-    expect(() => applyCommand('awaiting-verification', 'decide-subject')).toThrow(/cannot decide subject a request that is awaiting-verification/);
+    expect(() => applyCommand('awaiting-verification', 'decide-subject')).toThrow(
+      /cannot decide subject a request that is awaiting-verification/,
+    );
     expect(() => applyCommand('closed', 'decide-no-data-held')).toThrow(InvalidTransitionError);
   });
 

@@ -88,7 +88,16 @@ export function advance(current: RequestStatus, target: RequestStatus): RequestS
 }
 
 /** What the DPO can do to a request through the API. */
-export const REQUEST_COMMANDS = ['attest-verification', 'decide-subject', 'decide-no-data-held', 'close-action', 'extend', 'refuse', 'reject', 'acknowledge-forward'] as const;
+export const REQUEST_COMMANDS = [
+  'attest-verification',
+  'decide-subject',
+  'decide-no-data-held',
+  'close-action',
+  'extend',
+  'refuse',
+  'reject',
+  'acknowledge-forward',
+] as const;
 export type RequestCommand = (typeof REQUEST_COMMANDS)[number];
 
 /** The status a command needs, and the status it moves the request to (undefined: unchanged; events will move it). */
@@ -119,7 +128,9 @@ export function commandRule(command: RequestCommand): { from: readonly RequestSt
 }
 
 /** Every status but the final ones. */
-export const OPEN_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter((s) => !['completed', 'closed'].includes(s));
+export const OPEN_STATUSES: readonly RequestStatus[] = REQUEST_STATUSES.filter(
+  (s) => !['completed', 'closed'].includes(s),
+);
 
 export class InvalidTransitionError extends Error {
   constructor(

@@ -23,7 +23,8 @@ export function transition(status: RequestStatus, command: RequestCommand): Requ
   try {
     return applyCommand(status, command);
   } catch (err) {
-    if (err instanceof InvalidTransitionError) throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, err.message, { status, command });
+    if (err instanceof InvalidTransitionError)
+      throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, err.message, { status, command });
     throw err;
   }
 }

@@ -47,42 +47,111 @@ const request = (over: Partial<RequestEntity> = {}): RequestEntity => ({
   ...over,
 });
 
-const escalated = { ...plannedAction('legacy', ['identification']), id: '1', closeRequestedAt: null, acknowledgementRequestedAt: null, status: 'escalated' as const, commandId: 'c1', kind: 'erase' as const, attempts: 5, reason: 'no reply' };
+const escalated = {
+  ...plannedAction('legacy', ['identification']),
+  id: '1',
+  closeRequestedAt: null,
+  acknowledgementRequestedAt: null,
+  status: 'escalated' as const,
+  commandId: 'c1',
+  kind: 'erase' as const,
+  attempts: 5,
+  reason: 'no reply',
+};
 
 describe('request view', () => {
   it('shows the notes to the DPO only, and never the verified addresses', () => {
-    const forDpo = toRequestView(request(), [escalated], [], [], { forDpo: true, now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') });
+    const forDpo = toRequestView(request(), [escalated], [], [], {
+      forDpo: true,
+      now: new Date('2025-02-10T00:00:00Z'),
+      dueSoonUntil: new Date('2025-02-13T00:00:00Z'),
+    });
     expect(forDpo.note).toBe('letter 42');
     expect(forDpo.verification.note).toBe('passport seen');
-    const forOperator = toRequestView(request(), [escalated], [], [], { forDpo: false, now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') });
+    const forOperator = toRequestView(request(), [escalated], [], [], {
+      forDpo: false,
+      now: new Date('2025-02-10T00:00:00Z'),
+      dueSoonUntil: new Date('2025-02-13T00:00:00Z'),
+    });
     expect(forOperator).not.toHaveProperty('note');
     expect(forOperator.verification).not.toHaveProperty('note');
-    expect(forOperator.subject).toEqual({ email: 'jeanne@example.fr', customerId: 'C-1', phone: null, name: 'Jeanne Martin' });
+    expect(forOperator.subject).toEqual({
+      email: 'jeanne@example.fr',
+      customerId: 'C-1',
+      phone: null,
+      name: 'Jeanne Martin',
+    });
     for (const v of [forDpo, forOperator]) expect(JSON.stringify(v)).not.toContain('verified-only@example.fr');
   });
 
   it('shows a representative (mandate reference and name) to the DPO and operators, and nothing when there is none', () => {
     const opts = { now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') };
     const represented = request({ representativeMandateRef: 'MAND-2026/0042', representativeName: 'Claire Dubois' });
-    for (const forDpo of [true, false]) expect(toRequestView(represented, [], [], [], { forDpo, ...opts }).representative).toEqual({ mandateReference: 'MAND-2026/0042', name: 'Claire Dubois' });
-    expect(toRequestView(request({ representativeMandateRef: 'M-1' }), [], [], [], { forDpo: true, ...opts }).representative).toEqual({ mandateReference: 'M-1', name: null });
+    for (const forDpo of [true, false])
+      expect(toRequestView(represented, [], [], [], { forDpo, ...opts }).representative).toEqual({
+        mandateReference: 'MAND-2026/0042',
+        name: 'Claire Dubois',
+      });
+    expect(
+      toRequestView(request({ representativeMandateRef: 'M-1' }), [], [], [], { forDpo: true, ...opts }).representative,
+    ).toEqual({ mandateReference: 'M-1', name: null });
     expect(toRequestView(request(), [], [], [], { forDpo: true, ...opts })).not.toHaveProperty('representative');
   });
 
   it('lists why the request needs the DPO', () => {
-    const v = toRequestView(request(), [escalated], [], [], { forDpo: true, now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') });
+    const v = toRequestView(request(), [escalated], [], [], {
+      forDpo: true,
+      now: new Date('2025-02-10T00:00:00Z'),
+      dueSoonUntil: new Date('2025-02-13T00:00:00Z'),
+    });
     expect(v.attention).toEqual(['legacy: no reply']);
-    expect(toRequestView(request(), [], [], [], { forDpo: true, now: new Date(), dueSoonUntil: new Date() })).not.toHaveProperty('attention');
+    expect(
+      toRequestView(request(), [], [], [], { forDpo: true, now: new Date(), dueSoonUntil: new Date() }),
+    ).not.toHaveProperty('attention');
   });
 
   it('shows the recipients told (Art. 19), and asks the DPO about those never told, refusing or silent, until an acknowledgement is recorded', () => {
-    const opts = { forDpo: true, now: new Date('2025-02-10T00:00:00Z'), dueSoonUntil: new Date('2025-02-13T00:00:00Z') };
-    const notice = (name: string, status: RecipientRow['status'], acknowledgementRequestedAt: Date | null = null): RecipientRow => ({
-      noticeId: `n-${name}`, recipient: { name, kind: 'sub-processor', country: 'FR' }, fromSystemId: 'crm', action: 'erasure', categories: ['identification'], status,
-      reminders: 2, respondBy: null, reason: null, acknowledgedBy: null, acknowledgementRequestedAt, notifiedAt: new Date('2025-02-01T00:00:00Z'), updatedAt: new Date('2025-02-01T00:00:00Z'),
+    const opts = {
+      forDpo: true,
+      now: new Date('2025-02-10T00:00:00Z'),
+      dueSoonUntil: new Date('2025-02-13T00:00:00Z'),
+    };
+    const notice = (
+      name: string,
+      status: RecipientRow['status'],
+      acknowledgementRequestedAt: Date | null = null,
+    ): RecipientRow => ({
+      noticeId: `n-${name}`,
+      recipient: { name, kind: 'sub-processor', country: 'FR' },
+      fromSystemId: 'crm',
+      action: 'erasure',
+      categories: ['identification'],
+      status,
+      reminders: 2,
+      respondBy: null,
+      reason: null,
+      acknowledgedBy: null,
+      acknowledgementRequestedAt,
+      notifiedAt: new Date('2025-02-01T00:00:00Z'),
+      updatedAt: new Date('2025-02-01T00:00:00Z'),
     });
-    const v = toRequestView(request(), [], [], [], { ...opts, recipients: [notice('A', 'acknowledged'), notice('B', 'unacknowledged'), notice('C', 'not-notified'), notice('D', 'declined'), notice('E', 'unacknowledged', new Date())] });
-    expect(v.recipients.map((r) => [r.name, r.status])).toEqual([['A', 'acknowledged'], ['B', 'unacknowledged'], ['C', 'not-notified'], ['D', 'declined'], ['E', 'unacknowledged']]);
+    const v = toRequestView(request(), [], [], [], {
+      ...opts,
+      recipients: [
+        notice('A', 'acknowledged'),
+        notice('B', 'unacknowledged'),
+        notice('C', 'not-notified'),
+        notice('D', 'declined'),
+        notice('E', 'unacknowledged', new Date()),
+      ],
+    });
+    expect(v.recipients.map((r) => [r.name, r.status])).toEqual([
+      ['A', 'acknowledged'],
+      ['B', 'unacknowledged'],
+      ['C', 'not-notified'],
+      ['D', 'declined'],
+      ['E', 'unacknowledged'],
+    ]);
     expect(v.attention).toEqual([
       'recipient B (of crm): never acknowledged the notice (Art. 19)',
       'recipient C (of crm): could not be told through the system: tell it by other means, then record its acknowledgement (Art. 19)',
@@ -95,7 +164,9 @@ describe('request view', () => {
     const due = new Date('2025-02-28T10:00:00Z');
     expect(isOverdue({ closedAt: null, dueAt: due }, new Date('2025-02-28T10:00:01Z'))).toBe(true);
     expect(isOverdue({ closedAt: null, dueAt: due }, new Date('2025-02-28T09:59:59Z'))).toBe(false);
-    expect(isOverdue({ closedAt: new Date('2025-03-05T00:00:00Z'), dueAt: due }, new Date('2025-03-10T00:00:00Z'))).toBe(false);
+    expect(
+      isOverdue({ closedAt: new Date('2025-03-05T00:00:00Z'), dueAt: due }, new Date('2025-03-10T00:00:00Z')),
+    ).toBe(false);
   });
 });
 
@@ -104,18 +175,62 @@ describe('request view: the deadline engine and minimisation', () => {
   const dueSoonUntil = new Date('2025-03-01T10:00:00Z');
 
   it('shows a request due soon, its extension (reasons to the DPO only) and a DPO decision', () => {
-    const extended = request({ extendedAt: new Date('2025-02-20T10:00:00Z'), extensionMonths: 2, extensionReason: 'forty systems', extendedBy: 'dev-dpo', originalDueAt: new Date('2025-02-28T10:00:00Z') });
+    const extended = request({
+      extendedAt: new Date('2025-02-20T10:00:00Z'),
+      extensionMonths: 2,
+      extensionReason: 'forty systems',
+      extendedBy: 'dev-dpo',
+      originalDueAt: new Date('2025-02-28T10:00:00Z'),
+    });
     const dpo = toRequestView(extended, [], [], [], { forDpo: true, now, dueSoonUntil });
-    expect(dpo).toMatchObject({ dueSoon: true, overdue: false, extension: { months: 2, extendedBy: 'dev-dpo', originalDueAt: '2025-02-28T10:00:00.000Z', reason: 'forty systems' }, minimisedAt: null });
-    expect(toRequestView(extended, [], [], [], { forDpo: false, now, dueSoonUntil }).extension).not.toHaveProperty('reason');
+    expect(dpo).toMatchObject({
+      dueSoon: true,
+      overdue: false,
+      extension: {
+        months: 2,
+        extendedBy: 'dev-dpo',
+        originalDueAt: '2025-02-28T10:00:00.000Z',
+        reason: 'forty systems',
+      },
+      minimisedAt: null,
+    });
+    expect(toRequestView(extended, [], [], [], { forDpo: false, now, dueSoonUntil }).extension).not.toHaveProperty(
+      'reason',
+    );
 
-    const rejected = request({ status: 'closed', outcome: 'rejected', closedAt: now, rejectionGround: 'excessive', decisionReason: 'fifth copy this month', decidedBy: 'dev-dpo' });
-    expect(toRequestView(rejected, [], [], [], { forDpo: true, now, dueSoonUntil })).toMatchObject({ dueSoon: false, decision: { outcome: 'rejected', ground: 'excessive', decidedBy: 'dev-dpo', reasons: 'fifth copy this month' } });
-    expect(toRequestView(rejected, [], [], [], { forDpo: false, now, dueSoonUntil }).decision).toEqual({ outcome: 'rejected', ground: 'excessive', decidedBy: 'dev-dpo' });
+    const rejected = request({
+      status: 'closed',
+      outcome: 'rejected',
+      closedAt: now,
+      rejectionGround: 'excessive',
+      decisionReason: 'fifth copy this month',
+      decidedBy: 'dev-dpo',
+    });
+    expect(toRequestView(rejected, [], [], [], { forDpo: true, now, dueSoonUntil })).toMatchObject({
+      dueSoon: false,
+      decision: { outcome: 'rejected', ground: 'excessive', decidedBy: 'dev-dpo', reasons: 'fifth copy this month' },
+    });
+    expect(toRequestView(rejected, [], [], [], { forDpo: false, now, dueSoonUntil }).decision).toEqual({
+      outcome: 'rejected',
+      ground: 'excessive',
+      decidedBy: 'dev-dpo',
+    });
   });
 
   it('shows when a hold ended and which command erased its data', () => {
-    const hold = { holdId: 'h1', systemId: 'billing', category: 'billing', ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22', until: new Date('2035-01-31T10:00:00Z'), expiredAt: new Date('2035-02-01T00:00:00Z'), eraseCommandId: 'c9' };
-    expect(toRequestView(request(), [], [hold], [], { forDpo: true, now, dueSoonUntil }).holds[0]).toMatchObject({ expiredAt: '2035-02-01T00:00:00.000Z', eraseCommandId: 'c9' });
+    const hold = {
+      holdId: 'h1',
+      systemId: 'billing',
+      category: 'billing',
+      ground: 'Art. 17(3)(b)',
+      legalText: 'Code de commerce L123-22',
+      until: new Date('2035-01-31T10:00:00Z'),
+      expiredAt: new Date('2035-02-01T00:00:00Z'),
+      eraseCommandId: 'c9',
+    };
+    expect(toRequestView(request(), [], [hold], [], { forDpo: true, now, dueSoonUntil }).holds[0]).toMatchObject({
+      expiredAt: '2035-02-01T00:00:00.000Z',
+      eraseCommandId: 'c9',
+    });
   });
 });

@@ -36,7 +36,11 @@ export function toRequestView(
     attempts: a.attempts,
     reason: a.reason,
   }));
-  const candidates: CandidateDto[] | undefined = r.candidates?.map((c) => ({ subjectRef: c.subjectRef, hints: c.hints, records: c.records }));
+  const candidates: CandidateDto[] | undefined = r.candidates?.map((c) => ({
+    subjectRef: c.subjectRef,
+    hints: c.hints,
+    records: c.records,
+  }));
   return {
     id: r.id,
     type: r.type,
@@ -60,11 +64,20 @@ export function toRequestView(
         }
       : {}),
     ...((r.outcome === 'refused' || r.outcome === 'rejected') && r.decidedBy
-      ? { decision: { outcome: r.outcome, ground: r.rejectionGround, decidedBy: r.decidedBy, ...(opts.forDpo && r.decisionReason ? { reasons: r.decisionReason } : {}) } }
+      ? {
+          decision: {
+            outcome: r.outcome,
+            ground: r.rejectionGround,
+            decidedBy: r.decidedBy,
+            ...(opts.forDpo && r.decisionReason ? { reasons: r.decisionReason } : {}),
+          },
+        }
       : {}),
     minimisedAt: iso(r.minimisedAt),
     subject: { email: r.subjectEmail, customerId: r.subjectCustomerId, phone: r.subjectPhone, name: r.subjectName },
-    ...(r.representativeMandateRef !== null ? { representative: { mandateReference: r.representativeMandateRef, name: r.representativeName } } : {}),
+    ...(r.representativeMandateRef !== null
+      ? { representative: { mandateReference: r.representativeMandateRef, name: r.representativeName } }
+      : {}),
     ...(opts.forDpo ? { note: r.note } : {}),
     ...(attention.length > 0 ? { attention } : {}),
     ...(candidates ? { candidates } : {}),
@@ -92,5 +105,13 @@ export function toRequestView(
 }
 
 export function toSummary(r: SummaryRow): RequestSummaryDto {
-  return { id: r.id, type: r.type, status: r.status, receivedAt: r.receivedAt.toISOString(), dueAt: r.dueAt.toISOString(), closedAt: iso(r.closedAt), overdue: r.overdue };
+  return {
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    receivedAt: r.receivedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    closedAt: iso(r.closedAt),
+    overdue: r.overdue,
+  };
 }

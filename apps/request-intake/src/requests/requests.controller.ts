@@ -3,7 +3,20 @@
  * Operators file and read requests; decisions that bind the controller (identity
  * attested, subject chosen, action closed by hand) are the DPO's.
  */
-import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -38,10 +51,22 @@ export class RequestsController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'File a request received by e-mail, portal, post or phone', description: 'Records it with its due date (GDPR Art. 12(3): one calendar month from receipt) and publishes dsr.request.submitted.v1.' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body from the same token: the same request (header Idempotent-Replayed: true). Same key, other body: 409.' })
+  @ApiOperation({
+    summary: 'File a request received by e-mail, portal, post or phone',
+    description:
+      'Records it with its due date (GDPR Art. 12(3): one calendar month from receipt) and publishes dsr.request.submitted.v1.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Same key and body from the same token: the same request (header Idempotent-Replayed: true). Same key, other body: 409.',
+  })
   @ApiCreatedResponse({ type: FiledRequestDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body, unknown field, unsupported type, no key to find the subject by.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid body, unknown field, unsupported type, no key to find the subject by.',
+  })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused with another body.' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
@@ -52,7 +77,11 @@ export class RequestsController {
     @Headers('idempotency-key') key?: string,
   ): Promise<FiledRequestDto> {
     if (key !== undefined && !isValidIdempotencyKey(key)) {
-      throw new AppError(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+      throw new AppError(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.ValidationFailed,
+        'Idempotency-Key must be 1 to 200 visible ASCII characters',
+      );
     }
     const result = await this.requests.file(principalOf(req), dto, key);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -80,13 +109,17 @@ export class RequestsController {
   @Roles('dpo')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
-    summary: 'Attest that the requester\'s identity was checked',
-    description: 'Only while awaiting verification. Publishes dsr.verification.attested.v1; identity then verifies the request. The note stays on the request, for the DPO; the document itself is never stored.',
+    summary: "Attest that the requester's identity was checked",
+    description:
+      'Only while awaiting verification. Publishes dsr.verification.attested.v1; identity then verifies the request. The note stays on the request, for the DPO; the document itself is never stored.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not awaiting verification (INVALID_TRANSITION), or already attested.' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Not awaiting verification (INVALID_TRANSITION), or already attested.',
+  })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   attest(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: AttestVerificationDto): Promise<AcceptedDto> {
     return this.requests.attestVerification(principalOf(req), id, dto);
@@ -97,10 +130,14 @@ export class RequestsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Decide who the request is about',
-    description: '`subject`: one of the candidates (the request then awaits verification). `no-data-held`: the request closes and the requester is told (Art. 12(4)).',
+    description:
+      '`subject`: one of the candidates (the request then awaits verification). `no-data-held`: the request closes and the requester is told (Art. 12(4)).',
   })
   @ApiOkResponse({ type: AcceptedDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body, or a subjectRef that is not a candidate.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid body, or a subjectRef that is not a candidate.',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not awaiting a subject decision (INVALID_TRANSITION).' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
@@ -111,11 +148,17 @@ export class RequestsController {
   @Post(':id/actions/:commandId/close')
   @Roles('dpo')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Close an escalated action by hand, with a reason', description: 'Publishes dsr.action.close-requested.v1; the executor closes it and answers.' })
+  @ApiOperation({
+    summary: 'Close an escalated action by hand, with a reason',
+    description: 'Publishes dsr.action.close-requested.v1; the executor closes it and answers.',
+  })
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown request, or no such action on it.' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The action is not escalated (INVALID_TRANSITION), or closing it was already requested.' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The action is not escalated (INVALID_TRANSITION), or closing it was already requested.',
+  })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
   closeAction(
     @Req() req: Request,

@@ -11,7 +11,14 @@ import { RecipientsRepository } from '../recipients/recipients.repository';
 
 @Module({
   controllers: [RequestsController, RequestDecisionsController],
-  providers: [RequestsRepository, RequestMaintenanceRepository, RequestJournal, RequestsService, RequestDecisionsService, RecipientsRepository],
+  providers: [
+    RequestsRepository,
+    RequestMaintenanceRepository,
+    RequestJournal,
+    RequestsService,
+    RequestDecisionsService,
+    RecipientsRepository,
+  ],
   // RecipientsRepository: the request view shows the recipients (Art. 19); the recipients feature writes them.
   exports: [RequestsRepository, RequestMaintenanceRepository, RequestJournal, RecipientsRepository],
 })

@@ -16,9 +16,30 @@ export type Tx = EntityManager;
 
 /** Columns set later in a request's life, not when it is filed. */
 type LaterColumns =
-  | 'createdAt' | 'updatedAt' | 'closedAt' | 'outcome' | 'subjectRef' | 'candidates' | 'verifiedEmails' | 'verificationMethod' | 'verifiedAt' | 'attestationNote' | 'attestedBy' | 'attestedAt'
-  | 'originalDueAt' | 'extendedAt' | 'extensionMonths' | 'extensionReason' | 'extendedBy' | 'decisionReason' | 'rejectionGround' | 'decidedBy'
-  | 'dueSoonNotifiedFor' | 'overdueNotifiedFor' | 'minimiseAfter' | 'minimisedAt';
+  | 'createdAt'
+  | 'updatedAt'
+  | 'closedAt'
+  | 'outcome'
+  | 'subjectRef'
+  | 'candidates'
+  | 'verifiedEmails'
+  | 'verificationMethod'
+  | 'verifiedAt'
+  | 'attestationNote'
+  | 'attestedBy'
+  | 'attestedAt'
+  | 'originalDueAt'
+  | 'extendedAt'
+  | 'extensionMonths'
+  | 'extensionReason'
+  | 'extendedBy'
+  | 'decisionReason'
+  | 'rejectionGround'
+  | 'decidedBy'
+  | 'dueSoonNotifiedFor'
+  | 'overdueNotifiedFor'
+  | 'minimiseAfter'
+  | 'minimisedAt';
 export type NewRequest = Omit<RequestEntity, LaterColumns>;
 export type RequestPatch = Partial<Omit<RequestEntity, 'id' | 'createdAt' | 'updatedAt'>>;
 
@@ -71,7 +92,8 @@ export interface SummaryRow {
   overdue: boolean;
 }
 
-export type IdempotencyClaim = { claimed: true } | { claimed: false; bodyHash: string; requestId: string; response: Record<string, unknown> };
+export type IdempotencyClaim =
+  { claimed: true } | { claimed: false; bodyHash: string; requestId: string; response: Record<string, unknown> };
 
 interface ActionSqlRow {
   id: string;
@@ -144,8 +166,13 @@ export class RequestsRepository {
   /** Whenever a request closes, its minimisation date is set: closedAt + the policy's proofPeriod (DESIGN.md). */
   async update(tx: Tx, requestId: string, patch: RequestPatch): Promise<void> {
     if (Object.keys(patch).length === 0) return;
-    const minimise = patch.closedAt && patch.minimiseAfter === undefined ? { minimiseAfter: addDuration(patch.closedAt, this.policy.deadlines.proofPeriod) } : {};
-    await tx.getRepository(RequestEntity).update({ id: requestId }, { ...patch, ...minimise, updatedAt: () => 'now()' });
+    const minimise =
+      patch.closedAt && patch.minimiseAfter === undefined
+        ? { minimiseAfter: addDuration(patch.closedAt, this.policy.deadlines.proofPeriod) }
+        : {};
+    await tx
+      .getRepository(RequestEntity)
+      .update({ id: requestId }, { ...patch, ...minimise, updatedAt: () => 'now()' });
   }
 
   async list(tx: Tx, f: RequestFilter): Promise<{ rows: SummaryRow[]; total: number }> {
@@ -153,10 +180,12 @@ export class RequestsRepository {
     const params: unknown[] = [];
     /** Each `?` of the clause takes the next value. */
     const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql.replace(/\?/g, () => {
-        params.push(values.shift());
-        return `$${params.length}`;
-      }));
+      where.push(
+        sql.replace(/\?/g, () => {
+          params.push(values.shift());
+          return `$${params.length}`;
+        }),
+      );
     };
     if (f.status) add('status = ?', f.status);
     if (f.type) add('type = ?', f.type);
@@ -166,16 +195,34 @@ export class RequestsRepository {
     if (f.dueSoon === false) add(`NOT (${CLOCK_RUNNING} AND due_at >= ? AND due_at < ?)`, f.now, f.dueSoonUntil);
     if (f.dueBefore) add('due_at < ?', f.dueBefore);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM requests ${clause}`, params)) as [{ total: number }];
+    const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM requests ${clause}`, params)) as [
+      { total: number },
+    ];
     const n = params.length;
     const rows = (await tx.query(
       `SELECT id, type, status, received_at, due_at, closed_at, (${CLOCK_RUNNING} AND due_at < $${n + 1}) AS overdue
        FROM requests ${clause} ORDER BY received_at DESC, id LIMIT $${n + 2} OFFSET $${n + 3}`,
       [...params, f.now, f.limit, f.offset],
-    )) as Array<{ id: string; type: RequestType; status: RequestStatus; received_at: Date; due_at: Date; closed_at: Date | null; overdue: boolean }>;
+    )) as Array<{
+      id: string;
+      type: RequestType;
+      status: RequestStatus;
+      received_at: Date;
+      due_at: Date;
+      closed_at: Date | null;
+      overdue: boolean;
+    }>;
     return {
       total,
-      rows: rows.map((r) => ({ id: r.id, type: r.type, status: r.status, receivedAt: r.received_at, dueAt: r.due_at, closedAt: r.closed_at, overdue: r.overdue })),
+      rows: rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        status: r.status,
+        receivedAt: r.received_at,
+        dueAt: r.due_at,
+        closedAt: r.closed_at,
+        overdue: r.overdue,
+      })),
     };
   }
 
@@ -185,7 +232,14 @@ export class RequestsRepository {
    * Claims an Idempotency-Key for a principal. A concurrent filing with the same key waits
    * on the primary key until the first commits, then sees its row.
    */
-  async claimIdempotencyKey(tx: Tx, principalId: string, key: string, bodyHash: string, requestId: string, response: Record<string, unknown>): Promise<IdempotencyClaim> {
+  async claimIdempotencyKey(
+    tx: Tx,
+    principalId: string,
+    key: string,
+    bodyHash: string,
+    requestId: string,
+    response: Record<string, unknown>,
+  ): Promise<IdempotencyClaim> {
     const inserted = (await tx.query(
       `INSERT INTO idempotency_keys (principal_id, key, body_hash, request_id, response) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`,
@@ -208,7 +262,11 @@ export class RequestsRepository {
   }
 
   /** One plan row per system that has no row yet (a dispatch may have been handled first). */
-  async addPlannedSystems(tx: Tx, requestId: string, items: Array<{ systemId: string; categories: string[] }>): Promise<void> {
+  async addPlannedSystems(
+    tx: Tx,
+    requestId: string,
+    items: Array<{ systemId: string; categories: string[] }>,
+  ): Promise<void> {
     for (const item of items) {
       await tx.query(
         `INSERT INTO request_actions (request_id, system_id, categories, status, outcome, attempts)
@@ -221,7 +279,17 @@ export class RequestsRepository {
 
   /** Writes an action's new state: over its row (`id`), or as a new row. */
   async saveAction(tx: Tx, requestId: string, id: string | undefined, a: ActionState): Promise<void> {
-    const values = [a.systemId, a.commandId, a.kind, JSON.stringify(a.categories), a.status, a.outcome, a.affectedRecords, a.attempts, a.reason];
+    const values = [
+      a.systemId,
+      a.commandId,
+      a.kind,
+      JSON.stringify(a.categories),
+      a.status,
+      a.outcome,
+      a.affectedRecords,
+      a.attempts,
+      a.reason,
+    ];
     if (id) {
       await tx.query(
         `UPDATE request_actions SET system_id = $3, command_id = $4, kind = $5, categories = $6::jsonb, status = $7, outcome = $8,
@@ -239,12 +307,18 @@ export class RequestsRepository {
   }
 
   async markCloseRequested(tx: Tx, requestId: string, actionId: string): Promise<void> {
-    await tx.query(`UPDATE request_actions SET close_requested_at = now(), updated_at = now() WHERE request_id = $1 AND id = $2`, [requestId, actionId]);
+    await tx.query(
+      `UPDATE request_actions SET close_requested_at = now(), updated_at = now() WHERE request_id = $1 AND id = $2`,
+      [requestId, actionId],
+    );
   }
 
   /** The DPO recorded the controller's acknowledgement of a forwarded request (the note is kept as evidence). */
   async markAcknowledgementRequested(tx: Tx, requestId: string, actionId: string, note: string): Promise<void> {
-    await tx.query(`UPDATE request_actions SET acknowledgement_requested_at = now(), acknowledgement_note = $3, updated_at = now() WHERE request_id = $1 AND id = $2`, [requestId, actionId, note]);
+    await tx.query(
+      `UPDATE request_actions SET acknowledgement_requested_at = now(), acknowledgement_note = $3, updated_at = now() WHERE request_id = $1 AND id = $2`,
+      [requestId, actionId, note],
+    );
   }
 
   // --- holds ----------------------------------------------------------------------------
@@ -260,13 +334,27 @@ export class RequestsRepository {
   }
 
   async holdsOf(tx: Tx, requestId: string): Promise<HoldRow[]> {
-    const rows = await tx.getRepository(RequestHoldEntity).find({ where: { requestId }, order: { systemId: 'ASC', category: 'ASC', holdId: 'ASC' } });
-    return rows.map((r) => ({ holdId: r.holdId, systemId: r.systemId, category: r.category, ground: r.ground, legalText: r.legalText, until: r.until, expiredAt: r.expiredAt, eraseCommandId: r.eraseCommandId }));
+    const rows = await tx
+      .getRepository(RequestHoldEntity)
+      .find({ where: { requestId }, order: { systemId: 'ASC', category: 'ASC', holdId: 'ASC' } });
+    return rows.map((r) => ({
+      holdId: r.holdId,
+      systemId: r.systemId,
+      category: r.category,
+      ground: r.ground,
+      legalText: r.legalText,
+      until: r.until,
+      expiredAt: r.expiredAt,
+      eraseCommandId: r.eraseCommandId,
+    }));
   }
 
   /** The hold's period ended and the executor sent the erase command (dsr.hold.expired.v1). */
   async markHoldExpired(tx: Tx, requestId: string, holdId: string, at: Date, commandId: string): Promise<void> {
-    await tx.query(`UPDATE request_holds SET expired_at = COALESCE(expired_at, $3), erase_command_id = $4 WHERE request_id = $1 AND hold_id = $2`, [requestId, holdId, at, commandId]);
+    await tx.query(
+      `UPDATE request_holds SET expired_at = COALESCE(expired_at, $3), erase_command_id = $4 WHERE request_id = $1 AND hold_id = $2`,
+      [requestId, holdId, at, commandId],
+    );
   }
 
   // --- timeline -------------------------------------------------------------------------
@@ -281,7 +369,10 @@ export class RequestsRepository {
   }
 
   async timelineOf(tx: Tx, requestId: string): Promise<TimelineRow[]> {
-    const rows = (await tx.query(`SELECT event_id, type, at, summary FROM request_events WHERE request_id = $1 ORDER BY at, seq`, [requestId])) as Array<{
+    const rows = (await tx.query(
+      `SELECT event_id, type, at, summary FROM request_events WHERE request_id = $1 ORDER BY at, seq`,
+      [requestId],
+    )) as Array<{
       event_id: string;
       type: string;
       at: Date;
@@ -293,7 +384,9 @@ export class RequestsRepository {
   // --- metrics (aggregates, no personal data) -------------------------------------------
 
   async countsByTypeAndStatus(): Promise<Array<{ type: string; status: string; count: number }>> {
-    return (await this.dataSource.query(`SELECT type, status, count(*)::int AS count FROM requests GROUP BY type, status`)) as Array<{ type: string; status: string; count: number }>;
+    return (await this.dataSource.query(
+      `SELECT type, status, count(*)::int AS count FROM requests GROUP BY type, status`,
+    )) as Array<{ type: string; status: string; count: number }>;
   }
 
   /** Open requests past their due date, and those due before `dueSoonUntil` (the clock's now + the policy's window). */

@@ -46,7 +46,12 @@ export class RequestsService {
   async file(principal: Principal, dto: CreateRequestDto, idempotencyKey?: string): Promise<FileResult> {
     const filed = newRequest(dto.subject, this.clock, this.policy);
     const { id, subject, receivedAt, dueAt } = filed;
-    const body: FiledRequestDto = { id, status: 'received', receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString() };
+    const body: FiledRequestDto = {
+      id,
+      status: 'received',
+      receivedAt: receivedAt.toISOString(),
+      dueAt: dueAt.toISOString(),
+    };
     const by: Filer = { filedBy: principal.roles.includes('dpo') ? 'dpo' : 'operator', principal: principal.id };
 
     const result = await this.repo.transaction(async (tx): Promise<FileResult> => {
@@ -64,16 +69,34 @@ export class RequestsService {
         const claim = await this.repo.claimIdempotencyKey(tx, principal.id, idempotencyKey, hash, id, { ...body });
         if (!claim.claimed) {
           if (claim.bodyHash !== hash) {
-            throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this Idempotency-Key was already used with a different body');
+            throw new AppError(
+              HttpStatus.CONFLICT,
+              ErrorCode.Conflict,
+              'this Idempotency-Key was already used with a different body',
+            );
           }
           return { replayed: true, body: claim.response as unknown as FiledRequestDto };
         }
       }
       await this.repo.insert(tx, requestRow(dto, filed, by));
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, id), id, 'requestSubmitted', submittedEvent(dto, filed, by));
+      await this.journal.publish(
+        tx,
+        publisherFor(this.publisher, tx, id),
+        id,
+        'requestSubmitted',
+        submittedEvent(dto, filed, by),
+      );
       return { replayed: false, body };
     });
-    this.logger.log({ requestId: result.body.id, type: dto.type, replayed: result.replayed, representative: dto.representative !== undefined }, 'request filed');
+    this.logger.log(
+      {
+        requestId: result.body.id,
+        type: dto.type,
+        replayed: result.replayed,
+        representative: dto.representative !== undefined,
+      },
+      'request filed',
+    );
     return result;
   }
 
@@ -83,7 +106,11 @@ export class RequestsService {
       const request = await lockRequest(this.repo, tx, requestId);
       const status = transition(request.status, 'attest-verification');
       if (request.attestedAt) {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'identity was already attested for this request; waiting for the identity service');
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          'identity was already attested for this request; waiting for the identity service',
+        );
       }
       const attestedAt = this.clock.now();
       // The note is for the DPO only: stored here, never in the event, never logged.
@@ -107,15 +134,29 @@ export class RequestsService {
       if (dto.decision === 'subject') {
         const status = transition(request.status, 'decide-subject');
         const candidate = (request.candidates ?? []).find((c) => c.subjectRef === dto.subjectRef);
-        if (!candidate) throw new AppError(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'subjectRef must be one of the request\'s candidates');
+        if (!candidate)
+          throw new AppError(
+            HttpStatus.BAD_REQUEST,
+            ErrorCode.ValidationFailed,
+            "subjectRef must be one of the request's candidates",
+          );
         await this.repo.update(tx, requestId, { status, subjectRef: candidate.subjectRef });
-        await this.journal.publish(tx, publish, requestId, 'subjectDecided', { requestId, decision: 'subject', subjectRef: candidate.subjectRef, decidedBy: principal.id });
+        await this.journal.publish(tx, publish, requestId, 'subjectDecided', {
+          requestId,
+          decision: 'subject',
+          subjectRef: candidate.subjectRef,
+          decidedBy: principal.id,
+        });
         return { id: requestId, status, outcome: null };
       }
       const status = transition(request.status, 'decide-no-data-held');
       const closedAt = this.clock.now();
       await this.repo.update(tx, requestId, { status, outcome: 'no-data-held', closedAt });
-      await this.journal.publish(tx, publish, requestId, 'subjectDecided', { requestId, decision: 'no-data-held', decidedBy: principal.id });
+      await this.journal.publish(tx, publish, requestId, 'subjectDecided', {
+        requestId,
+        decision: 'no-data-held',
+        decidedBy: principal.id,
+      });
       await this.journal.publish(tx, publish, requestId, 'requestClosed', {
         requestId,
         type: request.type,
@@ -129,7 +170,13 @@ export class RequestsService {
         publish,
         requestId,
         'notificationRequested',
-        completionNotification(randomUUID(), requestId, noDataHeldRecipient(request.subjectEmail), this.config.NOTICE_LOCALE, { requestId, outcome: 'no-data-held' }),
+        completionNotification(
+          randomUUID(),
+          requestId,
+          noDataHeldRecipient(request.subjectEmail),
+          this.config.NOTICE_LOCALE,
+          { requestId, outcome: 'no-data-held' },
+        ),
       );
       this.logger.log({ requestId }, 'request closed: no data held');
       return { id: requestId, status, outcome: 'no-data-held' };
@@ -137,20 +184,39 @@ export class RequestsService {
   }
 
   /** The DPO closes an escalated action by hand; the executor records it and answers. */
-  async closeAction(principal: Principal, requestId: string, commandId: string, dto: CloseActionDto): Promise<AcceptedDto> {
+  async closeAction(
+    principal: Principal,
+    requestId: string,
+    commandId: string,
+    dto: CloseActionDto,
+  ): Promise<AcceptedDto> {
     return this.repo.transaction(async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
-      if (!action) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (!action)
+        throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
       if (action.status !== 'escalated') {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, `only an escalated action can be closed by hand (this one is ${action.status})`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          `only an escalated action can be closed by hand (this one is ${action.status})`,
+        );
       }
       const status = transition(request.status, 'close-action');
       if (action.closeRequestedAt) {
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'closing this action was already requested; waiting for the executor');
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          'closing this action was already requested; waiting for the executor',
+        );
       }
       await this.repo.markCloseRequested(tx, requestId, action.id);
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'actionCloseRequested', { requestId, commandId, reason: dto.reason, closedBy: principal.id });
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'actionCloseRequested', {
+        requestId,
+        commandId,
+        reason: dto.reason,
+        closedBy: principal.id,
+      });
       this.logger.log({ requestId, commandId }, 'manual close of an action requested');
       return { id: requestId, status };
     });
@@ -167,7 +233,12 @@ export class RequestsService {
       this.recipients.of(tx, requestId),
     ]);
     const now = this.clock.now();
-    return toRequestView(request, actions, holds, timeline, { forDpo: principal.roles.includes('dpo'), now, dueSoonUntil: dueSoonUntil(now, this.policy.deadlines), recipients });
+    return toRequestView(request, actions, holds, timeline, {
+      forDpo: principal.roles.includes('dpo'),
+      now,
+      dueSoonUntil: dueSoonUntil(now, this.policy.deadlines),
+      recipients,
+    });
   }
 
   async list(q: ListRequestsQueryDto): Promise<RequestPageDto> {

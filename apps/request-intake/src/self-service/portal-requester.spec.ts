@@ -5,7 +5,8 @@ const refusal = (fn: () => unknown): { status: number; message: string } => {
   try {
     fn();
   } catch (err) {
-    if (err instanceof AppError) return { status: err.getStatus(), message: (err.getResponse() as { message?: string }).message ?? err.message };
+    if (err instanceof AppError)
+      return { status: err.getStatus(), message: (err.getResponse() as { message?: string }).message ?? err.message };
     throw err;
   }
   throw new Error('not refused');
@@ -20,20 +21,34 @@ describe('who files on the self-service route', () => {
     });
   });
 
-  it('a customer-space user: the session\'s customer number fills the subject\'s, and marks the portal session', () => {
-    const r = selfServiceRequester({ id: 'u-1', roles: ['subject'], customerId: ' C-104233 ' }, { email: 'sam@example.test' });
-    expect(r).toEqual({ filer: { filedBy: 'subject', principal: 'subject:u-1', portalSession: true }, subject: { email: 'sam@example.test', customerId: 'C-104233', phone: undefined, name: undefined }, missingCustomerClaim: false });
+  it("a customer-space user: the session's customer number fills the subject's, and marks the portal session", () => {
+    const r = selfServiceRequester(
+      { id: 'u-1', roles: ['subject'], customerId: ' C-104233 ' },
+      { email: 'sam@example.test' },
+    );
+    expect(r).toEqual({
+      filer: { filedBy: 'subject', principal: 'subject:u-1', portalSession: true },
+      subject: { email: 'sam@example.test', customerId: 'C-104233', phone: undefined, name: undefined },
+      missingCustomerClaim: false,
+    });
     // The same number, written with spaces around it, is the same number.
-    expect(selfServiceRequester({ id: 'u-1', roles: ['subject'], customerId: 'C-104233' }, { customerId: ' C-104233' }).filer.portalSession).toBe(true);
+    expect(
+      selfServiceRequester({ id: 'u-1', roles: ['subject'], customerId: 'C-104233' }, { customerId: ' C-104233' }).filer
+        .portalSession,
+    ).toBe(true);
   });
 
-  it('another customer number than the session\'s: 400, with the reason', () => {
-    expect(refusal(() => selfServiceRequester({ id: 'u-1', roles: ['subject'], customerId: 'C-1' }, { customerId: 'C-2' }))).toEqual({ status: 400, message: OTHER_CUSTOMER });
+  it("another customer number than the session's: 400, with the reason", () => {
+    expect(
+      refusal(() => selfServiceRequester({ id: 'u-1', roles: ['subject'], customerId: 'C-1' }, { customerId: 'C-2' })),
+    ).toEqual({ status: 400, message: OTHER_CUSTOMER });
   });
 
   it('a staff token (DPO, operator, auditor): 403, pointing to POST /v1/requests', () => {
     for (const roles of [['dpo', 'operator', 'auditor'], ['operator'], ['auditor']] as const) {
-      const r = refusal(() => selfServiceRequester({ id: 'dev-dpo', roles: [...roles] }, { email: 'sam@example.test' }));
+      const r = refusal(() =>
+        selfServiceRequester({ id: 'dev-dpo', roles: [...roles] }, { email: 'sam@example.test' }),
+      );
       expect(r).toEqual({ status: 403, message: STAFF_ON_SELF_SERVICE });
       expect(r.message).toContain('POST /v1/requests');
     }

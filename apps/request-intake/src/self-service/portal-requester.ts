@@ -28,17 +28,25 @@ export interface SelfServiceRequester {
   missingCustomerClaim: boolean;
 }
 
-export const STAFF_ON_SELF_SERVICE = 'this route is for data subjects filing their own request (with a customer-space token, or none); staff file requests with POST /v1/requests';
-export const OTHER_CUSTOMER = 'subject.customerId is not the customer number of your signed-in session: leave it out (your session gives it) or give your own';
+export const STAFF_ON_SELF_SERVICE =
+  'this route is for data subjects filing their own request (with a customer-space token, or none); staff file requests with POST /v1/requests';
+export const OTHER_CUSTOMER =
+  'subject.customerId is not the customer number of your signed-in session: leave it out (your session gives it) or give your own';
 
 export function selfServiceRequester(principal: Principal | undefined, given: RequestSubjectDto): SelfServiceRequester {
-  if (!principal) return { filer: { filedBy: 'subject', principal: 'self-service' }, subject: given, missingCustomerClaim: false };
-  if (!principal.roles.includes('subject')) throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, STAFF_ON_SELF_SERVICE);
+  if (!principal)
+    return { filer: { filedBy: 'subject', principal: 'self-service' }, subject: given, missingCustomerClaim: false };
+  if (!principal.roles.includes('subject'))
+    throw new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, STAFF_ON_SELF_SERVICE);
   const filer: Filer = { filedBy: 'subject', principal: `subject:${principal.id}` };
   const session = principal.customerId === undefined ? undefined : normaliseKey('customerId', principal.customerId);
   if (!session) return { filer, subject: given, missingCustomerClaim: true };
   if (given.customerId !== undefined && normaliseKey('customerId', given.customerId) !== session) {
     throw new AppError(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, OTHER_CUSTOMER);
   }
-  return { filer: { ...filer, portalSession: true }, subject: { email: given.email, customerId: session, phone: given.phone, name: given.name }, missingCustomerClaim: false };
+  return {
+    filer: { ...filer, portalSession: true },
+    subject: { email: given.email, customerId: session, phone: given.phone, name: given.name },
+    missingCustomerClaim: false,
+  };
 }

@@ -4,7 +4,9 @@ import { loadConfig } from '@datarights/service-kit';
 
 export class SelfServiceConfig {
   /** Public filings allowed per client address and per minute (429 beyond): strict, the route needs no token. */
-  @IsInt() @Min(1) @Max(100000)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
   RATE_LIMIT_SELF_SERVICE_PER_MINUTE: number = 5;
 }
 

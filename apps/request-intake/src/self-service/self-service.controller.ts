@@ -6,7 +6,16 @@
  * (429). Thin: validate, call the service.
  */
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { Public, type Principal } from '@datarights/service-kit';
@@ -32,14 +41,23 @@ export class SelfServiceController {
     summary: 'A subject files their own request',
     description:
       'Same body as POST /v1/requests. Without a token, identity sends a one-time code to a contact already on file for the subject (never to an address only this request gives); the deadline is suspended while the proof is awaited (décret 2019-536 art. 77). ' +
-      'With a customer-space token (role `subject`), the customer number of the session (claim AUTH_CUSTOMER_CLAIM, `customer_id` by default) is the subject\'s: filled in when `subject.customerId` is left out, refused (400) when another is given; once it belongs to the matched subject, identity verifies the request without a code (proof `portal-session`). ' +
+      "With a customer-space token (role `subject`), the customer number of the session (claim AUTH_CUSTOMER_CLAIM, `customer_id` by default) is the subject's: filled in when `subject.customerId` is left out, refused (400) when another is given; once it belongs to the matched subject, identity verifies the request without a code (proof `portal-session`). " +
       'A request with a `representative` gets no code: the DPO attests the mandate.',
   })
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: SelfServiceFiledDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body, or `subject.customerId` is not the customer number of the signed-in session.' })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'A token was presented and is not valid (bad, expired): nothing is recorded.' })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A staff token (DPO, operator, auditor): staff file with POST /v1/requests.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid body, or `subject.customerId` is not the customer number of the signed-in session.',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'A token was presented and is not valid (bad, expired): nothing is recorded.',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'A staff token (DPO, operator, auditor): staff file with POST /v1/requests.',
+  })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Too many filings from this address.' })
   file(@Req() req: Request, @Body() dto: CreateRequestDto): Promise<SelfServiceFiledDto> {
     // Set by the auth guard only when a token was presented and is valid.

@@ -17,7 +17,13 @@ import { VerificationClockService } from './verification-clock.service';
 @Module({
   imports: [RequestsModule],
   controllers: [SelfServiceController],
-  providers: [SelfServiceRepository, SelfServiceService, SelfServiceThrottlerGuard, VerificationClockService, UnverifiedCheck],
+  providers: [
+    SelfServiceRepository,
+    SelfServiceService,
+    SelfServiceThrottlerGuard,
+    VerificationClockService,
+    UnverifiedCheck,
+  ],
   exports: [VerificationClockService, UnverifiedCheck],
 })
 export class SelfServiceModule {

@@ -16,17 +16,27 @@ export interface WaitingRequest {
 export class SelfServiceRepository {
   /** The clock stops the first time a code is sent (a resend does not move it). */
   async suspend(tx: Tx, requestId: string, at: Date): Promise<void> {
-    await tx.query(`INSERT INTO verification_clock (request_id, suspended_at) VALUES ($1, $2) ON CONFLICT (request_id) DO NOTHING`, [requestId, at]);
+    await tx.query(
+      `INSERT INTO verification_clock (request_id, suspended_at) VALUES ($1, $2) ON CONFLICT (request_id) DO NOTHING`,
+      [requestId, at],
+    );
   }
 
   /** The running suspension of the request, if any (locked). */
   async suspension(tx: Tx, requestId: string): Promise<{ suspendedAt: Date } | undefined> {
-    const rows: { suspended_at: Date }[] = await tx.query(`SELECT suspended_at FROM verification_clock WHERE request_id = $1 AND resumed_at IS NULL FOR UPDATE`, [requestId]);
+    const rows: { suspended_at: Date }[] = await tx.query(
+      `SELECT suspended_at FROM verification_clock WHERE request_id = $1 AND resumed_at IS NULL FOR UPDATE`,
+      [requestId],
+    );
     return rows[0] && { suspendedAt: rows[0].suspended_at };
   }
 
   async resume(tx: Tx, requestId: string, at: Date, days: number): Promise<void> {
-    await tx.query(`UPDATE verification_clock SET resumed_at = $2, suspended_days = $3 WHERE request_id = $1`, [requestId, at, days]);
+    await tx.query(`UPDATE verification_clock SET resumed_at = $2, suspended_days = $3 WHERE request_id = $1`, [
+      requestId,
+      at,
+      days,
+    ]);
   }
 
   /** Requests still awaiting the subject's proof since before `before` (taken by this run only). */
@@ -41,7 +51,13 @@ export class SelfServiceRepository {
   }
 
   /** Earlier requests of the same type giving one of the same keys, received since `since` (Art. 12(5) flag). */
-  async earlierRequests(tx: Tx, requestId: string, type: RequestType, keys: { email?: string; customerId?: string; phone?: string }, since: Date): Promise<string[]> {
+  async earlierRequests(
+    tx: Tx,
+    requestId: string,
+    type: RequestType,
+    keys: { email?: string; customerId?: string; phone?: string },
+    since: Date,
+  ): Promise<string[]> {
     const rows: { id: string }[] = await tx.query(
       `SELECT id FROM requests WHERE id <> $1 AND type = $2 AND received_at >= $3
           AND ((subject_email IS NOT NULL AND subject_email = $4) OR (subject_customer_id IS NOT NULL AND subject_customer_id = $5) OR (subject_phone IS NOT NULL AND subject_phone = $6))

@@ -20,9 +20,12 @@ import { SelfServiceRepository } from './self-service.repository';
 import { newRequest, requestRow, submittedEvent, type Filer } from '../requests/request-filing';
 import { selfServiceRequester } from './portal-requester';
 
-export const NEXT_STEP = 'If we hold data about you, a one-time code was sent to the contact we have on file; answer with POST /v1/self-service/requests/{id}/verification.';
-export const NEXT_STEP_REPRESENTATIVE = 'A request made under a mandate is checked by our data protection officer, who may contact you for the mandate and the identity of the person you represent; no code is sent.';
-export const NEXT_STEP_PORTAL = 'Filed from your signed-in customer space: if the customer number of your account is the one we hold data under, no further proof is needed; otherwise a one-time code is sent to the contact we have on file (answer with POST /v1/self-service/requests/{id}/verification).';
+export const NEXT_STEP =
+  'If we hold data about you, a one-time code was sent to the contact we have on file; answer with POST /v1/self-service/requests/{id}/verification.';
+export const NEXT_STEP_REPRESENTATIVE =
+  'A request made under a mandate is checked by our data protection officer, who may contact you for the mandate and the identity of the person you represent; no code is sent.';
+export const NEXT_STEP_PORTAL =
+  'Filed from your signed-in customer space: if the customer number of your account is the one we hold data under, no further proof is needed; otherwise a one-time code is sent to the contact we have on file (answer with POST /v1/self-service/requests/{id}/verification).';
 
 /** What the requester should expect next (the same whether or not data is held: nothing to probe). */
 function nextStep(id: string, dto: CreateRequestDto, by: Filer): string {
@@ -47,7 +50,10 @@ export class SelfServiceService {
   async file(dto: CreateRequestDto, principal?: Principal): Promise<SelfServiceFiledDto> {
     // Refusals (a staff token, another customer's number) come before anything is recorded.
     const requester = selfServiceRequester(principal, dto.subject);
-    if (requester.missingCustomerClaim) this.logger.warn('a customer-space token without a customer number (AUTH_CUSTOMER_CLAIM): filed without the portal-session proof');
+    if (requester.missingCustomerClaim)
+      this.logger.warn(
+        'a customer-space token without a customer number (AUTH_CUSTOMER_CLAIM): filed without the portal-session proof',
+      );
     const filed = newRequest(requester.subject, this.clock, this.policy);
     const { id, subject, receivedAt, dueAt } = filed;
     const by = requester.filer;
@@ -59,11 +65,32 @@ export class SelfServiceService {
       const window = this.policy.verification.repeatWindow;
       const since = addDuration(receivedAt, negate(window));
       const earlier = await this.repo.earlierRequests(tx, id, dto.type, subject, since);
-      if (earlier.length > 0) await this.journal.publish(tx, publish, id, 'requestRepeatFlagged', { requestId: id, type: dto.type, previousRequestIds: earlier, window });
+      if (earlier.length > 0)
+        await this.journal.publish(tx, publish, id, 'requestRepeatFlagged', {
+          requestId: id,
+          type: dto.type,
+          previousRequestIds: earlier,
+          window,
+        });
       return earlier.length;
     });
-    this.logger.log({ requestId: id, type: dto.type, repeats, portalSession: by.portalSession === true, representative: dto.representative !== undefined }, 'self-service request filed');
-    return { id, status: 'received', receivedAt: receivedAt.toISOString(), dueAt: dueAt.toISOString(), next: nextStep(id, dto, by) };
+    this.logger.log(
+      {
+        requestId: id,
+        type: dto.type,
+        repeats,
+        portalSession: by.portalSession === true,
+        representative: dto.representative !== undefined,
+      },
+      'self-service request filed',
+    );
+    return {
+      id,
+      status: 'received',
+      receivedAt: receivedAt.toISOString(),
+      dueAt: dueAt.toISOString(),
+      next: nextStep(id, dto, by),
+    };
   }
 }
 

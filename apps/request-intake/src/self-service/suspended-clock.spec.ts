@@ -17,12 +17,18 @@ describe('the suspended clock (décret 2019-536 art. 77)', () => {
   });
 
   it('month ends: 31 January + 1 day = 1 February → 1 March; leap year 2028: 29 January + 1 day → 30 February does not exist → 29 February', () => {
-    expect(resumedDueAt({ receivedAt: d('2026-01-31T08:00:00.000Z'), extensionMonths: null }, 'P1M', 1).toISOString()).toBe('2026-03-01T08:00:00.000Z');
-    expect(resumedDueAt({ receivedAt: d('2028-01-29T08:00:00.000Z'), extensionMonths: null }, 'P1M', 1).toISOString()).toBe('2028-02-29T08:00:00.000Z');
+    expect(
+      resumedDueAt({ receivedAt: d('2026-01-31T08:00:00.000Z'), extensionMonths: null }, 'P1M', 1).toISOString(),
+    ).toBe('2026-03-01T08:00:00.000Z');
+    expect(
+      resumedDueAt({ receivedAt: d('2028-01-29T08:00:00.000Z'), extensionMonths: null }, 'P1M', 1).toISOString(),
+    ).toBe('2028-02-29T08:00:00.000Z');
   });
 
   it('keeps an extension: received 15 March, suspended 20 days, extended by 2 months → 4 April + P3M = 4 July', () => {
-    expect(resumedDueAt({ receivedAt: d('2026-03-15T12:00:00.000Z'), extensionMonths: 2 }, 'P1M', 20).toISOString()).toBe('2026-07-04T12:00:00.000Z');
+    expect(
+      resumedDueAt({ receivedAt: d('2026-03-15T12:00:00.000Z'), extensionMonths: 2 }, 'P1M', 20).toISOString(),
+    ).toBe('2026-07-04T12:00:00.000Z');
   });
 
   it('an unverified request closes after the policy delay', () => {

@@ -18,7 +18,11 @@ export function suspendedDays(suspendedAt: Date, resumedAt: Date): number {
 }
 
 /** The due date once the clock runs again: receipt + suspended days + the response period (+ any extension). */
-export function resumedDueAt(r: { receivedAt: Date; extensionMonths: number | null }, response: string, days: number): Date {
+export function resumedDueAt(
+  r: { receivedAt: Date; extensionMonths: number | null },
+  response: string,
+  days: number,
+): Date {
   const start = addDuration(r.receivedAt, { ...parseDuration('P0D'), days });
   const d = parseDuration(response);
   return addDuration(start, { ...d, months: d.months + (r.extensionMonths ?? 0) });

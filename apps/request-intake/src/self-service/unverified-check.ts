@@ -38,7 +38,10 @@ export class UnverifiedCheck extends PeriodicJob {
     const now = this.clock.now();
     // now − unverifiedAfter, in calendar terms: negate every field of the duration.
     const d = parseDuration(this.policy.verification.unverifiedAfter);
-    const before = addDuration(now, Object.fromEntries(Object.entries(d).map(([k, v]) => [k, -v])) as unknown as typeof d);
+    const before = addDuration(
+      now,
+      Object.fromEntries(Object.entries(d).map(([k, v]) => [k, -v])) as unknown as typeof d,
+    );
     return this.requests.transaction(async (tx) => {
       const waiting = await this.repo.takeUnverified(tx, before, this.batchSize);
       for (const w of waiting) {
@@ -54,14 +57,25 @@ export class UnverifiedCheck extends PeriodicJob {
           dueAt: request.dueAt.toISOString(),
           receivedAt: request.receivedAt.toISOString(),
         });
-        await this.journal.publish(tx, publish, w.id, 'notificationRequested', notice(
-          randomUUID(),
+        await this.journal.publish(
+          tx,
+          publish,
           w.id,
-          requesterRecipient(request.subjectEmail, request.verifiedEmails),
-          this.config.NOTICE_LOCALE,
-          'request-unverified',
-          { requestId: w.id, requestType: request.type, waitingSince: w.suspendedAt.toISOString(), delay: this.policy.verification.unverifiedAfter },
-        ));
+          'notificationRequested',
+          notice(
+            randomUUID(),
+            w.id,
+            requesterRecipient(request.subjectEmail, request.verifiedEmails),
+            this.config.NOTICE_LOCALE,
+            'request-unverified',
+            {
+              requestId: w.id,
+              requestType: request.type,
+              waitingSince: w.suspendedAt.toISOString(),
+              delay: this.policy.verification.unverifiedAfter,
+            },
+          ),
+        );
         this.logger.log({ requestId: w.id }, 'request closed: identity not proven in time');
       }
       return waiting.length;

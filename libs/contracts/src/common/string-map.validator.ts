@@ -1,7 +1,9 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
 /** A flat object of string values (field name → value), e.g. a rectification's `changes`. */
-export function IsStringMap(options: ValidationOptions & { maxKeys?: number; maxLength?: number } = {}): PropertyDecorator {
+export function IsStringMap(
+  options: ValidationOptions & { maxKeys?: number; maxLength?: number } = {},
+): PropertyDecorator {
   const maxKeys = options.maxKeys ?? 50;
   const maxLength = options.maxLength ?? 1000;
   return (target: object, propertyName: string | symbol) =>
@@ -9,12 +11,21 @@ export function IsStringMap(options: ValidationOptions & { maxKeys?: number; max
       name: 'isStringMap',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: { message: `$property must be an object of at most ${maxKeys} string values of at most ${maxLength} characters`, ...options },
+      options: {
+        message: `$property must be an object of at most ${maxKeys} string values of at most ${maxLength} characters`,
+        ...options,
+      },
       validator: {
         validate(value: unknown): boolean {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
           const entries = Object.entries(value as Record<string, unknown>);
-          return entries.length > 0 && entries.length <= maxKeys && entries.every(([k, v]) => /^[A-Za-z][A-Za-z0-9_.-]{0,62}$/.test(k) && typeof v === 'string' && v.length <= maxLength);
+          return (
+            entries.length > 0 &&
+            entries.length <= maxKeys &&
+            entries.every(
+              ([k, v]) => /^[A-Za-z][A-Za-z0-9_.-]{0,62}$/.test(k) && typeof v === 'string' && v.length <= maxLength,
+            )
+          );
         },
       },
     });

@@ -1,4 +1,16 @@
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, Length, Matches, ValidatorConstraint, ValidatorConstraintInterface, Validate, ValidationArguments } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  Validate,
+  ValidationArguments,
+} from 'class-validator';
 
 /** Phone numbers in E.164 form (+33612345678) so that keys from every system match. */
 export const PHONE_PATTERN = /^\+[1-9]\d{6,14}$/;
@@ -23,13 +35,18 @@ class AtLeastOneKey implements ValidatorConstraintInterface {
 
 /** The keys one record carries (a data event): any subset, at least one. */
 export class SubjectKeys {
-  @IsOptional() @IsEmail() @Length(3, 254)
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 254)
   email?: string;
 
-  @IsOptional() @IsString() @Length(1, 64)
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
   customerId?: string;
 
-  @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be in E.164 form, e.g. +33612345678' })
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'phone must be in E.164 form, e.g. +33612345678' })
   phone?: string;
 
   @Validate(AtLeastOneKey)
@@ -41,13 +58,23 @@ export class SubjectKeys {
  * addresses or customer numbers across systems.
  */
 export class LinkedSubjectKeys {
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsEmail({}, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsEmail({}, { each: true })
   email?: string[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Length(1, 64, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
   customerId?: string[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @Matches(PHONE_PATTERN, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(PHONE_PATTERN, { each: true })
   phone?: string[];
 
   @Validate(AtLeastOneKey)

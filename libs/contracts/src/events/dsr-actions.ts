@@ -1,6 +1,19 @@
 /** `dsr.actions.v1`: what erasure-executor asked each system, what came back, holds and escalations. */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CATEGORY_PATTERN, COMMAND_OUTCOMES, type CommandOutcome } from '../common/primitives';
 import { SYSTEM_ID_PATTERN } from '../topics';
 import { RetainedData } from './pdata-replies';

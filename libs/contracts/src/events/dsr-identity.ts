@@ -1,6 +1,19 @@
 /** `dsr.identity.v1`: who a request is about, and how their identity was verified. */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { REQUEST_TYPES, type RequestType } from '../common/primitives';
 import { LinkedSubjectKeys } from '../common/subject-keys';
 import { VERIFICATION_METHODS } from './dsr-requests';
@@ -9,14 +22,18 @@ import { VERIFICATION_METHODS } from './dsr-requests';
 export const IDENTITY_VERIFICATION_METHODS = [...VERIFICATION_METHODS, 'portal-session'] as const;
 
 export class SubjectCandidate {
-  @IsString() @Length(1, 100)
+  @IsString()
+  @Length(1, 100)
   subjectRef: string;
 
   /** Masked keys (j***@example.com) so that the DPO can pick without the log holding them. */
-  @IsArray() @ArrayMaxSize(20) @IsString({ each: true })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
   hints: string[];
 
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   records: number;
 }
 
@@ -27,10 +44,15 @@ export class SubjectResolved {
   @IsIn(['matched', 'none', 'several'])
   result: 'matched' | 'none' | 'several';
 
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   subjectRef?: string;
 
-  @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => SubjectCandidate)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SubjectCandidate)
   candidates: SubjectCandidate[];
 
   /**
@@ -39,7 +61,10 @@ export class SubjectResolved {
    * `+`-joined set of proofs, e.g. `["code+customer-number", "portal-session", "dpo-attested"]`,
    * or `["dpo-attested"]` for a representative's request. Absent for the DPO's own filings.
    */
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @Matches(/^[a-z][a-z-]*(\+[a-z][a-z-]*)*$/, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[a-z][a-z-]*(\+[a-z][a-z-]*)*$/, { each: true })
   requiredProofs?: string[];
 }
 
@@ -51,17 +76,21 @@ export class IdentityVerified {
   requestType: RequestType;
 
   /** The subject's stable pseudonymous id in the identity graph. */
-  @IsString() @Length(1, 100)
+  @IsString()
+  @Length(1, 100)
   subjectRef: string;
 
   /** Every key linked to the subject. */
-  @ValidateNested() @Type(() => LinkedSubjectKeys)
+  @ValidateNested()
+  @Type(() => LinkedSubjectKeys)
   subjectKeys: LinkedSubjectKeys;
 
   @IsIn(IDENTITY_VERIFICATION_METHODS)
   method: (typeof IDENTITY_VERIFICATION_METHODS)[number];
 
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   attestedBy?: string;
 
   @IsISO8601({ strict: true })
@@ -83,7 +112,8 @@ export class IdentityChallengeSent {
   channel: (typeof CHALLENGE_CHANNELS)[number];
 
   /** 1 for the first code, 2 for the first resend, ... */
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   issue: number;
 
   @IsISO8601({ strict: true })

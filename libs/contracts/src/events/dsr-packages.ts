@@ -4,7 +4,19 @@
  * to request-intake, which stores and serves it. The encrypted zip travels in parts small
  * enough for a Kafka message; request-intake reassembles them and checks the digest.
  */
-import { ArrayMaxSize, IsBase64, IsIn, IsInt, IsISO8601, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsBase64,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { CATEGORY_PATTERN } from '../common/primitives';
 
 /** Base64 characters per part: 600 KiB of text, under Kafka's default 1 MiB message limit. */

@@ -1,7 +1,27 @@
 /** `dsr.plans.v1`: every system and category that holds data about a verified subject. */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
-import { CAPABILITIES, CATEGORY_PATTERN, REQUEST_TYPES, SYSTEM_ROLES, type Capability, type RequestType, type SystemRole } from '../common/primitives';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CAPABILITIES,
+  CATEGORY_PATTERN,
+  REQUEST_TYPES,
+  SYSTEM_ROLES,
+  type Capability,
+  type RequestType,
+  type SystemRole,
+} from '../common/primitives';
 import { LinkedSubjectKeys } from '../common/subject-keys';
 import { SYSTEM_ID_PATTERN } from '../topics';
 
@@ -12,16 +32,22 @@ export class PlanItem {
   @IsIn(SYSTEM_ROLES)
   role: SystemRole;
 
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   controller?: string;
 
-  @IsArray() @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(CATEGORY_PATTERN, { each: true })
   categories: string[];
 
-  @IsArray() @IsIn(CAPABILITIES, { each: true })
+  @IsArray()
+  @IsIn(CAPABILITIES, { each: true })
   capabilities: Capability[];
 
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   records: number;
 }
 
@@ -32,12 +58,17 @@ export class PlanBuilt {
   @IsIn(REQUEST_TYPES)
   requestType: RequestType;
 
-  @IsString() @Length(1, 100)
+  @IsString()
+  @Length(1, 100)
   subjectRef: string;
 
-  @ValidateNested() @Type(() => LinkedSubjectKeys)
+  @ValidateNested()
+  @Type(() => LinkedSubjectKeys)
   subjectKeys: LinkedSubjectKeys;
 
-  @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => PlanItem)
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => PlanItem)
   items: PlanItem[];
 }

@@ -6,7 +6,22 @@
  * recipient is an organisation (name, kind, country), never a person.
  */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CATEGORY_PATTERN, RECIPIENT_KINDS } from '../common/primitives';
 import { SYSTEM_ID_PATTERN } from '../topics';
 import { NOTICE_ACTIONS, type NoticeAction } from './pdata-commands';
@@ -17,12 +32,19 @@ import { NOTICE_ACTIONS, type NoticeAction } from './pdata-commands';
  * it cannot); `unacknowledged` (no answer after every reminder); `not-notified` (it could
  * not be told through the system).
  */
-export const RECIPIENT_NOTICE_STATUSES = ['awaiting-acknowledgement', 'acknowledged', 'declined', 'unacknowledged', 'not-notified'] as const;
+export const RECIPIENT_NOTICE_STATUSES = [
+  'awaiting-acknowledgement',
+  'acknowledged',
+  'declined',
+  'unacknowledged',
+  'not-notified',
+] as const;
 export type RecipientNoticeStatus = (typeof RECIPIENT_NOTICE_STATUSES)[number];
 
 /** Who was (or could not be) told: as the inventory names it. */
 export class RecipientRef {
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @IsIn(RECIPIENT_KINDS)
@@ -33,7 +55,8 @@ export class RecipientRef {
   country: string;
 
   /** Its command topic is `pdata.commands.<systemId>.v1`; absent when it has none. */
-  @IsOptional() @Matches(SYSTEM_ID_PATTERN)
+  @IsOptional()
+  @Matches(SYSTEM_ID_PATTERN)
   systemId?: string;
 }
 
@@ -44,7 +67,8 @@ export class RecipientNoticeFacts {
   /** The notice's id: the `commandId` of the `pdata.command.notify.v1` sent (or that could not be sent). */
   @IsUUID() noticeId: string;
 
-  @ValidateNested() @Type(() => RecipientRef)
+  @ValidateNested()
+  @Type(() => RecipientRef)
   recipient: RecipientRef;
 }
 

@@ -1,22 +1,44 @@
 /** `dsr.requests.v1`: requests filed with request-intake and the DPO's decisions on them. */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, Equals, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  Equals,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CHANNELS, PURPOSE_PATTERN, REQUEST_TYPES, type Channel, type RequestType } from '../common/primitives';
 import { IsStringMap } from '../common/string-map.validator';
 import { PHONE_PATTERN } from '../common/subject-keys';
 
 /** The identifiers a request gives for its subject (any subset, at least one key). */
 export class RequestSubject {
-  @IsOptional() @IsEmail() @Length(3, 254)
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 254)
   email?: string;
 
-  @IsOptional() @IsString() @Length(1, 64)
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
   customerId?: string;
 
-  @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be in E.164 form, e.g. +33612345678' })
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'phone must be in E.164 form, e.g. +33612345678' })
   phone?: string;
 
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 }
 
@@ -31,12 +53,21 @@ export const MANDATE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
  * with request-intake, for the DPO).
  */
 export class RequestRepresentative {
-  @IsString() @Length(1, 100) @Matches(MANDATE_REFERENCE_PATTERN, { message: 'mandateReference must start with a letter or digit and hold only letters, digits, ".", "_", "/" and "-"' })
+  @IsString()
+  @Length(1, 100)
+  @Matches(MANDATE_REFERENCE_PATTERN, {
+    message: 'mandateReference must start with a letter or digit and hold only letters, digits, ".", "_", "/" and "-"',
+  })
   mandateReference: string;
 }
 
 /** The grounds of Art. 18(1)(a)–(d) a subject may invoke to restrict processing. */
-export const RESTRICTION_GROUNDS = ['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'] as const;
+export const RESTRICTION_GROUNDS = [
+  'accuracy-contested',
+  'unlawful-processing',
+  'legal-claims',
+  'objection-pending',
+] as const;
 
 export class RequestSubmitted {
   @IsUUID()
@@ -45,7 +76,8 @@ export class RequestSubmitted {
   @IsIn(REQUEST_TYPES)
   type: RequestType;
 
-  @ValidateNested() @Type(() => RequestSubject)
+  @ValidateNested()
+  @Type(() => RequestSubject)
   subject: RequestSubject;
 
   @IsIn(CHANNELS)
@@ -61,19 +93,26 @@ export class RequestSubmitted {
   filedBy: (typeof FILED_BY)[number];
 
   /** Rectification (Art. 16): field name → corrected value (personal data: audit never keeps it). */
-  @IsOptional() @IsStringMap()
+  @IsOptional()
+  @IsStringMap()
   changes?: Record<string, string>;
 
   /** Objection (Art. 21): the purposes objected to, e.g. `prospection`. */
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(PURPOSE_PATTERN, { each: true })
   purposes?: string[];
 
   /** Restriction (Art. 18(1)): the ground the subject invokes. */
-  @IsOptional() @IsIn(RESTRICTION_GROUNDS)
+  @IsOptional()
+  @IsIn(RESTRICTION_GROUNDS)
   ground?: (typeof RESTRICTION_GROUNDS)[number];
 
   /** Filed by a representative under a mandate: identity then asks for the policy's `verification.representative` proofs (the DPO attests), and sends no code. */
-  @IsOptional() @ValidateNested() @Type(() => RequestRepresentative)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RequestRepresentative)
   representative?: RequestRepresentative;
 
   /**
@@ -82,7 +121,8 @@ export class RequestSubmitted {
    * Identity counts the proof `portal-session` when that number belongs to the matched subject.
    * Absent otherwise (never `false`).
    */
-  @IsOptional() @Equals(true)
+  @IsOptional()
+  @Equals(true)
   portalSession?: true;
 }
 
@@ -97,7 +137,8 @@ export class VerificationAttested {
   method: (typeof VERIFICATION_METHODS)[number];
 
   /** Who attested (the authenticated user's id), for the evidence. */
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   attestedBy: string;
 
   @IsISO8601({ strict: true })
@@ -112,10 +153,13 @@ export class SubjectDecided {
   @IsIn(['subject', 'no-data-held'])
   decision: 'subject' | 'no-data-held';
 
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   subjectRef?: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   decidedBy: string;
 }
 
@@ -127,10 +171,12 @@ export class ActionCloseRequested {
   @IsUUID()
   commandId: string;
 
-  @IsString() @Length(1, 2000)
+  @IsString()
+  @Length(1, 2000)
   reason: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   closedBy: string;
 }
 
@@ -168,7 +214,8 @@ export class RequestExtended {
   @IsIn([1, 2])
   months: 1 | 2;
 
-  @IsString() @Length(1, 2000)
+  @IsString()
+  @Length(1, 2000)
   reason: string;
 
   @IsISO8601({ strict: true })
@@ -177,7 +224,8 @@ export class RequestExtended {
   @IsISO8601({ strict: true })
   dueAt: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   extendedBy: string;
 }
 
@@ -193,10 +241,12 @@ export class RequestRefused {
   @IsIn(REQUEST_TYPES)
   type: RequestType;
 
-  @IsString() @Length(1, 4000)
+  @IsString()
+  @Length(1, 4000)
   reasons: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   refusedBy: string;
 
   @IsISO8601({ strict: true })
@@ -221,10 +271,12 @@ export class RequestRejected {
   @IsIn(REJECTION_GROUNDS)
   ground: RejectionGround;
 
-  @IsString() @Length(1, 4000)
+  @IsString()
+  @Length(1, 4000)
   justification: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   rejectedBy: string;
 
   @IsISO8601({ strict: true })
@@ -259,7 +311,8 @@ export class RequestOverdue {
   dueAt: string;
 
   /** Its status when found overdue. */
-  @IsString() @Length(1, 50)
+  @IsString()
+  @Length(1, 50)
   status: string;
 }
 
@@ -287,10 +340,12 @@ export class ActionAcknowledgementRecorded {
   commandId: string;
 
   /** What the controller answered (free text: audit keeps its presence only). */
-  @IsString() @Length(1, 2000)
+  @IsString()
+  @Length(1, 2000)
   note: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   recordedBy: string;
 }
 
@@ -306,10 +361,12 @@ export class RecipientAcknowledgementRecorded {
   noticeId: string;
 
   /** What the recipient answered (free text: audit keeps its presence only). */
-  @IsString() @Length(1, 2000)
+  @IsString()
+  @Length(1, 2000)
   note: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   recordedBy: string;
 }
 
@@ -328,7 +385,8 @@ export class RequestDeadlineResumed {
   resumedAt: string;
 
   /** Whole calendar days the time limit stood still. */
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   suspendedDays: number;
 
   @IsISO8601({ strict: true })
@@ -351,7 +409,9 @@ export class RequestRepeatFlagged {
   type: RequestType;
 
   /** The earlier requests of the same subject and type within the window. */
-  @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
   previousRequestIds: string[];
 
   /** The window, an ISO 8601 duration (e.g. P3M). */
@@ -368,10 +428,12 @@ export class RestrictionLiftRequested {
   @IsUUID()
   requestId: string;
 
-  @IsString() @Length(1, 2000)
+  @IsString()
+  @Length(1, 2000)
   reason: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   requestedBy: string;
 }
 
@@ -393,9 +455,11 @@ export class ObjectionDecided {
   @IsIn(OBJECTION_DECISIONS)
   decision: (typeof OBJECTION_DECISIONS)[number];
 
-  @IsString() @Length(1, 4000)
+  @IsString()
+  @Length(1, 4000)
   grounds: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   decidedBy: string;
 }

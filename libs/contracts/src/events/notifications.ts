@@ -14,7 +14,8 @@ export class NotificationRequested {
   channel: (typeof NOTIFICATION_CHANNELS)[number];
 
   /** The address on file (never an address that only an unverified request supplied). */
-  @IsString() @Length(1, 500)
+  @IsString()
+  @Length(1, 500)
   to: string;
 
   /** e.g. `identity-code`, `request-completed`, `deadline-extended`, `request-refused`. */

@@ -3,7 +3,22 @@
  * delivered more than once: systems treat a repeated `commandId` as done (DESIGN.md).
  */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CATEGORY_PATTERN, PURPOSE_PATTERN } from '../common/primitives';
 import { IsStringMap } from '../common/string-map.validator';
 import { LinkedSubjectKeys } from '../common/subject-keys';
@@ -20,10 +35,14 @@ export class Command {
   systemId: string;
 
   /** Every key linked to the subject, so that the system finds every record. */
-  @ValidateNested() @Type(() => LinkedSubjectKeys)
+  @ValidateNested()
+  @Type(() => LinkedSubjectKeys)
   subjectKeys: LinkedSubjectKeys;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Matches(CATEGORY_PATTERN, { each: true })
   categories: string[];
 
   /** The system should reply before this time; after it, the command is retried, then escalated. */
@@ -46,20 +65,27 @@ export class RestrictCommand extends Command {
   @IsIn(['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending', 'legal-hold'])
   ground: string;
 
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   until?: string;
 
   /** Lifts a restriction previously placed (Art. 18(3): the subject is told first). */
-  @IsOptional() @IsIn(['place', 'lift'])
+  @IsOptional()
+  @IsIn(['place', 'lift'])
   action?: 'place' | 'lift';
 }
 
 export class SuppressCommand extends Command {
   /** The purposes to stop (Art. 21), e.g. `prospection`. */
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Matches(PURPOSE_PATTERN, { each: true })
   purposes: string[];
 
-  @IsOptional() @IsString() @Length(1, 500)
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
   reason?: string;
 }
 
@@ -84,14 +110,18 @@ export class NotifyCommand extends Command {
   fromSystemId: string;
 
   /** Rectification: field name → corrected value (Art. 16). */
-  @IsOptional() @IsStringMap()
+  @IsOptional()
+  @IsStringMap()
   changes?: Record<string, string>;
 
   /** Restriction: the Art. 18(1) ground. */
-  @IsOptional() @IsIn(['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'])
+  @IsOptional()
+  @IsIn(['accuracy-contested', 'unlawful-processing', 'legal-claims', 'objection-pending'])
   ground?: string;
 
   /** 0 for the first notice, then 1, 2, ... for each reminder. */
-  @IsInt() @Min(0) @Max(20)
+  @IsInt()
+  @Min(0)
+  @Max(20)
   reminder: number;
 }

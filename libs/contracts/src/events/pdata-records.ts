@@ -10,13 +10,15 @@ export class RecordEvent {
   systemId: string;
 
   /** The system's own reference of the record (opaque to us). */
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   recordRef: string;
 
   @Matches(CATEGORY_PATTERN)
   category: string;
 
-  @ValidateNested() @Type(() => SubjectKeys)
+  @ValidateNested()
+  @Type(() => SubjectKeys)
   subjectKeys: SubjectKeys;
 
   @IsISO8601({ strict: true })

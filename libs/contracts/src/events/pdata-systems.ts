@@ -1,7 +1,25 @@
 /** `pdata.systems.v1`: a company system registers itself and what it holds (Art. 30 register). */
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { CAPABILITIES, CATEGORY_PATTERN, PURPOSE_PATTERN, RECIPIENT_KINDS, SYSTEM_ROLES, type Capability, type SystemRole } from '../common/primitives';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CAPABILITIES,
+  CATEGORY_PATTERN,
+  PURPOSE_PATTERN,
+  RECIPIENT_KINDS,
+  SYSTEM_ROLES,
+  type Capability,
+  type SystemRole,
+} from '../common/primitives';
 import { SYSTEM_ID_PATTERN } from '../topics';
 
 export class Transfer {
@@ -13,26 +31,32 @@ export class Transfer {
   @IsIn(['adequacy', 'scc', 'bcr', 'derogation', 'other'])
   mechanism: string;
 
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   recipient?: string;
 }
 
 export class Recipient {
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   /** Whether the recipient is a sub-processor (Art. 28(2)) or another controller. */
   @IsIn(RECIPIENT_KINDS)
   kind: string;
 
-  @IsArray() @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(CATEGORY_PATTERN, { each: true })
   categories: string[];
 
   @Matches(/^[A-Z]{2}$/)
   country: string;
 
   /** A recipient that has its own command topic receives Art. 19 notices on it. */
-  @IsOptional() @Matches(SYSTEM_ID_PATTERN)
+  @IsOptional()
+  @Matches(SYSTEM_ID_PATTERN)
   systemId?: string;
 }
 
@@ -40,48 +64,68 @@ export class SystemRegistered {
   @Matches(SYSTEM_ID_PATTERN, { message: 'systemId must be a lowercase slug (a-z, 0-9, -)' })
   systemId: string;
 
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   /** The team or person accountable for the system. */
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   owner: string;
 
   @IsIn(SYSTEM_ROLES)
   role: SystemRole;
 
   /** For processor systems (Art. 28): the customer who is the controller, to forward requests to. */
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   controller?: string;
 
   /** For processor systems: the controller's e-mail address, where requests about its data are forwarded. */
-  @IsOptional() @IsEmail() @Length(3, 254)
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 254)
   controllerContact?: string;
 
-  @IsArray() @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(PURPOSE_PATTERN, { each: true })
   purposes: string[];
 
   /** Art. 6(1) basis: consent, contract, legal-obligation, vital-interests, public-task, legitimate-interest. */
   @IsIn(['consent', 'contract', 'legal-obligation', 'vital-interests', 'public-task', 'legitimate-interest'])
   legalBasis: string;
 
-  @IsArray() @ArrayMaxSize(50) @Matches(CATEGORY_PATTERN, { each: true })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(CATEGORY_PATTERN, { each: true })
   categories: string[];
 
   /** ISO 3166-1 alpha-2 country where the data is stored. */
   @Matches(/^[A-Z]{2}$/)
   location: string;
 
-  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => Transfer)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => Transfer)
   transfers: Transfer[];
 
-  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => Recipient)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => Recipient)
   recipients: Recipient[];
 
-  @IsArray() @ArrayMaxSize(CAPABILITIES.length) @IsIn(CAPABILITIES, { each: true })
+  @IsArray()
+  @ArrayMaxSize(CAPABILITIES.length)
+  @IsIn(CAPABILITIES, { each: true })
   capabilities: Capability[];
 
   /** Where the data comes from, when not collected from the subject (Art. 15(1)(g)). */
-  @IsOptional() @IsString() @Length(1, 500)
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
   source?: string;
 }

@@ -39,6 +39,7 @@ export class ClockController {
   }
 
   private refuseInProduction(): void {
-    if (process.env.NODE_ENV === 'production') throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'Cannot PUT /internal/clock');
+    if (process.env.NODE_ENV === 'production')
+      throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'Cannot PUT /internal/clock');
   }
 }

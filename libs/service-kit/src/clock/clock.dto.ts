@@ -4,7 +4,9 @@ import { MAX_CLOCK_OFFSET_MS } from './clock';
 
 export class ClockOffsetDto {
   @ApiProperty({ description: 'Milliseconds added to the system time (0: the real time).', example: 2_678_400_000 })
-  @IsInt() @Min(-MAX_CLOCK_OFFSET_MS) @Max(MAX_CLOCK_OFFSET_MS)
+  @IsInt()
+  @Min(-MAX_CLOCK_OFFSET_MS)
+  @Max(MAX_CLOCK_OFFSET_MS)
   offsetMs: number;
 }
 

@@ -26,7 +26,8 @@ export class Clock {
 
   /** Moves the clock (outside production only: the controller refuses it there). */
   setOffset(offsetMs: number): void {
-    if (!Number.isSafeInteger(offsetMs) || Math.abs(offsetMs) > MAX_CLOCK_OFFSET_MS) throw new RangeError(`clock offset out of range: ${offsetMs}`);
+    if (!Number.isSafeInteger(offsetMs) || Math.abs(offsetMs) > MAX_CLOCK_OFFSET_MS)
+      throw new RangeError(`clock offset out of range: ${offsetMs}`);
     this.offsetMs = offsetMs;
     // The schedules look again at once: time jumped, something may be due now.
     for (const listener of this.listeners) listener();

@@ -5,7 +5,10 @@ export class AuditEntryDto {
   @ApiProperty({ description: 'Position in the log (chain order).', example: 42 })
   seq: number;
 
-  @ApiProperty({ description: 'The CloudEvents id of the recorded event.', example: '0b9e5a49-5e1c-4f59-9b41-8f1b7a0c1d2e' })
+  @ApiProperty({
+    description: 'The CloudEvents id of the recorded event.',
+    example: '0b9e5a49-5e1c-4f59-9b41-8f1b7a0c1d2e',
+  })
   eventId: string;
 
   @ApiProperty({ example: 'dsr.identity.verified.v1' })
@@ -18,14 +21,23 @@ export class AuditEntryDto {
   occurredAt: string;
 
   @ApiProperty({
-    description: 'The minimised payload: identifiers, types, statuses, dates and counts; free text only as `<field>Given: true`; no personal data.',
+    description:
+      'The minimised payload: identifiers, types, statuses, dates and counts; free text only as `<field>Given: true`; no personal data.',
     type: 'object',
     additionalProperties: true,
-    example: { requestId: '0b9e5a49-5e1c-4f59-9b41-8f1b7a0c1d2e', method: 'dpo-attested', attestedBy: 'dpo-user-7', subjectKeysCount: 4 },
+    example: {
+      requestId: '0b9e5a49-5e1c-4f59-9b41-8f1b7a0c1d2e',
+      method: 'dpo-attested',
+      attestedBy: 'dpo-user-7',
+      subjectKeysCount: 4,
+    },
   })
   payload: Record<string, unknown>;
 
-  @ApiProperty({ description: "sha256 of the previous entry's hash and this entry's canonical content.", pattern: '^[0-9a-f]{64}$' })
+  @ApiProperty({
+    description: "sha256 of the previous entry's hash and this entry's canonical content.",
+    pattern: '^[0-9a-f]{64}$',
+  })
   hash: string;
 }
 
@@ -55,6 +67,9 @@ export class ChainVerificationDto {
   @ApiProperty({ description: 'How many entries the log holds.', example: 1234 })
   entries: number;
 
-  @ApiPropertyOptional({ type: BrokenLinkDto, description: 'The first entry that breaks the chain, when it is broken.' })
+  @ApiPropertyOptional({
+    type: BrokenLinkDto,
+    description: 'The first entry that breaks the chain, when it is broken.',
+  })
   firstBroken?: BrokenLinkDto;
 }

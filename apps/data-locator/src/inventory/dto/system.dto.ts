@@ -13,7 +13,10 @@ export class TransferDto {
   @ApiProperty({ example: 'US', description: 'ISO 3166-1 alpha-2 country of destination' })
   country: string;
 
-  @ApiProperty({ enum: ['adequacy', 'scc', 'bcr', 'derogation', 'other'], description: 'The Chapter V safeguard (Art. 45, 46(2)(c), 47, 49)' })
+  @ApiProperty({
+    enum: ['adequacy', 'scc', 'bcr', 'derogation', 'other'],
+    description: 'The Chapter V safeguard (Art. 45, 46(2)(c), 47, 49)',
+  })
   mechanism: string;
 
   @ApiPropertyOptional({ example: 'Mailer Inc.' })
@@ -53,19 +56,33 @@ export class SystemDto {
   @ApiPropertyOptional({ description: 'For processor systems: the customer who is the controller' })
   controller?: string;
 
-  @ApiProperty({ type: [String], example: ['customer-relationship'], description: 'Purposes of the processing (Art. 30(1)(b))' })
+  @ApiProperty({
+    type: [String],
+    example: ['customer-relationship'],
+    description: 'Purposes of the processing (Art. 30(1)(b))',
+  })
   purposes: string[];
 
-  @ApiProperty({ enum: ['consent', 'contract', 'legal-obligation', 'vital-interests', 'public-task', 'legitimate-interest'], description: 'Art. 6(1) legal basis' })
+  @ApiProperty({
+    enum: ['consent', 'contract', 'legal-obligation', 'vital-interests', 'public-task', 'legitimate-interest'],
+    description: 'Art. 6(1) legal basis',
+  })
   legalBasis: string;
 
-  @ApiProperty({ type: [String], example: ['identification', 'relationship'], description: 'Categories of personal data (Art. 30(1)(c))' })
+  @ApiProperty({
+    type: [String],
+    example: ['identification', 'relationship'],
+    description: 'Categories of personal data (Art. 30(1)(c))',
+  })
   categories: string[];
 
   @ApiProperty({ example: 'FR', description: 'ISO 3166-1 alpha-2 country where the data is stored' })
   location: string;
 
-  @ApiProperty({ type: [TransferDto], description: 'Transfers to third countries and their safeguards (Art. 30(1)(e))' })
+  @ApiProperty({
+    type: [TransferDto],
+    description: 'Transfers to third countries and their safeguards (Art. 30(1)(e))',
+  })
   transfers: TransferDto[];
 
   @ApiProperty({ type: [RecipientDto], description: 'Recipients the data is disclosed to (Art. 30(1)(d))' })
@@ -74,7 +91,9 @@ export class SystemDto {
   @ApiProperty({ enum: CAPABILITIES, isArray: true, description: 'Commands the system can carry out' })
   capabilities: Capability[];
 
-  @ApiPropertyOptional({ description: 'Where the data comes from, when not collected from the subject (Art. 15(1)(g))' })
+  @ApiPropertyOptional({
+    description: 'Where the data comes from, when not collected from the subject (Art. 15(1)(g))',
+  })
   source?: string;
 
   @ApiProperty({ format: 'date-time' })

@@ -6,7 +6,11 @@ export class CustomerSummaryDto {
   @ApiProperty({ example: 'camille.martin.1@example.test' }) email: string;
   @ApiProperty({ example: '+33600048272' }) phone: string;
   @ApiProperty({ example: 'Camille Martin' }) name: string;
-  @ApiProperty({ enum: SYSTEM_IDS, isArray: true, description: 'The systems holding at least one row with one of these keys, now.' })
+  @ApiProperty({
+    enum: SYSTEM_IDS,
+    isArray: true,
+    description: 'The systems holding at least one row with one of these keys, now.',
+  })
   systems: string[];
 }
 
@@ -25,22 +29,33 @@ export class CustomerHoldingsDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { type: 'object' } } },
-    description: 'systemId → table → the rows it holds that carry the customer\'s email, customer id or phone (empty once erased).',
-    example: { crm: { crm_customers: [{ customer_id: 'C-000001', email: 'camille.martin.1@example.test' }] }, billing: { billing_invoices: [], billing_payments: [] } },
+    description:
+      "systemId → table → the rows it holds that carry the customer's email, customer id or phone (empty once erased).",
+    example: {
+      crm: { crm_customers: [{ customer_id: 'C-000001', email: 'camille.martin.1@example.test' }] },
+      billing: { billing_invoices: [], billing_payments: [] },
+    },
   })
   systems: Record<string, Record<string, Record<string, unknown>[]>>;
 }
 
 export class DemoStatusDto {
-  @ApiProperty({ enum: ['pending', 'seeding', 'publishing', 'ready', 'failed'], description: 'failed: retrying with backoff.' })
+  @ApiProperty({
+    enum: ['pending', 'seeding', 'publishing', 'ready', 'failed'],
+    description: 'failed: retrying with backoff.',
+  })
   seedStatus: string;
   @ApiProperty({ description: 'Customers seeded.' }) customers: number;
   @ApiProperty({ description: 'Seeded rows announced so far with a stored data event.' }) published: number;
   @ApiProperty({ description: 'Seeded rows to announce.' }) total: number;
-  @ApiProperty({ enum: SYSTEM_IDS, isArray: true, description: 'Systems whose seeded rows are all announced.' }) publishedSystems: string[];
+  @ApiProperty({ enum: SYSTEM_IDS, isArray: true, description: 'Systems whose seeded rows are all announced.' })
+  publishedSystems: string[];
   @ApiProperty({ required: false }) seedMs?: number;
   @ApiProperty({ required: false, description: 'Set when this process did the announcing.' }) publishMs?: number;
   @ApiProperty({ required: false }) lastError?: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: ['new', 'starting', 'running', 'stopped', 'failed'] } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', enum: ['new', 'starting', 'running', 'stopped', 'failed'] },
+  })
   connectors: Record<string, string>;
 }

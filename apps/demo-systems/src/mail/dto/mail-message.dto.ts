@@ -7,7 +7,11 @@ export class MailMessageDto {
   @ApiProperty({ description: 'The recipient address.' }) to: string;
   @ApiProperty({ example: 'identity-code' }) template: string;
   @ApiProperty({ example: 'fr-FR' }) locale: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the template is filled with (e.g. the one-time code).' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What the template is filled with (e.g. the one-time code).',
+  })
   variables: Record<string, unknown>;
   @ApiProperty({ type: String, format: 'date-time' }) receivedAt: Date;
 }

@@ -2,7 +2,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ActionKind, CommandOutcome, RetainedData } from '@datarights/contracts';
 
 /** `awaiting-acknowledgement`: a processor system's request forwarded to its controller (Art. 28), until the DPO records its answer. */
-export const ACTION_STATUSES = ['sent', 'retry-pending', 'completed', 'escalated', 'closed-manually', 'awaiting-acknowledgement'] as const;
+export const ACTION_STATUSES = [
+  'sent',
+  'retry-pending',
+  'completed',
+  'escalated',
+  'closed-manually',
+  'awaiting-acknowledgement',
+] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 /** A command sent to one system for one request (or an escalation in its place). */

@@ -7,4 +7,10 @@ import { RequestExecutionEntity } from './request-execution.entity';
 export { ActionEntity, ClosedRequestEntity, HoldEntity, ProcessorSystemEntity, RequestExecutionEntity };
 
 /** Every table of the executor, for its TypeORM data source. */
-export const EXECUTION_ENTITIES = [RequestExecutionEntity, ActionEntity, HoldEntity, ProcessorSystemEntity, ClosedRequestEntity];
+export const EXECUTION_ENTITIES = [
+  RequestExecutionEntity,
+  ActionEntity,
+  HoldEntity,
+  ProcessorSystemEntity,
+  ClosedRequestEntity,
+];

@@ -21,10 +21,27 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { CHANNELS, IsStringMap, MANDATE_REFERENCE_PATTERN, PHONE_PATTERN, PURPOSE_PATTERN, REQUEST_TYPES, RESTRICTION_GROUNDS, type Channel, type RequestType } from '@datarights/contracts';
+import {
+  CHANNELS,
+  IsStringMap,
+  MANDATE_REFERENCE_PATTERN,
+  PHONE_PATTERN,
+  PURPOSE_PATTERN,
+  REQUEST_TYPES,
+  RESTRICTION_GROUNDS,
+  type Channel,
+  type RequestType,
+} from '@datarights/contracts';
 
 /** The request types this service handles so far; the others are refused with 400. */
-export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = ['erasure', 'access', 'portability', 'rectification', 'objection', 'restriction'];
+export const SUPPORTED_REQUEST_TYPES: readonly RequestType[] = [
+  'erasure',
+  'access',
+  'portability',
+  'rectification',
+  'objection',
+  'restriction',
+];
 
 /** Keys that can find a subject in the systems' data; a name alone cannot. */
 const LOOKUP_KEYS = ['email', 'customerId', 'phone'] as const;
@@ -65,43 +82,82 @@ class OnlyWithType implements ValidatorConstraintInterface {
 
 export class RequestSubjectDto {
   @ApiPropertyOptional({ example: 'jeanne.martin@example.fr', maxLength: 254 })
-  @IsOptional() @IsEmail() @Length(3, 254)
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 254)
   email?: string;
 
   @ApiPropertyOptional({ example: 'C-104233', maxLength: 64 })
-  @IsOptional() @IsString() @Length(1, 64)
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
   customerId?: string;
 
   @ApiPropertyOptional({ example: '+33612345678', description: 'E.164', pattern: PHONE_PATTERN.source })
-  @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be in E.164 form, e.g. +33612345678' })
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'phone must be in E.164 form, e.g. +33612345678' })
   phone?: string;
 
-  @ApiPropertyOptional({ example: 'Jeanne Martin', maxLength: 200, description: 'Kept for the DPO; not enough on its own to find the subject.' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({
+    example: 'Jeanne Martin',
+    maxLength: 200,
+    description: 'Kept for the DPO; not enough on its own to find the subject.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
-  @IsEmpty({ message: '$property is not a field' }) @Validate(AtLeastOneLookupKey)
+  @IsEmpty({ message: '$property is not a field' })
+  @Validate(AtLeastOneLookupKey)
   private readonly _atLeastOneKey?: undefined;
 }
 
 /** Someone acting for the subject under a mandate (GDPR Art. 80; a lawyer, a guardian, a relative with a power of attorney). */
 export class RepresentativeDto {
-  @ApiProperty({ example: 'MAND-2026/0042', minLength: 1, maxLength: 100, pattern: MANDATE_REFERENCE_PATTERN.source, description: 'The mandate\'s reference, as the DPO files it. Travels with the request to identity and the audit log (as its presence only there).' })
-  @IsString() @Length(1, 100) @Matches(MANDATE_REFERENCE_PATTERN, { message: 'representative.mandateReference must start with a letter or digit and hold only letters, digits, ".", "_", "/" and "-"' })
+  @ApiProperty({
+    example: 'MAND-2026/0042',
+    minLength: 1,
+    maxLength: 100,
+    pattern: MANDATE_REFERENCE_PATTERN.source,
+    description:
+      "The mandate's reference, as the DPO files it. Travels with the request to identity and the audit log (as its presence only there).",
+  })
+  @IsString()
+  @Length(1, 100)
+  @Matches(MANDATE_REFERENCE_PATTERN, {
+    message:
+      'representative.mandateReference must start with a letter or digit and hold only letters, digits, ".", "_", "/" and "-"',
+  })
   mandateReference: string;
 
-  @ApiPropertyOptional({ example: 'Maître Claire Dubois', minLength: 1, maxLength: 200, description: 'Personal data: kept on the request for the DPO; never put in events or logs.' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({
+    example: 'Maître Claire Dubois',
+    minLength: 1,
+    maxLength: 200,
+    description: 'Personal data: kept on the request for the DPO; never put in events or logs.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 }
 
 export class CreateRequestDto {
-  @ApiProperty({ enum: REQUEST_TYPES, example: 'erasure', description: '`erasure` (GDPR Art. 17), `access` (Art. 15), `portability` (Art. 20) `rectification` (Art. 16, with `changes`) `objection` (Art. 21, with `purposes`) and `restriction` (Art. 18, with `ground`): every type.' })
+  @ApiProperty({
+    enum: REQUEST_TYPES,
+    example: 'erasure',
+    description:
+      '`erasure` (GDPR Art. 17), `access` (Art. 15), `portability` (Art. 20) `rectification` (Art. 16, with `changes`) `objection` (Art. 21, with `purposes`) and `restriction` (Art. 18, with `ground`): every type.',
+  })
   @Validate(SupportedRequestType)
   type: RequestType;
 
   @ApiProperty({ type: RequestSubjectDto, description: 'At least one of email, customerId, phone.' })
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => RequestSubjectDto)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RequestSubjectDto)
   subject: RequestSubjectDto;
 
   @ApiProperty({ enum: CHANNELS, example: 'email', description: 'How the request was received.' })
@@ -122,24 +178,43 @@ export class CreateRequestDto {
   @ApiPropertyOptional({
     type: [String],
     example: ['prospection'],
-    description: 'Required for, and only allowed with, `objection` (Art. 21): the purposes objected to. `prospection` is absolute (Art. 21(3)); others go to the DPO (Art. 21(1)).',
+    description:
+      'Required for, and only allowed with, `objection` (Art. 21): the purposes objected to. `prospection` is absolute (Art. 21(3)); others go to the DPO (Art. 21(1)).',
   })
   @ValidateIf((o: CreateRequestDto) => o.type === 'objection' || o.purposes !== undefined)
   @Validate(OnlyWithType, ['objection'])
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(PURPOSE_PATTERN, { each: true, message: 'each purpose must be a lowercase slug, e.g. prospection' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Matches(PURPOSE_PATTERN, { each: true, message: 'each purpose must be a lowercase slug, e.g. prospection' })
   purposes?: string[];
 
-  @ApiPropertyOptional({ enum: RESTRICTION_GROUNDS, description: 'Required for, and only allowed with, `restriction`: the ground of Art. 18(1)(a)–(d).' })
+  @ApiPropertyOptional({
+    enum: RESTRICTION_GROUNDS,
+    description: 'Required for, and only allowed with, `restriction`: the ground of Art. 18(1)(a)–(d).',
+  })
   @ValidateIf((o: CreateRequestDto) => o.type === 'restriction' || o.ground !== undefined)
   @Validate(OnlyWithType, ['restriction'])
   @IsIn(RESTRICTION_GROUNDS)
   ground?: (typeof RESTRICTION_GROUNDS)[number];
 
-  @ApiPropertyOptional({ type: RepresentativeDto, description: 'The request is made by a representative under a mandate: no code is sent to the subject, the DPO attests the mandate and the identity (policy `verification.representative`).' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => RepresentativeDto)
+  @ApiPropertyOptional({
+    type: RepresentativeDto,
+    description:
+      'The request is made by a representative under a mandate: no code is sent to the subject, the DPO attests the mandate and the identity (policy `verification.representative`).',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RepresentativeDto)
   representative?: RepresentativeDto;
 
-  @ApiPropertyOptional({ maxLength: 2000, description: 'Free text for the DPO (e.g. the letter reference). Never put in events or logs.' })
-  @IsOptional() @IsString() @Length(1, 2000)
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: 'Free text for the DPO (e.g. the letter reference). Never put in events or logs.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
   note?: string;
 }

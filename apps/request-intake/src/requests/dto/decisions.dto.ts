@@ -3,7 +3,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, Length, ValidateIf } from 'class-validator';
 
 export class AttestVerificationDto {
-  @ApiProperty({ enum: ['dpo-attested'], description: 'The DPO checked the requester\'s identity themselves (décret 2019-536, art. 77: by any means).' })
+  @ApiProperty({
+    enum: ['dpo-attested'],
+    description: "The DPO checked the requester's identity themselves (décret 2019-536, art. 77: by any means).",
+  })
   @IsIn(['dpo-attested'])
   method: 'dpo-attested';
 
@@ -11,43 +14,67 @@ export class AttestVerificationDto {
     minLength: 1,
     maxLength: 2000,
     example: 'Signed letter compared with the signature on the contract on file.',
-    description: 'What evidence was seen. Kept on the request for the DPO; never put in events or logs. The document itself is never stored (CNIL sanctions keeping ID copies).',
+    description:
+      'What evidence was seen. Kept on the request for the DPO; never put in events or logs. The document itself is never stored (CNIL sanctions keeping ID copies).',
   })
-  @IsString() @IsNotEmpty() @Length(1, 2000)
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 2000)
   note: string;
 }
 
 export const SUBJECT_DECISIONS = ['subject', 'no-data-held'] as const;
 
 export class SubjectDecisionDto {
-  @ApiProperty({ enum: SUBJECT_DECISIONS, description: '`subject`: this candidate is the requester; `no-data-held`: none of our data is about them (Art. 12(4): they are told).' })
+  @ApiProperty({
+    enum: SUBJECT_DECISIONS,
+    description:
+      '`subject`: this candidate is the requester; `no-data-held`: none of our data is about them (Art. 12(4): they are told).',
+  })
   @IsIn(SUBJECT_DECISIONS)
   decision: (typeof SUBJECT_DECISIONS)[number];
 
-  @ApiPropertyOptional({ description: 'Required with decision `subject`: one of the request\'s candidates.', maxLength: 100 })
+  @ApiPropertyOptional({
+    description: "Required with decision `subject`: one of the request's candidates.",
+    maxLength: 100,
+  })
   @ValidateIf((o: SubjectDecisionDto) => o.decision === 'subject' || o.subjectRef !== undefined)
-  @IsString() @Length(1, 100)
+  @IsString()
+  @Length(1, 100)
   subjectRef?: string;
 }
 
 export class CloseActionDto {
-  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'Erased by hand in the legacy CRM by the support lead, ticket OPS-4411.', description: 'Why the action is closed by hand; kept as evidence.' })
-  @IsString() @IsNotEmpty() @Length(1, 2000)
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'Erased by hand in the legacy CRM by the support lead, ticket OPS-4411.',
+    description: 'Why the action is closed by hand; kept as evidence.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 2000)
   reason: string;
 }
 
 export class ExtensionDto {
-  @ApiProperty({ enum: [1, 2], description: 'Further months (Art. 12(3): two at most, and at most the policy\'s deadlines.extensionMax).' })
+  @ApiProperty({
+    enum: [1, 2],
+    description: "Further months (Art. 12(3): two at most, and at most the policy's deadlines.extensionMax).",
+  })
   @IsIn([1, 2])
   months: 1 | 2;
 
   @ApiProperty({
     minLength: 1,
     maxLength: 2000,
-    example: 'Your request concerns eleven years of hosting records across four systems; gathering them needs more time.',
+    example:
+      'Your request concerns eleven years of hosting records across four systems; gathering them needs more time.',
     description: 'Why (complexity, number of requests): told to the subject with the new due date.',
   })
-  @IsString() @IsNotEmpty() @Length(1, 2000)
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 2000)
   reason: string;
 }
 
@@ -56,47 +83,83 @@ export class RefusalDto {
     minLength: 1,
     maxLength: 4000,
     example: 'The account you name belongs to another customer; we cannot act on it without their mandate.',
-    description: 'Why no action is taken (Art. 12(4)): told to the subject, with their right to complain to the supervisory authority and to a judicial remedy.',
+    description:
+      'Why no action is taken (Art. 12(4)): told to the subject, with their right to complain to the supervisory authority and to a judicial remedy.',
   })
-  @IsString() @IsNotEmpty() @Length(1, 4000)
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 4000)
   reasons: string;
 }
 
 export const REJECTION_GROUNDS = ['manifestly-unfounded', 'excessive'] as const;
 
 export class RejectionDto {
-  @ApiProperty({ enum: REJECTION_GROUNDS, description: 'Art. 12(5): manifestly unfounded, or excessive (notably repetitive).' })
+  @ApiProperty({
+    enum: REJECTION_GROUNDS,
+    description: 'Art. 12(5): manifestly unfounded, or excessive (notably repetitive).',
+  })
   @IsIn(REJECTION_GROUNDS)
   ground: (typeof REJECTION_GROUNDS)[number];
 
   @ApiProperty({
     minLength: 1,
     maxLength: 4000,
-    example: 'Fourth identical access request in six weeks; the last copy was sent on 3 March and nothing changed since.',
-    description: 'The DPO\'s justification: recorded, since the controller bears the burden of proof (Art. 12(5)), and told to the subject.',
+    example:
+      'Fourth identical access request in six weeks; the last copy was sent on 3 March and nothing changed since.',
+    description:
+      "The DPO's justification: recorded, since the controller bears the burden of proof (Art. 12(5)), and told to the subject.",
   })
-  @IsString() @IsNotEmpty() @Length(1, 4000)
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 4000)
   justification: string;
 }
 
 export class AcknowledgementDto {
-  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'ACME SAS confirmed by e-mail on 12 May that it handles the request (their ref. DPO-2211).', description: 'What the controller answered; kept as evidence.' })
-  @IsString() @IsNotEmpty() @Length(1, 2000)
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'ACME SAS confirmed by e-mail on 12 May that it handles the request (their ref. DPO-2211).',
+    description: 'What the controller answered; kept as evidence.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 2000)
   note: string;
 }
 
 export class RestrictionLiftDto {
-  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'The accuracy of the data was verified against the signed contract.', description: 'Why the restriction ends; told to no one but kept as evidence (Art. 18(3): the subject is told before it is lifted).' })
-  @IsString() @IsNotEmpty() @Length(1, 2000)
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'The accuracy of the data was verified against the signed contract.',
+    description:
+      'Why the restriction ends; told to no one but kept as evidence (Art. 18(3): the subject is told before it is lifted).',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 2000)
   reason: string;
 }
 
 export class ObjectionDecisionDto {
-  @ApiProperty({ enum: ['upheld', 'overridden'], description: '`upheld`: the processing stops (the system gets a suppress command); `overridden`: compelling legitimate grounds, or legal claims, override the objection (Art. 21(1)).' })
+  @ApiProperty({
+    enum: ['upheld', 'overridden'],
+    description:
+      '`upheld`: the processing stops (the system gets a suppress command); `overridden`: compelling legitimate grounds, or legal claims, override the objection (Art. 21(1)).',
+  })
   @IsIn(['upheld', 'overridden'])
   decision: 'upheld' | 'overridden';
 
-  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'No compelling ground: usage analytics can do without this customer.', description: 'The reasons, kept as evidence (the controller bears the burden of showing compelling grounds).' })
-  @IsString() @IsNotEmpty() @Length(1, 4000)
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 4000,
+    example: 'No compelling ground: usage analytics can do without this customer.',
+    description: 'The reasons, kept as evidence (the controller bears the burden of showing compelling grounds).',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 4000)
   grounds: string;
 }

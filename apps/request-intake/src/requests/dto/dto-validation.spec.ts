@@ -7,11 +7,19 @@ import { ListRequestsQueryDto } from './list-requests.dto';
 // The pipe bootstrap installs (service-kit): whitelist, unknown fields refused.
 const pipe = new HttpValidationPipe();
 
-async function validate<T>(metatype: new () => T, value: unknown, type: ArgumentMetadata['type'] = 'body'): Promise<{ ok: true; value: T } | { ok: false; messages: string[] }> {
+async function validate<T>(
+  metatype: new () => T,
+  value: unknown,
+  type: ArgumentMetadata['type'] = 'body',
+): Promise<{ ok: true; value: T } | { ok: false; messages: string[] }> {
   try {
     return { ok: true, value: (await pipe.transform(value, { type, metatype })) as T };
   } catch (err) {
-    if (err instanceof BadRequestException) return { ok: false, messages: ([] as string[]).concat((err.getResponse() as { message: string | string[] }).message) };
+    if (err instanceof BadRequestException)
+      return {
+        ok: false,
+        messages: ([] as string[]).concat((err.getResponse() as { message: string | string[] }).message),
+      };
     throw err;
   }
 }
@@ -23,7 +31,10 @@ describe('CreateRequestDto', () => {
     ['an e-mail', { email: 'jeanne@example.fr' }],
     ['a customer number', { customerId: 'C-1' }],
     ['a phone in E.164', { phone: '+33612345678' }],
-    ['every key and a name', { email: 'jeanne@example.fr', customerId: 'C-1', phone: '+33612345678', name: 'Jeanne Martin' }],
+    [
+      'every key and a name',
+      { email: 'jeanne@example.fr', customerId: 'C-1', phone: '+33612345678', name: 'Jeanne Martin' },
+    ],
   ])('accepts a subject with %s', async (_, subject) => {
     const r = await validate(CreateRequestDto, { ...valid, subject, note: 'letter ref 42' });
     expect(r.ok).toBe(true);
@@ -46,7 +57,9 @@ describe('CreateRequestDto', () => {
   });
 
   it('accepts a restriction with its Art. 18(1) ground, and only with one', async () => {
-    expect((await validate(CreateRequestDto, { ...valid, type: 'restriction', ground: 'accuracy-contested' })).ok).toBe(true);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'restriction', ground: 'accuracy-contested' })).ok).toBe(
+      true,
+    );
     expect((await validate(CreateRequestDto, { ...valid, type: 'restriction' })).ok).toBe(false);
     expect((await validate(CreateRequestDto, { ...valid, type: 'restriction', ground: 'boredom' })).ok).toBe(false);
     expect((await validate(CreateRequestDto, { ...valid, ground: 'legal-claims' })).ok).toBe(false);
@@ -57,37 +70,75 @@ describe('CreateRequestDto', () => {
   });
 
   it('accepts a rectification with its changes (Art. 16), and only with them', async () => {
-    const r = await validate(CreateRequestDto, { ...valid, type: 'rectification', changes: { email: 'jeanne.new@example.fr' } });
+    const r = await validate(CreateRequestDto, {
+      ...valid,
+      type: 'rectification',
+      changes: { email: 'jeanne.new@example.fr' },
+    });
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value.changes).toEqual({ email: 'jeanne.new@example.fr' });
-    expect(await validate(CreateRequestDto, { ...valid, type: 'rectification' })).toEqual({ ok: false, messages: expect.arrayContaining([expect.stringContaining('changes is required for, and only allowed with, type rectification')]) });
+    expect(await validate(CreateRequestDto, { ...valid, type: 'rectification' })).toEqual({
+      ok: false,
+      messages: expect.arrayContaining([
+        expect.stringContaining('changes is required for, and only allowed with, type rectification'),
+      ]),
+    });
     expect((await validate(CreateRequestDto, { ...valid, type: 'rectification', changes: {} })).ok).toBe(false);
-    expect((await validate(CreateRequestDto, { ...valid, type: 'rectification', changes: { email: 42 } })).ok).toBe(false);
-    expect(await validate(CreateRequestDto, { ...valid, changes: { email: 'x@example.fr' } })).toEqual({ ok: false, messages: [expect.stringContaining('only allowed with, type rectification')] });
+    expect((await validate(CreateRequestDto, { ...valid, type: 'rectification', changes: { email: 42 } })).ok).toBe(
+      false,
+    );
+    expect(await validate(CreateRequestDto, { ...valid, changes: { email: 'x@example.fr' } })).toEqual({
+      ok: false,
+      messages: [expect.stringContaining('only allowed with, type rectification')],
+    });
   });
 
   it('accepts an objection with its purposes (Art. 21), and only with them', async () => {
-    expect((await validate(CreateRequestDto, { ...valid, type: 'objection', purposes: ['prospection', 'service-improvement'] })).ok).toBe(true);
+    expect(
+      (
+        await validate(CreateRequestDto, {
+          ...valid,
+          type: 'objection',
+          purposes: ['prospection', 'service-improvement'],
+        })
+      ).ok,
+    ).toBe(true);
     expect((await validate(CreateRequestDto, { ...valid, type: 'objection' })).ok).toBe(false);
     expect((await validate(CreateRequestDto, { ...valid, type: 'objection', purposes: [] })).ok).toBe(false);
-    expect((await validate(CreateRequestDto, { ...valid, type: 'objection', purposes: ['Prospection!'] })).ok).toBe(false);
+    expect((await validate(CreateRequestDto, { ...valid, type: 'objection', purposes: ['Prospection!'] })).ok).toBe(
+      false,
+    );
     expect((await validate(CreateRequestDto, { ...valid, purposes: ['prospection'] })).ok).toBe(false);
   });
 
   it('accepts a representative with a mandate reference, and a name', async () => {
-    const r = await validate(CreateRequestDto, { ...valid, representative: { mandateReference: 'MAND-2026/0042', name: 'Maître Claire Dubois' } });
+    const r = await validate(CreateRequestDto, {
+      ...valid,
+      representative: { mandateReference: 'MAND-2026/0042', name: 'Maître Claire Dubois' },
+    });
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.value.representative).toEqual({ mandateReference: 'MAND-2026/0042', name: 'Maître Claire Dubois' });
+    if (r.ok)
+      expect(r.value.representative).toEqual({ mandateReference: 'MAND-2026/0042', name: 'Maître Claire Dubois' });
     expect((await validate(CreateRequestDto, { ...valid, representative: { mandateReference: 'a' } })).ok).toBe(true);
-    expect((await validate(CreateRequestDto, { ...valid, representative: { mandateReference: 'x'.repeat(100) } })).ok).toBe(true);
+    expect(
+      (await validate(CreateRequestDto, { ...valid, representative: { mandateReference: 'x'.repeat(100) } })).ok,
+    ).toBe(true);
   });
 
   it.each([
     ['no mandate reference', { name: 'Claire Dubois' }, 'mandateReference'],
     ['an empty mandate reference', { mandateReference: '' }, 'mandateReference'],
     ['a mandate reference too long', { mandateReference: 'x'.repeat(101) }, 'mandateReference'],
-    ['a mandate reference that is not a reference', { mandateReference: 'mandate of 3 May' }, 'mandateReference must start with a letter or digit'],
-    ['a mandate reference starting with a separator', { mandateReference: '/etc/passwd' }, 'mandateReference must start with a letter or digit'],
+    [
+      'a mandate reference that is not a reference',
+      { mandateReference: 'mandate of 3 May' },
+      'mandateReference must start with a letter or digit',
+    ],
+    [
+      'a mandate reference starting with a separator',
+      { mandateReference: '/etc/passwd' },
+      'mandateReference must start with a letter or digit',
+    ],
     ['an empty name', { mandateReference: 'M-1', name: '' }, 'name must be'],
     ['a name too long', { mandateReference: 'M-1', name: 'x'.repeat(201) }, 'name must be'],
     ['an unknown field', { mandateReference: 'M-1', address: '1 rue X' }, 'property address should not exist'],
@@ -109,8 +160,16 @@ describe('CreateRequestDto', () => {
 
   it.each([
     ['an unknown top-level field', { ...valid, priority: 'high' }, 'property priority should not exist'],
-    ['an unknown subject field', { ...valid, subject: { email: 'jeanne@example.fr', address: '1 rue X' } }, 'property address should not exist'],
-    ['the internal validation field', { ...valid, subject: { email: 'jeanne@example.fr', _atLeastOneKey: 'x' } }, '_atLeastOneKey'],
+    [
+      'an unknown subject field',
+      { ...valid, subject: { email: 'jeanne@example.fr', address: '1 rue X' } },
+      'property address should not exist',
+    ],
+    [
+      'the internal validation field',
+      { ...valid, subject: { email: 'jeanne@example.fr', _atLeastOneKey: 'x' } },
+      '_atLeastOneKey',
+    ],
     ['a bad e-mail', { ...valid, subject: { email: 'not-an-email' } }, 'email must be an email'],
     ['a phone not in E.164', { ...valid, subject: { phone: '06 12 34 56 78' } }, 'E.164'],
     ['an unknown channel', { ...valid, channel: 'fax' }, 'channel must be one of'],
@@ -129,7 +188,9 @@ describe('decision DTOs', () => {
     expect((await validate(AttestVerificationDto, { method: 'code', note: 'x' })).ok).toBe(false);
     expect((await validate(AttestVerificationDto, { method: 'dpo-attested' })).ok).toBe(false);
     expect((await validate(AttestVerificationDto, { method: 'dpo-attested', note: '' })).ok).toBe(false);
-    expect((await validate(AttestVerificationDto, { method: 'dpo-attested', note: 'x', document: 'base64…' })).ok).toBe(false);
+    expect((await validate(AttestVerificationDto, { method: 'dpo-attested', note: 'x', document: 'base64…' })).ok).toBe(
+      false,
+    );
   });
 
   it('a subject decision needs a subjectRef; no-data-held does not', async () => {
@@ -149,8 +210,15 @@ describe('decision DTOs', () => {
 
 describe('ListRequestsQueryDto', () => {
   it('converts limit and offset', async () => {
-    const r = await validate(ListRequestsQueryDto, { limit: '50', offset: '10', status: 'in-progress', overdue: 'true' }, 'query');
-    expect(r).toEqual({ ok: true, value: expect.objectContaining({ limit: 50, offset: 10, status: 'in-progress', overdue: 'true' }) });
+    const r = await validate(
+      ListRequestsQueryDto,
+      { limit: '50', offset: '10', status: 'in-progress', overdue: 'true' },
+      'query',
+    );
+    expect(r).toEqual({
+      ok: true,
+      value: expect.objectContaining({ limit: 50, offset: 10, status: 'in-progress', overdue: 'true' }),
+    });
   });
 
   it.each([

@@ -1,7 +1,14 @@
 /** What the API answers: the filed request, a request in full, a page of requests, an error. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RecipientNoticeDto } from '../../recipients/dto/recipients.dto';
-import { ACTION_KINDS, CHANNELS, REQUEST_TYPES, type ActionKind, type Channel, type RequestType } from '@datarights/contracts';
+import {
+  ACTION_KINDS,
+  CHANNELS,
+  REQUEST_TYPES,
+  type ActionKind,
+  type Channel,
+  type RequestType,
+} from '@datarights/contracts';
 import { ErrorCode } from '@datarights/service-kit';
 import { REQUEST_OUTCOMES, REQUEST_STATUSES, type RequestOutcome, type RequestStatus } from '../request-state';
 import { ACTION_OUTCOMES, ACTION_STATUSES, type ActionOutcome, type ActionStatus } from '../request-actions';
@@ -10,7 +17,11 @@ export class FiledRequestDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: REQUEST_STATUSES, example: 'received' }) status: RequestStatus;
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
-  @ApiProperty({ format: 'date-time', description: 'receivedAt + one calendar month (GDPR Art. 12(3); Regulation 1182/71).' }) dueAt: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'receivedAt + one calendar month (GDPR Art. 12(3); Regulation 1182/71).',
+  })
+  dueAt: string;
 }
 
 export class AcceptedDto {
@@ -20,7 +31,11 @@ export class AcceptedDto {
 }
 
 export class ExtendedRequestDto extends AcceptedDto {
-  @ApiProperty({ format: 'date-time', description: 'The new due date: receipt + one month + the extension (Art. 12(3)).' }) dueAt: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The new due date: receipt + one month + the extension (Art. 12(3)).',
+  })
+  dueAt: string;
 }
 
 export class RequestSubjectViewDto {
@@ -31,8 +46,13 @@ export class RequestSubjectViewDto {
 }
 
 export class RepresentativeViewDto {
-  @ApiProperty({ example: 'MAND-2026/0042', description: 'The mandate\'s reference (keyed hash once minimised).' }) mandateReference: string;
-  @ApiPropertyOptional({ nullable: true, description: 'The representative\'s name, if given (personal data; keyed hash once minimised).' }) name: string | null;
+  @ApiProperty({ example: 'MAND-2026/0042', description: "The mandate's reference (keyed hash once minimised)." })
+  mandateReference: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: "The representative's name, if given (personal data; keyed hash once minimised).",
+  })
+  name: string | null;
 }
 
 export class CandidateDto {
@@ -43,14 +63,16 @@ export class CandidateDto {
 
 export class SystemActionDto {
   @ApiProperty() systemId: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Null until a command is sent.' }) commandId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Null until a command is sent.' }) commandId:
+    string | null;
   @ApiPropertyOptional({ enum: ACTION_KINDS, nullable: true }) kind: ActionKind | null;
   @ApiProperty({ type: [String] }) categories: string[];
   @ApiProperty({ enum: ACTION_STATUSES }) status: ActionStatus;
   @ApiProperty({ enum: ACTION_OUTCOMES }) outcome: ActionOutcome;
   @ApiPropertyOptional({ nullable: true }) affectedRecords: number | null;
   @ApiProperty() attempts: number;
-  @ApiPropertyOptional({ nullable: true, description: 'Why it was escalated or closed by hand.' }) reason: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Why it was escalated or closed by hand.' }) reason:
+    string | null;
 }
 
 export class HoldDto {
@@ -60,8 +82,14 @@ export class HoldDto {
   @ApiProperty({ example: 'Art. 17(3)(b)' }) ground: string;
   @ApiProperty({ example: 'Code de commerce L123-22' }) legalText: string;
   @ApiProperty({ format: 'date-time' }) until: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'When the period ended and the held data\'s erase command was sent.' }) expiredAt: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'That erase command (one of `systems`).' }) eraseCommandId: string | null;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    description: "When the period ended and the held data's erase command was sent.",
+  })
+  expiredAt: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'That erase command (one of `systems`).' })
+  eraseCommandId: string | null;
 }
 
 export class ExtensionViewDto {
@@ -76,7 +104,8 @@ export class DecisionViewDto {
   @ApiProperty({ enum: ['refused', 'rejected'] }) outcome: string;
   @ApiPropertyOptional({ enum: ['manifestly-unfounded', 'excessive'], nullable: true }) ground: string | null;
   @ApiProperty() decidedBy: string;
-  @ApiPropertyOptional({ description: 'The reasons (Art. 12(4)) or justification (Art. 12(5)) (DPO only).' }) reasons?: string;
+  @ApiPropertyOptional({ description: 'The reasons (Art. 12(4)) or justification (Art. 12(5)) (DPO only).' })
+  reasons?: string;
 }
 
 export class TimelineEntryDto {
@@ -103,19 +132,49 @@ export class RequestViewDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiPropertyOptional({ enum: REQUEST_OUTCOMES, nullable: true }) outcome: RequestOutcome | null;
   @ApiProperty({ description: 'Not closed and past its due date.' }) overdue: boolean;
-  @ApiProperty({ description: 'Not closed, not overdue, and due within the policy\'s deadlines.dueSoonWithin.' }) dueSoon: boolean;
-  @ApiPropertyOptional({ type: ExtensionViewDto, description: 'The extension of the deadline (Art. 12(3)), if any.' }) extension?: ExtensionViewDto;
-  @ApiPropertyOptional({ type: DecisionViewDto, description: 'Refused (Art. 12(4)) or rejected (Art. 12(5)) by the DPO.' }) decision?: DecisionViewDto;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'When the identifiers were replaced by keyed hashes (proof period over).' }) minimisedAt: string | null;
-  @ApiProperty({ type: RequestSubjectViewDto, description: 'Keyed hashes (hmac-sha256:...) once minimised.' }) subject: RequestSubjectViewDto;
-  @ApiPropertyOptional({ type: RepresentativeViewDto, description: 'Filed by a representative under a mandate (the DPO attests it).' }) representative?: RepresentativeViewDto;
+  @ApiProperty({ description: "Not closed, not overdue, and due within the policy's deadlines.dueSoonWithin." })
+  dueSoon: boolean;
+  @ApiPropertyOptional({ type: ExtensionViewDto, description: 'The extension of the deadline (Art. 12(3)), if any.' })
+  extension?: ExtensionViewDto;
+  @ApiPropertyOptional({
+    type: DecisionViewDto,
+    description: 'Refused (Art. 12(4)) or rejected (Art. 12(5)) by the DPO.',
+  })
+  decision?: DecisionViewDto;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    description: 'When the identifiers were replaced by keyed hashes (proof period over).',
+  })
+  minimisedAt: string | null;
+  @ApiProperty({ type: RequestSubjectViewDto, description: 'Keyed hashes (hmac-sha256:...) once minimised.' })
+  subject: RequestSubjectViewDto;
+  @ApiPropertyOptional({
+    type: RepresentativeViewDto,
+    description: 'Filed by a representative under a mandate (the DPO attests it).',
+  })
+  representative?: RepresentativeViewDto;
   @ApiPropertyOptional({ nullable: true, description: 'Filing note (DPO only).' }) note?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Why the request needs the DPO (escalated actions; recipients that could not be told, refused or never answered).' }) attention?: string[];
-  @ApiPropertyOptional({ type: [CandidateDto], description: 'When the identifiers matched no subject or several.' }) candidates?: CandidateDto[];
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Why the request needs the DPO (escalated actions; recipients that could not be told, refused or never answered).',
+  })
+  attention?: string[];
+  @ApiPropertyOptional({ type: [CandidateDto], description: 'When the identifiers matched no subject or several.' })
+  candidates?: CandidateDto[];
   @ApiProperty({ type: VerificationViewDto }) verification: VerificationViewDto;
   @ApiProperty({ type: [SystemActionDto] }) systems: SystemActionDto[];
-  @ApiProperty({ type: [HoldDto], description: 'Data kept under a legal obligation (Art. 17(3)), restricted until the date (Art. 18).' }) holds: HoldDto[];
-  @ApiProperty({ type: [RecipientNoticeDto], description: 'Recipients told of a rectification, erasure or restriction (Art. 19), and their answers.' }) recipients: RecipientNoticeDto[];
+  @ApiProperty({
+    type: [HoldDto],
+    description: 'Data kept under a legal obligation (Art. 17(3)), restricted until the date (Art. 18).',
+  })
+  holds: HoldDto[];
+  @ApiProperty({
+    type: [RecipientNoticeDto],
+    description: 'Recipients told of a rectification, erasure or restriction (Art. 19), and their answers.',
+  })
+  recipients: RecipientNoticeDto[];
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
 }
 

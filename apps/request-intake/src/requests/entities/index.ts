@@ -6,4 +6,10 @@ import { RequestEntity } from './request.entity';
 
 export { IdempotencyKeyEntity, RequestActionEntity, RequestEventEntity, RequestHoldEntity, RequestEntity };
 
-export const REQUEST_ENTITIES = [RequestEntity, RequestActionEntity, RequestHoldEntity, RequestEventEntity, IdempotencyKeyEntity];
+export const REQUEST_ENTITIES = [
+  RequestEntity,
+  RequestActionEntity,
+  RequestHoldEntity,
+  RequestEventEntity,
+  IdempotencyKeyEntity,
+];

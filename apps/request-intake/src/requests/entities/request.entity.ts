@@ -63,7 +63,8 @@ export class RequestEntity {
 
   /** Art. 12(4) reasons, or Art. 12(5) justification with its ground. */
   @Column('text', { name: 'decision_reason', nullable: true }) decisionReason: string | null;
-  @Column('text', { name: 'rejection_ground', nullable: true }) rejectionGround: 'manifestly-unfounded' | 'excessive' | null;
+  @Column('text', { name: 'rejection_ground', nullable: true }) rejectionGround:
+    'manifestly-unfounded' | 'excessive' | null;
   @Column('text', { name: 'decided_by', nullable: true }) decidedBy: string | null;
 
   /** The due date the due-soon and overdue events were published for. */
