@@ -114,6 +114,23 @@ describe('docker-compose.yml', () => {
     },
   );
 
+  it('gives every service that reads PACKAGE_ENCRYPTION_KEY the same key, or access packages cannot be decrypted', () => {
+    // Which services read the key: those whose configuration declares it.
+    const readers = Object.keys(APPS).filter((app) => {
+      try {
+        return readRepoFile(`apps/${app}/src/config/app.config.ts`).includes('PACKAGE_ENCRYPTION_KEY');
+      } catch {
+        return false;
+      }
+    });
+    expect(readers).toEqual(expect.arrayContaining(['request-intake', 'data-locator']));
+    const keys = readers.flatMap((app) =>
+      [app, `migrate-${app}`].map((svc) => ({ svc, key: services[svc].environment.PACKAGE_ENCRYPTION_KEY })),
+    );
+    for (const { svc, key } of keys) expect({ svc, key }).toEqual({ svc, key: keys[0].key });
+    expect(keys[0].key).toMatch(/^\$\{PACKAGE_ENCRYPTION_KEY:-[^}]+\}$/);
+  });
+
   it('holds no secret: every secret-like value is a ${VAR:-development default}', () => {
     for (const [name, svc] of Object.entries(services)) {
       for (const [k, v] of Object.entries((svc.environment ?? {}) as Record<string, string>)) {

@@ -73,14 +73,11 @@ let kustomize: { cmd: string; args: string[] } | undefined;
 /** `kustomize build` of a directory of the repo, as deploy/README.md tells operators to run it. */
 export function kustomizeBuild(dir: string): K8sObject[] {
   kustomize ??= kustomizeCommand();
-  const r = spawnSync(
-    kustomize.cmd,
-    [...kustomize.args, '--load-restrictor', 'LoadRestrictionsNone', join(ROOT, dir)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
+  // Kustomize's default load restrictor, as `kubectl apply -k` applies it: no flag.
+  const r = spawnSync(kustomize.cmd, [...kustomize.args, join(ROOT, dir)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error || r.status !== 0)
     throw new Error(`${kustomize.cmd} ${kustomize.args.join(' ')} ${dir} failed:\n${r.stderr || r.error}`);
   return parseYamlObjects(r.stdout);
@@ -206,6 +203,43 @@ export function parsePromql(expr: string): PromqlFacts {
     if (cursor.name === 'LabelName') labels.add(expr.slice(cursor.from, cursor.to));
   } while (cursor.next());
   return { metrics: [...metrics], labels: [...labels] };
+}
+
+export interface PromqlScope {
+  /** Per aggregation (`sum`, `max`, ...) and per join (`on (...)`): its labels, or null without `by`/`on`. */
+  groupings: Array<{ text: string; labels: string[] | null }>;
+  /** Per vector selector: the metric and the label names it matches on. */
+  selectors: Array<{ metric: string; matchers: string[] }>;
+}
+
+/** What an expression groups and joins by, and what each selector matches on. */
+export function promqlScope(expr: string): PromqlScope {
+  const tree = strictPromql.parse(expr);
+  const scope: PromqlScope = { groupings: [], selectors: [] };
+  const text = (n: { from: number; to: number }) => expr.slice(n.from, n.to);
+  const labelsOf = (node: any): string[] => {
+    const names: string[] = [];
+    const c = node.cursor();
+    do if (c.name === 'LabelName') names.push(text(c));
+    while (c.next() && c.from < node.to);
+    return names;
+  };
+  const cursor = tree.cursor();
+  do {
+    const node = cursor.node;
+    if (cursor.name === 'AggregateExpr' || cursor.name === 'MatchingModifierClause') {
+      const modifier = cursor.name === 'AggregateExpr' ? node.getChild('AggregateModifier') : node;
+      const grouping = modifier?.getChild('GroupingLabels');
+      const byOrOn = modifier && (modifier.getChild('By') ?? modifier.getChild('On'));
+      scope.groupings.push({ text: text(node), labels: grouping && byOrOn ? labelsOf(grouping) : null });
+    }
+    if (cursor.name === 'VectorSelector') {
+      const id = node.getChild('Identifier');
+      const matchers = node.getChild('LabelMatchers');
+      scope.selectors.push({ metric: id ? text(id) : '', matchers: matchers ? labelsOf(matchers) : [] });
+    }
+  } while (cursor.next());
+  return scope;
 }
 
 // --- Markdown -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ import {
   parsePromql,
   parseYamlObjects,
   readRepoFile,
+  promqlScope,
   withoutGrafanaVariables,
 } from './deploy.test-kit';
 
@@ -29,6 +30,8 @@ const METRICS: Record<string, string[]> = {
   messaging_inbox_duplicates_total: ['topic'],
   messaging_dead_letters_total: ['topic', 'reason'],
   messaging_consumer_lag: ['topic', 'partition', 'group'],
+  // Prometheus's own, per scrape target.
+  up: [],
 };
 /** Labels every series has: `service` (a default label) and the scrape target's. */
 const COMMON_LABELS = ['service', 'instance', 'job', 'namespace', 'pod'];
@@ -38,6 +41,9 @@ const REQUIRED_ALERTS = [
   'DeadLetterGrowth',
   'OutboxLag',
   'SystemStoppedReplying',
+  'ConsumerLag',
+  'DatarightsTargetDown',
+  'DatarightsTargetsMissing',
 ];
 
 type Rule = {
@@ -68,7 +74,7 @@ function expectKnownNames(expr: string): void {
 }
 
 describe('alerting rules', () => {
-  it('has the five alerts, each with a severity, a summary, a description and a runbook', () => {
+  it('has every alert, each with a severity, a summary, a description and a runbook', () => {
     expect(rules.map((r) => r.alert).sort()).toEqual([...REQUIRED_ALERTS].sort());
     for (const r of rules) {
       expect(['critical', 'warning']).toContain(r.labels?.severity);
@@ -95,6 +101,35 @@ describe('alerting rules', () => {
     for (const r of rules) expectKnownNames(r.expr);
   });
 
+  it('keeps each namespace apart: every aggregation and join is by namespace', () => {
+    for (const r of rules) {
+      const { groupings } = promqlScope(r.expr);
+      expect(groupings.length).toBeGreaterThan(0);
+      for (const g of groupings)
+        expect({ alert: r.alert, grouping: g.text, byNamespace: g.labels?.includes('namespace') ?? false }).toEqual({
+          alert: r.alert,
+          grouping: g.text,
+          byNamespace: true,
+        });
+      expect(r.annotations!.summary).toContain('{{ $labels.namespace }}');
+    }
+  });
+
+  it('alerts when a service cannot be scraped and when a consumer group lags', () => {
+    const byAlert = Object.fromEntries(rules.map((r) => [r.alert, r]));
+    const targetDown = promqlScope(byAlert.DatarightsTargetDown.expr);
+    expect(targetDown.selectors).toEqual([{ metric: 'up', matchers: ['job'] }]);
+    expect(byAlert.DatarightsTargetDown.expr).toMatch(/up\{job="datarights"\} == 0/);
+    expect(promqlScope(byAlert.ConsumerLag.expr).selectors.map((s) => s.metric)).toEqual(['messaging_consumer_lag']);
+  });
+
+  it("scrapes with job = the pods' app.kubernetes.io/part-of, as the target alerts select it, for kube-prometheus-stack", () => {
+    const [podMonitor] = parseYamlObjects(readRepoFile('deploy/observability/podmonitor.yaml'));
+    expect(podMonitor.spec.jobLabel).toBe('app.kubernetes.io/part-of');
+    expect(podMonitor.spec.selector.matchLabels['app.kubernetes.io/part-of']).toBe('datarights');
+    for (const o of [podMonitor, prometheusRule]) expect(o.metadata.labels?.release).toBe('kube-prometheus-stack');
+  });
+
   it('is the same in the plain rules file and the PrometheusRule', () => {
     expect(prometheusRule.kind).toBe('PrometheusRule');
     expect(prometheusRule.spec.groups).toEqual(rulesFile.groups);
@@ -118,6 +153,16 @@ describe('Grafana dashboard', () => {
 
   it('parses every query and uses only exported metrics and labels', () => {
     for (const e of exprs) expectKnownNames(withoutGrafanaVariables(e));
+  });
+
+  it('shows one namespace at a time: every selector matches namespace="$namespace"', () => {
+    const variable = dashboard.templating.list.find((v: { name: string }) => v.name === 'namespace');
+    expect(variable?.type).toBe('query');
+    for (const e of exprs) {
+      for (const s of promqlScope(withoutGrafanaVariables(e)).selectors)
+        expect({ e, scoped: s.matchers.includes('namespace') }).toEqual({ e, scoped: true });
+      expect(e).toContain('namespace="$namespace"');
+    }
   });
 
   it('shows requests, deadlines, command round trips, outbox lag, dead letters, consumer lag and inbox duplicates', () => {

@@ -138,8 +138,11 @@ function localUrl(host, port, database = 'postgres') {
 function refusedError(url, err) {
   return new InfraError(`PostgreSQL at ${redactUrl(url)} answers but refuses the connection: ${err.message}`, {
     hint:
-      'These scripts connect as user postgres without a password (trust auth on 127.0.0.1). ' +
-      'Allow that in pg_hba.conf, or set DATABASE_URL with credentials that work.',
+      'Without DATABASE_URL these scripts connect as user postgres without a password (trust auth on 127.0.0.1). ' +
+      'With password authentication, create a role and its database once, then pass its URL:\n' +
+      '    sudo -u postgres psql -c "CREATE ROLE datarights LOGIN PASSWORD \'<password>\'" ' +
+      '-c "CREATE DATABASE datarights OWNER datarights"\n' +
+      '    DATABASE_URL=postgres://datarights:<password>@127.0.0.1:5432/datarights npm test   (or npm start)',
   });
 }
 

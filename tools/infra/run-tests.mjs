@@ -2,7 +2,7 @@
 // Stops at the first failure, and always stops the infrastructure it started itself.
 import { spawn } from 'node:child_process';
 
-import { InfraError, log, ROOT, seconds } from './common.mjs';
+import { InfraError, log, ROOT, seconds, which } from './common.mjs';
 import { nothingStarted, stopStarted, up } from './infra.mjs';
 
 const TAG = 'test';
@@ -92,8 +92,26 @@ function runStep(step, env) {
   });
 }
 
+/**
+ * The unit step renders deploy/ with the real kustomize (tools/deploy/deploy.test-kit.ts):
+ * say so before anything starts rather than after lint and typecheck.
+ */
+export function checkKustomize(steps, env = process.env) {
+  if (!steps.some((s) => s.id === 'unit')) return;
+  if (env.KUSTOMIZE || which('kustomize') || which('kubectl')) return;
+  throw new InfraError(
+    'the unit tests render deploy/ with kustomize, and neither kubectl nor kustomize is on the PATH',
+    {
+      hint:
+        'Install kubectl >= 1.27 (its `kubectl kustomize` embeds kustomize v5) or a kustomize >= 4.5 binary, ' +
+        'or set KUSTOMIZE=<path to kustomize>; or run the other steps: npm test -- --only lint,typecheck,contracts,int,e2e',
+    },
+  );
+}
+
 export async function runTests(args) {
   const steps = selectSteps(args);
+  checkKustomize(steps);
   const t0 = Date.now();
   const started = nothingStarted();
   const results = [];
