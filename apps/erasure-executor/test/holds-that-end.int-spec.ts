@@ -22,7 +22,8 @@ import {
   type Received,
 } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
-import { HoldExpiryLoop, KeyMinimiser } from '../src/execution/schedules';
+import { HoldExpiryLoop } from '../src/execution/erasure/hold-expiry.loop';
+import { KeyMinimiser } from '../src/execution/minimisation/key-minimiser';
 
 const POLICY = `
 version: 1

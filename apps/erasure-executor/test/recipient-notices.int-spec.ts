@@ -23,7 +23,7 @@ import {
   type Received,
 } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
-import { ActionTimeoutLoop } from '../src/execution/action-timeout.loop';
+import { ActionTimeoutLoop } from '../src/execution/replies/action-timeout.loop';
 
 const POLICY = `
 version: 1

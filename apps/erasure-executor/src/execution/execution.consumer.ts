@@ -14,39 +14,42 @@ import type {
   PlanBuilt,
   RequestClosed,
   RequestSubmitted,
-  RequestType,
   RestrictionLiftRequested,
   SystemRegistered,
 } from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
-import { ExecutionRepository } from './execution.repository';
-import { ExecutionTxFactory, type ExecutionTx } from './execution-tx';
 import { RecipientNoticeService } from '../recipients/recipient-notice.service';
-import { ExecutionService } from './execution.service';
-
-const EXECUTED: readonly RequestType[] = ['erasure', 'rectification', 'objection', 'restriction'];
+import { ForwardingService } from './forwarding/forwarding.service';
+import { ObjectionRight } from './objection/objection.right';
+import { PlanExecution } from './plan/plan-execution.service';
+import { RepliesService } from './replies/replies.service';
+import { RestrictionRight } from './restriction/restriction.right';
+import { ExecutionTxFactory, type ExecutionTx } from './store/execution-tx';
 
 @Controller()
 export class ExecutionConsumer {
   constructor(
-    private readonly execution: ExecutionService,
-    private readonly repository: ExecutionRepository,
-    private readonly txs: ExecutionTxFactory,
+    private readonly plans: PlanExecution,
+    private readonly replies: RepliesService,
+    private readonly forwarding: ForwardingService,
+    private readonly objection: ObjectionRight,
+    private readonly restriction: RestrictionRight,
     private readonly recipients: RecipientNoticeService,
+    private readonly txs: ExecutionTxFactory,
   ) {}
 
   @OnEvent('planBuilt')
   async onPlanBuilt(@Payload() plan: PlanBuilt, @Ctx() ctx: MessageContext): Promise<void> {
     // Access and portability are data-locator's; erasure, rectification, objection and restriction are executed here.
-    if (!EXECUTED.includes(plan.requestType)) return;
+    if (!this.plans.executes(plan.requestType)) return;
     // The plan's time stands for the request date (see erasure-planner.ts).
-    await this.execution.onPlanBuilt(this.tx(ctx), plan, new Date(ctx.envelope.time));
+    await this.plans.onPlanBuilt(this.tx(ctx), plan, new Date(ctx.envelope.time));
   }
 
   /** What a rectification, objection or restriction asks (Art. 16, 21, 18) comes with the request. */
   @OnEvent('requestSubmitted')
   async onRequestSubmitted(@Payload() submitted: RequestSubmitted, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execution.onRequestSubmitted(this.tx(ctx), submitted);
+    await this.plans.onRequestSubmitted(this.tx(ctx), submitted);
   }
 
   /** The DPO lifts a restriction (Art. 18(3)): the subject is told first. */
@@ -55,28 +58,28 @@ export class ExecutionConsumer {
     @Payload() req: RestrictionLiftRequested,
     @Ctx() ctx: MessageContext,
   ): Promise<void> {
-    await this.execution.onRestrictionLiftRequested(this.tx(ctx), req);
+    await this.restriction.onLiftRequested(this.tx(ctx), req);
   }
 
   /** The DPO decided an objection on legitimate interest (Art. 21(1)). */
   @OnEvent('objectionDecided')
   async onObjectionDecided(@Payload() d: ObjectionDecided, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execution.onObjectionDecided(this.tx(ctx), d);
+    await this.objection.onDecided(this.tx(ctx), d);
   }
 
   @OnEvent('commandCompleted')
   async onCommandCompleted(@Payload() reply: CommandCompleted, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execution.onReply(this.tx(ctx), reply, 'completed');
+    await this.replies.onReply(this.tx(ctx), reply, 'completed');
   }
 
   @OnEvent('commandFailed')
   async onCommandFailed(@Payload() reply: CommandFailed, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execution.onReply(this.tx(ctx), reply, 'failed');
+    await this.replies.onReply(this.tx(ctx), reply, 'failed');
   }
 
   @OnEvent('actionCloseRequested')
   async onActionCloseRequested(@Payload() req: ActionCloseRequested, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execution.onCloseRequested(this.tx(ctx), req);
+    await this.replies.onCloseRequested(this.tx(ctx), req);
   }
 
   @OnEvent('actionAcknowledgementRecorded')
@@ -84,7 +87,7 @@ export class ExecutionConsumer {
     @Payload() ack: ActionAcknowledgementRecorded,
     @Ctx() ctx: MessageContext,
   ): Promise<void> {
-    await this.execution.onAcknowledgementRecorded(this.tx(ctx), ack);
+    await this.forwarding.onAcknowledgementRecorded(this.tx(ctx), ack);
   }
 
   /** The DPO recorded a recipient's acknowledgement of an Art. 19 notice obtained by other means. */
@@ -98,18 +101,18 @@ export class ExecutionConsumer {
 
   @OnEvent('requestClosed')
   async onRequestClosed(@Payload() closed: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.execution.onRequestClosed(this.tx(ctx), closed);
+    await this.plans.onRequestClosed(this.tx(ctx), closed);
   }
 
   /** Where to forward requests about a processor system's data (Art. 28): its controller's contact. */
   @OnEvent('systemRegistered')
   async onSystemRegistered(@Payload() system: SystemRegistered, @Ctx() ctx: MessageContext): Promise<void> {
-    const store = this.repository.in(ctx.manager);
+    const systems = this.tx(ctx).systems;
     // An objection goes to every system pursuing the purpose (Art. 21); its recipients hear of what is done (Art. 19).
-    await store.saveRegistration(system.systemId, system.purposes, system.capabilities, system.recipients);
+    await systems.saveRegistration(system.systemId, system.purposes, system.capabilities, system.recipients);
     if (system.role === 'processor')
-      await store.saveProcessor(system.systemId, system.controller ?? null, system.controllerContact ?? null);
-    else await store.forgetProcessor(system.systemId);
+      await systems.saveProcessor(system.systemId, system.controller ?? null, system.controllerContact ?? null);
+    else await systems.forgetProcessor(system.systemId);
   }
 
   private tx(ctx: MessageContext): ExecutionTx {

@@ -8,7 +8,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PENDING_STATUSES } from '../execution/execution.repository';
+import { PENDING_STATUSES } from '../execution/store/action.store';
 
 export interface SystemSnapshot {
   systemId: string;

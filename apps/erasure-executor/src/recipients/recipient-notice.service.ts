@@ -16,7 +16,7 @@ import { PermanentError, TopicAdmin } from '@datarights/messaging';
 import type { Policy } from '@datarights/policy';
 import { Clock } from '@datarights/service-kit';
 import { POLICY } from '../policy/policy.module';
-import type { ExecutionTx } from '../execution/execution-tx';
+import type { ExecutionTx } from '../execution/store/execution-tx';
 import {
   acknowledgeBy,
   NO_CHANNEL_REASON,
@@ -40,7 +40,7 @@ export class RecipientNoticeService {
   async afterAction(tx: ExecutionTx, a: CompletedAction & { commandId: string; requestId: string }): Promise<void> {
     const planned = noticesFor(a, await tx.notices.recipientsOf(a.systemId));
     if (planned.length === 0) return;
-    const request = await tx.store.getRequest(a.requestId);
+    const request = await tx.requests.get(a.requestId);
     if (!request) throw new Error(`action ${a.commandId} has no request row`);
     // A re-suppression's own keys never reach here (suppress is not an Art. 19 action): the request's keys.
     const subjectKeys = plainToInstance(LinkedSubjectKeys, request.subjectKeys);
@@ -165,7 +165,7 @@ export class RecipientNoticeService {
       );
       return;
     }
-    const request = await tx.store.getRequest(notice.requestId);
+    const request = await tx.requests.get(notice.requestId);
     if (!request) throw new Error(`notice ${notice.noticeId} has no request row`);
     await tx.notices.reminded(notice.noticeId, step.reminder, step.respondBy);
     await this.send(

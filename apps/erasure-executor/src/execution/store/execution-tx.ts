@@ -1,14 +1,20 @@
 /**
- * One transaction of the executor: the stores bound to it and the outbox publisher of it.
- * Built here only, for Kafka handlers (events caused by the message they handle) and for
- * the schedules' own transactions.
+ * One transaction of the executor: a small store per aggregate bound to it, and its outbox
+ * publisher. Built here only, for Kafka handlers (events caused by the message they
+ * handle) and for the schedules' own transactions. The use cases (../erasure, ../replies,
+ * ...) write only through it: no TypeORM or Kafka in them.
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventName, EVENTS, PayloadOf } from '@datarights/contracts';
 import { EventPublisher, type MessageContext } from '@datarights/messaging';
-import { RecipientNoticeRepository, type RecipientNoticeStore } from '../recipients/recipient-notice.repository';
-import { ExecutionRepository, type ExecutionStore } from './execution.repository';
+import { RecipientNoticeRepository, type RecipientNoticeStore } from '../../recipients/recipient-notice.repository';
+import { ActionStore } from './action.store';
+import { HoldStore } from './hold.store';
+import { ParametersStore } from './parameters.store';
+import { RequestStore } from './request.store';
+import { SuppressionStore } from './suppression.store';
+import { SystemStore } from './system.store';
 
 /**
  * An event's payload, from its class. (The contracts' `PayloadOf` infers `{ requestId }`
@@ -19,7 +25,12 @@ export type Payload<N extends EventName> = InstanceType<(typeof EVENTS)[N]['payl
 export type Publish = <N extends EventName>(name: N, data: Payload<N>) => Promise<unknown>;
 
 export interface ExecutionTx {
-  store: ExecutionStore;
+  requests: RequestStore;
+  actions: ActionStore;
+  holds: HoldStore;
+  parameters: ParametersStore;
+  systems: SystemStore;
+  suppression: SuppressionStore;
   notices: RecipientNoticeStore;
   publish: Publish;
 }
@@ -30,7 +41,6 @@ const correlation = (data: unknown) => ({ correlationId: (data as { requestId: s
 @Injectable()
 export class ExecutionTxFactory {
   constructor(
-    private readonly repository: ExecutionRepository,
     private readonly notices: RecipientNoticeRepository,
     private readonly publisher: EventPublisher,
   ) {}
@@ -50,6 +60,15 @@ export class ExecutionTxFactory {
   }
 
   private build(m: EntityManager, publish: Publish): ExecutionTx {
-    return { store: this.repository.in(m), notices: this.notices.in(m), publish };
+    return {
+      requests: new RequestStore(m),
+      actions: new ActionStore(m),
+      holds: new HoldStore(m),
+      parameters: new ParametersStore(m),
+      systems: new SystemStore(m),
+      suppression: new SuppressionStore(m),
+      notices: this.notices.in(m),
+      publish,
+    };
   }
 }

@@ -4,73 +4,19 @@
  */
 import type { PlanItem } from '@datarights/contracts';
 import { addDuration, erasureDecision, type Policy } from '@datarights/policy';
-
-export interface PlannedCommand {
-  dispatch: true;
-  kind: 'erase' | 'restrict' | 'rectify' | 'suppress';
-  systemId: string;
-  categories: string[];
-  /** Command fields beyond the common ones. */
-  params: Record<string, unknown>;
-}
-
-/**
- * An action that is not a command: a forward to the controller of a processor system
- * (Art. 28), or an escalation to the DPO at once (no capability; a processor system whose
- * controller left no contact). `reason` is what the DPO reads if it is escalated.
- */
-export interface PlannedEscalation {
-  dispatch: false;
-  kind: 'erase' | 'forward' | 'rectify' | 'restrict' | 'suppress';
-  systemId: string;
-  categories: string[];
-  reason: string;
-  /** For a forward: the controller, as the plan names it. */
-  controller?: string;
-  /** Command fields, should the DPO's decision send it after all (an upheld objection, Art. 21(1)). */
-  params?: Record<string, unknown>;
-}
-
-export type PlannedAction = PlannedCommand | PlannedEscalation;
-
-export interface PlannedHold {
-  systemId: string;
-  category: string;
-  ground: string;
-  legalText: string;
-  period: string;
-  from: string;
-  until: Date;
-  /** Whether the system can erase: when the hold ends, the erase command is sent, or escalated. */
-  canErase: boolean;
-}
-
-export interface ErasurePlan {
-  actions: PlannedAction[];
-  holds: PlannedHold[];
-}
+import { bySystem, forwardToController, type ExecutionPlan, type PlannedHold } from '../actions/planned-action';
 
 export function planErasure(
   policy: Pick<Policy, 'categories'>,
   items: readonly PlanItem[],
   requestedAt: Date,
-): ErasurePlan {
-  const plan: ErasurePlan = { actions: [], holds: [] };
+): ExecutionPlan {
+  const plan: ExecutionPlan = { actions: [], holds: [] };
   for (const item of bySystem(items)) {
     const categories = [...new Set(item.categories)];
     if (categories.length === 0) continue;
     if (item.role === 'processor') {
-      // Art. 28: for data its customers host, the company is only the processor; the
-      // customer (the controller) decides what to do with the request: it is forwarded
-      // to them (or escalated, if they left no contact). No command, no hold.
-      plan.actions.push({
-        dispatch: false,
-        kind: 'forward',
-        systemId: item.systemId,
-        categories,
-        reason: `processor system: the request must be forwarded to the controller ${item.controller ?? '(controller not registered)'}`,
-        ...(item.controller ? { controller: item.controller } : {}),
-      });
+      plan.actions.push(forwardToController(item, categories));
       continue;
     }
     const toErase: string[] = [];
@@ -129,14 +75,4 @@ export function planErasure(
     }
   }
   return plan;
-}
-
-/** One entry per system (a plan listing a system twice gets one set of actions and holds for it). */
-export function bySystem(items: readonly PlanItem[]): PlanItem[] {
-  const merged = new Map<string, PlanItem>();
-  for (const item of items) {
-    const seen = merged.get(item.systemId);
-    merged.set(item.systemId, seen ? { ...seen, categories: [...seen.categories, ...item.categories] } : item);
-  }
-  return [...merged.values()];
 }

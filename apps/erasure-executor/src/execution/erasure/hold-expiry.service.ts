@@ -12,10 +12,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { LinkedSubjectKeys } from '@datarights/contracts';
 import { TopicAdmin } from '@datarights/messaging';
-import type { HoldEntity } from './entities/hold.entity';
-import type { PlannedAction } from './erasure-planner';
-import type { ExecutionTx } from './execution-tx';
-import { ExecutionService } from './execution.service';
+import { ActionDispatcher } from '../actions/action-dispatcher';
+import type { PlannedAction } from '../actions/planned-action';
+import type { HoldEntity } from '../entities/hold.entity';
+import type { ExecutionTx } from '../store/execution-tx';
 
 /** The erase action of an ended hold. Pure. */
 export function holdErasure(
@@ -37,20 +37,20 @@ export class HoldExpiryService {
   private readonly logger = new Logger(HoldExpiryService.name);
 
   constructor(
-    private readonly execution: ExecutionService,
+    private readonly actions: ActionDispatcher,
     private readonly topics: TopicAdmin,
   ) {}
 
   /** Claims and erases up to `limit` holds ended by `now`; returns how many. */
   async expire(tx: ExecutionTx, now: Date, limit: number): Promise<number> {
-    const holds = await tx.store.claimExpiredHolds(now, limit);
+    const holds = await tx.holds.claimExpired(now, limit);
     for (const hold of holds) {
-      const request = await tx.store.getRequest(hold.requestId);
+      const request = await tx.requests.get(hold.requestId);
       if (!request) throw new Error(`hold ${hold.holdId} has no request row`);
       const erase = holdErasure(hold);
       // The command topic must exist before the outbox relay sends to it.
       if (erase.dispatch) await this.topics.ensureCommandTopic(hold.systemId);
-      const commandId = await this.execution.startAction(
+      const commandId = await this.actions.start(
         tx,
         hold.requestId,
         plainToInstance(LinkedSubjectKeys, request.subjectKeys),
@@ -58,7 +58,7 @@ export class HoldExpiryService {
         now,
         hold.holdId,
       );
-      await tx.store.setHoldCommand(hold.holdId, commandId);
+      await tx.holds.setCommand(hold.holdId, commandId);
       await tx.publish('holdExpired', {
         requestId: hold.requestId,
         holdId: hold.holdId,

@@ -10,16 +10,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EVENTS, type LinkedSubjectKeys, type RecordEvent } from '@datarights/contracts';
 import type { BatchItem } from '@datarights/messaging';
 import { Clock } from '@datarights/service-kit';
-import type { ExecutionTx } from './execution-tx';
-import { ExecutionService } from './execution.service';
-import { keyHashes } from './subject-hash';
+import { ActionDispatcher } from '../actions/action-dispatcher';
+import { keyHashes } from '../keys/subject-hash';
+import { SubjectHashKey } from '../keys/subject-hash-key';
+import type { ExecutionTx } from '../store/execution-tx';
 
 @Injectable()
 export class SuppressionService {
   private readonly logger = new Logger(SuppressionService.name);
 
   constructor(
-    private readonly execution: ExecutionService,
+    private readonly actions: ActionDispatcher,
+    private readonly hashKey: SubjectHashKey,
     private readonly clock: Clock,
   ) {}
 
@@ -27,15 +29,15 @@ export class SuppressionService {
     let sent = 0;
     // Only new records: an update is often the system's own answer to a command (no loop).
     for (const { envelope, data } of items.filter((i) => i.envelope.type === EVENTS.recordStored.type)) {
-      const suppressed = await tx.store.suppressedFor(
-        keyHashes(this.execution.hashKey(), data.subjectKeys as Record<string, unknown>),
+      const suppressed = await tx.suppression.purposesFor(
+        keyHashes(this.hashKey.value, data.subjectKeys as Record<string, unknown>),
       );
       if (suppressed.length === 0) continue;
-      const registration = (await tx.store.registrations([data.systemId])).get(data.systemId);
+      const registration = (await tx.systems.registrations([data.systemId])).get(data.systemId);
       const purposes = suppressed.filter((s) => registration?.purposes.includes(s.purpose));
       if (!registration || purposes.length === 0) continue;
       const requestId = purposes[0].requestId;
-      if (!(await tx.store.getRequest(requestId))) continue;
+      if (!(await tx.requests.get(requestId))) continue;
       const subjectKeys = Object.fromEntries(
         Object.entries(data.subjectKeys)
           .filter(([, v]) => typeof v === 'string')
@@ -43,7 +45,7 @@ export class SuppressionService {
       ) as LinkedSubjectKeys;
       const base = { systemId: data.systemId, categories: [data.category] };
       const reason = 'a new record of a subject who objected to direct marketing (GDPR Art. 21(3))';
-      await this.execution.startAction(
+      await this.actions.start(
         tx,
         requestId,
         subjectKeys,

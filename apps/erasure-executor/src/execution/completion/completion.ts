@@ -3,7 +3,7 @@
  * (completed, or closed by the DPO); escalated actions wait for the DPO. Pure, unit-tested.
  */
 import type { CommandOutcome, ExecutionCompleted, HoldRecorded, SystemOutcome } from '@datarights/contracts';
-import type { ActionStatus } from './entities/action.entity';
+import type { ActionStatus } from '../entities/action.entity';
 
 export const TERMINAL_STATUSES: readonly ActionStatus[] = ['completed', 'closed-manually'];
 

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentError } from '@datarights/messaging';
 import type { LinkedSubjectKeys, NotificationRequested, RestrictionLiftRequested } from '@datarights/contracts';
-import type { ActionEntity } from './entities/action.entity';
-import { HASH_PREFIX } from './subject-hash';
+import type { ActionEntity } from '../entities/action.entity';
+import { HASH_PREFIX } from '../keys/subject-hash';
 
 /** Where to tell the subject: an e-mail on file, else a phone (never a hash). */
 export function subjectContact(keys: LinkedSubjectKeys): { channel: 'email' | 'sms'; to: string } | undefined {

@@ -8,10 +8,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, PeriodicJob } from '@datarights/service-kit';
-import { RecipientNoticeService } from '../recipients/recipient-notice.service';
-import { ErasureExecutorConfig } from '../config/app.config';
-import { ExecutionTxFactory } from './execution-tx';
-import { ExecutionService } from './execution.service';
+import { ErasureExecutorConfig } from '../../config/app.config';
+import { RecipientNoticeService } from '../../recipients/recipient-notice.service';
+import { ExecutionTxFactory } from '../store/execution-tx';
+import { RepliesService } from './replies.service';
 
 @Injectable()
 export class ActionTimeoutLoop extends PeriodicJob {
@@ -21,7 +21,7 @@ export class ActionTimeoutLoop extends PeriodicJob {
   constructor(
     private readonly dataSource: DataSource,
     private readonly txs: ExecutionTxFactory,
-    private readonly execution: ExecutionService,
+    private readonly replies: RepliesService,
     private readonly recipients: RecipientNoticeService,
     private readonly clock: Clock,
     config: ErasureExecutorConfig,
@@ -34,8 +34,8 @@ export class ActionTimeoutLoop extends PeriodicJob {
   async runOnce(now = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const tx = this.txs.forManager(m);
-      const due = await tx.store.takeDue(now, this.batchSize);
-      for (const action of due) await this.execution.onDue(tx, action, now);
+      const due = await tx.actions.takeDue(now, this.batchSize);
+      for (const action of due) await this.replies.onDue(tx, action, now);
       // Art. 19 notices without an acknowledgement in time: reminded, or recorded as unacknowledged.
       const notices = await tx.notices.takeDue(now, this.batchSize);
       for (const notice of notices) await this.recipients.onDue(tx, notice, now);

@@ -3,7 +3,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { TOPICS, type RecordEvent } from '@datarights/contracts';
 import { BatchContext, OnBatch, type BatchItem } from '@datarights/messaging';
-import { ExecutionTxFactory } from './execution-tx';
+import { ExecutionTxFactory } from '../store/execution-tx';
 import { SuppressionService } from './suppression.service';
 
 @Controller()

@@ -1,0 +1,25 @@
+/**
+ * Erasure (Art. 17): per system, erase what the policy erases, hold what it retains
+ * (Art. 17(3)(b), restricted meanwhile), forward what the company only processes
+ * (Art. 28). The holds' end is hold-expiry.service.ts.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import type { PlanBuilt } from '@datarights/contracts';
+import type { Policy } from '@datarights/policy';
+import { POLICY } from '../../policy/policy.module';
+import type { ExecutionPlan } from '../actions/planned-action';
+import type { PlanContext, RightExecution } from '../plan/right-execution';
+import type { ExecutionTx } from '../store/execution-tx';
+import { planErasure } from './erasure-planner';
+
+@Injectable()
+export class ErasureRight implements RightExecution {
+  readonly requestType = 'erasure';
+  readonly needsParameters = false;
+
+  constructor(@Inject(POLICY) private readonly policy: Policy) {}
+
+  plan(_tx: ExecutionTx, plan: PlanBuilt, ctx: PlanContext): Promise<ExecutionPlan> {
+    return Promise.resolve(planErasure(this.policy, plan.items, ctx.requestedAt));
+  }
+}
