@@ -29,6 +29,7 @@ const METRICS: Record<string, string[]> = {
   messaging_outbox_lag_seconds: [],
   messaging_inbox_duplicates_total: ['topic'],
   messaging_dead_letters_total: ['topic', 'reason'],
+  dsr_events_rejected_total: ['reason', 'topic'],
   messaging_consumer_lag: ['topic', 'partition', 'group'],
   // Prometheus's own, per scrape target.
   up: [],
@@ -39,6 +40,7 @@ const REQUIRED_ALERTS = [
   'DsrRequestOverdue',
   'DsrRequestDueSoon',
   'DeadLetterGrowth',
+  'ForgedEventRejected',
   'OutboxLag',
   'SystemStoppedReplying',
   'ConsumerLag',

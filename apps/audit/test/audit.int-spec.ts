@@ -124,7 +124,7 @@ describe('the evidence of a request', () => {
     expect(entries.map((e) => e.eventId)).toEqual(JOURNEY.map((n) => sent.get(n)!.id));
     expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((a, b) => a - b));
     expect(entries[0]).toMatchObject({
-      source: 'raw-test-client',
+      source: 'request-intake',
       occurredAt: sent.get('requestSubmitted')!.time,
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });

@@ -20,5 +20,6 @@ export * from './events/dsr-actions';
 export * from './events/dsr-packages';
 export * from './events/dsr-recipients';
 export * from './events/registry';
+export * from './events/acceptance';
 export * from './common/string-map.validator';
 export * from './common/command-id';

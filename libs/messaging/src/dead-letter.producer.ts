@@ -3,7 +3,7 @@
  * that a poison message never blocks its partition and can be replayed after a fix.
  */
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { dlqTopic } from '@datarights/contracts';
+import { dlqTopic, type RefusalKind } from '@datarights/contracts';
 import { messagingMetrics } from './messaging.metrics';
 
 export const DLQ_HEADERS = {
@@ -18,7 +18,7 @@ export const DLQ_HEADERS = {
 } as const;
 
 export type DeadLetterKind =
-  'invalid-envelope' | 'unknown-type' | 'invalid-payload' | 'handler-failed' | 'handler-rejected';
+  'invalid-envelope' | 'unknown-type' | 'invalid-payload' | RefusalKind | 'handler-failed' | 'handler-rejected';
 
 export async function sendToDeadLetter(
   producer: Producer,

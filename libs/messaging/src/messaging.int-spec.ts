@@ -10,7 +10,8 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { TOPICS, type RequestClosed } from '@datarights/contracts';
+import { register, type Counter } from 'prom-client';
+import { TOPICS, type CommandCompleted, type RequestClosed } from '@datarights/contracts';
 import { ServiceKitModule } from '@datarights/service-kit';
 import {
   cleanup,
@@ -41,6 +42,15 @@ class EffectsTable1700000000001 implements MigrationInterface {
 
 @Controller()
 class TestHandlers {
+  /** Subscribes the service to the replies topic, the one every company system may write. */
+  @OnEvent('commandCompleted')
+  async onCompleted(@Payload() data: CommandCompleted, @Ctx() ctx: MessageContext): Promise<void> {
+    await ctx.manager.query(`INSERT INTO effects (event_id, request_id) VALUES ($1, $2)`, [
+      ctx.envelope.id,
+      data.requestId,
+    ]);
+  }
+
   @OnEvent('requestClosed')
   async onClosed(@Payload() data: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
     attempts.set(data.requestId, (attempts.get(data.requestId) ?? 0) + 1);
@@ -60,7 +70,8 @@ class TestHandlers {
 @Module({
   imports: [
     ServiceKitModule.forRoot({
-      service: 'messaging-test',
+      // Plays request-intake: the registry's producer of the events it publishes here.
+      service: 'request-intake',
       schema: 'messaging_test',
       entities: [],
       migrations: [EffectsTable1700000000001],
@@ -98,14 +109,14 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     iso = isolate('messaging-test');
     process.env.OUTBOX_RELAY = 'off';
-    app = await startTestService(TestModule, 'messaging-test', 'messaging_test');
+    app = await startTestService(TestModule, 'request-intake', 'messaging_test');
     delete process.env.OUTBOX_RELAY;
     ds = app.get(DataSource);
     publisher = app.get(EventPublisher);
     relay = app.get(OutboxRelay);
     raw = new RawKafka(iso.topicPrefix);
     onTopic = await raw.collect([TOPICS.requests.name]);
-    dlq = await raw.collect([`${TOPICS.requests.name}.dlq`]);
+    dlq = await raw.collect([`${TOPICS.requests.name}.dlq`, `${TOPICS.replies.name}.dlq`]);
   });
 
   afterAll(async () => {
@@ -139,7 +150,7 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     expect(got.envelope).toMatchObject({
       specversion: '1.0',
       type: 'dsr.request.closed.v1',
-      source: 'messaging-test',
+      source: 'request-intake',
       data: committed,
     });
     expect(
@@ -245,8 +256,48 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     const requestId = randomUUID();
     const now = '2026-11-28T10:00:00Z';
     // Hand-written JSON, as a system in another language would produce it; unknown attributes are ignored.
-    const value = `{"specversion":"1.0","id":"${randomUUID()}","source":"some-other-team","type":"dsr.request.closed.v1","time":"${now}","datacontenttype":"application/json","correlationid":"${requestId}","somethingelse":42,"data":{"requestId":"${requestId}","type":"erasure","outcome":"completed","closedAt":"${now}","dueAt":"${now}","receivedAt":"${now}"}}`;
+    const value = `{"specversion":"1.0","id":"${randomUUID()}","source":"request-intake","type":"dsr.request.closed.v1","time":"${now}","datacontenttype":"application/json","correlationid":"${requestId}","somethingelse":42,"data":{"requestId":"${requestId}","type":"erasure","outcome":"completed","closedAt":"${now}","dueAt":"${now}","receivedAt":"${now}"}}`;
     await raw.send(TOPICS.requests.name, requestId, value);
     await waitFor(async () => (await effects(requestId)) === 1, "the plain producer's event to be handled");
+  });
+
+  it('refuses an event on a topic that is not its own, or from a source that may not produce it', async () => {
+    const rejected = () => register.getSingleMetric('dsr_events_rejected_total') as Counter;
+    const count = async (reason: string, topic: string) =>
+      (await rejected().get()).values.find((v) => v.labels.reason === reason && v.labels.topic === topic)?.value ?? 0;
+    const wrongTopicBefore = await count('wrong-topic', TOPICS.replies.name);
+    const wrongProducerBefore = await count('wrong-producer', TOPICS.requests.name);
+
+    // An internal decision, written on the topic every company system may write.
+    const onReplies = closed();
+    await raw.sendEvent(TOPICS.replies.name, onReplies.requestId, 'dsr.request.closed.v1', onReplies);
+    // The right topic, but not from request-intake.
+    const forged = closed();
+    await raw.sendEvent(TOPICS.requests.name, forged.requestId, 'dsr.request.closed.v1', forged, { source: 'crm' });
+    const next = closed();
+    await raw.sendEvent(TOPICS.requests.name, forged.requestId, 'dsr.request.closed.v1', next);
+
+    const wrongTopic = await raw.waitForMessage(
+      dlq,
+      (r) => (r.envelope?.data as RequestClosed | undefined)?.requestId === onReplies.requestId,
+      'the event on the wrong topic in the DLQ',
+    );
+    expect(wrongTopic.topic).toBe(`${TOPICS.replies.name}.dlq`);
+    expect(wrongTopic.headers['x-dlq-reason']).toBe(
+      'wrong-topic: dsr.request.closed.v1 is only accepted on dsr.requests.v1, it arrived on pdata.replies.v1',
+    );
+    const wrongProducer = await raw.waitForMessage(
+      dlq,
+      (r) => (r.envelope?.data as RequestClosed | undefined)?.requestId === forged.requestId,
+      'the forged event in the DLQ',
+    );
+    expect(wrongProducer.headers['x-dlq-reason']).toBe(
+      'wrong-producer: dsr.request.closed.v1 may only come from request-intake; source "crm" may not produce it',
+    );
+    await waitFor(async () => (await effects(next.requestId)) === 1, 'the genuine event after the forged one');
+    expect(await effects(onReplies.requestId)).toBe(0);
+    expect(await effects(forged.requestId)).toBe(0);
+    expect(await count('wrong-topic', TOPICS.replies.name)).toBe(wrongTopicBefore + 1);
+    expect(await count('wrong-producer', TOPICS.requests.name)).toBe(wrongProducerBefore + 1);
   });
 });

@@ -15,6 +15,12 @@ export const messagingMetrics = {
   inboxDuplicates: counter('messaging_inbox_duplicates_total', 'Redelivered events skipped by the inbox', ['topic']),
   handled: counter('messaging_events_handled_total', 'Events handled', ['topic', 'type']),
   retries: counter('messaging_handler_retries_total', 'Handler attempts that failed and were retried', ['topic']),
+  /**
+   * Messages refused before or by a handler (malformed, wrong topic, wrong producer, not
+   * the sender's to answer...): each one is someone writing what they may not. Failures
+   * of our own handlers are not counted here (see messaging_dead_letters_total).
+   */
+  rejected: counter('dsr_events_rejected_total', 'Events refused and dead-lettered, by reason', ['reason', 'topic']),
   deadLetters: counter('messaging_dead_letters_total', 'Messages sent to a dead-letter topic', ['topic', 'reason']),
   consumerLag: gauge('messaging_consumer_lag', 'Messages behind the end of the partition', [
     'topic',

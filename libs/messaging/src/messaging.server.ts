@@ -13,7 +13,14 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { eventByType, isCommandTopic, parseEnvelope, validatePayload, type EventEnvelope } from '@datarights/contracts';
+import {
+  eventByType,
+  isCommandTopic,
+  parseEnvelope,
+  refusalOf,
+  validatePayload,
+  type EventEnvelope,
+} from '@datarights/contracts';
 import { DLQ_HEADERS, sendToDeadLetter, type DeadLetterKind } from './dead-letter.producer';
 import { EventPublisher } from './event.publisher';
 import type { HandlerExtras } from './handler.decorators';
@@ -181,6 +188,9 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
         ? { ok: false, kind: 'unknown-type', reason: `unknown event type ${envelope.type}` }
         : { ok: 'skip' };
     if (!handler) return { ok: 'skip' };
+    // Trust the declared type only on its own topic and from one of its producers (registry).
+    const refused = refusalOf(def, topic, envelope.source);
+    if (refused) return { ok: false, kind: refused.kind, reason: refused.reason };
     const checked = validatePayload(def.payload, envelope.data);
     if (!checked.ok) return { ok: false, kind: 'invalid-payload', reason: checked.reason };
     const meta: MessageMeta = {
@@ -397,6 +407,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     envelope?: EventEnvelope,
   ): Promise<void> {
     this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${kind}`);
+    if (isRejection(kind)) messagingMetrics.rejected.inc({ topic, reason: kind });
     await sendToDeadLetter(
       this.producer!,
       this.opts.groupId,
@@ -411,6 +422,11 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));
     }
   }
+}
+
+/** Refused for what it is or who sent it, not failed by a handler: what the rejection metric counts. */
+function isRejection(kind: DeadLetterKind): boolean {
+  return kind !== 'handler-failed';
 }
 
 /** A message the replay tool sent back from a dead-letter topic. */

@@ -85,7 +85,7 @@ describe('trace context through Kafka (real Kafka and PostgreSQL)', () => {
       {
         specversion: '1.0',
         id: randomUUID(),
-        source: 'raw-test-client',
+        source: 'request-intake',
         type: 'dsr.request.closed.v1',
         time: data.closedAt,
         datacontenttype: 'application/json',

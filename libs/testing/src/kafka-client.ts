@@ -3,7 +3,13 @@
  * the public contract use it instead of the SDK or Nest (DESIGN.md).
  */
 import type { Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
-import { CLOUDEVENTS_CONTENT_TYPE, createEnvelope, type EventEnvelope } from '@datarights/contracts';
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  createEnvelope,
+  eventByType,
+  SYSTEMS_PRODUCER,
+  type EventEnvelope,
+} from '@datarights/contracts';
 import { testKafka, waitFor } from './infra';
 
 export interface Received {
@@ -76,7 +82,11 @@ export class RawKafka {
     });
   }
 
-  /** Sends an event in the documented envelope, built by hand like any other language would. */
+  /**
+   * Sends an event in the documented envelope, built by hand like any other language would.
+   * The source is the type's producer (the system named in the data, for a system's
+   * event), as the services only accept an event from its producers; `extra` overrides it.
+   */
   async sendEvent(
     topic: string,
     key: string,
@@ -84,7 +94,7 @@ export class RawKafka {
     data: object,
     extra: Partial<EventEnvelope> = {},
   ): Promise<EventEnvelope> {
-    const envelope = { ...createEnvelope({ type, source: 'raw-test-client', data }), ...extra };
+    const envelope = { ...createEnvelope({ type, source: producerOf(type, data), data }), ...extra };
     await this.send(topic, key, envelope);
     return envelope as EventEnvelope;
   }
@@ -139,4 +149,13 @@ export class RawKafka {
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer?.disconnect().catch(() => undefined);
   }
+}
+
+/** The source a legitimate writer of this type uses: its first producer, or the system the data names. */
+export function producerOf(type: string, data: object): string {
+  const producer = eventByType(type)?.producers[0];
+  if (!producer) return 'raw-test-client';
+  if (producer !== SYSTEMS_PRODUCER) return producer;
+  const systemId = (data as { systemId?: unknown }).systemId;
+  return typeof systemId === 'string' ? systemId : 'raw-test-client';
 }
