@@ -95,7 +95,11 @@ describe('extension (Art. 12(3))', () => {
 
     const res = await dpo(path, { months: 2, reason });
     expect(res.status).toBe(200);
-    const dueAt = extendedDueAt(new Date(filed.receivedAt), 'P1M', 2).toISOString();
+    const dueAt = extendedDueAt(
+      { receivedAt: new Date(filed.receivedAt), suspendedDays: 0 },
+      2,
+      policy.deadlines,
+    ).toISOString();
     expect(res.body).toEqual({ id: filed.id, status: 'received', dueAt });
 
     const event = await waitForMessage(h, T('requestExtended'), filed.id);

@@ -6,10 +6,10 @@
  * flagged for the DPO (never rejected).
  */
 import { EVENTS } from '@datarights/contracts';
-import { addDuration, loadPolicy, resolvePolicyPath } from '@datarights/policy';
+import { addDuration, legalDueAt, loadPolicy, resolvePolicyPath } from '@datarights/policy';
 import { aSubject, waitFor } from '@datarights/testing';
 import { UnverifiedCheck } from '../src/self-service/unverified-check';
-import { resumedDueAt } from '../src/self-service/suspended-clock';
+import { resumedDueAt, suspendedDays } from '../src/self-service/suspended-clock';
 import {
   api,
   DPO,
@@ -80,7 +80,13 @@ describe('self-service filing', () => {
       status: 'received',
       next: expect.stringContaining(`/v1/self-service/requests/${res.body.id}/verification`),
     });
-    expect(res.body.dueAt).toBe(addDuration(new Date(res.body.receivedAt), policy.deadlines.response).toISOString());
+    expect(res.body.dueAt).toBe(
+      legalDueAt(
+        { receivedAt: new Date(res.body.receivedAt) },
+        policy.deadlines.response,
+        policy.deadlines.timeZone,
+      ).toISOString(),
+    );
     const submitted = await waitForMessage(h, T('requestSubmitted'), res.body.id);
     expect(dataOf(submitted)).toMatchObject({ filedBy: 'subject', type: 'erasure', channel: 'portal' });
   });
@@ -130,7 +136,11 @@ describe('the suspended clock (décret 2019-536 art. 77)', () => {
       verifiedAt: verifiedAt.toISOString(),
     });
     const resumed = await waitForMessage(h, T('requestDeadlineResumed'), filed.id);
-    const dueAt = resumedDueAt({ receivedAt, extensionMonths: null }, policy.deadlines.response, 12).toISOString();
+    const dueAt = resumedDueAt(
+      { receivedAt, extensionMonths: null },
+      policy.deadlines.response,
+      suspendedDays(receivedAt, verifiedAt, policy.deadlines.timeZone),
+    ).toISOString();
     expect(dataOf(resumed)).toEqual({
       requestId: filed.id,
       suspendedAt: filed.receivedAt,
@@ -138,6 +148,7 @@ describe('the suspended clock (décret 2019-536 art. 77)', () => {
       suspendedDays: 12,
       previousDueAt: filed.dueAt,
       dueAt,
+      cause: 'identity-verified',
     });
     const view = await waitForRequest(h, filed.id, 'dueAt moved', (v) => v.dueAt === dueAt);
     expect(view.status).toBe('verified');

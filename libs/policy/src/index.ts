@@ -12,9 +12,10 @@
  *   erasureDecision(policy, 'billing');   // { action: 'retain', retention: { period: 'P10Y', ... } }
  *   addDuration(receivedAt, policy.deadlines.response);   // calendar months (Regulation 1182/71)
  *
- * Depends on `yaml`, `class-validator` and `class-transformer` only.
+ * Depends on `yaml`, `class-validator`, `class-transformer` and `luxon` (time zones) only.
  */
 export * from './duration';
+export * from './legal-time';
 export * from './policy.model';
 export * from './policy.loader';
 export * from './request-effects';

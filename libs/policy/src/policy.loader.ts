@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parseDocument } from 'yaml';
+import { DEFAULT_TIME_ZONE } from './legal-time';
 import { normaliseVerification, verificationProblems } from './verification';
 import {
   DEFAULT_AUTHORITY,
@@ -95,6 +96,7 @@ export function parsePolicy(text: string, source = '<inline policy>'): Policy {
  */
 function normalise(policy: Policy): Policy {
   policy.deadlines.dueSoonWithin ??= DEFAULT_DUE_SOON_WITHIN;
+  policy.deadlines.timeZone ??= DEFAULT_TIME_ZONE;
   policy.authority ??= { ...DEFAULT_AUTHORITY };
   policy.recipients = Object.assign(
     new RecipientNoticesPolicy(),

@@ -28,6 +28,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isIsoDuration, isZeroDuration, parseDuration } from './duration';
+import { isTimeZone } from './legal-time';
 import { VerificationPolicy } from './verification';
 
 /** Same rule as the contracts' category names (a lowercase slug); kept here so this util lib depends on nothing of ours. */
@@ -136,6 +137,30 @@ export class DeadlinesPolicy {
   @IsOptional()
   @IsPolicyDuration()
   dueSoonWithin: string;
+
+  /**
+   * The controller's time zone (IANA name): "the last hour of the day" that ends a period
+   * is the controller's local day (Regulation 1182/71 art. 3). Optional in the file
+   * (Europe/Paris); after loading, always set.
+   */
+  @IsOptional()
+  @IsTimeZone()
+  timeZone: string;
+}
+
+/** An IANA time zone name, e.g. Europe/Paris. */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isTimeZone',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) => isTimeZone(value),
+        defaultMessage: () => 'must be an IANA time zone name, e.g. Europe/Paris',
+      },
+    });
 }
 
 /** The default of `deadlines.dueSoonWithin`. */

@@ -42,7 +42,13 @@ describe('the French default profile: the six rules of the law, each citing its 
   });
 
   it('has deadlines, the due-soon window and the authority to complain to', () => {
-    expect(fr.deadlines).toEqual({ response: 'P1M', extensionMax: 'P2M', proofPeriod: 'P5Y', dueSoonWithin: 'P3D' });
+    expect(fr.deadlines).toEqual({
+      response: 'P1M',
+      extensionMax: 'P2M',
+      proofPeriod: 'P5Y',
+      dueSoonWithin: 'P3D',
+      timeZone: 'Europe/Paris',
+    });
     expect(fr.authority).toEqual({ name: 'CNIL', complaintUrl: 'https://www.cnil.fr/fr/adresser-une-plainte' });
   });
 });

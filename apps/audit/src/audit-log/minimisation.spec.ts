@@ -358,6 +358,12 @@ const EXPECTED: Record<EventName, Record<string, unknown>> = {
     noteGiven: true,
   },
   requestDeadlineResumed: { ...samples.requestDeadlineResumed },
+  requestDeadlineSuspended: {
+    requestId: ids.requestId,
+    suspendedAt: '2026-11-03T10:00:00.000Z',
+    suspendedBy: 'dpo-user-7',
+    reasonGiven: true,
+  },
   requestRepeatFlagged: { ...samples.requestRepeatFlagged },
 };
 

@@ -130,8 +130,10 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
   // Issue 4: how identity is verified, never the code nor the address it went to.
   identityChallengeSent: { keep: ['requestId', 'channel', 'issue', 'sentAt', 'expiresAt'] },
   requestDeadlineResumed: {
-    keep: ['requestId', 'suspendedAt', 'resumedAt', 'suspendedDays', 'previousDueAt', 'dueAt'],
+    keep: ['requestId', 'suspendedAt', 'resumedAt', 'suspendedDays', 'previousDueAt', 'dueAt', 'cause'],
   },
+  // What the DPO asked the subject for is free text: presence only.
+  requestDeadlineSuspended: { keep: ['requestId', 'suspendedAt', 'suspendedBy'], flag: ['reason'] },
   requestRepeatFlagged: { keep: ['requestId', 'type', 'previousRequestIds', 'window'] },
   planBuilt: {
     keep: ['requestId', 'requestType', 'subjectRef'],

@@ -5,6 +5,7 @@ import { VerificationClock1733400000000 } from './1733400000000-verification-clo
 import { Packages1733600000000 } from './1733600000000-packages';
 import { RepresentativeAndPortal1733750000000 } from './1733750000000-representative-and-portal';
 import { RequestRecipients1733800000000 } from './1733800000000-request-recipients';
+import { ReceiptAndInformationWait1734100000000 } from './1734100000000-receipt-and-information-wait';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: Function[] = [
   Packages1733600000000,
   RepresentativeAndPortal1733750000000,
   RequestRecipients1733800000000,
+  ReceiptAndInformationWait1734100000000,
 ];

@@ -41,6 +41,8 @@ describe('minimisedPatch', () => {
     attestationNote: null,
     extensionReason: 'Jeanne has forty accounts',
     decisionReason: null,
+    receiptEvidence: 'e-mail from jeanne@example.fr, Message-ID <a1@example.fr>',
+    infoRequestReason: null,
   } as unknown as RequestEntity;
   const at = new Date('2030-01-01T00:00:00Z');
 
@@ -59,6 +61,8 @@ describe('minimisedPatch', () => {
       attestationNote: null,
       extensionReason: hash('note', 'Jeanne has forty accounts'),
       decisionReason: null,
+      receiptEvidence: hash('note', 'e-mail from jeanne@example.fr, Message-ID <a1@example.fr>'),
+      infoRequestReason: null,
       minimisedAt: at,
     });
     expect(JSON.stringify(p)).not.toMatch(/Jeanne|Claire|MAND|example\.fr|C-1/);

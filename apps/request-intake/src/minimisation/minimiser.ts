@@ -42,6 +42,8 @@ export function minimisedPatch(
     attestationNote: h('note', r.attestationNote),
     extensionReason: h('note', r.extensionReason),
     decisionReason: h('note', r.decisionReason),
+    receiptEvidence: h('note', r.receiptEvidence ?? null),
+    infoRequestReason: h('note', r.infoRequestReason ?? null),
     minimisedAt: at,
   };
 }

@@ -406,3 +406,35 @@ describe('timeline summaries', () => {
     expect(summarise(events[7])).toBe('subject matched');
   });
 });
+
+describe('the suspended clock on the timeline (décret 2019-536 art. 77)', () => {
+  it('says the DPO awaits information, without what was asked (it may name the subject)', () => {
+    const s = summarise({
+      name: 'requestDeadlineSuspended',
+      data: {
+        requestId: R,
+        reason: `asked ${EMAIL} for the account number`,
+        suspendedAt: '2025-02-01T10:00:00.000Z',
+        suspendedBy: 'dev-dpo',
+      },
+    });
+    expect(s).toBe('dev-dpo awaits information asked of the subject: deadline suspended (décret 2019-536 art. 77)');
+  });
+
+  it('says which information ended the suspension', () => {
+    const data = {
+      requestId: R,
+      suspendedAt: '2025-02-01T10:00:00.000Z',
+      resumedAt: '2025-02-04T10:00:00.000Z',
+      suspendedDays: 3,
+      previousDueAt: '2025-02-28T22:59:59.999Z',
+      dueAt: '2025-03-03T22:59:59.999Z',
+    };
+    expect(summarise({ name: 'requestDeadlineResumed', data: { ...data, cause: 'information-received' } })).toBe(
+      'information received from the subject: deadline resumed after 3 days suspended, now due 2025-03-03',
+    );
+    expect(summarise({ name: 'requestDeadlineResumed', data })).toBe(
+      'identity proven: deadline resumed after 3 days suspended, now due 2025-03-03',
+    );
+  });
+});

@@ -17,6 +17,7 @@ import type {
   HoldExpired,
   RequestDeadlineApproaching,
   RequestDeadlineResumed,
+  RequestDeadlineSuspended,
   RequestRepeatFlagged,
   ObjectionDecided,
   RestrictionLiftNotified,
@@ -73,6 +74,7 @@ export interface RequestEventPayloads {
   actionAcknowledged: ActionAcknowledged;
   identityChallengeSent: IdentityChallengeSent;
   requestDeadlineResumed: RequestDeadlineResumed;
+  requestDeadlineSuspended: RequestDeadlineSuspended;
   requestRepeatFlagged: RequestRepeatFlagged;
   restrictionLiftRequested: RestrictionLiftRequested;
   restrictionLiftNotified: RestrictionLiftNotified;
@@ -185,7 +187,10 @@ export function summarise(e: AnyEvent): string {
     case 'identityChallengeSent':
       return `one-time code ${e.data.issue} sent to the contact on file (${e.data.channel}), valid until ${e.data.expiresAt.slice(0, 16)}Z: deadline suspended while the proof is awaited`;
     case 'requestDeadlineResumed':
-      return `identity proven: deadline resumed after ${plural(e.data.suspendedDays, 'day')} suspended, now due ${day(e.data.dueAt)}`;
+      return `${e.data.cause === 'information-received' ? 'information received from the subject' : 'identity proven'}: deadline resumed after ${plural(e.data.suspendedDays, 'day')} suspended, now due ${day(e.data.dueAt)}`;
+    // The reason (what was asked of the subject) is for the DPO's view of the request, not the timeline.
+    case 'requestDeadlineSuspended':
+      return `${e.data.suspendedBy} awaits information asked of the subject: deadline suspended (décret 2019-536 art. 77)`;
     case 'requestRepeatFlagged':
       return `${plural(e.data.previousRequestIds.length, 'earlier request')} of the same type within ${e.data.window}: for the DPO to decide (Art. 12(5))`;
     // Issue 7: the subject is told before a restriction is lifted (Art. 18(3)).

@@ -1,13 +1,15 @@
 /**
  * The deadline engine's rules, pure (GDPR Art. 12(3); months are calendar months counted
- * from the day of receipt, Regulation 1182/71 art. 3(2)(c)):
+ * from the day of receipt and end with the last hour of the controller's local day,
+ * Regulation 1182/71 art. 3(2)(c); days the clock stood still move the start, décret
+ * 2019-536 art. 77 — libs/policy legalDueAt):
  * - the answer is due one month (`deadlines.response`) from receipt;
  * - it may be extended once, by one or two further months (at most `deadlines.extensionMax`),
  *   only while the first month runs, and the subject is told with the reasons;
  * - an open request is "due soon" within `deadlines.dueSoonWithin` of its due date, and
  *   overdue after it.
  */
-import { addDuration, parseDuration, type DeadlinesPolicy } from '@datarights/policy';
+import { addDuration, legalDueAt, parseDuration, type DeadlinesPolicy } from '@datarights/policy';
 
 export type ExtensionCheck =
   | { ok: true; dueAt: Date; previousDueAt: Date; originalDueAt: Date }
@@ -17,15 +19,25 @@ export interface ExtensibleRequest {
   receivedAt: Date;
   dueAt: Date;
   extendedAt: Date | null;
+  /** Days the clock stood still so far: an extension keeps them (décret 2019-536 art. 77). */
+  suspendedDays: number;
 }
 
 /**
- * The due date after an extension by `months`: receipt + response + months, all counted
- * from the day of receipt (31 January + P1M + 2 months = 31 March, not 28 March).
+ * The due date after an extension by `months`: receipt (moved by the suspended days) +
+ * response + months, all counted from the day of receipt (31 January + P1M + 2 months =
+ * end of 30 April, not 28 April), at the end of the controller's local day.
  */
-export function extendedDueAt(receivedAt: Date, response: string, months: number): Date {
-  const d = parseDuration(response);
-  return addDuration(receivedAt, { ...d, months: d.months + months });
+export function extendedDueAt(
+  r: Pick<ExtensibleRequest, 'receivedAt' | 'suspendedDays'>,
+  months: number,
+  deadlines: Pick<DeadlinesPolicy, 'response' | 'timeZone'>,
+): Date {
+  return legalDueAt(
+    { receivedAt: r.receivedAt, suspendedDays: r.suspendedDays, extensionMonths: months },
+    deadlines.response,
+    deadlines.timeZone,
+  );
 }
 
 /** Whether an extension by `months` is allowed now, and the new due date. */
@@ -33,7 +45,7 @@ export function checkExtension(
   r: ExtensibleRequest,
   months: number,
   now: Date,
-  deadlines: Pick<DeadlinesPolicy, 'response' | 'extensionMax'>,
+  deadlines: Pick<DeadlinesPolicy, 'response' | 'extensionMax' | 'timeZone'>,
 ): ExtensionCheck {
   if (r.extendedAt)
     return {
@@ -58,7 +70,7 @@ export function checkExtension(
   }
   return {
     ok: true,
-    dueAt: extendedDueAt(r.receivedAt, deadlines.response, months),
+    dueAt: extendedDueAt(r, months, deadlines),
     previousDueAt: r.dueAt,
     originalDueAt: r.dueAt,
   };

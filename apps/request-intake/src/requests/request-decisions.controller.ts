@@ -11,6 +11,8 @@ import { principalOf, Roles } from '@datarights/service-kit';
 import {
   AcknowledgementDto,
   ExtensionDto,
+  InformationAwaitedDto,
+  InformationReceivedDto,
   RefusalDto,
   RejectionDto,
   RestrictionLiftDto,
@@ -33,7 +35,7 @@ export class RequestDecisionsController {
   @ApiOperation({
     summary: 'Extend the deadline by one or two months (Art. 12(3))',
     description:
-      "Once, and only while the first month runs (before the original due date); at most the policy's deadlines.extensionMax. The new due date counts from receipt. The subject is told the reasons and the new due date (notice `deadline-extended`). Publishes dsr.request.extended.v1.",
+      "Once, and only while the first month runs (before the original due date); at most the policy's deadlines.extensionMax. The new due date counts from receipt, keeps the days the deadline was suspended, and ends with the last hour of the day in the controller's time zone. The subject is told the reasons and the new due date (notice `deadline-extended`). Publishes dsr.request.extended.v1.",
   })
   @ApiOkResponse({ type: ExtendedRequestDto })
   @ApiConflictResponse({
@@ -42,6 +44,46 @@ export class RequestDecisionsController {
   })
   extend(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: ExtensionDto): Promise<ExtendedRequestDto> {
     return this.decisions.extend(principalOf(req), id, dto);
+  }
+
+  @Post(':id/information-request')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Record that information was asked of the subject: the deadline stands still (décret 2019-536 art. 77)',
+    description:
+      "While an open request awaits information the DPO asked the subject for (which account, which data), its time limit is suspended: it is neither due soon nor overdue. Not while identity awaits the subject's proof (that wait suspends it already). The reason stays on the request for the DPO. Publishes dsr.request.deadline-suspended.v1.",
+  })
+  @ApiOkResponse({ type: AcceptedDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Closed, awaiting verification (INVALID_TRANSITION), or information already awaited (CONFLICT).',
+  })
+  awaitInformation(
+    @Req() req: Request,
+    @Param('id', uuid) id: string,
+    @Body() dto: InformationAwaitedDto,
+  ): Promise<AcceptedDto> {
+    return this.decisions.awaitInformation(principalOf(req), id, dto);
+  }
+
+  @Post(':id/information-request/received')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Record that the information asked of the subject arrived: the deadline runs again',
+    description:
+      "The due date moves by the calendar days (controller's time zone) the clock stood still, counting every suspension of the request; an extension keeps them (décret 2019-536 art. 77; Regulation 1182/71 art. 3). Publishes dsr.request.deadline-resumed.v1 (cause `information-received`).",
+  })
+  @ApiOkResponse({ type: ExtendedRequestDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Closed, or no information awaited (INVALID_TRANSITION).',
+  })
+  receiveInformation(
+    @Req() req: Request,
+    @Param('id', uuid) id: string,
+    @Body() dto: InformationReceivedDto,
+  ): Promise<ExtendedRequestDto> {
+    return this.decisions.receiveInformation(principalOf(req), id, dto);
   }
 
   @Post(':id/refusal')

@@ -20,8 +20,11 @@ import {
   rejectionVariables,
   requesterRecipient,
 } from './decision-notice';
+import { resumedDueAt, suspendedDays } from '../self-service/suspended-clock';
 import type {
   AcknowledgementDto,
+  InformationAwaitedDto,
+  InformationReceivedDto,
   ObjectionDecisionDto,
   RestrictionLiftDto,
   ExtensionDto,
@@ -93,6 +96,96 @@ export class RequestDecisionsService {
       );
       this.logger.log({ requestId, months: dto.months }, 'deadline extended');
       return { id: requestId, status, dueAt: c.dueAt.toISOString() };
+    });
+  }
+
+  /**
+   * décret 2019-536 art. 77: the DPO asked the subject for information needed to act on the
+   * request (which account, which data) and awaits it; the time limit stands still from now.
+   */
+  async awaitInformation(principal: Principal, requestId: string, dto: InformationAwaitedDto): Promise<AcceptedDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await lockRequest(this.repo, tx, requestId);
+      const status = transition(request.status, 'await-information');
+      if (request.infoRequestedAt)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          `information is already awaited since ${request.infoRequestedAt.toISOString()}: record its arrival first`,
+        );
+      const now = this.clock.now();
+      await this.repo.update(tx, requestId, {
+        infoRequestedAt: now,
+        infoRequestReason: dto.reason,
+        infoRequestedBy: principal.id,
+      });
+      await this.journal.publish(
+        tx,
+        publisherFor(this.publisher, tx, requestId),
+        requestId,
+        'requestDeadlineSuspended',
+        {
+          requestId,
+          reason: dto.reason,
+          suspendedAt: now.toISOString(),
+          suspendedBy: principal.id,
+        },
+      );
+      this.logger.log({ requestId, by: principal.id }, 'deadline suspended: information awaited from the subject');
+      return { id: requestId, status };
+    });
+  }
+
+  /**
+   * The information arrived: the time limit runs again, the due date moved by the calendar
+   * days (controller's time zone) it stood still, every suspension together and any
+   * extension kept (décret 2019-536 art. 77; Regulation 1182/71 art. 3).
+   */
+  async receiveInformation(
+    principal: Principal,
+    requestId: string,
+    dto: InformationReceivedDto,
+  ): Promise<ExtendedRequestDto> {
+    return this.repo.transaction(async (tx) => {
+      const request = await lockRequest(this.repo, tx, requestId);
+      const status = transition(request.status, 'receive-information');
+      const since = request.infoRequestedAt;
+      if (!since)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          'no information is awaited on this request',
+        );
+      const now = this.clock.now();
+      const receivedAt = dto.receivedAt !== undefined ? new Date(dto.receivedAt) : now;
+      if (receivedAt.getTime() > now.getTime() || receivedAt.getTime() < since.getTime())
+        throw new AppError(
+          HttpStatus.BAD_REQUEST,
+          ErrorCode.ValidationFailed,
+          `receivedAt must be between the suspension (${since.toISOString()}) and now`,
+        );
+      const { response, timeZone } = this.policy.deadlines;
+      const days = suspendedDays(since, receivedAt, timeZone);
+      const total = request.suspendedDays + days;
+      const dueAt = resumedDueAt(request, response, total, timeZone);
+      await this.repo.update(tx, requestId, {
+        dueAt,
+        suspendedDays: total,
+        infoRequestedAt: null,
+        infoRequestReason: null,
+        infoRequestedBy: null,
+      });
+      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'requestDeadlineResumed', {
+        requestId,
+        suspendedAt: since.toISOString(),
+        resumedAt: receivedAt.toISOString(),
+        suspendedDays: days,
+        previousDueAt: request.dueAt.toISOString(),
+        dueAt: dueAt.toISOString(),
+        cause: 'information-received',
+      });
+      this.logger.log({ requestId, suspendedDays: days, by: principal.id }, 'deadline resumed: information received');
+      return { id: requestId, status, dueAt: dueAt.toISOString() };
     });
   }
 

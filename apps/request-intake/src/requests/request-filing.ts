@@ -2,14 +2,19 @@
  * What every filing records first, whoever files (the DPO's API or self-service): the
  * subject's identifiers normalised so the systems' keys match, the receipt time and the due
  * date — Art. 12(3): one month from receipt (the policy's deadlines.response), in calendar
- * months: 31 January + P1M = 28/29 February (Regulation 1182/71, art. 3(2)(c)) — then the
+ * months ending with the last hour of the controller's local day: received 31 January →
+ * due at the end of 28/29 February, Paris time (Regulation 1182/71, art. 3(2)(c); policy
+ * deadlines.timeZone). Receipt is when the request reached the controller: the DPO may file
+ * an e-mail received days earlier with its `receivedAt` and the evidence of it — then the
  * row both routes insert and the `dsr.request.submitted.v1` both publish, so that a fact a
  * request carries (a representative, a portal session, the changes of a rectification)
  * reaches identity and the executor the same way whichever route it came in by.
  */
 import { randomUUID } from 'node:crypto';
 import { normaliseKey, type RequestSubmitted } from '@datarights/contracts';
-import { addDuration, type Policy } from '@datarights/policy';
+import { HttpStatus } from '@nestjs/common';
+import { legalDueAt, type Policy } from '@datarights/policy';
+import { AppError, ErrorCode } from '@datarights/service-kit';
 import type { Clock } from '@datarights/service-kit';
 import type { CreateRequestDto, RequestSubjectDto } from './dto/create-request.dto';
 import type { NewRequest as NewRequestRow } from './requests.repository';
@@ -19,6 +24,14 @@ export interface NewRequest {
   subject: { email?: string; customerId?: string; phone?: string; name?: string };
   receivedAt: Date;
   dueAt: Date;
+  /** What proves the time of receipt, when it is earlier than the filing (DPO filings only). */
+  receiptEvidence?: string;
+}
+
+/** A receipt time the DPO gives: when the request reached the controller, and what proves it. */
+export interface GivenReceipt {
+  receivedAt?: string;
+  receiptEvidence?: string;
 }
 
 /** The identifiers a filing gives for its subject, as validated (RequestSubjectDto). */
@@ -33,8 +46,16 @@ export interface Filer {
   portalSession?: boolean;
 }
 
-export function newRequest(given: GivenSubject, clock: Clock, policy: Policy): NewRequest {
-  const receivedAt = clock.now();
+export function newRequest(given: GivenSubject, clock: Clock, policy: Policy, receipt: GivenReceipt = {}): NewRequest {
+  const now = clock.now();
+  const receivedAt = receipt.receivedAt !== undefined ? new Date(receipt.receivedAt) : now;
+  if (receivedAt.getTime() > now.getTime()) {
+    throw new AppError(
+      HttpStatus.BAD_REQUEST,
+      ErrorCode.ValidationFailed,
+      `receivedAt ${receipt.receivedAt} is in the future: a request is filed after it was received`,
+    );
+  }
   return {
     id: randomUUID(),
     subject: {
@@ -44,7 +65,8 @@ export function newRequest(given: GivenSubject, clock: Clock, policy: Policy): N
       name: given.name?.trim() || undefined,
     },
     receivedAt,
-    dueAt: addDuration(receivedAt, policy.deadlines.response),
+    dueAt: legalDueAt({ receivedAt }, policy.deadlines.response, policy.deadlines.timeZone),
+    ...(receipt.receiptEvidence !== undefined ? { receiptEvidence: receipt.receiptEvidence.trim() } : {}),
   };
 }
 
@@ -66,6 +88,7 @@ export function requestRow(dto: CreateRequestDto, n: NewRequest, by: Filer): New
     filedBy: by.filedBy,
     filedByPrincipal: by.principal,
     receivedAt: n.receivedAt,
+    receiptEvidence: n.receiptEvidence ?? null,
     dueAt: n.dueAt,
   };
 }

@@ -97,6 +97,8 @@ export const REQUEST_COMMANDS = [
   'refuse',
   'reject',
   'acknowledge-forward',
+  'await-information',
+  'receive-information',
 ] as const;
 export type RequestCommand = (typeof REQUEST_COMMANDS)[number];
 
@@ -124,6 +126,12 @@ export function commandRule(command: RequestCommand): { from: readonly RequestSt
     // The controller acknowledged a request forwarded for a processor system; the executor completes the action.
     case 'acknowledge-forward':
       return { from: ['in-progress', 'needs-attention'] };
+    // décret 2019-536 art. 77: the DPO awaits information asked of the subject; the clock stands
+    // still. Not while identity's own wait for the proof runs: the same days would count twice.
+    case 'await-information':
+      return { from: OPEN_STATUSES.filter((s) => s !== 'awaiting-verification') };
+    case 'receive-information':
+      return { from: OPEN_STATUSES };
   }
 }
 

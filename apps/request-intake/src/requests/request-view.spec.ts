@@ -44,6 +44,11 @@ const request = (over: Partial<RequestEntity> = {}): RequestEntity => ({
   overdueNotifiedFor: null,
   minimiseAfter: null,
   minimisedAt: null,
+  receiptEvidence: null,
+  suspendedDays: 0,
+  infoRequestedAt: null,
+  infoRequestReason: null,
+  infoRequestedBy: null,
   ...over,
 });
 
@@ -167,6 +172,35 @@ describe('request view', () => {
     expect(
       isOverdue({ closedAt: new Date('2025-03-05T00:00:00Z'), dueAt: due }, new Date('2025-03-10T00:00:00Z')),
     ).toBe(false);
+    // décret 2019-536 art. 77: while information asked of the subject is awaited, the time limit stands still.
+    expect(
+      isOverdue(
+        { closedAt: null, dueAt: due, infoRequestedAt: new Date('2025-02-20T00:00:00Z') },
+        new Date('2025-03-10T00:00:00Z'),
+      ),
+    ).toBe(false);
+  });
+
+  it('shows the receipt evidence and what was asked of the subject to the DPO only, and the suspended days to all', () => {
+    const r = request({
+      receiptEvidence: 'Message-ID <x@mail.example.fr>',
+      suspendedDays: 3,
+      infoRequestedAt: new Date('2025-02-20T10:00:00Z'),
+      infoRequestReason: 'which of the two accounts',
+      infoRequestedBy: 'dev-dpo',
+    });
+    const opts = { now: new Date('2025-02-21T00:00:00Z'), dueSoonUntil: new Date('2025-02-24T00:00:00Z') };
+    const dpo = toRequestView(r, [], [], [], { forDpo: true, ...opts });
+    expect(dpo.receiptEvidence).toBe('Message-ID <x@mail.example.fr>');
+    expect(dpo.suspendedDays).toBe(3);
+    expect(dpo.informationAwaited).toEqual({
+      since: '2025-02-20T10:00:00.000Z',
+      requestedBy: 'dev-dpo',
+      reason: 'which of the two accounts',
+    });
+    const op = toRequestView(r, [], [], [], { forDpo: false, ...opts });
+    expect(op).not.toHaveProperty('receiptEvidence');
+    expect(op.informationAwaited).toEqual({ since: '2025-02-20T10:00:00.000Z', requestedBy: 'dev-dpo' });
   });
 });
 

@@ -12,8 +12,12 @@ import type { RecipientRow } from '../recipients/recipients.repository';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export function isOverdue(r: { closedAt: Date | null; dueAt: Date }, now: Date): boolean {
-  return r.closedAt === null && r.dueAt.getTime() < now.getTime();
+/** Open, its clock running (no information awaited: décret 2019-536 art. 77), and past its due date. */
+export function isOverdue(
+  r: { closedAt: Date | null; dueAt: Date; infoRequestedAt?: Date | null },
+  now: Date,
+): boolean {
+  return r.closedAt === null && !r.infoRequestedAt && r.dueAt.getTime() < now.getTime();
 }
 
 export function toRequestView(
@@ -47,11 +51,26 @@ export function toRequestView(
     status: r.status,
     channel: r.channel,
     receivedAt: r.receivedAt.toISOString(),
+    ...(opts.forDpo ? { receiptEvidence: r.receiptEvidence ?? null } : {}),
     dueAt: r.dueAt.toISOString(),
+    suspendedDays: r.suspendedDays ?? 0,
+    ...(r.infoRequestedAt
+      ? {
+          informationAwaited: {
+            since: r.infoRequestedAt.toISOString(),
+            requestedBy: r.infoRequestedBy ?? 'unknown',
+            ...(opts.forDpo && r.infoRequestReason ? { reason: r.infoRequestReason } : {}),
+          },
+        }
+      : {}),
     closedAt: iso(r.closedAt),
     outcome: r.outcome,
     overdue: isOverdue(r, opts.now),
-    dueSoon: r.closedAt === null && !isOverdue(r, opts.now) && r.dueAt.getTime() < opts.dueSoonUntil.getTime(),
+    dueSoon:
+      r.closedAt === null &&
+      !r.infoRequestedAt &&
+      !isOverdue(r, opts.now) &&
+      r.dueAt.getTime() < opts.dueSoonUntil.getTime(),
     ...(r.extendedAt && r.extensionMonths
       ? {
           extension: {

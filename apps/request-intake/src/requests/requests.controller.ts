@@ -33,7 +33,7 @@ import {
 import { ApiTokenErrors } from '../http/api-errors';
 import type { Request, Response } from 'express';
 import { AppError, ErrorCode, principalOf, Roles } from '@datarights/service-kit';
-import { CreateRequestDto } from './dto/create-request.dto';
+import { FileRequestDto } from './dto/create-request.dto';
 import { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './dto/decisions.dto';
 import { ListRequestsQueryDto } from './dto/list-requests.dto';
 import { AcceptedDto, ErrorResponseDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
@@ -54,7 +54,7 @@ export class RequestsController {
   @ApiOperation({
     summary: 'File a request received by e-mail, portal, post or phone',
     description:
-      'Records it with its due date (GDPR Art. 12(3): one calendar month from receipt) and publishes dsr.request.submitted.v1.',
+      "Records it with its due date and publishes dsr.request.submitted.v1. The due date is one calendar month from receipt (GDPR Art. 12(3)), ending with the last hour of that day in the controller's time zone (Regulation 1182/71 art. 3; policy deadlines.timeZone, Europe/Paris): received 31 January → due at the end of 28 February, Paris time. A request received before it is filed gives `receivedAt` and `receiptEvidence`: its time limit runs from receipt.",
   })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -65,7 +65,8 @@ export class RequestsController {
   @ApiCreatedResponse({ type: FiledRequestDto })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: 'Invalid body, unknown field, unsupported type, no key to find the subject by.',
+    description:
+      'Invalid body, unknown field, unsupported type, no key to find the subject by, receivedAt in the future or without receiptEvidence.',
   })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused with another body.' })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto })
@@ -73,7 +74,7 @@ export class RequestsController {
   async file(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Body() dto: CreateRequestDto,
+    @Body() dto: FileRequestDto,
     @Headers('idempotency-key') key?: string,
   ): Promise<FiledRequestDto> {
     if (key !== undefined && !isValidIdempotencyKey(key)) {

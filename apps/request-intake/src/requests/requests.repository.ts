@@ -39,7 +39,11 @@ type LaterColumns =
   | 'dueSoonNotifiedFor'
   | 'overdueNotifiedFor'
   | 'minimiseAfter'
-  | 'minimisedAt';
+  | 'minimisedAt'
+  | 'suspendedDays'
+  | 'infoRequestedAt'
+  | 'infoRequestReason'
+  | 'infoRequestedBy';
 export type NewRequest = Omit<RequestEntity, LaterColumns>;
 export type RequestPatch = Partial<Omit<RequestEntity, 'id' | 'createdAt' | 'updatedAt'>>;
 
@@ -126,11 +130,12 @@ const toAction = (r: ActionSqlRow): StoredAction => ({
 });
 
 /**
- * An open request whose clock runs: while the subject's proof of identity is awaited the
- * time limit is suspended (décret 2019-536 art. 77; self-service/verification_clock), so
- * such a request is neither due soon nor overdue — its dueAt moves when the clock resumes.
+ * An open request whose clock runs: while the subject's proof of identity is awaited
+ * (self-service/verification_clock), or information the DPO asked the subject for
+ * (info_requested_at), the time limit is suspended (décret 2019-536 art. 77), so such a
+ * request is neither due soon nor overdue — its dueAt moves when the clock resumes.
  */
-export const CLOCK_RUNNING = `closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM verification_clock vc WHERE vc.request_id = requests.id AND vc.resumed_at IS NULL)`;
+export const CLOCK_RUNNING = `closed_at IS NULL AND info_requested_at IS NULL AND NOT EXISTS (SELECT 1 FROM verification_clock vc WHERE vc.request_id = requests.id AND vc.resumed_at IS NULL)`;
 
 @Injectable()
 export class RequestsRepository {

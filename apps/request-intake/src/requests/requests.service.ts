@@ -11,7 +11,7 @@ import { Policy } from '@datarights/policy';
 import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { completionNotification, noDataHeldRecipient } from '../projection/completion-notice';
-import type { CreateRequestDto } from './dto/create-request.dto';
+import type { FileRequestDto } from './dto/create-request.dto';
 import type { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './dto/decisions.dto';
 import type { ListRequestsQueryDto } from './dto/list-requests.dto';
 import type { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
@@ -43,8 +43,8 @@ export class RequestsService {
     private readonly recipients: RecipientsRepository,
   ) {}
 
-  async file(principal: Principal, dto: CreateRequestDto, idempotencyKey?: string): Promise<FileResult> {
-    const filed = newRequest(dto.subject, this.clock, this.policy);
+  async file(principal: Principal, dto: FileRequestDto, idempotencyKey?: string): Promise<FileResult> {
+    const filed = newRequest(dto.subject, this.clock, this.policy, dto);
     const { id, subject, receivedAt, dueAt } = filed;
     const body: FiledRequestDto = {
       id,
@@ -65,6 +65,7 @@ export class RequestsService {
           ...(dto.purposes ? { purposes: dto.purposes } : {}),
           ...(dto.ground ? { ground: dto.ground } : {}),
           ...(dto.representative ? { representative: { ...dto.representative } } : {}),
+          ...(dto.receivedAt ? { receivedAt: dto.receivedAt, receiptEvidence: dto.receiptEvidence } : {}),
         });
         const claim = await this.repo.claimIdempotencyKey(tx, principal.id, idempotencyKey, hash, id, { ...body });
         if (!claim.claimed) {

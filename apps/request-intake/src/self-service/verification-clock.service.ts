@@ -33,10 +33,14 @@ export class VerificationClockService {
   async resume(tx: Tx, publish: Publish, request: RequestEntity, verifiedAt: Date, patch: RequestPatch): Promise<void> {
     const running = await this.repo.suspension(tx, request.id);
     if (!running) return;
-    const days = suspendedDays(running.suspendedAt, verifiedAt);
-    const dueAt = resumedDueAt(request, this.policy.deadlines.response, days);
+    const { response, timeZone } = this.policy.deadlines;
+    const days = suspendedDays(running.suspendedAt, verifiedAt, timeZone);
+    // Earlier suspensions (information the DPO asked for) count too.
+    const total = request.suspendedDays + days;
+    const dueAt = resumedDueAt(request, response, total, timeZone);
     await this.repo.resume(tx, request.id, verifiedAt, days);
     patch.dueAt = dueAt;
+    patch.suspendedDays = total;
     await this.journal.publish(tx, publish, request.id, 'requestDeadlineResumed', {
       requestId: request.id,
       suspendedAt: running.suspendedAt.toISOString(),
@@ -44,6 +48,7 @@ export class VerificationClockService {
       suspendedDays: days,
       previousDueAt: request.dueAt.toISOString(),
       dueAt: dueAt.toISOString(),
+      cause: 'identity-verified',
     });
     this.logger.log({ requestId: request.id, suspendedDays: days }, 'deadline resumed after the proof of identity');
   }

@@ -370,9 +370,36 @@ export class RecipientAcknowledgementRecorded {
   recordedBy: string;
 }
 
+/** Why a suspended time limit runs again: the subject's proof of identity, or the information the DPO asked for. */
+export const DEADLINE_RESUME_CAUSES = ['identity-verified', 'information-received'] as const;
+export type DeadlineResumeCause = (typeof DEADLINE_RESUME_CAUSES)[number];
+
 /**
- * The subject proved their identity after the deadline was suspended while their proof was
- * awaited (décret 2019-536 art. 77): the due date moves by the days it was suspended.
+ * The DPO asked the subject for information needed to act on the request and awaits it:
+ * the time limit stands still from now (décret 2019-536 art. 77) until the DPO records
+ * that it arrived (dsr.request.deadline-resumed.v1, cause `information-received`).
+ */
+export class RequestDeadlineSuspended {
+  @IsUUID()
+  requestId: string;
+
+  /** What was asked of the subject, and why (free text: audit keeps its presence only). */
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+
+  @IsISO8601({ strict: true })
+  suspendedAt: string;
+
+  @IsString()
+  @Length(1, 200)
+  suspendedBy: string;
+}
+
+/**
+ * The information asked of the subject arrived — their proof of identity, or what the DPO
+ * asked them for — after the deadline was suspended (décret 2019-536 art. 77): the due
+ * date moves by the days it was suspended (every suspension counted, extension kept).
  */
 export class RequestDeadlineResumed {
   @IsUUID()
@@ -394,6 +421,11 @@ export class RequestDeadlineResumed {
 
   @IsISO8601({ strict: true })
   dueAt: string;
+
+  /** What ended the suspension (absent in events written before it existed: `identity-verified`). */
+  @IsOptional()
+  @IsIn(DEADLINE_RESUME_CAUSES)
+  cause?: DeadlineResumeCause;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   RequestClosed,
   RequestDeadlineApproaching,
   RequestDeadlineResumed,
+  RequestDeadlineSuspended,
   RequestExtended,
   RequestMinimised,
   RequestOverdue,
@@ -269,7 +270,16 @@ export const EVENTS = {
     payload: RequestDeadlineResumed,
     topic: TOPICS.requests,
     producers: ['request-intake'],
-    summary: "The subject's proof arrived: the suspended deadline runs again, moved by the days it stood still.",
+    summary:
+      "The subject's proof or the information the DPO asked for arrived: the suspended deadline runs again, moved by the days it stood still.",
+    key: byRequest,
+  }),
+  requestDeadlineSuspended: define({
+    type: 'dsr.request.deadline-suspended.v1',
+    payload: RequestDeadlineSuspended,
+    topic: TOPICS.requests,
+    producers: ['request-intake'],
+    summary: 'The DPO awaits information asked of the subject: the time limit stands still (décret 2019-536 art. 77).',
     key: byRequest,
   }),
   requestRepeatFlagged: define({

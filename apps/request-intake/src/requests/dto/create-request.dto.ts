@@ -9,6 +9,7 @@ import {
   IsEmail,
   IsEmpty,
   IsIn,
+  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -217,4 +218,51 @@ export class CreateRequestDto {
   @IsString()
   @Length(1, 2000)
   note?: string;
+}
+
+/** Two fields given together: this one needs its sibling (constraints[0]). */
+@ValidatorConstraint({ name: 'givenWith' })
+class GivenWith implements ValidatorConstraintInterface {
+  validate(_: unknown, args: ValidationArguments): boolean {
+    return (args.object as Record<string, unknown>)[args.constraints[0] as string] !== undefined;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return (
+      'receivedAt and receiptEvidence are given together: receipt evidence is what proves the time of receipt' +
+      ` (${args.property} was given without ${String(args.constraints[0])})`
+    );
+  }
+}
+
+/**
+ * What the DPO or an operator files (POST /v1/requests): a request as received, with,
+ * when it arrived before it is filed, the time it arrived and what proves it. The time
+ * limit runs from receipt by the controller (Art. 12(3)), not from the filing: an e-mail
+ * filed three days later is due three days earlier than its filing would make it.
+ */
+export class FileRequestDto extends CreateRequestDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-12-04T09:12:00+01:00',
+    description:
+      'When the controller received the request (the e-mail arrived, the letter was delivered), if earlier than the filing. Not in the future. The due date counts from it (GDPR Art. 12(3)). Requires `receiptEvidence`.',
+  })
+  @IsOptional()
+  @Validate(GivenWith, ['receiptEvidence'])
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
+  @Matches(/T\d{2}:\d{2}/, { message: 'receivedAt must give the time of receipt, not only the day' })
+  receivedAt?: string;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 500,
+    example: 'e-mail Message-ID <CAF3x9=abc@mail.example.fr> in the DPO mailbox',
+    description:
+      'Required with, and only allowed with, `receivedAt`: what proves the time of receipt (a message id, a postal receipt number). Kept on the request (DPO only); never in events or logs.',
+  })
+  @IsOptional()
+  @Validate(GivenWith, ['receivedAt'])
+  @IsString()
+  @Length(1, 500)
+  receiptEvidence?: string;
 }

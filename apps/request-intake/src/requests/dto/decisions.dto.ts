@@ -1,6 +1,6 @@
 /** The DPO's decisions on a request: identity attested, subject chosen, stuck action closed. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString, Length, ValidateIf } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsString, Length, ValidateIf } from 'class-validator';
 
 export class AttestVerificationDto {
   @ApiProperty({
@@ -162,4 +162,31 @@ export class ObjectionDecisionDto {
   @IsNotEmpty()
   @Length(1, 4000)
   grounds: string;
+}
+
+/** décret 2019-536 art. 77: the DPO asked the subject for information and awaits it; the time limit stands still. */
+export class InformationAwaitedDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'Asked by e-mail on 4 December which of the two customer accounts the request is about.',
+    description:
+      'What was asked of the subject, and why it is needed to act on the request. Kept on the request for the DPO; on the audit log as its presence only.',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 2000)
+  reason: string;
+}
+
+/** The information asked of the subject arrived: the time limit runs again. */
+export class InformationReceivedDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'When the information reached the controller, if earlier than now (not in the future, not before the suspension). The days suspended count to that day.',
+  })
+  @ValidateIf((o: InformationReceivedDto) => o.receivedAt !== undefined)
+  @IsISO8601({ strict: true, strictSeparator: true })
+  receivedAt?: string;
 }

@@ -100,6 +100,12 @@ export class ExtensionViewDto {
   @ApiPropertyOptional({ description: 'The reasons told to the subject (DPO only).' }) reason?: string;
 }
 
+export class InformationAwaitedViewDto {
+  @ApiProperty({ format: 'date-time', description: 'Since when the deadline stands still.' }) since: string;
+  @ApiProperty() requestedBy: string;
+  @ApiPropertyOptional({ description: 'What was asked of the subject (DPO only).' }) reason?: string;
+}
+
 export class DecisionViewDto {
   @ApiProperty({ enum: ['refused', 'rejected'] }) outcome: string;
   @ApiPropertyOptional({ enum: ['manifestly-unfounded', 'excessive'], nullable: true }) ground: string | null;
@@ -127,8 +133,30 @@ export class RequestViewDto {
   @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
   @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
   @ApiProperty({ enum: CHANNELS }) channel: Channel;
-  @ApiProperty({ format: 'date-time' }) receivedAt: string;
-  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the controller received the request (the time limit runs from it), which may be before its filing.',
+  })
+  receivedAt: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'What proves receivedAt, for a request filed after it was received (DPO only).',
+  })
+  receiptEvidence?: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      "The end of the legal day the answer is due: one month from receipt, moved by the suspended days, plus any extension (Art. 12(3); Regulation 1182/71 art. 3, controller's time zone).",
+  })
+  dueAt: string;
+  @ApiProperty({ description: 'Calendar days the deadline stood still so far (décret 2019-536 art. 77).' })
+  suspendedDays: number;
+  @ApiPropertyOptional({
+    type: InformationAwaitedViewDto,
+    description: 'The DPO awaits information asked of the subject: the deadline stands still.',
+  })
+  informationAwaited?: InformationAwaitedViewDto;
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiPropertyOptional({ enum: REQUEST_OUTCOMES, nullable: true }) outcome: RequestOutcome | null;
   @ApiProperty({ description: 'Not closed and past its due date.' }) overdue: boolean;

@@ -36,7 +36,16 @@ export class RequestEntity {
   @Column('text', { name: 'filed_by' }) filedBy: 'dpo' | 'operator' | 'subject';
   @Column('text', { name: 'filed_by_principal' }) filedByPrincipal: string;
 
+  /** When the controller received the request (Art. 12(3): the time limit runs from it), not when it was filed. */
   @Column('timestamptz', { name: 'received_at' }) receivedAt: Date;
+  /** What proves the day of receipt when the DPO files a request received earlier (e.g. the e-mail's Message-ID). */
+  @Column('text', { name: 'receipt_evidence', nullable: true }) receiptEvidence: string | null;
+  /** Calendar days the time limit stood still, every suspension together (décret 2019-536 art. 77); kept through an extension. */
+  @Column('int', { name: 'suspended_days', default: 0 }) suspendedDays: number;
+  /** The DPO asked the subject for information and awaits it: the time limit stands still since then (décret 2019-536 art. 77). */
+  @Column('timestamptz', { name: 'info_requested_at', nullable: true }) infoRequestedAt: Date | null;
+  @Column('text', { name: 'info_request_reason', nullable: true }) infoRequestReason: string | null;
+  @Column('text', { name: 'info_requested_by', nullable: true }) infoRequestedBy: string | null;
   @Column('timestamptz', { name: 'due_at' }) dueAt: Date;
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt: Date | null;
   @Column('text', { nullable: true }) outcome: RequestOutcome | null;
