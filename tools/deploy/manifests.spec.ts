@@ -33,7 +33,7 @@ const DEMO = { 'demo-systems': 3010 };
 const PUBLIC_APIS = ['request-intake', 'audit'];
 /** Variables that hold secrets: only ever from a Secret, never a literal or a ConfigMap. */
 const SECRET_VARS = [
-  'DATABASE_URL',
+  'DATABASE_PASSWORD',
   'KAFKA_SASL_PASSWORD',
   'AUDIT_HMAC_KEY',
   'SUBJECT_HASH_KEY',
@@ -49,6 +49,8 @@ const TARGETS = {
   dev: 'deploy/k8s/overlays/dev',
   prod: 'deploy/k8s/overlays/prod',
   kafka: 'deploy/kafka',
+  kafkaCluster: 'deploy/kafka/cluster',
+  postgres: 'deploy/postgres',
   observability: 'deploy/observability',
 } as const;
 type Target = keyof typeof TARGETS;
@@ -195,9 +197,11 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       expect([...(migrate.command ?? []), ...(migrate.args ?? [])]).toEqual(['node', 'main.js', '--migrate-only']);
       expect(containerEnv(objects(), app).get('RUN_MIGRATIONS')?.value).toBe('false');
       // The init container sees the same configuration as the service.
+      // (But for its PostgreSQL role: the schema's owner, not the runtime role.)
       const appEnv = containerEnv(objects(), app);
       const migrateEnv = containerEnv(objects(), migrate);
-      for (const [k, v] of appEnv) if (k !== 'RUN_MIGRATIONS') expect({ k, v: migrateEnv.get(k) }).toEqual({ k, v });
+      const ownRole = ['RUN_MIGRATIONS', 'DATABASE_USER', 'DATABASE_PASSWORD'];
+      for (const [k, v] of appEnv) if (!ownRole.includes(k)) expect({ k, v: migrateEnv.get(k) }).toEqual({ k, v });
     }
   });
 
@@ -227,7 +231,24 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
             expect({ name, secret: v.secret !== undefined }).toEqual({ name, secret: true });
         }
         const env = containerEnv(objects(), c);
-        expect(env.get('DATABASE_URL')?.secret).toEqual({ name: 'datarights-postgres', key: d.metadata.name });
+        // The server, without credentials; the role's name and password from its Secret.
+        expect(env.get('DATABASE_URL')?.value).toMatch(/^postgres:\/\/[^@/]+\/datarights$/);
+        const migrating = c.name === 'migrate';
+        const roleSecret =
+          migrating || d.metadata.name === 'demo-systems'
+            ? `datarights-db-${d.metadata.name}-owner`
+            : `datarights-db-${d.metadata.name}`;
+        expect({ c: c.name, user: env.get('DATABASE_USER')?.secret }).toEqual({
+          c: c.name,
+          user: { name: roleSecret, key: 'username' },
+        });
+        expect(env.get('DATABASE_PASSWORD')?.secret).toEqual({ name: roleSecret, key: 'password' });
+        if (migrating && d.metadata.name !== 'demo-systems')
+          expect(env.get('DATABASE_RUNTIME_ROLE')?.secret).toEqual({
+            name: `datarights-db-${d.metadata.name}`,
+            key: 'username',
+          });
+        else expect(env.get('DATABASE_RUNTIME_ROLE')).toBeUndefined();
         expect(env.get('POLICY_FILE')?.value).toBe('/app/deploy/policy/default.fr.yaml');
       }
     }
@@ -254,13 +275,24 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       name: d.metadata.name,
       labels: d.spec.template.metadata.labels as Record<string, string>,
     }));
+    // The pods the operators make: CloudNativePG's instances, Strimzi's brokers.
+    const operated = [
+      ...ofKind(objects(), 'Cluster').map((c) => ({
+        name: c.metadata.name,
+        labels: { 'cnpg.io/cluster': c.metadata.name },
+      })),
+      ...ofKind(objects(), 'Kafka').map((k) => ({
+        name: k.metadata.name,
+        labels: { 'strimzi.io/cluster': k.metadata.name },
+      })),
+    ];
     const deny = policies.find((p) => Object.keys(p.spec.podSelector).length === 0);
     expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     for (const p of policies) {
       // A policy that selects no pod is a label typo.
       expect({
         policy: p.metadata.name,
-        selects: pods.some((pod) => selectorMatches(p.spec.podSelector, pod.labels)),
+        selects: [...pods, ...operated].some((pod) => selectorMatches(p.spec.podSelector, pod.labels)),
       }).toEqual({ policy: p.metadata.name, selects: true });
     }
     const ingressFrom = (pod: { labels: Record<string, string> }, namespace: string) =>
@@ -304,6 +336,8 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
   it('autoscales every service of a multi-replica environment within its partitions', () => {
     const hpas = ofKind(objects(), 'HorizontalPodAutoscaler');
     if (target === 'dev') return expect(hpas).toEqual([]);
+    // prod: KEDA's ScaledObjects instead (tested in 'prod: KEDA ...').
+    if (target === 'prod') return expect(hpas).toEqual([]);
     expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(Object.keys(SERVICES).sort());
     for (const h of hpas) {
       expect(h.spec.scaleTargetRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 /**
  * Validates Kubernetes objects against the OpenAPI schemas of Kubernetes itself
- * (kubernetes-models) and of the CRDs we use: Strimzi (KafkaTopic, KafkaUser) and the
- * Prometheus Operator (PrometheusRule, PodMonitor).
+ * (kubernetes-models) and of the CRDs we use: Strimzi (Kafka, KafkaNodePool, KafkaTopic,
+ * KafkaUser), the Prometheus Operator (PrometheusRule, PodMonitor), KEDA (ScaledObject) and
+ * External Secrets (ExternalSecret, SecretStore) from their @kubernetes-models packages;
+ * CloudNativePG (Cluster, Database, ScheduledBackup, and the Barman Cloud plugin's
+ * ObjectStore), which has no such package, from schemas/cloudnative-pg.json, a strict
+ * subset written for the fields deploy/ uses.
  *
  *   node tools/deploy/validate-objects.mjs < objects.json      # a JSON array of objects
  *   kubectl kustomize deploy/kafka | node tools/deploy/validate-objects.mjs --yaml
@@ -32,7 +36,25 @@ const MODEL_ROOTS = {
   'kafka.strimzi.io/v1beta2': '@kubernetes-models/strimzi-kafka-operator/kafka.strimzi.io/v1beta2',
   'kafka.strimzi.io/v1': '@kubernetes-models/strimzi-kafka-operator/kafka.strimzi.io/v1',
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
+  'keda.sh/v1alpha1': '@kubernetes-models/keda/keda.sh/v1alpha1',
+  'external-secrets.io/v1': '@kubernetes-models/external-secrets/external-secrets.io/v1',
 };
+
+/** Kinds validated with a JSON schema of ours: `${apiVersion} ${kind}` -> Ajv validate function. */
+let jsonSchemaValidators;
+async function jsonSchemaValidator(apiVersion, kind) {
+  if (!jsonSchemaValidators) {
+    const { default: Ajv } = await import('ajv');
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const { readFileSync: read } = await import('node:fs');
+    const cnpg = JSON.parse(read(new URL('./schemas/cloudnative-pg.json', import.meta.url), 'utf8'));
+    ajv.addSchema({ $id: 'cnpg', definitions: cnpg.definitions, kinds: cnpg.kinds });
+    jsonSchemaValidators = new Map(
+      Object.entries(cnpg.apiVersions).map(([k, v]) => [`${v} ${k}`, ajv.getSchema(`cnpg#/kinds/${k}`)]),
+    );
+  }
+  return jsonSchemaValidators.get(`${apiVersion} ${kind}`);
+}
 
 const KIND_PATTERN = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -63,6 +85,12 @@ export async function validateObjects(objects) {
     const apiVersion = obj?.apiVersion;
     const kind = obj?.kind;
     const name = obj?.metadata?.name;
+    const schemaValidate = await jsonSchemaValidator(apiVersion, kind);
+    if (schemaValidate) {
+      const ok = schemaValidate(obj);
+      results.push({ apiVersion, kind, name, errors: ok ? [] : describeError({ errors: schemaValidate.errors }) });
+      continue;
+    }
     const Model = await modelFor(apiVersion, kind);
     if (!Model) {
       results.push({ apiVersion, kind, name, errors: [`no schema known for ${apiVersion} ${kind}`] });

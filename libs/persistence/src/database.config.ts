@@ -7,9 +7,24 @@ export interface DatabaseSettings {
   poolSize: number;
 }
 
+/**
+ * DATABASE_URL, with DATABASE_USER / DATABASE_PASSWORD, when set, in place of the URL's
+ * own credentials. In Kubernetes the URL (host, port, database) is configuration and the
+ * role's name and password come from the role's Secret (deploy/postgres), so no secret has
+ * to be assembled into a URL; any character of the password is percent-encoded here.
+ */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/datarights';
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  if (!env.DATABASE_USER && !env.DATABASE_PASSWORD) return raw;
+  const url = new URL(raw);
+  if (env.DATABASE_USER) url.username = encodeURIComponent(env.DATABASE_USER);
+  if (env.DATABASE_PASSWORD) url.password = encodeURIComponent(env.DATABASE_PASSWORD);
+  return url.toString();
+}
+
 export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseSettings {
-  const url = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/datarights';
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  const url = databaseUrlFromEnv(env);
   const sslOn = env.DATABASE_SSL === 'true';
   return {
     url,

@@ -3,18 +3,46 @@
  * replicas starting together never migrate at once (the second waits, then finds
  * nothing to do). `synchronize` is never used.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { assertSchemaName } from './database.config';
 
-export async function runMigrations(dataSource: DataSource, schema: string): Promise<string[]> {
+export interface MigrationOptions {
+  /**
+   * The role the service runs as, when it is not the role that migrates (DATABASE_RUNTIME_ROLE):
+   * after the migrations it gets USAGE on the schema and SELECT, INSERT, UPDATE, DELETE on
+   * every table (and USAGE on every sequence) of it, and nothing else: no DDL, no other schema.
+   */
+  runtimeRole?: string;
+}
+
+/** A role name we interpolate into SQL: the same strict pattern as schemas. */
+export function assertRoleName(role: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`invalid role name: ${role}`);
+  return role;
+}
+
+export async function runMigrations(
+  dataSource: DataSource,
+  schema: string,
+  options: MigrationOptions = {},
+): Promise<string[]> {
   assertSchemaName(schema);
+  if (options.runtimeRole) assertRoleName(options.runtimeRole);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [`datarights.migrations.${schema}`]);
     try {
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      // Only when missing: CREATE SCHEMA checks the CREATE right on the database even with
+      // IF NOT EXISTS, and a migration owner whose schema was made for it (CloudNativePG's
+      // Database resource, deploy/postgres) has no such right.
+      const [{ present }] = await runner.query(
+        `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS present`,
+        [schema],
+      );
+      if (!present) await runner.query(`CREATE SCHEMA "${schema}"`);
       const done = await dataSource.runMigrations({ transaction: 'each' });
+      if (options.runtimeRole) await grantRuntime(runner, schema, options.runtimeRole);
       return done.map((m) => m.name);
     } finally {
       await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`datarights.migrations.${schema}`]);
@@ -22,4 +50,11 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
   } finally {
     await runner.release();
   }
+}
+
+/** Idempotent: run after every migration run, so tables added by a migration are covered. */
+async function grantRuntime(runner: QueryRunner, schema: string, role: string): Promise<void> {
+  await runner.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+  await runner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+  await runner.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);
 }

@@ -70,7 +70,9 @@ export function openApiDocument(app: INestApplication, info: NonNullable<Bootstr
 export async function startServiceApp(app: NestExpressApplication, o: BootstrapOptions): Promise<void> {
   const log = new NestLogger(o.service);
   if (process.env.RUN_MIGRATIONS !== 'false' || process.argv.includes('--migrate-only')) {
-    const done = await runMigrations(app.get(DataSource), resolveSchema(o.schema));
+    const done = await runMigrations(app.get(DataSource), resolveSchema(o.schema), {
+      runtimeRole: process.env.DATABASE_RUNTIME_ROLE || undefined,
+    });
     if (done.length) log.log(`migrations run: ${done.join(', ')}`);
   }
   if (process.argv.includes('--migrate-only')) {
