@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopStack(stack);
-    for (const s of E2E_SERVICES) await dropSchema(stack.schemas[s.name]);
+    for (const s of E2E_SERVICES) await dropSchema(stack.schemas[s.name]!);
     await deleteTopicsWithPrefix(stack.topicPrefix);
   }
 }

@@ -6,6 +6,6 @@ export default async function globalTeardown(): Promise<void> {
   const state = readState();
   await stopStack(state);
   if (process.env.E2E_KEEP === '1') return;
-  for (const s of E2E_SERVICES) await dropSchema(state.schemas[s.name]);
+  for (const s of E2E_SERVICES) await dropSchema(state.schemas[s.name]!);
   await deleteTopicsWithPrefix(state.topicPrefix);
 }

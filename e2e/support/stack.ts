@@ -21,8 +21,14 @@ export const E2E_SERVICES = [
   { name: 'audit', port: PORT_BASE + 4, schema: 'audit' },
   { name: 'demo-systems', port: PORT_BASE + 10, schema: 'demo_systems' },
 ] as const;
+/** The browser apps: no schema, no Kafka; they call the services above over HTTP. */
+export const E2E_WEB_APPS = [
+  { name: 'dpo-console', port: PORT_BASE + 20 },
+  { name: 'privacy-centre', port: PORT_BASE + 21 },
+] as const;
+const ALL = [...E2E_SERVICES, ...E2E_WEB_APPS];
 
-export type ServiceName = (typeof E2E_SERVICES)[number]['name'];
+export type ServiceName = (typeof ALL)[number]['name'];
 
 export interface StackState {
   id: string;
@@ -33,7 +39,7 @@ export interface StackState {
   logDir: string;
   pids: Record<string, number>;
   urls: Record<ServiceName, string>;
-  schemas: Record<ServiceName, string>;
+  schemas: Partial<Record<ServiceName, string>>;
   demoCustomers: number;
 }
 
@@ -71,7 +77,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     schemas: {} as StackState['schemas'],
     demoCustomers: Number(process.env.E2E_DEMO_CUSTOMERS ?? 2000),
   };
-  for (const s of E2E_SERVICES) {
+  for (const s of ALL) {
     // A stack left running (or another run's) would answer instead of ours.
     if ((await status(`http://127.0.0.1:${s.port}/health/live`)) !== 0) {
       throw new Error(`port ${s.port} is already in use (another e2e stack?); stop it or set E2E_PORT_BASE`);
@@ -79,7 +85,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   }
   const policyFile = writeE2ePolicy(logDir);
   const children: ChildProcess[] = [];
-  for (const s of E2E_SERVICES) {
+  for (const s of ALL) {
     const out = openSync(join(logDir, `${s.name}.log`), 'a');
     const child = spawn(process.execPath, [join(ROOT, 'dist/apps', s.name, 'src/main.js')], {
       cwd: ROOT,
@@ -90,27 +96,33 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
         PORT: String(s.port),
         KAFKA_TOPIC_PREFIX: state.topicPrefix,
         KAFKA_GROUP_ID: `datarights.${s.name}.${id}`,
-        DATABASE_SCHEMA: `${s.schema}_${id}`,
+        ...('schema' in s ? { DATABASE_SCHEMA: `${s.schema}_${id}` } : {}),
         DPO_TOKEN: state.token,
         OPERATOR_TOKEN: state.operatorToken,
         AUDIT_HMAC_KEY: state.hmacKey,
         POLICY_FILE: policyFile,
         DEMO_CUSTOMERS: String(state.demoCustomers),
         LOG_LEVEL: 'info',
+        // The web apps call the APIs of this stack; the privacy centre forwards subjects' addresses.
+        REQUEST_INTAKE_URL: `http://127.0.0.1:${PORT_BASE}`,
+        IDENTITY_URL: `http://127.0.0.1:${PORT_BASE + 1}`,
+        DATA_LOCATOR_URL: `http://127.0.0.1:${PORT_BASE + 2}`,
+        AUDIT_URL: `http://127.0.0.1:${PORT_BASE + 4}`,
+        TRUST_PROXY: 'loopback',
         ...extraEnv,
       },
     });
     children.push(child);
     state.pids[s.name] = child.pid!;
     state.urls[s.name] = `http://127.0.0.1:${s.port}`;
-    state.schemas[s.name] = `${s.schema}_${id}`;
+    if ('schema' in s) state.schemas[s.name] = `${s.schema}_${id}`;
   }
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
   try {
     const deadline = Date.now() + 180_000;
-    for (const s of E2E_SERVICES) {
+    for (const s of ALL) {
       for (;;) {
-        const exited = E2E_SERVICES.find((_, i) => children[i].exitCode !== null);
+        const exited = ALL.find((_, i) => children[i].exitCode !== null);
         if (exited) throw new Error(`${exited.name} exited during start-up; see ${join(logDir, `${exited.name}.log`)}`);
         if ((await status(`${state.urls[s.name]}/health/ready`)) === 200) break;
         if (Date.now() > deadline)

@@ -2,6 +2,7 @@
 // Stops at the first failure, and always stops the infrastructure it started itself.
 import { spawn } from 'node:child_process';
 
+import { ensureChromium } from './browser.mjs';
 import { InfraError, log, ROOT, seconds, which } from './common.mjs';
 import { nothingStarted, stopStarted, up } from './infra.mjs';
 
@@ -134,6 +135,15 @@ export async function runTests(args) {
         env = { ...env, ...res.env };
       } catch (err) {
         results.push({ id: 'infra up', failed: err.message, ms: Date.now() - t0 });
+        throw err;
+      }
+    }
+    // The e2e step drives the web apps in Debian's chromium: installed now if missing.
+    if (steps.some((s) => s.id === 'e2e')) {
+      try {
+        env.CHROMIUM_PATH = await ensureChromium(env);
+      } catch (err) {
+        results.push({ id: 'browser', failed: err.message, ms: Date.now() - t0 });
         throw err;
       }
     }

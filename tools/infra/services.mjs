@@ -3,7 +3,8 @@
 
 /**
  * Every app under apps/ that `npm start` runs, in start order, with its HTTP port.
- * Each is built to dist/apps/<name>/src/main.js and answers GET /health/ready when ready.
+ * Each is built to dist/apps/<name>/src/main.js and answers GET /health/ready when ready;
+ * `web`: a browser app, printed with its address.
  */
 export const SERVICES = Object.freeze([
   Object.freeze({ name: 'request-intake', port: 3000 }),
@@ -12,4 +13,7 @@ export const SERVICES = Object.freeze([
   Object.freeze({ name: 'erasure-executor', port: 3003 }),
   Object.freeze({ name: 'audit', port: 3004 }),
   Object.freeze({ name: 'demo-systems', port: 3010 }),
+  // The web apps: they call the APIs above over HTTP (their default URLs are these ports).
+  Object.freeze({ name: 'dpo-console', port: 3020, web: 'DPO console' }),
+  Object.freeze({ name: 'privacy-centre', port: 3021, web: 'privacy centre' }),
 ]);

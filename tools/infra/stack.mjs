@@ -64,7 +64,7 @@ async function build() {
   }
   const missing = SERVICES.filter((s) => !fs.existsSync(mainOf(s.name))).map((s) => rel(mainOf(s.name)));
   if (missing.length) throw new InfraError(`the build produced no entry point for: ${missing.join(', ')}`);
-  return `dist/apps/<app>/src/main.js for ${SERVICES.length} services`;
+  return `dist/apps/<app>/src/main.js for ${SERVICES.length} services and web apps`;
 }
 
 /**
@@ -91,6 +91,9 @@ function serviceEnv(infraEnv, service, secrets) {
     AUDIT_HMAC_KEY: secrets.auditHmacKey,
     SUBJECT_HASH_KEY: secrets.subjectHashKey,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // The privacy centre forwards each subject's address (X-Forwarded-For) from 127.0.0.1,
+    // so the per-address limits of the self-service routes apply per subject.
+    TRUST_PROXY: 'loopback',
   };
 }
 
@@ -246,6 +249,7 @@ function printReady(ms, dpoToken) {
     '',
     `datarights is up in ${seconds(ms)}`,
     '',
+    ...SERVICES.filter((s) => s.web).map((s) => `  ${s.web.padEnd(16)} http://127.0.0.1:${s.port}/`),
     '  API              http://127.0.0.1:3000/v1',
     '  OpenAPI          http://127.0.0.1:3000/docs',
     '  mail sink        http://127.0.0.1:3010/mail',

@@ -44,6 +44,10 @@ export async function createServiceApp(module: Type<unknown>, o: BootstrapOption
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // Behind a reverse proxy or the privacy centre, the client's address (rate limits) comes
+  // from X-Forwarded-For, but only the hops named here are believed (never `true`).
+  const trustProxy = trustProxyFromEnv();
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use(helmet());
   app.use(httpRateLimit(httpRateLimitFromEnv()));
   app.use(httpTraceContext());
@@ -54,6 +58,20 @@ export async function createServiceApp(module: Type<unknown>, o: BootstrapOption
   if (o.openApi)
     SwaggerModule.setup('docs', app, openApiDocument(app, o.openApi), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/**
+ * TRUST_PROXY: the proxies whose X-Forwarded-For is believed — a number of hops, or
+ * addresses/subnets/`loopback`/`uniquelocal`, comma-separated (Express's `trust proxy`).
+ * Unset: none, the socket's address is the client's.
+ */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): number | string | undefined {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true' || raw === '*')
+    throw new Error('TRUST_PROXY must name the proxies (hops, addresses or subnets), not trust every one');
+  return raw;
 }
 
 export function openApiDocument(app: INestApplication, info: NonNullable<BootstrapOptions['openApi']>): OpenAPIObject {

@@ -5,12 +5,26 @@
  * the session's customer number stands for the subject's. Strict per-address rate limit
  * (429). Thin: validate, call the service.
  */
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -22,7 +36,7 @@ import { Public, type Principal } from '@datarights/service-kit';
 import { POST_THROTTLER } from '../http/post-throttler.guard';
 import { CreateRequestDto } from '../requests/dto/create-request.dto';
 import { ErrorResponseDto } from '../requests/dto/request-view.dto';
-import { SelfServiceFiledDto } from './dto/self-service.dto';
+import { SelfServiceFiledDto, SelfServiceStatusDto } from './dto/self-service.dto';
 import { selfServiceLimit } from './self-service.config';
 import { SelfServiceService } from './self-service.service';
 import { SelfServiceThrottlerGuard } from './self-service.throttler';
@@ -62,5 +76,23 @@ export class SelfServiceController {
   file(@Req() req: Request, @Body() dto: CreateRequestDto): Promise<SelfServiceFiledDto> {
     // Set by the auth guard only when a token was presented and is valid.
     return this.selfService.file(dto, (req as Request & { principal?: Principal }).principal);
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'Where a request stands, for the requester who holds its id',
+    description:
+      'The id is a random UUID returned only to whoever filed the request (the privacy centre shows it on its status page). ' +
+      'The answer holds no personal data and nothing about what is held: type, status, dates and, once closed, the outcome.',
+  })
+  @ApiOkResponse({ type: SelfServiceStatusDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not a UUID.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such request.' })
+  async status(
+    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST })) id: string,
+  ): Promise<SelfServiceStatusDto> {
+    const found = await this.selfService.status(id);
+    if (!found) throw new NotFoundException(`request ${id} not found`);
+    return found;
   }
 }

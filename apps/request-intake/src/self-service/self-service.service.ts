@@ -15,7 +15,7 @@ import { Clock, type Principal } from '@datarights/service-kit';
 import type { CreateRequestDto } from '../requests/dto/create-request.dto';
 import { RequestJournal, type Publish } from '../requests/request-journal';
 import { RequestsRepository } from '../requests/requests.repository';
-import type { SelfServiceFiledDto } from './dto/self-service.dto';
+import type { SelfServiceFiledDto, SelfServiceStatusDto } from './dto/self-service.dto';
 import { SelfServiceRepository } from './self-service.repository';
 import { newRequest, requestRow, submittedEvent, type Filer } from '../requests/request-filing';
 import { selfServiceRequester } from './portal-requester';
@@ -45,6 +45,11 @@ export class SelfServiceService {
     private readonly policy: Policy,
     private readonly clock: Clock,
   ) {}
+
+  async status(id: string): Promise<SelfServiceStatusDto | undefined> {
+    const request = await this.requests.find(this.requests.reader, id);
+    return request ? selfServiceStatus(request) : undefined;
+  }
 
   /** `principal`: the customer-space user the auth guard authenticated, if a token was presented. */
   async file(dto: CreateRequestDto, principal?: Principal): Promise<SelfServiceFiledDto> {
@@ -92,6 +97,27 @@ export class SelfServiceService {
       next: nextStep(id, dto, by),
     };
   }
+}
+
+/** Where a request stands, for whoever holds its id; 404 when unknown (no other detail). */
+export function selfServiceStatus(r: {
+  id: string;
+  type: SelfServiceStatusDto['type'];
+  status: SelfServiceStatusDto['status'];
+  receivedAt: Date;
+  dueAt: Date;
+  closedAt: Date | null;
+  outcome: string | null;
+}): SelfServiceStatusDto {
+  return {
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    receivedAt: r.receivedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    closedAt: r.closedAt ? r.closedAt.toISOString() : null,
+    ...(r.outcome ? { outcome: r.outcome } : {}),
+  };
 }
 
 function negate(iso: string) {

@@ -1,0 +1,4 @@
+export * from './api-client';
+export * from './html';
+export * from './server';
+export * from './style';
