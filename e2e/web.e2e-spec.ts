@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { demoCustomerIn, demoReady, state } from './support/api';
+import { DateTime } from 'luxon';
+import { demoCustomerIn, demoReady, getRequest, state } from './support/api';
 import { launchBrowser, reloadUntil, screenshot, SCREENSHOTS, type Browser } from './support/browser';
 
 const consoleUrl = state.urls['dpo-console'];
@@ -52,11 +53,21 @@ describe('the web apps, in a browser', () => {
     await page.getByLabel('Reçue par').selectOption('email');
     await page.getByLabel('E-mail').fill(customer.email);
     await page.getByLabel('Note (lettre, référence…)').fill('courrier du 2 décembre');
+    // Received yesterday at 09:30, Paris time: the deadline runs from then (Art. 12(3)).
+    const received = DateTime.now()
+      .setZone('Europe/Paris')
+      .minus({ days: 1 })
+      .set({ hour: 9, minute: 30, second: 0, millisecond: 0 });
+    await page
+      .getByLabel('Reçue le (heure de Paris), si avant aujourd’hui')
+      .fill(received.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await page.getByLabel('Preuve de la date de réception').fill('Message-ID <e2e-console@mail.example.fr>');
     await screenshot(page, 'console-file');
     await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
     await page.waitForURL(/\/requests\/[0-9a-f-]{36}\?done=filed/);
     const id = /requests\/([0-9a-f-]{36})/.exec(page.url())![1];
     const status = page.locator('#request-status');
+    expect(new Date((await getRequest(id)).receivedAt).getTime()).toBe(received.toMillis());
 
     // Attest, once identity is awaited; an empty note is refused by the form.
     await reloadUntil(

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DECISIONS, decisionOf, validateDecision } from './decisions';
+import { DECISIONS, decisionOf, parisTime, validateDecision } from './decisions';
 import { MESSAGES } from './messages';
-import { STATUSES } from './views';
+import { filingBody, STATUSES } from './views';
 
 const m = MESSAGES.fr;
 const REQ = '11111111-1111-4111-8111-111111111111';
@@ -54,5 +54,29 @@ describe('the request statuses the console knows', () => {
     expect([...STATUSES]).toEqual(api.components.schemas.RequestSummaryDto.properties.status.enum);
     for (const s of STATUSES)
       expect([MESSAGES.fr.statuses[s], MESSAGES.en.statuses[s]]).toEqual([expect.any(String), expect.any(String)]);
+  });
+});
+
+describe('times the DPO types (Paris time)', () => {
+  it("reads a date-time field as the controller's local time, with its offset (winter and summer)", () => {
+    expect(parisTime('2026-12-04T09:12')).toBe('2026-12-04T09:12:00+01:00');
+    expect(parisTime('2026-07-04T09:12')).toBe('2026-07-04T09:12:00+02:00');
+    expect(parisTime('2026-13-04T09:12')).toBeUndefined();
+    expect(parisTime('04/12/2026')).toBeUndefined();
+  });
+
+  it('files the time of receipt with its evidence, and refuses one without the other', () => {
+    const base = { type: 'erasure', channel: 'email', email: 'a@b.fr' };
+    expect(
+      filingBody({ ...base, receivedAt: '2026-12-04T09:12', receiptEvidence: 'Message-ID <x@y>' }, m).body,
+    ).toEqual({
+      type: 'erasure',
+      channel: 'email',
+      subject: { email: 'a@b.fr' },
+      receivedAt: '2026-12-04T09:12:00+01:00',
+      receiptEvidence: 'Message-ID <x@y>',
+    });
+    expect(filingBody({ ...base, receivedAt: '2026-12-04T09:12' }, m).errors).toEqual([m.file.receivedTogether]);
+    expect(filingBody({ ...base, receiptEvidence: 'x' }, m).errors).toEqual([m.decisions.badDate]);
   });
 });

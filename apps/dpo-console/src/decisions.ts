@@ -4,13 +4,25 @@
  * all; the page shows each where the request's state allows it, and the API stays the
  * judge (its refusals are shown with the form).
  */
+import { DateTime } from 'luxon';
 import type { Messages } from './messages';
+
+/**
+ * A browser's date-time field ("2026-12-04T09:12", no zone) read as the controller's local
+ * time (Europe/Paris, the policy's deadlines.timeZone), as an ISO instant with its offset.
+ */
+export function parisTime(local: string, zone = 'Europe/Paris'): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return undefined;
+  const t = DateTime.fromISO(local, { zone });
+  return t.isValid ? (t.toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
+}
 
 export interface FieldSpec {
   name: string;
   label: (m: Messages) => string;
-  kind: 'textarea' | 'select' | 'radio';
+  kind: 'textarea' | 'select' | 'radio' | 'datetime';
   max?: number;
+  optional?: boolean;
   options?: (m: Messages) => { value: string; label: string }[];
 }
 
@@ -64,6 +76,20 @@ export const DECISIONS: DecisionSpec[] = [
     ],
     path: (id) => `/v1/requests/${id}/extension`,
     body: (f) => ({ months: Number(f.months), reason: f.reason }),
+  },
+  {
+    key: 'info-request',
+    title: (m) => m.decisions.infoRequest,
+    fields: [text('reason', (m) => m.decisions.infoAsked, 2000)],
+    path: (id) => `/v1/requests/${id}/information-request`,
+    body: (f) => ({ reason: f.reason }),
+  },
+  {
+    key: 'info-received',
+    title: (m) => m.decisions.infoReceived,
+    fields: [{ name: 'receivedAt', label: (m) => m.decisions.infoReceivedAt, kind: 'datetime', optional: true }],
+    path: (id) => `/v1/requests/${id}/information-request/received`,
+    body: (f) => (f.receivedAt ? { receivedAt: parisTime(f.receivedAt) } : {}),
   },
   {
     key: 'refuse',
@@ -155,7 +181,9 @@ export function validateDecision(d: DecisionSpec, f: Record<string, string>, m: 
   const errors: Record<string, string> = {};
   for (const field of d.fields) {
     const v = (f[field.name] ?? '').trim();
-    if (!v) errors[field.name] = m.decisions.required;
+    if (!v) {
+      if (!field.optional) errors[field.name] = m.decisions.required;
+    } else if (field.kind === 'datetime' && !parisTime(v)) errors[field.name] = m.decisions.badDate;
     else if (field.max && v.length > field.max) errors[field.name] = m.decisions.tooLong(field.max);
     else if (field.options && !field.options(m).some((o) => o.value === v)) errors[field.name] = m.decisions.required;
   }

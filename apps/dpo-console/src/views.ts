@@ -1,7 +1,7 @@
 /** The console's pages (server-rendered; every value escaped by `html`). */
 import { CHANNELS, REQUEST_TYPES, RESTRICTION_GROUNDS } from '@datarights/contracts';
 import { html, type Html, type Lang } from '@datarights/web-kit';
-import { DECISIONS, type DecisionSpec } from './decisions';
+import { DECISIONS, parisTime, type DecisionSpec } from './decisions';
 import { csrfField, dueBadge, fmtDate, layout, type Frame } from './layout';
 import { MESSAGES, type Messages } from './messages';
 
@@ -230,6 +230,11 @@ function decisionForm(
                 </div>`,
             )}
           </fieldset>`;
+        if (field.kind === 'datetime')
+          return html`<div>
+            <label for="${fid}">${field.label(m)}</label>${errEl}
+            <input type="datetime-local" id="${fid}" name="${field.name}" value="${val}" ${aria} />
+          </div>`;
         if (field.kind === 'select')
           return html`<div>
             <label for="${fid}">${field.label(m)}</label>${errEl}
@@ -286,6 +291,9 @@ export function requestPage(f: Frame, r: Json, o: { done?: string; state?: Decis
     if (n.status !== 'acknowledged')
       forms.push(decisionForm(f, m, d('recipient-ack'), r.id, { state, target: n.noticeId, label: n.name }));
   if ((r.recipients ?? []).length) forms.push(decisionForm(f, m, d('subject-notice'), r.id, { state }));
+  if (open && !r.informationAwaited && r.status !== 'awaiting-verification')
+    forms.push(decisionForm(f, m, d('info-request'), r.id, { state }));
+  if (open && r.informationAwaited) forms.push(decisionForm(f, m, d('info-received'), r.id, { state }));
   if (open && !r.extension) forms.push(decisionForm(f, m, d('extend'), r.id, { state }));
   if (open)
     forms.push(decisionForm(f, m, d('refuse'), r.id, { state }), decisionForm(f, m, d('reject'), r.id, { state }));
@@ -551,7 +559,18 @@ export function filePage(
             )}
           </select>
         </div>
-        <p class="hint">${m.file.receivedHint}</p>
+        <div>
+          <label for="file-receivedAt">${m.file.receivedAt}</label>
+          <span class="hint" id="file-receivedAt-hint">${m.file.receivedHint}</span>
+          <input
+            type="datetime-local"
+            id="file-receivedAt"
+            name="receivedAt"
+            value="${v.receivedAt ?? ''}"
+            aria-describedby="file-receivedAt-hint"
+          />
+        </div>
+        ${input('receiptEvidence', m.file.receiptEvidence)}
         <fieldset>
           <legend>${m.request.subject}</legend>
           ${input('email', m.file.email, 'email')} ${input('customerId', m.file.customerId)}
@@ -617,5 +636,11 @@ export function filingBody(
       ...(s('representativeName') ? { name: s('representativeName') } : {}),
     };
   if (s('note')) body.note = s('note');
+  if (s('receivedAt') || s('receiptEvidence')) {
+    const at = parisTime(s('receivedAt'));
+    if (!at || !s('receiptEvidence')) return { errors: [at ? m.file.receivedTogether : m.decisions.badDate] };
+    body.receivedAt = at;
+    body.receiptEvidence = s('receiptEvidence');
+  }
   return { body, errors };
 }
