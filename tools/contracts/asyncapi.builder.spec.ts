@@ -8,7 +8,11 @@ describe('the generated AsyncAPI document', () => {
     components: {
       messages: Record<
         string,
-        { name: string; payload: { allOf: [unknown, { properties: { data: { $ref: string } } }] } }
+        {
+          name: string;
+          payload: { allOf: [unknown, { properties: { data: { $ref: string } } }] };
+          examples: { payload: { type: string } }[];
+        }
       >;
       schemas: Record<string, unknown>;
     };
@@ -21,13 +25,14 @@ describe('the generated AsyncAPI document', () => {
     expect(addresses).toContain('pdata.commands.{systemId}.v1');
   });
 
-  it('describes every event type of the registry, on its channel, with its payload schema', () => {
+  it('describes every event type of the registry, on its channel, with its payload schema and one example', () => {
     const byName = Object.values(doc.components.messages).map((m) => m.name);
     for (const def of allEvents()) {
       expect(byName).toContain(def.type);
       const [id, message] = Object.entries(doc.components.messages).find(([, m]) => m.name === def.type)!;
       const schemaRef = message.payload.allOf[1].properties.data.$ref;
       expect(doc.components.schemas[schemaRef.split('/').pop()!]).toBeDefined();
+      expect(message.examples.map((e) => e.payload.type)).toEqual([def.type]);
       const channel = Object.values(doc.channels).find((c) => Object.keys(c.messages).includes(id));
       expect(channel?.address).toBe(def.topic === 'command' ? 'pdata.commands.{systemId}.v1' : def.topic.name);
     }

@@ -8,11 +8,18 @@ import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-v
 import {
   allEvents,
   CLOUDEVENTS_CONTENT_TYPE,
+  DATA_CONTENT_TYPE,
   dlqTopic,
+  eventSchemaUri,
+  EVENTS,
+  STRING_MAP_KEY_PATTERN,
   TOPICS,
   type EventDefinition,
+  type EventName,
   type TopicDefinition,
 } from '@datarights/contracts';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { EXAMPLES } from './examples';
 
 type Schema = Record<string, unknown>;
 
@@ -23,6 +30,20 @@ export function payloadSchemas(): Record<string, Schema> {
   const options = {
     refPointerPrefix: '#/components/schemas/',
     classTransformerMetadataStorage: defaultMetadataStorage,
+    additionalConverters: {
+      // @IsStringMap (a rectification's `changes`): field name → value, the validator's own limits.
+      isStringMap: (meta: ValidationMetadata) => {
+        const [maxKeys, maxLength] = meta.constraints as [number, number];
+        return {
+          type: 'object' as const,
+          propertyNames: { pattern: STRING_MAP_KEY_PATTERN },
+          additionalProperties: { type: 'string' as const, maxLength },
+          minProperties: 1,
+          maxProperties: maxKeys,
+          description: 'field name → corrected value',
+        };
+      },
+    },
   };
   const schemas = validationMetadatasToSchemas(options) as Record<string, Schema>;
   // A subclass without rules of its own (EraseCommand extends Command) has no metadata entry.
@@ -32,19 +53,16 @@ export function payloadSchemas(): Record<string, Schema> {
     const props = (schema.properties ?? {}) as Record<string, Schema>;
     // Class-level rules class-validator expresses through a hidden property.
     for (const p of Object.keys(props)) if (p.startsWith('_')) delete props[p];
+    // @IsBase64: base64 is not a JSON Schema format; 2020-12 says it with contentEncoding.
+    for (const p of Object.values(props))
+      if (p.format === 'base64') {
+        delete p.format;
+        p.contentEncoding = 'base64';
+      }
     schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => !r.startsWith('_'));
     if (SUBJECT_KEY_CLASSES.includes(name)) {
       schema.anyOf = ['email', 'customerId', 'phone'].map((k) => ({ required: [k] }));
       schema.description = 'Any subset of the keys, at least one. Unknown keys are ignored.';
-    }
-    if (props.changes && name === 'RectifyCommand') {
-      props.changes = {
-        type: 'object',
-        additionalProperties: { type: 'string', maxLength: 1000 },
-        minProperties: 1,
-        maxProperties: 50,
-        description: 'field name → corrected value',
-      };
     }
     if ((schema.required as string[]).length === 0) delete schema.required;
   }
@@ -83,9 +101,31 @@ export const ENVELOPE_SCHEMA: Schema = {
     datacontenttype: { const: 'application/json' },
     correlationid: { type: 'string', description: 'The request id, where there is one.' },
     causationid: { type: 'string', description: 'The id of the event that caused this one.' },
+    dataschema: {
+      type: 'string',
+      format: 'uri',
+      description: "The event's JSON Schema: the `$id` of libs/contracts/generated/schemas/<type>.json.",
+    },
     data: { type: 'object' },
   },
 };
+
+/** The example of an event (examples.ts) as a whole CloudEvent, as it travels on its topic. */
+export function exampleEvent(def: EventDefinition): Schema {
+  const name = (Object.keys(EVENTS) as EventName[]).find((n) => EVENTS[n].type === def.type)!;
+  const data = EXAMPLES[name] as unknown as Schema;
+  return {
+    specversion: '1.0',
+    id: '0d3c1f5e-7a9b-4c2d-8e6f-1a2b3c4d5e6f',
+    source: def.producers[0] === 'systems' ? 'crm' : def.producers[0],
+    type: def.type,
+    time: '2026-02-01T09:00:00.000Z',
+    datacontenttype: DATA_CONTENT_TYPE,
+    dataschema: eventSchemaUri(def.type),
+    ...(typeof data.requestId === 'string' ? { correlationid: data.requestId } : {}),
+    data,
+  };
+}
 
 function messageName(def: EventDefinition): string {
   return def.type.replace(/\.v(\d+)$/, '_v$1').replace(/[.-]/g, '_');
@@ -144,6 +184,7 @@ export function buildAsyncApi(version: string): Schema {
           },
         ],
       },
+      examples: [{ name: 'example', summary: `A ${def.type} event.`, payload: exampleEvent(def) }],
       'x-key': def.topic === 'command' ? 'requestId' : def.topic.key,
       'x-producers': [...def.producers],
     };

@@ -6,6 +6,7 @@
  */
 import { CloudEvent, ValidationError } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
+import { eventByType } from './events/registry';
 
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 export const DATA_CONTENT_TYPE = 'application/json';
@@ -22,6 +23,16 @@ export interface EventEnvelope<T = unknown> {
   correlationid?: string;
   /** The id of the event that caused this one. */
   causationid?: string;
+  /** The JSON Schema of the event (`eventSchemaUri`), for the types the registry knows. */
+  dataschema?: string;
+}
+
+/**
+ * The `$id` of an event type's generated JSON Schema
+ * (libs/contracts/generated/schemas/<type>.json), carried as the CloudEvents `dataschema`.
+ */
+export function eventSchemaUri(type: string): string {
+  return `urn:datarights:schema:${type}`;
 }
 
 export interface NewEnvelope<T> {
@@ -45,6 +56,7 @@ export function createEnvelope<T>(e: NewEnvelope<T>): EventEnvelope<T> {
     data: e.data,
     ...(e.correlationId ? { correlationid: e.correlationId } : {}),
     ...(e.causationId ? { causationid: e.causationId } : {}),
+    ...(eventByType(e.type) ? { dataschema: eventSchemaUri(e.type) } : {}),
   };
   const invalid = envelopeProblem(envelope as unknown as Record<string, unknown>);
   if (invalid) throw new Error(`invalid envelope: ${invalid}`);
@@ -85,6 +97,7 @@ export function parseEnvelope(value: Buffer | string | null | undefined): Parsed
     data: obj.data,
     ...(typeof obj.correlationid === 'string' ? { correlationid: obj.correlationid } : {}),
     ...(typeof obj.causationid === 'string' ? { causationid: obj.causationid } : {}),
+    ...(typeof obj.dataschema === 'string' ? { dataschema: obj.dataschema } : {}),
   };
   return { ok: true, envelope };
 }
@@ -115,6 +128,7 @@ function envelopeProblem(obj: Record<string, unknown>): string | undefined {
         type: obj.type as string,
         time: obj.time as string,
         datacontenttype: DATA_CONTENT_TYPE,
+        ...(obj.dataschema !== undefined ? { dataschema: obj.dataschema as string } : {}),
         data: obj.data,
       },
       true,
