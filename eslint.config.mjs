@@ -1,5 +1,5 @@
 // Lint: type-aware rules that matter for async Kafka handlers and state machines,
-// and the module-boundary matrix of CONVENTIONS.md enforced with Nx tags.
+// and the module-boundary matrix of docs/conventions.md enforced with Nx tags.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -64,7 +64,7 @@ export default [
     },
   },
   {
-    // Only spec and test files may import the testing lib (CONVENTIONS.md).
+    // Only spec and test files may import the testing lib (docs/conventions.md).
     files: ['**/*.ts'],
     ignores: [
       '**/*.spec.ts',

@@ -21,7 +21,7 @@ import {
   validateObjects,
 } from './deploy.test-kit';
 
-/** The services and their HTTP ports (DESIGN.md, tools/infra/services.mjs). */
+/** The services and their HTTP ports (docs/architecture.md, tools/infra/services.mjs). */
 const SERVICES: Record<string, number> = {
   'request-intake': 3000,
   identity: 3001,

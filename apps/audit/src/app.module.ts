@@ -1,5 +1,5 @@
 /**
- * audit: the evidence log (DESIGN.md). Consumes every event, command and reply and appends
+ * audit: the evidence log (docs/architecture.md). Consumes every event, command and reply and appends
  * it, minimised, to a hash-chained, append-only log; serves a request's evidence and the
  * chain's verification to the DPO and auditors.
  */

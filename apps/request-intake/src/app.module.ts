@@ -1,5 +1,5 @@
 /**
- * request-intake: requests, their state machine and deadlines (DESIGN.md). The HTTP API
+ * request-intake: requests, their state machine and deadlines (docs/architecture.md). The HTTP API
  * faces the DPO and operators (bearer token, roles); POST routes are rate-limited.
  */
 import { Module } from '@nestjs/common';

@@ -1,6 +1,6 @@
 /**
  * The deduplication store: commands may be delivered more than once, and systems must
- * treat a repeated commandId as done (DESIGN.md). The SDK saves each reply BEFORE sending
+ * treat a repeated commandId as done (docs/kafka-contract.md). The SDK saves each reply BEFORE sending
  * it, so a process that dies between the two finds the reply on redelivery and sends it
  * again instead of running the handler a second time.
  */

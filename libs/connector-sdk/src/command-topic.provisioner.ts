@@ -1,8 +1,8 @@
 /**
  * Makes sure a system's command topic (and its dead-letter topic) exist before the
  * consumer subscribes: kafkajs fails subscribing to a missing topic on KRaft brokers
- * (LOCAL-KAFKA.md). Where the system's credentials may not create topics (production
- * ACLs limit each system to its own commands, DESIGN.md), the platform creates them and
+ * (docs/conventions.md, "Messaging"). Where the system's credentials may not create topics (production
+ * ACLs limit each system to its own commands, docs/kafka-contract.md), the platform creates them and
  * this waits for them to appear, up to a deadline.
  */
 import { dlqTopic } from '@datarights/contracts';

@@ -4,7 +4,7 @@
  * the stored reply), run the handler with bounded retries, save the reply, send it.
  *
  * Nothing here throws for a bad message or a bad handler: a partition must never be
- * blocked by one command (DESIGN.md). It throws only when Kafka or the command store is
+ * blocked by one command (docs/kafka-contract.md). It throws only when Kafka or the command store is
  * unreachable, so that kafkajs redelivers the message once they are back rather than the
  * command being lost or run twice.
  */
@@ -65,7 +65,7 @@ export class CommandDispatcher {
 
     const stored = await this.o.store.get(command.commandId);
     if (stored) {
-      // DESIGN.md: a repeated commandId is done; answer again, do not act again.
+      // docs/kafka-contract.md: a repeated commandId is done; answer again, do not act again.
       this.o.logger.info('repeated command: resending its stored reply', ids);
       await this.send(input, stored, envelope.id, ids);
       return;

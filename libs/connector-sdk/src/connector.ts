@@ -102,7 +102,7 @@ export class Connector {
         });
     }
     try {
-      // Idempotent producer (LOCAL-KAFKA.md): a retried send never writes a reply twice.
+      // Idempotent producer (docs/conventions.md, "Messaging"): a retried send never writes a reply twice.
       this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       await this.producer.connect();
       await this.register();

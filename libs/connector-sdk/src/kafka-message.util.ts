@@ -1,7 +1,7 @@
 /**
- * Turning envelopes into Kafka messages the way the contract says (DESIGN.md, "Envelope"):
+ * Turning envelopes into Kafka messages the way the contract says (docs/kafka-contract.md, "Envelope"):
  * structured-mode CloudEvents JSON as the value, the content-type header, and a key that
- * is never null or empty (CONVENTIONS.md).
+ * is never null or empty (docs/conventions.md).
  */
 import { CLOUDEVENTS_CONTENT_TYPE, EVENTS, type EventDefinition, type EventEnvelope } from '@datarights/contracts';
 import type { Message } from 'kafkajs';

@@ -1,7 +1,7 @@
 /**
  * Builds the data events (`pdata.events.v1`) that tell the data-locator which subject
  * keys a system holds, in which category. Validated before anything is sent
- * (CONVENTIONS.md: producers validate too), so a bad record fails the caller, not the
+ * (docs/conventions.md: producers validate too), so a bad record fails the caller, not the
  * consumers downstream.
  */
 import { createEnvelope, EVENTS, RecordEvent, validatePayload, type EventDefinition } from '@datarights/contracts';

@@ -2,7 +2,7 @@
  * Builds the reply messages of one command. An export reply whose JSON would pass
  * EXPORT_PART_MAX_BYTES is cut into parts (`export.part` of `export.parts`, 1-based, same
  * commandId), because the broker refuses messages over 1 MiB by default and a subject
- * may have years of records (DESIGN.md).
+ * may have years of records (docs/kafka-contract.md).
  */
 import { createEnvelope, EXPORT_PART_MAX_BYTES, type EventEnvelope } from '@datarights/contracts';
 import type { ReplyPayload, StoredReply } from './command-store.types';

@@ -1,5 +1,5 @@
 /**
- * The CloudEvents 1.0 envelope in structured JSON mode (DESIGN.md, "Envelope"): every
+ * The CloudEvents 1.0 envelope in structured JSON mode (docs/kafka-contract.md, "Envelope"): every
  * message value on every topic is one of these, with the `correlationid` (request id)
  * and `causationid` (the event that caused this one) extension attributes.
  * The `cloudevents` SDK validates the attributes against the specification.
@@ -69,7 +69,7 @@ export type ParsedEnvelope = { ok: true; envelope: EventEnvelope } | { ok: false
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
- * Parses and validates a message value. Unknown attributes are ignored (DESIGN.md);
+ * Parses and validates a message value. Unknown attributes are ignored (docs/kafka-contract.md);
  * an invalid envelope gives the reason, for the dead-letter topic.
  */
 export function parseEnvelope(value: Buffer | string | null | undefined): ParsedEnvelope {

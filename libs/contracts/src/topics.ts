@@ -1,7 +1,7 @@
 /**
- * Every Kafka topic of the system, in one place (CONVENTIONS.md: no string-literal topic
+ * Every Kafka topic of the system, in one place (docs/conventions.md: no string-literal topic
  * anywhere else). `pdata.*` topics are the public contract with company systems
- * (DESIGN.md); `dsr.*` topics carry the events between the five services.
+ * (docs/kafka-contract.md); `dsr.*` topics carry the events between the five services.
  */
 export interface TopicDefinition {
   /** The topic name on the broker. */
@@ -78,7 +78,7 @@ export const SYSTEM_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /**
  * One command topic per system, so that each system's credentials can be limited to
- * its own commands (DESIGN.md). Created when the system registers.
+ * its own commands (docs/kafka-contract.md). Created when the system registers.
  */
 export function commandTopic(systemId: string): string {
   if (!SYSTEM_ID_PATTERN.test(systemId)) {

@@ -1,6 +1,6 @@
 /**
  * `publish` writes an event to the outbox in the caller's transaction: the state change
- * and the events it emits commit together or not at all (DESIGN.md, "Nothing lost,
+ * and the events it emits commit together or not at all (docs/architecture.md, "Nothing lost,
  * nothing done twice"). The relay sends it afterwards. Payloads are validated here, so
  * that a producer can never write an event its consumers would refuse. The active trace
  * context goes into the row's headers (`traceparent`, `tracestate`: tracing.ts), so the

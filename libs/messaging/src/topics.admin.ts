@@ -1,6 +1,6 @@
 /**
  * Creates topics up front: kafkajs fails subscribing to a topic that does not exist yet on
- * KRaft brokers (LOCAL-KAFKA.md), so every service makes sure of its topics at start-up.
+ * KRaft brokers (docs/conventions.md, "Messaging"), so every service makes sure of its topics at start-up.
  */
 import type { Kafka } from 'kafkajs';
 import { dlqTopic, TOPICS, topicsToCreate, type TopicDefinition } from '@datarights/contracts';

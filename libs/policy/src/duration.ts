@@ -9,7 +9,7 @@
  * 29 in a leap year; 29 February + P1Y = 28 February). Calendar fields are taken in UTC,
  * like every timestamp the services store.
  *
- * Components are whole numbers: durations are never floats (CONVENTIONS.md).
+ * Components are whole numbers: durations are never floats (docs/conventions.md).
  */
 
 export interface Duration {

@@ -1,7 +1,7 @@
 /**
  * What an erasure request (GDPR Art. 17) does to one category of data, per the policy:
  * erase it "without undue delay" (Art. 17(1)), or keep it under a legal obligation until
- * its period ends (Art. 17(3)(b)), restricted meanwhile (Art. 18; GDPR-RULES.md "While a
+ * its period ends (Art. 17(3)(b)), restricted meanwhile (Art. 18; docs/gdpr-rules.md "While a
  * period runs, data kept for it is restricted").
  */
 import { addDuration } from './duration';

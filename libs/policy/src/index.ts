@@ -1,5 +1,5 @@
 /**
- * @datarights/policy — the law as configuration (DESIGN.md, "The law is configuration,
+ * @datarights/policy — the law as configuration (docs/architecture.md, "The law is configuration,
  * not code").
  *
  * A policy file (`deploy/policy/*.yaml`; the French default is `default.fr.yaml`) holds

@@ -41,7 +41,7 @@ export const DEFAULT_CATEGORY = 'default';
 export const ERASURE_ACTIONS = ['erase', 'retain'] as const;
 export type ErasureAction = (typeof ERASURE_ACTIONS)[number];
 
-/** Where a retention period starts (GDPR-RULES.md, "Retention periods in France", column "from"). */
+/** Where a retention period starts (docs/gdpr-rules.md, "Retention periods in France", column "from"). */
 export const RETENTION_ANCHORS = [
   'record-date',
   'end-of-financial-year',

@@ -1,5 +1,5 @@
 /**
- * One validated, typed config object per app (CONVENTIONS.md): a bad or missing variable
+ * One validated, typed config object per app (docs/conventions.md): a bad or missing variable
  * stops the process with a message naming it.
  */
 import { plainToInstance } from 'class-transformer';

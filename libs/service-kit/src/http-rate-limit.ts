@@ -1,5 +1,5 @@
 /**
- * A generous per-client rate limit on every HTTP route (DESIGN.md: 429 when a route is
+ * A generous per-client rate limit on every HTTP route (docs/architecture.md: 429 when a route is
  * flooded), reads included: request-intake's POST throttler is stricter on writes; this one
  * bounds what a single token (or address, without one) can ask of any service, e.g.
  * audit's read API. Probes and the Prometheus scrape are never limited. Counters live in

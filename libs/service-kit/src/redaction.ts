@@ -1,5 +1,5 @@
 /**
- * Personal data never reaches the logs (DESIGN.md): redaction happens at the logger, not
+ * Personal data never reaches the logs (docs/architecture.md): redaction happens at the logger, not
  * at each call site. Structured fields with personal names are censored by path, and
  * any e-mail address or phone number left in a message string is masked.
  */

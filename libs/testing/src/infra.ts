@@ -42,7 +42,7 @@ export interface Isolation {
 }
 
 /**
- * Gives a test file its own schema, topic prefix and consumer group (CONVENTIONS.md:
+ * Gives a test file its own schema, topic prefix and consumer group (docs/conventions.md:
  * unique topics/groups/schemas per run), through the variables the services read when
  * their app is created. Call it in beforeAll, before creating the app.
  */

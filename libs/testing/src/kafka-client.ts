@@ -1,6 +1,6 @@
 /**
  * A plain kafkajs client playing a company system or reading what services wrote: tests of
- * the public contract use it instead of the SDK or Nest (DESIGN.md).
+ * the public contract use it instead of the SDK or Nest (docs/kafka-contract.md).
  */
 import type { Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
 import {

@@ -1,6 +1,6 @@
 /**
  * What of an event's payload the audit log keeps: an allow-list per event type (data
- * minimisation, Art. 5(1)(c); DESIGN.md: the audit log holds no personal data). Only
+ * minimisation, Art. 5(1)(c); docs/architecture.md: the audit log holds no personal data). Only
  * fields named in `keep` are copied, and only if they are scalars or lists of scalars; free
  * text that may hold personal data is reduced to its presence (`reasonGiven: true`), and
  * collections of personal data to their size (`subjectKeysCount: 3`). A field no rule

@@ -1,5 +1,5 @@
 /**
- * Subjects appear in the audit log only as keyed hashes (DESIGN.md; pseudonymisation,
+ * Subjects appear in the audit log only as keyed hashes (docs/architecture.md; pseudonymisation,
  * Art. 4(5)): HMAC-SHA256 under a secret key of `kind:normalised value`, so that the DPO,
  * who holds the key, can find every entry about a person, while anyone reading the log
  * cannot test a guessed e-mail against it. The kind is part of the hashed text, so a

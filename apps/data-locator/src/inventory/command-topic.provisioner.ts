@@ -1,7 +1,7 @@
 /**
  * Makes sure each registered system has its command topic (and its dead-letter topic):
  * one topic per system, so that each system's credentials can be limited to its own
- * commands (DESIGN.md). Topic creation talks to the Kafka controller and may take a
+ * commands (docs/kafka-contract.md). Topic creation talks to the Kafka controller and may take a
  * while, so it never runs inside the registration's database transaction: the handler
  * only asks for it, this runs it beside, and the `command_topic_ready_at` column records
  * it once done. Every system is checked again at start-up and pending ones periodically,

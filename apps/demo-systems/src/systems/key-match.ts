@@ -1,6 +1,6 @@
 /**
  * Which rows of a table a command concerns: every row carrying ANY of the subject's keys
- * (a command lists every key linked to the subject, DESIGN.md). Keys are normalised the
+ * (a command lists every key linked to the subject, docs/kafka-contract.md). Keys are normalised the
  * way the contract says, so that the same identifier written two ways still matches.
  * Pure functions: the SQL fragment and its parameters, for the repository to run.
  */

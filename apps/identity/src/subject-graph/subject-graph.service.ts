@@ -1,6 +1,6 @@
 /**
  * The subject-key graph: links the identifiers that co-occur in the systems' data events
- * into subjects (DESIGN.md, identity), so that a request made with one identifier reaches
+ * into subjects (docs/architecture.md, identity), so that a request made with one identifier reaches
  * the data held under every other identifier of the same person (Art. 15, 17: the
  * controller must find all of the subject's data). Owns `records`, `subject_keys` and
  * `subject_aliases`; reads for the resolution of requests go through here too.

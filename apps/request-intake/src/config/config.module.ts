@@ -1,6 +1,6 @@
 /**
  * Provides the validated configuration and the policy file (the law as configuration:
- * deadlines, DESIGN.md) to every module. Both are read once, when the app is created; an
+ * deadlines, docs/architecture.md) to every module. Both are read once, when the app is created; an
  * invalid variable or policy file stops the service with what is wrong.
  */
 import { Global, Module } from '@nestjs/common';

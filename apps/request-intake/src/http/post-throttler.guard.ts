@@ -1,5 +1,5 @@
 /**
- * Rate limit on the routes that write (DESIGN.md: 429 when a route is flooded): every POST,
+ * Rate limit on the routes that write (docs/architecture.md: 429 when a route is flooded): every POST,
  * counted per bearer token (a hash of it, never the token itself), or per address without
  * one. Reads are not limited. The counters live in this process (one replica's share).
  */

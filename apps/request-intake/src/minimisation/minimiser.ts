@@ -1,5 +1,5 @@
 /**
- * Minimising closed requests (DESIGN.md: "once a request is closed and its proof period
+ * Minimising closed requests (docs/architecture.md: "once a request is closed and its proof period
  * has passed, the request's own copy of the subject's identifiers is minimised too"):
  * after `deadlines.proofPeriod` from closure, a periodic job replaces the subject's
  * e-mail, phone, customer id and name, a representative's name and mandate reference, the

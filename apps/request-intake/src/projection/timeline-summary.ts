@@ -1,7 +1,7 @@
 /**
  * One line per event for a request's timeline. It holds no personal data (no identifiers,
  * no addresses, no free text from people or systems): ids, systems, categories, counts,
- * outcomes and legal grounds only (DESIGN.md: personal data stays where it must).
+ * outcomes and legal grounds only (docs/architecture.md: personal data stays where it must).
  */
 import type {
   RecipientAcknowledged,

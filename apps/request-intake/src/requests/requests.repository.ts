@@ -168,7 +168,7 @@ export class RequestsRepository {
     await tx.getRepository(RequestEntity).insert({ ...request });
   }
 
-  /** Whenever a request closes, its minimisation date is set: closedAt + the policy's proofPeriod (DESIGN.md). */
+  /** Whenever a request closes, its minimisation date is set: closedAt + the policy's proofPeriod (docs/architecture.md). */
   async update(tx: Tx, requestId: string, patch: RequestPatch): Promise<void> {
     if (Object.keys(patch).length === 0) return;
     const minimise =

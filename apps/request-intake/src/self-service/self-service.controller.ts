@@ -1,5 +1,5 @@
 /**
- * The subject's own filing route (DESIGN.md: data subjects use the same API's self-service
+ * The subject's own filing route (docs/architecture.md: data subjects use the same API's self-service
  * routes). Public: no DPO token; a portal user's token (role `subject`) is accepted but not
  * needed — when one is presented it is checked (401 if bad, never taken as anonymous), and
  * the session's customer number stands for the subject's. Strict per-address rate limit

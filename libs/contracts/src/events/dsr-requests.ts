@@ -318,7 +318,7 @@ export class RequestOverdue {
 
 /**
  * After the proof period, the closed request's own copy of the subject's identifiers was
- * replaced by keyed hashes (DESIGN.md: "the request no longer holds the person").
+ * replaced by keyed hashes (docs/architecture.md: "the request no longer holds the person").
  */
 export class RequestMinimised {
   @IsUUID()

@@ -1,6 +1,6 @@
 /**
  * `pdata.commands.<systemId>.v1`: what a system must do for a request. A command may be
- * delivered more than once: systems treat a repeated `commandId` as done (DESIGN.md).
+ * delivered more than once: systems treat a repeated `commandId` as done (docs/kafka-contract.md).
  */
 import { Type } from 'class-transformer';
 import {

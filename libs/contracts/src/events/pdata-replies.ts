@@ -87,5 +87,5 @@ export class CommandReply {
 export class CommandCompleted extends CommandReply {}
 export class CommandFailed extends CommandReply {}
 
-/** Size past which an export reply is split into parts (DESIGN.md). */
+/** Size past which an export reply is split into parts (docs/kafka-contract.md). */
 export const EXPORT_PART_MAX_BYTES = 512 * 1024;

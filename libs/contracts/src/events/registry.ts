@@ -69,7 +69,7 @@ export interface EventDefinition<T extends object = object> {
   readonly summary: string;
   /** Who writes it: `systems` (company systems) or a service name. */
   readonly producers: readonly string[];
-  /** The message key: never null, never empty (CONVENTIONS.md). */
+  /** The message key: never null, never empty (docs/conventions.md). */
   key(data: NoInfer<T>): string;
 }
 

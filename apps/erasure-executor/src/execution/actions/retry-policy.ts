@@ -1,6 +1,6 @@
 /**
  * Timing of commands, from the policy's `commands` section. Replies may come late, twice
- * or never (DESIGN.md): a command is re-sent with the same commandId, each time with a
+ * or never (docs/kafka-contract.md): a command is re-sent with the same commandId, each time with a
  * longer window, and escalated to the DPO after `maxAttempts`. Pure, unit-tested.
  */
 import { addDuration, scaleDuration, type CommandsPolicy } from '@datarights/policy';

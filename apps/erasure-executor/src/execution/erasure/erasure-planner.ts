@@ -57,7 +57,7 @@ export function planErasure(
       );
     }
     plan.holds.push(...held);
-    // GDPR-RULES.md: "While a period runs, data kept for it is restricted" (Art. 18(2): only
+    // docs/gdpr-rules.md: "While a period runs, data kept for it is restricted" (Art. 18(2): only
     // stored). One restrict command per end date, since a command carries one `until`.
     if (held.length > 0 && item.capabilities.includes('restrict')) {
       const byUntil = new Map<string, string[]>();
