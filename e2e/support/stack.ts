@@ -1,5 +1,5 @@
 /**
- * The whole stack for end-to-end tests: the six services built and started as separate
+ * The whole stack for end-to-end tests: the seven services built and started as separate
  * processes, as `npm start` runs them, on their own ports (4000+) with their own topic
  * prefix, schemas and consumer groups, so a dev stack on the same broker is unaffected.
  * Their logs are kept, so tests can check that no personal data reached them.
@@ -19,6 +19,7 @@ export const E2E_SERVICES = [
   { name: 'data-locator', port: PORT_BASE + 2, schema: 'data_locator' },
   { name: 'erasure-executor', port: PORT_BASE + 3, schema: 'erasure_executor' },
   { name: 'audit', port: PORT_BASE + 4, schema: 'audit' },
+  { name: 'mail-gateway', port: PORT_BASE + 5, schema: 'mail_gateway' },
   { name: 'demo-systems', port: PORT_BASE + 10, schema: 'demo_systems' },
 ] as const;
 /** The browser apps: no schema, no Kafka; they call the services above over HTTP. */
@@ -27,6 +28,9 @@ export const E2E_WEB_APPS = [
   { name: 'privacy-centre', port: PORT_BASE + 21 },
 ] as const;
 const ALL = [...E2E_SERVICES, ...E2E_WEB_APPS];
+
+/** The demo systems' SMTP sink, where the mail gateway delivers (E2E_SMTP_PORT, else PORT_BASE + 25). */
+export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? PORT_BASE + 25);
 
 export type ServiceName = (typeof ALL)[number]['name'];
 
@@ -102,6 +106,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
         AUDIT_HMAC_KEY: state.hmacKey,
         POLICY_FILE: policyFile,
         DEMO_CUSTOMERS: String(state.demoCustomers),
+        SMTP_SINK_PORT: String(E2E_SMTP_PORT),
+        SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+        SMTP_STARTTLS: 'opportunistic',
         LOG_LEVEL: 'info',
         // The web apps call the APIs of this stack; the privacy centre forwards subjects' addresses.
         REQUEST_INTAKE_URL: `http://127.0.0.1:${PORT_BASE}`,

@@ -12,7 +12,7 @@ const USAGE = `usage: node tools/infra/cli.mjs <command>
            database); writes .run/infra.env. KAFKA_BROKERS / DATABASE_URL, when set,
            are used as they are.
   down     stop what \`up\` started (never a machine's own PostgreSQL)
-  start    up, build, run the six services in the foreground until Ctrl-C
+  start    up, build, run the seven services in the foreground until Ctrl-C
   stop     stop a stack started by \`start\` (from another terminal)
   test     up, then lint, typecheck, contracts, unit, int, e2e; then down
            [--only lint,typecheck,contracts,unit,int,e2e]

@@ -12,6 +12,8 @@ export const SERVICES = Object.freeze([
   Object.freeze({ name: 'data-locator', port: 3002 }),
   Object.freeze({ name: 'erasure-executor', port: 3003 }),
   Object.freeze({ name: 'audit', port: 3004 }),
+  // Sends dsr.notifications.v1 over SMTP: in development to demo-systems' SMTP sink (127.0.0.1:2525).
+  Object.freeze({ name: 'mail-gateway', port: 3005 }),
   Object.freeze({ name: 'demo-systems', port: 3010 }),
   // The web apps: they call the APIs above over HTTP (their default URLs are these ports).
   Object.freeze({ name: 'dpo-console', port: 3020, web: 'DPO console' }),

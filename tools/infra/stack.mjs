@@ -1,4 +1,4 @@
-// `start` and `stop`: the whole dev stack (infra + the six services) on one machine.
+// `start` and `stop`: the whole dev stack (infra + the seven services) on one machine.
 // `start` stays in the foreground as the supervisor; `stop` (another terminal) asks it to
 // shut down, or cleans up after it if it is gone.
 import { spawn } from 'node:child_process';
@@ -154,7 +154,7 @@ async function stopServices(procs) {
 }
 
 /**
- * `start`: up, build, spawn the six services, wait for /health/ready, then supervise in
+ * `start`: up, build, spawn the seven services, wait for /health/ready, then supervise in
  * the foreground until Ctrl-C / SIGTERM (or `npm stop`).
  */
 export async function start() {

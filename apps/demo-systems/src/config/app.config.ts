@@ -5,7 +5,7 @@
  * the messaging lib's own reader, here, once: the four connectors get exactly the brokers,
  * credentials and topic prefix the service's own Kafka clients use.
  */
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 import { kafkaSettingsFromEnv, type KafkaSettings } from '@datarights/messaging';
 import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
@@ -39,6 +39,18 @@ export class DemoSystemsConfig extends ServiceConfig {
   @Min(1)
   @Max(365)
   DEMO_COMMAND_RETENTION_DAYS: number = 30;
+
+  /**
+   * The development SMTP sink (smtp-sink.service.ts): where the mail gateway delivers in
+   * development; 0 turns it off. Listens on SMTP_SINK_HOST (127.0.0.1; 0.0.0.0 in a pod).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SMTP_SINK_PORT: number = 2525;
+
+  @IsString()
+  SMTP_SINK_HOST: string = '127.0.0.1';
 
   /** Filled by `appConfig()` from the messaging lib's reader (not validated twice). */
   kafka: KafkaSettings;

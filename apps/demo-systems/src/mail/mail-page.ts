@@ -2,7 +2,7 @@
  * The demo mailbox as a small HTML page. Everything shown comes from Kafka events (any
  * producer could put markup in a variable): every value is escaped.
  */
-import type { MailMessage } from './mail.repository';
+import type { MailMessage, SmtpMessage } from './mail.repository';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -17,7 +17,21 @@ function variablesList(variables: Record<string, unknown>): string {
   return `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
 }
 
-export function renderMailPage(messages: MailMessage[]): string {
+function deliveredSection(delivered: SmtpMessage[]): string {
+  if (delivered.length === 0) return '<p><em>No e-mail delivered yet.</em></p>';
+  return delivered
+    .map(
+      (m) => `
+  <article>
+    <p><small>${escapeHtml(m.receivedAt.toISOString())} — to ${escapeHtml(m.to.join(', '))} — ${escapeHtml(m.template ?? '')} — request ${escapeHtml(m.requestId ?? '')}</small></p>
+    <h3>${escapeHtml(m.subject ?? '(no subject)')}</h3>
+    <pre>${escapeHtml(m.text)}</pre>
+  </article>`,
+    )
+    .join('');
+}
+
+export function renderMailPage(messages: MailMessage[], delivered: SmtpMessage[] = []): string {
   const rows = messages
     .map(
       (m) => `
@@ -49,7 +63,7 @@ export function renderMailPage(messages: MailMessage[]): string {
 <body>
   <h1>Demo mailbox</h1>
   <p>What the services asked the company's mail gateway to send (<code>dsr.notifications.v1</code>), newest first.
-     A demo tool: nothing is actually sent. JSON: <a href="/mail/messages">/mail/messages</a>.</p>
+     The mail gateway sends them as e-mail; in development, to the SMTP sink below. JSON: <a href="/mail/messages">/mail/messages</a>.</p>
   ${
     messages.length === 0
       ? '<p><em>No messages yet.</em></p>'
@@ -59,6 +73,10 @@ export function renderMailPage(messages: MailMessage[]): string {
     </tbody>
   </table>`
   }
+  <h2>Delivered over SMTP</h2>
+  <p>What the mail gateway sent for those notices, as the development SMTP sink received it
+     (JSON: <a href="/mail/smtp">/mail/smtp</a>).</p>
+  ${deliveredSection(delivered)}
 </body>
 </html>
 `;

@@ -1,13 +1,14 @@
 /**
  * The demo mailbox over HTTP. DEMO ONLY: these routes are public (no token) so that a
  * person trying the one-command demo can read the identity codes and notices the
- * services send; a real deployment has a mail gateway instead of this sink.
+ * services send; a real deployment's mail gateway sends to the company's mail relay instead of this sink.
  */
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '@datarights/service-kit';
 import { MailMessagesDto } from './dto/mail-message.dto';
 import { MailQueryDto } from './dto/mail-query.dto';
+import { SmtpMessagesDto } from './dto/smtp-message.dto';
 import { renderMailPage } from './mail-page';
 import { MailService } from './mail.service';
 
@@ -26,7 +27,8 @@ export class MailController {
   @ApiOperation({ summary: 'The demo mailbox as an HTML page, newest first', description: DEMO_ONLY })
   @ApiOkResponse({ description: 'An HTML page listing the messages.' })
   async page(@Query() query: MailQueryDto): Promise<string> {
-    return renderMailPage(await this.mail.list({ ...query, limit: query.limit ?? 100 }));
+    const filter = { ...query, limit: query.limit ?? 100 };
+    return renderMailPage(await this.mail.list(filter), await this.mail.delivered(filter));
   }
 
   @Get('messages')
@@ -35,5 +37,16 @@ export class MailController {
   @ApiOkResponse({ type: MailMessagesDto })
   async messages(@Query() query: MailQueryDto): Promise<MailMessagesDto> {
     return { messages: await this.mail.list({ ...query, limit: query.limit ?? 50 }) };
+  }
+
+  @Get('smtp')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'The e-mails the mail gateway delivered to the development SMTP sink, newest first, optionally filtered',
+    description: DEMO_ONLY,
+  })
+  @ApiOkResponse({ type: SmtpMessagesDto })
+  async smtp(@Query() query: MailQueryDto): Promise<SmtpMessagesDto> {
+    return { messages: await this.mail.delivered({ ...query, limit: query.limit ?? 50 }) };
   }
 }

@@ -68,4 +68,53 @@ export class MailRepository {
       receivedAt: r.received_at,
     }));
   }
+
+  /** What the SMTP sink received, newest first (smtp-sink.service.ts). */
+  async findDelivered(f: MailFilter): Promise<SmtpMessage[]> {
+    const rows: SmtpRow[] = await this.dataSource.query(
+      `SELECT message_id, notification_id, request_id, template, mail_from, rcpt_to, subject, body, received_at
+         FROM smtp_messages
+        WHERE ($1::text IS NULL OR lower($1) = ANY (SELECT lower(r) FROM unnest(rcpt_to) r))
+          AND ($2::text IS NULL OR request_id = $2)
+          AND ($3::text IS NULL OR template = $3)
+        ORDER BY id DESC
+        LIMIT $4`,
+      [f.to ?? null, f.requestId ?? null, f.template ?? null, f.limit],
+    );
+    return rows.map((r) => ({
+      messageId: r.message_id ?? undefined,
+      notificationId: r.notification_id ?? undefined,
+      requestId: r.request_id ?? undefined,
+      template: r.template ?? undefined,
+      from: r.mail_from,
+      to: r.rcpt_to,
+      subject: r.subject ?? undefined,
+      text: r.body,
+      receivedAt: r.received_at,
+    }));
+  }
 }
+
+export interface SmtpMessage {
+  messageId?: string;
+  notificationId?: string;
+  requestId?: string;
+  template?: string;
+  from: string;
+  to: string[];
+  subject?: string;
+  text: string;
+  receivedAt: Date;
+}
+
+type SmtpRow = {
+  message_id: string | null;
+  notification_id: string | null;
+  request_id: string | null;
+  template: string | null;
+  mail_from: string;
+  rcpt_to: string[];
+  subject: string | null;
+  body: string;
+  received_at: Date;
+};

@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { NotificationRequested } from '@datarights/contracts';
-import { MailRepository, type MailFilter, type MailMessage } from './mail.repository';
+import { MailRepository, type MailFilter, type MailMessage, type SmtpMessage } from './mail.repository';
 
 @Injectable()
 export class MailService {
@@ -14,5 +14,9 @@ export class MailService {
 
   list(filter: MailFilter): Promise<MailMessage[]> {
     return this.repo.find(filter);
+  }
+
+  delivered(filter: MailFilter): Promise<SmtpMessage[]> {
+    return this.repo.findDelivered(filter);
   }
 }
