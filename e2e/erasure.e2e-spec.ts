@@ -30,7 +30,7 @@ describe('erasure, end to end', () => {
     await raw.close();
   });
 
-  it('erases a seeded customer from CRM, support and marketing, keeps billing under a legal hold, and proves it', async () => {
+  it('erases a seeded customer from support and marketing, keeps the CRM identity and billing under legal holds, and proves it', async () => {
     const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], 0);
     const before = await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null });
     expect(before.status).toBe(200);
@@ -43,7 +43,12 @@ describe('erasure, end to end', () => {
     expect(after.status).toBe(200);
     const held = after.body.systems;
     expect(before.body.systems.crm.crm_customers.length).toBeGreaterThan(0);
-    expect(held.crm.crm_customers).toHaveLength(0);
+    // The subscriber's civil identity: kept, restricted, 5 years after the contract ends (LCEN art. 6, décret 2021-1362).
+    expect(held.crm.crm_customers).toEqual(
+      before.body.systems.crm.crm_customers.map((r: Record<string, unknown>) =>
+        expect.objectContaining({ ...r, restricted_until: expect.any(String) }),
+      ),
+    );
     expect(held.support.support_tickets).toHaveLength(0);
     expect([...held.marketing.marketing_contacts, ...held.marketing.marketing_usage]).toHaveLength(0);
     expect([...held.billing.billing_invoices, ...held.billing.billing_payments]).toEqual(
@@ -58,7 +63,12 @@ describe('erasure, end to end', () => {
     );
     expect(hold).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22' });
     expect(new Date(hold.until).getUTCFullYear()).toBe(new Date(done.receivedAt).getUTCFullYear() + 10);
-    for (const systemId of ['crm', 'support', 'marketing']) {
+    expect(
+      done.holds.find(
+        (h: { systemId: string; category: string }) => h.systemId === 'crm' && h.category === 'identification',
+      ),
+    ).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'LCEN art. 6 and décret 2021-1362' });
+    for (const systemId of ['support', 'marketing']) {
       expect(
         done.systems.find((s: { systemId: string; kind: string }) => s.systemId === systemId && s.kind === 'erase'),
       ).toMatchObject({ outcome: 'done' });
@@ -213,7 +223,8 @@ describe('erasure, end to end', () => {
       role: 'controller',
       purposes: ['archive'],
       legalBasis: 'contract',
-      categories: ['identification'],
+      // Erased on request (the civil identity would be held, LCEN art. 6, and get no erase command).
+      categories: ['relationship'],
       location: 'FR',
       transfers: [],
       recipients: [],
@@ -222,7 +233,7 @@ describe('erasure, end to end', () => {
     await raw.sendEvent(TOPICS.dataEvents.name, `${systemId}:x1`, 'pdata.record.stored.v1', {
       systemId,
       recordRef: 'x1',
-      category: 'identification',
+      category: 'relationship',
       subjectKeys: { email: customer.email },
       occurredAt: new Date().toISOString(),
     });

@@ -155,7 +155,7 @@ describe('erasure-executor', () => {
   it('erases in one system, holds and restricts in the other, and completes once with the hold; a duplicate reply changes nothing', async () => {
     const requestId = randomUUID();
     const plan = await sendPlan(requestId, [
-      item('crm', ['identification']),
+      item('crm', ['relationship']),
       item('billing', ['billing'], { capabilities: ['export', 'erase', 'restrict'] }),
     ]);
 
@@ -164,7 +164,7 @@ describe('erasure-executor', () => {
       type: EVENTS.eraseCommand.type,
       key: requestId,
       systemId: 'crm',
-      categories: ['identification'],
+      categories: ['relationship'],
       subjectKeys,
     });
     expect(Date.parse(erase.respondBy)).toBeGreaterThan(Date.now() - 5_000);
@@ -200,7 +200,7 @@ describe('erasure-executor', () => {
     const done = await waitEvent<{ systems: unknown[]; holds: unknown[] }>('executionCompleted', requestId);
     expect(done.systems).toEqual([
       { systemId: 'billing', outcome: 'retained', affectedRecords: 2, categories: ['billing'] },
-      { systemId: 'crm', outcome: 'done', affectedRecords: 3, categories: ['identification'] },
+      { systemId: 'crm', outcome: 'done', affectedRecords: 3, categories: ['relationship'] },
     ]);
     expect(done.holds).toEqual([hold]);
     expect(
@@ -218,7 +218,7 @@ describe('erasure-executor', () => {
 
   it('a system that never replies gets the same command again, then is escalated; the other completes; the DPO closes it and the request completes', async () => {
     const requestId = randomUUID();
-    await sendPlan(requestId, [item('crm', ['identification', 'usage']), item('silent', ['relationship'])]);
+    await sendPlan(requestId, [item('crm', ['relationship', 'usage']), item('silent', ['relationship'])]);
 
     const [erase] = await waitCommands('crm', requestId, 1);
     await reply(erase);
@@ -259,7 +259,7 @@ describe('erasure-executor', () => {
     expect(done).toEqual({
       requestId,
       systems: [
-        { systemId: 'crm', outcome: 'done', affectedRecords: 2, categories: ['identification', 'usage'] },
+        { systemId: 'crm', outcome: 'done', affectedRecords: 2, categories: ['relationship', 'usage'] },
         { systemId: 'silent', outcome: 'closed-manually', affectedRecords: 0, categories: ['relationship'] },
       ],
       holds: [],
@@ -268,7 +268,7 @@ describe('erasure-executor', () => {
 
   it('a failure reply is retried with the same command, and the last failure is escalated with its error', async () => {
     const requestId = randomUUID();
-    await sendPlan(requestId, [item('flaky', ['identification'])]);
+    await sendPlan(requestId, [item('flaky', ['relationship'])]);
     // The executor created the system's command topic itself.
     const dispatched = await waitEvent<{ commandId: string }>('actionDispatched', requestId);
     const flakyCommands = await raw.collect([commandTopic('flaky')]);

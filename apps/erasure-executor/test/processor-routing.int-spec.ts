@@ -113,7 +113,7 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
         subjectKeys,
         items: [
           item('hosted', ['identification', 'usage'], { role: 'processor', controller: 'ACME SAS' }),
-          item('crm', ['identification']),
+          item('crm', ['relationship']),
         ],
       },
       { correlationid: requestId },
@@ -197,7 +197,7 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
     });
     const done = await waitEvent<{ systems: unknown[]; holds: unknown[] }>('executionCompleted', requestId);
     expect(done.systems).toEqual([
-      { systemId: 'crm', outcome: 'done', affectedRecords: 1, categories: ['identification'] },
+      { systemId: 'crm', outcome: 'done', affectedRecords: 1, categories: ['relationship'] },
       { systemId: 'hosted', outcome: 'forwarded', affectedRecords: 0, categories: ['identification', 'usage'] },
     ]);
     expect(received.filter((r) => r.topic === commandTopic('hosted'))).toHaveLength(0);

@@ -5,19 +5,17 @@ describe('erasureDecision with the French default profile', () => {
   const policy = loadPolicy(resolvePolicyPath());
 
   it.each([
-    ['billing', 'retain', 'P10Y', 'Code de commerce L123-22'],
-    ['payment', 'retain', 'P10Y', 'Code de commerce L123-22'],
-    ['identification', 'erase', undefined, undefined],
-    ['relationship', 'erase', undefined, undefined],
-    ['usage', 'erase', undefined, undefined],
-    ['prospection', 'erase', undefined, undefined],
-  ])('%s → %s', (category, action, period, legalText) => {
+    ['billing', 'retain', 'P10Y', 'end-of-financial-year', 'Code de commerce L123-22'],
+    ['payment', 'retain', 'P13M', 'transaction', 'CNIL délibération 2018-303 (card payments, disputes)'],
+    ['identification', 'retain', 'P5Y', 'contract-end', 'LCEN art. 6 and décret 2021-1362'],
+    ['relationship', 'erase', undefined, undefined, undefined],
+    ['usage', 'erase', undefined, undefined, undefined],
+    ['prospection', 'erase', undefined, undefined, undefined],
+  ])('%s → %s', (category, action, period, from, legalText) => {
     const d = erasureDecision(policy, category);
     expect(d.action).toBe(action);
     expect(d.rule).toBe(category);
-    if (d.action === 'retain') {
-      expect(d.retention).toMatchObject({ period, legalText, ground: 'Art. 17(3)(b)', from: 'record-date' });
-    }
+    if (d.action === 'retain') expect(d.retention).toMatchObject({ period, legalText, from });
   });
 
   it.each(['support-tickets', 'constructor', '__proto__'])(

@@ -32,7 +32,7 @@ describe('the French default profile', () => {
     const policy = loadPolicy(file);
     expect(policy).toMatchObject({
       version: 1,
-      profile: 'fr-default',
+      profile: 'fr-hosting-provider',
       deadlines: { response: 'P1M', extensionMax: 'P2M', proofPeriod: 'P5Y' },
       commands: { respondWithin: 'PT1H', maxAttempts: 4, retryBackoff: 'PT5M' },
     });
@@ -335,5 +335,62 @@ describe('fields (rectification, Art. 16)', () => {
     ['a list instead of a mapping', 'fields: [email]\n', 'fields: must be a mapping'],
   ])('refuses %s', (_what, extra, expected) => {
     expect(problemsOf(`${VALID}${extra}`)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});
+
+describe('profiles that extend another, and the reasons told to the subject', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'policy-extends-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const base = `
+version: 1
+profile: base
+deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y }
+commands: { respondWithin: PT1H, maxAttempts: 4, retryBackoff: PT5M }
+categories:
+  default: { action: erase }
+  usage: { action: erase }
+fields: { email: [usage] }
+`;
+
+  it('takes the base, replaces its sections and merges categories and fields by name', () => {
+    writeFileSync(join(dir, 'base.yaml'), base);
+    writeFileSync(
+      join(dir, 'child.yaml'),
+      `version: 1\nprofile: child\nextends: base.yaml\ncategories:\n  extra: { action: erase }\nfields: { phone: [extra] }\n`,
+    );
+    const p = loadPolicy(join(dir, 'child.yaml'));
+    expect(p.profile).toBe('child');
+    expect([...p.categories.keys()].sort()).toEqual(['default', 'extra', 'usage']);
+    expect({ ...p.fields }).toEqual({ email: ['usage'], phone: ['extra'] });
+  });
+
+  it('refuses a loop', () => {
+    writeFileSync(join(dir, 'a.yaml'), `${base}\nextends: b.yaml\n`.replace('profile: base', 'profile: a'));
+    writeFileSync(join(dir, 'b.yaml'), `${base}\nextends: a.yaml\n`.replace('profile: base', 'profile: b'));
+    expect(() => loadPolicy(join(dir, 'a.yaml'))).toThrow(/extends: .* makes a loop/);
+  });
+
+  it('accepts a reason only where the request type does not act on the category (Art. 12(4))', () => {
+    const withWhy = (effect: string) => `
+version: 1
+profile: t
+deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y }
+commands: { respondWithin: PT1H, maxAttempts: 4, retryBackoff: PT5M }
+categories:
+  default: { action: erase }
+  billing:
+    requests: { erasure: erase, access: include, portability: exclude, restriction: apply, objection: apply, rectification: ${effect} }
+    whyNot: { rectification: { fr: "Corrigée par un avoir." } }
+`;
+    expect(parsePolicy(withWhy('not-applicable')).categories.get('billing')?.whyNot?.rectification?.fr).toBe(
+      'Corrigée par un avoir.',
+    );
+    expect(() => parsePolicy(withWhy('apply'))).toThrow(
+      /categories.billing.whyNot.rectification: only for a request type/,
+    );
+    expect(() => parsePolicy(withWhy('apply').replace('{ fr: "Corrigée par un avoir." }', '{ en: "x" }'))).toThrow(
+      /whyNot.rectification.fr: is required/,
+    );
   });
 });

@@ -58,17 +58,20 @@ export function resolvePolicyPath(file?: string, startDirs: string[] = [process.
 
 /** Reads, parses and validates a policy file; throws `PolicyError` naming every problem. */
 export function loadPolicy(file: string): Policy {
-  let text: string;
+  return parsePolicy(readText(file), file, dirname(resolve(file)));
+}
+
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new PolicyError(file, [`cannot be read: ${(err as Error).message}`]);
   }
-  return parsePolicy(text, file);
 }
 
-/** Parses and validates policy YAML text (`source` names it in errors). */
-export function parsePolicy(text: string, source = '<inline policy>'): Policy {
+type RawPolicy = Record<string, unknown>;
+
+function parseRaw(text: string, source: string): RawPolicy {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new PolicyError(
@@ -78,6 +81,39 @@ export function parsePolicy(text: string, source = '<inline policy>'): Policy {
   const raw: unknown = doc.toJS();
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new PolicyError(source, ['the file must hold a YAML mapping (version, profile, deadlines, ...)']);
+  return raw as RawPolicy;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A profile that `extends` another (e.g. the opt-in profile of an entity under the
+ * anti-money-laundering obligations, which adds its categories to the French default):
+ * the base's sections, replaced by this file's, with `categories` and `fields` merged by
+ * name. A chain is followed (at most 5 files) and a loop refused.
+ */
+function withBase(raw: RawPolicy, source: string, dir: string, seen: string[] = []): RawPolicy {
+  if (raw.extends === undefined) return raw;
+  if (typeof raw.extends !== 'string' || !/^[A-Za-z0-9_./-]{1,200}\.ya?ml$/.test(raw.extends))
+    throw new PolicyError(source, ['extends: must be the path of a .yaml file next to this one']);
+  const baseFile = resolve(dir, raw.extends);
+  if (seen.includes(baseFile) || seen.length >= 5)
+    throw new PolicyError(source, [`extends: ${raw.extends} makes a loop or a chain longer than 5 files`]);
+  const base = withBase(parseRaw(readText(baseFile), baseFile), baseFile, dirname(baseFile), [...seen, baseFile]);
+  const merged: RawPolicy = { ...base, ...raw };
+  for (const key of ['categories', 'fields'])
+    if (isMapping(base[key]) && isMapping(raw[key])) merged[key] = { ...base[key], ...raw[key] };
+  delete merged.extends;
+  return merged;
+}
+
+/**
+ * Parses and validates policy YAML text (`source` names it in errors; `dir` is where an
+ * `extends` is looked for, the working directory by default).
+ */
+export function parsePolicy(text: string, source = '<inline policy>', dir = process.cwd()): Policy {
+  const raw = withBase(parseRaw(text, source), source, dir);
   const policy = plainToInstance(Policy, raw);
   const errors = validateSync(policy, {
     whitelist: true,
@@ -164,6 +200,18 @@ function ruleChecks(name: string, rule: CategoryRule): string[] {
     problems.push(
       `categories.${name}.retention: only allowed with action: retain (or requests.erasure: retain); a maximum period is a limit`,
     );
+  }
+  // Art. 12(4): a reason is told where a request type does not act on the category, and only there.
+  const whyNot = rule.whyNot;
+  if (whyNot && typeof whyNot === 'object') {
+    for (const [type, reason] of Object.entries(whyNot)) {
+      if (reason === undefined) continue;
+      const e = type === 'erasure' ? erasure : (requests as Record<string, unknown> | undefined)?.[type];
+      if (e !== 'not-applicable' && e !== 'exclude' && e !== 'retain')
+        problems.push(
+          `categories.${name}.whyNot.${type}: only for a request type that does not act on the category (not-applicable, exclude, or erasure retain)`,
+        );
+    }
   }
   // Art. 20(1): portability covers only data the subject provided, under consent or contract.
   if (requests?.portability === 'include' && rule.provided === undefined) {

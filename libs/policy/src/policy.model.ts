@@ -279,6 +279,39 @@ export class StorageLimit {
 const effect = <T extends PolicyRequestType>(t: T) =>
   IsIn(REQUEST_EFFECTS[t], { message: `must be one of ${REQUEST_EFFECTS[t].join(', ')}` });
 
+/**
+ * Why a request type does not act on the category (`not-applicable`, `exclude`, or erasure
+ * `retain`), in plain words for the subject: every answer that does not act in whole or in
+ * part states its reasons (Art. 12(4)). E.g. billing rectification: issued invoices are
+ * corrected by a credit note, never rewritten.
+ */
+/** A text told to the subject, in their language (Art. 12(1)): French required, English optional. */
+export class LocalisedText {
+  @IsDefined(REQUIRED) @Length(1, 1000, TEXT) @IsString(TEXT) fr: string;
+  @IsOptional() @Length(1, 1000, TEXT) @IsString(TEXT) en?: string;
+}
+
+const localised = () => (target: object, key: string | symbol) => {
+  IsOptional()(target, key);
+  ValidateNested({ message: 'must be a mapping of language → text (fr, en)' })(target, key);
+  Type(() => LocalisedText)(target, key);
+};
+
+export class WhyNotPolicy {
+  @localised() erasure?: LocalisedText;
+  @localised() access?: LocalisedText;
+  @localised() portability?: LocalisedText;
+  @localised() restriction?: LocalisedText;
+  @localised() objection?: LocalisedText;
+  @localised() rectification?: LocalisedText;
+}
+
+/** The text in the subject's language, French when it has none in that language. */
+export function inLocale(text: LocalisedText | undefined, locale: string): string | undefined {
+  if (!text) return undefined;
+  return (locale.startsWith('en') ? text.en : undefined) ?? text.fr;
+}
+
 /** What each request type does to the category. All six are required when the rule has `requests`. */
 export class RequestEffectsPolicy {
   @IsDefined(REQUIRED) @effect('erasure') erasure: RequestEffect<'erasure'>;
@@ -332,6 +365,12 @@ export class CategoryRule {
   @IsIn(PROVIDED_BASES, { message: `must be one of ${PROVIDED_BASES.join(', ')} (Art. 20(1)(a))` })
   provided?: ProvidedBasis;
 
+  /** Why a request type does not act on the category, told to the subject (Art. 12(4)); only for such request types. */
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping of request type → reason' })
+  @Type(() => WhyNotPolicy)
+  whyNot?: WhyNotPolicy;
+
   /** For the reader (and the Art. 30 register): what the category holds. */
   @IsOptional()
   @Length(1, 500, TEXT)
@@ -349,8 +388,17 @@ export class Policy {
   version: 1;
 
   @IsDefined(REQUIRED)
-  @Matches(/^[a-z][a-z0-9-]{0,62}$/, { message: 'must be a lowercase slug, e.g. fr-default' })
+  @Matches(/^[a-z][a-z0-9-]{0,62}$/, { message: 'must be a lowercase slug, e.g. fr-hosting-provider' })
   profile: string;
+
+  /**
+   * Another profile file this one adds to (a path relative to this file): its sections are
+   * taken, then this file's replace them, except `categories` and `fields`, merged by name.
+   * Resolved by the loader; absent after loading.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_./-]{1,200}\.ya?ml$/, { message: 'must be the path of a .yaml file next to this one' })
+  extends?: string;
 
   @IsDefined(REQUIRED)
   @ValidateNested({ message: 'must be a mapping' })

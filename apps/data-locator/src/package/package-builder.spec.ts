@@ -92,6 +92,7 @@ describe('access package (Art. 15)', () => {
     const { zip, records } = await buildPackage(input('access'));
     const files = await unzip(zip);
     expect([...files.keys()].sort()).toEqual([
+      'csv/aml-due-diligence.csv',
       'csv/billing.csv',
       'csv/identification.csv',
       'csv/payment.csv',
@@ -101,11 +102,11 @@ describe('access package (Art. 15)', () => {
       'summary.md',
     ]);
     const data = JSON.parse(files.get('data.json')!);
-    expect(Object.keys(data.systems).sort()).toEqual(['billing', 'crm', 'marketing']);
+    expect(Object.keys(data.systems).sort()).toEqual(['aml', 'billing', 'crm', 'marketing']);
     expect(data.systems.billing.payment.map((r: { recordRef: string }) => r.recordRef)).toEqual(['p1', 'p2']);
-    // AML files: access through the CNIL (CMF L561-45), per the policy: not in the copy.
-    expect(data.systems.aml).toBeUndefined();
-    expect(records).toBe(5);
+    // AML files are part of the copy (Art. 15): only suspicious-transaction reports are under indirect access (CMF L561-45).
+    expect(data.systems.aml['aml-due-diligence']).toHaveLength(1);
+    expect(records).toBe(6);
     expect(files.get('csv/identification.csv')).toBe(
       'system,category,recordRef,name,note\r\ncrm,identification,c1,"Jeanne ""J"" Martin","a,b\nc"\r\n',
     );
@@ -120,8 +121,12 @@ describe('access package (Art. 15)', () => {
       categoryOfData: 'payment',
       recipients: [{ name: 'PayCo Inc.', kind: 'sub-processor', country: 'US', system: 'billing' }],
       retention: [
-        expect.objectContaining({ period: 'P10Y', legalText: 'Code de commerce L123-22' }),
-        expect.objectContaining({ period: 'P6Y' }),
+        expect.objectContaining({
+          period: 'P13M',
+          from: 'transaction',
+          legalText: expect.stringContaining('2018-303'),
+        }),
+        expect.objectContaining({ period: 'P1Y', from: 'account-closure' }),
       ],
       transfers: [
         expect.objectContaining({

@@ -18,7 +18,7 @@ describe('the policy at start-up', () => {
   it('loads the French default profile when POLICY_FILE is not set', async () => {
     delete process.env.POLICY_FILE;
     const module = await Test.createTestingModule({ imports: [PolicyModule] }).compile();
-    expect(module.get<Policy>(POLICY).profile).toBe('fr-default');
+    expect(module.get<Policy>(POLICY).profile).toBe('fr-hosting-provider');
   });
 
   it('refuses an invalid file, naming the file and the path of the error, and the service does not start', async () => {

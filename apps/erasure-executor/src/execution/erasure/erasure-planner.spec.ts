@@ -10,13 +10,11 @@ const item = (o: Partial<PlanItem> & Pick<PlanItem, 'systemId' | 'categories'>):
 
 describe('planErasure with the French default profile', () => {
   it.each([
-    ['identification', 'erase'],
     ['relationship', 'erase'],
     ['usage', 'erase'],
     ['prospection', 'erase'],
     ['support-tickets', 'erase'],
     ['billing', 'retain'],
-    ['payment', 'retain'],
   ])('%s → %s', (category, expected) => {
     const plan = planErasure(frDefault, [item({ systemId: 'sys', categories: [category] })], requestedAt);
     if (expected === 'erase') {
@@ -32,7 +30,7 @@ describe('planErasure with the French default profile', () => {
           ground: 'Art. 17(3)(b)',
           legalText: 'Code de commerce L123-22',
           period: 'P10Y',
-          from: 'record-date',
+          from: 'end-of-financial-year',
           until: new Date('2035-01-31T10:00:00.000Z'),
           canErase: true,
         },
@@ -53,20 +51,20 @@ describe('planErasure with the French default profile', () => {
   it('splits one system: erases some categories, holds and restricts the others', () => {
     const plan = planErasure(
       frDefault,
-      [item({ systemId: 'billing', categories: ['identification', 'billing', 'payment', 'billing'] })],
+      [item({ systemId: 'billing', categories: ['relationship', 'billing', 'billing'] })],
       requestedAt,
     );
     expect(plan.actions).toEqual([
-      { dispatch: true, kind: 'erase', systemId: 'billing', categories: ['identification'], params: {} },
+      { dispatch: true, kind: 'erase', systemId: 'billing', categories: ['relationship'], params: {} },
       {
         dispatch: true,
         kind: 'restrict',
         systemId: 'billing',
-        categories: ['billing', 'payment'],
+        categories: ['billing'],
         params: { ground: 'legal-hold', until: '2035-01-31T10:00:00.000Z', action: 'place' },
       },
     ]);
-    expect(plan.holds.map((h) => h.category)).toEqual(['billing', 'payment']);
+    expect(plan.holds.map((h) => h.category)).toEqual(['billing']);
   });
 
   it('records the hold without a restrict command when the system cannot restrict', () => {
@@ -93,9 +91,9 @@ describe('planErasure with the French default profile', () => {
   it.each([
     // The French rules, through the planner: category, period, legal text, end of the hold for a request of 31 January 2025.
     ['subscriber-identity', 'P5Y', 'LCEN art. 6 and décret 2021-1362', '2030-01-31T10:00:00.000Z'],
-    ['aml-due-diligence', 'P5Y', 'Code monétaire et financier L561-12', '2030-01-31T10:00:00.000Z'],
+    ['identification', 'P5Y', 'LCEN art. 6 and décret 2021-1362', '2030-01-31T10:00:00.000Z'],
+    ['account', 'P1Y', 'décret 2021-1362 art. 3', '2026-01-31T10:00:00.000Z'],
     ['connection', 'P1Y', 'décret 2021-1362', '2026-01-31T10:00:00.000Z'],
-    ['payment', 'P10Y', 'Code de commerce L123-22', '2035-01-31T10:00:00.000Z'],
   ])('holds %s for %s (%s) until %s', (category, period, legalText, until) => {
     const plan = planErasure(frDefault, [item({ systemId: 'sys', categories: [category] })], requestedAt);
     expect(plan.holds).toEqual([expect.objectContaining({ category, period, legalText, until: new Date(until) })]);
@@ -104,7 +102,7 @@ describe('planErasure with the French default profile', () => {
   it('escalates at once an erasure a system cannot do', () => {
     const plan = planErasure(
       frDefault,
-      [item({ systemId: 'legacy', categories: ['identification'], capabilities: ['export'] })],
+      [item({ systemId: 'legacy', categories: ['relationship'], capabilities: ['export'] })],
       requestedAt,
     );
     expect(plan.actions).toEqual([
@@ -112,7 +110,7 @@ describe('planErasure with the French default profile', () => {
         dispatch: false,
         kind: 'erase',
         systemId: 'legacy',
-        categories: ['identification'],
+        categories: ['relationship'],
         reason: "system legacy cannot erase (no 'erase' capability): erase by hand, then close the action",
       },
     ]);
@@ -148,13 +146,13 @@ describe('planErasure with the French default profile', () => {
     const plan = planErasure(
       frDefault,
       [
-        item({ systemId: 'crm', categories: ['identification'] }),
-        item({ systemId: 'crm', categories: ['usage', 'identification'] }),
+        item({ systemId: 'crm', categories: ['relationship'] }),
+        item({ systemId: 'crm', categories: ['usage', 'relationship'] }),
       ],
       requestedAt,
     );
     expect(plan.actions).toEqual([
-      { dispatch: true, kind: 'erase', systemId: 'crm', categories: ['identification', 'usage'], params: {} },
+      { dispatch: true, kind: 'erase', systemId: 'crm', categories: ['relationship', 'usage'], params: {} },
     ]);
   });
 

@@ -6,13 +6,7 @@ describe('planRectification (Art. 16) with the French default profile', () => {
     const changes = { email: 'jeanne.new@example.fr' };
     expect(planRectification(frDefault, demoPlan, changes)).toEqual([
       { dispatch: true, kind: 'rectify', systemId: 'crm', categories: ['identification'], params: { changes } },
-      {
-        dispatch: false,
-        kind: 'rectify',
-        systemId: 'billing',
-        categories: ['billing'],
-        reason: expect.stringContaining("no 'rectify' capability"),
-      },
+      // Billing is not asked: issued invoices are corrected by credit note (policy: rectification not-applicable).
       { dispatch: true, kind: 'rectify', systemId: 'support', categories: ['relationship'], params: { changes } },
       {
         dispatch: false,
@@ -40,7 +34,7 @@ describe('planRectification (Art. 16) with the French default profile', () => {
     const actions = planRectification(frDefault, demoPlan, { shoeSize: '42' });
     expect(actions.map((a) => [a.systemId, a.categories])).toEqual([
       ['crm', ['identification']],
-      ['billing', ['billing', 'payment']],
+      ['billing', ['payment']], // billing: corrected by credit note, rectification not-applicable
       ['support', ['relationship']],
       ['marketing', ['prospection']], // usage: rectification not-applicable
     ]);
