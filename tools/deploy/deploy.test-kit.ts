@@ -106,6 +106,15 @@ export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((o) => o.kind === kind);
 }
 
+/** The web apps (deploy/k8s/web): HTTP clients of the services, without database or Kafka. */
+export const isWebApp = (o: K8sObject): boolean =>
+  o.metadata.labels?.['app.kubernetes.io/part-of'] === 'datarights-web';
+
+/** The Deployments of the services (and the demo systems), not of the web apps. */
+export function serviceDeployments(objects: K8sObject[]): K8sObject[] {
+  return ofKind(objects, 'Deployment').filter((d) => !isWebApp(d));
+}
+
 export function named(objects: K8sObject[], kind: string, name: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name}`);

@@ -14,6 +14,8 @@ import {
   kustomizeBuild,
   named,
   ofKind,
+  serviceDeployments,
+  isWebApp,
   parseYamlObjects,
   readRepoFile,
   ROOT,
@@ -120,7 +122,7 @@ describe.each(Object.keys(TARGETS) as Target[])('%s', (target) => {
 
 describe.each(K8S_TARGETS)('k8s %s', (target) => {
   const objects = () => rendered[target];
-  const deployments = () => ofKind(objects(), 'Deployment');
+  const deployments = () => serviceDeployments(objects());
   const expected = () => (target === 'dev' ? { ...SERVICES, ...DEMO } : SERVICES);
 
   it('has exactly the expected services, each with a Deployment, a Service and a PodDisruptionBudget', () => {
@@ -275,6 +277,9 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       name: d.metadata.name,
       labels: d.spec.template.metadata.labels as Record<string, string>,
     }));
+    const webPods = ofKind(objects(), 'Deployment')
+      .filter(isWebApp)
+      .map((d) => ({ name: d.metadata.name, labels: d.spec.template.metadata.labels as Record<string, string> }));
     // The pods the operators make: CloudNativePG's instances, Strimzi's brokers.
     const operated = [
       ...ofKind(objects(), 'Cluster').map((c) => ({
@@ -292,7 +297,7 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       // A policy that selects no pod is a label typo.
       expect({
         policy: p.metadata.name,
-        selects: [...pods, ...operated].some((pod) => selectorMatches(p.spec.podSelector, pod.labels)),
+        selects: [...pods, ...webPods, ...operated].some((pod) => selectorMatches(p.spec.podSelector, pod.labels)),
       }).toEqual({ policy: p.metadata.name, selects: true });
     }
     const ingressFrom = (pod: { labels: Record<string, string> }, namespace: string) =>
@@ -357,7 +362,7 @@ describe('k8s overlays', () => {
     const prod = rendered.prod;
     const users = new Set(ofKind(rendered.kafka, 'KafkaUser').map((u) => u.metadata.name));
     expect(JSON.stringify(prod)).not.toContain('DPO_TOKEN');
-    for (const d of ofKind(prod, 'Deployment')) {
+    for (const d of serviceDeployments(prod)) {
       for (const c of allContainers(d)) {
         const e = containerEnv(prod, c);
         expect(e.get('NODE_ENV')?.value).toBe('production');
@@ -380,7 +385,7 @@ describe('k8s overlays', () => {
         expect(env(prod, s).get(v)?.secret?.name).toBe('datarights-auth');
     for (const h of ofKind(prod, 'HorizontalPodAutoscaler')) expect(h.spec.minReplicas).toBeGreaterThanOrEqual(3);
     expect(named(prod, 'Ingress', 'datarights').spec.tls?.[0]?.secretName).toBeDefined();
-    for (const d of ofKind(prod, 'Deployment')) {
+    for (const d of serviceDeployments(prod)) {
       const [app] = d.spec.template.spec.containers;
       expect(app.image).toMatch(/^[^:]+:(?!latest$)[\w.-]+$/);
       expect(app.resources.requests.memory).toBe(app.resources.limits.memory);
@@ -390,7 +395,7 @@ describe('k8s overlays', () => {
 
   it('dev: one replica each, the demo systems, DPO_TOKEN only on the public APIs and from a Secret', () => {
     const dev = rendered.dev;
-    for (const d of ofKind(dev, 'Deployment')) {
+    for (const d of serviceDeployments(dev)) {
       expect(d.spec.replicas).toBe(1);
       expect(env(dev, d.metadata.name).get('NODE_ENV')?.value).toBe('development');
       const token = env(dev, d.metadata.name).get('DPO_TOKEN');

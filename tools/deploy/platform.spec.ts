@@ -15,6 +15,7 @@ import {
   kustomizeBuild,
   named,
   ofKind,
+  serviceDeployments,
   promqlScope,
   readRepoFile,
   ROOT,
@@ -159,7 +160,7 @@ describe('PostgreSQL (deploy/postgres, CloudNativePG)', () => {
   it("gives each service's schema to its owner, the schema each service migrates", () => {
     for (const objects of [prod, dev]) {
       const db = named(objects, 'Database', 'datarights');
-      const services = ofKind(objects, 'Deployment').map((d) => d.metadata.name);
+      const services = serviceDeployments(objects).map((d) => d.metadata.name);
       expect(db.spec.schemas.map((x: { name: string }) => x.name).sort()).toEqual(services.map(schemaOf).sort());
       for (const s of services) {
         expect(db.spec.schemas).toContainEqual(
@@ -179,7 +180,7 @@ describe('PostgreSQL (deploy/postgres, CloudNativePG)', () => {
       enablePodAntiAffinity: true,
       topologyKey: 'topology.kubernetes.io/zone',
     });
-    for (const d of ofKind(prod, 'Deployment')) {
+    for (const d of serviceDeployments(prod)) {
       const env = containerEnv(prod, d.spec.template.spec.containers[0]);
       expect(new URL(env.get('DATABASE_URL')!.value!).hostname).toBe(`${cluster.metadata.name}-rw`);
       expect(env.get('DATABASE_SSL')?.value).toBe('true');
@@ -303,7 +304,7 @@ describe('dev overlay: self-contained', () => {
     expect(ofKind(dev, 'KafkaUser')).toEqual([]);
     // The services talk to it, in this namespace, on its plain listener.
     const [listener] = k.spec.kafka.listeners;
-    for (const d of ofKind(dev, 'Deployment')) {
+    for (const d of serviceDeployments(dev)) {
       const env = containerEnv(dev, d.spec.template.spec.containers[0]);
       expect(env.get('KAFKA_BROKERS')?.value).toBe(`${k.metadata.name}-kafka-bootstrap:${listener.port}`);
       expect(env.get('KAFKA_REPLICATION_FACTOR')?.value).toBe('1');
@@ -316,7 +317,7 @@ describe('dev overlay: self-contained', () => {
     const cluster = named(dev, 'Cluster', 'datarights-postgres');
     expect(cluster.spec.instances).toBe(1);
     const roles = new Set(cluster.spec.managed.roles.map((r: { name: string }) => r.name));
-    for (const d of ofKind(dev, 'Deployment'))
+    for (const d of serviceDeployments(dev))
       for (const c of allContainers(d)) {
         const secret = containerEnv(dev, c).get('DATABASE_USER')!.secret!.name;
         const role = cluster.spec.managed.roles.find(
