@@ -16,6 +16,7 @@ const APPS: Record<string, number> = {
   'data-locator': 3002,
   'erasure-executor': 3003,
   audit: 3004,
+  'mail-gateway': 3005,
   'demo-systems': 3010,
 };
 const SECRET_VARS = [

@@ -28,7 +28,7 @@ role() { # <secret name> <role name>
     | kubectl label --local -f - cnpg.io/reload=true -o yaml \
     | kubectl -n "$ns" apply -f -
 }
-for s in request-intake identity data-locator erasure-executor audit; do
+for s in request-intake identity data-locator erasure-executor audit mail-gateway; do
   schema="${s//-/_}"
   role "datarights-db-$s-owner" "${schema}_owner"
   role "datarights-db-$s" "$schema"

@@ -30,6 +30,7 @@ const SERVICES: Record<string, number> = {
   'data-locator': 3002,
   'erasure-executor': 3003,
   audit: 3004,
+  'mail-gateway': 3005,
 };
 const DEMO = { 'demo-systems': 3010 };
 const PUBLIC_APIS = ['request-intake', 'audit'];
@@ -137,9 +138,14 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       expect(selectorMatches(d.spec.selector, podLabels)).toBe(true);
       const svc = named(objects(), 'Service', name);
       expect(selectorMatches({ matchLabels: svc.spec.selector }, podLabels)).toBe(true);
-      expect(svc.spec.ports).toEqual([expect.objectContaining({ name: 'http', port, targetPort: 'http' })]);
+      // HTTP first; only the demo systems add their development SMTP sink.
+      expect(svc.spec.ports[0]).toEqual(expect.objectContaining({ name: 'http', port, targetPort: 'http' }));
+      expect(svc.spec.ports.slice(1).map((p: { name: string }) => p.name)).toEqual(
+        name === 'demo-systems' ? ['smtp'] : [],
+      );
       const app = d.spec.template.spec.containers.find((c: { name: string }) => c.name === 'app');
-      expect(app.ports).toEqual([expect.objectContaining({ name: 'http', containerPort: port })]);
+      expect(app.ports[0]).toEqual(expect.objectContaining({ name: 'http', containerPort: port }));
+      expect(app.ports.slice(1).map((p: { name: string }) => p.name)).toEqual(name === 'demo-systems' ? ['smtp'] : []);
       expect(containerEnv(objects(), app).get('PORT')?.value).toBe(String(port));
       const pdb = named(objects(), 'PodDisruptionBudget', name);
       expect(selectorMatches(pdb.spec.selector, podLabels)).toBe(true);
@@ -199,10 +205,11 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       expect([...(migrate.command ?? []), ...(migrate.args ?? [])]).toEqual(['node', 'main.js', '--migrate-only']);
       expect(containerEnv(objects(), app).get('RUN_MIGRATIONS')?.value).toBe('false');
       // The init container sees the same configuration as the service.
-      // (But for its PostgreSQL role: the schema's owner, not the runtime role.)
+      // (But for its PostgreSQL role: the schema's owner, not the runtime role; and the mail
+      // relay's credentials, which migrating does not need.)
       const appEnv = containerEnv(objects(), app);
       const migrateEnv = containerEnv(objects(), migrate);
-      const ownRole = ['RUN_MIGRATIONS', 'DATABASE_USER', 'DATABASE_PASSWORD'];
+      const ownRole = ['RUN_MIGRATIONS', 'DATABASE_USER', 'DATABASE_PASSWORD', 'SMTP_USER', 'SMTP_PASSWORD'];
       for (const [k, v] of appEnv) if (!ownRole.includes(k)) expect({ k, v: migrateEnv.get(k) }).toEqual({ k, v });
     }
   });

@@ -22,7 +22,7 @@ import {
   validateObjects,
 } from './deploy.test-kit';
 
-const SERVICES = ['request-intake', 'identity', 'data-locator', 'erasure-executor', 'audit'];
+const SERVICES = ['request-intake', 'identity', 'data-locator', 'erasure-executor', 'audit', 'mail-gateway'];
 const schemaOf = (service: string) => service.replace(/-/g, '_');
 
 let prod: K8sObject[];
