@@ -93,7 +93,8 @@ describe('the web apps, in a browser', () => {
     await screenshot(page, 'console-request');
 
     // The queue lists it with its due date.
-    await page.goto(`${consoleUrl}/requests?status=all&type=erasure`);
+    await page.goto(`${consoleUrl}/requests?status=all&type=erasure&channel=email`);
+    expect(await page.getByLabel('Canal').inputValue()).toBe('email');
     await page.locator(`a[href="/requests/${id}"]`).waitFor();
     await screenshot(page, 'console-queue');
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
+import { CHANNELS, REQUEST_TYPES } from '@datarights/contracts';
 import type { Policy } from '@datarights/policy';
 import { ApiClient, apiMessages, createWebApp, errorHandler, html } from '@datarights/web-kit';
 import type { ConsoleConfig } from './config';
@@ -213,8 +214,14 @@ export function createConsole(config: ConsoleConfig, policy: Pick<Policy, 'categ
   app.get('/requests', async (req, res) => {
     const q: QueueFilters = {
       status: typeof req.query.status === 'string' ? req.query.status : 'open',
-      type: typeof req.query.type === 'string' ? req.query.type : '',
-      channel: '',
+      type:
+        typeof req.query.type === 'string' && (REQUEST_TYPES as readonly string[]).includes(req.query.type)
+          ? req.query.type
+          : '',
+      channel:
+        typeof req.query.channel === 'string' && (CHANNELS as readonly string[]).includes(req.query.channel)
+          ? req.query.channel
+          : '',
       dueBefore:
         typeof req.query.dueBefore === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(req.query.dueBefore)
           ? req.query.dueBefore
@@ -224,6 +231,7 @@ export function createConsole(config: ConsoleConfig, policy: Pick<Policy, 'categ
     const params = new URLSearchParams();
     if ((STATUSES as readonly string[]).includes(q.status)) params.set('status', q.status);
     if (q.type) params.set('type', q.type);
+    if (q.channel) params.set('channel', q.channel);
     if (q.overdue) params.set('overdue', 'true');
     if (q.dueBefore) params.set('dueBefore', new Date(`${q.dueBefore}T00:00:00Z`).toISOString());
     const { items, total } = await listAll(req, params.toString());

@@ -300,12 +300,22 @@ describe('listing', () => {
       id: mine.id,
       type: 'erasure',
       status: 'received',
+      channel: 'email',
       receivedAt: mine.receivedAt,
       dueAt: mine.dueAt,
       closedAt: null,
       overdue: false,
+      dueSoon: false,
     });
     expect(page.body.items.every((i: { status: string }) => i.status === 'received')).toBe(true);
+
+    // By the channel it came through (the DPO console's queue filter).
+    const byEmail = await api(h).get('/v1/requests?channel=email&limit=100').set('Authorization', `Bearer ${DPO}`);
+    expect(byEmail.body.items.map((i: { id: string }) => i.id)).toContain(mine.id);
+    expect(byEmail.body.items.every((i: { channel: string }) => i.channel === 'email')).toBe(true);
+    const byPost = await api(h).get('/v1/requests?channel=post&limit=100').set('Authorization', `Bearer ${DPO}`);
+    expect(byPost.body.items.map((i: { id: string }) => i.id)).not.toContain(mine.id);
+    expect((await api(h).get('/v1/requests?channel=fax').set('Authorization', `Bearer ${DPO}`)).status).toBe(400);
 
     const overdue = await api(h).get('/v1/requests?overdue=true').set('Authorization', `Bearer ${DPO}`);
     expect(overdue.body.items.map((i: { id: string }) => i.id)).not.toContain(mine.id);

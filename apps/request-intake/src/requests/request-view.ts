@@ -128,9 +128,11 @@ export function toSummary(r: SummaryRow): RequestSummaryDto {
     id: r.id,
     type: r.type,
     status: r.status,
+    channel: r.channel,
     receivedAt: r.receivedAt.toISOString(),
     dueAt: r.dueAt.toISOString(),
     closedAt: iso(r.closedAt),
     overdue: r.overdue,
+    dueSoon: r.dueSoon,
   };
 }

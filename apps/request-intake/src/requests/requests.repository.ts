@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { RequestType } from '@datarights/contracts';
+import type { Channel, RequestType } from '@datarights/contracts';
 import { addDuration, Policy } from '@datarights/policy';
 import type { ActionState } from './request-actions';
 import type { RequestStatus } from './request-state';
@@ -75,6 +75,7 @@ export interface TimelineRow {
 export interface RequestFilter {
   status?: RequestStatus;
   type?: RequestType;
+  channel?: Channel;
   overdue?: boolean;
   /** Open, not yet overdue, and due before `dueSoonUntil`. */
   dueSoon?: boolean;
@@ -90,10 +91,12 @@ export interface SummaryRow {
   id: string;
   type: RequestType;
   status: RequestStatus;
+  channel: Channel;
   receivedAt: Date;
   dueAt: Date;
   closedAt: Date | null;
   overdue: boolean;
+  dueSoon: boolean;
 }
 
 export type IdempotencyClaim =
@@ -194,6 +197,7 @@ export class RequestsRepository {
     };
     if (f.status) add('status = ?', f.status);
     if (f.type) add('type = ?', f.type);
+    if (f.channel) add('channel = ?', f.channel);
     if (f.overdue === true) add(`${CLOCK_RUNNING} AND due_at < ?`, f.now);
     if (f.overdue === false) add(`NOT (${CLOCK_RUNNING} AND due_at < ?)`, f.now);
     if (f.dueSoon === true) add(`${CLOCK_RUNNING} AND due_at >= ? AND due_at < ?`, f.now, f.dueSoonUntil);
@@ -205,12 +209,16 @@ export class RequestsRepository {
     ];
     const n = params.length;
     const rows = (await tx.query(
-      `SELECT id, type, status, received_at, due_at, closed_at, (${CLOCK_RUNNING} AND due_at < $${n + 1}) AS overdue
+      `SELECT id, type, status, channel, received_at, due_at, closed_at,
+              (${CLOCK_RUNNING} AND due_at < $${n + 1}) AS overdue,
+              (${CLOCK_RUNNING} AND due_at >= $${n + 1} AND due_at < $${n + 4}) AS due_soon
        FROM requests ${clause} ORDER BY received_at DESC, id LIMIT $${n + 2} OFFSET $${n + 3}`,
-      [...params, f.now, f.limit, f.offset],
+      [...params, f.now, f.limit, f.offset, f.dueSoonUntil],
     )) as Array<{
       id: string;
       type: RequestType;
+      channel: Channel;
+      due_soon: boolean;
       status: RequestStatus;
       received_at: Date;
       due_at: Date;
@@ -223,10 +231,12 @@ export class RequestsRepository {
         id: r.id,
         type: r.type,
         status: r.status,
+        channel: r.channel,
         receivedAt: r.received_at,
         dueAt: r.due_at,
         closedAt: r.closed_at,
         overdue: r.overdue,
+        dueSoon: r.due_soon,
       })),
     };
   }

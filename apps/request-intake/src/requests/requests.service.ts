@@ -249,6 +249,7 @@ export class RequestsService {
     const { rows, total } = await this.repo.list(this.repo.reader, {
       status: q.status,
       type: q.type,
+      channel: q.channel,
       overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
       dueSoon: q.dueSoon === undefined ? undefined : q.dueSoon === 'true',
       now,

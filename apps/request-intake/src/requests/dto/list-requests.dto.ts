@@ -2,7 +2,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
-import { REQUEST_TYPES, type RequestType } from '@datarights/contracts';
+import { CHANNELS, REQUEST_TYPES, type Channel, type RequestType } from '@datarights/contracts';
 import { REQUEST_STATUSES, type RequestStatus } from '../request-state';
 
 export const MAX_PAGE = 100;
@@ -17,6 +17,11 @@ export class ListRequestsQueryDto {
   @IsOptional()
   @IsIn(REQUEST_TYPES)
   type?: RequestType;
+
+  @ApiPropertyOptional({ enum: CHANNELS, description: 'How the request was received.' })
+  @IsOptional()
+  @IsIn(CHANNELS)
+  channel?: Channel;
 
   @ApiPropertyOptional({
     enum: ['true', 'false'],

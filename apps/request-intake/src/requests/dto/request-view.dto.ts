@@ -210,10 +210,13 @@ export class RequestSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: REQUEST_TYPES }) type: RequestType;
   @ApiProperty({ enum: REQUEST_STATUSES }) status: RequestStatus;
+  @ApiProperty({ enum: CHANNELS, description: 'How the request was received.' }) channel: Channel;
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiProperty() overdue: boolean;
+  @ApiProperty({ description: "Not closed, not overdue, and due within the policy's deadlines.dueSoonWithin." })
+  dueSoon: boolean;
 }
 
 export class RequestPageDto {
