@@ -281,6 +281,60 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     });
   });
 
+  it('a deferred erase (a legal hold that ended) leaves a record created after the request untouched (Art. 17(3) then 17(1))', async () => {
+    const [mine] = await ds.query(
+      `SELECT d.customer_id FROM demo_directory d
+        WHERE EXISTS (SELECT 1 FROM billing_invoices i WHERE i.customer_id = d.customer_id) ORDER BY d.n OFFSET 7 LIMIT 1`,
+    );
+    const ret = customers.find((c) => c.customerId === mine.customer_id)!;
+    const before: { invoice_id: string }[] = await ds.query(
+      `SELECT invoice_id FROM billing_invoices WHERE customer_id = $1`,
+      [ret.customerId],
+    );
+    // The hold was recorded at the request; the customer came back and was invoiced afterwards.
+    const cutOff = new Date();
+    const later = `INV-RETURN-${randomUUID().slice(0, 8)}`;
+    await ds.query(
+      `INSERT INTO billing_invoices (invoice_id, customer_id, email, amount_cents, issued_at) VALUES ($1, $2, $3, 1200, $4)`,
+      [later, ret.customerId, ret.email, new Date(cutOff.getTime() + 60_000)],
+    );
+    const commandId = randomUUID();
+    await sendCommand('billing', EVENTS.eraseCommand.type, {
+      commandId,
+      requestId: randomUUID(),
+      subjectKeys: keysOf(ret),
+      categories: ['billing'],
+      createdBefore: cutOff.toISOString(),
+    });
+    const reply = await raw.waitForMessage(seen, (r) => repliesTo(commandId).includes(r), 'the erase reply');
+    expect(reply.envelope!.data).toMatchObject({ outcome: 'done', affectedRecords: before.length });
+    const left: { invoice_id: string }[] = await ds.query(
+      `SELECT invoice_id FROM billing_invoices WHERE customer_id = $1`,
+      [ret.customerId],
+    );
+    expect(left.map((r) => r.invoice_id)).toEqual([later]);
+
+    // Naming the records works the same way: only the named one goes.
+    await ds.query(
+      `INSERT INTO billing_invoices (invoice_id, customer_id, email, amount_cents, issued_at) VALUES ($1, $2, $3, 900, now())`,
+      [`${later}-2`, ret.customerId, ret.email],
+    );
+    const named = randomUUID();
+    await sendCommand('billing', EVENTS.eraseCommand.type, {
+      commandId: named,
+      requestId: randomUUID(),
+      subjectKeys: keysOf(ret),
+      categories: ['billing'],
+      recordRefs: [`invoice/${later}-2`],
+    });
+    await raw.waitForMessage(seen, (r) => repliesTo(named).includes(r), 'the named erase reply');
+    const still: { invoice_id: string }[] = await ds.query(
+      `SELECT invoice_id FROM billing_invoices WHERE customer_id = $1`,
+      [ret.customerId],
+    );
+    expect(still.map((r) => r.invoice_id)).toEqual([later]);
+  });
+
   it('restricts and lifts on billing, suppresses prospection on marketing, rectifies the CRM', async () => {
     const ann = pick(5);
     const restrict = {

@@ -188,7 +188,7 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       expiredAt: after.toISOString(),
       commandId: expect.any(String),
     });
-    const erase = await waitCommand(requestId, 'eraseCommand');
+    const erase = (await waitCommand(requestId, 'eraseCommand')) as { commandId: string; createdBefore: string };
     expect(erase).toMatchObject({
       commandId: expired.commandId,
       requestId,
@@ -196,6 +196,9 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       categories: ['billing'],
       subjectKeys,
     });
+    // The deferred erase is cut off at the hold (recorded before the clock moved): never data created after the request.
+    expect(Date.parse(erase.createdBefore)).toBeLessThan(Date.now());
+    expect(Date.parse(erase.createdBefore)).toBeLessThan(Date.parse(hold.until));
     expect(await outboxCount(EVENTS.eraseCommand.type, requestId)).toBe(1);
     expect(await outboxCount(EVENTS.holdExpired.type, requestId)).toBe(1);
 

@@ -16,6 +16,7 @@
  */
 export * from './duration';
 export * from './legal-time';
+export * from './record-retention';
 export * from './policy.model';
 export * from './policy.loader';
 export * from './request-effects';

@@ -82,7 +82,12 @@ export class CommandHandlers {
       const keys = normaliseKeyLists(command.subjectKeys);
       const erased: RecordInput[] = [];
       for (const spec of tablesFor(system, command.categories)) {
-        for (const row of await this.repo.deleteMatching(tx, spec, keys)) {
+        // A deferred erase (a legal hold that ended) covers only what the hold kept.
+        const only = {
+          ...(command.createdBefore !== undefined ? { createdBefore: command.createdBefore } : {}),
+          ...(command.recordRefs !== undefined ? { pks: pksOf(spec, command.recordRefs) } : {}),
+        };
+        for (const row of await this.repo.deleteMatching(tx, spec, keys, only)) {
           const record = toRecordInput(spec, row);
           if (record) erased.push(record);
         }
@@ -174,4 +179,10 @@ export class CommandHandlers {
       return result;
     });
   }
+}
+
+/** The primary keys of this table among record refs (`<recordType>/<pk>`). */
+export function pksOf(spec: TableSpec, recordRefs: readonly string[]): string[] {
+  const prefix = `${spec.recordType}/`;
+  return recordRefs.filter((r) => r.startsWith(prefix)).map((r) => r.slice(prefix.length));
 }

@@ -83,12 +83,32 @@ export class SystemsRepository {
   }
 
   /** Deletes the matching rows; returns their references and keys (for `erased` events). */
-  async deleteMatching(tx: EntityManager, spec: TableSpec, keys: KeyLists): Promise<KeyedRow[]> {
+  /**
+   * Deletes the matching rows. A deferred erase (a legal hold that ended) narrows it: only
+   * rows that came to be before `createdBefore`, only the primary keys in `pks` — never a
+   * row the subject created after the request.
+   */
+  async deleteMatching(
+    tx: EntityManager,
+    spec: TableSpec,
+    keys: KeyLists,
+    only: { createdBefore?: string; pks?: readonly string[] } = {},
+  ): Promise<KeyedRow[]> {
     const m = matchClause(spec, keys);
     if (!m) return [];
+    const params: unknown[] = [...m.params];
+    let sql = `(${m.sql})`;
+    if (only.createdBefore !== undefined) {
+      params.push(only.createdBefore);
+      sql += ` AND ${spec.occurredAt} < $${params.length}`;
+    }
+    if (only.pks !== undefined) {
+      params.push([...only.pks]);
+      sql += ` AND ${spec.pk}::text = ANY($${params.length}::text[])`;
+    }
     const rows: RawKeyedRow[] = await tx.query(
-      `WITH gone AS (DELETE FROM ${spec.table} WHERE ${m.sql} RETURNING *) SELECT ${keyedSelect(spec)} FROM gone ORDER BY ref`,
-      m.params,
+      `WITH gone AS (DELETE FROM ${spec.table} WHERE ${sql} RETURNING *) SELECT ${keyedSelect(spec)} FROM gone ORDER BY ref`,
+      params,
     );
     return rows.map(toKeyedRow);
   }

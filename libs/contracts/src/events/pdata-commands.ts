@@ -52,7 +52,29 @@ export class Command {
 
 export class ExportCommand extends Command {}
 
-export class EraseCommand extends Command {}
+/**
+ * Erase (Art. 17(1)). A deferred erase — the one sent when a legal hold ends (Art. 17(3)
+ * then 17(1)) — names what it covers, so that it never touches data the subject created
+ * after the request (a returning customer's new invoices): the records kept under the hold
+ * (`recordRefs`), or a cut-off (`createdBefore`: only records that came to be before it).
+ * A system erases the records matching the subject keys and categories that also meet
+ * both, when given. Absent on an erase sent for the request itself: every matching record.
+ */
+export class EraseCommand extends Command {
+  /** Only records that came to be (the data event's `occurredAt`) before this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  createdBefore?: string;
+
+  /** Only these records (their `recordRef` in data events). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  recordRefs?: string[];
+}
 
 export class RectifyCommand extends Command {
   /** Field name → corrected value (Art. 16). */

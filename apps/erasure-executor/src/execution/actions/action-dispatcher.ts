@@ -104,7 +104,12 @@ export class ActionDispatcher {
       categories: a.categories,
       respondBy: respondBy.toISOString(),
     };
-    if (a.kind === 'erase') await tx.publish(COMMAND_EVENT.erase, common);
+    if (a.kind === 'erase')
+      // A deferred erase (a hold that ended) names its cut-off and records: never data created after the request.
+      await tx.publish(COMMAND_EVENT.erase, {
+        ...common,
+        ...pick(a.params as { createdBefore?: string; recordRefs?: string[] }, ['createdBefore', 'recordRefs']),
+      });
     else if (a.kind === 'restrict')
       await tx.publish(COMMAND_EVENT.restrict, {
         ...common,
@@ -142,4 +147,11 @@ export class ActionDispatcher {
     });
     this.logger.warn(`command ${action.commandId} on ${action.systemId} escalated after ${action.attempts} attempts`);
   }
+}
+
+/** The keys of `o` among `keys` whose value is defined. */
+function pick<T extends object, K extends keyof T>(o: T | undefined, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o?.[k] !== undefined) out[k] = o[k];
+  return out;
 }

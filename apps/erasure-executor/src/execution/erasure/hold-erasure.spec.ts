@@ -6,15 +6,16 @@ describe('the erasure of an ended hold', () => {
     category: 'billing',
     legalText: 'Code de commerce L123-22',
     until: new Date('2035-01-31T10:00:00Z'),
+    createdAt: new Date('2025-01-31T10:00:05Z'),
   };
 
-  it('is an erase command for that system and category', () => {
+  it('is an erase command for that system and category, cut off at the hold: data created after the request is never touched (Art. 17(3) then 17(1))', () => {
     expect(holdErasure({ ...hold, canErase: true })).toEqual({
       dispatch: true,
       kind: 'erase',
       systemId: 'billing',
       categories: ['billing'],
-      params: {},
+      params: { createdBefore: '2025-01-31T10:00:05.000Z' },
     });
   });
 

@@ -17,12 +17,23 @@ import type { PlannedAction } from '../actions/planned-action';
 import type { HoldEntity } from '../entities/hold.entity';
 import type { ExecutionTx } from '../store/execution-tx';
 
-/** The erase action of an ended hold. Pure. */
+/**
+ * The erase action of an ended hold. Pure. It names a cut-off, the hold's creation (when
+ * the kept records were restricted): the deferred erase covers the records kept under the
+ * hold and never the data the subject created after the request (a returning customer's
+ * new invoices).
+ */
 export function holdErasure(
-  hold: Pick<HoldEntity, 'systemId' | 'category' | 'canErase' | 'legalText' | 'until'>,
+  hold: Pick<HoldEntity, 'systemId' | 'category' | 'canErase' | 'legalText' | 'until' | 'createdAt'>,
 ): PlannedAction {
   if (hold.canErase)
-    return { dispatch: true, kind: 'erase', systemId: hold.systemId, categories: [hold.category], params: {} };
+    return {
+      dispatch: true,
+      kind: 'erase',
+      systemId: hold.systemId,
+      categories: [hold.category],
+      params: { createdBefore: hold.createdAt.toISOString() },
+    };
   return {
     dispatch: false,
     kind: 'erase',
