@@ -3,6 +3,56 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const TESTING_LIB = { name: '@datarights/testing', message: 'Only tests may use the testing lib.' };
+
+// Inside an app, feature folders depend downward only (docs/conventions.md): a folder
+// may import the folders of the layers below its own, never a sibling of its layer nor a
+// layer above. Lowest layer first.
+const FEATURE_LAYERS = {
+  'apps/request-intake/src': [
+    ['config', 'http', 'migrations'],
+    ['requests'],
+    ['recipients', 'package', 'self-service', 'deadlines', 'minimisation', 'metrics'],
+    ['projection'],
+  ],
+  'apps/erasure-executor/src/execution': [
+    ['entities'],
+    ['store'],
+    ['keys', 'actions', 'completion'],
+    ['erasure', 'rectification', 'objection', 'restriction', 'forwarding', 'replies', 'minimisation'],
+    ['plan'],
+  ],
+};
+
+const featureLayerRules = Object.entries(FEATURE_LAYERS).flatMap(([base, layers]) =>
+  layers.flatMap((layer, level) =>
+    layer.map((folder) => {
+      const above = layers
+        .slice(level)
+        .flat()
+        .filter((f) => f !== folder);
+      return {
+        files: [`${base}/${folder}/**/*.ts`],
+        ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              paths: [TESTING_LIB],
+              patterns: [
+                {
+                  regex: `^(\\.\\./)+(${above.join('|')})(/|$)`,
+                  message: `${base}/${folder} may not import ${above.join(', ')} (its own layer or one above): features depend downward only, docs/conventions.md.`,
+                },
+              ],
+            },
+          ],
+        },
+      };
+    }),
+  ),
+);
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.kafka/**', '**/.data/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
@@ -76,10 +126,8 @@ export default [
       'bench/**',
     ],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: '@datarights/testing', message: 'Only tests may use the testing lib.' }] },
-      ],
+      'no-restricted-imports': ['error', { paths: [TESTING_LIB] }],
     },
   },
+  ...featureLayerRules,
 ];

@@ -7,7 +7,7 @@
 import { TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { unzip } from '../apps/data-locator/src/package/unzip.testing';
+import { unzip } from '@datarights/testing';
 import {
   demoCustomersIn,
   demoReady,

@@ -30,7 +30,7 @@ import {
 } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 import { ExportTimeoutLoop } from '../src/collection/export-timeout.loop';
-import { unzip } from '../src/package/unzip.testing';
+import { unzip } from '@datarights/testing';
 import { DEV_PACKAGE_ENCRYPTION_KEY, decryptPackage, packageKey } from '@datarights/service-kit';
 
 describe('data-locator collection for access and portability (real Kafka and PostgreSQL)', () => {

@@ -9,7 +9,7 @@ import { EVENTS } from '@datarights/contracts';
 import { addDuration, legalDueAt, loadPolicy, resolvePolicyPath } from '@datarights/policy';
 import { aSubject, waitFor } from '@datarights/testing';
 import { UnverifiedCheck } from '../src/self-service/unverified-check';
-import { resumedDueAt, suspendedDays } from '../src/self-service/suspended-clock';
+import { resumedDueAt, suspendedDays } from '../src/requests/suspended-clock';
 import {
   api,
   DPO,

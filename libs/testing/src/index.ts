@@ -3,3 +3,4 @@ export * from './infra';
 export * from './kafka-client';
 export * from './factories';
 export * from './test-app';
+export * from './unzip';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadPolicy } from '@datarights/policy';
 import { buildPackage, categoryIncluded, packageContent, type PackageInput } from './package-builder';
 import type { InventoryEntry } from './processing-facts';
-import { unzip } from './unzip.testing';
+import { unzip } from '@datarights/testing';
 
 const policy = loadPolicy(join(__dirname, '../../../../deploy/policy/default.fr.yaml'));
 

@@ -6,9 +6,9 @@
  * (Art. 21(3)) applied to new records; and the Art. 19 notices to recipients (../recipients).
  *
  * One folder per use case, over one small store per aggregate (store/), depending
- * downward only: the consumers → plan/ → the rights (erasure/, rectification/,
- * objection/, restriction/) and forwarding/, replies/, minimisation/ → actions/,
- * completion/, keys/ → store/ → entities/.
+ * downward only (enforced by lint, FEATURE_LAYERS in eslint.config.mjs): the consumers →
+ * plan/ → the rights (erasure/, rectification/, objection/, restriction/) and
+ * forwarding/, replies/, minimisation/ → actions/, completion/, keys/ → store/ → entities/.
  */
 import { Module } from '@nestjs/common';
 import { RecipientNoticeRepository } from '../recipients/recipient-notice.repository';
@@ -26,7 +26,7 @@ import { ObjectionRight } from './objection/objection.right';
 import { SuppressionConsumer } from './objection/suppression.consumer';
 import { SuppressionService } from './objection/suppression.service';
 import { PlanExecution } from './plan/plan-execution.service';
-import { RIGHTS, type RightExecution } from './plan/right-execution';
+import { RIGHTS, type RightExecution } from './actions/right-execution';
 import { RectificationRight } from './rectification/rectification.right';
 import { ActionTimeoutLoop } from './replies/action-timeout.loop';
 import { RepliesService } from './replies/replies.service';

@@ -8,7 +8,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../requests/dto/request-view.dto';
+import { ErrorResponseDto } from './error-response.dto';
 
 /** A bearer token is required: 401 without a valid one, 403 (`forbidden` says why) without the role. */
 export const ApiTokenErrors = (forbidden: string) =>

@@ -24,8 +24,8 @@ import { RequestJournal, type EventMeta, type Publish } from '../requests/reques
 import { advance, type RequestStatus } from '../requests/request-state';
 import { RequestsRepository, type RequestPatch, type StoredAction, type Tx } from '../requests/requests.repository';
 import { VerificationClockService } from '../self-service/verification-clock.service';
-import { completionNotification, completionRecipient, completionVariables } from './completion-notice';
-import type { RequestEventPayloads } from './timeline-summary';
+import { completionNotification, completionRecipient, completionVariables } from '../requests/completion-notice';
+import type { RequestEventPayloads } from '../requests/timeline-summary';
 import { isPackageRequest, packageLink, packageReadyNotice, resolveLinkSecret } from '../package/package-link';
 
 export const PROJECTED_EVENTS = [

@@ -9,8 +9,9 @@ import { ApiRequestRouteErrors } from '../http/api-errors';
 import type { Request } from 'express';
 import { principalOf, Roles } from '@datarights/service-kit';
 import { AcknowledgementDto } from '../requests/dto/decisions.dto';
-import { AcceptedDto, ErrorResponseDto } from '../requests/dto/request-view.dto';
-import { RecipientListDto, SubjectInformedDto } from './dto/recipients.dto';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { AcceptedDto } from '../requests/dto/request-view.dto';
+import { RecipientListDto, SubjectInformedDto } from '../requests/dto/recipients.dto';
 import { RecipientsService } from './recipients.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });

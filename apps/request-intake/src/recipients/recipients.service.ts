@@ -24,9 +24,9 @@ import { lockRequest, notFound, publisherFor } from '../requests/request-tx';
 import { RequestsRepository, type Tx } from '../requests/requests.repository';
 import type { AcknowledgementDto } from '../requests/dto/decisions.dto';
 import type { AcceptedDto } from '../requests/dto/request-view.dto';
-import type { RecipientListDto, SubjectInformedDto } from './dto/recipients.dto';
-import { subjectRecipientList, toRecipientDto } from './recipient-list';
-import { RecipientsRepository } from './recipients.repository';
+import type { RecipientListDto, SubjectInformedDto } from '../requests/dto/recipients.dto';
+import { subjectRecipientList, toRecipientDto } from '../requests/recipient-list';
+import { RecipientsRepository } from '../requests/recipients.repository';
 
 export type RecipientEvent =
   | { name: 'recipientNotified'; data: RecipientNotified }

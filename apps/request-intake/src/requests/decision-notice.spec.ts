@@ -1,4 +1,4 @@
-import { SUBJECT_ON_FILE } from '../projection/completion-notice';
+import { SUBJECT_ON_FILE } from './completion-notice';
 import {
   extensionVariables,
   notice,

@@ -10,7 +10,7 @@
  * wrote from it: answering it discloses nothing about anyone else), else by post. Pure.
  */
 import type { AuthorityPolicy } from '@datarights/policy';
-import { SUBJECT_ON_FILE, type NoticeRecipient } from '../projection/completion-notice';
+import { SUBJECT_ON_FILE, type NoticeRecipient } from './completion-notice';
 
 const norm = (email: string) => email.trim().toLowerCase();
 

@@ -18,7 +18,8 @@ import {
   RestrictionLiftDto,
   ObjectionDecisionDto,
 } from './dto/decisions.dto';
-import { AcceptedDto, ErrorResponseDto, ExtendedRequestDto } from './dto/request-view.dto';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
 import { RequestDecisionsService } from './request-decisions.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });

@@ -20,7 +20,7 @@ import {
   rejectionVariables,
   requesterRecipient,
 } from './decision-notice';
-import { resumedDueAt, suspendedDays } from '../self-service/suspended-clock';
+import { resumedDueAt, suspendedDays } from './suspended-clock';
 import type {
   AcknowledgementDto,
   InformationAwaitedDto,

@@ -5,12 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope, EventName, PayloadOf } from '@datarights/contracts';
-import {
-  summarise,
-  type AnyEvent,
-  type RequestEventName,
-  type RequestEventPayloads,
-} from '../projection/timeline-summary';
+import { summarise, type AnyEvent, type RequestEventName, type RequestEventPayloads } from './timeline-summary';
 import { RequestsRepository, type Tx } from './requests.repository';
 
 /** Publishes into the caller's transaction (the outbox), correlated with the request. */

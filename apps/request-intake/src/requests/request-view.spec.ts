@@ -1,6 +1,6 @@
 import type { RequestEntity } from './entities';
 import { plannedAction } from './request-actions';
-import type { RecipientRow } from '../recipients/recipients.repository';
+import type { RecipientRow } from './recipients.repository';
 import { isOverdue, toRequestView } from './request-view';
 
 const request = (over: Partial<RequestEntity> = {}): RequestEntity => ({

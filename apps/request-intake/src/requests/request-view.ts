@@ -7,8 +7,8 @@ import type { CandidateDto, RequestSummaryDto, RequestViewDto, SystemActionDto }
 import type { RequestEntity } from './entities';
 import { attentionReasons } from './request-actions';
 import type { HoldRow, StoredAction, SummaryRow, TimelineRow } from './requests.repository';
-import { recipientAttention, toRecipientDto } from '../recipients/recipient-list';
-import type { RecipientRow } from '../recipients/recipients.repository';
+import { recipientAttention, toRecipientDto } from './recipient-list';
+import type { RecipientRow } from './recipients.repository';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

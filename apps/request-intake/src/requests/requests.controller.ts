@@ -36,7 +36,8 @@ import { AppError, ErrorCode, principalOf, Roles } from '@datarights/service-kit
 import { FileRequestDto } from './dto/create-request.dto';
 import { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './dto/decisions.dto';
 import { ListRequestsQueryDto } from './dto/list-requests.dto';
-import { AcceptedDto, ErrorResponseDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
 import { isValidIdempotencyKey } from './idempotency';
 import { RequestsService } from './requests.service';
 

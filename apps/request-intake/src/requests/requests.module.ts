@@ -7,7 +7,7 @@ import { RequestMaintenanceRepository } from './request-maintenance.repository';
 import { RequestsController } from './requests.controller';
 import { RequestsRepository } from './requests.repository';
 import { RequestsService } from './requests.service';
-import { RecipientsRepository } from '../recipients/recipients.repository';
+import { RecipientsRepository } from './recipients.repository';
 
 @Module({
   controllers: [RequestsController, RequestDecisionsController],

@@ -35,7 +35,7 @@ import type { Request } from 'express';
 import { Public, type Principal } from '@datarights/service-kit';
 import { POST_THROTTLER } from '../http/post-throttler.guard';
 import { CreateRequestDto } from '../requests/dto/create-request.dto';
-import { ErrorResponseDto } from '../requests/dto/request-view.dto';
+import { ErrorResponseDto } from '../http/error-response.dto';
 import { SelfServiceFiledDto, SelfServiceStatusDto } from './dto/self-service.dto';
 import { selfServiceLimit } from './self-service.config';
 import { SelfServiceService } from './self-service.service';

@@ -11,7 +11,7 @@ import type { RequestEntity } from '../requests/entities';
 import { RequestJournal, type Publish } from '../requests/request-journal';
 import type { RequestPatch, Tx } from '../requests/requests.repository';
 import { SelfServiceRepository } from './self-service.repository';
-import { resumedDueAt, suspendedDays } from './suspended-clock';
+import { resumedDueAt, suspendedDays } from '../requests/suspended-clock';
 
 @Injectable()
 export class VerificationClockService {

@@ -18,7 +18,7 @@ import { respondByFor } from '../actions/retry-policy';
 import { ExecutionCompletion } from '../completion/execution-completion';
 import { keyHashes } from '../keys/subject-hash';
 import { SubjectHashKey } from '../keys/subject-hash-key';
-import type { PlanContext, RightExecution } from '../plan/right-execution';
+import type { PlanContext, RightExecution } from '../actions/right-execution';
 import type { ExecutionTx } from '../store/execution-tx';
 import { ABSOLUTE_OBJECTION_PURPOSES, planObjection } from './objection-planner';
 

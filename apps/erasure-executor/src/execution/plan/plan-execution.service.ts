@@ -16,7 +16,7 @@ import type { ExecutionPlan, PlannedHold } from '../actions/planned-action';
 import { ExecutionCompletion } from '../completion/execution-completion';
 import { ForwardingService } from '../forwarding/forwarding.service';
 import type { ExecutionTx } from '../store/execution-tx';
-import { RIGHTS, type RightExecution } from './right-execution';
+import { RIGHTS, type RightExecution } from '../actions/right-execution';
 
 @Injectable()
 export class PlanExecution {

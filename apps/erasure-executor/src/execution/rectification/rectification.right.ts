@@ -7,7 +7,7 @@ import type { PlanBuilt } from '@datarights/contracts';
 import type { Policy } from '@datarights/policy';
 import { POLICY } from '../../policy/policy.module';
 import type { ExecutionPlan } from '../actions/planned-action';
-import type { PlanContext, RightExecution } from '../plan/right-execution';
+import type { PlanContext, RightExecution } from '../actions/right-execution';
 import type { ExecutionTx } from '../store/execution-tx';
 import { planRectification } from './rectification-planner';
 

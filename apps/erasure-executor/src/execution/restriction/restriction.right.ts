@@ -12,7 +12,7 @@ import { ErasureExecutorConfig } from '../../config/app.config';
 import { POLICY } from '../../policy/policy.module';
 import { ActionDispatcher } from '../actions/action-dispatcher';
 import type { ExecutionPlan } from '../actions/planned-action';
-import type { PlanContext, RightExecution } from '../plan/right-execution';
+import type { PlanContext, RightExecution } from '../actions/right-execution';
 import type { ExecutionTx } from '../store/execution-tx';
 import { liftNotice, newNotificationId, placedRestrictions, subjectContact } from './restriction-lift';
 import { planRestriction } from './restriction-planner';

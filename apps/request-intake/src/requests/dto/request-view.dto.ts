@@ -1,6 +1,6 @@
 /** What the API answers: the filed request, a request in full, a page of requests, an error. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RecipientNoticeDto } from '../../recipients/dto/recipients.dto';
+import { RecipientNoticeDto } from './recipients.dto';
 import {
   ACTION_KINDS,
   CHANNELS,
@@ -9,7 +9,6 @@ import {
   type Channel,
   type RequestType,
 } from '@datarights/contracts';
-import { ErrorCode } from '@datarights/service-kit';
 import { REQUEST_OUTCOMES, REQUEST_STATUSES, type RequestOutcome, type RequestStatus } from '../request-state';
 import { ACTION_OUTCOMES, ACTION_STATUSES, type ActionOutcome, type ActionStatus } from '../request-actions';
 
@@ -224,15 +223,4 @@ export class RequestPageDto {
   @ApiProperty() total: number;
   @ApiProperty() limit: number;
   @ApiProperty() offset: number;
-}
-
-export class ErrorBodyDto {
-  @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode' }) code: ErrorCode;
-  @ApiProperty() message: string;
-  @ApiPropertyOptional({ description: 'e.g. each validation message' }) details?: unknown;
-}
-
-export class ErrorResponseDto {
-  @ApiProperty({ example: 400 }) statusCode: number;
-  @ApiProperty({ type: ErrorBodyDto }) error: ErrorBodyDto;
 }

@@ -5,7 +5,7 @@
  * adding a right is adding one, and listing it in RIGHTS (execution.module.ts).
  */
 import type { PlanBuilt, RequestType } from '@datarights/contracts';
-import type { ExecutionPlan } from '../actions/planned-action';
+import type { ExecutionPlan } from './planned-action';
 import type { RequestParameters } from '../store/parameters.store';
 import type { ExecutionTx } from '../store/execution-tx';
 

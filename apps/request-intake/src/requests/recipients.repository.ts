@@ -1,7 +1,7 @@
 /** The request's Art. 19 recipients in PostgreSQL (request_recipients), in the caller's transaction. */
 import { Injectable } from '@nestjs/common';
 import type { RecipientNoticeStatus as RecipientStatus, RecipientRef } from '@datarights/contracts';
-import type { Tx } from '../requests/requests.repository';
+import type { Tx } from './requests.repository';
 
 export interface RecipientRow {
   noticeId: string;

@@ -1,4 +1,4 @@
-/** Test helper: reads every entry of a zip buffer (yauzl), name → text. Used only by specs. */
+/** Reads every entry of a zip buffer (yauzl), name → text: what a package holds, for specs. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yauzl = require('yauzl') as {
   fromBuffer(b: Buffer, o: { lazyEntries: boolean }, cb: (err: Error | null, zip: YauzlZip) => void): void;
