@@ -5,7 +5,7 @@
  */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CommandCompleted, CommandFailed, PayloadOf, PlanBuilt } from '@datarights/contracts';
+import type { CommandCompleted, CommandFailed, PlanBuilt } from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
 import { Clock } from '@datarights/service-kit';
 import { CollectionService, type CollectionTx } from './collection.service';
@@ -36,8 +36,7 @@ export class CollectionConsumer {
   private tx(ctx: MessageContext): CollectionTx {
     return {
       manager: ctx.manager,
-      publish: (name, data) =>
-        ctx.publish(name, data as PayloadOf<typeof name>, { correlationId: (data as { requestId: string }).requestId }),
+      publish: (name, data) => ctx.publish(name, data, { correlationId: (data as { requestId: string }).requestId }),
     };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope, EventName, PayloadOf } from '@datarights/contracts';
-import { summarise, type AnyEvent, type RequestEventName, type RequestEventPayloads } from './timeline-summary';
+import { summarise, type AnyEvent, type RequestEventName } from './timeline-summary';
 import { RequestsRepository, type Tx } from './requests.repository';
 
 /** Publishes into the caller's transaction (the outbox), correlated with the request. */
@@ -37,9 +37,9 @@ export class RequestJournal {
     publish: Publish,
     requestId: string,
     name: N,
-    data: RequestEventPayloads[N],
+    data: PayloadOf<N>,
   ): Promise<EventEnvelope> {
-    const envelope = await publish(name, data as unknown as PayloadOf<N>);
+    const envelope = await publish(name, data);
     await this.handled(tx, requestId, envelope, { name, data } as AnyEvent);
     return envelope;
   }

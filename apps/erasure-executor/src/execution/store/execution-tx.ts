@@ -6,7 +6,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { EventName, EVENTS, PayloadOf } from '@datarights/contracts';
+import type { EventName, PayloadOf } from '@datarights/contracts';
 import { EventPublisher, type MessageContext } from '@datarights/messaging';
 import { RecipientNoticeRepository, type RecipientNoticeStore } from '../../recipients/recipient-notice.repository';
 import { ActionStore } from './action.store';
@@ -16,13 +16,7 @@ import { RequestStore } from './request.store';
 import { SuppressionStore } from './suppression.store';
 import { SystemStore } from './system.store';
 
-/**
- * An event's payload, from its class. (The contracts' `PayloadOf` infers `{ requestId }`
- * for every event keyed by request id, which refuses every other field: reported.)
- */
-export type Payload<N extends EventName> = InstanceType<(typeof EVENTS)[N]['payload']>;
-
-export type Publish = <N extends EventName>(name: N, data: Payload<N>) => Promise<unknown>;
+export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<unknown>;
 
 export interface ExecutionTx {
   requests: RequestStore;
@@ -47,16 +41,12 @@ export class ExecutionTxFactory {
 
   /** In a Kafka handler: the handler's transaction; events name the message as their cause. */
   forMessage(ctx: MessageContext): ExecutionTx {
-    return this.build(ctx.manager, (name, data) =>
-      ctx.publish(name, data as PayloadOf<typeof name>, correlation(data)),
-    );
+    return this.build(ctx.manager, (name, data) => ctx.publish(name, data, correlation(data)));
   }
 
   /** In a transaction of our own (schedules, batch handlers). */
   forManager(m: EntityManager): ExecutionTx {
-    return this.build(m, (name, data) =>
-      this.publisher.publish(m, name, data as PayloadOf<typeof name>, correlation(data)),
-    );
+    return this.build(m, (name, data) => this.publisher.publish(m, name, data, correlation(data)));
   }
 
   private build(m: EntityManager, publish: Publish): ExecutionTx {
