@@ -366,4 +366,13 @@ export const EXAMPLES: { [N in EventName]: Payload<N> } = {
     reminders: 3,
     reason: 'no acknowledgement after 3 reminders',
   },
+  auditCheckpoint: {
+    log: 'audit',
+    entries: 48213,
+    headSeq: 48220,
+    headHash: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b',
+    time: '2026-03-01T10:16:00.000Z',
+    keyId: 'ed25519:5c1f0e9a2b7d4c83',
+    signature: 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBw==',
+  },
 };

@@ -41,7 +41,13 @@ if ! exists datarights-keys; then
     --from-literal=audit-hmac-key="$(rand)" \
     --from-literal=package-encryption-key="$(rand)" \
     --from-literal=package-link-secret="$(rand)" \
-    --from-literal=verification-code-key="$(rand)"
+    --from-literal=verification-code-key="$(rand)" \
+    --from-literal=audit-signing-key="$(openssl genpkey -algorithm ed25519)"
+fi
+# Made before audit signed its log: add the signing key (Ed25519), keeping the other keys.
+if ! kubectl -n "$ns" get secret datarights-keys -o jsonpath='{.data.audit-signing-key}' | grep -q .; then
+  kubectl -n "$ns" patch secret datarights-keys --type merge \
+    -p "{\"data\":{\"audit-signing-key\":\"$(openssl genpkey -algorithm ed25519 | base64 | tr -d '\n')\"}}"
 fi
 token="$(openssl rand -hex 24)"
 apply generic datarights-dev --from-literal=dpo-token="$token"

@@ -15,6 +15,8 @@ import { MIGRATIONS } from './migrations';
 
 export const SERVICE = 'audit';
 export const SCHEMA = 'audit';
+/** The evidence log: the runtime role may only read and append to it (Art. 5(2)). */
+export const APPEND_ONLY_TABLES = ['audit_entries', 'audit_checkpoints'] as const;
 
 @Module({
   imports: [

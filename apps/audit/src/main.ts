@@ -1,7 +1,7 @@
 /** audit: bootstrap only (config, logger, Kafka transport, listen). */
 import 'reflect-metadata';
 import { bootstrapService, runMain } from '@datarights/service-kit';
-import { AppModule, SCHEMA, SERVICE } from './app.module';
+import { APPEND_ONLY_TABLES, AppModule, SCHEMA, SERVICE } from './app.module';
 import { appConfig } from './config/app.config';
 
 async function main(): Promise<void> {
@@ -10,6 +10,7 @@ async function main(): Promise<void> {
     service: SERVICE,
     schema: SCHEMA,
     port: config.PORT,
+    appendOnlyTables: APPEND_ONLY_TABLES,
     openApi: { title: 'datarights audit', description: 'datarights audit API of datarights' },
   });
 }

@@ -3,24 +3,41 @@
  * events on every kind of topic (requests, identity, plans, actions, a system's command
  * topic, replies, notifications, systems), the way the services and systems would; the
  * evidence API serves them in order, the tables hold no personal data, and the chain
- * verifies until a row is altered behind the trigger's back.
+ * verifies. The schema's owner runs the migrations; the service runs as a login holding
+ * only the runtime role. Then someone who can write the database (the owner) rewrites an
+ * entry and recomputes the whole chain, or cuts its tail: the signatures and the signed
+ * checkpoints (Kafka, files) show it, in the service and offline with the public key only.
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { commandTopic, EVENTS, topicOf, type EventEnvelope, type EventName } from '@datarights/contracts';
+import { DataSource } from 'typeorm';
+import { commandTopic, EVENTS, TOPICS, topicOf, type EventEnvelope, type EventName } from '@datarights/contracts';
+import { runMigrations, serviceDataSourceOptions } from '@datarights/persistence';
 import { openApiDocument } from '@datarights/service-kit';
 import {
   aSubject,
   cleanup,
+  DATABASE_URL,
   isolate,
   RawKafka,
   startTestService,
   waitFor,
   withPg,
   type Isolation,
+  type Received,
 } from '@datarights/testing';
-import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
+import { main as auditCli, entryOfRow, exportLog, type EntryRow } from '../src/offline/audit-cli';
+import { APPEND_ONLY_TABLES, AppModule, SCHEMA, SERVICE } from '../src/app.module';
+import { entryHash } from '../src/audit-log/canonical-hash';
+import { ChainVerifier } from '../src/evidence/chain-verifier';
+import { AuditEntryEntity } from '../src/audit-log/entities/audit-entry.entity';
 import { subjectKeyHash } from '../src/audit-log/subject-hashes';
+import { MIGRATIONS } from '../src/migrations';
+import { signingKeyFromPem } from '../src/signing/signing-keys';
 import { sampleEvents, sampleIds } from './fixtures/sample-events';
 
 jest.setTimeout(180_000);
@@ -35,6 +52,14 @@ const HMAC_KEY = 'audit-int-test-hmac-key-of-at-least-32-chars';
 let iso: Isolation;
 let app: NestExpressApplication;
 let kafka: RawKafka;
+let checkpointTopic: Received[];
+const work = mkdtempSync(join(tmpdir(), 'audit-int-'));
+const checkpointDir = join(work, 'checkpoints');
+const publicKeyFile = join(work, 'audit-signing.pub.pem');
+const SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const signingKey = signingKeyFromPem(SIGNING_KEY);
+/** The login the service runs as: holds the runtime role, owns nothing. */
+let appLogin: string;
 
 const person = aSubject();
 const ids = sampleIds({ systemId: `billing-${Date.now().toString(36)}` });
@@ -58,11 +83,21 @@ const JOURNEY: EventName[] = [
 ];
 const sent = new Map<EventName, EventEnvelope>();
 
+/** As the schema's owner (postgres here): what a database administrator can do. */
 const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
   withPg(async (c) => {
     await c.query(`SET search_path TO "${iso.schema}"`);
     return (await c.query(query, params)).rows as T[];
   });
+/** As the service's own login (the runtime role). */
+const asRuntime = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
+  withPg(
+    async (c) => {
+      await c.query(`SET search_path TO "${iso.schema}"`);
+      return (await c.query(query, params)).rows as T[];
+    },
+    DATABASE_URL.replace('postgres@', `${appLogin}@`),
+  );
 
 const recorded = async (eventId: string) =>
   (await sql(`SELECT 1 FROM audit_entries WHERE event_id = $1`, [eventId])).length === 1;
@@ -91,11 +126,33 @@ beforeAll(async () => {
   process.env.AUDITOR_TOKEN = TOKENS.auditor;
   process.env.AUDIT_HMAC_KEY = HMAC_KEY;
   process.env.AUDIT_HMAC_KEY_ID = 'k-test';
+  process.env.AUDIT_SIGNING_KEY = SIGNING_KEY;
+  process.env.AUDIT_CHECKPOINT_DIR = checkpointDir;
+  writeFileSync(publicKeyFile, signingKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
   iso = isolate(SERVICE);
   kafka = new RawKafka(iso.topicPrefix);
   // A command topic is subscribed to when the service starts: the system registered before.
   await kafka.ensureTopics([commandTopic(ids.systemId)]);
-  app = await startTestService(AppModule, SERVICE, SCHEMA);
+  // The owner migrates and grants the runtime role its rights, as main.ts does with
+  // DATABASE_RUNTIME_ROLE; the service then runs as that role, which owns nothing.
+  appLogin = `${iso.schema}_app`;
+  await withPg((c) => c.query(`CREATE ROLE "${appLogin}" LOGIN`));
+  const owner = new DataSource(
+    serviceDataSourceOptions({ schema: SCHEMA, entities: [AuditEntryEntity], migrations: MIGRATIONS }),
+  );
+  await owner.initialize();
+  await runMigrations(owner, iso.schema, { runtimeRole: appLogin, appendOnlyTables: APPEND_ONLY_TABLES });
+  await owner.destroy();
+  const saved = { url: process.env.DATABASE_URL, migrations: process.env.RUN_MIGRATIONS };
+  process.env.DATABASE_URL = DATABASE_URL.replace('postgres@', `${appLogin}@`);
+  process.env.RUN_MIGRATIONS = 'false';
+  try {
+    app = await startTestService(AppModule, SERVICE, SCHEMA);
+  } finally {
+    restoreEnv('DATABASE_URL', saved.url);
+    restoreEnv('RUN_MIGRATIONS', saved.migrations);
+  }
+  checkpointTopic = await kafka.collect([TOPICS.auditCheckpoints.name]);
   sent.set('systemRegistered', await send('systemRegistered'));
   // One at a time: Kafka orders per partition only, and the test asserts the log's order.
   for (const name of JOURNEY) sent.set(name, await send(name));
@@ -105,7 +162,18 @@ afterAll(async () => {
   await kafka?.close();
   await app?.close();
   if (iso) await cleanup(iso);
+  if (appLogin)
+    await withPg(async (c) => {
+      await c.query(`DROP OWNED BY "${appLogin}"`).catch(() => undefined);
+      await c.query(`DROP ROLE IF EXISTS "${appLogin}"`);
+    });
+  rmSync(work, { recursive: true, force: true });
 });
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
 
 describe('the evidence of a request', () => {
   it("serves the request's entries in order, each minimised and chained", async () => {
@@ -193,9 +261,25 @@ describe('the evidence of a request', () => {
     }
   });
 
-  it('verifies the whole chain', async () => {
+  it('verifies the whole chain and returns its head', async () => {
     const res = await api().get('/v1/audit/verify').set(bearer(TOKENS.dpo)).expect(200);
-    expect(res.body).toEqual({ valid: true, entries: JOURNEY.length + 1 });
+    const [last] = await sql<{ seq: string; hash: string }>(
+      `SELECT e.seq::text AS seq, e.hash FROM audit_entries e ORDER BY e.seq DESC LIMIT 1`,
+    );
+    expect(res.body).toMatchObject({
+      valid: true,
+      entries: JOURNEY.length + 1,
+      head: { seq: Number(last!.seq), hash: last!.hash },
+    });
+  });
+
+  it('signs every entry with the signing key, named by its id', async () => {
+    const rows = await sql<{ sig_key_id: string; signature: string }>(
+      `SELECT sig_key_id, signature FROM audit_entries`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.sig_key_id))).toEqual(new Set([signingKey.id]));
+    expect(rows.every((r) => /^[A-Za-z0-9+/]{86}==$/.test(r.signature))).toBe(true);
   });
 
   it('appends a redelivered event once', async () => {
@@ -244,31 +328,159 @@ describe('access to the evidence', () => {
   });
 });
 
-describe('tampering', () => {
-  it('names the altered entry', async () => {
-    const target = (
-      await sql<{ seq: string }>(`SELECT seq::text FROM audit_entries WHERE event_id = $1`, [
-        sent.get('identityVerified')!.id,
-      ])
-    )[0]!;
+describe('the runtime role', () => {
+  it('may read and append, and nothing else: no update, delete, truncate, trigger or table change', async () => {
+    expect(await asRuntime(`SELECT count(*)::int AS n FROM audit_entries`)).toEqual([{ n: await entryCount() }]);
+    for (const statement of [
+      `UPDATE audit_entries SET type = 'x' WHERE seq = 1`,
+      `DELETE FROM audit_entries WHERE seq = 1`,
+      `TRUNCATE audit_entries`,
+      `UPDATE audit_checkpoints SET entries = 0`,
+      `DELETE FROM audit_checkpoints`,
+    ])
+      await expect(asRuntime(statement)).rejects.toThrow('permission denied');
+    for (const statement of [
+      `ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only`,
+      `DROP TRIGGER audit_entries_append_only ON audit_entries`,
+      `ALTER TABLE audit_entries ADD COLUMN x int`,
+      `DROP TABLE audit_entries`,
+    ])
+      await expect(asRuntime(statement)).rejects.toThrow('must be owner');
+    expect(await asRuntime(`SELECT current_user AS who`)).toEqual([{ who: appLogin }]);
+  });
+});
+
+describe('signed checkpoints', () => {
+  it('signs one on demand, publishes it on the compacted topic and in the checkpoint directory', async () => {
+    const entries = await entryCount();
+    const res = await api().post('/v1/audit/checkpoints').set(bearer(TOKENS.auditor)).expect(201);
+    const [last] = await sql<{ seq: string; hash: string }>(
+      `SELECT e.seq::text AS seq, e.hash FROM audit_entries e ORDER BY e.seq DESC LIMIT 1`,
+    );
+    expect(res.body).toMatchObject({
+      log: iso.schema,
+      entries,
+      headSeq: Number(last!.seq),
+      headHash: last!.hash,
+      keyId: signingKey.id,
+    });
+    const onKafka = await kafka.waitForMessage(
+      checkpointTopic,
+      (m) =>
+        m.envelope?.type === EVENTS.auditCheckpoint.type &&
+        (m.envelope.data as { entries: number }).entries === entries,
+      'the checkpoint on Kafka',
+    );
+    expect(onKafka.key).toBe(iso.schema);
+    expect(onKafka.envelope!.data).toEqual(res.body);
+    expect(readdirSync(checkpointDir)).toContain(
+      `${iso.schema}-${String(res.body.headSeq).padStart(15, '0')}-${String(entries).padStart(15, '0')}.json`,
+    );
+    const verified = await api().get('/v1/audit/verify').set(bearer(TOKENS.auditor)).expect(200);
+    expect(verified.body).toMatchObject({ valid: true, checkpoint: { ...res.body, source: 'memory' } });
+  });
+
+  it('lets an auditor verify an export offline with nothing but the public key', async () => {
+    const file = join(work, 'export-intact.jsonl');
+    expect(await exportLog(file, { ...process.env, DATABASE_SCHEMA: iso.schema })).toBe(await entryCount());
+    const out: string[] = [];
+    const code = await auditCli(['verify', file, '--checkpoints', checkpointDir, '--public-key', publicKeyFile], (l) =>
+      out.push(l),
+    );
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ valid: true, entries: await entryCount(), checkpoints: 1 });
+    expect(code).toBe(0);
+  });
+});
+
+describe('tampering by whoever can write the database', () => {
+  let removed: { seq: string; event_id: string }[];
+
+  it('detects entries deleted from the end, with the checkpoint table cut back too', async () => {
+    removed = await sql(`SELECT e.seq::text AS seq, e.event_id FROM audit_entries e ORDER BY e.seq DESC LIMIT 3`);
+    await sql(`ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only`);
+    await sql(`ALTER TABLE audit_checkpoints DISABLE TRIGGER audit_checkpoints_append_only`);
+    try {
+      await sql(`DELETE FROM audit_entries WHERE seq >= $1`, [removed[2]!.seq]);
+      await sql(`DELETE FROM audit_checkpoints`);
+    } finally {
+      await sql(`ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only`);
+      await sql(`ALTER TABLE audit_checkpoints ENABLE TRIGGER audit_checkpoints_append_only`);
+    }
+    const res = await api().get('/v1/audit/verify').set(bearer(TOKENS.auditor)).expect(200);
+    expect(res.body).toMatchObject({
+      valid: false,
+      entries: await entryCount(),
+      truncated: expect.stringContaining('entries were removed from its end'),
+    });
+    expect(res.body.firstBroken).toBeUndefined();
+    expect(res.body.checkpoint.headSeq).toBe(Number(removed[0]!.seq));
+
+    // Offline, with the checkpoint as dumped from Kafka (the envelope as it is on the topic).
+    const file = join(work, 'export-cut.jsonl');
+    await exportLog(file, { ...process.env, DATABASE_SCHEMA: iso.schema });
+    const dumped = join(work, 'checkpoints-from-kafka.jsonl');
+    writeFileSync(
+      dumped,
+      checkpointTopic
+        .filter((m) => m.envelope?.type === EVENTS.auditCheckpoint.type)
+        .map((m) => m.value)
+        .join('\n'),
+    );
+    const out: string[] = [];
+    const code = await auditCli(['verify', file, '--checkpoints', dumped, '--public-key', publicKeyFile], (l) =>
+      out.push(l),
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(out.join('\n')).truncated).toContain('entries were removed from its end');
+  });
+
+  it('names the rewritten entry when every hash after it was recomputed', async () => {
+    const target = sent.get('identityVerified')!.id;
+    const rows = (await sql<EntryRow>(`SELECT * FROM audit_entries ORDER BY seq`)).map(entryOfRow);
+    const from = rows.findIndex((r) => r.eventId === target);
+    expect(from).toBeGreaterThan(0);
+    // The attacker's edit, then every hash from there to the end recomputed, exactly as the service would.
+    rows[from]!.payload = { ...rows[from]!.payload, attestedBy: 'someone-else' };
+    let prev = rows[from - 1]!.hash;
     await sql(`ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only`);
     try {
-      await sql(
-        `UPDATE audit_entries SET payload = jsonb_set(payload, '{attestedBy}', '"someone-else"') WHERE seq = $1`,
-        [target.seq],
-      );
+      for (const r of rows.slice(from)) {
+        const hash = entryHash(prev, r);
+        await sql(`UPDATE audit_entries SET payload = $2, prev_hash = $3, hash = $4 WHERE seq = $1`, [
+          r.seq,
+          JSON.stringify(r.payload),
+          prev,
+          hash,
+        ]);
+        prev = hash;
+      }
     } finally {
       await sql(`ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only`);
     }
+    const tampered = rows.length - from;
+    expect(tampered).toBeGreaterThan(1);
+    // The recomputed chain holds on its own: only the signatures show the rewrite.
+    const plain = new ChainVerifier();
+    for (const r of (await sql<EntryRow>(`SELECT * FROM audit_entries ORDER BY seq`)).map(entryOfRow)) plain.check(r);
+    expect(plain.firstBroken).toBeUndefined();
     const res = await api().get('/v1/audit/verify').set(bearer(TOKENS.auditor)).expect(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       valid: false,
       entries: await entryCount(),
       firstBroken: {
-        seq: Number(target.seq),
-        eventId: sent.get('identityVerified')!.id,
-        reason: expect.stringContaining('hash does not match'),
+        seq: Number(rows[from]!.seq),
+        eventId: target,
+        reason: expect.stringContaining('signature does not verify'),
       },
     });
+
+    const file = join(work, 'export-rewritten.jsonl');
+    await exportLog(file, { ...process.env, DATABASE_SCHEMA: iso.schema });
+    const out: string[] = [];
+    const code = await auditCli(['verify', file, '--checkpoints', checkpointDir, '--public-key', publicKeyFile], (l) =>
+      out.push(l),
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(out.join('\n')).firstBroken).toMatchObject({ seq: Number(rows[from]!.seq), eventId: target });
   });
 });

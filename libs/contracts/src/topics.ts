@@ -66,6 +66,14 @@ export const TOPICS = {
     public: false,
     key: 'requestId',
   },
+  auditCheckpoints: {
+    name: 'dsr.audit.checkpoints.v1',
+    description:
+      "The audit log's signed checkpoints (entry count, head hash, time): the anchor outside PostgreSQL that a verification checks the log against.",
+    public: false,
+    compacted: true,
+    key: 'log',
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export type TopicKey = keyof typeof TOPICS;

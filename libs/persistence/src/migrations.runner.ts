@@ -13,6 +13,11 @@ export interface MigrationOptions {
    * every table (and USAGE on every sequence) of it, and nothing else: no DDL, no other schema.
    */
   runtimeRole?: string;
+  /**
+   * Tables the runtime role may only read and append to (SELECT, INSERT): audit's evidence
+   * log, which not even the service itself may rewrite.
+   */
+  appendOnlyTables?: readonly string[];
 }
 
 /** A role name we interpolate into SQL: the same strict pattern as schemas. */
@@ -28,6 +33,7 @@ export async function runMigrations(
 ): Promise<string[]> {
   assertSchemaName(schema);
   if (options.runtimeRole) assertRoleName(options.runtimeRole);
+  for (const t of options.appendOnlyTables ?? []) assertRoleName(t);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -42,7 +48,7 @@ export async function runMigrations(
       );
       if (!present) await runner.query(`CREATE SCHEMA "${schema}"`);
       const done = await dataSource.runMigrations({ transaction: 'each' });
-      if (options.runtimeRole) await grantRuntime(runner, schema, options.runtimeRole);
+      if (options.runtimeRole) await grantRuntime(runner, schema, options.runtimeRole, options.appendOnlyTables ?? []);
       return done.map((m) => m.name);
     } finally {
       await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`datarights.migrations.${schema}`]);
@@ -53,8 +59,15 @@ export async function runMigrations(
 }
 
 /** Idempotent: run after every migration run, so tables added by a migration are covered. */
-async function grantRuntime(runner: QueryRunner, schema: string, role: string): Promise<void> {
+async function grantRuntime(
+  runner: QueryRunner,
+  schema: string,
+  role: string,
+  appendOnly: readonly string[],
+): Promise<void> {
   await runner.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
   await runner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
   await runner.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);
+  for (const t of appendOnly)
+    await runner.query(`REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "${schema}"."${t}" FROM "${role}"`);
 }

@@ -31,6 +31,8 @@ export interface BootstrapOptions {
   openApi?: { title: string; description: string; version?: string };
   /** Tests: do not listen on a port. */
   listen?: boolean;
+  /** Tables the runtime role may only read and append to (migrations.runner.ts). */
+  appendOnlyTables?: readonly string[];
 }
 
 export async function createServiceApp(module: Type<unknown>, o: BootstrapOptions): Promise<NestExpressApplication> {
@@ -90,6 +92,7 @@ export async function startServiceApp(app: NestExpressApplication, o: BootstrapO
   if (process.env.RUN_MIGRATIONS !== 'false' || process.argv.includes('--migrate-only')) {
     const done = await runMigrations(app.get(DataSource), resolveSchema(o.schema), {
       runtimeRole: process.env.DATABASE_RUNTIME_ROLE || undefined,
+      appendOnlyTables: o.appendOnlyTables,
     });
     if (done.length) log.log(`migrations run: ${done.join(', ')}`);
   }

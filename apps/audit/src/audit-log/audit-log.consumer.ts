@@ -7,11 +7,12 @@ import { AuditLogService } from './audit-log.service';
 
 /**
  * Every topic but the data events: those are the systems' own bookkeeping of their records
- * (high volume, keys in every message) and prove nothing about a request. Command topics
- * are read through `commandTopics`.
+ * (high volume, keys in every message) and prove nothing about a request; and but audit's
+ * own checkpoints, which describe the log (recording them would move the head they sign).
+ * Command topics are read through `commandTopics`.
  */
 export const AUDITED_TOPICS: TopicDefinition[] = (Object.keys(TOPICS) as (keyof typeof TOPICS)[])
-  .filter((k) => k !== 'dataEvents')
+  .filter((k) => k !== 'dataEvents' && k !== 'auditCheckpoints')
   .map((k) => TOPICS[k]);
 
 @Controller()

@@ -9,6 +9,8 @@ export type Tx = EntityManager;
 export interface NewEntry extends ChainedContent {
   prevHash: string;
   hash: string;
+  signature: string;
+  sigKeyId: string;
 }
 
 @Injectable()
@@ -43,8 +45,8 @@ export class AuditLogRepository {
 
   async insert(tx: Tx, e: NewEntry): Promise<void> {
     await tx.query(
-      `INSERT INTO audit_entries (seq, event_id, type, source, occurred_at, request_id, subject_hashes, payload, key_id, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO audit_entries (seq, event_id, type, source, occurred_at, request_id, subject_hashes, payload, key_id, prev_hash, hash, signature, sig_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         e.seq,
         e.eventId,
@@ -57,6 +59,8 @@ export class AuditLogRepository {
         e.keyId,
         e.prevHash,
         e.hash,
+        e.signature,
+        e.sigKeyId,
       ],
     );
   }

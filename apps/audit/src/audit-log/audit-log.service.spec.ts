@@ -1,6 +1,8 @@
 import { createEnvelope, EVENTS } from '@datarights/contracts';
 import { MARIE, sampleEvents } from '../../test/fixtures/sample-events';
 import { ChainVerifier, type StoredEntry } from '../evidence/chain-verifier';
+import { DEV_SIGNING_KEY } from '../config/app.config';
+import { PublicKeyRing, signingKeyFromPem } from '../signing/signing-keys';
 import type { AuditLogRepository, NewEntry, Tx } from './audit-log.repository';
 import { AuditLogService, requestIdOf } from './audit-log.service';
 
@@ -31,7 +33,12 @@ const events = sampleEvents();
 
 describe('appending to the audit log', () => {
   const repo = new FakeRepo();
-  const service = new AuditLogService(repo as unknown as AuditLogRepository, { id: 'k1', secret: 's'.repeat(32) });
+  const key = signingKeyFromPem(DEV_SIGNING_KEY);
+  const service = new AuditLogService(
+    repo as unknown as AuditLogRepository,
+    { id: 'k1', secret: 's'.repeat(32) },
+    { key, ring: new PublicKeyRing([key.publicKey]) },
+  );
 
   it('chains entries that verify, minimised and with keyed hashes', async () => {
     const submitted = createEnvelope({
@@ -46,8 +53,9 @@ describe('appending to the audit log', () => {
     });
     expect(await service.append(tx, submitted, events.requestSubmitted)).toBe(1);
     expect(await service.append(tx, closed, events.requestClosed)).toBe(2);
-    const verifier = new ChainVerifier();
+    const verifier = new ChainVerifier({ keys: new PublicKeyRing([key.publicKey]) });
     for (const row of repo.rows) expect(verifier.check(row as StoredEntry)).toBeUndefined();
+    expect(repo.rows.map((r) => r.sigKeyId)).toEqual([key.id, key.id]);
     expect(repo.rows[0]!.subjectHashes).toHaveLength(3);
     expect(JSON.stringify(repo.rows)).not.toContain(MARIE.email);
     expect(repo.rows[0]!.requestId).toBe(events.requestSubmitted.requestId);

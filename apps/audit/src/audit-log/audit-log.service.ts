@@ -2,12 +2,13 @@
  * Appends every event, command and reply of the system to the evidence log (Art. 5(2):
  * demonstrate compliance; Art. 30 register changes; Art. 12 deadlines met). Each entry is
  * minimised (no personal data, Art. 5(1)(c)), names its subjects only by keyed hashes, and
- * is chained to the previous one by its hash.
+ * is chained to the previous one by its hash, and its hash is signed (Ed25519).
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@datarights/contracts';
-import { HMAC_KEY } from '../config/config.module';
-import type { HmacKey } from '../config/app.config';
+import { HMAC_KEY, SIGNING } from '../config/config.module';
+import type { AuditSigning, HmacKey } from '../config/app.config';
+import { signText } from '../signing/signing-keys';
 import { AuditLogRepository, type Tx } from './audit-log.repository';
 import { entryHash, GENESIS_HASH, type ChainedContent } from './canonical-hash';
 import { minimise } from './minimisation';
@@ -33,6 +34,7 @@ export class AuditLogService {
   constructor(
     private readonly repo: AuditLogRepository,
     @Inject(HMAC_KEY) private readonly key: HmacKey,
+    @Inject(SIGNING) private readonly signing: AuditSigning,
   ) {}
 
   /** Appends one event in the caller's transaction; a repeated event id appends nothing. Returns the sequence number, if appended. */
@@ -57,7 +59,10 @@ export class AuditLogService {
       payload,
       keyId: this.key.id,
     };
-    await this.repo.insert(tx, { ...content, prevHash, hash: entryHash(prevHash, content) });
+    const hash = entryHash(prevHash, content);
+    // Signed with a key the database never holds: a recomputed chain cannot carry it.
+    const signature = signText(this.signing.key, hash);
+    await this.repo.insert(tx, { ...content, prevHash, hash, signature, sigKeyId: this.signing.key.id });
     return content.seq;
   }
 }

@@ -297,6 +297,7 @@ const EXPECTED: Record<EventName, Record<string, unknown>> = {
     dataCount: 1,
   },
   packageDeleted: { ...samples.packageDeleted },
+  auditCheckpoint: { ...samples.auditCheckpoint },
   identityChallengeSent: { ...samples.identityChallengeSent },
   notifyCommand: {
     commandId: ids.commandId,

@@ -197,6 +197,8 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
     count: ['data'],
   },
   packageDeleted: { keep: ['requestId', 'packageId', 'deletedAt', 'reason'] },
+  /** Not audited (it describes the log itself), but minimised like any other if it ever were. */
+  auditCheckpoint: { keep: ['log', 'entries', 'headSeq', 'headHash', 'time', 'keyId', 'signature'] },
 };
 
 const RULE_BY_TYPE = new Map<string, Rule>(

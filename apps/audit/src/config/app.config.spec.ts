@@ -1,11 +1,45 @@
-import { appConfig, DEV_HMAC_KEY, hmacKeyOf } from './app.config';
+import { generateKeyPairSync } from 'node:crypto';
+import { appConfig, DEV_HMAC_KEY, DEV_SIGNING_KEY, hmacKeyOf, signingOf } from './app.config';
+import { signingKeyFromPem } from '../signing/signing-keys';
 
 const KEY = 'x'.repeat(40);
+const pair = () => generateKeyPairSync('ed25519');
+const SIGNING_KEY = pair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 describe('audit configuration', () => {
   it('requires AUDIT_HMAC_KEY in production, naming it', () => {
-    expect(() => appConfig({ NODE_ENV: 'production' })).toThrow('AUDIT_HMAC_KEY is required in production');
-    expect(appConfig({ NODE_ENV: 'production', AUDIT_HMAC_KEY: KEY }).AUDIT_HMAC_KEY).toBe(KEY);
+    expect(() => appConfig({ NODE_ENV: 'production', AUDIT_SIGNING_KEY: SIGNING_KEY })).toThrow(
+      'AUDIT_HMAC_KEY is required in production',
+    );
+    expect(
+      appConfig({ NODE_ENV: 'production', AUDIT_HMAC_KEY: KEY, AUDIT_SIGNING_KEY: SIGNING_KEY }).AUDIT_HMAC_KEY,
+    ).toBe(KEY);
+  });
+
+  it('requires AUDIT_SIGNING_KEY in production, and an Ed25519 key wherever it is given', () => {
+    expect(() => appConfig({ NODE_ENV: 'production', AUDIT_HMAC_KEY: KEY })).toThrow(
+      'AUDIT_SIGNING_KEY is required in production',
+    );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    expect(() => appConfig({ AUDIT_SIGNING_KEY: rsa.toString() })).toThrow('Ed25519');
+    expect(() => appConfig({ AUDIT_SIGNING_KEY: 'not a key' })).toThrow('AUDIT_SIGNING_KEY');
+  });
+
+  it('signs with the configured key and verifies with it and every previous public key', () => {
+    const warn = jest.fn();
+    const previous = pair().publicKey;
+    const signing = signingOf(
+      appConfig({
+        AUDIT_SIGNING_KEY: SIGNING_KEY,
+        AUDIT_SIGNING_PREVIOUS_KEYS: previous.export({ type: 'spki', format: 'pem' }).toString(),
+      }),
+      { warn },
+    );
+    expect(signing.key.id).toBe(signingKeyFromPem(SIGNING_KEY).id);
+    expect(signing.ring.size).toBe(2);
+    expect(warn).not.toHaveBeenCalled();
+    expect(signingOf(appConfig({}), { warn }).key.id).toBe(signingKeyFromPem(DEV_SIGNING_KEY).id);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('AUDIT_SIGNING_KEY is not set'));
   });
 
   it('refuses a short key and a malformed key id', () => {

@@ -1,10 +1,11 @@
 /** HTTP (thin): a request's evidence and the verification of the chain, for the DPO and auditors. */
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -12,7 +13,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Roles } from '@datarights/service-kit';
-import { ChainVerificationDto, RequestEvidenceDto } from './dto/evidence.dto';
+import { CheckpointService } from '../checkpoints/checkpoint.service';
+import { ChainVerificationDto, CheckpointDto, RequestEvidenceDto } from './dto/evidence.dto';
 import { EvidenceService } from './evidence.service';
 
 @ApiTags('audit')
@@ -22,7 +24,10 @@ import { EvidenceService } from './evidence.service';
 @Roles('dpo', 'auditor')
 @Controller('v1/audit')
 export class EvidenceController {
-  constructor(private readonly evidence: EvidenceService) {}
+  constructor(
+    private readonly evidence: EvidenceService,
+    private readonly checkpoints: CheckpointService,
+  ) {}
 
   @Get('requests/:id')
   @ApiOperation({
@@ -50,9 +55,23 @@ export class EvidenceController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Recomputes every link of the hash chain and names the first broken one.' })
+  @ApiOperation({
+    summary:
+      "Recomputes every link of the hash chain, checks every entry's signature and the log against the latest signed checkpoint; returns the head and names the first broken entry.",
+  })
   @ApiOkResponse({ type: ChainVerificationDto })
   async verify(): Promise<ChainVerificationDto> {
     return this.evidence.verifyChain();
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Signs a checkpoint of the log now (entry count, head hash, time) and publishes it (Kafka, checkpoint files), as the periodic job does.',
+  })
+  @ApiCreatedResponse({ type: CheckpointDto })
+  async checkpoint(): Promise<CheckpointDto> {
+    return (await this.checkpoints.checkpoint(true))!;
   }
 }

@@ -4,7 +4,7 @@ import { DataSource, MoreThan } from 'typeorm';
 import { AuditEntryEntity } from '../audit-log/entities/audit-entry.entity';
 import type { StoredEntry } from './chain-verifier';
 
-function toStored(e: AuditEntryEntity): StoredEntry {
+export function toStored(e: AuditEntryEntity): StoredEntry {
   return {
     seq: Number(e.seq),
     eventId: e.eventId,
@@ -17,6 +17,8 @@ function toStored(e: AuditEntryEntity): StoredEntry {
     keyId: e.keyId,
     prevHash: e.prevHash,
     hash: e.hash,
+    signature: e.signature,
+    sigKeyId: e.sigKeyId,
   };
 }
 
@@ -38,6 +40,12 @@ export class EvidenceRepository {
     return (
       await this.entries.find({ where: { seq: MoreThan(String(afterSeq)) }, order: { seq: 'ASC' }, take: limit })
     ).map(toStored);
+  }
+
+  /** The last entry's sequence number and hash. */
+  async last(): Promise<{ seq: number; hash: string } | undefined> {
+    const [e] = await this.entries.find({ order: { seq: 'DESC' }, take: 1 });
+    return e && { seq: Number(e.seq), hash: e.hash };
   }
 
   async count(): Promise<number> {

@@ -17,6 +17,7 @@ import {
   HoldRecorded,
   RestrictionLiftNotified,
 } from './dsr-actions';
+import { AuditCheckpoint } from './dsr-audit';
 import { IdentityChallengeSent, IdentityVerified, SubjectResolved } from './dsr-identity';
 import { PackageDeleted, PackageReady } from './dsr-packages';
 import { PlanBuilt } from './dsr-plans';
@@ -506,6 +507,15 @@ export const EVENTS = {
     producers: ['erasure-executor'],
     summary: 'A recipient never acknowledged an Art. 19 notice after every reminder: recorded for the DPO.',
     key: byRequest,
+  }),
+  auditCheckpoint: define({
+    type: 'dsr.audit.checkpoint.v1',
+    payload: AuditCheckpoint,
+    topic: TOPICS.auditCheckpoints,
+    producers: ['audit'],
+    summary:
+      "A signed checkpoint of the evidence log (entry count, head hash, time): verify it with audit's public key.",
+    key: (d) => d.log,
   }),
 } as const;
 

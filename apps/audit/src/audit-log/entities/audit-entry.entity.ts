@@ -39,4 +39,11 @@ export class AuditEntryEntity {
 
   @Column({ type: 'text' })
   hash: string;
+
+  /** Ed25519 signature (base64) of `hash`; null on entries written before signing existed. */
+  @Column({ type: 'text', nullable: true })
+  signature: string | null;
+
+  @Column({ name: 'sig_key_id', type: 'text', nullable: true })
+  sigKeyId: string | null;
 }

@@ -60,12 +60,71 @@ export class BrokenLinkDto {
   reason: string;
 }
 
+export class CheckpointDto {
+  @ApiProperty({ description: "Which log (the audit service's schema).", example: 'audit' })
+  log: string;
+
+  @ApiProperty({ description: 'How many entries the log held, up to and including headSeq.', example: 1234 })
+  entries: number;
+
+  @ApiProperty({ description: 'The sequence number of the last entry (0: empty log).', example: 1240 })
+  headSeq: number;
+
+  @ApiProperty({ description: 'The hash of the last entry.', pattern: '^[0-9a-f]{64}$' })
+  headHash: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When it was signed.' })
+  time: string;
+
+  @ApiProperty({
+    description: 'The signing key: ed25519 and 16 hex digits of its public key hash.',
+    example: 'ed25519:3f2a9c0b1d4e5f60',
+  })
+  keyId: string;
+
+  @ApiProperty({ description: 'Ed25519 signature (base64) of the canonical JSON of the other fields.' })
+  signature: string;
+}
+
+export class AnchoredCheckpointDto extends CheckpointDto {
+  @ApiProperty({
+    enum: ['memory', 'directory', 'database'],
+    description: 'Where this, the latest checkpoint whose signature holds, was found.',
+  })
+  source: 'memory' | 'directory' | 'database';
+}
+
+export class ChainHeadDto {
+  @ApiProperty({ description: 'Sequence number of the last entry (0: empty log).', example: 1240 })
+  seq: number;
+
+  @ApiProperty({ description: 'Its hash (64 zeros for an empty log).', pattern: '^[0-9a-f]{64}$' })
+  hash: string;
+}
+
 export class ChainVerificationDto {
-  @ApiProperty({ description: 'Whether every link of the chain holds.' })
+  @ApiProperty({
+    description:
+      'Whether every link and signature holds and the log matches the latest signed checkpoint (not rewritten, not shortened).',
+  })
   valid: boolean;
 
   @ApiProperty({ description: 'How many entries the log holds.', example: 1234 })
   entries: number;
+
+  @ApiProperty({ type: ChainHeadDto, description: 'The last entry: pin it, or compare it with a checkpoint you hold.' })
+  head: ChainHeadDto;
+
+  @ApiPropertyOptional({
+    type: AnchoredCheckpointDto,
+    description: 'The latest signed checkpoint the log was checked against.',
+  })
+  checkpoint?: AnchoredCheckpointDto;
+
+  @ApiPropertyOptional({
+    description: 'Set when the log is shorter than a signed checkpoint says: entries were removed from its end.',
+  })
+  truncated?: string;
 
   @ApiPropertyOptional({
     type: BrokenLinkDto,
