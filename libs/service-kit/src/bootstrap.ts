@@ -19,7 +19,9 @@ import { assertDevTokenAllowed } from './auth.guard';
 import { HttpErrorFilter } from './http-error.filter';
 import { HttpValidationPipe } from './http-validation.pipe';
 import { httpRateLimit, httpRateLimitFromEnv } from './http-rate-limit';
+import { httpMetricsMiddleware } from './http-metrics';
 import { httpTraceContext } from './http-trace';
+import { startTelemetry, stopTelemetry } from './telemetry';
 
 export interface BootstrapOptions {
   service: string;
@@ -38,6 +40,8 @@ export interface BootstrapOptions {
 export async function createServiceApp(module: Type<unknown>, o: BootstrapOptions): Promise<NestExpressApplication> {
   // Before anything else: DPO_TOKEN & co. in production stop the process with a clear message.
   assertDevTokenAllowed();
+  // Tracing (OTEL_* variables), registered before anything creates a span or a context.
+  const tracing = startTelemetry(o.service);
   // abortOnError: false, so that a start-up error (a missing setting) reaches main's catch
   // and its message is printed, instead of Nest aborting the process.
   const app = await NestFactory.create<NestExpressApplication>(module, {
@@ -46,13 +50,20 @@ export async function createServiceApp(module: Type<unknown>, o: BootstrapOption
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // Spans still buffered go out when the app closes (SIGTERM, tests).
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    await stopTelemetry();
+  };
   // Behind a reverse proxy or the privacy centre, the client's address (rate limits) comes
   // from X-Forwarded-For, but only the hops named here are believed (never `true`).
   const trustProxy = trustProxyFromEnv();
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use(helmet());
   app.use(httpRateLimit(httpRateLimitFromEnv()));
-  app.use(httpTraceContext());
+  app.use(httpMetricsMiddleware());
+  app.use(httpTraceContext({ spans: tracing }));
   app.useBodyParser('json', { limit: o.bodyLimit ?? '256kb' });
   app.useGlobalPipes(new HttpValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

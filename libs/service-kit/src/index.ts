@@ -14,5 +14,7 @@ export * from './http-rate-limit';
 export * from './clock/clock';
 export * from './clock/clock.module';
 export * from './http-trace';
+export * from './http-metrics';
+export * from './telemetry';
 export * from './package-crypto';
 export * from './periodic-job';
