@@ -250,6 +250,9 @@ describe('an erasure request followed to its end', () => {
             until,
           },
         ],
+        // Art. 12(4): data kept is a partial refusal: the CNIL and a judicial remedy are stated.
+        complaint: { authority: 'CNIL', url: 'https://www.cnil.fr/fr/adresser-une-plainte' },
+        judicialRemedy: true,
       },
     });
 

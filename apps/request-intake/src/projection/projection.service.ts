@@ -6,6 +6,7 @@
  * at a time. When execution completes, the request closes and the subject is told what
  * was erased and what is kept, why and until when (Art. 12(1), 12(3), 17(3)).
  */
+import { Policy } from '@datarights/policy';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventName } from '@datarights/contracts';
@@ -56,6 +57,7 @@ export class ProjectionService {
     private readonly config: RequestIntakeConfig,
     private readonly clock: Clock,
     private readonly verificationClock: VerificationClockService,
+    private readonly policy: Policy,
   ) {}
 
   async apply(tx: Tx, publish: Publish, meta: EventMeta, event: ProjectedEvent): Promise<void> {
@@ -255,6 +257,7 @@ export class ProjectionService {
       request.id,
       done.systems,
       holds.map((h) => ({ ...h, until: h.until.toISOString() })),
+      { policy: this.policy, locale: this.config.NOTICE_LOCALE },
     );
     const recipient = completionRecipient(request.subjectEmail, patch.verifiedEmails ?? request.verifiedEmails);
     const notice = completionNotification(randomUUID(), request.id, recipient, this.config.NOTICE_LOCALE, variables);

@@ -1,3 +1,4 @@
+import { loadPolicy, resolvePolicyPath } from '@datarights/policy';
 import {
   completionNotification,
   completionRecipient,
@@ -72,6 +73,19 @@ describe('what they are told (Art. 12(1), 17(3))', () => {
         },
       ],
     });
+  });
+
+  it('a partial refusal (data kept under a hold) states the reasons in French and the CNIL and judicial remedies (Art. 12(4), 77, 79)', () => {
+    const policy = loadPolicy(resolvePolicyPath());
+    const billingHold = { ...hold, category: 'billing' };
+    const fr = completionVariables('r1', [], [billingHold], { policy, locale: 'fr-FR' });
+    expect(fr.retained[0].reason).toContain("dix ans à compter de la fin de l'exercice comptable");
+    expect(fr.complaint).toEqual({ authority: 'CNIL', url: 'https://www.cnil.fr/fr/adresser-une-plainte' });
+    expect(fr.judicialRemedy).toBe(true);
+    const en = completionVariables('r1', [], [billingHold], { policy, locale: 'en-GB' });
+    expect(en.retained[0].reason).toContain('ten years from the end of the financial year');
+    // Nothing kept: nothing refused, no remedies to state.
+    expect(completionVariables('r1', [], [], { policy, locale: 'fr-FR' })).not.toHaveProperty('complaint');
   });
 
   it('an empty plan gives empty lists', () => {

@@ -5,6 +5,8 @@
  * (identity: "a one-time code sent to the contact already on file").
  */
 import type { HoldRecorded, SystemOutcome } from '@datarights/contracts';
+import { inLocale, ruleFor, type Policy } from '@datarights/policy';
+import { remedies } from '../requests/decision-notice';
 
 export interface NoticeRecipient {
   channel: 'email' | 'post';
@@ -47,6 +49,14 @@ export interface RetainedEntry {
   ground: string;
   legalText: string;
   until: string;
+  /** Why it is kept, in plain words in the subject's language (the policy's whyNot.erasure; Art. 12(1), 12(4)). */
+  reason?: string;
+}
+
+/** What explains a partial refusal: the policy's reasons and authority, in the notice's language. */
+export interface Explanation {
+  policy: Pick<Policy, 'categories' | 'authority'>;
+  locale: string;
 }
 
 type HoldLike = Pick<HoldRecorded, 'systemId' | 'category' | 'ground' | 'legalText' | 'until'> & { holdId: string };
@@ -56,11 +66,14 @@ export function completionVariables(
   requestId: string,
   systems: readonly SystemOutcome[],
   holds: readonly HoldLike[],
+  explain?: Explanation,
 ): {
   requestId: string;
   outcome: 'completed';
   erased: ErasedEntry[];
   retained: RetainedEntry[];
+  complaint?: { authority: string; url: string };
+  judicialRemedy?: boolean;
 } {
   const uniqueHolds = [...new Map(holds.map((h) => [h.holdId, h])).values()];
   const held = new Set(uniqueHolds.map((h) => `${h.systemId}\u0000${h.category}`));
@@ -75,16 +88,23 @@ export function completionVariables(
     .filter(([, cats]) => cats.size > 0)
     .map(([systemId, cats]) => ({ systemId, categories: [...cats].sort() }))
     .sort((a, b) => a.systemId.localeCompare(b.systemId));
-  const retained = uniqueHolds
-    .map((h) => ({
-      systemId: h.systemId,
-      category: h.category,
-      ground: h.ground,
-      legalText: h.legalText,
-      until: h.until,
-    }))
+  const retained: RetainedEntry[] = uniqueHolds
+    .map((h) => {
+      const reason = explain && inLocale(ruleFor(explain.policy, h.category)?.rule.whyNot?.erasure, explain.locale);
+      return {
+        systemId: h.systemId,
+        category: h.category,
+        ground: h.ground,
+        legalText: h.legalText,
+        until: h.until,
+        ...(reason ? { reason } : {}),
+      };
+    })
     .sort((a, b) => a.systemId.localeCompare(b.systemId) || a.category.localeCompare(b.category));
-  return { requestId, outcome: 'completed', erased, retained };
+  // Art. 12(4): data kept under a hold is a request not acted on in part: the subject is told
+  // the reasons and their right to complain to the CNIL and to a judicial remedy (Art. 77, 79).
+  const partial = explain && retained.length > 0 ? remedies(explain.policy.authority) : {};
+  return { requestId, outcome: 'completed', erased, retained, ...partial };
 }
 
 /** The `notificationRequested` payload for the mail gateway (template `request-completed`). */
