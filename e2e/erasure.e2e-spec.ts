@@ -237,6 +237,12 @@ describe('erasure, end to end', () => {
       subjectKeys: { email: customer.email },
       occurredAt: new Date().toISOString(),
     });
+    // A new system's topics are found by the services within seconds: file once it is known.
+    await waitFor(
+      async () => (await http('data-locator', 'GET', `/v1/systems/${systemId}`)).body?.records === 1,
+      'the silent system and its record in the register',
+      60_000,
+    );
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     const stuck = await waitForStatus(id, ['needs-attention'], 90_000);

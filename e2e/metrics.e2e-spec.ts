@@ -4,7 +4,7 @@
  * stack shows the metrics the dashboard and the alerts read, with sensible values.
  */
 import { randomUUID } from 'node:crypto';
-import { TOPICS } from '../libs/contracts/src';
+import { systemTopic, TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka } from '../libs/testing/src/kafka-client';
 import { demoReady, http, state, waitForStatus } from './support/api';
@@ -92,7 +92,7 @@ describe('metrics, end to end', () => {
     expect(verified.status).toBeLessThan(300);
     await waitForStatus(id, ['completed'], 120_000);
     // And a message no one can read, on a topic erasure-executor consumes.
-    await raw.send(TOPICS.replies.name, `metrics-${randomUUID()}`, '{"this is": not json');
+    await raw.send(systemTopic(TOPICS.replies, 'crm'), `metrics-${randomUUID()}`, '{"this is": not json');
   }, 300_000);
 
   afterAll(async () => {
@@ -149,7 +149,7 @@ describe('metrics, end to end', () => {
     const dead = await waitForSample(
       'erasure-executor',
       'messaging_dead_letters_total',
-      { topic: /pdata\.replies\.v1$/, reason: 'invalid-envelope' },
+      { topic: /pdata\.replies\.crm\.v1$/, reason: 'invalid-envelope' },
       (v) => v >= 1,
     );
     expect(dead.labels.service).toBe('erasure-executor');
@@ -170,11 +170,11 @@ describe('metrics, end to end', () => {
       );
       expect(lag.some((s) => s.labels.topic.endsWith('.v1'))).toBe(true);
     }
-    // erasure-executor has handled every reply by now: nothing behind on pdata.replies.v1.
+    // erasure-executor has handled every reply by now: nothing behind on crm's replies topic.
     await waitForSample(
       'erasure-executor',
       'messaging_consumer_lag',
-      { topic: TOPICS.replies.name, group: `datarights.erasure-executor.${state.id}` },
+      { topic: systemTopic(TOPICS.replies, 'crm'), group: `datarights.erasure-executor.${state.id}` },
       (v) => v === 0,
     );
   });

@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark: how fast data-locator indexes `pdata.events.v1`, next to a bare
+ * Ingest benchmark: how fast data-locator indexes a system's `pdata.events.<systemId>.v1`, next to a bare
  * kafkajs consumer doing the least possible with the same events, in the same run.
  *
  *   TS_NODE_PROJECT=tsconfig.json npx ts-node --transpile-only -r tsconfig-paths/register bench/ingest/ingest.bench.ts
@@ -28,6 +28,7 @@ import {
   createEnvelope,
   EVENTS,
   normaliseKey,
+  systemTopic,
   TOPICS,
   type RecordEvent,
 } from '@datarights/contracts';
@@ -48,7 +49,10 @@ const N = Number(process.env.BENCH_EVENTS ?? 50_000);
 const PARTITIONS = Number(process.env.KAFKA_PARTITIONS ?? 3);
 const POLL_MS = 25;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 600_000);
-const SYSTEMS = ['crm', 'billing', 'support', 'marketing', 'hosting'];
+// One system: each system writes its own topic (pdata.events.<id>.v1), and the bench
+// measures one topic's throughput.
+const SYSTEM_ID = 'crm';
+const SYSTEMS = [SYSTEM_ID];
 const CATEGORIES = ['identification', 'billing', 'usage', 'relationship'];
 
 interface Run {
@@ -180,7 +184,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
   const iso = isolate('data-locator');
-  const topic = iso.topicPrefix + TOPICS.dataEvents.name;
+  const topic = iso.topicPrefix + systemTopic(TOPICS.dataEvents, SYSTEM_ID);
   const baselineGroup = `bench.baseline.${iso.id}`;
   const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
   const raw = new RawKafka(iso.topicPrefix, 'bench-producer');
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
   let app: INestApplication | undefined;
   let consumer: Consumer | undefined;
   try {
-    await raw.ensureTopics([TOPICS.dataEvents.name], PARTITIONS);
+    await raw.ensureTopics([systemTopic(TOPICS.dataEvents, SYSTEM_ID)], PARTITIONS);
     await producer.connect();
     const messages = events(N);
     const produceMs = await produce(producer, topic, messages);

@@ -136,6 +136,7 @@ function channelId(address: string): string {
 }
 
 const COMMAND_CHANNEL = 'pdata.commands.{systemId}.v1';
+const SYSTEM_ID_PARAMETER = { description: 'The systemId the system registers with (a-z, 0-9, -).' };
 
 export function buildAsyncApi(version: string): Schema {
   const events = allEvents();
@@ -145,16 +146,19 @@ export function buildAsyncApi(version: string): Schema {
 
   const topicDefs = Object.values(TOPICS);
   for (const t of topicDefs) {
+    const perSystem = (t as TopicDefinition).perSystem === true;
     channels[channelId(t.name)] = {
       address: t.name,
       title: t.name,
-      description: `${t.description} Key: ${t.key}.${(t as TopicDefinition).compacted ? ' Compacted (the latest value per key is kept).' : ''}${t.public ? ' Part of the public contract with company systems.' : ' Internal to datarights; free to evolve.'}`,
+      description: `${t.description} Key: ${t.key}.${(t as TopicDefinition).compacted ? ' Compacted (the latest value per key is kept).' : ''}${t.public ? ' Part of the public contract with company systems.' : ' Internal to datarights; free to evolve.'}${perSystem ? ' One topic per system: only that system may write it (its Kafka user has Write on it and on no other system topic). datarights takes the system from the topic: an event whose source, or whose data.systemId, names another system is refused (dead-lettered with the reason wrong-system).' : ''}`,
+      ...(perSystem ? { parameters: { systemId: SYSTEM_ID_PARAMETER } } : {}),
       messages: {},
     };
     channels[channelId(dlqTopic(t.name))] = {
       address: dlqTopic(t.name),
       title: dlqTopic(t.name),
       description: `Dead letters of ${t.name}: the original key, value and headers, plus x-dlq-reason, x-dlq-original-topic, x-dlq-original-partition, x-dlq-original-offset, x-dlq-consumer, x-dlq-failed-at.`,
+      ...(perSystem ? { parameters: { systemId: SYSTEM_ID_PARAMETER } } : {}),
       messages: {},
     };
   }
@@ -163,7 +167,7 @@ export function buildAsyncApi(version: string): Schema {
     title: COMMAND_CHANNEL,
     description:
       'One command topic per system (created when it registers), so that its credentials can be limited to its own commands. Key: requestId. A command may be delivered more than once: treat a repeated commandId as done and send the same reply again.',
-    parameters: { systemId: { description: 'The systemId the system registered with (a-z, 0-9, -).' } },
+    parameters: { systemId: SYSTEM_ID_PARAMETER },
     messages: {},
   };
 
@@ -229,7 +233,7 @@ export function buildAsyncApi(version: string): Schema {
       title: 'datarights — Kafka contract',
       version,
       description:
-        "GDPR data-subject requests handled as events. Company systems register (pdata.systems.v1), report the personal data they hold (pdata.events.v1), receive commands on their own topic (pdata.commands.<systemId>.v1) and reply (pdata.replies.v1). Every message value is a CloudEvents 1.0 event in structured JSON mode with header content-type: application/cloudevents+json. An event that fails validation goes to the topic's dead-letter topic (<topic>.dlq) with the reason, and the consumer goes on. Generated from libs/contracts; do not edit by hand.",
+        "GDPR data-subject requests handled as events. Each company system has topics of its own: it registers on pdata.systems.{systemId}.v1, reports the personal data it holds on pdata.events.{systemId}.v1, receives commands on pdata.commands.{systemId}.v1 and replies on pdata.replies.{systemId}.v1. Kafka's ACLs let a system write its own topics only, so the topic proves the writer: datarights refuses an event whose source or data names another system, a reply to a command that was not sent to that system, and any event type on a topic that is not its own or from a source that is not one of its producers (x-producers). Every message value is a CloudEvents 1.0 event in structured JSON mode with header content-type: application/cloudevents+json. An event that fails validation goes to the topic's dead-letter topic (<topic>.dlq) with the reason, and the consumer goes on. Generated from libs/contracts; do not edit by hand.",
     },
     defaultContentType: CLOUDEVENTS_CONTENT_TYPE,
     channels,

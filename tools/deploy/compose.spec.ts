@@ -7,7 +7,7 @@
 import Ajv2019 from 'ajv/dist/2019';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { parse } from 'yaml';
-import { topicsToCreate } from '@datarights/contracts';
+import { systemOfTopic, topicsToCreate } from '@datarights/contracts';
 import { readRepoFile } from './deploy.test-kit';
 
 const APPS: Record<string, number> = {
@@ -73,7 +73,7 @@ describe('docker-compose.yml', () => {
     expect(services.postgres.healthcheck.test.join(' ')).toContain('pg_isready');
   });
 
-  it('creates every topic of topicsToCreate() in topic-init, pdata.systems.v1 compacted', () => {
+  it('creates every topic of topicsToCreate() in topic-init, and no system topic (they come with the systems)', () => {
     const script: string = services['topic-init'].command.join('\n');
     const created = [...script.matchAll(/^\s*create ([a-z0-9.]+) (\d+)(.*)$/gm)].map((m) => ({
       topic: m[1],
@@ -82,7 +82,7 @@ describe('docker-compose.yml', () => {
     }));
     for (const t of topicsToCreate())
       expect({ t, created: created.some((c) => c.topic === t) }).toEqual({ t, created: true });
-    expect(created.find((c) => c.topic === 'pdata.systems.v1')?.extra).toContain('cleanup.policy=compact');
+    expect(created.filter((c) => systemOfTopic(c.topic.replace(/\.dlq$/, '')) !== undefined)).toEqual([]);
     expect(services['topic-init'].depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
   });
 

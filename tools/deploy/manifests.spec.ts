@@ -6,7 +6,16 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commandTopic, dlqTopic, EVENTS, fixedTopics, TOPICS, topicsToCreate } from '@datarights/contracts';
+import {
+  commandTopic,
+  dlqTopic,
+  EVENTS,
+  fixedTopics,
+  systemTopic,
+  systemWritableTopics,
+  TOPICS,
+  topicsToCreate,
+} from '@datarights/contracts';
 import {
   allContainers,
   containerEnv,
@@ -81,14 +90,19 @@ function consumedTopics(service: string): string[] {
     for (const [, name] of src.matchAll(/@OnEvent\(\s*'(\w+)'/g)) {
       const e = events[name];
       if (!e) throw new Error(`${service}/${f}: @OnEvent('${name}') is not an event of the registry`);
-      topics.add(e.topic === 'command' ? commandTopic('crm') : e.topic.name);
+      topics.add(e.topic === 'command' ? commandTopic('crm') : forCrm(e.topic.name));
     }
     for (const [, args] of src.matchAll(/@On(?:Batch|AnyEvent)\(([^)]*)\)/g)) {
-      for (const [, key] of args.matchAll(/TOPICS\.(\w+)/g)) topics.add(topicDefs[key].name);
+      for (const [, key] of args.matchAll(/TOPICS\.(\w+)/g)) topics.add(forCrm(topicDefs[key].name));
       if (/commandTopics:\s*true/.test(args)) topics.add(commandTopic('crm'));
     }
   }
   return [...topics];
+}
+
+/** A system's own topic of a per-system family, for the system `crm` (a fixed topic as is). */
+function forCrm(name: string): string {
+  return name.replace('{systemId}', 'crm');
 }
 
 /** A company system's templates, rendered for one system id as the README does. */
@@ -489,8 +503,8 @@ describe('kafka', () => {
       // At start-up every service checks that every topic exists (listTopics).
       for (const t of topicsToCreate())
         expect({ s, t, describe: can(u, 'Describe', 'topic', t) }).toEqual({ s, t, describe: true });
-      // What it consumes, it may dead-letter.
-      for (const t of fixedTopics())
+      // What it consumes, it may dead-letter (a system's own topics included).
+      for (const t of [...fixedTopics(), ...systemWritableTopics('crm')])
         if (can(u, 'Read', 'topic', t))
           expect({ s, t, dlq: can(u, 'Write', 'topic', dlqTopic(t)) }).toEqual({ s, t, dlq: true });
     }
@@ -538,7 +552,7 @@ describe('kafka', () => {
     const objects = systemTemplates('crm');
     expect(validateObjects(objects).filter((r) => r.errors.length > 0)).toEqual([]);
     expect(ofKind(objects, 'KafkaTopic').map(topicName).sort()).toEqual(
-      [commandTopic('crm'), dlqTopic(commandTopic('crm'))].sort(),
+      [commandTopic('crm'), ...systemWritableTopics('crm')].flatMap((t) => [t, dlqTopic(t)]).sort(),
     );
     for (const t of ofKind(objects, 'KafkaTopic'))
       expect(t.spec).toMatchObject({ replicas: 3, config: { 'min.insync.replicas': 2 } });
@@ -550,9 +564,9 @@ describe('kafka', () => {
     );
     expect(rights.sort()).toEqual(
       [
-        `topic:${TOPICS.systems.name}:literal:Describe+Write`,
-        `topic:${TOPICS.dataEvents.name}:literal:Describe+Write`,
-        `topic:${TOPICS.replies.name}:literal:Describe+Write`,
+        `topic:${systemTopic(TOPICS.systems, 'crm')}:literal:Describe+Write`,
+        `topic:${systemTopic(TOPICS.dataEvents, 'crm')}:literal:Describe+Write`,
+        `topic:${systemTopic(TOPICS.replies, 'crm')}:literal:Describe+Write`,
         `topic:${commandTopic('crm')}:literal:Describe+Read`,
         'group:system.crm:literal:Read',
         'cluster:::IdempotentWrite',

@@ -31,7 +31,7 @@ export interface DeadLetter {
   correlationId?: string;
 }
 
-/** The physical dead-letter topic of a topic named as in the contracts (`pdata.replies.v1`, or its `.dlq`). */
+/** The physical dead-letter topic of a topic named as in the contracts (`pdata.replies.crm.v1`, or its `.dlq`). */
 export function deadLetterTopicOf(settings: Pick<KafkaSettings, 'topicPrefix'>, topic: string): string {
   if (!/^[a-z0-9._-]+$/.test(topic)) throw new Error(`not a topic name: ${topic}`);
   const base = topic.endsWith('.dlq') ? topic.slice(0, -4) : topic;

@@ -6,7 +6,7 @@
  *   npm run dlq -- replay <topic> --offset <o>[,<o>...] [--partition <p>] [--dry-run]
  *   npm run dlq -- replay <topic> --all [--dry-run]
  *
- * <topic> is the topic as the contracts name it (`pdata.replies.v1`); its dead letters are
+ * <topic> is the topic as the contracts name it (`pdata.replies.crm.v1`); its dead letters are
  * in `<topic>.dlq`. Kafka comes from KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_SSL,
  * KAFKA_SSL_CA_FILE and KAFKA_SASL_* (the datarights-ops user in production), as for the
  * services. Payloads are not printed unless --show-payload: they may hold personal data.
@@ -19,7 +19,7 @@ const USAGE = `usage:
   npm run dlq -- list <topic> [--limit N] [--from <offset>] [--show-payload] [--json]
   npm run dlq -- replay <topic> --offset <o>[,<o>...] [--partition <p>] [--dry-run]
   npm run dlq -- replay <topic> --all [--dry-run]
-<topic>: e.g. pdata.replies.v1 (its dead letters are in pdata.replies.v1.dlq)`;
+<topic>: e.g. pdata.replies.crm.v1 (its dead letters are in pdata.replies.crm.v1.dlq)`;
 
 class UsageError extends Error {}
 

@@ -14,8 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { commandTopic, EVENTS, TOPICS, topicOf, type EventEnvelope, type EventName } from '@datarights/contracts';
+import {
+  commandTopic,
+  dlqTopic,
+  EVENTS,
+  topicOf,
+  TOPICS,
+  type EventEnvelope,
+  type EventName,
+} from '@datarights/contracts';
 import { runMigrations, serviceDataSourceOptions } from '@datarights/persistence';
 import { openApiDocument } from '@datarights/service-kit';
 import {
@@ -296,6 +305,36 @@ describe('the evidence of a request', () => {
     await expect(sql(`UPDATE audit_entries SET type = 'x' WHERE seq = 1`)).rejects.toThrow('append-only');
     await expect(sql(`DELETE FROM audit_entries WHERE seq = 1`)).rejects.toThrow('append-only');
     await expect(sql(`TRUNCATE audit_entries`)).rejects.toThrow('append-only');
+  });
+});
+
+describe('replies', () => {
+  it('records no reply to a command that was not sent to its system, and dead-letters it', async () => {
+    const dlq = await kafka.collect([dlqTopic(TOPICS.replies.name)]);
+    const command = events.commandCompleted as { commandId: string; requestId: string };
+    // Another system's real command, answered by a system it was not sent to; and a command never sent.
+    const intruder = `intruder-${Date.now().toString(36)}`;
+    const wrongSystem = await kafka.sendEvent(TOPICS.replies.name, ids.requestId, EVENTS.commandCompleted.type, {
+      ...events.commandCompleted,
+      systemId: intruder,
+    });
+    const neverSent = await kafka.sendEvent(TOPICS.replies.name, ids.requestId, EVENTS.commandCompleted.type, {
+      ...events.commandCompleted,
+      commandId: randomUUID(),
+    });
+    for (const [envelope, why] of [
+      [wrongSystem, `reply to command ${command.commandId}, which was not sent to ${intruder}`],
+      [neverSent, 'which was not sent to'],
+    ] as const) {
+      const dead = await kafka.waitForMessage(
+        dlq,
+        (r) => r.envelope?.id === envelope.id,
+        'the unsolicited reply dead-lettered',
+        60_000,
+      );
+      expect(dead.headers['x-dlq-reason']).toContain(why);
+      expect(await recorded(envelope.id)).toBe(false);
+    }
   });
 });
 

@@ -104,7 +104,7 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
     if (iso) await cleanup(iso);
   });
 
-  it('registers the five systems (four holders, one recipient) on pdata.systems.v1, with their Art. 30 entries', async () => {
+  it('registers the five systems (four holders, one recipient) each on its own pdata.systems.<id>.v1, with their Art. 30 entries', async () => {
     await waitFor(
       async () => SYSTEM_IDS.every((id) => onTopic(TOPICS.systems.name).some((r) => r.key === id)),
       'the five registrations',

@@ -6,7 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { commandTopic, dlqTopic, EVENTS, exportCommandId, type PlanItem, TOPICS } from '@datarights/contracts';
+import {
+  commandTopic,
+  dlqTopic,
+  EVENTS,
+  exportCommandId,
+  type PlanItem,
+  systemTopic,
+  TOPICS,
+} from '@datarights/contracts';
 import { DLQ_HEADERS } from '@datarights/messaging';
 import {
   aSubject,
@@ -310,8 +318,8 @@ describe('erasure-executor', () => {
   it("dead-letters a reply for an unknown command, with the reason, but leaves data-locator's export replies alone", async () => {
     const requestId = randomUUID();
     // An export command's failure reply (no records): data-locator's, not unknown.
-    const exportId = exportCommandId(requestId, 'billing');
-    await reply({ commandId: exportId, requestId, systemId: 'billing' }, 'commandFailed', {
+    const exportId = exportCommandId(requestId, 'crm');
+    await reply({ commandId: exportId, requestId, systemId: 'crm' }, 'commandFailed', {
       affectedRecords: 0,
       error: 'export unavailable',
     });
@@ -324,8 +332,8 @@ describe('erasure-executor', () => {
       SLOW,
     );
     expect(dead.headers[DLQ_HEADERS.reason]).toBe(`handler-rejected: reply for unknown command ${commandId}`);
-    expect(dead.headers[DLQ_HEADERS.originalTopic]).toBe(`${iso.topicPrefix}${TOPICS.replies.name}`);
-    // Same key, same partition: the export reply was handled before the unknown one.
+    expect(dead.headers[DLQ_HEADERS.originalTopic]).toBe(`${iso.topicPrefix}${systemTopic(TOPICS.replies, 'crm')}`);
+    // Same system, same key: same topic and partition: the export reply was handled before the unknown one.
     expect(
       received.some(
         (r) => r.topic === dlqTopic(TOPICS.replies.name) && dataOf<{ commandId: string }>(r)?.commandId === exportId,

@@ -53,7 +53,7 @@ describe('ensureCommandTopic', () => {
       fetchTopicMetadata: jest.fn().mockRejectedValue(unknownTopic),
     };
     await expect(ensureCommandTopic(admin, options)).rejects.toThrow(
-      /command topic pdata\.commands\.crm\.v1 does not exist and these credentials may not create it; ask the Kafka administrators .* \(waited 500 ms\)/,
+      /topic pdata\.commands\.crm\.v1 does not exist and these credentials may not create it; ask the Kafka administrators .* \(waited 500 ms\)/,
     );
   });
 

@@ -1,6 +1,7 @@
 /**
- * Makes sure a system's command topic (and its dead-letter topic) exist before the
- * consumer subscribes: kafkajs fails subscribing to a missing topic on KRaft brokers
+ * Makes sure one of a system's own topics (its command topic, or a topic it writes:
+ * registration, data events, replies) and its dead-letter topic exist before the
+ * consumer subscribes or the producer sends: kafkajs fails subscribing to a missing topic on KRaft brokers
  * (docs/conventions.md, "Messaging"). Where the system's credentials may not create topics (production
  * ACLs limit each system to its own commands, docs/kafka-contract.md), the platform creates them and
  * this waits for them to appear, up to a deadline.
@@ -18,6 +19,8 @@ export interface ProvisionOptions {
   replicationFactor?: number;
   logger: ConnectorLogger;
   pollMs?: number;
+  /** A table topic (the registration): keeps the latest value per key. */
+  compacted?: boolean;
 }
 
 type KafkaError = { type?: unknown; errors?: unknown[]; cause?: unknown };
@@ -38,6 +41,7 @@ export async function ensureCommandTopic(
 ): Promise<void> {
   const spec = (topic: string) => ({
     topic,
+    ...(o.compacted && topic === o.topic ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
     ...(o.numPartitions ? { numPartitions: o.numPartitions } : {}),
     ...(o.replicationFactor ? { replicationFactor: o.replicationFactor } : {}),
   });
@@ -46,11 +50,11 @@ export async function ensureCommandTopic(
       waitForLeaders: true,
       topics: [spec(o.topic), spec(dlqTopic(o.topic))],
     });
-    o.logger.info(created ? 'command topic created' : 'command topic already exists', { topic: o.topic });
+    o.logger.info(created ? 'topic created' : 'topic already exists', { topic: o.topic });
     return;
   } catch (err) {
     if (!isAuthorisationError(err)) throw err;
-    o.logger.info('not allowed to create the command topic: waiting for it to exist', {
+    o.logger.info('not allowed to create the topic: waiting for it to exist', {
       topic: o.topic,
       error: describeError(err),
     });
@@ -70,8 +74,8 @@ async function waitForTopic(admin: Pick<Admin, 'fetchTopicMetadata'>, o: Provisi
     }
     if (Date.now() >= deadline) {
       throw new Error(
-        `command topic ${o.topic} does not exist and these credentials may not create it; ` +
-          `ask the Kafka administrators to create it (and ${dlqTopic(o.topic)}) and to grant this system read on it (waited ${o.timeoutMs} ms)`,
+        `topic ${o.topic} does not exist and these credentials may not create it; ` +
+          `ask the Kafka administrators to apply the system's topics (deploy/kafka/templates/system-topic.yaml) (waited ${o.timeoutMs} ms)`,
       );
     }
     await sleep(o.pollMs ?? 1000);

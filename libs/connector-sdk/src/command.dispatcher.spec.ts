@@ -26,7 +26,7 @@ class FakeSink implements MessageSink {
     return this.sent.filter((r) => r.topic === topic).flatMap((r) => r.messages);
   }
   replies(): EventEnvelope<ReplyPayload>[] {
-    return this.to('pdata.replies.v1').map((m) => JSON.parse(String(m.value)) as EventEnvelope<ReplyPayload>);
+    return this.to('pdata.replies.crm.v1').map((m) => JSON.parse(String(m.value)) as EventEnvelope<ReplyPayload>);
   }
 }
 
@@ -74,7 +74,7 @@ function setup(
   const sink = new FakeSink();
   const dispatcher = new CommandDispatcher({
     systemId: SYSTEM,
-    repliesTopic: 'pdata.replies.v1',
+    repliesTopic: 'pdata.replies.crm.v1',
     store,
     sink,
     logger: silentLogger,
@@ -88,7 +88,7 @@ function setup(
 const done: CommandResult = { outcome: 'done', affectedRecords: 3 };
 
 describe('CommandDispatcher', () => {
-  it('runs the handler with the validated command and replies on pdata.replies.v1 keyed by requestId', async () => {
+  it('runs the handler with the validated command and replies on its own replies topic keyed by requestId', async () => {
     const erase = jest.fn(async () => done);
     const { sink, dispatcher } = setup({ erase });
     const { data, envelope } = aCommand();
@@ -99,7 +99,7 @@ describe('CommandDispatcher', () => {
       expect.objectContaining({ commandId: data.commandId, categories: ['identification'] }),
       expect.objectContaining({ eventId: envelope.id, attempt: 1 }),
     ]);
-    const [message] = sink.to('pdata.replies.v1');
+    const [message] = sink.to('pdata.replies.crm.v1');
     expect(String(message.key)).toBe(data.requestId);
     expect(message.headers).toEqual({ 'content-type': 'application/cloudevents+json' });
     const parsed = parseEnvelope(message.value as Buffer | string);

@@ -33,7 +33,7 @@ export interface IncomingMessage {
 
 export interface DispatcherOptions {
   systemId: string;
-  /** Where replies go: `pdata.replies.v1`, with the connector's topic prefix. */
+  /** Where replies go: `pdata.replies.<systemId>.v1`, with the connector's topic prefix. */
   repliesTopic: string;
   store: CommandStore;
   sink: MessageSink;

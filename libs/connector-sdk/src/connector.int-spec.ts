@@ -6,6 +6,7 @@
 import {
   EXPORT_PART_MAX_BYTES,
   parseEnvelope,
+  systemTopic,
   TOPICS,
   type EraseCommand,
   type EventEnvelope,
@@ -33,10 +34,11 @@ const SYSTEM_ID = `sdk-test-${RUN}`;
 // Every topic of this run is prefixed (as KAFKA_TOPIC_PREFIX does for the services), so the
 // run neither sees nor leaves registrations and replies on a shared broker's real topics.
 const PREFIX = `sdk-test-${RUN}.`;
+// The topics the system writes: its own (what its Kafka user may write, and nothing else).
 const T = {
-  systems: PREFIX + TOPICS.systems.name,
-  events: PREFIX + TOPICS.dataEvents.name,
-  replies: PREFIX + TOPICS.replies.name,
+  systems: PREFIX + systemTopic(TOPICS.systems, SYSTEM_ID),
+  events: PREFIX + systemTopic(TOPICS.dataEvents, SYSTEM_ID),
+  replies: PREFIX + systemTopic(TOPICS.replies, SYSTEM_ID),
 };
 const COMMAND_TOPIC = `${PREFIX}pdata.commands.${SYSTEM_ID}.v1`;
 const CUSTOMERS = `sdk_test_${RUN}_customers`;
@@ -235,7 +237,7 @@ describe('Connector against real Kafka and PostgreSQL', () => {
   let store: PostgresCommandStore;
   let connector: Connector;
 
-  it('registers on pdata.systems.v1, keyed by systemId, once started', async () => {
+  it('registers on its own pdata.systems.<id>.v1, keyed by systemId, once started', async () => {
     store = new PostgresCommandStore(pool, HANDLED);
     connector = aSystem(store);
     await connector.start();

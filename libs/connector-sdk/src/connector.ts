@@ -1,8 +1,11 @@
 /**
  * The Connector: what a company system runs to take part in the DSR contract. It owns the
  * kafkajs clients (plain kafkajs, no framework, so any Node codebase can use it), the
- * registration on `pdata.systems.v1`, the consumer of the system's own command topic,
- * and the publishing of data events.
+ * registration, the consumer of the system's own command topic, and the publishing of
+ * data events and replies. Everything a system writes goes to topics of its own
+ * (`pdata.systems.<id>.v1`, `pdata.events.<id>.v1`, `pdata.replies.<id>.v1`): the broker's
+ * ACLs then prove which system wrote it, and datarights refuses an event that names
+ * another system than its topic's.
  */
 import {
   CAPABILITIES,
@@ -10,6 +13,7 @@ import {
   createEnvelope,
   EVENTS,
   SystemRegistered,
+  systemTopic,
   TOPICS,
   validatePayload,
 } from '@datarights/contracts';
@@ -36,6 +40,8 @@ type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 export class Connector {
   readonly systemId: string;
   readonly commandTopic: string;
+  /** The topics this system writes, with the topic prefix: its registration, data events and replies. */
+  readonly ownTopics: { systems: string; events: string; replies: string };
   private readonly topicPrefix: string;
   private readonly registration: SystemRegistered;
   private readonly logger: ConnectorLogger;
@@ -58,6 +64,11 @@ export class Connector {
     if (!/^[a-z0-9._-]{0,40}$/.test(this.topicPrefix))
       throw new Error('topicPrefix may only hold a-z, 0-9, ".", "_" and "-" (40 at most)');
     this.commandTopic = this.topicPrefix + commandTopic(this.systemId);
+    this.ownTopics = {
+      systems: this.topicPrefix + systemTopic(TOPICS.systems, this.systemId),
+      events: this.topicPrefix + systemTopic(TOPICS.dataEvents, this.systemId),
+      replies: this.topicPrefix + systemTopic(TOPICS.replies, this.systemId),
+    };
     if (!options.store) throw new Error('a CommandStore is required (MemoryCommandStore or PostgresCommandStore)');
     this.logger = options.logger ?? consoleLogger(`connector-sdk:${this.systemId}`);
     const logger = this.logger;
@@ -105,19 +116,22 @@ export class Connector {
       // Idempotent producer (docs/conventions.md, "Messaging"): a retried send never writes a reply twice.
       this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       await this.producer.connect();
-      await this.register();
 
+      // The system's own topics first: where it writes (registration first), and its commands.
       this.admin = this.kafka.admin();
       await this.admin.connect();
-      await ensureCommandTopic(this.admin, {
-        topic: this.commandTopic,
-        timeoutMs: this.startTimeoutMs,
-        numPartitions: this.options.commandTopicPartitions,
-        replicationFactor: this.options.commandTopicReplicationFactor,
-        logger: this.logger,
-      });
+      for (const topic of [this.ownTopics.systems, this.ownTopics.events, this.ownTopics.replies, this.commandTopic])
+        await ensureCommandTopic(this.admin, {
+          topic,
+          timeoutMs: this.startTimeoutMs,
+          numPartitions: this.options.commandTopicPartitions,
+          replicationFactor: this.options.commandTopicReplicationFactor,
+          compacted: topic === this.ownTopics.systems,
+          logger: this.logger,
+        });
       await this.admin.disconnect();
       this.admin = undefined;
+      await this.register();
 
       await this.startConsumer();
       this.state = 'running';
@@ -144,9 +158,7 @@ export class Connector {
     const messages = buildRecordMessages(this.systemId, kind, records);
     for (let i = 0; i < messages.length; i += RECORD_BATCH_SIZE) {
       await producer.sendBatch({
-        topicMessages: [
-          { topic: this.topicPrefix + TOPICS.dataEvents.name, messages: messages.slice(i, i + RECORD_BATCH_SIZE) },
-        ],
+        topicMessages: [{ topic: this.ownTopics.events, messages: messages.slice(i, i + RECORD_BATCH_SIZE) }],
       });
     }
     this.logger.debug('records published', { kind, count: messages.length });
@@ -170,7 +182,7 @@ export class Connector {
     const data = JSON.parse(JSON.stringify(this.registration)) as SystemRegistered;
     const envelope = createEnvelope({ type: def.type, source: this.systemId, data });
     await this.runningProducer(true).send({
-      topic: this.topicPrefix + TOPICS.systems.name,
+      topic: this.ownTopics.systems,
       messages: [toKafkaMessage(def.key(data), envelope)],
     });
   }
@@ -178,7 +190,7 @@ export class Connector {
   private async startConsumer(): Promise<void> {
     const dispatcher = new CommandDispatcher({
       systemId: this.systemId,
-      repliesTopic: this.topicPrefix + TOPICS.replies.name,
+      repliesTopic: this.ownTopics.replies,
       store: this.options.store,
       sink: this.runningProducer(true),
       logger: this.logger,

@@ -94,7 +94,7 @@ export interface ConnectorOptions {
   clientId: string;
   ssl?: ConnectionOptions | boolean;
   sasl?: SASLOptions;
-  /** What the system announces on `pdata.systems.v1` (its Art. 30 register entry). */
+  /** What the system announces on `pdata.systems.<systemId>.v1` (its Art. 30 register entry). */
   registration: SystemRegistered;
   /** Where handled commands and their replies are kept, so a repeated command is not run twice. */
   store: CommandStore;

@@ -1,5 +1,5 @@
 /**
- * Builds the data events (`pdata.events.v1`) that tell the data-locator which subject
+ * Builds the data events (`pdata.events.<systemId>.v1`) that tell the data-locator which subject
  * keys a system holds, in which category. Validated before anything is sent
  * (docs/conventions.md: producers validate too), so a bad record fails the caller, not the
  * consumers downstream.

@@ -2,6 +2,13 @@
  * Every Kafka topic of the system, in one place (docs/conventions.md: no string-literal topic
  * anywhere else). `pdata.*` topics are the public contract with company systems
  * (docs/kafka-contract.md); `dsr.*` topics carry the events between the five services.
+ *
+ * What a company system writes goes to topics of its own (`pdata.systems.<systemId>.v1`,
+ * `pdata.events.<systemId>.v1`, `pdata.replies.<systemId>.v1`), like what it reads
+ * (`pdata.commands.<systemId>.v1`). Kafka's ACLs then prove who wrote a message: a
+ * system's credentials may write its own topics and no other (the per-system KafkaUser),
+ * so the services take the system id from the topic and refuse an event whose `source`
+ * or payload names another system. A payload cannot prove its writer; a topic can.
  */
 export interface TopicDefinition {
   /** The topic name on the broker. */
@@ -14,27 +21,40 @@ export interface TopicDefinition {
   readonly compacted?: boolean;
   /** What the message key is. */
   readonly key: string;
+  /**
+   * One topic per company system: `name` holds `{systemId}`, each system writes (or
+   * reads) only its own, and the services subscribe to the whole family by pattern.
+   */
+  readonly perSystem?: boolean;
 }
+
+/** The placeholder of a per-system topic's name. */
+export const SYSTEM_ID_PLACEHOLDER = '{systemId}';
 
 export const TOPICS = {
   systems: {
-    name: 'pdata.systems.v1',
-    description: 'Company systems announce themselves and what personal data they hold (the Art. 30 register).',
+    name: 'pdata.systems.{systemId}.v1',
+    description:
+      'A company system announces itself and what personal data it holds (the Art. 30 register), on its own topic.',
     public: true,
     compacted: true,
     key: 'systemId',
+    perSystem: true,
   },
   dataEvents: {
-    name: 'pdata.events.v1',
-    description: 'Company systems report each record of personal data they store, update or erase.',
+    name: 'pdata.events.{systemId}.v1',
+    description:
+      'A company system reports each record of personal data it stores, updates or erases, on its own topic.',
     public: true,
     key: "systemId + ':' + recordRef",
+    perSystem: true,
   },
   replies: {
-    name: 'pdata.replies.v1',
-    description: 'Company systems report what they did with a command.',
+    name: 'pdata.replies.{systemId}.v1',
+    description: 'A company system reports what it did with a command it was sent, on its own topic.',
     public: true,
     key: 'requestId',
+    perSystem: true,
   },
   notifications: {
     name: 'dsr.notifications.v1',
@@ -99,14 +119,59 @@ export function isCommandTopic(topic: string): boolean {
   return COMMAND_TOPIC_PATTERN.test(topic);
 }
 
+/** A system's own topic of a per-system family (`systemTopic(TOPICS.replies, 'crm')` → `pdata.replies.crm.v1`). */
+export function systemTopic(def: TopicDefinition, systemId: string): string {
+  if (!def.perSystem) throw new Error(`${def.name} is not a per-system topic`);
+  if (!SYSTEM_ID_PATTERN.test(systemId)) {
+    throw new Error(`invalid systemId for a topic: ${JSON.stringify(systemId)}`);
+  }
+  return def.name.replace(SYSTEM_ID_PLACEHOLDER, systemId);
+}
+
+/**
+ * A regular expression (source, anchored) matching a topic name, or every topic of a
+ * per-system family when the name holds `{systemId}` (the system id captured).
+ */
+export function topicPattern(name: string): string {
+  const [before, after = ''] = name.split(SYSTEM_ID_PLACEHOLDER).map((p) => p.replace(/[.]/g, '\\.'));
+  return name.includes(SYSTEM_ID_PLACEHOLDER) ? `^${before}([a-z0-9][a-z0-9-]{0,62})${after}$` : `^${before}$`;
+}
+
+/** Whether a (logical) topic is the topic so named, or one of the family so named. */
+export function isTopicNamed(name: string, topic: string): boolean {
+  return name.includes(SYSTEM_ID_PLACEHOLDER) ? new RegExp(topicPattern(name)).test(topic) : name === topic;
+}
+
+/** Whether a (logical) topic is this topic, or one of this family's. */
+export function isTopicOf(def: TopicDefinition, topic: string): boolean {
+  return isTopicNamed(def.name, topic);
+}
+
+/** The system whose topic this is (a per-system topic or a command topic); undefined for a shared topic. */
+export function systemOfTopic(topic: string): string | undefined {
+  const command = COMMAND_TOPIC_PATTERN.exec(topic);
+  if (command) return command[1];
+  for (const def of Object.values(TOPICS) as TopicDefinition[]) {
+    if (!def.perSystem) continue;
+    const m = new RegExp(topicPattern(def.name)).exec(topic);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Every topic a company system writes, with their dead-letter topics: what the platform creates per system. */
+export function systemWritableTopics(systemId: string): string[] {
+  return (Object.values(TOPICS) as TopicDefinition[]).filter((t) => t.perSystem).map((t) => systemTopic(t, systemId));
+}
+
 /** Where a topic's invalid or failing messages go, with the reason in headers. */
 export function dlqTopic(topic: string): string {
   return `${topic}.dlq`;
 }
 
-/** Every topic that exists from the start (the command topics come with their systems). */
+/** Every topic that exists from the start (a system's own topics come with the system). */
 export function fixedTopics(): string[] {
-  return Object.values(TOPICS).map((t) => t.name);
+  return (Object.values(TOPICS) as TopicDefinition[]).filter((t) => !t.perSystem).map((t) => t.name);
 }
 
 /** Every fixed topic and its dead-letter topic: what start-up creates. */

@@ -15,7 +15,12 @@ export const DLQ_HEADERS = {
   failedAt: 'x-dlq-failed-at',
   /** Set by the replay tool (tools/dlq) on a message sent back to its topic: `<dlq topic>:<partition>:<offset>`. */
   replayedFrom: 'x-dlq-replayed-from',
+  /** The original value's size in bytes, when it was too big to keep. */
+  valueDropped: 'x-dlq-value-dropped-bytes',
 } as const;
+
+/** Under the broker's default message size (1 MiB), with room for the headers. */
+const MAX_DEAD_LETTER_BYTES = 1024 * 1024 - 64 * 1024;
 
 export type DeadLetterKind =
   'invalid-envelope' | 'unknown-type' | 'invalid-payload' | RefusalKind | 'handler-failed' | 'handler-rejected';
@@ -33,15 +38,19 @@ export async function sendToDeadLetter(
   for (const [k, v] of Object.entries(message.headers ?? {})) {
     if (v !== undefined && !Array.isArray(v)) headers[k] = v as string | Buffer;
   }
+  // A value too big for the dead-letter topic (the broker's limit) would fail the send and
+  // stop the partition: such a value is dropped, its size said in a header.
+  const tooBig = (message.value?.length ?? 0) > MAX_DEAD_LETTER_BYTES;
   await producer.send({
     topic: dlqTopic(topic),
     acks: -1,
     messages: [
       {
         key: message.key ?? `${topic}:${partition}:${message.offset}`,
-        value: message.value,
+        value: tooBig ? null : message.value,
         headers: {
           ...headers,
+          ...(tooBig ? { [DLQ_HEADERS.valueDropped]: String(message.value!.length) } : {}),
           [DLQ_HEADERS.reason]: `${kind}: ${reason}`.slice(0, 4000),
           [DLQ_HEADERS.originalTopic]: topic,
           [DLQ_HEADERS.originalPartition]: String(partition),

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { register, type Counter } from 'prom-client';
-import { TOPICS, type CommandCompleted, type RequestClosed } from '@datarights/contracts';
+import { createEnvelope, systemTopic, TOPICS, type CommandCompleted, type RequestClosed } from '@datarights/contracts';
 import { ServiceKitModule } from '@datarights/service-kit';
 import {
   cleanup,
@@ -265,12 +265,13 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     const rejected = () => register.getSingleMetric('dsr_events_rejected_total') as Counter;
     const count = async (reason: string, topic: string) =>
       (await rejected().get()).values.find((v) => v.labels.reason === reason && v.labels.topic === topic)?.value ?? 0;
-    const wrongTopicBefore = await count('wrong-topic', TOPICS.replies.name);
+    const crmReplies = systemTopic(TOPICS.replies, 'crm');
+    const wrongTopicBefore = await count('wrong-topic', crmReplies);
     const wrongProducerBefore = await count('wrong-producer', TOPICS.requests.name);
 
     // An internal decision, written on the topic every company system may write.
     const onReplies = closed();
-    await raw.sendEvent(TOPICS.replies.name, onReplies.requestId, 'dsr.request.closed.v1', onReplies);
+    await raw.sendEvent(crmReplies, onReplies.requestId, 'dsr.request.closed.v1', onReplies);
     // The right topic, but not from request-intake.
     const forged = closed();
     await raw.sendEvent(TOPICS.requests.name, forged.requestId, 'dsr.request.closed.v1', forged, { source: 'crm' });
@@ -284,7 +285,7 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     );
     expect(wrongTopic.topic).toBe(`${TOPICS.replies.name}.dlq`);
     expect(wrongTopic.headers['x-dlq-reason']).toBe(
-      'wrong-topic: dsr.request.closed.v1 is only accepted on dsr.requests.v1, it arrived on pdata.replies.v1',
+      'wrong-topic: dsr.request.closed.v1 is only accepted on dsr.requests.v1, it arrived on pdata.replies.crm.v1',
     );
     const wrongProducer = await raw.waitForMessage(
       dlq,
@@ -297,7 +298,62 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     await waitFor(async () => (await effects(next.requestId)) === 1, 'the genuine event after the forged one');
     expect(await effects(onReplies.requestId)).toBe(0);
     expect(await effects(forged.requestId)).toBe(0);
-    expect(await count('wrong-topic', TOPICS.replies.name)).toBe(wrongTopicBefore + 1);
+    expect(await count('wrong-topic', crmReplies)).toBe(wrongTopicBefore + 1);
     expect(await count('wrong-producer', TOPICS.requests.name)).toBe(wrongProducerBefore + 1);
+  });
+
+  it("reads a system's topic created after start-up, and refuses there what speaks for another system", async () => {
+    // A new system, after the service started: its replies topic did not exist then.
+    const systemId = `late-${randomUUID().slice(0, 8)}`;
+    const reply = (requestId: string, system: string): CommandCompleted =>
+      ({
+        commandId: randomUUID(),
+        requestId,
+        systemId: system,
+        outcome: 'done',
+        affectedRecords: 1,
+      }) as CommandCompleted;
+    const own = reply(randomUUID(), systemId);
+    await raw.sendEvent(systemTopic(TOPICS.replies, systemId), own.requestId, 'pdata.command.completed.v1', own);
+    await waitFor(
+      async () => (await effects(own.requestId)) === 1,
+      "the new system's reply, without a restart",
+      60_000,
+    );
+
+    // On its own topic, a reply naming another system; and one signed as another system.
+    const namesOther = reply(randomUUID(), 'crm');
+    await raw.send(systemTopic(TOPICS.replies, systemId), namesOther.requestId, {
+      ...createEnvelope({ type: 'pdata.command.completed.v1', source: systemId, data: namesOther }),
+    });
+    const signedOther = reply(randomUUID(), systemId);
+    await raw.sendEvent(
+      systemTopic(TOPICS.replies, systemId),
+      signedOther.requestId,
+      'pdata.command.completed.v1',
+      signedOther,
+      {
+        source: 'crm',
+      },
+    );
+    const named = await raw.waitForMessage(
+      dlq,
+      (r) => (r.envelope?.data as CommandCompleted | undefined)?.requestId === namesOther.requestId,
+      'the reply naming another system in the DLQ',
+    );
+    expect(named.actualTopic).toBe(`pdata.replies.${systemId}.v1.dlq`);
+    expect(named.headers['x-dlq-reason']).toBe(
+      `wrong-system: pdata.replies.${systemId}.v1 is ${systemId}'s topic; the event speaks for "crm"`,
+    );
+    const signed = await raw.waitForMessage(
+      dlq,
+      (r) => (r.envelope?.data as CommandCompleted | undefined)?.requestId === signedOther.requestId,
+      'the reply signed as another system in the DLQ',
+    );
+    expect(signed.headers['x-dlq-reason']).toBe(
+      `wrong-system: pdata.replies.${systemId}.v1 is ${systemId}'s topic; source "crm" may not write on it`,
+    );
+    expect(await effects(namesOther.requestId)).toBe(0);
+    expect(await effects(signedOther.requestId)).toBe(0);
   });
 });

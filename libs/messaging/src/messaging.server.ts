@@ -10,14 +10,20 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  commandTopic,
+  dlqTopic,
   eventByType,
+  futureDated,
   isCommandTopic,
+  isTopicNamed,
   parseEnvelope,
   refusalOf,
+  SYSTEM_ID_PLACEHOLDER,
+  topicPattern,
   validatePayload,
   type EventEnvelope,
 } from '@datarights/contracts';
@@ -40,11 +46,19 @@ type Decoded =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The command topics as a family name (`pdata.commands.{systemId}.v1`). */
+const commandTopicFamily = commandTopic('x').replace('.x.', `.${SYSTEM_ID_PLACEHOLDER}.`);
+
 @Injectable()
 export class MessagingServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(MessagingServer.name);
   private readonly opts: Required<MessagingOptions>;
   private consumer?: Consumer;
+  /** The physical topics the consumer reads. */
+  private reading = new Set<string>();
+  private watcher?: NodeJS.Timeout;
+  private restarting?: Promise<void>;
+  private closing = false;
   private producer?: Producer;
   private lag?: ConsumerLagMonitor;
   private crashed?: Error;
@@ -74,52 +88,26 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   }
 
   async start(): Promise<void> {
-    const topics = this.subscribedTopics();
     await ensureTopics(this.kafka, this.settings, allTopicsWith());
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
-    if (topics.length === 0 && !this.wantsCommandTopics()) return;
-    this.consumer = this.kafka.consumer({
-      groupId: this.opts.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      allowAutoTopicCreation: false,
-    });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.crashed = e.payload.restart ? undefined : (e.payload.error as Error);
-      this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${(e.payload.error as Error).message}`);
-    });
-    await this.consumer.connect();
-    const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
-    for (const topic of topics)
-      await this.consumer.subscribe({ topic: physicalTopic(this.settings, topic), fromBeginning: true });
-    if (this.wantsCommandTopics()) {
-      // Command topics that exist now; one created later is picked up at the next restart.
-      const prefix = this.settings.topicPrefix.replace(/[.]/g, '\\.');
-      await this.consumer.subscribe({
-        topic: new RegExp(`^${prefix}pdata\\.commands\\.[a-z0-9-]+\\.v1$`),
-        fromBeginning: true,
-      });
-    }
-    await this.consumer.run({
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 2,
-      eachBatch: (p) => this.onBatch(p),
-    });
+    const { literal, families } = this.wantedTopics();
+    if (literal.length === 0 && families.length === 0) return;
+    await this.runConsumer(await this.topicsToRead());
     this.lag = new ConsumerLagMonitor(
       this.kafka,
       this.opts.groupId,
-      (admin) => this.consumedTopics(admin),
+      async () => [...this.reading],
       (t) => logicalTopic(this.settings, t),
     );
     this.lag.start();
-    // Ready once the group is joined (or after a minute, when kafkajs goes on retrying by itself).
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([joined, new Promise<void>((r) => (timer = setTimeout(r, 60_000)))]);
-    clearTimeout(timer);
+    if (families.length > 0) this.watchTopics();
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.watcher);
+    await this.restarting;
     await this.lag?.stop();
     this.lag = undefined;
     // Disconnecting waits for the batch in flight: graceful shutdown finishes current work.
@@ -137,33 +125,106 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     return this.consumer as T;
   }
 
-  /** Topics derived from the handlers: an event type's topic, or a batch/catch-all handler's own topics. */
-  private subscribedTopics(): string[] {
-    const topics = new Set<string>();
+  /** Starts a consumer reading these physical topics (none yet: the watcher starts one when a topic appears). */
+  private async runConsumer(topics: string[]): Promise<void> {
+    this.reading = new Set(topics);
+    if (topics.length === 0) return;
+    const consumer = this.kafka.consumer({
+      groupId: this.opts.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.crashed = e.payload.restart ? undefined : (e.payload.error as Error);
+      this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${(e.payload.error as Error).message}`);
+    });
+    await consumer.connect();
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 2,
+      eachBatch: (p) => this.onBatch(p),
+    });
+    this.consumer = consumer;
+    // Ready once the group is joined (or after a minute, when kafkajs goes on retrying by itself).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([joined, new Promise<void>((r) => (timer = setTimeout(r, 60_000)))]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * A system's topics are created when the system arrives, long after start-up: look for
+   * new ones on a timer and, when one appears, restart the consumer on the larger set (the
+   * group's committed offsets carry over; a new topic is read from its beginning). Its
+   * dead-letter topic is made sure of first, so that a refused message always has a place.
+   */
+  private watchTopics(): void {
+    const everyMs = Number(process.env.KAFKA_TOPIC_WATCH_MS ?? 5_000);
+    this.watcher = setInterval(() => {
+      if (this.restarting || this.closing) return;
+      this.restarting = this.readNewTopics()
+        .catch((err: Error) => this.logger.warn(`new topics not picked up yet: ${err.message}`))
+        .finally(() => (this.restarting = undefined));
+    }, everyMs);
+    this.watcher.unref();
+  }
+
+  private async readNewTopics(): Promise<void> {
+    const now = await this.topicsToRead();
+    const added = now.filter((t) => !this.reading.has(t));
+    if (added.length === 0 || this.closing) return;
+    await ensureTopics(
+      this.kafka,
+      this.settings,
+      added.map((t) => dlqTopic(logicalTopic(this.settings, t))),
+    ).catch((err: Error) => this.logger.warn(`dead-letter topics of new topics not created: ${err.message}`));
+    this.logger.log(`reading ${added.length} new topic(s): ${added.join(', ')}`);
+    const old = this.consumer;
+    this.consumer = undefined;
+    await old?.disconnect();
+    if (this.closing) return;
+    await this.runConsumer(now);
+  }
+
+  /**
+   * What the handlers read: a fixed topic by name, and a family of per-system topics
+   * (`{systemId}` in the name, the command topics) by pattern.
+   */
+  private wantedTopics(): { literal: string[]; families: RegExp[] } {
+    const names = new Set<string>();
+    let commands = false;
     for (const [pattern, handler] of this.messageHandlers) {
       const extras = (handler.extras ?? {}) as HandlerExtras;
-      if (extras.topics) extras.topics.forEach((t) => topics.add(t));
+      commands ||= !!extras.commandTopics;
+      if (extras.topics) extras.topics.forEach((t) => names.add(t));
       else {
         const def = eventByType(pattern);
         if (!def || def.topic === 'command') throw new Error(`no topic for handler pattern ${pattern}`);
-        topics.add(def.topic.name);
+        names.add(def.topic.name);
       }
     }
-    return [...topics];
+    const prefix = this.settings.topicPrefix.replace(/[.]/g, '\\.');
+    const family = (logical: string) => new RegExp(`^${prefix}${logical.slice(1)}`);
+    const literal = [...names].filter((n) => !n.includes(SYSTEM_ID_PLACEHOLDER));
+    const families = [...names].filter((n) => n.includes(SYSTEM_ID_PLACEHOLDER)).map((n) => family(topicPattern(n)));
+    if (commands) families.push(family(topicPattern(commandTopicFamily)));
+    return { literal: literal.map((t) => physicalTopic(this.settings, t)), families };
   }
 
-  /** The physical topics the group reads, command topics included (for the lag monitor). */
-  private async consumedTopics(admin: Admin): Promise<string[]> {
-    const topics = this.subscribedTopics().map((t) => physicalTopic(this.settings, t));
-    if (!this.wantsCommandTopics()) return topics;
-    const commands = (await admin.listTopics()).filter(
-      (t) => isCommandTopic(logicalTopic(this.settings, t)) && t.startsWith(this.settings.topicPrefix),
-    );
-    return [...topics, ...commands];
-  }
-
-  private wantsCommandTopics(): boolean {
-    return [...this.messageHandlers.values()].some((h) => (h.extras as HandlerExtras | undefined)?.commandTopics);
+  /** The physical topics to read now: the fixed ones and every existing topic of the families. */
+  private async topicsToRead(): Promise<string[]> {
+    const { literal, families } = this.wantedTopics();
+    if (families.length === 0) return literal;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = await admin.listTopics();
+      return [...literal, ...existing.filter((t) => families.some((f) => f.test(t))).sort()];
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** The handler for a topic's batch path, or for any event of a topic (catch-all). */
@@ -171,7 +232,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     for (const h of this.messageHandlers.values()) {
       const x = (h.extras ?? {}) as HandlerExtras;
       if (x.kind !== kind) continue;
-      if (x.topics?.includes(topic) || (x.commandTopics && isCommandTopic(topic))) return h;
+      if (x.topics?.some((t) => isTopicNamed(t, topic)) || (x.commandTopics && isCommandTopic(topic))) return h;
     }
     return undefined;
   }
@@ -189,7 +250,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
         : { ok: 'skip' };
     if (!handler) return { ok: 'skip' };
     // Trust the declared type only on its own topic and from one of its producers (registry).
-    const refused = refusalOf(def, topic, envelope.source);
+    const refused =
+      refusalOf(def, topic, envelope.source, envelope.data) ?? futureDated(def, envelope.time, new Date());
     if (refused) return { ok: false, kind: refused.kind, reason: refused.reason };
     const checked = validatePayload(def.payload, envelope.data);
     if (!checked.ok) return { ok: false, kind: 'invalid-payload', reason: checked.reason };

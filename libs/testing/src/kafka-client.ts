@@ -6,14 +6,21 @@ import type { Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
 import {
   CLOUDEVENTS_CONTENT_TYPE,
   createEnvelope,
+  dlqTopic,
   eventByType,
+  SYSTEM_ID_PLACEHOLDER,
+  systemOfTopic,
   SYSTEMS_PRODUCER,
+  topicPattern,
   type EventEnvelope,
 } from '@datarights/contracts';
 import { testKafka, waitFor } from './infra';
 
 export interface Received {
+  /** The topic as collected: for a per-system family (`pdata.replies.{systemId}.v1`), the family's name. */
   topic: string;
+  /** The topic it was read from (`pdata.replies.crm.v1`), without the test prefix. */
+  actualTopic: string;
   partition: number;
   offset: string;
   key: string | null;
@@ -26,6 +33,8 @@ export class RawKafka {
   readonly kafka: Kafka;
   private producer?: Producer;
   private consumers: Consumer[] = [];
+  private watchers: NodeJS.Timeout[] = [];
+  private readonly created = new Set<string>();
 
   constructor(
     readonly topicPrefix = '',
@@ -42,13 +51,23 @@ export class RawKafka {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = names.map((n) => this.topic(n)).filter((t) => !existing.has(t));
-      if (missing.length)
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
-        });
+      // kafkajs's wait for the leaders sometimes fails on a KRaft broker while the topic is
+      // being created (UNKNOWN_TOPIC_OR_PARTITION): try again until every topic is there.
+      for (let attempt = 1; ; attempt++) {
+        const existing = new Set(await admin.listTopics());
+        const missing = names.map((n) => this.topic(n)).filter((t) => !existing.has(t));
+        if (missing.length === 0) break;
+        try {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+          });
+          break;
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
     } finally {
       await admin.disconnect();
     }
@@ -65,21 +84,37 @@ export class RawKafka {
     }
   }
 
+  /**
+   * Sends a message as is. A per-system family name (`{systemId}`) is resolved from the
+   * message's `data.systemId`; a system's own topic is created (with its dead-letter
+   * topic) if missing, as the platform does when a system arrives.
+   */
   async send(
     topic: string,
     key: string,
     value: unknown,
     headers: IHeaders = { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
   ): Promise<void> {
+    const resolved = resolveTopic(topic, value);
+    if (systemOfTopic(resolved) !== undefined && !this.created.has(resolved)) {
+      await this.ensureTopics([resolved, dlqTopic(resolved)]);
+      this.created.add(resolved);
+    }
     if (!this.producer) {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
       await this.producer.connect();
     }
-    await this.producer.send({
-      topic: this.topic(topic),
-      acks: -1,
-      messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }],
-    });
+    const message = { key, value: typeof value === 'string' ? value : JSON.stringify(value), headers };
+    // A topic created a moment ago may not be known to every broker's metadata yet.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.producer.send({ topic: this.topic(resolved), acks: -1, messages: [message] });
+        return;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   /**
@@ -99,12 +134,58 @@ export class RawKafka {
     return envelope as EventEnvelope;
   }
 
-  /** Collects every message of the topics from the beginning, into `received`. */
+  /**
+   * Collects every message of the topics from the beginning, into `received`. A family
+   * name (`{systemId}`, e.g. `dlqTopic(TOPICS.replies.name)`) collects every topic of the
+   * family, those created later included.
+   */
   async collect(
     topics: string[],
     groupId = `raw-${Date.now()}-${Math.random().toString(36).slice(2)}`,
   ): Promise<Received[]> {
     const received: Received[] = [];
+    const fixed = topics.filter((t) => !t.includes(SYSTEM_ID_PLACEHOLDER));
+    const families = topics.filter((t) => t.includes(SYSTEM_ID_PLACEHOLDER));
+    if (fixed.length > 0) await this.consume(fixed, received, groupId, (t) => t);
+    for (const family of families) {
+      const pattern = new RegExp(topicPattern(family));
+      const reading = new Set<string>();
+      const look = async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          const logical = (await admin.listTopics())
+            .filter((t) => t.startsWith(this.topicPrefix))
+            .map((t) => t.slice(this.topicPrefix.length));
+          for (const t of logical.filter((x) => pattern.test(x) && !reading.has(x))) {
+            reading.add(t);
+            await this.consume([t], received, `${groupId}-${t}`, () => family);
+          }
+        } finally {
+          await admin.disconnect();
+        }
+      };
+      await look();
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        look()
+          .catch(() => undefined)
+          .finally(() => (busy = false));
+      }, 500);
+      timer.unref();
+      this.watchers.push(timer);
+    }
+    return received;
+  }
+
+  private async consume(
+    topics: string[],
+    received: Received[],
+    groupId: string,
+    collectedAs: (topic: string) => string,
+  ): Promise<void> {
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
     this.consumers.push(consumer);
     await consumer.connect();
@@ -121,8 +202,10 @@ export class RawKafka {
         } catch {
           envelope = undefined;
         }
+        const actualTopic = topic.slice(this.topicPrefix.length);
         received.push({
-          topic: topic.slice(this.topicPrefix.length),
+          topic: collectedAs(actualTopic),
+          actualTopic,
           partition,
           offset: message.offset,
           key: message.key?.toString() ?? null,
@@ -133,7 +216,6 @@ export class RawKafka {
       },
     });
     await joined;
-    return received;
   }
 
   async waitForMessage(
@@ -146,6 +228,7 @@ export class RawKafka {
   }
 
   async close(): Promise<void> {
+    this.watchers.forEach(clearInterval);
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer?.disconnect().catch(() => undefined);
   }
@@ -158,4 +241,21 @@ export function producerOf(type: string, data: object): string {
   if (producer !== SYSTEMS_PRODUCER) return producer;
   const systemId = (data as { systemId?: unknown }).systemId;
   return typeof systemId === 'string' ? systemId : 'raw-test-client';
+}
+
+/** A family name resolved for the system the message's data names (`pdata.replies.{systemId}.v1` → `pdata.replies.crm.v1`). */
+export function resolveTopic(topic: string, value: unknown): string {
+  if (!topic.includes(SYSTEM_ID_PLACEHOLDER)) return topic;
+  let parsed: unknown = value;
+  if (typeof value === 'string' || Buffer.isBuffer(value)) {
+    try {
+      parsed = JSON.parse(value.toString());
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const systemId = (parsed as { data?: { systemId?: unknown } } | undefined)?.data?.systemId;
+  if (typeof systemId !== 'string')
+    throw new Error(`${topic} is one topic per system: say which (no data.systemId in the message)`);
+  return topic.replace(SYSTEM_ID_PLACEHOLDER, systemId);
 }

@@ -24,6 +24,17 @@ export class AuditLogRepository {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit-chain'))`);
   }
 
+  /** Whether the log holds a command with this id sent to this system. */
+  async commandSentTo(tx: Tx, commandId: string, systemId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM audit_entries
+       WHERE type LIKE 'pdata.command.%' AND type NOT IN ('pdata.command.completed.v1', 'pdata.command.failed.v1')
+         AND payload->>'commandId' = $1 AND payload->>'systemId' = $2 LIMIT 1`,
+      [commandId, systemId],
+    );
+    return rows.length > 0;
+  }
+
   async isRecorded(tx: Tx, eventId: string): Promise<boolean> {
     const rows: unknown[] = await tx.query(`SELECT 1 FROM audit_entries WHERE event_id = $1`, [eventId]);
     return rows.length > 0;

@@ -5,7 +5,7 @@
  * is chained to the previous one by its hash, and its hash is signed (Ed25519).
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { EventEnvelope } from '@datarights/contracts';
+import { EVENTS, type EventEnvelope } from '@datarights/contracts';
 import { HMAC_KEY, SIGNING } from '../config/config.module';
 import type { AuditSigning, HmacKey } from '../config/app.config';
 import { signText } from '../signing/signing-keys';
@@ -13,6 +13,11 @@ import { AuditLogRepository, type Tx } from './audit-log.repository';
 import { entryHash, GENESIS_HASH, type ChainedContent } from './canonical-hash';
 import { minimise } from './minimisation';
 import { subjectHashes } from './subject-hashes';
+
+const REPLY_TYPES: readonly string[] = [EVENTS.commandCompleted.type, EVENTS.commandFailed.type];
+
+/** A reply that answers no command sent to its system: not evidence of anything. */
+export class UnsolicitedReplyError extends Error {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,6 +51,15 @@ export class AuditLogService {
     if (await this.repo.isRecorded(tx, envelope.id)) {
       this.logger.log(`event ${envelope.id} is already in the audit log`);
       return undefined;
+    }
+    // A reply is evidence only of a command sent to that very system (the topic already
+    // proved the system). The command is normally logged first; if not yet (another
+    // topic, read concurrently), the retries give it time, then the reply is dead-lettered
+    // (replayable with tools/dlq).
+    if (REPLY_TYPES.includes(envelope.type)) {
+      const { commandId, systemId } = plain as { commandId: string; systemId: string };
+      if (!(await this.repo.commandSentTo(tx, commandId, systemId)))
+        throw new UnsolicitedReplyError(`reply to command ${commandId}, which was not sent to ${systemId}`);
     }
     const prevHash = (await this.repo.lastHash(tx)) ?? GENESIS_HASH;
     const content: ChainedContent = {

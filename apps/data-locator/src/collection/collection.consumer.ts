@@ -1,6 +1,6 @@
 /**
  * Kafka handlers of the collection feature, thin: the plan starts the collection (access,
- * portability), replies on `pdata.replies.v1` feed it. Each runs in the transaction that
+ * portability), replies on `pdata.replies.<systemId>.v1` feed it. Each runs in the transaction that
  * writes its inbox row, so its writes and the events it publishes commit together.
  */
 import { Controller } from '@nestjs/common';

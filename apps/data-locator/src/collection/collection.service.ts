@@ -138,7 +138,7 @@ export class CollectionService {
     await tx.publish('actionDispatched', { ...common, kind: 'export', attempt: c.attempts });
   }
 
-  /** A reply on `pdata.replies.v1`. Replies of commands this service did not send are the executor's: ignored. */
+  /** A reply on `pdata.replies.<systemId>.v1`. Replies of commands this service did not send are the executor's: ignored. */
   async onReply(tx: CollectionTx, reply: CommandReply, reported: 'completed' | 'failed', now: Date): Promise<void> {
     const c = await this.repo.lockCommand(tx.manager, reply.commandId);
     if (!c) return;

@@ -1,4 +1,4 @@
-/** Kafka handler of `pdata.systems.v1`: company systems register themselves. */
+/** Kafka handler of `pdata.systems.<systemId>.v1`: company systems register themselves. */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { SystemRegistered } from '@datarights/contracts';

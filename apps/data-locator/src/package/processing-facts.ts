@@ -1,7 +1,7 @@
 /**
  * The facts about the processing that an access answer must give for each category
  * (GDPR Art. 15(1)(a)–(h) and 15(2)), taken from the inventory (the systems' own
- * registration on pdata.systems.v1, the Art. 30 register) and the policy (retention per
+ * registration on pdata.systems.<systemId>.v1, the Art. 30 register) and the policy (retention per
  * category, the authority to complain to). Pure: the package builder renders it as
  * `processing.json` and `summary.md`.
  */

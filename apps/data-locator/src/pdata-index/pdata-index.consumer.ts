@@ -1,4 +1,4 @@
-/** Kafka handler of `pdata.events.v1`, on the batch path: one transaction per Kafka batch. */
+/** Kafka handler of `pdata.events.<systemId>.v1`, on the batch path: one transaction per Kafka batch. */
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { TOPICS, type RecordEvent } from '@datarights/contracts';

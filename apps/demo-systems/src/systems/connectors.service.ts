@@ -1,6 +1,6 @@
 /**
  * The four connectors (connector-sdk), one per demo system: each registers its Art. 30
- * entry on `pdata.systems.v1`, consumes its own command topic `pdata.commands.<id>.v1`
+ * entry on `pdata.systems.<systemId>.v1`, consumes its own command topic `pdata.commands.<id>.v1`
  * with its own consumer group, keeps its command store in this service's schema, and
  * publishes its data events. Same brokers, credentials and topic prefix as the service's
  * own Kafka clients (config/app.config.ts).

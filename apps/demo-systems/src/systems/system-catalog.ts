@@ -1,7 +1,7 @@
 /**
  * The reference company systems — four that hold customer data, and the helpdesk
  * software's connector, a recipient of the support desk's data that takes Art. 19
- * notices — : what each announces on `pdata.systems.v1` (its
+ * notices — : what each announces on `pdata.systems.<systemId>.v1` (its
  * GDPR Art. 30 register entry) and, for each of its tables, which category of data a row
  * is, which subject keys it carries and what a command may do to it. The command handlers
  * and the seeding are written once against these descriptions.

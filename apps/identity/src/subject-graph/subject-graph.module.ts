@@ -1,4 +1,4 @@
-/** The subject-key graph: owns `records`, `subject_keys`, `subject_aliases`; consumes `pdata.events.v1`. */
+/** The subject-key graph: owns `records`, `subject_keys`, `subject_aliases`; consumes `pdata.events.<systemId>.v1`. */
 import { Module } from '@nestjs/common';
 import { SubjectGraphConsumer } from './subject-graph.consumer';
 import { SubjectGraphRepository } from './subject-graph.repository';

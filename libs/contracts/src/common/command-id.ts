@@ -6,7 +6,7 @@ const EXPORT_COMMANDS = '6d1f4c9e-3b7a-4e2f-9c51-8a0d2e7b4f13';
 /**
  * The commandId of the export command for one system and one request: a name-based UUID
  * (RFC 4122 version 5), so that it is the same on every re-send and any service can tell
- * that a reply on `pdata.replies.v1` answers data-locator's export (and not, say, an
+ * that a reply on `pdata.replies.<systemId>.v1` answers data-locator's export (and not, say, an
  * erase command the executor never sent) without sharing state.
  */
 export function exportCommandId(requestId: string, systemId: string): string {

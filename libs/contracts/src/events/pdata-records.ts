@@ -1,4 +1,4 @@
-/** `pdata.events.v1`: one record of personal data stored, updated or erased by a system. */
+/** `pdata.events.<systemId>.v1`: one record of personal data stored, updated or erased by a system. */
 import { Type } from 'class-transformer';
 import { IsISO8601, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { CATEGORY_PATTERN } from '../common/primitives';

@@ -1,4 +1,4 @@
-/** `pdata.replies.v1`: what a system did with a command. Replies may come late, twice, or never. */
+/** `pdata.replies.<systemId>.v1`: what a system did with a command. Replies may come late, twice, or never. */
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

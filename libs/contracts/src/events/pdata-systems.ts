@@ -1,4 +1,4 @@
-/** `pdata.systems.v1`: a company system registers itself and what it holds (Art. 30 register). */
+/** `pdata.systems.<systemId>.v1`: a company system registers itself and what it holds (Art. 30 register). */
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

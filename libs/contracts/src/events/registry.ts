@@ -4,7 +4,7 @@
  * from it. A breaking change is a new `.v2` type next to the old one.
  */
 import type { ClassType } from '../common/validation';
-import { commandTopic, isCommandTopic, TOPICS, type TopicDefinition } from '../topics';
+import { commandTopic, isCommandTopic, isTopicOf, systemTopic, TOPICS, type TopicDefinition } from '../topics';
 import {
   ActionAcknowledged,
   ActionClosedManually,
@@ -303,7 +303,8 @@ export const EVENTS = {
     type: 'dsr.action.dispatched.v1',
     payload: ActionDispatched,
     topic: TOPICS.actions,
-    producers: ['erasure-executor'],
+    // data-locator for the export commands of access and portability requests.
+    producers: ['erasure-executor', 'data-locator'],
     summary: 'A command was sent to a system (or a request forwarded to a controller).',
     key: byRequest,
   }),
@@ -311,7 +312,8 @@ export const EVENTS = {
     type: 'dsr.action.completed.v1',
     payload: ActionCompleted,
     topic: TOPICS.actions,
-    producers: ['erasure-executor'],
+    // data-locator for the export commands of access and portability requests.
+    producers: ['erasure-executor', 'data-locator'],
     summary: 'A system answered a command.',
     key: byRequest,
   }),
@@ -319,7 +321,8 @@ export const EVENTS = {
     type: 'dsr.action.escalated.v1',
     payload: ActionEscalated,
     topic: TOPICS.actions,
-    producers: ['erasure-executor'],
+    // data-locator for the export commands of access and portability requests.
+    producers: ['erasure-executor', 'data-locator'],
     summary: 'A system did not answer after every retry: the DPO must act.',
     key: byRequest,
   }),
@@ -343,7 +346,8 @@ export const EVENTS = {
     type: 'dsr.execution.completed.v1',
     payload: ExecutionCompleted,
     topic: TOPICS.actions,
-    producers: ['erasure-executor'],
+    // data-locator for the export commands of access and portability requests.
+    producers: ['erasure-executor', 'data-locator'],
     summary: 'Every action of the request has ended.',
     key: byRequest,
   }),
@@ -532,13 +536,14 @@ export function allEvents(): EventDefinition[] {
   return [...BY_TYPE.values()];
 }
 
-/** The topic an event goes to; command topics depend on the target system. */
+/** The topic an event goes to; command topics and a system's own topics depend on the system. */
 export function topicOf<T extends object>(def: EventDefinition<T>, data: T): string {
-  if (def.topic === 'command') return commandTopic((data as unknown as { systemId: string }).systemId);
-  return def.topic.name;
+  const systemId = (data as unknown as { systemId: string }).systemId;
+  if (def.topic === 'command') return commandTopic(systemId);
+  return def.topic.perSystem ? systemTopic(def.topic, systemId) : def.topic.name;
 }
 
 /** The events that travel on a topic (a command topic carries every command type). */
 export function eventsOnTopic(topic: string): EventDefinition[] {
-  return allEvents().filter((d) => (d.topic === 'command' ? isCommandTopic(topic) : d.topic.name === topic));
+  return allEvents().filter((d) => (d.topic === 'command' ? isCommandTopic(topic) : isTopicOf(d.topic, topic)));
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A processor system (Art. 28) as it registered on pdata.systems.v1: whom to forward requests about its data to. */
+/** A processor system (Art. 28) as it registered on pdata.systems.<systemId>.v1: whom to forward requests about its data to. */
 @Entity({ name: 'processor_system' })
 export class ProcessorSystemEntity {
   @PrimaryColumn('text', { name: 'system_id' })

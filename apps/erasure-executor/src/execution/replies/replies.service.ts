@@ -35,7 +35,7 @@ export class RepliesService {
     private readonly clock: Clock,
   ) {}
 
-  /** A reply on `pdata.replies.v1`. Replies may come late, twice or never (docs/kafka-contract.md). */
+  /** A reply on `pdata.replies.<systemId>.v1`. Replies may come late, twice or never (docs/kafka-contract.md). */
   async onReply(tx: ExecutionTx, reply: CommandReply, reported: 'completed' | 'failed'): Promise<void> {
     const action = await tx.actions.lock(reply.commandId);
     if (!action) {
