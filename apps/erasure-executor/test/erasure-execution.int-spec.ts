@@ -6,15 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import {
-  commandTopic,
-  dlqTopic,
-  EVENTS,
-  exportCommandId,
-  type PlanItem,
-  systemTopic,
-  TOPICS,
-} from '@datarights/contracts';
+import { commandTopic, dlqTopic, EVENTS, type PlanItem, systemTopic, TOPICS } from '@datarights/contracts';
 import { DLQ_HEADERS } from '@datarights/messaging';
 import {
   aSubject,
@@ -316,10 +308,19 @@ describe('erasure-executor', () => {
   }, 90_000);
 
   it("dead-letters a reply for an unknown command, with the reason, but leaves data-locator's export replies alone", async () => {
+    // A request this service executes (an erasure with nothing to erase).
     const requestId = randomUUID();
-    // An export command's failure reply (no records): data-locator's, not unknown.
-    const exportId = exportCommandId(requestId, 'crm');
-    await reply({ commandId: exportId, requestId, systemId: 'crm' }, 'commandFailed', {
+    await sendPlan(requestId, []);
+    await waitEvent('executionCompleted', requestId);
+    // An export's failure reply, for an access request: data-locator's (random command
+    // ids: nothing tells them apart but the request), not an unknown command. Same key as
+    // the next reply, so that it is handled first.
+    const exportId = randomUUID();
+    await raw.sendEvent(systemTopic(TOPICS.replies, 'crm'), requestId, EVENTS.commandFailed.type, {
+      commandId: exportId,
+      requestId: randomUUID(),
+      systemId: 'crm',
+      outcome: 'failed',
       affectedRecords: 0,
       error: 'export unavailable',
     });

@@ -23,4 +23,3 @@ export * from './events/dsr-audit';
 export * from './events/registry';
 export * from './events/acceptance';
 export * from './common/string-map.validator';
-export * from './common/command-id';

@@ -17,7 +17,6 @@ import type { EntityManager } from 'typeorm';
 import {
   type CommandReply,
   type EventName,
-  exportCommandId,
   PACKAGE_PART_MAX_CHARS,
   type PayloadOf,
   type PlanBuilt,
@@ -87,8 +86,9 @@ export class CollectionService {
         );
         continue;
       }
-      // Name-based: the same id on every re-send, and the executor can tell our replies from its own.
-      const commandId = exportCommandId(plan.requestId, item.systemId);
+      // Random (unguessable): a system cannot answer a command it was not sent. Re-sends
+      // reuse the stored row's id.
+      const commandId = randomUUID();
       const base = { commandId, requestId: plan.requestId, systemId: item.systemId, categories };
       if (!item.capabilities.includes('export')) {
         const reason = `system ${item.systemId} cannot export (no export capability registered)`;

@@ -6,12 +6,7 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import {
-  type ActionCloseRequested,
-  type CommandReply,
-  isExportCommandId,
-  LinkedSubjectKeys,
-} from '@datarights/contracts';
+import { type ActionCloseRequested, type CommandReply, LinkedSubjectKeys } from '@datarights/contracts';
 import { PermanentError } from '@datarights/messaging';
 import type { Policy } from '@datarights/policy';
 import { Clock } from '@datarights/service-kit';
@@ -39,11 +34,12 @@ export class RepliesService {
   async onReply(tx: ExecutionTx, reply: CommandReply, reported: 'completed' | 'failed'): Promise<void> {
     const action = await tx.actions.lock(reply.commandId);
     if (!action) {
-      // data-locator's export commands have name-based ids: their replies (records, not-found
-      // or failed alike) are its business, not an unknown command.
-      if (isExportCommandId(reply.commandId, reply.requestId, reply.systemId)) return;
       // A recipient's answer to an Art. 19 notice.
       if (await this.recipients.onReply(tx, reply, reported)) return;
+      // A request this service does not execute (access, portability: data-locator's
+      // exports answer there). A reply to a command never sent is refused by data-locator's
+      // and audit's own checks there.
+      if (!(await tx.requests.get(reply.requestId))) return;
       throw new PermanentError(`reply for unknown command ${reply.commandId}`);
     }
     if (action.requestId !== reply.requestId || action.systemId !== reply.systemId) {
