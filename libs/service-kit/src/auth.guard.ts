@@ -16,6 +16,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { AppError, ErrorCode } from './http-error.filter';
 import { jwtAuthSettingsFromEnv, JwtVerifier } from './auth.jwt';
+import { isProduction } from './environment';
 
 export const ROLES = ['dpo', 'operator', 'auditor', 'subject'] as const;
 export type Role = (typeof ROLES)[number];
@@ -46,7 +47,7 @@ export const DEV_TOKEN_VARIABLES = ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKE
 
 /** Called at start-up (bootstrap): a development token set in production stops the service. */
 export function assertDevTokenAllowed(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.NODE_ENV !== 'production') return;
+  if (!isProduction(env)) return;
   const set = DEV_TOKEN_VARIABLES.filter((v) => env[v]);
   if (set.length) {
     throw new Error(
@@ -69,7 +70,7 @@ export class AuthGuard implements CanActivate {
 
   /** Throws in production without AUTH_JWKS_URL or with a development token: the app does not start. */
   constructor(private readonly reflector: Reflector) {
-    this.production = process.env.NODE_ENV === 'production';
+    this.production = isProduction();
     assertDevTokenAllowed();
     const settings = jwtAuthSettingsFromEnv();
     this.jwt = settings ? new JwtVerifier(settings) : undefined;

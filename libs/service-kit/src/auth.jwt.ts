@@ -9,6 +9,7 @@
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Principal, Role } from './auth.guard';
+import { isProduction } from './environment';
 
 export const JWT_ALGORITHMS = ['RS256', 'ES256'];
 const KNOWN_ROLES: readonly Role[] = ['dpo', 'operator', 'auditor', 'subject'];
@@ -38,7 +39,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
  * https (they decide who is the DPO), except from the machine itself.
  */
 export function jwtAuthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): JwtAuthSettings | undefined {
-  const production = env.NODE_ENV === 'production';
+  const production = isProduction(env);
   const raw = env.AUTH_JWKS_URL?.trim();
   if (!raw) {
     if (production) {

@@ -11,7 +11,7 @@ class SomeServiceConfig extends ServiceConfig {
 
 describe('loadConfig with the shared ServiceConfig', () => {
   it("takes the app's own defaults, and the environment's strings as typed values", () => {
-    expect(loadConfig(SomeServiceConfig, {})).toMatchObject({ PORT: 3007, NODE_ENV: 'development', POLL_MS: 1000 });
+    expect(loadConfig(SomeServiceConfig, {})).toMatchObject({ PORT: 3007, NODE_ENV: 'production', POLL_MS: 1000 });
     const c = loadConfig(SomeServiceConfig, { PORT: '4107', NODE_ENV: 'test', KAFKA_GROUP_ID: 'g1', POLL_MS: '75' });
     expect(c).toMatchObject({ PORT: 4107, NODE_ENV: 'test', KAFKA_GROUP_ID: 'g1', POLL_MS: 75 });
   });

@@ -15,8 +15,9 @@ export class ServiceConfig {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Production unless set to `development` or `test` (environment.ts). */
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
   @IsOptional()
   @IsString()

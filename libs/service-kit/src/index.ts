@@ -1,6 +1,7 @@
 /** @datarights/service-kit — what every service shares: bootstrap, config, logs, health, metrics, auth, errors. */
 export * from './bootstrap';
 export * from './config.loader';
+export * from './environment';
 export * from './redaction';
 export * from './logger.module';
 export * from './http-error.filter';

@@ -21,8 +21,8 @@ describe('audit configuration', () => {
       'AUDIT_SIGNING_KEY is required in production',
     );
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
-    expect(() => appConfig({ AUDIT_SIGNING_KEY: rsa.toString() })).toThrow('Ed25519');
-    expect(() => appConfig({ AUDIT_SIGNING_KEY: 'not a key' })).toThrow('AUDIT_SIGNING_KEY');
+    expect(() => appConfig({ NODE_ENV: 'development', AUDIT_SIGNING_KEY: rsa.toString() })).toThrow('Ed25519');
+    expect(() => appConfig({ NODE_ENV: 'development', AUDIT_SIGNING_KEY: 'not a key' })).toThrow('AUDIT_SIGNING_KEY');
   });
 
   it('signs with the configured key and verifies with it and every previous public key', () => {
@@ -30,6 +30,7 @@ describe('audit configuration', () => {
     const previous = pair().publicKey;
     const signing = signingOf(
       appConfig({
+        NODE_ENV: 'development',
         AUDIT_SIGNING_KEY: SIGNING_KEY,
         AUDIT_SIGNING_PREVIOUS_KEYS: previous.export({ type: 'spki', format: 'pem' }).toString(),
       }),
@@ -38,13 +39,17 @@ describe('audit configuration', () => {
     expect(signing.key.id).toBe(signingKeyFromPem(SIGNING_KEY).id);
     expect(signing.ring.size).toBe(2);
     expect(warn).not.toHaveBeenCalled();
-    expect(signingOf(appConfig({}), { warn }).key.id).toBe(signingKeyFromPem(DEV_SIGNING_KEY).id);
+    expect(signingOf(appConfig({ NODE_ENV: 'development' }), { warn }).key.id).toBe(
+      signingKeyFromPem(DEV_SIGNING_KEY).id,
+    );
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('AUDIT_SIGNING_KEY is not set'));
   });
 
   it('refuses a short key and a malformed key id', () => {
-    expect(() => appConfig({ AUDIT_HMAC_KEY: 'short' })).toThrow('AUDIT_HMAC_KEY must be at least 32 characters');
-    expect(() => appConfig({ AUDIT_HMAC_KEY_ID: 'a key id' })).toThrow('AUDIT_HMAC_KEY_ID');
+    expect(() => appConfig({ NODE_ENV: 'development', AUDIT_HMAC_KEY: 'short' })).toThrow(
+      'AUDIT_HMAC_KEY must be at least 32 characters',
+    );
+    expect(() => appConfig({ NODE_ENV: 'development', AUDIT_HMAC_KEY_ID: 'a key id' })).toThrow('AUDIT_HMAC_KEY_ID');
   });
 
   it('falls back to the development key outside production, with a warning', () => {
@@ -55,7 +60,9 @@ describe('audit configuration', () => {
 
   it('records the key id given, for rotation', () => {
     const warn = jest.fn();
-    expect(hmacKeyOf(appConfig({ AUDIT_HMAC_KEY: KEY, AUDIT_HMAC_KEY_ID: '2026-11' }), { warn })).toEqual({
+    expect(
+      hmacKeyOf(appConfig({ NODE_ENV: 'development', AUDIT_HMAC_KEY: KEY, AUDIT_HMAC_KEY_ID: '2026-11' }), { warn }),
+    ).toEqual({
       id: '2026-11',
       secret: KEY,
     });

@@ -11,6 +11,7 @@ import { AppError, ErrorCode } from '../http-error.filter';
 import { AuthGuard, Roles } from '../auth.guard';
 import { Clock } from './clock';
 import { ClockOffsetDto, ClockViewDto } from './clock.dto';
+import { isProduction } from '../environment';
 
 @ApiExcludeController()
 @ApiBearerAuth()
@@ -39,7 +40,6 @@ export class ClockController {
   }
 
   private refuseInProduction(): void {
-    if (process.env.NODE_ENV === 'production')
-      throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'Cannot PUT /internal/clock');
+    if (isProduction()) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'Cannot PUT /internal/clock');
   }
 }

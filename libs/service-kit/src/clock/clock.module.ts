@@ -1,5 +1,6 @@
 /** The controllable clock (clock.ts) and its internal route; global, so every module of a service reads the same now. */
 import { Global, Module } from '@nestjs/common';
+import { isProduction } from '../environment';
 import { Clock } from './clock';
 import { ClockController } from './clock.controller';
 
@@ -7,7 +8,7 @@ import { ClockController } from './clock.controller';
 @Module({
   // In production the route does not exist at all (the controller also answers 404 there,
   // in case NODE_ENV changes after import), and its guard is never built.
-  controllers: process.env.NODE_ENV === 'production' ? [] : [ClockController],
+  controllers: isProduction() ? [] : [ClockController],
   providers: [Clock],
   exports: [Clock],
 })
