@@ -230,6 +230,24 @@ describe('resolving and verifying a request', () => {
     expect(resolved.subjectRef).toBeUndefined();
   });
 
+  it("does not answer 'none' before it has read the data events that existed at filing: a system just arrived", async () => {
+    // A system identity has never heard of: its topic is new, so identity only reads it once
+    // its topic watcher picks it up, seconds after the request below is already handled.
+    const carol = aSubject();
+    const newcomer = `newcomer-${randomUUID().slice(0, 8)}`;
+    await dataEvent('recordStored', aRecordEvent(newcomer, { email: carol.email }));
+    const requestId = await submit({ email: carol.email });
+    const resolved = await resolution(requestId);
+    expect(resolved).toMatchObject({ result: 'matched' });
+    expect(resolved.unindexedEvents).toBeUndefined();
+    expect(await subjectOf('email', carol.email.toLowerCase())).toBe(resolved.subjectRef);
+    const [row] = await sql<{ status: string; index_targets: unknown }>(
+      `SELECT status, index_targets FROM requests WHERE request_id = $1`,
+      [requestId],
+    );
+    expect(row).toEqual({ status: 'matched', index_targets: null });
+  });
+
   it("answers 'none' for a subject whose every record is erased", async () => {
     expect(await resolution(await submit({ email: dora.email }))).toMatchObject({ result: 'none', candidates: [] });
   });

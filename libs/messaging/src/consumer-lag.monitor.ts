@@ -8,6 +8,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
+import { nextOffset } from './consumer-progress';
 import { messagingMetrics } from './messaging.metrics';
 
 export class ConsumerLagMonitor {
@@ -52,7 +53,7 @@ export class ConsumerLagMonitor {
         const end = ends.get(p.partition);
         if (!end) continue;
         // No commit yet: the group starts from the beginning, so everything retained is behind.
-        const from = Number(p.offset) >= 0 ? Number(p.offset) : Number(end.low);
+        const from = nextOffset(p.offset, end.low);
         messagingMetrics.consumerLag.set(
           { topic: this.logical(t.topic), partition: String(p.partition), group: this.groupId },
           Math.max(0, Number(end.high) - from),

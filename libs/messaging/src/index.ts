@@ -15,3 +15,4 @@ export * from './messaging.metrics';
 export * from './handler.errors';
 export * from './tracing';
 export * from './consumer-lag.monitor';
+export * from './consumer-progress';

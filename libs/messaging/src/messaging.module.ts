@@ -4,6 +4,7 @@
  * `@OnBatch` or `@OnAnyEvent` on a controller, served by `MessagingServer`.
  */
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConsumerProgress } from './consumer-progress';
 import { EventPublisher } from './event.publisher';
 import { createKafka, kafkaSettingsFromEnv, type KafkaSettings } from './kafka.config';
 import { KafkaHealth } from './kafka.health';
@@ -36,6 +37,7 @@ export class MessagingModule {
         MessagingServer,
         KafkaHealth,
         TopicAdmin,
+        ConsumerProgress,
       ],
       exports: [
         MESSAGING_OPTIONS,
@@ -46,6 +48,7 @@ export class MessagingModule {
         MessagingServer,
         KafkaHealth,
         TopicAdmin,
+        ConsumerProgress,
       ],
     };
   }

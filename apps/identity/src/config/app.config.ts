@@ -25,6 +25,23 @@ export class IdentityConfig extends ServiceConfig {
   @Max(100000)
   RATE_LIMIT_VERIFY_PER_MINUTE: number = 10;
 
+  /**
+   * How long a request whose keys match no one waits for the index to read the data events
+   * that existed when it was filed, before going to the DPO as "no subject" (0: no wait).
+   * Covers a system that has just arrived (its topic is picked up within KAFKA_TOPIC_WATCH_MS)
+   * and a backlog of data events after a restart.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  RESOLUTION_INDEX_WAIT_MS: number = 60_000;
+
+  /** How often the requests waiting for the index are looked at. */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  RESOLUTION_POLL_MS: number = 1_000;
+
   /** Language of the code messages (BCP 47). */
   @Matches(/^[a-z]{2}(-[A-Z]{2})?$/)
   NOTICE_LOCALE: string = 'fr-FR';

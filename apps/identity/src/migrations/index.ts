@@ -2,10 +2,12 @@
 import { SubjectGraph1733100000000 } from './1733100000000-subject-graph';
 import { Challenges1733400000000 } from './1733400000000-challenges';
 import { RepresentativeAndPortal1733750000000 } from './1733750000000-representative-and-portal';
+import { CaughtUpResolution1734200000000 } from './1734200000000-caught-up-resolution';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
   SubjectGraph1733100000000,
   Challenges1733400000000,
   RepresentativeAndPortal1733750000000,
+  CaughtUpResolution1734200000000,
 ];

@@ -13,6 +13,7 @@ import { ChallengeService } from '../verification/challenge.service';
 import { VerificationController } from '../verification/verification.controller';
 import { IdentityVerifier } from './identity-verifier';
 import { ResolutionConsumer } from './resolution.consumer';
+import { PendingResolutionLoop } from './pending-resolution.loop';
 import { ResolutionRepository } from './resolution.repository';
 import { ResolutionService } from './resolution.service';
 
@@ -34,6 +35,7 @@ import { ResolutionService } from './resolution.service';
     },
     ResolutionRepository,
     ResolutionService,
+    PendingResolutionLoop,
     IdentityVerifier,
     ChallengeRepository,
     ChallengeService,

@@ -1,6 +1,7 @@
 /** The only TypeORM user for identity's copy of the requests; every method is scoped by request id. */
 import { Injectable } from '@nestjs/common';
 import type { RequestType } from '@datarights/contracts';
+import type { OffsetTargets } from '@datarights/messaging';
 import type { EncodedKey } from '../subject-graph/graph-keys';
 import type { Tx } from '../subject-graph/subject-graph.repository';
 import { IdentityRequestEntity, type IdentityRequestStatus } from './entities/identity-request.entity';
@@ -19,14 +20,41 @@ export class ResolutionRepository {
       filedBy: string;
       byRepresentative: boolean;
       portalSession: boolean;
+      /** With status `indexing`: what the index must reach, and until when to wait. */
+      waiting?: { targets: OffsetTargets; until: Date };
     },
   ): Promise<boolean> {
     const rows: unknown[] = await tx.query(
-      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by, by_representative, portal_session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by, by_representative, portal_session, index_targets, resolve_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (request_id) DO NOTHING RETURNING 1`,
-      [requestId, r.type, r.givenKeys, r.subjectRef, r.status, r.filedBy, r.byRepresentative, r.portalSession],
+      [
+        requestId,
+        r.type,
+        r.givenKeys,
+        r.subjectRef,
+        r.status,
+        r.filedBy,
+        r.byRepresentative,
+        r.portalSession,
+        r.waiting ? JSON.stringify(r.waiting.targets) : null,
+        r.waiting?.until ?? null,
+      ],
     );
     return rows.length === 1;
+  }
+
+  /** Requests waiting for the index, earliest deadline first, locked (replicas share them: SKIP LOCKED). */
+  async takeIndexing(tx: Tx, limit: number): Promise<IdentityRequestEntity[]> {
+    return tx
+      .getRepository(IdentityRequestEntity)
+      .createQueryBuilder('r')
+      .where(`r.status = 'indexing'`)
+      .orderBy('r.resolve_by', 'ASC')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
   }
 
   /** Locks the request's row for the rest of the transaction (decisions on one request are serialised). */
@@ -36,24 +64,25 @@ export class ResolutionRepository {
       .findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Where the request stands now (a subject picked, verified, or the end of the wait for the index); the wait's bookkeeping is dropped. */
   async setSubject(
     tx: Tx,
     requestId: string,
-    subjectRef: string,
-    status: Extract<IdentityRequestStatus, 'matched' | 'verified'>,
+    subjectRef: string | null,
+    status: Exclude<IdentityRequestStatus, 'indexing' | 'closed'>,
   ): Promise<void> {
-    await tx.query(`UPDATE requests SET subject_ref = $2, status = $3, updated_at = now() WHERE request_id = $1`, [
-      requestId,
-      subjectRef,
-      status,
-    ]);
+    await tx.query(
+      `UPDATE requests SET subject_ref = $2, status = $3, index_targets = NULL, resolve_by = NULL, updated_at = now()
+       WHERE request_id = $1`,
+      [requestId, subjectRef, status],
+    );
   }
 
   /** Closes the request and drops its copy of the identifiers it gave: no longer needed (Art. 5(1)(c), (e)). */
   async close(tx: Tx, requestId: string): Promise<boolean> {
     // TypeORM returns [rows, affected] for an UPDATE on PostgreSQL.
     const [, affected] = (await tx.query(
-      `UPDATE requests SET status = 'closed', given_keys = NULL, updated_at = now() WHERE request_id = $1`,
+      `UPDATE requests SET status = 'closed', given_keys = NULL, index_targets = NULL, resolve_by = NULL, updated_at = now() WHERE request_id = $1`,
       [requestId],
     )) as [unknown[], number];
     return affected > 0;

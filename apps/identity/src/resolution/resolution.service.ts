@@ -14,12 +14,17 @@ import {
   type SubjectDecided,
   type SubjectResolved,
   type VerificationAttested,
+  TOPICS,
 } from '@datarights/contracts';
-import { PermanentError, type MessageContext } from '@datarights/messaging';
+import { ConsumerProgress, PermanentError, type MessageContext, type OffsetTargets } from '@datarights/messaging';
+import { Clock } from '@datarights/service-kit';
+import { IdentityConfig } from '../config/app.config';
 import { keysOf } from '../subject-graph/graph-keys';
 import { SubjectGraphService } from '../subject-graph/subject-graph.service';
 import { ChallengeService } from '../verification/challenge.service';
-import { IdentityVerifier } from './identity-verifier';
+import type { Tx } from '../subject-graph/subject-graph.repository';
+import { IdentityRequestEntity } from './entities/identity-request.entity';
+import { IdentityVerifier, type Publish } from './identity-verifier';
 import { hintsFor } from './key-masking';
 import { ResolutionRepository } from './resolution.repository';
 
@@ -34,47 +39,97 @@ export class ResolutionService {
     private readonly requests: ResolutionRepository,
     private readonly verifier: IdentityVerifier,
     private readonly challenges: ChallengeService,
+    private readonly progress: ConsumerProgress,
+    private readonly config: IdentityConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onRequestSubmitted(data: RequestSubmitted, ctx: MessageContext): Promise<void> {
     const tx = ctx.manager;
     const given = keysOf(data.subject);
     const live = await this.graph.liveSubjectsFor(tx, given);
-    const result: SubjectResolved['result'] = live.length === 0 ? 'none' : live.length === 1 ? 'matched' : 'several';
+    // Issue 15: "no subject" only on a caught-up index; otherwise wait for it (PendingResolutionLoop).
+    const waiting = live.length === 0 ? await this.indexWait() : undefined;
+    const result = resultOf(live);
     const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
     const inserted = await this.requests.insert(tx, data.requestId, {
       type: data.type,
       givenKeys: given,
       subjectRef,
-      status: result,
+      status: waiting ? 'indexing' : result,
       filedBy: data.filedBy,
       // Facts only: the mandate's reference stays with request-intake and the audit's evidence.
       byRepresentative: data.representative !== undefined,
       portalSession: data.portalSession === true,
+      waiting,
     });
     if (!inserted) {
       this.logger.warn(`request ${data.requestId} was already resolved: submission ignored`);
       return;
     }
+    if (waiting) {
+      this.logger.log(
+        `request ${data.requestId}: no subject in the index yet, which has data events still to read: waiting until ${waiting.until.toISOString()}`,
+      );
+      return;
+    }
     const request = (await this.requests.find(tx, data.requestId))!;
+    await this.conclude(tx, (name, d) => ctx.publish(name, d), request, live);
+  }
+
+  /**
+   * A request that waited for the index (locked by the caller): resolved again now that the
+   * index has read what existed when it was filed, or as it stands once the wait ran out
+   * (`unindexed`: the data events still unread then, undefined when Kafka could not say).
+   */
+  async resolveWaiting(tx: Tx, publish: Publish, request: IdentityRequestEntity, unindexed?: number): Promise<void> {
+    const live = await this.graph.liveSubjectsFor(tx, request.givenKeys ?? []);
+    const result = resultOf(live);
+    const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
+    await this.requests.setSubject(tx, request.requestId, subjectRef, result);
+    await this.conclude(tx, publish, { ...request, subjectRef, status: result }, live, unindexed);
+  }
+
+  /** Publishes who the request is about and, for one subject, asks the requester for the proof the policy wants. */
+  private async conclude(
+    tx: Tx,
+    publish: Publish,
+    request: IdentityRequestEntity,
+    live: { subjectRef: string }[],
+    unindexed?: number,
+  ): Promise<void> {
+    const result = resultOf(live);
+    const subjectRef = request.subjectRef;
     const candidates = await this.candidates(
-      ctx,
+      tx,
       live.map((s) => s.subjectRef),
     );
     const awaited = subjectRef ? this.challenges.awaited(request) : undefined;
     const resolved: SubjectResolved = {
-      requestId: data.requestId,
+      requestId: request.requestId,
       result,
       ...(subjectRef ? { subjectRef } : {}),
       candidates,
       ...(awaited ? { requiredProofs: awaited } : {}),
+      ...(result === 'none' && unindexed ? { unindexedEvents: unindexed } : {}),
     };
-    await ctx.publish('subjectResolved', resolved);
+    await publish('subjectResolved', resolved);
     this.logger.log(
-      `request ${data.requestId} resolved: ${result} (${given.length} keys given, ${candidates.length} candidates)`,
+      `request ${request.requestId} resolved: ${result} (${request.givenKeys?.length ?? 0} keys given, ${candidates.length} candidates${
+        result === 'none' && unindexed ? `, ${unindexed} data events still unread` : ''
+      })`,
     );
     // The requester proves who they are: a portal session, a code to a contact on file, or the DPO's attestation.
-    if (subjectRef) await this.challenges.proceed(tx, (name, d) => ctx.publish(name, d), { ...request, subjectRef });
+    if (subjectRef) await this.challenges.proceed(tx, publish, { ...request, subjectRef });
+  }
+
+  /** The data-event offsets the index must reach first, when it has not read them all yet. */
+  private async indexWait(): Promise<{ targets: OffsetTargets; until: Date } | undefined> {
+    const waitMs = this.config.RESOLUTION_INDEX_WAIT_MS;
+    if (waitMs === 0) return undefined;
+    const targets = await this.progress.snapshot(TOPICS.dataEvents);
+    if ((await this.progress.behind(targets)) === 0) return undefined;
+    return { targets, until: new Date(this.clock.now().getTime() + waitMs) };
   }
 
   async onSubjectDecided(data: SubjectDecided, ctx: MessageContext): Promise<void> {
@@ -101,7 +156,7 @@ export class ResolutionService {
       requestId: data.requestId,
       result: 'matched',
       subjectRef,
-      candidates: await this.candidates(ctx, [subjectRef]),
+      candidates: await this.candidates(tx, [subjectRef]),
       ...(awaited ? { requiredProofs: awaited } : {}),
     };
     await ctx.publish('subjectResolved', resolved);
@@ -132,8 +187,11 @@ export class ResolutionService {
       this.logger.log(`request ${data.requestId} closed (${data.outcome})`);
   }
 
-  private async candidates(ctx: MessageContext, subjectRefs: string[]): Promise<SubjectCandidate[]> {
-    const described = await this.graph.describe(ctx.manager, subjectRefs);
+  private async candidates(tx: Tx, subjectRefs: string[]): Promise<SubjectCandidate[]> {
+    const described = await this.graph.describe(tx, subjectRefs);
     return described.map((d) => ({ subjectRef: d.subjectRef, hints: hintsFor(d.keys), records: d.records }));
   }
 }
+
+const resultOf = (live: readonly unknown[]): SubjectResolved['result'] =>
+  live.length === 0 ? 'none' : live.length === 1 ? 'matched' : 'several';

@@ -377,6 +377,15 @@ describe('timeline summaries', () => {
   it('says what happened', () => {
     expect(summarise(events[0])).toBe('erasure request filed by dpo (received by email), due 2025-02-28');
     expect(summarise(events[8])).toBe('2 candidate subjects: the DPO decides');
+    expect(summarise(events[9])).toBe('no subject matched the identifiers: the DPO decides');
+    expect(
+      summarise({
+        name: 'subjectResolved',
+        data: { requestId: R, result: 'none', candidates: [], unindexedEvents: 1 },
+      }),
+    ).toBe(
+      'no subject matched the identifiers, though 1 data event had not been indexed yet when the wait ended: the DPO decides',
+    );
     expect(summarise(events[11])).toBe('plan built: 2 systems, 2 categories');
     expect(summarise(events[13])).toBe('crm answered erase: done, 2 records, 1 category retained');
     expect(summarise(events[16])).toBe(

@@ -97,7 +97,12 @@ function proofsAwaited(required: readonly string[]): string {
   return required.map((alt) => alt.split('+').join(' + ')).join(', or ');
 }
 
-function resolution(result: 'matched' | 'none' | 'several', candidates: number, required?: readonly string[]): string {
+function resolution(
+  result: 'matched' | 'none' | 'several',
+  candidates: number,
+  required?: readonly string[],
+  unindexed?: number,
+): string {
   switch (result) {
     case 'matched':
       // A representative's request (or one a code cannot prove): the DPO's attestation is what is awaited.
@@ -107,7 +112,9 @@ function resolution(result: 'matched' | 'none' | 'several', candidates: number, 
         ? `subject matched: identity to be proven by ${proofsAwaited(required)}`
         : 'subject matched';
     case 'none':
-      return 'no subject matched the identifiers: the DPO decides';
+      return unindexed
+        ? `no subject matched the identifiers, though ${plural(unindexed, 'data event')} had not been indexed yet when the wait ended: the DPO decides`
+        : 'no subject matched the identifiers: the DPO decides';
     case 'several':
       return `${plural(candidates, 'candidate subject')}: the DPO decides`;
   }
@@ -143,7 +150,7 @@ export function summarise(e: AnyEvent): string {
     case 'notificationRequested':
       return `${e.data.template} notice requested (${e.data.channel})`;
     case 'subjectResolved':
-      return resolution(e.data.result, e.data.candidates.length, e.data.requiredProofs);
+      return resolution(e.data.result, e.data.candidates.length, e.data.requiredProofs, e.data.unindexedEvents);
     case 'identityVerified':
       return `identity verified (${e.data.method})`;
     case 'planBuilt': {

@@ -66,6 +66,16 @@ export class SubjectResolved {
   @ArrayMaxSize(20)
   @Matches(/^[a-z][a-z-]*(\+[a-z][a-z-]*)*$/, { each: true })
   requiredProofs?: string[];
+
+  /**
+   * With `none` only: identity waited for its index to read the data events that existed
+   * when the request was filed, and the wait ran out with this many still unread. The
+   * subject may be in them: the DPO looks again rather than concluding that no data is held.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  unindexedEvents?: number;
 }
 
 export class IdentityVerified {

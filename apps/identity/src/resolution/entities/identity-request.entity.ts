@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RequestType } from '@datarights/contracts';
 
-export const REQUEST_STATUSES = ['matched', 'none', 'several', 'verified', 'closed'] as const;
+export const REQUEST_STATUSES = ['indexing', 'matched', 'none', 'several', 'verified', 'closed'] as const;
 export type IdentityRequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /**
@@ -36,6 +36,14 @@ export class IdentityRequestEntity {
   /** Filed from a signed-in customer-space session; its customer number is the `customerId:` among the given keys. */
   @Column({ name: 'portal_session', type: 'boolean', default: false })
   portalSession: boolean;
+
+  /** While `indexing`: the data-event end offsets the index must reach before "no subject" may be concluded. */
+  @Column({ name: 'index_targets', type: 'jsonb', nullable: true })
+  indexTargets: Record<string, Record<string, number>> | null;
+
+  /** While `indexing`: when the wait ends and the request goes to the DPO as it stands. */
+  @Column({ name: 'resolve_by', type: 'timestamptz', nullable: true })
+  resolveBy: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,0 +1,67 @@
+import type { DataSource } from 'typeorm';
+import type { ConsumerProgress, EventPublisher, OffsetTargets } from '@datarights/messaging';
+import type { Clock } from '@datarights/service-kit';
+import type { IdentityConfig } from '../config/app.config';
+import type { IdentityRequestEntity } from './entities/identity-request.entity';
+import { PendingResolutionLoop } from './pending-resolution.loop';
+import type { ResolutionRepository } from './resolution.repository';
+import type { ResolutionService } from './resolution.service';
+
+const NOW = new Date('2026-12-07T10:00:00.000Z');
+const targets: OffsetTargets = { 'pdata.events.crm.v1': { '0': 12 } };
+
+function waiting(requestId: string, resolveBy: Date): IdentityRequestEntity {
+  return { requestId, status: 'indexing', indexTargets: targets, resolveBy } as IdentityRequestEntity;
+}
+
+function loopWith(rows: IdentityRequestEntity[], behind: (t: OffsetTargets) => Promise<number>) {
+  const resolved: Array<{ requestId: string; unindexed?: number }> = [];
+  const tx = { tx: true };
+  const loop = new PendingResolutionLoop(
+    { transaction: (fn: (m: unknown) => Promise<number>) => fn(tx) } as unknown as DataSource,
+    {} as EventPublisher,
+    { takeIndexing: async () => rows } as unknown as ResolutionRepository,
+    {
+      resolveWaiting: async (_tx: unknown, _p: unknown, r: IdentityRequestEntity, unindexed?: number) => {
+        resolved.push({ requestId: r.requestId, unindexed });
+      },
+    } as unknown as ResolutionService,
+    { behind } as unknown as ConsumerProgress,
+    { now: () => NOW } as Clock,
+    { RESOLUTION_POLL_MS: 1000 } as IdentityConfig,
+  );
+  return { loop, resolved };
+}
+
+describe('PendingResolutionLoop', () => {
+  const later = new Date(NOW.getTime() + 30_000);
+  const earlier = new Date(NOW.getTime() - 1);
+
+  it('leaves a request waiting while the index is behind and its wait has not run out', async () => {
+    const { loop, resolved } = loopWith([waiting('a', later)], async () => 3);
+    expect(await loop.runOnce()).toBe(0);
+    expect(resolved).toEqual([]);
+  });
+
+  it('resolves a request as soon as the index has read the offsets it waited for', async () => {
+    const seen: OffsetTargets[] = [];
+    const { loop, resolved } = loopWith([waiting('a', later)], async (t) => (seen.push(t), 0));
+    expect(await loop.runOnce()).toBe(1);
+    expect(seen).toEqual([targets]);
+    expect(resolved).toEqual([{ requestId: 'a', unindexed: undefined }]);
+  });
+
+  it('resolves a request whose wait ran out, with how many data events were still unread', async () => {
+    const { loop, resolved } = loopWith([waiting('a', earlier), waiting('b', later)], async () => 7);
+    expect(await loop.runOnce()).toBe(1);
+    expect(resolved).toEqual([{ requestId: 'a', unindexed: 7 }]);
+  });
+
+  it('resolves a request whose wait ran out when Kafka cannot say how far the index is, and keeps waiting otherwise', async () => {
+    const { loop, resolved } = loopWith([waiting('a', earlier), waiting('b', later)], async () => {
+      throw new Error('broker down');
+    });
+    expect(await loop.runOnce()).toBe(1);
+    expect(resolved).toEqual([{ requestId: 'a', unindexed: undefined }]);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Requests whose keys matched no one while the index still had data events to read (issue
+ * 15): every RESOLUTION_POLL_MS, each is resolved again once identity's consumer group has
+ * committed the data-event offsets that existed when it was filed, or as it stands once its
+ * wait ran out (the DPO is then told how many events were still unread). State lives in
+ * PostgreSQL, so a restart loses no waiting request; rows are taken FOR UPDATE SKIP LOCKED,
+ * so replicas share them and never resolve one twice.
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConsumerProgress, EventPublisher } from '@datarights/messaging';
+import { Clock, PeriodicJob } from '@datarights/service-kit';
+import { IdentityConfig } from '../config/app.config';
+import type { Publish } from './identity-verifier';
+import { ResolutionRepository } from './resolution.repository';
+import { ResolutionService } from './resolution.service';
+
+@Injectable()
+export class PendingResolutionLoop extends PeriodicJob {
+  protected readonly logger = new Logger(PendingResolutionLoop.name);
+  protected readonly everyMs: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    private readonly requests: ResolutionRepository,
+    private readonly resolution: ResolutionService,
+    private readonly progress: ConsumerProgress,
+    private readonly clock: Clock,
+    config: IdentityConfig,
+  ) {
+    super();
+    this.everyMs = config.RESOLUTION_POLL_MS;
+  }
+
+  /** Resolves the waiting requests whose index caught up or whose wait ran out; returns how many. Public for tests. */
+  async runOnce(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      let resolved = 0;
+      for (const request of await this.requests.takeIndexing(tx, this.batchSize)) {
+        const behind = await this.progress.behind(request.indexTargets ?? {}).catch((err: Error) => {
+          this.logger.warn(`index progress of request ${request.requestId} unknown: ${err.message}`);
+          return undefined;
+        });
+        const expired = this.clock.now() >= request.resolveBy!;
+        if (behind !== 0 && !expired) continue;
+        const publish: Publish = (name, data) =>
+          this.publisher.publish(tx, name, data, { correlationId: request.requestId });
+        await this.resolution.resolveWaiting(tx, publish, request, behind === 0 ? undefined : behind);
+        resolved++;
+      }
+      return resolved;
+    });
+  }
+}

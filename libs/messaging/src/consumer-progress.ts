@@ -1,0 +1,86 @@
+/**
+ * Where this service's consumer group stands against a point in a topic family's history:
+ * "has the index read everything that existed when this request was filed?" A snapshot
+ * takes the end offset of every partition of every topic of the family now (a system's
+ * topic the consumer has not picked up yet included); `behind` then says how many of those
+ * messages the group has not yet committed. Committed offsets are the broker's: the
+ * messaging server commits after each handled batch, i.e. once its transaction committed,
+ * so "committed" means "in the database".
+ */
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import { isTopicNamed, type TopicDefinition } from '@datarights/contracts';
+import { logicalTopic, type KafkaSettings } from './kafka.config';
+import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
+
+/** Physical topic → partition → the offset the group must have committed (the end offset at the snapshot). */
+export type OffsetTargets = Record<string, Record<string, number>>;
+
+/** The offset a group reads next on a partition: its commit, or the partition's start when it never committed. */
+export const nextOffset = (committed: string | number, low: string | number): number =>
+  Number(committed) >= 0 ? Number(committed) : Number(low);
+
+@Injectable()
+export class ConsumerProgress implements OnModuleDestroy {
+  private admin?: Promise<Admin>;
+  private readonly groupId: string;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+  ) {
+    this.groupId = resolvedOptions(options).groupId;
+  }
+
+  /** The end of every non-empty partition of every topic of `family` (a fixed topic or a per-system family) now. */
+  async snapshot(family: Pick<TopicDefinition, 'name'>): Promise<OffsetTargets> {
+    const admin = await this.connected();
+    const topics = (await admin.listTopics()).filter((t) => isTopicNamed(family.name, logicalTopic(this.settings, t)));
+    const targets: OffsetTargets = {};
+    for (const topic of topics.sort()) {
+      const ends: Record<string, number> = {};
+      for (const p of await admin.fetchTopicOffsets(topic))
+        if (Number(p.high) > Number(p.low)) ends[String(p.partition)] = Number(p.high);
+      if (Object.keys(ends).length > 0) targets[topic] = ends;
+    }
+    return targets;
+  }
+
+  /** How many messages before `targets` the group has not committed yet (0: caught up). A deleted topic counts as read. */
+  async behind(targets: OffsetTargets): Promise<number> {
+    const topics = Object.keys(targets);
+    if (topics.length === 0) return 0;
+    const admin = await this.connected();
+    const existing = new Set(await admin.listTopics());
+    let behind = 0;
+    for (const t of await admin.fetchOffsets({
+      groupId: this.groupId,
+      topics: topics.filter((x) => existing.has(x)),
+    })) {
+      const lows = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, p.low]));
+      for (const p of t.partitions) {
+        const target = targets[t.topic]?.[String(p.partition)];
+        if (target === undefined) continue;
+        behind += Math.max(0, target - nextOffset(p.offset, lows.get(p.partition) ?? 0));
+      }
+    }
+    return behind;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await (await admin?.catch(() => undefined))?.disconnect().catch(() => undefined);
+  }
+
+  private connected(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      // A failed connect is not cached: the next call tries again.
+      this.admin.catch(() => (this.admin = undefined));
+    }
+    return this.admin;
+  }
+}
