@@ -9,6 +9,7 @@ import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import { unzip } from '@datarights/testing';
 import {
+  CUSTOMER_PAGE,
   demoCustomersIn,
   demoReady,
   fileAndVerify,
@@ -34,7 +35,7 @@ describe('access and portability, end to end', () => {
 
   beforeAll(async () => {
     await demoReady();
-    [customer, other] = await demoCustomersIn(['crm', 'billing', 'support', 'marketing'], 100);
+    [customer, other] = await demoCustomersIn(['crm', 'billing', 'support', 'marketing'], CUSTOMER_PAGE.access);
   });
 
   afterAll(async () => {

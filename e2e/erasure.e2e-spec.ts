@@ -10,6 +10,7 @@ import { DATABASE_URL, waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import {
   allLogs,
+  CUSTOMER_PAGE,
   demoCustomerIn,
   demoReady,
   fileAndVerify,
@@ -31,7 +32,7 @@ describe('erasure, end to end', () => {
   });
 
   it('erases a seeded customer from support and marketing, keeps the CRM identity and billing under legal holds, and proves it', async () => {
-    const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], 0);
+    const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], CUSTOMER_PAGE.erasureFourSystems);
     const before = await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null });
     expect(before.status).toBe(200);
 
@@ -215,7 +216,10 @@ describe('erasure, end to end', () => {
 
   it('escalates a system that never replies while the others complete, and completes once the DPO closes it with a reason', async () => {
     const systemId = `silent-${randomUUID().slice(0, 8)}`;
-    const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], 50);
+    const customer = await demoCustomerIn(
+      ['crm', 'billing', 'support', 'marketing'],
+      CUSTOMER_PAGE.erasureSilentSystem,
+    );
     await raw.sendEvent(TOPICS.systems.name, systemId, 'pdata.system.registered.v1', {
       systemId,
       name: 'A silent system',

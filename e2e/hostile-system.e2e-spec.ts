@@ -22,7 +22,7 @@ import {
 } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { demoCustomerIn, demoReady, fileAndVerify, http, state, waitForStatus } from './support/api';
+import { CUSTOMER_PAGE, demoCustomerIn, demoReady, fileAndVerify, http, state, waitForStatus } from './support/api';
 import type { ServiceName } from './support/stack';
 
 const CONSUMERS: ServiceName[] = ['request-intake', 'identity', 'data-locator', 'erasure-executor', 'audit'];
@@ -72,7 +72,7 @@ describe('a hostile company system, with a plain kafkajs client', () => {
     await demoReady();
     commands = await raw.collect(['pdata.commands.{systemId}.v1']);
     // A genuine command sent to the CRM, for the hostile system to answer in its place.
-    const customer = await demoCustomerIn(['crm'], 400);
+    const customer = await demoCustomerIn(['crm'], CUSTOMER_PAGE.hostileSystem);
     const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     await waitForStatus(id, ['completed'], 120_000);
     const sent = await raw.waitForMessage(

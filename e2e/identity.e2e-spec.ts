@@ -4,7 +4,7 @@
  * systems hold, never to one only the request gave), answers it on identity's self-service
  * route, and the erasure completes. The deadline was suspended while the code was awaited.
  */
-import { allLogs, demoReady, getRequest, http, waitForStatus, type DemoCustomer } from './support/api';
+import { allLogs, CUSTOMER_PAGE, demoReady, getRequest, http, waitForStatus, type DemoCustomer } from './support/api';
 import { waitFor } from '../libs/testing/src/infra';
 
 describe('identity verification, end to end', () => {
@@ -16,7 +16,7 @@ describe('identity verification, end to end', () => {
     const page = await http<{ customers: DemoCustomer[] }>(
       'demo-systems',
       'GET',
-      '/demo/customers?limit=50&offset=200',
+      `/demo/customers?limit=50&offset=${CUSTOMER_PAGE.identity}`,
       { token: null },
     );
     expect(page.status).toBe(200);

@@ -12,6 +12,7 @@ import { TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import {
+  CUSTOMER_PAGE,
   demoCustomerIn,
   demoReady,
   fileAndVerify,
@@ -41,7 +42,7 @@ describe('the law as configuration, end to end', () => {
   });
 
   it('keeps billing data under its legal hold, then erases it in the billing system when the hold ends, with the erasure in the audit', async () => {
-    const customer = await demoCustomerIn(['billing', 'crm'], 100);
+    const customer = await demoCustomerIn(['billing', 'crm'], CUSTOMER_PAGE.lawHold);
     const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     const done = await waitForStatus(id, ['completed'], 90_000);
 

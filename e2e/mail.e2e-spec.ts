@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoReady, http, state, waitForStatus, type DemoCustomer } from './support/api';
+import { CUSTOMER_PAGE, demoReady, http, state, waitForStatus, type DemoCustomer } from './support/api';
 import { waitFor } from '../libs/testing/src/infra';
 
 describe('mail gateway, end to end', () => {
@@ -17,7 +17,7 @@ describe('mail gateway, end to end', () => {
     const page = await http<{ customers: DemoCustomer[] }>(
       'demo-systems',
       'GET',
-      '/demo/customers?limit=20&offset=300',
+      `/demo/customers?limit=20&offset=${CUSTOMER_PAGE.mail}`,
       {
         token: null,
       },

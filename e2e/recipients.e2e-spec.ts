@@ -10,7 +10,16 @@ import { randomUUID } from 'node:crypto';
 import { commandTopic, TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { demoCustomerIn, demoReady, getRequest, http, setExecutorClock, state, waitForStatus } from './support/api';
+import {
+  CUSTOMER_PAGE,
+  demoCustomerIn,
+  demoReady,
+  getRequest,
+  http,
+  setExecutorClock,
+  state,
+  waitForStatus,
+} from './support/api';
 
 interface Recipient {
   noticeId: string;
@@ -47,7 +56,7 @@ describe('telling the recipients (Art. 19), end to end', () => {
   });
 
   it('after an erasure, the helpdesk acknowledges; a recipient that never acknowledges is reminded twice, then the request shows it; the subject gets the list', async () => {
-    const customer = await demoCustomerIn(['support'], 250);
+    const customer = await demoCustomerIn(['support'], CUSTOMER_PAGE.recipients);
     // A company system the repo does not know, whose partner has a command topic but never answers.
     const systemId = `archive-${randomUUID().slice(0, 8)}`;
     const partner = `partner-${randomUUID().slice(0, 8)}`;

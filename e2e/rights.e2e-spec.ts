@@ -7,7 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { commandTopic, EVENTS, TOPICS } from '../libs/contracts/src';
 import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
-import { demoCustomerIn, demoReady, fileAndVerify, getRequest, http, state, waitForStatus } from './support/api';
+import {
+  CUSTOMER_PAGE,
+  demoCustomerIn,
+  demoReady,
+  fileAndVerify,
+  getRequest,
+  http,
+  state,
+  waitForStatus,
+} from './support/api';
 
 const held = async (customerId: string) =>
   (await http('demo-systems', 'GET', `/demo/customers/${customerId}`, { token: null })).body.systems;
@@ -26,7 +35,7 @@ describe('rectification, restriction and objection, end to end', () => {
   });
 
   it('a changed e-mail reaches every system holding it, and a later request using the new e-mail finds the subject', async () => {
-    const customer = await demoCustomerIn(['crm', 'support'], 100);
+    const customer = await demoCustomerIn(['crm', 'support'], CUSTOMER_PAGE.rightsRestriction);
     const newEmail = `rectified-${randomUUID().slice(0, 8)}@example.test`;
     await fileAndVerify({ type: 'rectification', subject: { email: customer.email }, changes: { email: newEmail } });
 
@@ -52,7 +61,7 @@ describe('rectification, restriction and objection, end to end', () => {
   });
 
   it('a restricted record is no longer processed by the marketing system (Art. 18)', async () => {
-    const customer = await demoCustomerIn(['crm', 'marketing'], 150);
+    const customer = await demoCustomerIn(['crm', 'marketing'], CUSTOMER_PAGE.rightsObjection);
     await fileAndVerify({ type: 'restriction', subject: { email: customer.email }, ground: 'accuracy-contested' });
     const restricted = await waitFor(
       async () => {
@@ -66,7 +75,7 @@ describe('rectification, restriction and objection, end to end', () => {
   });
 
   it('after an objection to prospection and then an erasure, a new data event with the same e-mail is still suppressed (Art. 21(3))', async () => {
-    const customer = await demoCustomerIn(['marketing'], 200);
+    const customer = await demoCustomerIn(['marketing'], CUSTOMER_PAGE.rightsMarketing);
     const objection = await fileAndVerify({
       type: 'objection',
       subject: { email: customer.email },

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DateTime } from 'luxon';
-import { demoCustomerIn, demoReady, getRequest, state } from './support/api';
+import { CUSTOMER_PAGE, demoCustomerIn, demoReady, getRequest, state } from './support/api';
 import { launchBrowser, reloadUntil, screenshot, SCREENSHOTS, type Browser } from './support/browser';
 
 const consoleUrl = state.urls['dpo-console'];
@@ -33,7 +33,7 @@ describe('the web apps, in a browser', () => {
   }
 
   it('the DPO files an erasure, attests, watches it complete and exports its evidence', async () => {
-    const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], 400);
+    const customer = await demoCustomerIn(['crm', 'billing', 'support', 'marketing'], CUSTOMER_PAGE.web);
     const page = await browser.context.newPage();
 
     // A wrong token is refused with a message.
@@ -134,7 +134,7 @@ describe('the web apps, in a browser', () => {
   }, 400_000);
 
   it('a subject files through the privacy centre, reads the code in the mail sink, enters it and sees the request completed', async () => {
-    const customer = await demoCustomerIn(['crm', 'billing'], 450);
+    const customer = await demoCustomerIn(['crm', 'billing'], CUSTOMER_PAGE.webPrivacyCentre);
     const page = await browser.context.newPage();
     await page.goto(centreUrl);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');

@@ -77,6 +77,30 @@ export function demoReady(timeoutMs = 240_000): Promise<unknown> {
   );
 }
 
+/**
+ * The page of 50 demo customers (offset) each test works on. Every e2e file shares one
+ * stack and they run in any order: two tests that picked the same customer would see each
+ * other's effects (a system one added, a record the other erased), so no page is shared.
+ */
+export const CUSTOMER_PAGE = {
+  erasureFourSystems: 0,
+  erasureSilentSystem: 50,
+  access: 100,
+  recipients: 250,
+  mail: 300,
+  web: 400,
+  webPrivacyCentre: 450,
+  hostileSystem: 500,
+  identity: 600,
+  lawHold: 700,
+  metrics: 800,
+  rightsRestriction: 900,
+  rightsObjection: 950,
+  rightsMarketing: 1000,
+} as const;
+if (new Set(Object.values(CUSTOMER_PAGE)).size !== Object.keys(CUSTOMER_PAGE).length)
+  throw new Error('two e2e tests share a page of demo customers');
+
 /** A customer of the demo systems, as `GET /demo/customers` lists them. */
 export interface DemoCustomer {
   customerId: string;
