@@ -248,6 +248,18 @@ describe('resolving and verifying a request', () => {
     expect(row).toEqual({ status: 'matched', index_targets: null });
   });
 
+  it("resolves again a request concluded 'none' when data with its identifiers arrives later", async () => {
+    const erin = aSubject();
+    const requestId = await submit({ email: erin.email });
+    expect(await resolution(requestId)).toMatchObject({ result: 'none', candidates: [] });
+    await dataEvent('recordStored', aRecordEvent('crm', { email: erin.email, customerId: erin.customerId }));
+    const again = await resolution(requestId, 2);
+    expect(again).toMatchObject({ result: 'matched' });
+    expect(again.subjectRef).toBe(await subjectOf('customerId', erin.customerId));
+    const [row] = await sql<{ status: string }>(`SELECT status FROM requests WHERE request_id = $1`, [requestId]);
+    expect(row?.status).toBe('matched');
+  });
+
   it("answers 'none' for a subject whose every record is erased", async () => {
     expect(await resolution(await submit({ email: dora.email }))).toMatchObject({ result: 'none', candidates: [] });
   });

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { ConsumerProgress, EventPublisher, OffsetTargets } from '@datarights/messaging';
+import type { ConsumerProgress, OffsetTargets } from '@datarights/messaging';
 import type { Clock } from '@datarights/service-kit';
 import type { IdentityConfig } from '../config/app.config';
 import type { IdentityRequestEntity } from './entities/identity-request.entity';
@@ -19,10 +19,9 @@ function loopWith(rows: IdentityRequestEntity[], behind: (t: OffsetTargets) => P
   const tx = { tx: true };
   const loop = new PendingResolutionLoop(
     { transaction: (fn: (m: unknown) => Promise<number>) => fn(tx) } as unknown as DataSource,
-    {} as EventPublisher,
     { takeIndexing: async () => rows } as unknown as ResolutionRepository,
     {
-      resolveWaiting: async (_tx: unknown, _p: unknown, r: IdentityRequestEntity, unindexed?: number) => {
+      resolveAgain: async (_tx: unknown, r: IdentityRequestEntity, unindexed?: number) => {
         resolved.push({ requestId: r.requestId, unindexed });
       },
     } as unknown as ResolutionService,

@@ -8,10 +8,9 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConsumerProgress, EventPublisher } from '@datarights/messaging';
+import { ConsumerProgress } from '@datarights/messaging';
 import { Clock, PeriodicJob } from '@datarights/service-kit';
 import { IdentityConfig } from '../config/app.config';
-import type { Publish } from './identity-verifier';
 import { ResolutionRepository } from './resolution.repository';
 import { ResolutionService } from './resolution.service';
 
@@ -22,7 +21,6 @@ export class PendingResolutionLoop extends PeriodicJob {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly publisher: EventPublisher,
     private readonly requests: ResolutionRepository,
     private readonly resolution: ResolutionService,
     private readonly progress: ConsumerProgress,
@@ -44,9 +42,7 @@ export class PendingResolutionLoop extends PeriodicJob {
         });
         const expired = this.clock.now() >= request.resolveBy!;
         if (behind !== 0 && !expired) continue;
-        const publish: Publish = (name, data) =>
-          this.publisher.publish(tx, name, data, { correlationId: request.requestId });
-        await this.resolution.resolveWaiting(tx, publish, request, behind === 0 ? undefined : behind);
+        await this.resolution.resolveAgain(tx, request, behind === 0 ? undefined : behind);
         resolved++;
       }
       return resolved;

@@ -57,6 +57,23 @@ export class ResolutionRepository {
       .getMany();
   }
 
+  /** Requests that matched no one and gave any of these keys, locked, those locked elsewhere skipped. */
+  async noneWithAnyKey(tx: Tx, keys: readonly EncodedKey[]): Promise<IdentityRequestEntity[]> {
+    if (keys.length === 0) return [];
+    return (
+      tx
+        .getRepository(IdentityRequestEntity)
+        .createQueryBuilder('r')
+        .where(`r.status = 'none' AND r.given_keys && :keys::text[]`, { keys })
+        .orderBy('r.request_id', 'ASC')
+        .setLock('pessimistic_write')
+        // The caller holds the graph's exclusive lock; a request locked elsewhere is being moved
+        // off 'none' by a decision that takes the graph's lock next: waiting would deadlock.
+        .setOnLocked('skip_locked')
+        .getMany()
+    );
+  }
+
   /** Locks the request's row for the rest of the transaction (decisions on one request are serialised). */
   async find(tx: Tx, requestId: string): Promise<IdentityRequestEntity | null> {
     return tx

@@ -6,7 +6,7 @@
  * stored here, cf. the CNIL's sanctions for keeping ID copies), every key of the subject is
  * published so that every system finds every record (Art. 15, 17).
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   type RequestClosed,
   type RequestSubmitted,
@@ -16,10 +16,16 @@ import {
   type VerificationAttested,
   TOPICS,
 } from '@datarights/contracts';
-import { ConsumerProgress, PermanentError, type MessageContext, type OffsetTargets } from '@datarights/messaging';
+import {
+  ConsumerProgress,
+  EventPublisher,
+  PermanentError,
+  type MessageContext,
+  type OffsetTargets,
+} from '@datarights/messaging';
 import { Clock } from '@datarights/service-kit';
 import { IdentityConfig } from '../config/app.config';
-import { keysOf } from '../subject-graph/graph-keys';
+import { keysOf, type EncodedKey } from '../subject-graph/graph-keys';
 import { SubjectGraphService } from '../subject-graph/subject-graph.service';
 import { ChallengeService } from '../verification/challenge.service';
 import type { Tx } from '../subject-graph/subject-graph.repository';
@@ -31,7 +37,7 @@ import { ResolutionRepository } from './resolution.repository';
 export { MAX_KEYS_PER_KIND } from './identity-verifier';
 
 @Injectable()
-export class ResolutionService {
+export class ResolutionService implements OnModuleInit {
   private readonly logger = new Logger(ResolutionService.name);
 
   constructor(
@@ -42,7 +48,12 @@ export class ResolutionService {
     private readonly progress: ConsumerProgress,
     private readonly config: IdentityConfig,
     private readonly clock: Clock,
+    private readonly publisher: EventPublisher,
   ) {}
+
+  onModuleInit(): void {
+    this.graph.onApplied((tx, keys) => this.lookAgain(tx, keys));
+  }
 
   async onRequestSubmitted(data: RequestSubmitted, ctx: MessageContext): Promise<void> {
     const tx = ctx.manager;
@@ -78,16 +89,30 @@ export class ResolutionService {
   }
 
   /**
-   * A request that waited for the index (locked by the caller): resolved again now that the
-   * index has read what existed when it was filed, or as it stands once the wait ran out
-   * (`unindexed`: the data events still unread then, undefined when Kafka could not say).
+   * A request looked at again (locked by the caller): one that waited for the index, now
+   * caught up or out of time (`unindexed`: the data events still unread then, undefined when
+   * Kafka could not say), or one concluded "none" whose identifiers' data arrived since.
    */
-  async resolveWaiting(tx: Tx, publish: Publish, request: IdentityRequestEntity, unindexed?: number): Promise<void> {
+  async resolveAgain(tx: Tx, request: IdentityRequestEntity, unindexed?: number): Promise<void> {
     const live = await this.graph.liveSubjectsFor(tx, request.givenKeys ?? []);
     const result = resultOf(live);
     const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
     await this.requests.setSubject(tx, request.requestId, subjectRef, result);
+    const publish: Publish = (name, d) => this.publisher.publish(tx, name, d, { correlationId: request.requestId });
     await this.conclude(tx, publish, { ...request, subjectRef, status: result }, live, unindexed);
+  }
+
+  /**
+   * Data events just applied carry keys that open requests concluded "none" with (issue 15):
+   * the subject's data arrived after the request went to the DPO, so it is resolved again;
+   * the DPO's queue shows it moving on instead of a "no data held" answer that would be wrong.
+   */
+  private async lookAgain(tx: Tx, keys: readonly EncodedKey[]): Promise<void> {
+    for (const request of await this.requests.noneWithAnyKey(tx, keys)) {
+      if ((await this.graph.liveSubjectsFor(tx, request.givenKeys ?? [])).length === 0) continue;
+      this.logger.log(`request ${request.requestId}: data of its identifiers arrived after 'none': resolved again`);
+      await this.resolveAgain(tx, request);
+    }
   }
 
   /** Publishes who the request is about and, for one subject, asks the requester for the proof the policy wants. */

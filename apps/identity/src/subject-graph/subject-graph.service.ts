@@ -25,11 +25,20 @@ export interface BatchOutcome {
 /** A random, opaque id: it says nothing about the person (pseudonymisation, Art. 4(5)). */
 export const newSubjectRef = (): string => `subj_${randomUUID()}`;
 
+/** Told, in the batch's transaction, every key the data events just applied carry. */
+export type AppliedListener = (tx: Tx, keys: readonly EncodedKey[]) => Promise<void>;
+
 @Injectable()
 export class SubjectGraphService {
   private readonly logger = new Logger(SubjectGraphService.name);
+  private readonly listeners: AppliedListener[] = [];
 
   constructor(private readonly repo: SubjectGraphRepository) {}
+
+  /** Registers a listener of applied data events (resolution looks again at requests that matched no one). */
+  onApplied(listener: AppliedListener): void {
+    this.listeners.push(listener);
+  }
 
   /** Applies a batch of data events in the caller's transaction, with a handful of set-based statements. */
   async applyDataEvents(tx: Tx, items: readonly BatchItem<RecordEvent>[]): Promise<BatchOutcome> {
@@ -55,6 +64,8 @@ export class SubjectGraphService {
     // Counts and refs only: never a key value in the logs.
     this.logger.log(`data events applied: ${JSON.stringify(outcome)}`);
     for (const r of plan.repoints) this.logger.log(`subject ${r.from} merged into ${r.to}`);
+    const keys = [...new Set(changes.filter((c) => !c.erased).flatMap((c) => c.keys))];
+    for (const listener of this.listeners) await listener(tx, keys);
     return outcome;
   }
 
