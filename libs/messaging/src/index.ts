@@ -16,3 +16,4 @@ export * from './handler.errors';
 export * from './tracing';
 export * from './consumer-lag.monitor';
 export * from './consumer-progress';
+export * from './inbox.pruner';

@@ -13,6 +13,7 @@ export const messagingMetrics = {
   outboxLag: gauge('messaging_outbox_lag_seconds', 'Age of the oldest unsent outbox event'),
   outboxSent: counter('messaging_outbox_sent_total', 'Outbox events sent', ['topic']),
   inboxDuplicates: counter('messaging_inbox_duplicates_total', 'Redelivered events skipped by the inbox', ['topic']),
+  inboxPruned: counter('messaging_inbox_pruned_total', 'Inbox rows deleted past the topics retention', []),
   handled: counter('messaging_events_handled_total', 'Events handled', ['topic', 'type']),
   retries: counter('messaging_handler_retries_total', 'Handler attempts that failed and were retried', ['topic']),
   /**

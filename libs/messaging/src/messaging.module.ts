@@ -6,6 +6,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConsumerProgress } from './consumer-progress';
 import { EventPublisher } from './event.publisher';
+import { InboxPruner } from './inbox.pruner';
 import { createKafka, kafkaSettingsFromEnv, type KafkaSettings } from './kafka.config';
 import { KafkaHealth } from './kafka.health';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
@@ -38,6 +39,7 @@ export class MessagingModule {
         KafkaHealth,
         TopicAdmin,
         ConsumerProgress,
+        InboxPruner,
       ],
       exports: [
         MESSAGING_OPTIONS,
@@ -49,6 +51,7 @@ export class MessagingModule {
         KafkaHealth,
         TopicAdmin,
         ConsumerProgress,
+        InboxPruner,
       ],
     };
   }

@@ -11,6 +11,11 @@ export interface MessagingOptions {
   relayBatchSize?: number;
   /** How often the relay looks for unsent rows when no notification arrives. */
   relayPollMs?: number;
+  /**
+   * Days an inbox row is kept: longer than any delete-policy topic keeps an event (dsr.*
+   * topics 7 days, a system's own topics 14; deploy/kafka), so a redelivery is always caught.
+   */
+  inboxRetentionDays?: number;
   /** Consumer group override (tests use a unique one per run). */
   groupId?: string;
 }
@@ -26,6 +31,7 @@ export function resolvedOptions(o: MessagingOptions): Required<MessagingOptions>
     retryBackoffMs: 200,
     relayBatchSize: 500,
     relayPollMs: 1000,
+    inboxRetentionDays: 15,
     groupId: `datarights.${o.service}`,
     ...defined,
   };

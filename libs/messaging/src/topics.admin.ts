@@ -6,7 +6,8 @@ import type { Kafka } from 'kafkajs';
 import { dlqTopic, TOPICS, topicsToCreate, type TopicDefinition } from '@datarights/contracts';
 import { physicalTopic, type KafkaSettings } from './kafka.config';
 
-const COMPACTED = new Set(
+/** The topics that are tables (latest value per key, kept for as long as the key lives). */
+export const COMPACTED = new Set(
   Object.values(TOPICS as Record<string, TopicDefinition>)
     .filter((t) => t.compacted)
     .map((t) => t.name),
