@@ -31,6 +31,7 @@ const METRICS: Record<string, string[]> = {
   messaging_dead_letters_total: ['topic', 'reason'],
   dsr_events_rejected_total: ['reason', 'topic'],
   messaging_consumer_lag: ['topic', 'partition', 'group'],
+  messaging_handler_transient_failures_total: ['topic'],
   // Prometheus's own, per scrape target.
   up: [],
 };
@@ -44,6 +45,7 @@ const REQUIRED_ALERTS = [
   'OutboxLag',
   'SystemStoppedReplying',
   'ConsumerLag',
+  'HandlerWaitingOnDependency',
   'DatarightsTargetDown',
   'DatarightsTargetsMissing',
 ];

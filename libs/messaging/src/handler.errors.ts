@@ -25,3 +25,37 @@ export class RethrowHandlerErrors implements RpcExceptionFilter<unknown> {
     return throwError(() => exception);
   }
 }
+
+/**
+ * A handler throws this when the message is fine but cannot be handled yet (a dependency
+ * not arrived, a service it needs down): retried without limit, never dead-lettered.
+ */
+export class TransientError extends Error {
+  readonly transient = true;
+}
+
+/** Connection-level failures of PostgreSQL and the network (SQLSTATE 08000-08006, class 53, 57P01-03, 40001, 40P01; not 08P01, a protocol error is a bug). */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const TRANSIENT_SQLSTATE = /^(0800[0-6]|53|57P0[1-3]|40001|40P01)/;
+const TRANSIENT_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'the database system is starting up',
+  'the database system is shutting down',
+];
+
+/**
+ * Whether retrying later can help without anyone changing anything: the database or the
+ * broker is unreachable for a while (a restart, a failover), or the handler said so. Such
+ * a message is retried until it goes through, whatever the attempts: dead-lettering it
+ * would lose work that a 20-second outage should only delay.
+ */
+export function isTransient(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { transient?: unknown; retriable?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+  if (e.transient === true || e.retriable === true) return true;
+  if (typeof e.code === 'string' && (TRANSIENT_CODES.has(e.code) || TRANSIENT_SQLSTATE.test(e.code))) return true;
+  if (typeof e.message === 'string' && TRANSIENT_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
+  return e.cause !== undefined && e.cause !== err && isTransient(e.cause);
+}

@@ -30,6 +30,8 @@ import { OutboxRelay } from './outbox.relay';
 /** requestId → how many more times the handler fails for it (Infinity: always). */
 const failures = new Map<string, number>();
 const attempts = new Map<string, number>();
+/** requestId → how many more times the handler meets an unreachable database. */
+const outages = new Map<string, number>();
 
 class EffectsTable1700000000001 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
@@ -63,6 +65,12 @@ class TestHandlers {
       failures.set(data.requestId, left - 1);
       // Thrown after the write: the rollback must undo it.
       throw new Error('transient failure');
+    }
+    const down = outages.get(data.requestId) ?? 0;
+    if (down > 0) {
+      outages.set(data.requestId, down - 1);
+      // What pg throws while PostgreSQL is unreachable.
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     }
   }
 }
@@ -250,6 +258,28 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     expect(dead.headers['x-dlq-reason']).toMatch(/^handler-failed: failed after 5 attempts: transient failure/);
     expect(attempts.get(always.requestId)).toBe(5);
     expect(await effects(always.requestId)).toBe(0);
+  });
+
+  it('retries an unreachable database beyond the attempts budget and never dead-letters it: the outage only delays', async () => {
+    const during = closed();
+    outages.set(during.requestId, 7);
+    const counterValue = async (name: string) =>
+      (await (register.getSingleMetric(name) as Counter).get()).values.find(
+        (v) => v.labels.topic === TOPICS.requests.name,
+      )?.value ?? 0;
+    const retriedBefore = await counterValue('messaging_handler_transient_failures_total');
+    await raw.sendEvent(TOPICS.requests.name, during.requestId, 'dsr.request.closed.v1', during);
+
+    await waitFor(
+      async () => (await effects(during.requestId)) === 1,
+      'the event handled once the outage ends',
+      60_000,
+    );
+    expect(attempts.get(during.requestId)).toBe(8); // 7 failures, more than the 5 attempts of a failing handler
+    expect(dlq.some((r) => (r.envelope?.data as RequestClosed | undefined)?.requestId === during.requestId)).toBe(
+      false,
+    );
+    expect(await counterValue('messaging_handler_transient_failures_total')).toBe(retriedBefore + 7);
   });
 
   it('consumes an event written by a plain kafkajs producer in the documented envelope', async () => {

@@ -16,6 +16,11 @@ export const messagingMetrics = {
   inboxPruned: counter('messaging_inbox_pruned_total', 'Inbox rows deleted past the topics retention', []),
   handled: counter('messaging_events_handled_total', 'Events handled', ['topic', 'type']),
   retries: counter('messaging_handler_retries_total', 'Handler attempts that failed and were retried', ['topic']),
+  transientFailures: counter(
+    'messaging_handler_transient_failures_total',
+    'Handler attempts that met an unavailable database or broker, retried without limit',
+    ['topic'],
+  ),
   /**
    * Messages refused before or by a handler (malformed, wrong topic, wrong producer, not
    * the sender's to answer...): each one is someone writing what they may not. Failures

@@ -30,7 +30,7 @@ import {
 import { DLQ_HEADERS, sendToDeadLetter, type DeadLetterKind } from './dead-letter.producer';
 import { EventPublisher } from './event.publisher';
 import type { HandlerExtras } from './handler.decorators';
-import { isPermanent } from './handler.errors';
+import { isPermanent, isTransient } from './handler.errors';
 import { BatchContext, MessageContext, type BatchItem, type MessageMeta } from './message.context';
 import { messagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
@@ -45,6 +45,17 @@ type Decoded =
   | { ok: 'skip' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A transient failure (database or broker away) is retried at least this often. */
+const TRANSIENT_BACKOFF_CAP_MS = 10_000;
+/** Well within the group's 30 s session timeout. */
+const HEARTBEAT_EVERY_MS = 3_000;
+
+/** What a handler loop needs of the batch it runs in: keep the partition, and know when it is gone. */
+interface Liveness {
+  heartbeat: () => Promise<void>;
+  live: () => boolean;
+}
 
 /** The command topics as a family name (`pdata.commands.{systemId}.v1`). */
 const commandTopicFamily = commandTopic('x').replace('.x.', `.${SYSTEM_ID_PLACEHOLDER}.`);
@@ -277,14 +288,18 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     const topic = logicalTopic(this.settings, batch.topic);
     const batchHandler = this.topicHandler(topic, 'batch');
     let last: KafkaMessage | undefined;
+    // A transient failure is retried until the consumer stops or loses the partition; then
+    // the message is left unresolved, for this or the next owner to read again.
+    const live: Liveness = { heartbeat, live: () => isRunning() && !isStale() };
     if (batchHandler) {
-      await this.handleAsBatch(topic, partition, batch.messages, batchHandler, heartbeat);
-      last = batch.messages[batch.messages.length - 1];
-      if (last) resolveOffset(last.offset);
+      if (await this.handleAsBatch(topic, partition, batch.messages, batchHandler, live)) {
+        last = batch.messages[batch.messages.length - 1];
+        if (last) resolveOffset(last.offset);
+      }
     } else {
       for (const message of batch.messages) {
-        if (!isRunning() || isStale()) break;
-        await this.handleOne(topic, partition, message, heartbeat);
+        if (!live.live()) break;
+        if (!(await this.handleOne(topic, partition, message, live))) break;
         resolveOffset(message.offset);
         last = message;
         await heartbeat();
@@ -299,14 +314,10 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       );
   }
 
-  private async handleOne(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ): Promise<void> {
+  /** Handles one message; false when a transient failure was still going on as the consumer stopped (not handled). */
+  private async handleOne(topic: string, partition: number, message: KafkaMessage, live: Liveness): Promise<boolean> {
     const decoded = this.decode(topic, partition, message);
-    if (decoded.ok === 'skip') return;
+    if (decoded.ok === 'skip') return true;
     const envelope = decoded.ok === true ? decoded.envelope : undefined;
     const scope = {
       topic,
@@ -316,8 +327,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       eventType: envelope?.type,
       correlationId: envelope?.correlationid,
     };
-    await withConsumedMessage(message.headers, scope, () =>
-      this.handleDecoded(topic, partition, message, decoded, heartbeat),
+    return withConsumedMessage(message.headers, scope, () =>
+      this.handleDecoded(topic, partition, message, decoded, live),
     );
   }
 
@@ -326,12 +337,17 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     partition: number,
     message: KafkaMessage,
     decoded: Exclude<Decoded, { ok: 'skip' }>,
-    heartbeat: () => Promise<void>,
-  ): Promise<void> {
-    if (decoded.ok === false) return this.deadLetter(topic, partition, message, decoded.kind, decoded.reason);
+    live: Liveness,
+  ): Promise<boolean> {
+    if (decoded.ok === false) {
+      await this.deadLetter(topic, partition, message, decoded.kind, decoded.reason);
+      return true;
+    }
     const { envelope, data, handler, meta } = decoded;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
+    let failed = 0;
+    let waited = 0;
+    while (failed < this.opts.maxAttempts) {
       try {
         await this.dataSource.transaction(async (manager) => {
           if (!(await this.markInbox(manager, [envelope], topic, 'handled', isReplay(message))).length) {
@@ -341,22 +357,49 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
           await this.invoke(handler, data, new MessageContext([meta, manager, this.publisher]));
         });
         messagingMetrics.handled.inc({ topic, type: envelope.type });
-        return;
+        return true;
       } catch (err) {
         lastError = err;
         if (isPermanent(err)) {
-          return this.deadLetter(topic, partition, message, 'handler-rejected', errorMessage(err), envelope);
+          await this.deadLetter(topic, partition, message, 'handler-rejected', errorMessage(err), envelope);
+          return true;
         }
-        if (attempt < this.opts.maxAttempts) {
+        if (isTransient(err)) {
+          // Not the message's fault: wait for the database or broker, without a budget.
+          if (!(await this.waitTransient(topic, err, waited++, live))) return false;
+          continue;
+        }
+        failed++;
+        if (failed < this.opts.maxAttempts) {
           messagingMetrics.retries.inc({ topic });
-          await sleep(this.opts.retryBackoffMs * 2 ** (attempt - 1));
-          await heartbeat();
+          await sleep(this.opts.retryBackoffMs * 2 ** (failed - 1));
+          await live.heartbeat();
         }
       }
     }
     const reason = `failed after ${this.opts.maxAttempts} attempts: ${errorMessage(lastError)}`;
     this.logger.error(`${envelope.type} ${envelope.id} dead-lettered: ${reason}`);
     await this.deadLetter(topic, partition, message, 'handler-failed', reason, envelope);
+    return true;
+  }
+
+  /**
+   * Waits before retrying a transient failure: capped exponential backoff with jitter,
+   * heartbeating so the group keeps the partition (the partition waits; nothing spins).
+   * False when the consumer stopped or lost the partition meanwhile.
+   */
+  private async waitTransient(topic: string, err: unknown, n: number, live: Liveness): Promise<boolean> {
+    messagingMetrics.transientFailures.inc({ topic });
+    const delay = Math.min(TRANSIENT_BACKOFF_CAP_MS, this.opts.retryBackoffMs * 2 ** Math.min(n, 16));
+    if (n === 0 || delay === TRANSIENT_BACKOFF_CAP_MS)
+      this.logger.warn(`transient failure on ${topic}, retrying until it passes: ${errorMessage(err)}`);
+    // Heartbeat well within the session timeout while waiting.
+    for (let left = delay * (0.5 + Math.random() / 2); left > 0; left -= HEARTBEAT_EVERY_MS) {
+      await sleep(Math.min(left, HEARTBEAT_EVERY_MS));
+      if (!live.live()) return false;
+      await live.heartbeat().catch(() => undefined);
+    }
+    return live.live();
   }
 
   /** One transaction for the batch; if it keeps failing, fall back to one message at a time so only the poison one is dead-lettered. */
@@ -365,8 +408,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     partition: number,
     messages: KafkaMessage[],
     handler: MessageHandler,
-    heartbeat: () => Promise<void>,
-  ): Promise<void> {
+    live: Liveness,
+  ): Promise<boolean> {
     const items: BatchItem[] = [];
     const seen = new Set<string>();
     let replay = false;
@@ -382,36 +425,51 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       items.push({ envelope: d.envelope, data: d.data, meta: d.meta });
       replay ||= isReplay(message);
     }
-    if (items.length === 0) return;
-    for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
+    if (items.length === 0) return true;
+    let failed = 0;
+    let waited = 0;
+    while (failed < this.opts.maxAttempts) {
       try {
         await this.runBatch(topic, items, handler, replay);
-        return;
+        return true;
       } catch (err) {
-        this.logger.warn(`batch of ${items.length} on ${topic} failed (attempt ${attempt}): ${errorMessage(err)}`);
+        if (isTransient(err)) {
+          if (!(await this.waitTransient(topic, err, waited++, live))) return false;
+          continue;
+        }
+        failed++;
+        this.logger.warn(`batch of ${items.length} on ${topic} failed (attempt ${failed}): ${errorMessage(err)}`);
         messagingMetrics.retries.inc({ topic });
-        if (attempt < this.opts.maxAttempts) {
-          await sleep(this.opts.retryBackoffMs * 2 ** (attempt - 1));
-          await heartbeat();
+        if (failed < this.opts.maxAttempts) {
+          await sleep(this.opts.retryBackoffMs * 2 ** (failed - 1));
+          await live.heartbeat();
         }
       }
     }
     for (const item of items) {
-      try {
-        await this.runBatch(topic, [item], handler, replay);
-      } catch (err) {
-        const message = messages.find((m) => m.offset === item.meta.offset)!;
-        await this.deadLetter(
-          topic,
-          partition,
-          message,
-          'handler-failed',
-          `batch item failed: ${errorMessage(err)}`,
-          item.envelope,
-        );
+      for (let waited = 0; ;) {
+        try {
+          await this.runBatch(topic, [item], handler, replay);
+        } catch (err) {
+          if (isTransient(err)) {
+            if (!(await this.waitTransient(topic, err, waited++, live))) return false;
+            continue;
+          }
+          const message = messages.find((m) => m.offset === item.meta.offset)!;
+          await this.deadLetter(
+            topic,
+            partition,
+            message,
+            'handler-failed',
+            `batch item failed: ${errorMessage(err)}`,
+            item.envelope,
+          );
+        }
+        break;
       }
-      await heartbeat();
+      await live.heartbeat();
     }
+    return true;
   }
 
   private async runBatch(topic: string, items: BatchItem[], handler: MessageHandler, replay: boolean): Promise<void> {
