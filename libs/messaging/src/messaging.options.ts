@@ -11,6 +11,15 @@ export interface MessagingOptions {
   relayBatchSize?: number;
   /** How often the relay looks for unsent rows when no notification arrives. */
   relayPollMs?: number;
+  /**
+   * Sends of one outbox row Kafka refuses before the relay parks it (an error kafkajs marks
+   * non-retriable parks it at once). With the backoff defaults, about 10 minutes of retries.
+   */
+  relayMaxAttempts?: number;
+  /** The relay's first retry delay for a refused row; doubles each attempt, with jitter. */
+  relayRetryBaseMs?: number;
+  /** The longest delay between two sends of a refused row. */
+  relayRetryMaxMs?: number;
   /** Consumer group override (tests use a unique one per run). */
   groupId?: string;
 }
@@ -26,6 +35,10 @@ export function resolvedOptions(o: MessagingOptions): Required<MessagingOptions>
     retryBackoffMs: 200,
     relayBatchSize: 500,
     relayPollMs: 1000,
+    // 9 delays of 2, 4, ..., 128, 180, 180 s (±20 % jitter): the 10th refusal, and the park, ~10 min after the first.
+    relayMaxAttempts: 10,
+    relayRetryBaseMs: 2000,
+    relayRetryMaxMs: 180_000,
     groupId: `datarights.${o.service}`,
     ...defined,
   };
