@@ -9,9 +9,16 @@ function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
 }
 
 export const messagingMetrics = {
-  outboxPending: gauge('messaging_outbox_pending', 'Outbox events not yet sent'),
-  outboxLag: gauge('messaging_outbox_lag_seconds', 'Age of the oldest unsent outbox event'),
+  outboxPending: gauge('messaging_outbox_pending', 'Outbox events not yet sent, parked ones excluded'),
+  outboxLag: gauge('messaging_outbox_lag_seconds', 'Age of the oldest unsent outbox event, parked ones excluded'),
   outboxSent: counter('messaging_outbox_sent_total', 'Outbox events sent', ['topic']),
+  /** Rows the relay gave up on: their events never reach Kafka until someone replays them. */
+  outboxParked: gauge('messaging_outbox_parked', 'Outbox events parked after Kafka refused them'),
+  /** `reason`: the Kafka error type (UNKNOWN_TOPIC_OR_PARTITION, MESSAGE_TOO_LARGE...), a bounded set. */
+  outboxSendFailures: counter('messaging_outbox_send_failures_total', 'Sends of one outbox event Kafka refused', [
+    'topic',
+    'reason',
+  ]),
   inboxDuplicates: counter('messaging_inbox_duplicates_total', 'Redelivered events skipped by the inbox', ['topic']),
   inboxPruned: counter('messaging_inbox_pruned_total', 'Inbox rows deleted past the topics retention', []),
   handled: counter('messaging_events_handled_total', 'Events handled', ['topic', 'type']),

@@ -16,6 +16,15 @@ export interface MessagingOptions {
    * topics 7 days, a system's own topics 14; deploy/kafka), so a redelivery is always caught.
    */
   inboxRetentionDays?: number;
+  /**
+   * Sends of one outbox row Kafka refuses before the relay parks it (an error kafkajs marks
+   * non-retriable parks it at once). With the backoff defaults, about 10 minutes of retries.
+   */
+  relayMaxAttempts?: number;
+  /** The relay's first retry delay for a refused row; doubles each attempt, with jitter. */
+  relayRetryBaseMs?: number;
+  /** The longest delay between two sends of a refused row. */
+  relayRetryMaxMs?: number;
   /** Consumer group override (tests use a unique one per run). */
   groupId?: string;
 }
@@ -32,6 +41,10 @@ export function resolvedOptions(o: MessagingOptions): Required<MessagingOptions>
     relayBatchSize: 500,
     relayPollMs: 1000,
     inboxRetentionDays: 15,
+    // 9 delays of 2, 4, ..., 128, 180, 180 s (±20 % jitter): the 10th refusal, and the park, ~10 min after the first.
+    relayMaxAttempts: 10,
+    relayRetryBaseMs: 2000,
+    relayRetryMaxMs: 180_000,
     groupId: `datarights.${o.service}`,
     ...defined,
   };

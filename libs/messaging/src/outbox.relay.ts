@@ -4,6 +4,14 @@
  * again on restart: consumers skip them by event id (inbox), so the effect happens once.
  * One relay per service sends at a time (a transaction-scoped advisory lock), so that
  * two replicas never reorder one key's events.
+ *
+ * A row Kafka refuses (its topic missing, an ACL, too large) must not stop every event of
+ * the service (issue 15): the batch is then sent one row at a time, the refused row waits
+ * for its retry (capped exponential backoff) with its key's later rows held behind it, the
+ * rest goes on; after `relayMaxAttempts`, or at once when kafkajs says retrying cannot help,
+ * the row is parked (outbox-retry.ts has the policy). Rows the failed batch did put on
+ * Kafka are sent again: duplicates, which the inbox skips.
+ * File over ~250 lines: the loop, the listener and the metrics share the producer and lock.
  */
 import {
   Inject,
@@ -16,11 +24,19 @@ import { Client } from 'pg';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import type { Kafka, Producer } from 'kafkajs';
 import { physicalTopic, type KafkaSettings } from './kafka.config';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@datarights/contracts';
 import { OUTBOX_CHANNEL } from './event.publisher';
 import { MessagingServer } from './messaging.server';
 import { messagingMetrics } from './messaging.metrics';
+import {
+  classifySendError,
+  retryDelayMs,
+  sendOneByOne,
+  shouldPark,
+  type RetryPolicy,
+  type SendFailure,
+} from './outbox-retry';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
 
 interface OutboxRow {
@@ -29,6 +45,7 @@ interface OutboxRow {
   key: string;
   envelope: Record<string, unknown>;
   headers: Record<string, string>;
+  attempts: number;
 }
 
 export interface DrainHooks {
@@ -40,6 +57,7 @@ export interface DrainHooks {
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly opts: Required<MessagingOptions>;
+  private readonly retry: RetryPolicy;
   private producer?: Producer;
   private running = false;
   private loop?: Promise<void>;
@@ -56,6 +74,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
   ) {
     this.opts = resolvedOptions(options);
+    this.retry = {
+      maxAttempts: this.opts.relayMaxAttempts,
+      baseMs: this.opts.relayRetryBaseMs,
+      maxMs: this.opts.relayRetryMaxMs,
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -113,38 +136,115 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.producer = undefined;
   }
 
-  /** Sends one batch; returns how many rows were sent. Public for tests. */
+  /**
+   * Sends one batch; returns how many rows were sent. Throws when the broker (not a row)
+   * failed, after marking what was sent. Public for tests.
+   */
   async drainOnce(hooks: DrainHooks = {}): Promise<number> {
     if (!this.producer) throw new Error('relay not started');
     const producer = this.producer;
-    return this.dataSource.transaction(async (m) => {
+    const round = await this.dataSource.transaction(async (m) => {
       const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
         `datarights.outbox.${this.opts.schema}`,
       ]);
-      if (!locked) return 0;
+      if (!locked) return { sent: 0, parked: 0 };
+      // Due rows, in order, except those of a key whose earlier row waits for its retry: a
+      // key's events never overtake one another. Parked rows no longer hold their key back:
+      // a parked event would never arrive anyway, and the key's later events would otherwise
+      // wait for a person; the SRE replays it (deploy/README.md#outboxrowparked).
       const rows: OutboxRow[] = await m.query(
-        `SELECT id, topic, key, envelope, headers FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1`,
+        `SELECT o.id, o.topic, o.key, o.envelope, o.headers, o.attempts FROM outbox o
+          WHERE o.sent_at IS NULL AND o.parked_at IS NULL
+            AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox w
+               WHERE w.key = o.key AND w.seq < o.seq AND w.sent_at IS NULL AND w.parked_at IS NULL
+                 AND w.next_attempt_at > now())
+          ORDER BY o.seq LIMIT $1`,
         [this.opts.relayBatchSize],
       );
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic: physicalTopic(this.settings, topic),
-          messages: list.map((r) => ({
-            key: r.key,
-            value: JSON.stringify(r.envelope),
-            headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...r.headers },
-          })),
-        })),
-      });
-      await hooks.afterSend?.(rows.map((r) => r.id));
-      await m.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
-      for (const [topic, list] of byTopic) messagingMetrics.outboxSent.inc({ topic }, list.length);
-      return rows.length;
+      if (rows.length === 0) return { sent: 0, parked: 0 };
+      const outcome = await this.send(producer, rows);
+      let parked = 0;
+      for (const f of outcome.failed) if (await this.recordFailure(m, f.row, f.failure)) parked++;
+      if (outcome.sent.length > 0) {
+        await hooks.afterSend?.(outcome.sent.map((r) => r.id));
+        await m.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])`, [outcome.sent.map((r) => r.id)]);
+        for (const r of outcome.sent) messagingMetrics.outboxSent.inc({ topic: r.topic });
+      }
+      return { sent: outcome.sent.length, parked, stopped: outcome.stopped };
     });
+    // The alert reads the gauge: a parked row shows at once, not at the next refresh.
+    if (round.parked > 0) await this.updateMetrics().catch(() => undefined);
+    if (round.stopped) throw round.stopped;
+    return round.sent;
+  }
+
+  /**
+   * One request for the batch; when Kafka refuses a row of it, the rows one at a time. A
+   * batch holding a row already refused once goes one at a time from the start: its
+   * refusal is likely again, and a failed batch costs a round trip (and kafkajs's retries,
+   * for a retriable error) before the other rows go.
+   */
+  private async send(producer: Producer, rows: OutboxRow[]) {
+    if (rows.length > 1 && rows.every((r) => r.attempts === 0)) {
+      try {
+        await producer.sendBatch(this.request(rows));
+        return { sent: rows, failed: [], held: [] };
+      } catch (err) {
+        const failure = classifySendError(err);
+        // The broker's fault: every row would fail alike; the relay backs off as a whole.
+        if (!failure.rowLevel) throw err;
+        this.logger.warn(`outbox batch refused (${failure.reason}): sending its ${rows.length} rows one at a time`);
+      }
+    }
+    return sendOneByOne(rows, async (row) => {
+      await producer.sendBatch(this.request([row]));
+    });
+  }
+
+  private request(rows: OutboxRow[]) {
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    return {
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic: physicalTopic(this.settings, topic),
+        messages: list.map((r) => ({
+          key: r.key,
+          value: JSON.stringify(r.envelope),
+          headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...r.headers },
+        })),
+      })),
+    };
+  }
+
+  /** Counts a refusal: the row waits for its next try, or is parked. Returns whether it was parked. */
+  private async recordFailure(m: EntityManager, row: OutboxRow, failure: SendFailure): Promise<boolean> {
+    const attempts = row.attempts + 1;
+    const error = `${failure.reason}: ${failure.message}`.slice(0, 2000);
+    messagingMetrics.outboxSendFailures.inc({ topic: row.topic, reason: failure.reason });
+    // The event id and topic only: the envelope may hold personal data (conventions: never in logs).
+    if (shouldPark(attempts, failure, this.retry)) {
+      const reason = failure.retriable
+        ? `refused ${attempts} times, last: ${error}`
+        : `refused, and retrying cannot help: ${error}`;
+      await m.query(
+        `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = NULL, parked_at = now(), park_reason = $4 WHERE id = $1`,
+        [row.id, attempts, error, reason],
+      );
+      this.logger.error(`outbox event ${row.id} on ${row.topic} parked: ${reason}`);
+      return true;
+    }
+    const delay = retryDelayMs(attempts, this.retry);
+    await m.query(
+      `UPDATE outbox SET attempts = $2, last_error = $3, next_attempt_at = now() + $4 * interval '1 millisecond' WHERE id = $1`,
+      [row.id, attempts, error, delay],
+    );
+    this.logger.warn(
+      `outbox event ${row.id} on ${row.topic} refused (attempt ${attempts}), next try in ${delay} ms: ${error}`,
+    );
+    return false;
   }
 
   private async run(): Promise<void> {
@@ -191,11 +291,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.listener = client;
   }
 
-  private async updateMetrics(): Promise<void> {
+  /** Parked rows have their own gauge (and alert): they would otherwise hold the lag alert up for ever. */
+  async updateMetrics(): Promise<void> {
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS lag FROM outbox WHERE sent_at IS NULL`,
+      `SELECT count(*) FILTER (WHERE parked_at IS NULL)::int AS pending,
+              count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked,
+              COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE parked_at IS NULL)), 0)::float AS lag
+         FROM outbox WHERE sent_at IS NULL`,
     );
     messagingMetrics.outboxPending.set(row.pending);
+    messagingMetrics.outboxParked.set(row.parked);
     messagingMetrics.outboxLag.set(row.lag);
   }
 

@@ -65,7 +65,7 @@ afterAll(async () => {
 
 it('migrates as the owner without CREATE on the database, and grants the runtime role data rights only', async () => {
   const done = await runMigrations(ds, schema, { runtimeRole: runtime.name });
-  expect(done).toEqual(['MessagingTables1732800000000']);
+  expect(done).toEqual(['MessagingTables1732800000000', 'OutboxRetries1796600000000']);
   // Again: nothing to do, and the grants are idempotent.
   expect(await runMigrations(ds, schema, { runtimeRole: runtime.name })).toEqual([]);
 
@@ -73,6 +73,7 @@ it('migrates as the owner without CREATE on the database, and grants the runtime
     await c.query(
       `INSERT INTO "${schema}".outbox (id, topic, key, envelope) VALUES (gen_random_uuid(), 't', 'k', '{}')`,
     );
+    await c.query(`UPDATE "${schema}".outbox SET attempts = 1, parked_at = now(), park_reason = 'r'`);
     await c.query(`UPDATE "${schema}".outbox SET sent_at = now()`);
     await c.query(`INSERT INTO "${schema}".inbox (consumer, event_id, topic, type) VALUES ('c', 'e', 't', 'x')`);
     expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".outbox`)).rows[0].n).toBe(1);
