@@ -193,6 +193,37 @@ describe('self-service verification by one-time code', () => {
     expect(seen(neverFiled)).toEqual(seen(known));
   });
 
+  it('limits wrong codes per subject across requests: filing again buys no guesses; the refusal is the same; the window slides', async () => {
+    // 10 wrong codes a day per subject (deploy/policy/default.fr.yaml), 5 per code: two filings use them up.
+    for (let filing = 0; filing < 2; filing++) {
+      const id = await file('access', { email: tom.email });
+      const code = String((await codeFor(id)).variables.code);
+      for (let i = 0; i < 5; i++) await answer(id, wrongOf(code)).expect(403);
+    }
+    const third = await file('access', { email: tom.email });
+    const code = String((await codeFor(third)).variables.code);
+    // The right code of a new filing is refused, exactly as any code for a request without a subject on file.
+    const [limited, unknown] = await Promise.all([answer(third, code), answer(randomUUID(), code)]);
+    const seen = (r: request.Response) => ({
+      status: r.status,
+      body: r.text,
+      headers: Object.fromEntries(
+        Object.entries(r.headers).filter(([name]) => name !== 'date' && !name.startsWith('x-ratelimit-')),
+      ),
+    });
+    expect(limited.status).toBe(403);
+    expect(seen(limited)).toEqual(seen(unknown));
+    expect(of(EVENTS.identityVerified.type, third)()).toEqual([]);
+    // Refused before comparing: the third code's own attempts are untouched.
+    expect(await sql(`SELECT attempts FROM challenges WHERE request_id = $1`, [third])).toEqual([{ attempts: 0 }]);
+
+    // A day later the oldest wrong codes left the window: a new code for the same request works.
+    h.app.get(Clock).setOffset(24 * 3600_000 + 60_000);
+    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${third}/verification/code`).expect(200);
+    const next = String((await codeFor(third, 2)).variables.code);
+    await answer(third, next).expect(200, { id: third, status: 'verified', method: 'code' });
+  });
+
   it('a flood of answers gets 429', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < RATE_LIMIT + 5; i++) statuses.push((await answer(randomUUID(), '000000')).status);

@@ -13,7 +13,9 @@
  * is unknown has no challenge, so a precise answer (404 there, "wrong code, 4 attempts left"
  * here) would let anyone file a request with an address and learn whether it belongs to a
  * customer (Art. 5(1)(f), Art. 32). Every refusal of an answer is one 403 with one message
- * (`refused`); the logs and the DPO-facing APIs keep the precise outcome.
+ * (`refused`); the logs and the DPO-facing APIs keep the precise outcome. Wrong codes are
+ * limited per challenge (`maxAttempts`) and per subject over all their requests
+ * (`maxWrongPerSubject` per `wrongWindow`), so that filing again does not buy guesses.
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -198,13 +200,24 @@ export class ChallengeService {
       if (!request || !challenge) return { outcome: 'no-challenge' as const };
       if (request.status === 'verified') return { outcome: 'verified-already' as const };
       if (request.status === 'closed') return { outcome: 'closed' as const };
+      // The per-subject limit, over all the subject's requests: filing again and again gives
+      // new codes and new attempts, not new guesses. Checked before comparing, so that past
+      // it even the right code is refused (the same `refused`: nothing to tell it apart).
+      const policy = this.policy.verification.code;
+      const windowStart = new Date(now.getTime() - durationMs(policy.wrongWindow));
+      await this.repo.lockSubject(tx, request.subjectRef!);
+      if ((await this.repo.wrongCodesSince(tx, request.subjectRef!, windowStart)) >= policy.maxWrongPerSubject)
+        return { outcome: 'subject-limit' as const };
       const { result, attempts } = checkAnswer(
         challenge,
         hashCode(this.key, requestId, challenge.issue, code),
         now,
-        this.policy.verification.code.maxAttempts,
+        policy.maxAttempts,
       );
       await this.repo.recordAttempt(tx, requestId, attempts, result.outcome === 'verified' ? now : null);
+      // A compared answer that did not verify ('wrong', or 'locked' by this very answer).
+      if (attempts > challenge.attempts && result.outcome !== 'verified')
+        await this.repo.recordWrongCode(tx, request.subjectRef!, requestId, now, windowStart);
       if (result.outcome === 'verified') {
         const required = requiredFor(this.policy.verification, request);
         const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, factsOf(request));
@@ -234,6 +247,7 @@ export class ChallengeService {
       case 'no-challenge':
       case 'verified-already':
       case 'closed':
+      case 'subject-limit':
         throw refused();
     }
   }
