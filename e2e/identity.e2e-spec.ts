@@ -61,12 +61,12 @@ describe('identity verification, end to end', () => {
     expect(summaries).toContain('deadline suspended');
     expect(summaries).toContain('deadline resumed');
 
-    // The code is single use.
+    // The code is single use (refused like any code that does not verify: the one 403).
     const again = await http('identity', 'POST', `/v1/self-service/requests/${id}/verification`, {
       token: null,
       body: { method: 'code', code },
     });
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(403);
 
     // No code, e-mail or phone in any service's log (the code as a value: a six-digit run may occur inside timestamps).
     const logs = allLogs();

@@ -3,6 +3,7 @@
  * knows them (purposes, categories, legal basis, recipients, transfers), with each
  * category's retention from the policy file (the law as configuration), as a page and as CSV.
  */
+import { csvDocument } from '@datarights/csv';
 import { erasureDecision, type Policy } from '@datarights/policy';
 import { html } from '@datarights/web-kit';
 import { layout, type Frame } from './layout';
@@ -59,14 +60,13 @@ const COLUMNS: (keyof RegisterRow)[] = [
   'location',
 ];
 
-/** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so a spreadsheet never runs it. */
+/**
+ * RFC 4180 CSV with a BOM (so spreadsheets read UTF-8); cells written by @datarights/csv,
+ * which neutralises a cell a spreadsheet would run as a formula (OWASP CSV injection: system
+ * names, owners and recipients are typed by people).
+ */
 export function registerCsv(rows: RegisterRow[], m: Messages): string {
-  const cell = (v: string) => {
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [COLUMNS.map((c) => cell(m.register[c])), ...rows.map((r) => COLUMNS.map((c) => cell(r[c])))];
-  return `\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
+  return `\uFEFF${csvDocument([COLUMNS.map((c) => m.register[c]), ...rows.map((r) => COLUMNS.map((c) => r[c]))])}`;
 }
 
 export function registerPage(f: Frame, rows: RegisterRow[]): string {

@@ -89,11 +89,12 @@ describe('self-service verification by one-time code', () => {
   it('brute force: after the attempt limit even the right code is refused, and the answer says how to get a new one', async () => {
     for (let i = 1; i <= 4; i++) {
       const r = await answer(erasure, wrongOf(codes[0]!)).expect(403);
-      expect(r.body.error.details).toEqual({ attemptsLeft: 5 - i });
+      // No attempts count: it would tell a challenge (a subject on file) from none.
+      expect(r.body.error.details).toBeUndefined();
     }
     await answer(erasure, wrongOf(codes[0]!)).expect(403);
     const refused = await answer(erasure, codes[0]!).expect(403);
-    expect(refused.body.error.message).toContain(`POST /v1/self-service/requests/${erasure}/verification/code`);
+    expect(refused.body.error.message).toContain('POST /v1/self-service/requests/{id}/verification/code');
     expect(of(EVENTS.identityVerified.type, erasure)()).toEqual([]);
   });
 
@@ -109,14 +110,14 @@ describe('self-service verification by one-time code', () => {
     await waitFor(async () => verified().length === 1, 'identityVerified');
     expect(verified()[0]).toMatchObject({ requestId: erasure, requestType: 'erasure', method: 'code' });
     expect(verified()[0]!.attestedBy).toBeUndefined();
-    await answer(erasure, second).expect(409);
+    await answer(erasure, second).expect(403);
   });
 
   it('an expired code fails (controllable clock)', async () => {
     const access = await file('access', { email: sam.email });
     const code = String((await codeFor(access)).variables.code);
     h.app.get(Clock).setOffset(15 * 60_000 + 1000);
-    const r = await answer(access, code).expect(410);
+    const r = await answer(access, code).expect(403);
     expect(r.body.error.message).toContain('/verification/code');
   });
 
@@ -125,7 +126,7 @@ describe('self-service verification by one-time code', () => {
     expect(await sql(`SELECT 1 FROM challenges WHERE request_id = $1`, [bare])).toEqual([]);
     const wrongCustomer = await file('erasure', { email: sam.email, customerId: stranger.customerId });
     expect(await sql(`SELECT 1 FROM challenges WHERE request_id = $1`, [wrongCustomer])).toEqual([]);
-    await answer(bare, '123456').expect(404);
+    await answer(bare, '123456').expect(403);
   });
 
   it("several matches: once the DPO picks the subject, the code goes to that subject's contact on file", async () => {
@@ -166,6 +167,61 @@ describe('self-service verification by one-time code', () => {
       sam.phone,
     ])
       expect(all).not.toContain(secret);
+  });
+
+  it('a refused code answers byte for byte the same, whether or not the subject is on file', async () => {
+    const onFile = await file('access', { email: sam.email });
+    const code = String((await codeFor(onFile)).variables.code);
+    const notOnFile = await file('access', { email: aSubject().email });
+    const resolved = of<{ result: string }>(EVENTS.subjectResolved.type, notOnFile);
+    await waitFor(async () => resolved().length === 1, 'subjectResolved for the address not on file');
+    expect(resolved()[0]!.result).toBe('none');
+    expect(await sql(`SELECT 1 FROM challenges WHERE request_id = $1`, [notOnFile])).toEqual([]);
+
+    const answers = [onFile, notOnFile, randomUUID()].map((id) => answer(id, wrongOf(code)));
+    const [known, unknown, neverFiled] = await Promise.all(answers);
+    // Everything but the headers that differ between any two responses (the time, the caller's rate-limit budget).
+    const seen = (r: request.Response) => ({
+      status: r.status,
+      body: r.text,
+      headers: Object.fromEntries(
+        Object.entries(r.headers).filter(([name]) => name !== 'date' && !name.startsWith('x-ratelimit-')),
+      ),
+    });
+    expect(known.status).toBe(403);
+    expect(seen(unknown)).toEqual(seen(known));
+    expect(seen(neverFiled)).toEqual(seen(known));
+  });
+
+  it('limits wrong codes per subject across requests: filing again buys no guesses; the refusal is the same; the window slides', async () => {
+    // 10 wrong codes a day per subject (deploy/policy/default.fr.yaml), 5 per code: two filings use them up.
+    for (let filing = 0; filing < 2; filing++) {
+      const id = await file('access', { email: tom.email });
+      const code = String((await codeFor(id)).variables.code);
+      for (let i = 0; i < 5; i++) await answer(id, wrongOf(code)).expect(403);
+    }
+    const third = await file('access', { email: tom.email });
+    const code = String((await codeFor(third)).variables.code);
+    // The right code of a new filing is refused, exactly as any code for a request without a subject on file.
+    const [limited, unknown] = await Promise.all([answer(third, code), answer(randomUUID(), code)]);
+    const seen = (r: request.Response) => ({
+      status: r.status,
+      body: r.text,
+      headers: Object.fromEntries(
+        Object.entries(r.headers).filter(([name]) => name !== 'date' && !name.startsWith('x-ratelimit-')),
+      ),
+    });
+    expect(limited.status).toBe(403);
+    expect(seen(limited)).toEqual(seen(unknown));
+    expect(of(EVENTS.identityVerified.type, third)()).toEqual([]);
+    // Refused before comparing: the third code's own attempts are untouched.
+    expect(await sql(`SELECT attempts FROM challenges WHERE request_id = $1`, [third])).toEqual([{ attempts: 0 }]);
+
+    // A day later the oldest wrong codes left the window: a new code for the same request works.
+    h.app.get(Clock).setOffset(24 * 3600_000 + 60_000);
+    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${third}/verification/code`).expect(200);
+    const next = String((await codeFor(third, 2)).variables.code);
+    await answer(third, next).expect(200, { id: third, status: 'verified', method: 'code' });
   });
 
   it('a flood of answers gets 429', async () => {

@@ -86,22 +86,16 @@ export function createPrivacyCentre(o: PrivacyCentreOptions): Express {
       ...fwd(req),
     });
     if (r.status === 200) return res.redirect(303, `/requests/${id}?verified=1`);
-    const details = (r.body as { error?: { details?: { attemptsLeft?: number } } })?.error?.details;
-    const left = typeof details?.attemptsLeft === 'number' ? details.attemptsLeft : undefined;
+    // identity answers every refusal with one 403 that says nothing of the subject; 404 is
+    // an identity from before that change.
     const message =
       r.status === 403
-        ? left !== undefined
-          ? `${m.wrong} ${m.attemptsLeft(left)}`
-          : m.locked
-        : r.status === 410
-          ? m.expired
-          : r.status === 409
-            ? m.already
-            : r.status === 404
-              ? m.none
-              : r.status === 429
-                ? m.tooMany
-                : MESSAGES[req.lang].errors.unavailable;
+        ? m.refused
+        : r.status === 404
+          ? m.none
+          : r.status === 429
+            ? m.tooMany
+            : MESSAGES[req.lang].errors.unavailable;
     return showStatus(req, res, { codeError: message }, r.status >= 500 ? 503 : r.status === 429 ? 429 : 400);
   });
 

@@ -105,11 +105,8 @@ const fr = {
   codeErrors: {
     required: 'Saisissez le code reçu (6 chiffres).',
     format: 'Le code compte 6 chiffres.',
-    wrong: 'Code incorrect.',
-    attemptsLeft: (n: number) => `Il vous reste ${n} essai${n > 1 ? 's' : ''}.`,
-    locked: 'Trop d’essais : demandez un nouveau code.',
-    expired: 'Ce code a expiré : demandez un nouveau code.',
-    already: 'Votre identité est déjà vérifiée, ou la demande est close.',
+    refused:
+      'Ce code ne permet pas de vérifier cette demande : vérifiez-le, ou demandez un nouveau code. Après plusieurs échecs, le délégué à la protection des données vérifiera votre identité.',
     none: 'Aucun code n’attend de réponse pour cette demande.',
     tooMany: 'Trop d’essais rapprochés : patientez une minute.',
   },
@@ -227,11 +224,8 @@ const en: Messages = {
   codeErrors: {
     required: 'Enter the code you received (6 digits).',
     format: 'The code has 6 digits.',
-    wrong: 'Wrong code.',
-    attemptsLeft: (n: number) => `${n} attempt${n > 1 ? 's' : ''} left.`,
-    locked: 'Too many attempts: ask for a new code.',
-    expired: 'This code has expired: ask for a new code.',
-    already: 'Your identity is already verified, or the request is closed.',
+    refused:
+      'This code does not verify this request: check it, or ask for a new code. After repeated failures, the data protection officer will verify your identity.',
     none: 'No code awaits an answer for this request.',
     tooMany: 'Too many attempts in a short time: wait a minute.',
   },

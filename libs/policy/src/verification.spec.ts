@@ -12,11 +12,17 @@ categories: { default: { action: erase } }
 `;
 
 describe('policy: verification', () => {
-  it('defaults: suspension on, 30 days, codes of 15 minutes with 5 attempts, erasure needs code + customer number, a portal session or the DPO', () => {
+  it('defaults: suspension on, 30 days, codes of 15 minutes with 5 attempts and 10 wrong per subject per day, erasure needs code + customer number, a portal session or the DPO', () => {
     const p = parsePolicy(MINIMAL);
     expect(p.verification.suspendDeadline).toBe(true);
     expect(p.verification.unverifiedAfter).toBe('P30D');
-    expect(p.verification.code).toEqual({ ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M' });
+    expect(p.verification.code).toEqual({
+      ttl: 'PT15M',
+      maxAttempts: 5,
+      resendCooldown: 'PT1M',
+      maxWrongPerSubject: 10,
+      wrongWindow: 'P1D',
+    });
     expect(requiredProofs(p.verification, 'erasure')).toEqual([
       ['code', 'customer-number'],
       ['portal-session'],
@@ -37,6 +43,14 @@ describe('policy: verification', () => {
     ]);
     expect(requiredProofs(p.verification, 'erasure', true)).toEqual([['dpo-attested']]);
     expect(p.verification.code.maxAttempts).toBe(5);
+    expect(p.verification.code).toMatchObject({ maxWrongPerSubject: 10, wrongWindow: 'P1D' });
+  });
+
+  it('refuses a per-subject limit of wrong codes that is not a whole number from 1 to 100', () => {
+    for (const bad of ['0', '101', 'many'])
+      expect(() => parsePolicy(`${MINIMAL}verification: { code: { maxWrongPerSubject: ${bad} } }\n`)).toThrow(
+        /verification\.code\.maxWrongPerSubject/,
+      );
   });
 
   it('accepts portal-session as a proof, alone or with others', () => {

@@ -102,6 +102,23 @@ export class CodePolicy {
   @IsOptional()
   @IsPolicyDuration()
   resendCooldown: string;
+
+  /**
+   * Wrong codes a subject may send over all their requests within `wrongWindow`; past it
+   * every answer is refused until the oldest leaves the window. `maxAttempts` bounds one
+   * code, this bounds someone who files again and again (Art. 32: guessing a code is
+   * verifying as someone else).
+   */
+  @IsOptional()
+  @Max(100, { message: 'must be 100 at most' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be a whole number' })
+  maxWrongPerSubject: number;
+
+  /** The sliding window of `maxWrongPerSubject`. */
+  @IsOptional()
+  @IsPolicyDuration()
+  wrongWindow: string;
 }
 
 export class VerificationPolicy {
@@ -150,7 +167,10 @@ export const DEFAULT_VERIFICATION_REQUESTS: Readonly<Record<VerifiedRequestType,
   erasure: [['code', 'customer-number'], ['portal-session'], ['dpo-attested']],
 });
 
-/** Fills the defaults: suspension on, 30 days to verify, codes 15 minutes / 5 attempts / 1 minute cooldown. */
+/**
+ * Fills the defaults: suspension on, 30 days to verify, codes 15 minutes / 5 attempts / 1
+ * minute cooldown, 10 wrong codes per subject per day.
+ */
 export function normaliseVerification(v: VerificationPolicy | undefined): VerificationPolicy {
   const out = Object.assign(new VerificationPolicy(), v ?? {});
   out.suspendDeadline ??= true;
@@ -158,7 +178,7 @@ export function normaliseVerification(v: VerificationPolicy | undefined): Verifi
   out.repeatWindow ??= 'P3M';
   out.code = Object.assign(
     new CodePolicy(),
-    { ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M' },
+    { ttl: 'PT15M', maxAttempts: 5, resendCooldown: 'PT1M', maxWrongPerSubject: 10, wrongWindow: 'P1D' },
     stripUndefined(out.code ?? {}),
   );
   out.requests = Object.assign(

@@ -59,6 +59,12 @@ describe('csv writer (RFC 4180)', () => {
     ]);
   });
 
+  it('neutralises a record value a spreadsheet would run, and keeps negative numbers as numbers', () => {
+    const rows = [{ id: '1', name: '=HYPERLINK("https://evil.example")', note: '@SUM(A1)', balance: -12.5, ref: '-1' }];
+    const parsed = parseCsv(toCsv(csvColumns(rows), rows));
+    expect(parsed[1]).toEqual(['1', `'=HYPERLINK("https://evil.example")`, `'@SUM(A1)`, '-12.5', `'-1`]);
+  });
+
   it('puts leading columns first', () => {
     expect(csvColumns([{ b: 1, a: 2 }], ['system', 'a'])).toEqual(['system', 'a', 'b']);
   });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadPolicy } from '@datarights/policy';
-import { buildPackage, categoryIncluded, packageContent, type PackageInput } from './package-builder';
+import { buildPackage, categoryIncluded, csvEntryName, packageContent, type PackageInput } from './package-builder';
 import type { InventoryEntry } from './processing-facts';
 import { unzip } from '@datarights/testing';
 
@@ -200,5 +200,45 @@ describe('portability package (Art. 20)', () => {
       exports: [{ systemId: 'crm', categories: ['identification'], records: [{ recordRef: 'x' }] }],
     });
     expect(c.data.crm.identification).toHaveLength(1);
+  });
+});
+
+describe('category names from company systems, before they become file names', () => {
+  const hostile = [
+    '../../etc/passwd',
+    '../../../tmp/x',
+    '/etc/passwd',
+    'a/../../b',
+    '..',
+    'C:\\x',
+    '__proto__',
+    'Billing',
+  ];
+
+  it('keeps every zip entry inside the package folder, whatever category a record claims', async () => {
+    const base = input('access');
+    const { zip, records } = await buildPackage({
+      ...base,
+      exports: [
+        {
+          systemId: 'crm',
+          categories: ['identification'],
+          records: hostile.map((category, i) => ({ recordRef: `h${i}`, category })),
+        },
+      ],
+    });
+    const names = [...(await unzip(zip)).keys()];
+    expect(names.sort()).toEqual(['csv/identification.csv', 'data.json', 'processing.json', 'summary.md']);
+    for (const name of names) expect(name).toMatch(/^(csv\/)?[a-z0-9][a-z0-9.-]*$/);
+    // Nothing is lost (Art. 15): the records are filed under the category the command asked for.
+    expect(records).toBe(hostile.length);
+  });
+
+  it.each(hostile)('refuses %s as an entry name', (category) => {
+    expect(() => csvEntryName(category)).toThrow();
+  });
+
+  it('names a plain category', () => {
+    expect(csvEntryName('aml-due-diligence')).toBe('csv/aml-due-diligence.csv');
   });
 });

@@ -7,10 +7,15 @@
  * Portability covers only categories the policy marks `portability: include` with a
  * `provided` basis of consent or contract (Art. 20(1)(a)), and never records a system
  * flags as inferred or derived (they were not "provided by" the subject).
+ * A category becomes a file name (`csv/<category>.csv`): a record's own `category` is the
+ * company system's free text, not checked by the contract (records are opaque objects), so
+ * only a plain category name (the contract's CATEGORY_PATTERN) is taken from it, and the
+ * entry name is checked again where it is built (no `../` ever leaves the package folder).
  * Pure apart from the zip stream; no personal data is logged.
  */
 import { PassThrough } from 'node:stream';
 import archiver from 'archiver';
+import { CATEGORY_PATTERN } from '@datarights/contracts';
 import { effectOf, PROVIDED_BASES, ruleFor, type Policy } from '@datarights/policy';
 import { csvColumns, toCsv } from './csv';
 import { processingFacts, summaryMarkdown, type InventoryEntry } from './processing-facts';
@@ -76,7 +81,10 @@ export function packageContent(input: Pick<PackageInput, 'exports' | 'policy' | 
   let records = 0;
   for (const exp of [...input.exports].sort((a, b) => a.systemId.localeCompare(b.systemId))) {
     for (const record of exp.records) {
-      const category = typeof record.category === 'string' ? record.category : (exp.categories[0] ?? 'uncategorised');
+      // A record's own category that is not a plain name (`../../etc/passwd`, `__proto__`)
+      // is filed like a record without one: under the category the command asked for.
+      const own = typeof record.category === 'string' && CATEGORY_PATTERN.test(record.category);
+      const category = own ? (record.category as string) : (exp.categories[0] ?? 'uncategorised');
       if (
         !categoryIncluded(input.policy, input.requestType, category) ||
         (input.requestType === 'portability' && isInferred(record))
@@ -101,6 +109,12 @@ export function packageContent(input: Pick<PackageInput, 'exports' | 'policy' | 
   return { data, csv, categories, records, excludedCategories: [...excluded].filter((c) => !byCategory.has(c)).sort() };
 }
 
+/** `csv/<category>.csv`, refusing any category that is not a plain name (defence in depth: packageContent filters them). */
+export function csvEntryName(category: string): string {
+  if (!CATEGORY_PATTERN.test(category)) throw new Error('a package entry name must be a plain category name');
+  return `csv/${category}.csv`;
+}
+
 /** The zip, as one buffer. */
 export async function buildPackage(
   input: PackageInput,
@@ -123,7 +137,7 @@ export async function buildPackage(
     records: content.records,
   };
   zip.append(JSON.stringify({ ...meta, systems: content.data }, null, 2), { name: 'data.json' });
-  for (const c of content.categories) zip.append(content.csv[c], { name: `csv/${c}.csv` });
+  for (const c of content.categories) zip.append(content.csv[c], { name: csvEntryName(c) });
   if (input.requestType === 'access') {
     // Art. 15 facts cover every category the subject has data in, even one excluded from the copy.
     const allCategories = [...new Set([...content.categories, ...input.exports.flatMap((e) => e.categories)])];

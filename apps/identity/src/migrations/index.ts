@@ -3,6 +3,7 @@ import { SubjectGraph1733100000000 } from './1733100000000-subject-graph';
 import { Challenges1733400000000 } from './1733400000000-challenges';
 import { RepresentativeAndPortal1733750000000 } from './1733750000000-representative-and-portal';
 import { CaughtUpResolution1734200000000 } from './1734200000000-caught-up-resolution';
+import { WrongCodesPerSubject1734300000000 } from './1734300000000-wrong-codes-per-subject';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: Function[] = [
   Challenges1733400000000,
   RepresentativeAndPortal1733750000000,
   CaughtUpResolution1734200000000,
+  WrongCodesPerSubject1734300000000,
 ];

@@ -1,4 +1,7 @@
-/** The only TypeORM user for challenges; every method is scoped by request id and takes the caller's transaction. */
+/**
+ * The only TypeORM user for challenges; every method is scoped by request id (or, for the
+ * per-subject count of wrong codes, by subject) and takes the caller's transaction.
+ */
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../subject-graph/subject-graph.repository';
 import type { ChallengeState } from './challenge-rules';
@@ -58,5 +61,33 @@ export class ChallengeRepository {
       attempts,
       usedAt,
     ]);
+  }
+
+  /**
+   * Serialises the answers of one subject, across their requests, for the rest of the
+   * transaction: without it two answers to two requests could both read a count one below
+   * the limit and both be compared.
+   */
+  async lockSubject(tx: Tx, subjectRef: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('identity.wrong_codes:' || $1, 0))`, [subjectRef]);
+  }
+
+  /** The subject's wrong codes since `since`, over all their requests. */
+  async wrongCodesSince(tx: Tx, subjectRef: string, since: Date): Promise<number> {
+    const rows: { n: number }[] = await tx.query(
+      `SELECT count(*)::int AS n FROM wrong_codes WHERE subject_ref = $1 AND at > $2`,
+      [subjectRef, since],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Records a wrong code, and forgets every wrong code (anyone's) older than the window. */
+  async recordWrongCode(tx: Tx, subjectRef: string, requestId: string, at: Date, forgetBefore: Date): Promise<void> {
+    await tx.query(`INSERT INTO wrong_codes (subject_ref, request_id, at) VALUES ($1, $2, $3)`, [
+      subjectRef,
+      requestId,
+      at,
+    ]);
+    await tx.query(`DELETE FROM wrong_codes WHERE at <= $1`, [forgetBefore]);
   }
 }

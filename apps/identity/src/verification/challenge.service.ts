@@ -8,6 +8,14 @@
  * verified without a code when the session's customer number is the subject's
  * (`portal-session`); a representative's request never gets a code (requester-proofs.ts).
  * Logs hold request ids and counts only: never a code, never an address.
+ *
+ * Answering a code says nothing of whether the subject is on file: a request whose subject
+ * is unknown has no challenge, so a precise answer (404 there, "wrong code, 4 attempts left"
+ * here) would let anyone file a request with an address and learn whether it belongs to a
+ * customer (Art. 5(1)(f), Art. 32). Every refusal of an answer is one 403 with one message
+ * (`refused`); the logs and the DPO-facing APIs keep the precise outcome. Wrong codes are
+ * limited per challenge (`maxAttempts`) and per subject over all their requests
+ * (`maxWrongPerSubject` per `wrongWindow`), so that filing again does not buy guesses.
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -47,8 +55,18 @@ const factsOf = (r: IdentityRequestEntity): RequesterFacts => ({
   givenKeys: r.givenKeys ?? [],
 });
 
-const newCodeHint = (requestId: string) =>
-  `ask for a new code: POST /v1/self-service/requests/${requestId}/verification/code`;
+/**
+ * The one answer to a code that does not verify the request, whatever the reason (wrong,
+ * attempts exhausted, expired, already used, request verified or closed, no challenge at
+ * all): the same status, message and no details, so that it reveals nothing of the subject.
+ */
+export const REFUSED_MESSAGE =
+  'this code does not verify the request: check it, or ask for a new code (POST /v1/self-service/requests/{id}/verification/code, with the id of this request); after repeated failures the DPO verifies your identity instead';
+
+/** Not even the request id in it: the body is byte for byte the same for every request. */
+function refused(): AppError {
+  return new AppError(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, REFUSED_MESSAGE);
+}
 
 @Injectable()
 export class ChallengeService {
@@ -170,18 +188,36 @@ export class ChallengeService {
     return true;
   }
 
-  /** The subject answers with the code. Every compared answer counts, even when refused. */
+  /**
+   * The subject answers with the code. Every compared answer counts, even when refused.
+   * Every refusal is the same `refused` answer, for a request with a challenge or without.
+   */
   async answer(requestId: string, code: string): Promise<{ id: string; status: 'verified'; method: 'code' }> {
     const now = this.clock.now();
     const outcome = await this.dataSource.transaction(async (tx) => {
-      const { request, challenge } = await this.open(tx, requestId);
+      const request = await this.requests.find(tx, requestId);
+      const challenge = request?.subjectRef ? await this.repo.lock(tx, requestId) : undefined;
+      if (!request || !challenge) return { outcome: 'no-challenge' as const };
+      if (request.status === 'verified') return { outcome: 'verified-already' as const };
+      if (request.status === 'closed') return { outcome: 'closed' as const };
+      // The per-subject limit, over all the subject's requests: filing again and again gives
+      // new codes and new attempts, not new guesses. Checked before comparing, so that past
+      // it even the right code is refused (the same `refused`: nothing to tell it apart).
+      const policy = this.policy.verification.code;
+      const windowStart = new Date(now.getTime() - durationMs(policy.wrongWindow));
+      await this.repo.lockSubject(tx, request.subjectRef!);
+      if ((await this.repo.wrongCodesSince(tx, request.subjectRef!, windowStart)) >= policy.maxWrongPerSubject)
+        return { outcome: 'subject-limit' as const };
       const { result, attempts } = checkAnswer(
         challenge,
         hashCode(this.key, requestId, challenge.issue, code),
         now,
-        this.policy.verification.code.maxAttempts,
+        policy.maxAttempts,
       );
       await this.repo.recordAttempt(tx, requestId, attempts, result.outcome === 'verified' ? now : null);
+      // A compared answer that did not verify ('wrong', or 'locked' by this very answer).
+      if (attempts > challenge.attempts && result.outcome !== 'verified')
+        await this.repo.recordWrongCode(tx, request.subjectRef!, requestId, now, windowStart);
       if (result.outcome === 'verified') {
         const required = requiredFor(this.policy.verification, request);
         const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, factsOf(request));
@@ -197,33 +233,22 @@ export class ChallengeService {
     switch (outcome.outcome) {
       case 'verified':
         return { id: requestId, status: 'verified', method: 'code' };
-      case 'wrong':
-        throw new AppError(
-          HttpStatus.FORBIDDEN,
-          ErrorCode.Forbidden,
-          `wrong code: ${outcome.attemptsLeft} attempt${outcome.attemptsLeft === 1 ? '' : 's'} left`,
-          { attemptsLeft: outcome.attemptsLeft },
-        );
-      case 'locked':
-        throw new AppError(
-          HttpStatus.FORBIDDEN,
-          ErrorCode.Forbidden,
-          `too many wrong attempts: this code no longer works; ${newCodeHint(requestId)}`,
-          { reason: 'attempts-exhausted', newCode: `/v1/self-service/requests/${requestId}/verification/code` },
-        );
-      case 'expired':
-        throw new AppError(HttpStatus.GONE, ErrorCode.Gone, `this code has expired; ${newCodeHint(requestId)}`, {
-          reason: 'expired',
-          newCode: `/v1/self-service/requests/${requestId}/verification/code`,
-        });
-      case 'used':
-        throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this code was already used');
       case 'insufficient':
+        // Reached only with the right code: the subject themself, nothing to probe.
         throw new AppError(
           HttpStatus.FORBIDDEN,
           ErrorCode.Forbidden,
           'a code alone is not enough for this request type: the DPO will verify your identity',
         );
+      case 'wrong':
+      case 'locked':
+      case 'expired':
+      case 'used':
+      case 'no-challenge':
+      case 'verified-already':
+      case 'closed':
+      case 'subject-limit':
+        throw refused();
     }
   }
 

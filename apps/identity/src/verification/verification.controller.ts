@@ -1,14 +1,12 @@
 /**
  * The subject's side of identity verification (public: the subject has no DPO token; a
  * portal token is not needed to answer, the code is the proof). Strictly rate-limited per
- * client address (429), on top of the per-challenge attempt limit.
+ * client address (429), on top of the per-challenge attempt limit. A refused answer is the
+ * same whether or not the subject is on file (ChallengeService.answer).
  */
 import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiForbiddenResponse,
-  ApiGoneResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -33,16 +31,13 @@ export class VerificationController {
   @ApiOperation({
     summary: 'Answer the identity challenge with the one-time code',
     description:
-      'The code was sent to a contact already on file. Limited attempts; after them even the right code is refused and a new code must be asked for.',
+      'The code was sent to a contact already on file. Limited attempts; after them even the right code is refused and a new code must be asked for. Every refusal is the same 403.',
   })
   @ApiOkResponse({ type: VerifiedDto })
   @ApiForbiddenResponse({
     description:
-      'Wrong code (attempts left in details), attempts exhausted (how to get a new code in the message), or a code alone not enough for this request type.',
+      'The code does not verify the request, for whatever reason (wrong, attempts exhausted, expired, already used, request verified or closed, no challenge for this request): always the same answer, so that it cannot tell whether the subject is on file. Or, with the right code, a code alone not enough for this request type.',
   })
-  @ApiGoneResponse({ description: 'The code expired; the message says how to get a new one.' })
-  @ApiConflictResponse({ description: 'Already verified, or closed.' })
-  @ApiNotFoundResponse({ description: 'No challenge for this request.' })
   @ApiTooManyRequestsResponse()
   answer(@Param('id', uuid) id: string, @Body() dto: CodeAnswerDto): Promise<VerifiedDto> {
     return this.challenges.answer(id, dto.code);
