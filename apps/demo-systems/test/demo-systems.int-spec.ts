@@ -130,6 +130,9 @@ describe('demo-systems (real Kafka and PostgreSQL)', () => {
       marketing: 'running',
       helpscale: 'running',
     });
+    expect(status.connectorDetails.support).toEqual({ state: 'running', restarts: 0 });
+    // Ready only while every connector consumes (connectors.readiness.ts).
+    expect((await http().get('/health/ready').expect(200)).body.info.connectors).toEqual({ status: 'up' });
 
     const expected = new Map<string, Record<string, unknown>>();
     for (const spec of ALL_TABLES) {

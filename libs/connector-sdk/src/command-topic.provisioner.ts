@@ -11,6 +11,7 @@ import type { Admin } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from './console.logger';
 import type { ConnectorLogger } from './connector.types';
+import { isAuthorisationError } from './kafka-errors.util';
 
 export interface ProvisionOptions {
   topic: string;
@@ -21,18 +22,6 @@ export interface ProvisionOptions {
   pollMs?: number;
   /** A table topic (the registration): keeps the latest value per key. */
   compacted?: boolean;
-}
-
-type KafkaError = { type?: unknown; errors?: unknown[]; cause?: unknown };
-
-function isAuthorisationError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as KafkaError;
-  if (typeof e.type === 'string' && e.type.endsWith('AUTHORIZATION_FAILED')) return true;
-  return (
-    (Array.isArray(e.errors) && e.errors.some(isAuthorisationError)) ||
-    (e.cause !== undefined && isAuthorisationError(e.cause))
-  );
 }
 
 export async function ensureCommandTopic(

@@ -2,9 +2,15 @@ import { parseEnvelope, type EventEnvelope } from '@datarights/contracts';
 import type { ProducerRecord } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { CommandDispatcher, type IncomingMessage, type MessageSink } from './command.dispatcher';
-import type { CommandStore, ReplyPayload, StoredReply } from './command-store.types';
+import type { CommandStore, ReplyPayload } from './command-store.types';
 import { silentLogger } from './console.logger';
-import { CommandError, type CommandHandler, type CommandKind, type CommandResult } from './connector.types';
+import {
+  CommandError,
+  type CommandHandler,
+  type CommandKind,
+  type CommandResult,
+  type ConnectorLogger,
+} from './connector.types';
 import { MemoryCommandStore } from './memory.command-store';
 
 const SYSTEM = 'crm';
@@ -14,7 +20,11 @@ const TOPIC = 'pdata.commands.crm.v1';
 class FakeSink implements MessageSink {
   sent: ProducerRecord[] = [];
   failing = 0;
+  /** The broker's answer to one record, when it refuses it. */
+  refuse?: (record: ProducerRecord) => Error | undefined;
   async send(record: ProducerRecord): Promise<unknown> {
+    const refusal = this.refuse?.(record);
+    if (refusal) throw refusal;
     if (this.failing > 0) {
       this.failing--;
       throw Object.assign(new Error('broker gone'), { name: 'KafkaJSNumberOfRetriesExceeded' });
@@ -70,6 +80,7 @@ function delivery(value: unknown, key: string | null = 'k'): IncomingMessage {
 function setup(
   handlers: Partial<Record<CommandKind, CommandHandler<CommandKind>>> = {},
   store: CommandStore = new MemoryCommandStore(),
+  logger: ConnectorLogger = silentLogger,
 ) {
   const sink = new FakeSink();
   const dispatcher = new CommandDispatcher({
@@ -77,7 +88,7 @@ function setup(
     repliesTopic: 'pdata.replies.crm.v1',
     store,
     sink,
-    logger: silentLogger,
+    logger,
     handlers: new Map(Object.entries(handlers) as [CommandKind, CommandHandler<CommandKind>][]),
     respondRetries: 2,
     retryBackoffMs: 1,
@@ -139,8 +150,10 @@ describe('CommandDispatcher', () => {
     const erase = jest.fn(async () => done);
     const { sink, dispatcher } = setup({ erase }, store);
     const { data, envelope } = aCommand();
-    sink.failing = 2; // the reply and the dead-letter both fail: Kafka is down
+    sink.failing = 1; // the reply cannot be sent: Kafka is down
+    // Thrown to kafkajs, so the offset is not committed and the command is redelivered.
     await expect(dispatcher.handle(delivery(envelope))).rejects.toThrow('broker gone');
+    expect(sink.sent).toHaveLength(0);
     expect(await store.get(data.commandId)).toMatchObject({ type: 'pdata.command.completed.v1' });
 
     await dispatcher.handle(delivery(envelope)); // kafkajs redelivers
@@ -152,29 +165,33 @@ describe('CommandDispatcher', () => {
     ['not JSON', '{nope', /not JSON/],
     ['not a command type', aCommand({}, 'pdata.record.stored.v1').envelope, /is not a command/],
     ['a missing commandId', aCommand({ commandId: undefined }).envelope, /commandId/],
-    ['no subject key', aCommand({ subjectKeys: {} }).envelope, /at least one of/],
     ['another system', aCommand({ systemId: 'billing' }).envelope, /for system billing/],
-  ])('dead-letters a command with %s, with the reason, and goes on', async (_, value, reason) => {
-    const erase = jest.fn(async () => done);
-    const { sink, dispatcher } = setup({ erase });
-    const bad = delivery(value);
-    await dispatcher.handle(bad);
+  ])(
+    'skips a message with %s (nobody to answer), logging the reason and offset, and goes on',
+    async (_, value, reason) => {
+      const erase = jest.fn(async () => done);
+      const errors: [string, Record<string, unknown> | undefined][] = [];
+      const { sink, dispatcher } = setup({ erase }, new MemoryCommandStore(), {
+        ...silentLogger,
+        error: (message, fields) => void errors.push([message, fields]),
+      });
+      const bad = delivery(value);
+      await dispatcher.handle(bad);
 
-    expect(erase).not.toHaveBeenCalled();
-    expect(sink.replies()).toHaveLength(0);
-    const [dead] = sink.to('pdata.commands.crm.v1.dlq');
-    expect(dead.value).toEqual(bad.message.value);
-    expect(String(dead.key)).toBe('k');
-    expect(dead.headers).toMatchObject({
-      'x-dlq-original-topic': TOPIC,
-      'x-dlq-original-partition': '0',
-      'x-dlq-original-offset': bad.message.offset,
-    });
-    expect(String(dead.headers?.['x-dlq-reason'])).toMatch(reason);
+      expect(erase).not.toHaveBeenCalled();
+      // Nothing written: the system's Kafka user may write its own three topics only, no .dlq.
+      expect(sink.sent).toHaveLength(0);
+      expect(errors).toEqual([
+        [
+          'not a command this system can answer: skipped',
+          { topic: TOPIC, partition: 0, offset: bad.message.offset, reason: expect.stringMatching(reason) },
+        ],
+      ]);
 
-    await dispatcher.handle(delivery(aCommand().envelope));
-    expect(erase).toHaveBeenCalledTimes(1);
-  });
+      await dispatcher.handle(delivery(aCommand().envelope));
+      expect(erase).toHaveBeenCalledTimes(1);
+    },
+  );
 
   it('retries a throwing handler respondRetries times, then answers failed without the error text', async () => {
     const erase = jest.fn(async () => {
@@ -251,15 +268,43 @@ describe('CommandDispatcher', () => {
     });
   });
 
-  it('dead-letters the command with the reason when its reply cannot be sent, and goes on', async () => {
-    const { sink, dispatcher, store } = setup({ erase: async () => done });
-    const { data, envelope } = aCommand();
-    sink.failing = 1;
+  it('answers failed, with the reason, a command of its own that breaks the contract, and goes on', async () => {
+    const erase = jest.fn(async () => done);
+    const { sink, dispatcher, store } = setup({ erase });
+    const { data, envelope } = aCommand({ subjectKeys: {} });
     await dispatcher.handle(delivery(envelope));
-    const [dead] = sink.to('pdata.commands.crm.v1.dlq');
-    expect(String(dead.headers?.['x-dlq-reason'])).toBe('reply not sent: KafkaJSNumberOfRetriesExceeded');
-    const stored: StoredReply | undefined = await store.get(data.commandId);
-    expect(stored?.payload.outcome).toBe('done');
+
+    expect(erase).not.toHaveBeenCalled();
+    expect(sink.sent.filter((r) => r.topic.endsWith('.dlq'))).toHaveLength(0);
+    const [reply] = sink.replies();
+    expect(reply).toMatchObject({
+      type: 'pdata.command.failed.v1',
+      causationid: envelope.id,
+      data: { commandId: data.commandId, requestId: data.requestId, systemId: SYSTEM, outcome: 'failed' },
+    });
+    expect(reply.data.error).toMatch(/^invalid pdata\.command\.erase\.v1: .*at least one of/);
+    expect(await store.get(data.commandId)).toBeUndefined();
+
+    await dispatcher.handle(delivery(aCommand().envelope));
+    expect(erase).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers failed when the broker refuses the reply itself (too large), instead of blocking on it', async () => {
+    const { sink, dispatcher } = setup({ erase: async () => done });
+    sink.refuse = (record) =>
+      String(record.messages[0].value).includes('command.completed')
+        ? Object.assign(new Error('too large'), {
+            name: 'KafkaJSNonRetriableError',
+            cause: Object.assign(new Error('too large'), { name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE' }),
+          })
+        : undefined;
+    await dispatcher.handle(delivery(aCommand().envelope));
+    expect(sink.replies()).toEqual([
+      expect.objectContaining({
+        type: 'pdata.command.failed.v1',
+        data: expect.objectContaining({ error: 'reply refused by the broker: MESSAGE_TOO_LARGE' }),
+      }),
+    ]);
   });
 });
 

@@ -1,21 +1,31 @@
 /**
- * Handles one message of a system's command topic, end to end: parse and validate it
- * (invalid → dead-letter topic), skip it if its commandId was already handled (resend
- * the stored reply), run the handler with bounded retries, save the reply, send it.
+ * Handles one message of a system's command topic, end to end: parse and validate it,
+ * skip it if its commandId was already handled (resend the stored reply), run the handler
+ * with bounded retries, save the reply, send it.
  *
  * Nothing here throws for a bad message or a bad handler: a partition must never be
- * blocked by one command (docs/kafka-contract.md). It throws only when Kafka or the command store is
- * unreachable, so that kafkajs redelivers the message once they are back rather than the
- * command being lost or run twice.
+ * blocked by one command (docs/kafka-contract.md). A command that can be answered (its
+ * commandId, requestId and systemId are readable and ours) but not handled — invalid, no
+ * handler, a handler failing every try — is answered `pdata.command.failed.v1` with the
+ * reason on the system's own replies topic, which its Kafka user may write
+ * (deploy/kafka/templates/system-user.yaml): datarights then retries or escalates it to the
+ * DPO at once instead of waiting for `respondBy`. A message nobody can be answered for (not
+ * a command, or another system's) is logged and passed over: nothing is written anywhere
+ * the system's user may not write.
+ *
+ * It throws only when Kafka or the command store is unreachable, so that kafkajs
+ * redelivers the message once they are back rather than the command being lost or run
+ * twice; in particular its offset is never committed before its reply is sent.
  */
-import { dlqTopic, parseEnvelope, validatePayload, type Command, type EventEnvelope } from '@datarights/contracts';
+import { CommandFailed, parseEnvelope, validatePayload, type Command, type EventEnvelope } from '@datarights/contracts';
 import type { IHeaders, ProducerRecord } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandStore, StoredReply } from './command-store.types';
 import { describeError } from './console.logger';
 import { CommandError, type CommandHandler, type CommandKind, type ConnectorLogger } from './connector.types';
+import { refusedMessageType } from './kafka-errors.util';
 import { COMMAND_EVENTS, commandKindOf, toKafkaMessage } from './kafka-message.util';
-import { failedReply, replyFromResult } from './reply.factory';
+import { failedReply, replyFromResult, type CommandIds } from './reply.factory';
 import { buildReplyEnvelopes } from './reply.splitter';
 
 /** The part of a kafkajs producer the dispatcher needs (a fake in unit tests). */
@@ -47,7 +57,9 @@ const MAX_BACKOFF_MS = 30_000;
 const MAX_REASON_LENGTH = 1000;
 
 type Parsed =
-  { ok: true; envelope: EventEnvelope; kind: CommandKind; command: Command } | { ok: false; reason: string };
+  | { ok: true; envelope: EventEnvelope; kind: CommandKind; command: Command }
+  /** `answer`: the ids to answer `failed` with, when the message names a command of this system. */
+  | { ok: false; reason: string; answer?: { ids: CommandIds; causationId: string } };
 
 export class CommandDispatcher {
   constructor(private readonly o: DispatcherOptions) {}
@@ -55,9 +67,16 @@ export class CommandDispatcher {
   async handle(input: IncomingMessage): Promise<void> {
     const where = { topic: input.topic, partition: input.partition, offset: input.message.offset };
     const parsed = this.parse(input);
+    if (!parsed.ok && parsed.answer) {
+      const { ids, causationId } = parsed.answer;
+      const logIds = { ...where, commandId: ids.commandId, requestId: ids.requestId };
+      this.o.logger.warn('invalid command: answered failed', { ...logIds, reason: parsed.reason });
+      // Not saved: the same commandId sent again, corrected, deserves another chance.
+      await this.send(failedReply(ids, parsed.reason), causationId, logIds);
+      return;
+    }
     if (!parsed.ok) {
-      this.o.logger.warn('invalid command sent to the dead-letter topic', { ...where, reason: parsed.reason });
-      await this.deadLetter(input, parsed.reason);
+      this.skip(input, parsed.reason);
       return;
     }
     const { envelope, kind, command } = parsed;
@@ -67,7 +86,7 @@ export class CommandDispatcher {
     if (stored) {
       // docs/kafka-contract.md: a repeated commandId is done; answer again, do not act again.
       this.o.logger.info('repeated command: resending its stored reply', ids);
-      await this.send(input, stored, envelope.id, ids);
+      await this.send(stored, envelope.id, ids);
       return;
     }
 
@@ -78,7 +97,7 @@ export class CommandDispatcher {
     // Failures the handler did not decide itself are not saved, so a retried command
     // gets another chance once the cause (a database down, a missing handler) is fixed.
     if (final && sendable === reply) await this.o.store.save(command.commandId, sendable);
-    await this.send(input, sendable, envelope.id, ids);
+    await this.send(sendable, envelope.id, ids);
   }
 
   private parse(input: IncomingMessage): Parsed {
@@ -88,12 +107,30 @@ export class CommandDispatcher {
     const kind = commandKindOf(envelope.type);
     if (!kind) return { ok: false, reason: `type ${envelope.type} is not a command` };
     const valid = validatePayload(COMMAND_EVENTS[kind].payload, envelope.data);
-    if (!valid.ok) return { ok: false, reason: `invalid ${envelope.type}: ${valid.reason}` };
+    if (!valid.ok) {
+      const reason = `invalid ${envelope.type}: ${valid.reason}`;
+      const ids = this.answerableIds(envelope.data);
+      return { ok: false, reason, ...(ids ? { answer: { ids, causationId: envelope.id } } : {}) };
+    }
     const command = valid.value as Command;
     if (command.systemId !== this.o.systemId) {
       return { ok: false, reason: `command for system ${command.systemId} on the command topic of ${this.o.systemId}` };
     }
     return { ok: true, envelope, kind, command };
+  }
+
+  /**
+   * The ids of an invalid command that can still be answered: a `failed` reply naming them
+   * passes the contract's own CommandFailed rules, and it names this system (a reply for
+   * another would be refused as wrong-system, so that one is skipped instead).
+   */
+  private answerableIds(data: unknown): CommandIds | undefined {
+    if (typeof data !== 'object' || data === null) return undefined;
+    const { commandId, requestId, systemId } = data as Record<string, unknown>;
+    if (systemId !== this.o.systemId || typeof commandId !== 'string' || typeof requestId !== 'string')
+      return undefined;
+    const ids = { commandId, requestId, systemId };
+    return validatePayload(CommandFailed, failedReply(ids, 'invalid command').payload).ok ? ids : undefined;
   }
 
   private async execute(
@@ -157,54 +194,52 @@ export class CommandDispatcher {
     }
   }
 
-  private async send(
-    input: IncomingMessage,
-    reply: StoredReply,
-    causationId: string,
-    ids: Record<string, unknown>,
-  ): Promise<void> {
+  /**
+   * Sends a reply, or throws: the message is then redelivered (its offset is not
+   * committed), and a stored reply is sent again without running the handler again. One
+   * exception: a reply the broker refuses as such (too large for its limits) would be
+   * refused forever and block the partition, so it is replaced by a `failed` reply saying so.
+   */
+  private async send(reply: StoredReply, causationId: string, ids: Record<string, unknown>): Promise<void> {
     try {
-      const envelopes = buildReplyEnvelopes(reply, { source: this.o.systemId, causationId });
-      // One request per part: the broker's size limit (message.max.bytes, 1 MiB by default)
-      // applies to a whole produce batch, not to each message. Same key, so one partition;
-      // the idempotent producer with one request in flight keeps the parts in order.
-      for (const envelope of envelopes) {
-        await this.o.sink.send({
-          topic: this.o.repliesTopic,
-          messages: [toKafkaMessage(reply.payload.requestId, envelope)],
-        });
-      }
-      this.o.logger.info('reply sent', { ...ids, outcome: reply.payload.outcome, parts: envelopes.length });
+      await this.sendReply(reply, causationId, ids);
     } catch (err) {
-      // kafkajs already retried what was retriable. Park the command with the reason and go
-      // on: the DSR side times out and sends it again, and the stored reply answers then.
-      const reason = `reply not sent: ${describeError(err)}`;
-      this.o.logger.error('reply not sent: command sent to the dead-letter topic', {
-        ...ids,
-        error: describeError(err),
-      });
-      await this.deadLetter(input, reason);
+      const refused = refusedMessageType(err);
+      this.o.logger.error('reply not sent', { ...ids, error: describeError(err), ...(refused ? { refused } : {}) });
+      if (!refused || reply.payload.outcome === 'failed') throw err;
+      await this.sendReply(failedReply(reply.payload, `reply refused by the broker: ${refused}`), causationId, ids);
     }
   }
 
-  private async deadLetter(input: IncomingMessage, reason: string): Promise<void> {
-    const { topic, partition, message } = input;
-    await this.o.sink.send({
-      topic: dlqTopic(topic),
-      messages: [
-        {
-          // Keep the original key (same ordering); a keyless message gets the system id.
-          key: message.key && message.key.length > 0 ? message.key : this.o.systemId,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            'x-dlq-reason': reason.slice(0, MAX_REASON_LENGTH),
-            'x-dlq-original-topic': topic,
-            'x-dlq-original-partition': String(partition),
-            'x-dlq-original-offset': message.offset,
-          },
-        },
-      ],
+  private async sendReply(reply: StoredReply, causationId: string, ids: Record<string, unknown>): Promise<void> {
+    const envelopes = buildReplyEnvelopes(reply, { source: this.o.systemId, causationId });
+    // One request per part: the broker's size limit (message.max.bytes, 1 MiB by default)
+    // applies to a whole produce batch, not to each message. Same key, so one partition;
+    // the idempotent producer with one request in flight keeps the parts in order.
+    for (const envelope of envelopes) {
+      await this.o.sink.send({
+        topic: this.o.repliesTopic,
+        messages: [toKafkaMessage(reply.payload.requestId, envelope)],
+      });
+    }
+    this.o.logger.info('reply sent', { ...ids, outcome: reply.payload.outcome, parts: envelopes.length });
+  }
+
+  /**
+   * A message nobody can be answered for: not a command, or none of this system's. It is
+   * logged with its coordinates and the reason, and passed over. Not dead-lettered: the
+   * system's Kafka user may write its own three topics and nothing else
+   * (deploy/kafka/templates/system-user.yaml), and blocking the partition on it would stop
+   * every later command. It stays readable where it is for the command topic's retention
+   * (14 days; audit reads every command topic). Only datarights' services may write a
+   * command topic and they validate first, so this is a bug on their side, not a system's.
+   */
+  private skip(input: IncomingMessage, reason: string): void {
+    this.o.logger.error('not a command this system can answer: skipped', {
+      topic: input.topic,
+      partition: input.partition,
+      offset: input.message.offset,
+      reason: reason.slice(0, MAX_REASON_LENGTH),
     });
   }
 }

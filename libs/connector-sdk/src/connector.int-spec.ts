@@ -304,7 +304,7 @@ describe('Connector against real Kafka and PostgreSQL', () => {
     expect(eraseRuns).toBe(1);
   });
 
-  it('dead-letters an invalid command with the reason, and handles the next one on the same partition', async () => {
+  it('skips a message it cannot answer (no valid commandId), writing nothing, and handles the next one on the same partition', async () => {
     const valid = aCommand({ customerId: ['C-2'] });
     const key = valid.requestId;
     await dsrProducer.send({
@@ -325,18 +325,57 @@ describe('Connector against real Kafka and PostgreSQL', () => {
     });
     await sendCommand('erase', valid);
 
-    const [dead] = await waitFor('dead letter', () => seen.filter((s) => s.topic === `${COMMAND_TOPIC}.dlq`));
-    expect(dead.key).toBe(key);
-    expect(dead.headers['x-dlq-reason']).toMatch(
-      /^invalid pdata\.command\.erase\.v1: commandId: commandId must be a UUID/,
-    );
-    expect(dead.headers).toMatchObject({
-      'x-dlq-original-topic': COMMAND_TOPIC,
-      'x-dlq-original-partition': expect.stringMatching(/^\d+$/),
-      'x-dlq-original-offset': expect.stringMatching(/^\d+$/),
-    });
-    const [reply] = await waitFor('reply after the dead letter', repliesTo(valid.commandId));
+    const [reply] = await waitFor('reply after the skipped message', repliesTo(valid.commandId));
     expect(reply.envelope.data).toMatchObject({ outcome: 'done', affectedRecords: 1 });
+    // Nothing on its replies for the skipped one, nor on any topic its Kafka user may not write.
+    expect(seen.filter((x) => x.topic === T.replies && x.key === key)).toHaveLength(1);
+    expect(seen.filter((x) => x.topic === `${COMMAND_TOPIC}.dlq`)).toHaveLength(0);
+  });
+
+  it('answers failed an invalid command of its own and one it has no handler for, and goes on', async () => {
+    // One request id for all three: one partition, so the last is handled only if neither blocked it.
+    const requestId = randomUUID();
+    const invalid = { ...aCommand({}), requestId };
+    const unhandled = { ...aCommand({ customerId: ['C-2'] }), requestId, purposes: ['prospection'] };
+    const next = { ...aCommand({ customerId: ['C-404'] }), requestId };
+    await sendCommand('erase', invalid);
+    await dsrProducer.send({
+      topic: COMMAND_TOPIC,
+      messages: [
+        {
+          key: requestId,
+          value: JSON.stringify({
+            specversion: '1.0',
+            id: randomUUID(),
+            source: 'erasure-executor',
+            type: 'pdata.command.suppress.v1',
+            time: new Date().toISOString(),
+            datacontenttype: 'application/json',
+            correlationid: requestId,
+            data: unhandled,
+          }),
+          headers: { 'content-type': 'application/cloudevents+json' },
+        },
+      ],
+    });
+    await sendCommand('erase', next);
+
+    const [nextReply] = await waitFor('reply to the command after them', repliesTo(next.commandId));
+    expect(nextReply.envelope.data).toMatchObject({ outcome: 'not-found' });
+    const [invalidReply] = await waitFor('failed reply to the invalid command', repliesTo(invalid.commandId));
+    expect(invalidReply.key).toBe(requestId);
+    expect(invalidReply.envelope).toMatchObject({
+      type: 'pdata.command.failed.v1',
+      source: SYSTEM_ID,
+      data: { commandId: invalid.commandId, requestId, systemId: SYSTEM_ID, outcome: 'failed' },
+    });
+    expect(invalidReply.envelope.data.error).toMatch(/^invalid pdata\.command\.erase\.v1: subjectKeys/);
+    const [unhandledReply] = await waitFor('failed reply to the unhandled command', repliesTo(unhandled.commandId));
+    expect(unhandledReply.envelope).toMatchObject({
+      type: 'pdata.command.failed.v1',
+      data: { outcome: 'failed', error: `system ${SYSTEM_ID} has no handler for suppress commands` },
+    });
+    expect(connector.status()).toBe('running');
   });
 
   it('splits an export of more than 2 MiB into parts that reassemble whole', async () => {

@@ -5,7 +5,9 @@
  * data events and replies. Everything a system writes goes to topics of its own
  * (`pdata.systems.<id>.v1`, `pdata.events.<id>.v1`, `pdata.replies.<id>.v1`): the broker's
  * ACLs then prove which system wrote it, and datarights refuses an event that names
- * another system than its topic's.
+ * another system than its topic's. Its consumer is supervised (supervised.consumer.ts): a
+ * crash kafkajs will not restart from is restarted here, and status() tells a readiness
+ * probe the truth meanwhile.
  */
 import {
   CAPABILITIES,
@@ -17,25 +19,28 @@ import {
   TOPICS,
   validatePayload,
 } from '@datarights/contracts';
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { CommandDispatcher } from './command.dispatcher';
 import { ensureCommandTopic } from './command-topic.provisioner';
 import { consoleLogger, describeError } from './console.logger';
 import type {
   CommandHandler,
   CommandKind,
+  ConnectorHealth,
   ConnectorLogger,
   ConnectorOptions,
+  ConnectorStatus,
   RecordInput,
   RecordKind,
 } from './connector.types';
 import { toKafkaMessage } from './kafka-message.util';
 import { buildRecordMessages } from './record-event.builder';
+import { SupervisedConsumer } from './supervised.consumer';
 
 /** Messages per `sendBatch` when publishing many records (keeps requests well under the broker's limits). */
 const RECORD_BATCH_SIZE = 500;
 
-type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+type State = Exclude<ConnectorStatus, 'restarting'>;
 
 export class Connector {
   readonly systemId: string;
@@ -48,7 +53,7 @@ export class Connector {
   private readonly kafka: Kafka;
   private readonly handlers = new Map<CommandKind, CommandHandler<CommandKind>>();
   private producer?: Producer;
-  private consumer?: Consumer;
+  private consumer?: SupervisedConsumer;
   private admin?: Admin;
   private state: State = 'new';
 
@@ -164,6 +169,26 @@ export class Connector {
     this.logger.debug('records published', { kind, count: messages.length });
   }
 
+  /**
+   * Where the connector is: `running` only while its consumer is in its group, so commands
+   * flow. `restarting` while the SDK (or kafkajs) brings a crashed consumer back; `stopped`
+   * after stop() or a failed start(). For the system's readiness probe.
+   */
+  status(): ConnectorStatus {
+    if (this.state === 'running') return this.consumer?.health().state === 'restarting' ? 'restarting' : 'running';
+    return this.state;
+  }
+
+  /** status() with the consumer's restart attempts and its last error (class and code only). */
+  health(): ConnectorHealth {
+    const consumer = this.consumer?.health();
+    return {
+      status: this.status(),
+      restarts: consumer?.restarts ?? 0,
+      ...(consumer?.lastError ? { lastError: consumer.lastError, lastErrorAt: consumer.lastErrorAt } : {}),
+    };
+  }
+
   /** Stops the consumer (the command in progress finishes and its offset is committed), then the producer. */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
@@ -198,43 +223,19 @@ export class Connector {
       respondRetries: this.options.respondRetries ?? 3,
       retryBackoffMs: this.options.retryBackoffMs ?? 500,
     });
-    const consumer = this.kafka.consumer({
+    // Restarts use the same group, subscription and dispatcher: committed offsets say where to go on.
+    const consumer = new SupervisedConsumer({
+      kafka: this.kafka,
       groupId: this.options.groupId ?? `system.${this.systemId}`,
-      allowAutoTopicCreation: false,
-      // stop() waits for the fetch in flight, a long poll of up to this long (kafkajs's
-      // default is 5 s). Commands are few, so shorter polls cost little and stop faster;
-      // a command that arrives is still returned at once.
-      maxWaitTimeInMs: 1000,
+      topic: this.commandTopic,
+      eachMessage: (payload) => dispatcher.handle(payload),
+      logger: this.logger,
+      joinTimeoutMs: this.startTimeoutMs,
+      restartBackoffMs: this.options.restartBackoffMs ?? 1000,
+      restartMaxBackoffMs: this.options.restartMaxBackoffMs ?? 30_000,
     });
     this.consumer = consumer;
-    await consumer.connect();
-    // From the beginning for a new group: commands sent before the system's first start
-    // are waiting on its topic. Committed offsets take over afterwards.
-    await consumer.subscribe({ topics: [this.commandTopic], fromBeginning: true });
-
-    const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => done(new Error(`consumer did not join group within ${this.startTimeoutMs} ms`)),
-        this.startTimeoutMs,
-      );
-      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => done());
-      // A crash kafkajs will not restart from ends the wait; one it restarts from may still join.
-      const offCrash = consumer.on(consumer.events.CRASH, (e) => {
-        if (!e.payload.restart) done(new Error(`consumer crashed while starting: ${describeError(e.payload.error)}`));
-      });
-      function done(err?: Error) {
-        clearTimeout(timer);
-        offJoin();
-        offCrash();
-        if (err) reject(err);
-        else resolve();
-      }
-    });
-    consumer.on(consumer.events.CRASH, (e) => {
-      this.logger.error('consumer crashed', { error: describeError(e.payload.error), restart: e.payload.restart });
-    });
-    await consumer.run({ eachMessage: (payload) => dispatcher.handle(payload) });
-    await joined;
+    await consumer.start();
   }
 
   private runningProducer(starting = false): Producer {
@@ -246,17 +247,11 @@ export class Connector {
 
   private async disconnectAll(): Promise<void> {
     const { consumer, admin, producer } = this;
-    this.consumer = this.admin = this.producer = undefined;
+    // The consumer stays referenced (stopped): health() still tells its restarts and last error.
+    this.admin = this.producer = undefined;
     // Consumer first: stop() waits for the message in progress, whose reply needs the producer.
     const steps: [string, (() => Promise<void>) | undefined][] = [
-      [
-        'consumer',
-        consumer &&
-          (async () => {
-            await consumer.stop();
-            await consumer.disconnect();
-          }),
-      ],
+      ['consumer', consumer && (() => consumer.stop())],
       ['admin', admin && (() => admin.disconnect())],
       ['producer', producer && (() => producer.disconnect())],
     ];

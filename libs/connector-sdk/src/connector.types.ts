@@ -106,6 +106,14 @@ export interface ConnectorOptions {
   respondRetries?: number;
   /** First delay between handler attempts, doubled each time (capped at 30 s). Default 500 ms. */
   retryBackoffMs?: number;
+  /**
+   * First delay before the SDK restarts a consumer kafkajs gave up on (a crash it will not
+   * restart from), doubled per failed attempt up to `restartMaxBackoffMs`, with jitter;
+   * attempts go on until one succeeds or stop(). Default 1000 ms.
+   */
+  restartBackoffMs?: number;
+  /** Default 30 000 ms. */
+  restartMaxBackoffMs?: number;
   /** How long `start()` waits for a command topic it may not create, then for the group join. Default 60 s. */
   startTimeoutMs?: number;
   /**
@@ -116,6 +124,23 @@ export interface ConnectorOptions {
   /** Used only if the SDK creates the command topic; broker defaults otherwise. */
   commandTopicPartitions?: number;
   commandTopicReplicationFactor?: number;
+}
+
+/**
+ * Where a connector is. `running`: its consumer is in its group and commands flow.
+ * `restarting`: the consumer crashed and is being brought back (commands wait on the
+ * topic meanwhile; none is lost). `stopped`: after stop() or a failed start().
+ */
+export type ConnectorStatus = 'new' | 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
+
+/** status() plus what a readiness probe or a status page may show. */
+export interface ConnectorHealth {
+  status: ConnectorStatus;
+  /** Consumer restarts the SDK attempted since start (kafkajs's own restarts are not counted). */
+  restarts: number;
+  /** The last crash or failed restart: the error's class and code, never its message. */
+  lastError?: string;
+  lastErrorAt?: Date;
 }
 
 /** Thrown by a handler when its message is safe to send in the reply (no personal data). */

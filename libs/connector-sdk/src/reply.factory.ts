@@ -13,12 +13,15 @@ const MAX_ERROR_LENGTH = 2000;
 
 const clip = (text: string | undefined): string | undefined => (text ? text.slice(0, MAX_ERROR_LENGTH) : undefined);
 
-function base(command: Command): Pick<ReplyPayload, 'commandId' | 'requestId' | 'systemId'> {
+/** What a reply must name of its command. */
+export type CommandIds = Pick<Command, 'commandId' | 'requestId' | 'systemId'>;
+
+function base(command: CommandIds): CommandIds {
   return { commandId: command.commandId, requestId: command.requestId, systemId: command.systemId };
 }
 
 /** A `failed` reply; `error` must hold no personal data. */
-export function failedReply(command: Command, error: string): StoredReply {
+export function failedReply(command: CommandIds, error: string): StoredReply {
   return {
     type: EVENTS.commandFailed.type as StoredReply['type'],
     payload: { ...base(command), outcome: 'failed', affectedRecords: 0, error: clip(error) },

@@ -1,9 +1,14 @@
-/** `/health/live` (the process answers) and `/health/ready` (PostgreSQL and Kafka answer, with a timeout). */
+/**
+ * `/health/live` (the process answers) and `/health/ready` (PostgreSQL and Kafka answer,
+ * with a timeout, and the service's own READINESS_CHECK, if it provides one, says ready).
+ */
 import { Controller, Get } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { KafkaHealth } from '@datarights/messaging';
 import { Public } from './auth.guard';
+import { READINESS_CHECK, type ReadinessCheck } from './readiness';
 
 @ApiExcludeController()
 @Public()
@@ -14,6 +19,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly kafka: KafkaHealth,
+    private readonly modules: ModuleRef,
   ) {}
 
   @Get('live')
@@ -35,6 +41,20 @@ export class HealthController {
           return session.down({ message: (err as Error).message });
         }
       },
+      ...this.serviceChecks().map((c) => async () => {
+        const session = this.indicators.check(c.name);
+        const { ready, details } = await c.check();
+        return ready ? session.up(details) : session.down(details);
+      }),
     ]);
+  }
+
+  /** The service's own check, wherever it is provided (this controller lives in service-kit's module). */
+  private serviceChecks(): ReadinessCheck[] {
+    try {
+      return [this.modules.get<ReadinessCheck>(READINESS_CHECK, { strict: false })];
+    } catch {
+      return []; // most services have none
+    }
   }
 }

@@ -7,6 +7,7 @@ export * from './logger.module';
 export * from './http-error.filter';
 export * from './http-validation.pipe';
 export * from './health.controller';
+export * from './readiness';
 export * from './metrics.controller';
 export * from './service-kit.module';
 export * from './auth.guard';

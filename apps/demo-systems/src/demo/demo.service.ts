@@ -2,7 +2,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '@datarights/service-kit';
 import { SeedService, type SeedSnapshot } from '../seed/seed.service';
-import { ConnectorsService, type ConnectorState } from '../systems/connectors.service';
+import { ConnectorsService, type ConnectorState, type ConnectorView } from '../systems/connectors.service';
 import { normaliseKeyLists } from '../systems/key-match';
 import { DEMO_SYSTEMS, HOLDER_IDS, type SystemId } from '../systems/system-catalog';
 import { SystemsRepository } from '../systems/systems.repository';
@@ -22,6 +22,7 @@ export interface CustomerHoldings extends DirectoryEntry {
 
 export interface DemoStatus extends SeedSnapshot {
   connectors: Record<SystemId, ConnectorState>;
+  connectorDetails: Record<SystemId, ConnectorView>;
 }
 
 @Injectable()
@@ -54,6 +55,8 @@ export class DemoService {
   }
 
   status(): DemoStatus {
-    return { ...this.seed.status(), connectors: this.connectors.connectorStates() };
+    const connectorDetails = this.connectors.connectorViews();
+    const connectors = Object.fromEntries(Object.entries(connectorDetails).map(([id, v]) => [id, v.state]));
+    return { ...this.seed.status(), connectors: connectors as Record<SystemId, ConnectorState>, connectorDetails };
   }
 }

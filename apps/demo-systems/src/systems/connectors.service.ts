@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import {
   Connector,
   PostgresCommandStore,
+  type ConnectorHealth,
   type ConnectorLogger,
   type Queryable,
   type RecordInput,
@@ -22,7 +23,16 @@ import { DEMO_SYSTEMS, SYSTEM_IDS, type SystemId } from './system-catalog';
 import { SystemsRepository } from './systems.repository';
 
 type KafkaClient = Parameters<typeof ensureTopics>[0];
-export type ConnectorState = 'new' | 'starting' | 'running' | 'stopped' | 'failed';
+/** `failed`: a start attempt failed (retried up to START_ATTEMPTS); `restarting`: the SDK is bringing a crashed consumer back. */
+export type ConnectorState = 'new' | 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+
+/** One connector as /demo/status shows it. */
+export interface ConnectorView {
+  state: ConnectorState;
+  restarts: number;
+  lastError?: string;
+  lastErrorAt?: string;
+}
 
 const DAY = 86_400_000;
 /** Tries per connector at start-up (a broker busy with a rebalance, a slow topic creation). */
@@ -72,9 +82,34 @@ export class ConnectorsService {
     return this.startup;
   }
 
-  /** Where each connector is (for /demo/status). */
+  /**
+   * Where each connector really is (for /demo/status and /health/ready): once started, its
+   * own status, so a consumer that crashed shows `restarting`, not the `running` it once was.
+   */
   connectorStates(): Record<SystemId, ConnectorState> {
-    return Object.fromEntries(this.states) as Record<SystemId, ConnectorState>;
+    return Object.fromEntries(SYSTEM_IDS.map((id) => [id, this.view(id).state])) as Record<SystemId, ConnectorState>;
+  }
+
+  /** connectorStates() with each connector's restart attempts and last error (class and code only). */
+  connectorViews(): Record<SystemId, ConnectorView> {
+    return Object.fromEntries(SYSTEM_IDS.map((id) => [id, this.view(id)])) as Record<SystemId, ConnectorView>;
+  }
+
+  private view(id: SystemId): ConnectorView {
+    const started = this.states.get(id) ?? 'new';
+    const health: ConnectorHealth | undefined = this.connectors.get(id)?.health();
+    const state: ConnectorState =
+      started !== 'running' || !health
+        ? started
+        : health.status === 'running' || health.status === 'restarting'
+          ? health.status
+          : 'stopped';
+    return {
+      state,
+      restarts: health?.restarts ?? 0,
+      ...(health?.lastError ? { lastError: health.lastError } : {}),
+      ...(health?.lastErrorAt ? { lastErrorAt: health.lastErrorAt.toISOString() } : {}),
+    };
   }
 
   /** Publishes data events as `systemId` (batched and validated by the SDK). */

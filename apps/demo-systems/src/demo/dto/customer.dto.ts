@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { SYSTEM_IDS } from '../../systems/system-catalog';
 
 export class CustomerSummaryDto {
@@ -39,6 +39,16 @@ export class CustomerHoldingsDto {
   systems: Record<string, Record<string, Record<string, unknown>[]>>;
 }
 
+const CONNECTOR_STATES = ['new', 'starting', 'running', 'restarting', 'stopped', 'failed'];
+
+export class ConnectorViewDto {
+  @ApiProperty({ enum: CONNECTOR_STATES }) state: string;
+  @ApiProperty({ description: 'Consumer restart attempts by the connector SDK since start.' }) restarts: number;
+  @ApiProperty({ required: false, example: 'KafkaJSGroupCoordinatorNotFound' }) lastError?: string;
+  @ApiProperty({ required: false, format: 'date-time' }) lastErrorAt?: string;
+}
+
+@ApiExtraModels(ConnectorViewDto)
 export class DemoStatusDto {
   @ApiProperty({
     enum: ['pending', 'seeding', 'publishing', 'ready', 'failed'],
@@ -55,7 +65,15 @@ export class DemoStatusDto {
   @ApiProperty({ required: false }) lastError?: string;
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'string', enum: ['new', 'starting', 'running', 'stopped', 'failed'] },
+    additionalProperties: { type: 'string', enum: CONNECTOR_STATES },
+    description:
+      "Each connector's real state: restarting while its consumer is being brought back after a crash (the service is then not ready).",
   })
   connectors: Record<string, string>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(ConnectorViewDto) },
+    description: "Each connector's state, consumer restart attempts since start, and last error (class and code only).",
+  })
+  connectorDetails: Record<string, ConnectorViewDto>;
 }
