@@ -34,6 +34,7 @@ const METRICS: Record<string, string[]> = {
   dsr_events_rejected_total: ['reason', 'topic'],
   messaging_consumer_lag: ['topic', 'partition', 'group'],
   messaging_handler_transient_failures_total: ['topic'],
+  dsr_system_unanswered_seconds: ['system_id'],
   // Prometheus's own, per scrape target.
   up: [],
 };
@@ -47,6 +48,7 @@ const REQUIRED_ALERTS = [
   'OutboxLag',
   'OutboxRowParked',
   'SystemStoppedReplying',
+  'SystemNotAnswering',
   'ConsumerLag',
   'HandlerWaitingOnDependency',
   'DatarightsTargetDown',

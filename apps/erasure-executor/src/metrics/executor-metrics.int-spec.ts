@@ -125,6 +125,8 @@ describe('erasure-executor metrics', () => {
       Math.floor(started) - 1,
     );
     expect(series(text, 'dsr_system_last_reply_timestamp_seconds', { system_id: quiet })).toBeUndefined();
+    expect(series(text, 'dsr_system_unanswered_seconds', { system_id: replying })).toBe(0);
+    expect(series(text, 'dsr_system_unanswered_seconds', { system_id: quiet })).toBeGreaterThan(0);
     expect(text).toContain('service="erasure-executor"');
 
     // Refreshing again observes nothing twice.

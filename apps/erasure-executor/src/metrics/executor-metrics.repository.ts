@@ -15,6 +15,8 @@ export interface SystemSnapshot {
   pending: number;
   /** The last completing reply, or null if the system never sent one. */
   lastReplyAt: Date | null;
+  /** The first send of its oldest command still waiting for a reply, or null. */
+  oldestPendingAt: Date | null;
 }
 
 export interface CompletedAction {
@@ -35,18 +37,21 @@ export class ExecutorMetricsRepository {
 
   /** Every system the executor ever sent a command to (one grouped scan of the action table). */
   async systems(): Promise<SystemSnapshot[]> {
-    const rows: Array<{ system_id: string; pending: number; last_reply: Date | null }> = await this.dataSource.query(
-      `SELECT system_id,
+    const rows: Array<{ system_id: string; pending: number; last_reply: Date | null; oldest_pending: Date | null }> =
+      await this.dataSource.query(
+        `SELECT system_id,
               count(*) FILTER (WHERE status = ANY($1::text[]))::int AS pending,
-              max(updated_at) FILTER (WHERE status = 'completed' AND kind <> 'forward') AS last_reply
+              max(updated_at) FILTER (WHERE status = 'completed' AND kind <> 'forward') AS last_reply,
+              min(created_at) FILTER (WHERE status = ANY($1::text[]) AND kind <> 'forward') AS oldest_pending
          FROM action
         GROUP BY system_id`,
-      [PENDING_STATUSES],
-    );
+        [PENDING_STATUSES],
+      );
     return rows.map((r) => ({
       systemId: r.system_id,
       pending: r.pending,
       lastReplyAt: r.last_reply ? new Date(r.last_reply) : null,
+      oldestPendingAt: r.oldest_pending ? new Date(r.oldest_pending) : null,
     }));
   }
 

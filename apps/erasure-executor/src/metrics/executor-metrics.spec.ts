@@ -1,6 +1,6 @@
 /** The executor metrics' bookkeeping, with a fake store: each completion observed once, none from before the start. */
 import { register } from 'prom-client';
-import { ExecutorMetrics } from './executor-metrics';
+import { ExecutorMetrics, unansweredSeconds } from './executor-metrics';
 import type { CompletedAction, ExecutorMetricsRepository, SystemSnapshot } from './executor-metrics.repository';
 
 class FakeStore {
@@ -79,8 +79,8 @@ describe('ExecutorMetrics', () => {
 
   it('reports pending commands per system, and the last reply only for systems that replied', async () => {
     store.systemsList = [
-      { systemId: 'crm', pending: 0, lastReplyAt: at('09:30:00') },
-      { systemId: 'silent', pending: 2, lastReplyAt: null },
+      { systemId: 'crm', pending: 0, lastReplyAt: at('09:30:00'), oldestPendingAt: null },
+      { systemId: 'silent', pending: 2, lastReplyAt: null, oldestPendingAt: at('09:00:00') },
     ];
     await metrics.refresh();
     expect((await values('dsr_actions_pending')).map((v) => [v.labels.system_id, v.value])).toEqual([
@@ -90,10 +90,25 @@ describe('ExecutorMetrics', () => {
     expect((await values('dsr_system_last_reply_timestamp_seconds')).map((v) => [v.labels.system_id, v.value])).toEqual(
       [['crm', at('09:30:00').getTime() / 1000]],
     );
+    const now = (await store.nowFn()).getTime();
+    expect((await values('dsr_system_unanswered_seconds')).map((v) => [v.labels.system_id, v.value])).toEqual([
+      ['crm', 0],
+      ['silent', (now - at('09:00:00').getTime()) / 1000],
+    ]);
 
-    store.systemsList = [{ systemId: 'crm', pending: 1, lastReplyAt: at('09:30:00') }];
+    store.systemsList = [{ systemId: 'crm', pending: 1, lastReplyAt: at('09:30:00'), oldestPendingAt: at('09:40:00') }];
     await metrics.refresh();
     expect((await values('dsr_actions_pending')).map((v) => [v.labels.system_id, v.value])).toEqual([['crm', 1]]);
+  });
+
+  it('tells how long a system has left its oldest command unanswered, while it replied to nothing since', () => {
+    const now = at('10:00:00');
+    expect(unansweredSeconds({ oldestPendingAt: at('09:00:00'), lastReplyAt: null }, now)).toBe(3600);
+    // Replied to something before the command only: still silent on it.
+    expect(unansweredSeconds({ oldestPendingAt: at('09:30:00'), lastReplyAt: at('09:10:00') }, now)).toBe(1800);
+    // Replied since: it answers; this command may just be slow or lost (the re-send handles it).
+    expect(unansweredSeconds({ oldestPendingAt: at('09:30:00'), lastReplyAt: at('09:45:00') }, now)).toBe(0);
+    expect(unansweredSeconds({ oldestPendingAt: null, lastReplyAt: null }, now)).toBe(0);
   });
 
   it('counts the Art. 19 notices per recipient and status, and forgets a status no notice has any more', async () => {

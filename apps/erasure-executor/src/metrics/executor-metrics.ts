@@ -12,6 +12,11 @@
  * - `dsr_system_last_reply_timestamp_seconds{system_id}` (gauge): the last completing
  *   reply of each system; absent for a system that never replied, so that the
  *   SystemStoppedReplying alert also fires for one that never answered.
+ * - `dsr_system_unanswered_seconds{system_id}` (gauge): how long a system has left its
+ *   oldest pending command unanswered while replying to nothing since it was sent (0 when
+ *   it has replied since, or has nothing pending). A system that went silent shows within
+ *   a refresh, long before its commands time out and are escalated (issue 15): with the
+ *   default policy that is 15 hours (1 + 2 + 4 + 8 h of re-sends).
  * - `dsr_recipient_notices{recipient_system_id,status}` (gauge): Art. 19 notices to
  *   recipients by status (`awaiting-acknowledgement`, `acknowledged`, `declined`,
  *   `unacknowledged`, `not-notified`); `none` for recipients without a command topic.
@@ -20,7 +25,7 @@
  */
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Gauge, Histogram, register } from 'prom-client';
-import { ExecutorMetricsRepository } from './executor-metrics.repository';
+import { ExecutorMetricsRepository, type SystemSnapshot } from './executor-metrics.repository';
 
 export const METRICS_REFRESH_MS = 15_000;
 /** Rows are re-read this far behind the high-water mark: an update's time is set before its commit. */
@@ -78,6 +83,10 @@ export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy 
     'dsr_system_last_reply_timestamp_seconds',
     'Unix time of the last reply that completed a command, per system.',
   );
+  readonly unanswered = gauge(
+    'dsr_system_unanswered_seconds',
+    'Seconds since the oldest pending command of a system was sent, while the system has replied to nothing since.',
+  );
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   /** Completions newer than this are looked for; those already observed are remembered until they fall behind the overlap. */
@@ -107,19 +116,23 @@ export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy 
         this.observed.set(c.commandId, c.completedAt.getTime());
       this.highWater = now;
     }
-    const [systems, completed, notices] = await Promise.all([
+    const [systems, completed, notices, now] = await Promise.all([
       this.repo.systems(),
       this.repo.completedSince(new Date(this.highWater.getTime() - OVERLAP_MS)),
       this.repo.recipientNotices(),
+      // The database's clock, the one the action rows were stamped with.
+      this.repo.now(),
     ]);
     // Set synchronously after reset: a scrape never sees the gauges half-filled.
     this.pending.reset();
     this.lastReply.reset();
+    this.unanswered.reset();
     this.recipientNotices.reset();
     for (const n of notices) this.recipientNotices.set({ recipient_system_id: n.recipient, status: n.status }, n.count);
     for (const s of systems) {
       this.pending.set({ system_id: s.systemId }, s.pending);
       if (s.lastReplyAt) this.lastReply.set({ system_id: s.systemId }, s.lastReplyAt.getTime() / 1000);
+      this.unanswered.set({ system_id: s.systemId }, unansweredSeconds(s, now));
     }
     for (const c of completed) {
       if (this.observed.has(c.commandId)) continue;
@@ -139,4 +152,11 @@ export class ExecutorMetrics implements OnApplicationBootstrap, OnModuleDestroy 
       )
       .finally(() => (this.inFlight = undefined));
   }
+}
+
+/** How long the system has been silent on its oldest pending command (0 if it replied since). */
+export function unansweredSeconds(s: Pick<SystemSnapshot, 'oldestPendingAt' | 'lastReplyAt'>, now: Date): number {
+  if (!s.oldestPendingAt) return 0;
+  if (s.lastReplyAt && s.lastReplyAt >= s.oldestPendingAt) return 0;
+  return Math.max(0, (now.getTime() - s.oldestPendingAt.getTime()) / 1000);
 }
