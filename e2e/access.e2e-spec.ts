@@ -158,7 +158,8 @@ describe('access and portability, end to end', () => {
       expect(c.retention.length).toBeGreaterThan(0);
     }
     expect(processing.complaint.authority).toBe('CNIL');
-    expect(files.get('summary.md')).toContain('(f) Complaint');
+    // In French, the subject's language by default (Art. 12(1)).
+    expect(files.get('summary.md')).toContain('## Réclamation et recours (f)');
 
     // The subject's signed link works; a wrong signature is 403.
     const linkRes = await http('request-intake', 'POST', `/v1/requests/${id}/package/link`);

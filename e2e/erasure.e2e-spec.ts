@@ -68,7 +68,7 @@ describe('erasure, end to end', () => {
       done.holds.find(
         (h: { systemId: string; category: string }) => h.systemId === 'crm' && h.category === 'identification',
       ),
-    ).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'LCEN art. 6 and décret 2021-1362' });
+    ).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'LCEN art. 6 et décret 2021-1362' });
     for (const systemId of ['support', 'marketing']) {
       expect(
         done.systems.find((s: { systemId: string; kind: string }) => s.systemId === systemId && s.kind === 'erase'),

@@ -295,7 +295,9 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect(meta).toMatchObject({ requestType: 'portability', records: 2, categories: ['identification', 'payment'] });
     expect([...files.keys()].sort()).toEqual(['csv/identification.csv', 'csv/payment.csv', 'data.json', 'summary.md']);
     expect(JSON.stringify(JSON.parse(files.get('data.json')!))).not.toContain('inferred');
-    expect(files.get('summary.md')).toContain(`${silent.systemId}: no reply after 4 attempts`);
+    // The subject is told which system has not answered yet, in French (the reason is the DPO's).
+    expect(files.get('summary.md')).toContain(`n'ont pas encore répondu`);
+    expect(files.get('summary.md')).toContain(`- ${silent.systemId}\n`);
     expect(
       eventsOf(requestId, 'actionDispatched').filter(
         (r) => (r.envelope!.data as { systemId: string }).systemId !== silent.systemId,

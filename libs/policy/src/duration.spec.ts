@@ -1,4 +1,12 @@
-import { addDuration, durationToMillis, formatDuration, isIsoDuration, parseDuration, scaleDuration } from './duration';
+import {
+  addDuration,
+  durationInWords,
+  durationToMillis,
+  formatDuration,
+  isIsoDuration,
+  parseDuration,
+  scaleDuration,
+} from './duration';
 
 const Z = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
 
@@ -113,5 +121,20 @@ describe('durationToMillis', () => {
 
   it('refuses months and years, which have no fixed length', () => {
     expect(() => durationToMillis('P1M')).toThrow('no fixed length');
+  });
+});
+
+describe('durationInWords', () => {
+  it.each([
+    ['P10Y', 'fr-FR', '10 ans'],
+    ['P1Y', 'fr-FR', '1 an'],
+    ['P13M', 'fr-FR', '13 mois'],
+    ['P1Y6M', 'fr-FR', '1 an et 6 mois'],
+    ['P1Y2M3D', 'fr-FR', '1 an, 2 mois et 3 jours'],
+    ['P10Y', 'en-GB', '10 years'],
+    ['P1M', 'en-GB', '1 month'],
+    ['P2W', 'en-GB', '2 weeks'],
+  ])('%s in %s is "%s"', (iso, locale, words) => {
+    expect(durationInWords(iso, locale)).toBe(words);
   });
 });

@@ -123,3 +123,40 @@ export function durationToMillis(duration: Duration | string): number {
     throw new DurationError(`${formatDuration(d)} has months or years, which have no fixed length: use addDuration`);
   return (d.weeks * 7 + d.days) * DAY_MS + ((d.hours * 60 + d.minutes) * 60 + d.seconds) * 1000;
 }
+
+const UNITS: Record<'fr' | 'en', Record<keyof Duration, [string, string]>> = {
+  fr: {
+    years: ['an', 'ans'],
+    months: ['mois', 'mois'],
+    weeks: ['semaine', 'semaines'],
+    days: ['jour', 'jours'],
+    hours: ['heure', 'heures'],
+    minutes: ['minute', 'minutes'],
+    seconds: ['seconde', 'secondes'],
+  },
+  en: {
+    years: ['year', 'years'],
+    months: ['month', 'months'],
+    weeks: ['week', 'weeks'],
+    days: ['day', 'days'],
+    hours: ['hour', 'hours'],
+    minutes: ['minute', 'minutes'],
+    seconds: ['second', 'seconds'],
+  },
+};
+
+/**
+ * A period in words for the subject (GDPR Art. 12(1): "clear and plain language"), not
+ * ISO 8601: `P10Y` → "10 ans" / "10 years", `P1Y6M` → "1 an et 6 mois". French unless
+ * the locale is English.
+ */
+export function durationInWords(duration: Duration | string, locale: string): string {
+  const d = typeof duration === 'string' ? parseDuration(duration) : duration;
+  const lang = locale.startsWith('en') ? 'en' : 'fr';
+  const parts = (Object.keys(UNITS[lang]) as (keyof Duration)[])
+    .filter((k) => d[k] > 0)
+    .map((k) => `${d[k]} ${UNITS[lang][k][d[k] === 1 ? 0 : 1]}`);
+  if (parts.length === 0) return lang === 'en' ? 'no time' : 'aucune durée';
+  const and = lang === 'en' ? ' and ' : ' et ';
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')}${and}${parts[parts.length - 1]}`;
+}

@@ -6,8 +6,8 @@ describe('erasureDecision with the French default profile', () => {
 
   it.each([
     ['billing', 'retain', 'P10Y', 'end-of-financial-year', 'Code de commerce L123-22'],
-    ['payment', 'retain', 'P13M', 'transaction', 'CNIL délibération 2018-303 (card payments, disputes)'],
-    ['identification', 'retain', 'P5Y', 'contract-end', 'LCEN art. 6 and décret 2021-1362'],
+    ['payment', 'retain', 'P13M', 'transaction', 'CNIL délibération 2018-303 (cartes de paiement, contestations)'],
+    ['identification', 'retain', 'P5Y', 'contract-end', 'LCEN art. 6 et décret 2021-1362'],
     ['relationship', 'erase', undefined, undefined, undefined],
     ['usage', 'erase', undefined, undefined, undefined],
     ['prospection', 'erase', undefined, undefined, undefined],

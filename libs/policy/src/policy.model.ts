@@ -377,6 +377,13 @@ export class CategoryRule {
   @IsString(TEXT)
   description?: string;
 
+  /**
+   * The category's name as the subject reads it, per language (`fr` required, `en`): the
+   * package summary and notices name categories this way, never by their internal name
+   * (GDPR Art. 12(1): clear and plain language).
+   */
+  @localised() label?: LocalisedText;
+
   /** Every obligation of `retention`, as a list (empty when erasure erases). Set after loading. */
   declare retentions: RetentionRule[];
 }

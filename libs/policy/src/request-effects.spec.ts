@@ -9,8 +9,8 @@ describe('the French hosting-provider profile: each rule of the law, citing its 
   it.each([
     // category, [period, from, ground, legal text] of each obligation
     // LCEN art. 6 II and décret 2021-1362 art. 2: the subscriber's civil identity, 5 years after the contract ends.
-    ['identification', [['P5Y', 'contract-end', 'Art. 17(3)(b)', 'LCEN art. 6 and décret 2021-1362']]],
-    ['subscriber-identity', [['P5Y', 'contract-end', 'Art. 17(3)(b)', 'LCEN art. 6 and décret 2021-1362']]],
+    ['identification', [['P5Y', 'contract-end', 'Art. 17(3)(b)', 'LCEN art. 6 et décret 2021-1362']]],
+    ['subscriber-identity', [['P5Y', 'contract-end', 'Art. 17(3)(b)', 'LCEN art. 6 et décret 2021-1362']]],
     // décret 2021-1362 art. 3: account data, 1 year after the account is closed.
     ['account', [['P1Y', 'account-closure', 'Art. 17(3)(b)', 'décret 2021-1362 art. 3']]],
     // décret 2021-1362: connection data, 1 year from the connection.
@@ -27,7 +27,7 @@ describe('the French hosting-provider profile: each rule of the law, citing its 
     [
       'payment',
       [
-        ['P13M', 'transaction', 'Art. 17(3)(e)', 'CNIL délibération 2018-303 (card payments, disputes)'],
+        ['P13M', 'transaction', 'Art. 17(3)(e)', 'CNIL délibération 2018-303 (cartes de paiement, contestations)'],
         ['P1Y', 'account-closure', 'Art. 17(3)(b)', 'décret 2021-1362 art. 3'],
       ],
     ],

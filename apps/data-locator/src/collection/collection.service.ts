@@ -257,6 +257,7 @@ export class CollectionService {
       requestType: request.requestType,
       generatedAt: now.toISOString(),
       controller: this.config.PACKAGE_CONTROLLER,
+      locale: this.config.NOTICE_LOCALE,
       systems,
       exports,
       policy: this.policy,

@@ -1,5 +1,5 @@
 /** The only place that reads process.env for data-locator: validated once at start-up. */
-import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsInt, Matches, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
 export class DataLocatorConfig extends ServiceConfig {
@@ -19,6 +19,10 @@ export class DataLocatorConfig extends ServiceConfig {
   @Min(0)
   @Max(3_600_000)
   PLAN_INDEX_WAIT_MS: number = 60_000;
+
+  /** Language of the package's summary for the subject (BCP 47; French by default, English available). */
+  @Matches(/^[a-z]{2}(-[A-Z]{2})?$/)
+  NOTICE_LOCALE: string = 'fr-FR';
 
   /** How often export commands past their time are re-sent or escalated. */
   @IsInt()

@@ -151,21 +151,42 @@ describe('access package (Art. 15)', () => {
     );
     expect(p.complaint).toMatchObject({ authority: 'CNIL', url: 'https://www.cnil.fr/fr/adresser-une-plainte' });
     const summary = files.get('summary.md')!;
+    // French by default (GDPR Art. 12(1): clear and plain language, the subject's): periods
+    // in words from their start, categories by their name, every Art. 15 heading.
     for (const item of [
-      '(a) Purposes',
-      '(b) Category',
-      '(c) Recipients',
-      '(d) Retention',
-      '(e) Your rights',
-      '(f) Complaint',
-      '(g) Source',
-      '(h) Automated',
-      'Art. 15(2) Transfers',
-      'standard contractual clauses',
-      'CNIL',
+      "# Vos données personnelles — droit d'accès (RGPD, art. 15)",
+      'préparée le 28 novembre 2026',
+      '## Vos moyens de paiement et paiements (b)',
+      'Pourquoi nous les traitons (a) : invoicing, accounting — base légale : une obligation légale (art. 6(1)(c))',
+      'Qui les reçoit (c) : PayCo Inc. (sous-traitant, US)',
+      "13 mois à compter de l'opération de paiement (CNIL délibération 2018-303",
+      '1 an à compter de la clôture du compte (décret 2021-1362 art. 3)',
+      "10 ans à compter de la fin de l'exercice comptable (Code de commerce L123-22)",
+      "D'où elles viennent (g) : partner lead lists",
+      "Transferts hors de l'Union européenne (art. 15(2)) : US — clauses contractuelles types",
+      'Décision automatisée (h) : aucune décision',
+      '## Vos droits (e)',
+      '## Réclamation et recours (f)',
+      'la CNIL (https://www.cnil.fr/fr/adresser-une-plainte) (RGPD, art. 77), et former un recours juridictionnel (art. 79)',
     ]) {
       expect(summary).toContain(item);
     }
+    // Never the machine's words: no ISO period, no internal category name as a heading.
+    expect(summary).not.toMatch(/\bP\d+[YMWD]\b/);
+    expect(summary).not.toContain('## payment');
+  });
+
+  it('writes the summary in English when the subject reads English', async () => {
+    const files = await unzip((await buildPackage({ ...input('access'), locale: 'en-GB' })).zip);
+    const summary = files.get('summary.md')!;
+    for (const item of [
+      '# Your personal data — right of access (GDPR Art. 15)',
+      '## Your payment details and payments (b)',
+      '13 months from the payment',
+      '10 years from the end of the financial year (Code de commerce L123-22)',
+      '## Complaint and remedies (f)',
+    ])
+      expect(summary).toContain(item);
   });
 });
 
@@ -176,7 +197,8 @@ describe('portability package (Art. 20)', () => {
     const data = JSON.parse(files.get('data.json')!);
     expect(data.systems.billing).toEqual({ payment: [{ recordRef: 'p1', category: 'payment', iban: 'FR76…' }] });
     expect(data.systems.marketing).toBeUndefined();
-    expect(files.get('summary.md')).toContain('aml-due-diligence, billing, usage');
+    expect(files.get('summary.md')).toContain('# Vos données — droit à la portabilité (RGPD, art. 20)');
+    expect(files.get('summary.md')).toContain('vos factures et pièces comptables, votre utilisation de nos services');
   });
 
   it.each([

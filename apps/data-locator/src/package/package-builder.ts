@@ -18,7 +18,8 @@ import archiver from 'archiver';
 import { CATEGORY_PATTERN } from '@datarights/contracts';
 import { effectOf, PROVIDED_BASES, ruleFor, type Policy } from '@datarights/policy';
 import { csvColumns, toCsv } from './csv';
-import { processingFacts, summaryMarkdown, type InventoryEntry } from './processing-facts';
+import { accessSummary, categoryName, portabilitySummary } from './package-summary';
+import { processingFacts, type InventoryEntry } from './processing-facts';
 
 export type PackageType = 'access' | 'portability';
 
@@ -39,6 +40,8 @@ export interface PackageInput {
   policy: Pick<Policy, 'categories' | 'authority'>;
   /** Systems that never answered (escalated to the DPO): named in the summary. */
   escalated?: readonly { systemId: string; reason: string }[];
+  /** The subject's language for `summary.md` (BCP 47); French when absent. */
+  locale?: string;
 }
 
 export interface PackageContent {
@@ -138,6 +141,7 @@ export async function buildPackage(
   };
   zip.append(JSON.stringify({ ...meta, systems: content.data }, null, 2), { name: 'data.json' });
   for (const c of content.categories) zip.append(content.csv[c], { name: csvEntryName(c) });
+  const locale = input.locale ?? 'fr-FR';
   if (input.requestType === 'access') {
     // Art. 15 facts cover every category the subject has data in, even one excluded from the copy.
     const allCategories = [...new Set([...content.categories, ...input.exports.flatMap((e) => e.categories)])];
@@ -148,26 +152,25 @@ export async function buildPackage(
       controller: input.controller,
     });
     zip.append(JSON.stringify({ ...meta, ...facts }, null, 2), { name: 'processing.json' });
-    zip.append(summaryMarkdown(facts, { ...meta, escalated: input.escalated ?? [] }), { name: 'summary.md' });
+    zip.append(accessSummary(facts, { ...meta, escalated: input.escalated ?? [] }, input.locale ?? 'fr-FR'), {
+      name: 'summary.md',
+    });
   } else {
     zip.append(
-      [
-        '# Your data — portability (GDPR Art. 20)',
-        '',
-        `Request ${input.requestId}, generated ${input.generatedAt}. Records: ${content.records}.`,
-        '',
-        'This package holds the data you provided to us under your consent or our contract, in JSON (`data.json`) and CSV (`csv/`).',
-        `Not included (not provided by you, inferred, or kept only under a legal obligation): ${content.excludedCategories.join(', ') || 'nothing'}.`,
-        '',
-        ...(input.escalated?.length
-          ? [
-              'Some systems could not answer in time; the data protection officer is following them up:',
-              '',
-              ...input.escalated.map((e) => `- ${e.systemId}: ${e.reason}`),
-              '',
-            ]
-          : []),
-      ].join('\n'),
+      portabilitySummary(
+        {
+          requestId: input.requestId,
+          generatedAt: input.generatedAt,
+          records: content.records,
+          controller: input.controller,
+          excluded: content.excludedCategories.map((c) => {
+            const rule = ruleFor(input.policy, c)?.rule;
+            return categoryName({ category: c, description: rule?.description, label: rule?.label }, locale);
+          }),
+          escalated: input.escalated ?? [],
+        },
+        locale,
+      ),
       { name: 'summary.md' },
     );
   }

@@ -3,10 +3,10 @@
  * (GDPR Art. 15(1)(a)–(h) and 15(2)), taken from the inventory (the systems' own
  * registration on pdata.systems.<systemId>.v1, the Art. 30 register) and the policy (retention per
  * category, the authority to complain to). Pure: the package builder renders it as
- * `processing.json` and `summary.md`.
+ * `processing.json`, and package-summary.ts as `summary.md`.
  */
 import type { Recipient, Transfer } from '@datarights/contracts';
-import { ruleFor, type Policy } from '@datarights/policy';
+import { ruleFor, type LocalisedText, type Policy } from '@datarights/policy';
 
 /** What the package needs of a registered system (a row of the Art. 30 register). */
 export interface InventoryEntry {
@@ -24,6 +24,8 @@ export interface InventoryEntry {
 }
 
 export interface RetentionFact {
+  /** A maximum (storage limitation, Art. 5(1)(e)), not an obligation to keep. */
+  limit?: true;
   /** ISO 8601 period, or undefined when the criteria are given instead. */
   period?: string;
   from?: string;
@@ -34,6 +36,8 @@ export interface RetentionFact {
 export interface CategoryFacts {
   category: string;
   description?: string;
+  /** The category's name for the subject, per language (the policy's `label`). */
+  label?: LocalisedText;
   /** (a) */ purposes: string[];
   legalBases: string[];
   /** (b) */ categoryOfData: string;
@@ -88,6 +92,7 @@ function retentionOf(policy: Pick<Policy, 'categories'>, category: string): Rete
   }));
   if (rule?.limit) {
     facts.push({
+      limit: true,
       period: rule.limit.period,
       from: rule.limit.from,
       legalText: rule.limit.legalText,
@@ -142,6 +147,7 @@ export function processingFacts(input: {
       ...(ruleFor(input.policy, category)?.rule.description
         ? { description: ruleFor(input.policy, category)?.rule.description }
         : {}),
+      ...(ruleFor(input.policy, category)?.rule.label ? { label: ruleFor(input.policy, category)?.rule.label } : {}),
       purposes: uniq(holders.flatMap((s) => s.purposes)),
       legalBases: uniq(holders.map((s) => s.legalBasis)),
       categoryOfData: category,
@@ -168,51 +174,4 @@ export function processingFacts(input: {
       text: `You may lodge a complaint with the supervisory authority, the ${authority.name} (${authority.complaintUrl}) (GDPR Art. 15(1)(f), 77).`,
     },
   };
-}
-
-/** The human-readable summary (Markdown) of the same facts. */
-export function summaryMarkdown(
-  facts: ProcessingFacts,
-  meta: {
-    requestId: string;
-    requestType: string;
-    generatedAt: string;
-    records: number;
-    escalated: readonly { systemId: string; reason: string }[];
-  },
-): string {
-  const out: string[] = [];
-  out.push(
-    `# Your personal data — ${meta.requestType === 'portability' ? 'portability (GDPR Art. 20)' : 'access (GDPR Art. 15)'}`,
-    '',
-  );
-  out.push(
-    `Request ${meta.requestId}, generated ${meta.generatedAt}. Controller: ${facts.controller}. Records: ${meta.records}.`,
-    '',
-  );
-  if (meta.escalated.length > 0) {
-    out.push('Some systems could not answer in time; the data protection officer is following them up:', '');
-    for (const e of meta.escalated) out.push(`- ${e.systemId}: ${e.reason}`);
-    out.push('');
-  }
-  for (const c of facts.categories) {
-    out.push(`## Category: ${c.category}${c.description ? ` — ${c.description}` : ''}`, '');
-    out.push(
-      `- (a) Purposes: ${c.purposes.join(', ') || 'none registered'} (legal basis: ${c.legalBases.join(', ') || 'n/a'})`,
-    );
-    out.push(`- (b) Category of personal data: ${c.categoryOfData}`);
-    out.push(
-      `- (c) Recipients: ${c.recipients.length ? c.recipients.map((r) => `${r.name} (${r.kind}, ${r.country})`).join('; ') : 'none'}`,
-    );
-    out.push(`- (d) Retention: ${c.retention.map((r) => r.criteria).join('; ')}`);
-    out.push(`- (g) Source: ${c.sources.join('; ')}`);
-    out.push(`- (h) Automated decision-making: ${c.automatedDecisionMaking}`);
-    out.push(
-      `- Art. 15(2) Transfers outside the EU: ${c.transfers.length ? c.transfers.map((t) => `${t.country} — ${t.safeguard}`).join('; ') : 'none'}`,
-    );
-    out.push('');
-  }
-  out.push('## (e) Your rights', '', ...facts.rights.map((r) => `- ${r}`), '');
-  out.push('## (f) Complaint', '', facts.complaint.text, '');
-  return out.join('\n');
 }

@@ -90,8 +90,8 @@ describe('planErasure with the French default profile', () => {
 
   it.each([
     // The French rules, through the planner: category, period, legal text, end of the hold for a request of 31 January 2025.
-    ['subscriber-identity', 'P5Y', 'LCEN art. 6 and décret 2021-1362', '2030-01-31T10:00:00.000Z'],
-    ['identification', 'P5Y', 'LCEN art. 6 and décret 2021-1362', '2030-01-31T10:00:00.000Z'],
+    ['subscriber-identity', 'P5Y', 'LCEN art. 6 et décret 2021-1362', '2030-01-31T10:00:00.000Z'],
+    ['identification', 'P5Y', 'LCEN art. 6 et décret 2021-1362', '2030-01-31T10:00:00.000Z'],
     ['account', 'P1Y', 'décret 2021-1362 art. 3', '2026-01-31T10:00:00.000Z'],
     ['connection', 'P1Y', 'décret 2021-1362', '2026-01-31T10:00:00.000Z'],
   ])('holds %s for %s (%s) until %s', (category, period, legalText, until) => {
