@@ -52,6 +52,7 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     transfers: [{ country: 'US', mechanism: 'scc', recipient: 'Backup Inc.' }],
     recipients: [{ name: 'Backup Inc.', kind: 'sub-processor', categories: ['usage'], country: 'US' }],
     source: "the customer's own users",
+    automatedDecisions: { logic: 'an abuse score from the traffic', significance: 'a server may be suspended' },
   } as Partial<SystemRegistered>);
   const shadow = `shadow-${Date.now().toString(36)}`;
   const jane = aSubject();
@@ -251,6 +252,8 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
       recipients: [{ name: 'Backup Inc.', kind: 'sub-processor', categories: ['usage'], country: 'US' }],
       capabilities: ['export'],
       source: "the customer's own users",
+      // Art. 15(1)(h), as the system declared it.
+      automatedDecisions: { logic: 'an abuse score from the traffic', significance: 'a server may be suspended' },
       registeredAt: expect.any(String),
       updatedAt: expect.any(String),
       records: 3, // Jane's two, John's one

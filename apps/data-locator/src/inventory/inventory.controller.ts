@@ -57,6 +57,7 @@ function toDto({ system: s, records }: RegisteredSystem): SystemDto {
     recipients: s.recipients,
     capabilities: s.capabilities,
     ...(s.source ? { source: s.source } : {}),
+    ...(s.automatedDecisions ? { automatedDecisions: s.automatedDecisions } : {}),
     registeredAt: s.registeredAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
     records,

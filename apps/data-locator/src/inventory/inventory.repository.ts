@@ -19,13 +19,15 @@ export class InventoryRepository {
   async upsert(tx: EntityManager, s: SystemRegistered, at: Date): Promise<boolean> {
     const rows: unknown[] = await tx.query(
       `INSERT INTO systems AS cur (system_id, name, owner, role, controller, purposes, legal_basis, categories, location,
-                                   transfers, recipients, capabilities, source, command_topic, registered_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::text[], $9, $10::jsonb, $11::jsonb, $12::text[], $13, $14, $15, $15)
+                                   transfers, recipients, capabilities, source, command_topic, registered_at, updated_at,
+                                   automated_decisions)
+       VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::text[], $9, $10::jsonb, $11::jsonb, $12::text[], $13, $14, $15, $15, $16::jsonb)
        ON CONFLICT (system_id) DO UPDATE SET
          name = excluded.name, owner = excluded.owner, role = excluded.role, controller = excluded.controller,
          purposes = excluded.purposes, legal_basis = excluded.legal_basis, categories = excluded.categories,
          location = excluded.location, transfers = excluded.transfers, recipients = excluded.recipients,
-         capabilities = excluded.capabilities, source = excluded.source, updated_at = excluded.updated_at
+         capabilities = excluded.capabilities, source = excluded.source, updated_at = excluded.updated_at,
+         automated_decisions = excluded.automated_decisions
        WHERE excluded.updated_at >= cur.updated_at
        RETURNING system_id`,
       [
@@ -44,6 +46,7 @@ export class InventoryRepository {
         s.source ?? null,
         commandTopic(s.systemId),
         at.toISOString(),
+        s.automatedDecisions ? JSON.stringify(s.automatedDecisions) : null,
       ],
     );
     return rows.length > 0;

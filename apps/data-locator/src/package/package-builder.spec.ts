@@ -28,6 +28,10 @@ const systems: InventoryEntry[] = [
     location: 'FR',
     transfers: [{ country: 'US', mechanism: 'scc', recipient: 'PayCo Inc.' }],
     recipients: [{ name: 'PayCo Inc.', kind: 'sub-processor', categories: ['payment'], country: 'US' }],
+    automatedDecisions: {
+      logic: 'un score de risque de fraude calculé sur l’historique de paiement',
+      significance: 'un paiement peut être refusé ; vous pouvez demander qu’une personne le réexamine',
+    },
   },
   {
     systemId: 'marketing',
@@ -141,6 +145,14 @@ describe('access package (Art. 15)', () => {
       'partner lead lists',
     ]);
     expect(p.categories.find((c: { category: string }) => c.category === 'prospection')).toBeUndefined();
+    // Art. 15(1)(h): declared by the system that holds the category, none elsewhere.
+    expect(payment.automatedDecisions).toEqual([
+      { system: 'Billing', logic: expect.stringContaining('fraude'), significance: expect.stringContaining('refusé') },
+    ]);
+    expect(payment.automatedDecisionMaking).toMatch(/^yes \(GDPR Art. 22\): Billing: /);
+    const identification = p.categories.find((c: { category: string }) => c.category === 'identification');
+    expect(identification.automatedDecisions).toEqual([]);
+    expect(identification.automatedDecisionMaking).toMatch(/^none: /);
     expect(p.rights).toEqual(
       expect.arrayContaining([
         expect.stringContaining('Art. 16'),
@@ -164,7 +176,8 @@ describe('access package (Art. 15)', () => {
       "10 ans à compter de la fin de l'exercice comptable (Code de commerce L123-22)",
       "D'où elles viennent (g) : partner lead lists",
       "Transferts hors de l'Union européenne (art. 15(2)) : US — clauses contractuelles types",
-      'Décision automatisée (h) : aucune décision',
+      '- Décisions automatisées (h, RGPD art. 22) : Billing — logique : un score de risque de fraude calculé sur l’historique de paiement ; portée et conséquences pour vous : un paiement peut être refusé',
+      'Décision automatisée (h), pour les autres catégories : aucune décision',
       '## Vos droits (e)',
       '## Réclamation et recours (f)',
       'la CNIL (https://www.cnil.fr/fr/adresser-une-plainte) (RGPD, art. 77), et former un recours juridictionnel (art. 79)',

@@ -115,6 +115,11 @@ const TEXT = {
     fromYou: 'de vous',
     automated:
       "Décision automatisée (h) : aucune décision fondée exclusivement sur un traitement automatisé, y compris le profilage, n'est prise à votre sujet (RGPD, art. 22).",
+    automatedOthers:
+      'Décision automatisée (h), pour les autres catégories : aucune décision fondée exclusivement sur un traitement automatisé, y compris le profilage (RGPD, art. 22).',
+    decisions: 'Décisions automatisées (h, RGPD art. 22)',
+    logic: 'logique',
+    significance: 'portée et conséquences pour vous',
     transfers: "Transferts hors de l'Union européenne (art. 15(2))",
     rights: '## Vos droits (e)',
     rightsList: [
@@ -154,6 +159,11 @@ const TEXT = {
     fromYou: 'from you',
     automated:
       'Automated decisions (h): no decision based solely on automated processing, including profiling, is made about you (GDPR Art. 22).',
+    automatedOthers:
+      'Automated decisions (h), for the other categories: no decision based solely on automated processing, including profiling (GDPR Art. 22).',
+    decisions: 'Automated decisions (h, GDPR Art. 22)',
+    logic: 'logic',
+    significance: 'significance and consequences for you',
     transfers: 'Transfers outside the European Union (Art. 15(2))',
     rights: '## Your rights (e)',
     rightsList: [
@@ -230,6 +240,10 @@ export function accessSummary(facts: ProcessingFacts, meta: SummaryMeta, locale:
       }`,
     );
     out.push(`- ${t.retention}${colon(lang)}${c.retention.map((r) => retentionInWords(r, lang, locale)).join(' ; ')}`);
+    for (const d of c.automatedDecisions)
+      out.push(
+        `- ${t.decisions}${colon(lang)}${d.system} — ${t.logic}${colon(lang)}${d.logic} ; ${t.significance}${colon(lang)}${d.significance}`,
+      );
     out.push(
       `- ${t.sources}${colon(lang)}${c.sources.map((s) => (s === 'collected from you' ? t.fromYou : s)).join(' ; ')}`,
     );
@@ -242,7 +256,7 @@ export function accessSummary(facts: ProcessingFacts, meta: SummaryMeta, locale:
     );
     out.push('');
   }
-  out.push(t.automated, '');
+  out.push(facts.categories.some((c) => c.automatedDecisions.length > 0) ? t.automatedOthers : t.automated, '');
   out.push(t.rights, '', ...t.rightsList.map((r) => `- ${r}`), '');
   out.push(t.complaint, '', t.complaintText(facts.complaint.authority, facts.complaint.url), '');
   return out.join('\n');

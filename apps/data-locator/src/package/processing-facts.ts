@@ -21,6 +21,8 @@ export interface InventoryEntry {
   transfers: Transfer[];
   recipients: Recipient[];
   source?: string | null;
+  /** Art. 15(1)(h): the automated decisions the system declared in its registration. */
+  automatedDecisions?: { logic: string; significance: string } | null;
 }
 
 export interface RetentionFact {
@@ -47,6 +49,8 @@ export interface CategoryFacts {
   /** (g) where not collected from the subject. */
   sources: string[];
   /** (h) */ automatedDecisionMaking: string;
+  /** (h) in detail: each system holding the category that declared automated decisions. */
+  automatedDecisions: { system: string; logic: string; significance: string }[];
   /** 15(2): transfers outside the EU and their safeguards. */
   transfers: { country: string; mechanism: string; safeguard: string; recipient?: string; system: string }[];
   systems: string[];
@@ -123,6 +127,10 @@ export function processingFacts(input: {
         .filter((r) => r.categories.length === 0 || r.categories.includes(category))
         .map((r) => ({ name: r.name, kind: r.kind, country: r.country, system: s.systemId })),
     );
+    // Declared by each system in its registration (Art. 15(1)(h)); none declared: none made.
+    const deciding = holders.flatMap((s) =>
+      s.automatedDecisions ? [{ system: s.name || s.systemId, ...s.automatedDecisions }] : [],
+    );
     const transfers = holders.flatMap((s) => [
       ...s.transfers.map((t) => ({
         country: t.country,
@@ -154,8 +162,10 @@ export function processingFacts(input: {
       recipients,
       retention: retentionOf(input.policy, category),
       sources: uniq(holders.map((s) => s.source ?? 'collected from you')),
-      automatedDecisionMaking:
-        'none: no decision based solely on automated processing, including profiling, is made (GDPR Art. 22)',
+      automatedDecisionMaking: deciding.length
+        ? `yes (GDPR Art. 22): ${deciding.map((d) => `${d.system}: ${d.logic}; significance and consequences: ${d.significance}`).join(' | ')}`
+        : 'none: no decision based solely on automated processing, including profiling, is made (GDPR Art. 22)',
+      automatedDecisions: deciding,
       transfers,
       systems: holders.map((s) => s.systemId),
     };

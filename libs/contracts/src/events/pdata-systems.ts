@@ -60,6 +60,24 @@ export class Recipient {
   systemId?: string;
 }
 
+/**
+ * GDPR Art. 15(1)(h): a system that takes decisions based solely on automated processing,
+ * including profiling (Art. 22(1), (4)), says so, with meaningful information about the
+ * logic involved and the significance and envisaged consequences for the person. The
+ * access answer repeats it for every category the system holds.
+ */
+export class AutomatedDecisions {
+  /** The logic involved, in words a subject understands (e.g. "a fraud score from the payment history"). */
+  @IsString()
+  @Length(1, 1000)
+  logic: string;
+
+  /** The significance and envisaged consequences for the subject (e.g. "an order may be refused"). */
+  @IsString()
+  @Length(1, 1000)
+  significance: string;
+}
+
 export class SystemRegistered {
   @Matches(SYSTEM_ID_PATTERN, { message: 'systemId must be a lowercase slug (a-z, 0-9, -)' })
   systemId: string;
@@ -128,4 +146,9 @@ export class SystemRegistered {
   @IsString()
   @Length(1, 500)
   source?: string;
+  /** Decisions based solely on automated processing the system takes (Art. 15(1)(h), 22); absent: none. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AutomatedDecisions)
+  automatedDecisions?: AutomatedDecisions;
 }

@@ -9,6 +9,14 @@ export class SystemIdParamDto {
   systemId: string;
 }
 
+export class AutomatedDecisionsDto {
+  @ApiProperty({ example: 'a fraud score computed from the payment history' })
+  logic: string;
+
+  @ApiProperty({ example: 'an order may be refused; you may ask for a person to review it' })
+  significance: string;
+}
+
 export class TransferDto {
   @ApiProperty({ example: 'US', description: 'ISO 3166-1 alpha-2 country of destination' })
   country: string;
@@ -95,6 +103,12 @@ export class SystemDto {
     description: 'Where the data comes from, when not collected from the subject (Art. 15(1)(g))',
   })
   source?: string;
+
+  @ApiPropertyOptional({
+    type: AutomatedDecisionsDto,
+    description: 'Decisions based solely on automated processing the system takes (Art. 15(1)(h), 22); absent: none',
+  })
+  automatedDecisions?: AutomatedDecisionsDto;
 
   @ApiProperty({ format: 'date-time' })
   registeredAt: string;

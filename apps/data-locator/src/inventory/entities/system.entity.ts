@@ -1,6 +1,6 @@
 /** A registered company system: one row of the Art. 30 register (GDPR Art. 30(1)). */
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Capability, Recipient, SystemRole, Transfer } from '@datarights/contracts';
+import type { Capability, Recipient, SystemRole, Transfer, AutomatedDecisions } from '@datarights/contracts';
 
 @Entity({ name: 'systems' })
 export class SystemEntity {
@@ -45,6 +45,10 @@ export class SystemEntity {
   /** Where the data comes from, when not collected from the subject (Art. 14(2)(f), 15(1)(g)). */
   @Column('text', { nullable: true })
   source: string | null;
+
+  /** The automated decisions it takes (Art. 15(1)(h), 22); null: none. */
+  @Column('jsonb', { name: 'automated_decisions', nullable: true })
+  automatedDecisions: AutomatedDecisions | null;
 
   @Column('text', { name: 'command_topic' })
   commandTopic: string;
