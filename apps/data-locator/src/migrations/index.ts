@@ -1,6 +1,11 @@
 /** Every migration of data-locator, in order (each table change is a migration; never synchronize). */
 import { InventoryIndexPlans1733100000000 } from './1733100000000-inventory-index-plans';
 import { Exports1733500000000 } from './1733500000000-exports';
+import { PackagedExportsForgetKeys1734400000000 } from './1734400000000-packaged-exports-forget-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [InventoryIndexPlans1733100000000, Exports1733500000000];
+export const MIGRATIONS: Function[] = [
+  InventoryIndexPlans1733100000000,
+  Exports1733500000000,
+  PackagedExportsForgetKeys1734400000000,
+];
