@@ -110,6 +110,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
         SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
         SMTP_STARTTLS: 'opportunistic',
         LOG_LEVEL: 'info',
+        // The executor replaces a finished request's stored keys by keyed hashes on this
+        // schedule (5 minutes by default): seconds, so that e2e/forget sees it happen.
+        MINIMISATION_POLL_MS: '2000',
         // The web apps call the APIs of this stack; the privacy centre forwards subjects' addresses.
         REQUEST_INTAKE_URL: `http://127.0.0.1:${PORT_BASE}`,
         IDENTITY_URL: `http://127.0.0.1:${PORT_BASE + 1}`,

@@ -230,6 +230,10 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect(repliesDlq).toHaveLength(0);
     // data-locator keeps no copy of the records once the package is sent.
     expect((await ds.query(`SELECT count(*)::int AS n FROM export_parts`))[0].n).toBe(0);
+    // Nor the subject's keys: packaged, the request sends no export command again.
+    expect(
+      await ds.query(`SELECT status, subject_keys FROM export_requests WHERE request_id = $1`, [requestId]),
+    ).toEqual([{ status: 'packaged', subject_keys: {} }]);
   });
 
   it('portability: asks only for portable categories; a silent system is re-sent the same command, then escalated, and the package names it', async () => {

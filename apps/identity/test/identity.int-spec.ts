@@ -112,6 +112,7 @@ const alice = aSubject();
 const alice2 = `Second.${alice.email}`;
 const bob = aSubject();
 const dora = aSubject();
+let doraRecord: RecordEvent;
 
 beforeAll(async () => {
   iso = isolate(SERVICE);
@@ -142,7 +143,7 @@ beforeAll(async () => {
     (await dataEvent('recordStored', aRecordEvent('crm', { email: bob.email }))).id,
   ];
   // Dora's only record was erased; an older "stored" event arrives after the erasure.
-  const doraRecord = aRecordEvent('crm', { email: dora.email }, { occurredAt: '2024-03-01T10:00:00.000Z' });
+  doraRecord = aRecordEvent('crm', { email: dora.email }, { occurredAt: '2024-03-01T10:00:00.000Z' });
   ids.push((await dataEvent('recordErased', { ...doraRecord, occurredAt: '2024-03-02T10:00:00.000Z' })).id);
   ids.push((await dataEvent('recordStored', doraRecord)).id);
   await applied(...ids);
@@ -167,11 +168,15 @@ describe('the subject-key graph', () => {
     expect(await subjectOf('email', bob.email.toLowerCase())).not.toBe(refs[0]);
   });
 
-  it('keeps the erasure when an older event arrives late', async () => {
-    const rows = await sql<{ erased: boolean }>(`SELECT erased FROM records WHERE keys @> ARRAY[$1]`, [
-      `email:${dora.email.toLowerCase()}`,
-    ]);
-    expect(rows).toEqual([{ erased: true }]);
+  it('keeps the erasure when an older event arrives late, as a tombstone that holds no key', async () => {
+    const rows = await sql(
+      `SELECT erased, keys, occurred_at = '2024-03-02T10:00:00.000Z'::timestamptz AS at_erasure FROM records
+        WHERE system_id = 'crm' AND record_ref = $1`,
+      [doraRecord.recordRef],
+    );
+    expect(rows).toEqual([{ erased: true, keys: [], at_erasure: true }]);
+    // The late event's keys did not come back into the graph either.
+    expect(await subjectOf('email', dora.email.toLowerCase())).toBeUndefined();
   });
 
   it('changes nothing when a data event is delivered again', async () => {
@@ -189,6 +194,90 @@ describe('the subject-key graph', () => {
     const replay = await dataEvent('recordStored', event);
     await applied(replay.id);
     expect(await snapshot()).toEqual(withRecord);
+  });
+});
+
+describe('forgetting what every system erased', () => {
+  /** Every value of the graph's tables, as text: where a clear identifier would show. */
+  const graphText = async () =>
+    (
+      await sql<{ t: string }>(
+        `SELECT r::text AS t FROM records r UNION ALL SELECT k::text FROM subject_keys k
+         UNION ALL SELECT a::text FROM subject_aliases a`,
+      )
+    )
+      .map((r) => r.t)
+      .join('\n')
+      .toLowerCase();
+
+  it('drops a key once no live record holds it, keeps those a live record still holds, then forgets the subject', async () => {
+    const frank = aSubject();
+    const crm = aRecordEvent('crm', { email: frank.email, customerId: frank.customerId });
+    const support = aRecordEvent('support', { email: frank.email, phone: frank.phone }, { category: 'relationship' });
+    const stored = [(await dataEvent('recordStored', crm)).id, (await dataEvent('recordStored', support)).id];
+    await applied(...stored);
+    const frankRef = (await subjectOf('email', frank.email.toLowerCase()))!;
+    expect(await subjectOf('customerId', frank.customerId)).toBe(frankRef);
+
+    // The CRM erases its record: the customer number was only there; the e-mail is still in support.
+    const later = (ms: number) => new Date(Date.now() + ms).toISOString();
+    await applied((await dataEvent('recordErased', { ...crm, occurredAt: later(1_000) })).id);
+    expect(await subjectOf('customerId', frank.customerId)).toBeUndefined();
+    expect(await subjectOf('email', frank.email.toLowerCase())).toBe(frankRef);
+    expect(await subjectOf('phone', frank.phone)).toBe(frankRef);
+    expect(
+      await sql(`SELECT keys, erased FROM records WHERE system_id = 'crm' AND record_ref = $1`, [crm.recordRef]),
+    ).toEqual([{ keys: [], erased: true }]);
+
+    // Support erases its record too: nothing of Frank is left in clear, and his subject is no one.
+    await applied((await dataEvent('recordErased', { ...support, occurredAt: later(2_000) })).id);
+    const text = await graphText();
+    for (const value of [frank.email, frank.customerId, frank.phone]) expect(text).not.toContain(value.toLowerCase());
+    expect(await sql(`SELECT 1 FROM subject_keys WHERE subject_ref = $1`, [frankRef])).toEqual([]);
+    // The tombstones stay (a late, older "stored" event must not bring a record back), keyless.
+    expect(
+      await sql(`SELECT system_id, keys, erased FROM records WHERE record_ref = ANY($1) ORDER BY system_id`, [
+        [crm.recordRef, support.recordRef],
+      ]),
+    ).toEqual([
+      { system_id: 'crm', keys: [], erased: true },
+      { system_id: 'support', keys: [], erased: true },
+    ]);
+    const late = await dataEvent('recordStored', { ...support, occurredAt: later(-60_000) });
+    await applied(late.id);
+    expect(await graphText()).not.toContain(frank.email.toLowerCase());
+  });
+
+  it('drops the aliases of a merged subject once its every key is forgotten, and a stored record starts afresh', async () => {
+    const gina = aSubject();
+    const hugo = aSubject();
+    const ginaRecord = aRecordEvent('crm', { email: gina.email, customerId: gina.customerId });
+    const hugoRecord = aRecordEvent('crm', { email: hugo.email });
+    await applied((await dataEvent('recordStored', ginaRecord)).id, (await dataEvent('recordStored', hugoRecord)).id);
+    const hugoRef = (await subjectOf('email', hugo.email.toLowerCase()))!;
+    const link = aRecordEvent('marketing', { email: hugo.email, customerId: gina.customerId });
+    await applied((await dataEvent('recordStored', link)).id);
+    const ginaRef = (await subjectOf('email', gina.email.toLowerCase()))!;
+    expect(await subjectOf('email', hugo.email.toLowerCase())).toBe(ginaRef);
+    expect(await sql(`SELECT subject_ref FROM subject_aliases WHERE old_ref = $1`, [hugoRef])).toEqual([
+      { subject_ref: ginaRef },
+    ]);
+
+    const at = new Date(Date.now() + 1_000).toISOString();
+    await applied(
+      ...(await Promise.all(
+        [ginaRecord, hugoRecord, link].map(async (r) => (await dataEvent('recordErased', { ...r, occurredAt: at })).id),
+      )),
+    );
+    expect(await sql(`SELECT 1 FROM subject_keys WHERE subject_ref = $1`, [ginaRef])).toEqual([]);
+    expect(await sql(`SELECT 1 FROM subject_aliases WHERE subject_ref = $1 OR old_ref = $1`, [ginaRef])).toEqual([]);
+    expect(await sql(`SELECT 1 FROM subject_aliases WHERE old_ref = $1`, [hugoRef])).toEqual([]);
+
+    // A new record of Gina's (she signs up again) is a new subject, not the forgotten one.
+    await applied((await dataEvent('recordStored', aRecordEvent('crm', { email: gina.email }))).id);
+    const again = await subjectOf('email', gina.email.toLowerCase());
+    expect(again).toMatch(/^subj_/);
+    expect(again).not.toBe(ginaRef);
   });
 });
 

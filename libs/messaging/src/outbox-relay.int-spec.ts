@@ -150,6 +150,28 @@ describe('outbox relay isolating a refused row (real Kafka and PostgreSQL)', () 
     expect(await gauge('messaging_outbox_pending')).toBe(0);
   });
 
+  it('keeps of a sent row its envelope and ids but not its payload, which is on Kafka; an unsent row keeps it all', async () => {
+    const requestId = randomUUID();
+    const data = { requestId, systemId: 'crm', subjectKeys: { email: ['jeanne.sent@example.test'] }, note: 'C-000042' };
+    const sent = await write(GOOD_TOPIC, requestId, data);
+    const unsent = await write(MISSING_TOPIC, randomUUID(), data);
+    expect(await relay.drainOnce()).toBe(1);
+    await raw.waitForMessage(onTopic, (r) => r.envelope?.id === sent, 'the sent row on its topic');
+    expect(onKafka(sent)[0]!.envelope!.data).toEqual(data);
+    const envelopeOf = async (id: string) =>
+      (await ds.query(`SELECT envelope FROM outbox WHERE id = $1`, [id]))[0].envelope as Record<string, unknown>;
+    expect(await envelopeOf(sent)).toEqual({
+      specversion: '1.0',
+      id: sent,
+      type: 'test.outbox-relay',
+      source: 'request-intake',
+      data: { requestId, systemId: 'crm' },
+    });
+    expect((await envelopeOf(unsent)).data).toEqual(data);
+    // Out of the way of the next test's counts.
+    await ds.query(`DELETE FROM outbox WHERE id = $1`, [unsent]);
+  });
+
   it('parks at once a row larger than the broker accepts, and sends the rest of its batch', async () => {
     const [keyE, keyF] = [randomUUID(), randomUUID()];
     // Past the broker's default max.message.bytes (1 MiB).

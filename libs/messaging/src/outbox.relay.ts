@@ -53,6 +53,18 @@ export interface DrainHooks {
   afterSend?: (ids: string[]) => Promise<void>;
 }
 
+/**
+ * What a sent row keeps of its envelope for the week it stays (investigation): everything
+ * but the payload, of which only the ids that find it (request, system, command). The
+ * payload is on its topic; a second copy in the database would keep the subject's keys in
+ * clear after the request is done (Art. 5(1)(c), (e); issue 13). Unsent and parked rows
+ * keep theirs: they are still to be sent.
+ */
+const SENT_ENVELOPE = `jsonb_set(envelope, '{data}', jsonb_strip_nulls(jsonb_build_object(
+    'requestId', envelope->'data'->'requestId',
+    'systemId', envelope->'data'->'systemId',
+    'commandId', envelope->'data'->'commandId')))`;
+
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -169,7 +181,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       for (const f of outcome.failed) if (await this.recordFailure(m, f.row, f.failure)) parked++;
       if (outcome.sent.length > 0) {
         await hooks.afterSend?.(outcome.sent.map((r) => r.id));
-        await m.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::uuid[])`, [outcome.sent.map((r) => r.id)]);
+        await m.query(`UPDATE outbox SET sent_at = now(), envelope = ${SENT_ENVELOPE} WHERE id = ANY($1::uuid[])`, [
+          outcome.sent.map((r) => r.id),
+        ]);
         for (const r of outcome.sent) messagingMetrics.outboxSent.inc({ topic: r.topic });
       }
       return { sent: outcome.sent.length, parked, stopped: outcome.stopped };
@@ -304,7 +318,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     messagingMetrics.outboxLag.set(row.lag);
   }
 
-  /** Sent rows are kept a week for investigation, then deleted. */
+  /** Sent rows (their payload already dropped: SENT_ENVELOPE) are kept a week for investigation, then deleted. */
   private async cleanup(): Promise<void> {
     await this.dataSource.query(`DELETE FROM outbox WHERE sent_at < now() - interval '7 days'`);
   }

@@ -56,6 +56,11 @@ export class CollectionRepository {
     return rows[0];
   }
 
+  /**
+   * Packaged: every command has completed or been escalated, so no export command will be
+   * sent (or re-sent) again, and the subject's keys it carried are no longer needed here:
+   * they are dropped (Art. 5(1)(c), (e); issue 13).
+   */
   async markPackaged(
     tx: EntityManager,
     requestId: string,
@@ -64,7 +69,8 @@ export class CollectionRepository {
     at: Date,
   ): Promise<void> {
     await tx.query(
-      `UPDATE export_requests SET status = 'packaged', package_id = $2, records = $3, packaged_at = $4 WHERE request_id = $1`,
+      `UPDATE export_requests SET status = 'packaged', package_id = $2, records = $3, packaged_at = $4, subject_keys = '{}'::jsonb
+        WHERE request_id = $1`,
       [requestId, packageId, records, at],
     );
   }

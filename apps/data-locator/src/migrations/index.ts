@@ -1,11 +1,13 @@
 /** Every migration of data-locator, in order (each table change is a migration; never synchronize). */
 import { InventoryIndexPlans1733100000000 } from './1733100000000-inventory-index-plans';
 import { Exports1733500000000 } from './1733500000000-exports';
-import { AutomatedDecisions1734400000000 } from './1734400000000-automated-decisions';
+import { PackagedExportsForgetKeys1734400000000 } from './1734400000000-packaged-exports-forget-keys';
+import { AutomatedDecisions1734500000000 } from './1734500000000-automated-decisions';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
   InventoryIndexPlans1733100000000,
   Exports1733500000000,
-  AutomatedDecisions1734400000000,
+  PackagedExportsForgetKeys1734400000000,
+  AutomatedDecisions1734500000000,
 ];

@@ -4,6 +4,7 @@ import { Challenges1733400000000 } from './1733400000000-challenges';
 import { RepresentativeAndPortal1733750000000 } from './1733750000000-representative-and-portal';
 import { CaughtUpResolution1734200000000 } from './1734200000000-caught-up-resolution';
 import { WrongCodesPerSubject1734300000000 } from './1734300000000-wrong-codes-per-subject';
+import { ForgetErasedKeys1734400000000 } from './1734400000000-forget-erased-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: Function[] = [
   RepresentativeAndPortal1733750000000,
   CaughtUpResolution1734200000000,
   WrongCodesPerSubject1734300000000,
+  ForgetErasedKeys1734400000000,
 ];

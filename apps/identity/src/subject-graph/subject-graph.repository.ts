@@ -107,7 +107,9 @@ export class SubjectGraphRepository {
     const rows = changes.map((c) => ({
       system_id: c.systemId,
       record_ref: c.recordRef,
-      keys: c.keys,
+      // An erased record stays as a tombstone (so that a late, older "stored" event does not
+      // bring it back) but keeps none of its keys: the system no longer holds them.
+      keys: c.erased ? [] : c.keys,
       category: c.category,
       erased: c.erased,
       occurred_at: c.occurredAt,
@@ -126,6 +128,35 @@ export class SubjectGraphRepository {
     return written.length;
   }
 
+  /**
+   * Forgets, among these keys, those no live record holds any more (every record that
+   * held them is erased): their rows leave `subject_keys`, and the aliases of a subject
+   * left with no key go with it. Nothing else needs them: an erased record's tombstone
+   * keeps no key, a held record is not erased (its keys stay), and an open request keeps
+   * its own copy of the keys it gave (`requests.given_keys`). Art. 17(1), Art. 5(1)(c), (e).
+   * Returns how many keys were forgotten.
+   */
+  async forgetUnheldKeys(m: EntityManager, keys: readonly EncodedKey[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const { kinds, values } = splitKeys(keys);
+    // TypeORM returns [rows, affected] for a DELETE on PostgreSQL.
+    const [gone] = (await m.query(
+      `DELETE FROM subject_keys k USING unnest($1::text[], $2::text[]) AS w(kind, value)
+        WHERE k.kind = w.kind AND k.value = w.value
+          AND NOT EXISTS (SELECT 1 FROM records r WHERE NOT r.erased AND r.keys @> ARRAY[${ENCODED}])
+       RETURNING k.subject_ref`,
+      [kinds, values],
+    )) as [{ subject_ref: string }[], number];
+    if (gone.length === 0) return 0;
+    // A subject with no key left is no one any more: its old refs must not answer for it.
+    await m.query(
+      `DELETE FROM subject_aliases a WHERE a.subject_ref = ANY($1::text[])
+          AND NOT EXISTS (SELECT 1 FROM subject_keys k WHERE k.subject_ref = a.subject_ref)`,
+      [[...new Set(gone.map((g) => g.subject_ref))]],
+    );
+    return gone.length;
+  }
+
   /** The ref a subject answers to now (following a merge), if it still exists. */
   async currentRef(m: EntityManager, subjectRef: string): Promise<string | undefined> {
     const rows: { ref: string }[] = await m.query(
@@ -141,7 +172,7 @@ export class SubjectGraphRepository {
     return [...new Set((await this.subjectsOfKeys(m, keys)).values())].sort();
   }
 
-  /** Every key of each subject, including keys only seen on erased records. */
+  /** Every key of each subject (a key is in the graph while a live record holds it). */
   async keysOfSubjects(m: EntityManager, subjectRefs: readonly string[]): Promise<Map<string, EncodedKey[]>> {
     const keys = new Map<string, EncodedKey[]>(subjectRefs.map((ref) => [ref, []]));
     if (subjectRefs.length === 0) return keys;

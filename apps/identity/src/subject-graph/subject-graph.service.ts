@@ -20,6 +20,8 @@ export interface BatchOutcome {
   newKeys: number;
   newSubjects: number;
   merges: number;
+  /** Keys that left the graph: every record holding them is erased. */
+  forgottenKeys: number;
 }
 
 /** A random, opaque id: it says nothing about the person (pseudonymisation, Art. 4(5)). */
@@ -54,12 +56,17 @@ export class SubjectGraphService {
     await this.repo.repoint(tx, plan.repoints);
     await this.repo.insertKeys(tx, plan.newKeys);
     const recordsWritten = await this.repo.upsertRecords(tx, latestPerRecord(changes));
+    // Every key this batch touched (its events' and the records' previous keys): those that
+    // no live record holds now leave the graph. This also drops the keys of a late, older
+    // "stored" event that lost to a tombstone, which the merge above has just inserted.
+    const forgotten = await this.repo.forgetUnheldKeys(tx, [...new Set(groups.flat())]);
     const outcome = {
       events: items.length,
       recordsWritten,
       newKeys: plan.newKeys.length,
       newSubjects: plan.created.length,
       merges: plan.repoints.length,
+      forgottenKeys: forgotten,
     };
     // Counts and refs only: never a key value in the logs.
     this.logger.log(`data events applied: ${JSON.stringify(outcome)}`);
@@ -99,7 +106,10 @@ export class SubjectGraphService {
     return this.repo.currentRef(tx, subjectRef);
   }
 
-  /** Every key of the subject, including keys only seen on records since erased, so that systems find everything. */
+  /**
+   * Every key of the subject, so that systems find everything: the keys of its live records
+   * (a key only seen on records since erased has left the graph: no system holds it).
+   */
   async keysOf(tx: Tx, subjectRef: string): Promise<EncodedKey[]> {
     return (await this.repo.keysOfSubjects(tx, [subjectRef])).get(subjectRef) ?? [];
   }
