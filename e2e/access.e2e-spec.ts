@@ -10,6 +10,7 @@ import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import { unzip } from '@datarights/testing';
 import {
   CUSTOMER_PAGE,
+  systemIndexed,
   demoCustomersIn,
   demoReady,
   fileAndVerify,
@@ -67,6 +68,7 @@ describe('access and portability, end to end', () => {
       occurredAt: new Date().toISOString(),
     });
     await raw.waitForTopic(commandTopic);
+    await systemIndexed(systemId, 1);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const held = (await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })).body

@@ -11,6 +11,7 @@ import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import {
   allLogs,
   CUSTOMER_PAGE,
+  systemIndexed,
   demoCustomerIn,
   demoReady,
   fileAndVerify,
@@ -168,6 +169,7 @@ describe('erasure, end to end', () => {
     }
     // The command topic appears when the system is registered.
     await raw.waitForTopic(commandTopic);
+    await systemIndexed(systemId, records.size);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email } });
@@ -242,11 +244,7 @@ describe('erasure, end to end', () => {
       occurredAt: new Date().toISOString(),
     });
     // A new system's topics are found by the services within seconds: file once it is known.
-    await waitFor(
-      async () => (await http('data-locator', 'GET', `/v1/systems/${systemId}`)).body?.records === 1,
-      'the silent system and its record in the register',
-      60_000,
-    );
+    await systemIndexed(systemId, 1);
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     const stuck = await waitForStatus(id, ['needs-attention'], 90_000);

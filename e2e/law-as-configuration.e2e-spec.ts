@@ -13,6 +13,7 @@ import { waitFor } from '../libs/testing/src/infra';
 import { RawKafka, type Received } from '../libs/testing/src/kafka-client';
 import {
   CUSTOMER_PAGE,
+  systemIndexed,
   demoCustomerIn,
   demoReady,
   fileAndVerify,
@@ -170,6 +171,7 @@ describe('the law as configuration, end to end', () => {
       });
     }
     await raw.waitForTopic(commandTopic);
+    await systemIndexed(systemId, 2);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email } });

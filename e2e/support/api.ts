@@ -129,6 +129,20 @@ export async function demoCustomerIn(systems: readonly string[], offset: number)
   return c;
 }
 
+/**
+ * Waits until data-locator's register shows a system and this many of its records: a new
+ * system's topics are picked up within seconds, and a plan is built on the index as it
+ * stands, so a test files once the system's data is indexed (as a DPO would see it in the
+ * register).
+ */
+export async function systemIndexed(systemId: string, records: number): Promise<void> {
+  await waitFor(
+    async () => (await http('data-locator', 'GET', `/v1/systems/${systemId}`)).body?.records === records,
+    `${systemId} and its ${records} record(s) in the register`,
+    60_000,
+  );
+}
+
 /** Files a request as the DPO (received by e-mail unless the body says otherwise) and attests the subject's identity. */
 export async function fileAndVerify(body: Record<string, unknown>): Promise<string> {
   const created = await http('request-intake', 'POST', '/v1/requests', {

@@ -10,7 +10,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { isTopicNamed, type TopicDefinition } from '@datarights/contracts';
-import { TransientError } from './handler.errors';
 import { logicalTopic, type KafkaSettings } from './kafka.config';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
 
@@ -21,20 +20,10 @@ export type OffsetTargets = Record<string, Record<string, number>>;
 export const nextOffset = (committed: string | number, low: string | number): number =>
   Number(committed) >= 0 ? Number(committed) : Number(low);
 
-/** A wait begun by `caughtUpOrRetry`: the offsets to reach, and since when. */
-interface Wait {
-  targets: OffsetTargets;
-  since: number;
-}
-
-/** Waits forgotten after this long (the message was handled elsewhere, or dead-lettered). */
-const FORGET_WAITS_MS = 3_600_000;
-
 @Injectable()
 export class ConsumerProgress implements OnModuleDestroy {
   private admin?: Promise<Admin>;
   private readonly groupId: string;
-  private readonly waits = new Map<string, Wait>();
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -77,31 +66,6 @@ export class ConsumerProgress implements OnModuleDestroy {
       }
     }
     return behind;
-  }
-
-  /**
-   * For a handler that must not act on an index that has not read what existed when its
-   * message was handled first (a plan built while a system's data events are still being
-   * indexed would miss that system): resolves once the group has committed the end offsets
-   * of `family` as they were at the first attempt for `key`; until then throws a
-   * TransientError, which the messaging server retries without limit, heartbeating (and
-   * which lets a consumer restart picking up a new topic go through). After `maxWaitMs`
-   * it resolves anyway, with how many events were still unread, for the caller to record.
-   */
-  async caughtUpOrRetry(key: string, family: Pick<TopicDefinition, 'name'>, maxWaitMs: number): Promise<number> {
-    const now = Date.now();
-    for (const [k, w] of this.waits) if (now - w.since > FORGET_WAITS_MS) this.waits.delete(k);
-    let wait = this.waits.get(key);
-    if (!wait) {
-      wait = { targets: await this.snapshot(family), since: now };
-      this.waits.set(key, wait);
-    }
-    const behind = await this.behind(wait.targets);
-    if (behind === 0 || now - wait.since >= maxWaitMs) {
-      this.waits.delete(key);
-      return behind;
-    }
-    throw new TransientError(`the index has ${behind} events of ${family.name} still to read`);
   }
 
   async onModuleDestroy(): Promise<void> {

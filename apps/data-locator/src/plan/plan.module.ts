@@ -1,6 +1,5 @@
 /** Plans: for each verified request, where the subject's data is (owns `plans`). */
 import { Module } from '@nestjs/common';
-import { appConfig, DataLocatorConfig } from '../config/app.config';
 import { InventoryModule } from '../inventory/inventory.module';
 import { PdataIndexModule } from '../pdata-index/pdata-index.module';
 import { PlanConsumer } from './plan.consumer';
@@ -10,6 +9,6 @@ import { PlanService } from './plan.service';
 @Module({
   imports: [InventoryModule, PdataIndexModule],
   controllers: [PlanConsumer],
-  providers: [{ provide: DataLocatorConfig, useFactory: appConfig }, PlanRepository, PlanService],
+  providers: [PlanRepository, PlanService],
 })
 export class PlanModule {}
