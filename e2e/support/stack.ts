@@ -49,6 +49,9 @@ export interface StackState {
 
 export const STATE_FILE = join(ROOT, '.run', 'e2e-state.json');
 
+/** How each process of a stack was started, so one can be killed and started again (tools/chaos). */
+const launches = new Map<string, { env: NodeJS.ProcessEnv; child: ChildProcess }>();
+
 export function readState(): StackState {
   return JSON.parse(readFileSync(process.env.E2E_STATE ?? STATE_FILE, 'utf8')) as StackState;
 }
@@ -65,8 +68,9 @@ function writeE2ePolicy(dir: string): string {
   return path;
 }
 
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<StackState> {
-  const id = `e2e${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+/** `name` starts the run's id (its topic prefix, schemas and log directory): `chaos` for tools/chaos. */
+export async function startStack(extraEnv: Record<string, string> = {}, name = 'e2e'): Promise<StackState> {
+  const id = `${name}${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const logDir = join(ROOT, '.run', 'e2e-logs', id);
   mkdirSync(logDir, { recursive: true });
   const state: StackState = {
@@ -90,44 +94,41 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const policyFile = writeE2ePolicy(logDir);
   const children: ChildProcess[] = [];
   for (const s of ALL) {
-    const out = openSync(join(logDir, `${s.name}.log`), 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', s.name, 'src/main.js')], {
-      cwd: ROOT,
-      stdio: ['ignore', out, out],
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(s.port),
-        KAFKA_TOPIC_PREFIX: state.topicPrefix,
-        KAFKA_GROUP_ID: `datarights.${s.name}.${id}`,
-        ...('schema' in s ? { DATABASE_SCHEMA: `${s.schema}_${id}` } : {}),
-        DPO_TOKEN: state.token,
-        OPERATOR_TOKEN: state.operatorToken,
-        AUDIT_HMAC_KEY: state.hmacKey,
-        POLICY_FILE: policyFile,
-        DEMO_CUSTOMERS: String(state.demoCustomers),
-        SMTP_SINK_PORT: String(E2E_SMTP_PORT),
-        SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
-        SMTP_STARTTLS: 'opportunistic',
-        LOG_LEVEL: 'info',
-        // The executor replaces a finished request's stored keys by keyed hashes on this
-        // schedule (5 minutes by default): seconds, so that e2e/forget sees it happen.
-        MINIMISATION_POLL_MS: '2000',
-        // The web apps call the APIs of this stack; the privacy centre forwards subjects' addresses.
-        REQUEST_INTAKE_URL: `http://127.0.0.1:${PORT_BASE}`,
-        IDENTITY_URL: `http://127.0.0.1:${PORT_BASE + 1}`,
-        DATA_LOCATOR_URL: `http://127.0.0.1:${PORT_BASE + 2}`,
-        AUDIT_URL: `http://127.0.0.1:${PORT_BASE + 4}`,
-        TRUST_PROXY: 'loopback',
-        ...extraEnv,
-      },
-    });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(s.port),
+      KAFKA_TOPIC_PREFIX: state.topicPrefix,
+      KAFKA_GROUP_ID: `datarights.${s.name}.${id}`,
+      ...('schema' in s ? { DATABASE_SCHEMA: `${s.schema}_${id}` } : {}),
+      DPO_TOKEN: state.token,
+      OPERATOR_TOKEN: state.operatorToken,
+      AUDIT_HMAC_KEY: state.hmacKey,
+      POLICY_FILE: policyFile,
+      DEMO_CUSTOMERS: String(state.demoCustomers),
+      SMTP_SINK_PORT: String(E2E_SMTP_PORT),
+      SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+      SMTP_STARTTLS: 'opportunistic',
+      LOG_LEVEL: 'info',
+      // The executor replaces a finished request's stored keys by keyed hashes on this
+      // schedule (5 minutes by default): seconds, so that e2e/forget sees it happen.
+      MINIMISATION_POLL_MS: '2000',
+      // The web apps call the APIs of this stack; the privacy centre forwards subjects' addresses.
+      REQUEST_INTAKE_URL: `http://127.0.0.1:${PORT_BASE}`,
+      IDENTITY_URL: `http://127.0.0.1:${PORT_BASE + 1}`,
+      DATA_LOCATOR_URL: `http://127.0.0.1:${PORT_BASE + 2}`,
+      AUDIT_URL: `http://127.0.0.1:${PORT_BASE + 4}`,
+      TRUST_PROXY: 'loopback',
+      ...extraEnv,
+    };
+    const child = spawnService(logDir, s.name, env);
+    launches.set(s.name, { env, child });
     children.push(child);
     state.pids[s.name] = child.pid!;
     state.urls[s.name] = `http://127.0.0.1:${s.port}`;
     if ('schema' in s) state.schemas[s.name] = `${s.schema}_${id}`;
   }
-  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  writeFileSync(process.env.E2E_STATE ?? STATE_FILE, JSON.stringify(state, null, 2));
   try {
     const deadline = Date.now() + 180_000;
     for (const s of ALL) {
@@ -146,6 +147,39 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     throw err;
   }
   return state;
+}
+
+function spawnService(logDir: string, name: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const out = openSync(join(logDir, `${name}.log`), 'a');
+  return spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
+    cwd: ROOT,
+    stdio: ['ignore', out, out],
+    env,
+  });
+}
+
+/**
+ * Kills one process of a stack this process started with SIGKILL (no shutdown hook runs:
+ * a crash), starts it again with the same environment, and resolves once it is ready.
+ */
+export async function restartService(state: StackState, name: ServiceName, readyWithinMs = 180_000): Promise<void> {
+  const launch = launches.get(name);
+  if (!launch) throw new Error(`${name} was not started by this process`);
+  if (launch.child.exitCode === null && launch.child.signalCode === null) {
+    const exited = new Promise((r) => launch.child.once('exit', r));
+    launch.child.kill('SIGKILL');
+    await exited;
+  }
+  const child = spawnService(state.logDir, name, launch.env);
+  launch.child = child;
+  state.pids[name] = child.pid!;
+  writeFileSync(process.env.E2E_STATE ?? STATE_FILE, JSON.stringify(state, null, 2));
+  const deadline = Date.now() + readyWithinMs;
+  while ((await status(`${state.urls[name]}/health/ready`)) !== 200) {
+    if (child.exitCode !== null) throw new Error(`${name} exited after its restart; see ${state.logDir}`);
+    if (Date.now() > deadline) throw new Error(`${name} not ready ${readyWithinMs / 1000} s after its restart`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export async function stopStack(state: StackState): Promise<void> {

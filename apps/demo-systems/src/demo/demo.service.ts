@@ -1,6 +1,6 @@
 /** The demo views: a page of generated customers, what each system holds about one, and the start-up status. */
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppError, ErrorCode } from '@datarights/service-kit';
+import { AppError, ErrorCode, isProduction } from '@datarights/service-kit';
 import { SeedService, type SeedSnapshot } from '../seed/seed.service';
 import { ConnectorsService, type ConnectorState, type ConnectorView } from '../systems/connectors.service';
 import { normaliseKeyLists } from '../systems/key-match';
@@ -52,6 +52,26 @@ export class DemoService {
       }
     }
     return { customerId: entry.customerId, email: entry.email, phone: entry.phone, name: entry.name, systems };
+  }
+
+  /** Commands applied per system, and any applied more than once (the idempotency the chaos run checks). */
+  async effects(): Promise<{ systems: Awaited<ReturnType<SystemsRepository['applicationCounts']>> }> {
+    return { systems: await this.systems.applicationCounts() };
+  }
+
+  pause(id: SystemId): Promise<ConnectorView> {
+    this.refuseInProduction();
+    return this.connectors.pause(id);
+  }
+
+  resume(id: SystemId): Promise<ConnectorView> {
+    this.refuseInProduction();
+    return this.connectors.resume(id);
+  }
+
+  /** Stopping a system is for the fault-injection run on a dev or test stack: never where the demo is deployed. */
+  private refuseInProduction(): void {
+    if (isProduction()) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'no such route');
   }
 
   status(): DemoStatus {

@@ -28,6 +28,7 @@ class FakeRepository {
   findEffect = async (_tx: unknown, id: string) => this.effects.get(id);
   saveEffect = async (_tx: unknown, id: string, _s: string, _k: string, r: CommandResult) =>
     void this.effects.set(id, r);
+  countRedelivery = async () => undefined;
   deleteMatching = async (_tx: unknown, spec: TableSpec, keys: KeyLists) => {
     const rows = this.tables.get(spec.table) ?? [];
     const gone = rows.filter(this.matches(spec, keys));

@@ -173,7 +173,10 @@ export class CommandHandlers {
     return this.repo.transaction(async (tx) => {
       await this.repo.lockCommand(tx, command.commandId);
       const before = await this.repo.findEffect(tx, command.commandId);
-      if (before) return before;
+      if (before) {
+        await this.repo.countRedelivery(tx, command.commandId);
+        return before;
+      }
       const result = await work(tx);
       await this.repo.saveEffect(tx, command.commandId, system.registration.systemId, kind, result);
       return result;

@@ -121,6 +121,31 @@ export class ConnectorsService {
     await connector.publishRecords(kind, records);
   }
 
+  /**
+   * Takes one system offline (DEMO ONLY, for the fault-injection run): its connector lets
+   * the command in progress finish and disconnects; commands wait on its topic meanwhile.
+   */
+  async pause(id: SystemId): Promise<ConnectorView> {
+    await this.startup;
+    const connector = this.connectors.get(id);
+    if (connector && this.states.get(id) === 'running') {
+      this.states.set(id, 'stopped');
+      await connector.stop();
+      this.logger.warn(`the ${id} connector was stopped on request (demo)`);
+    }
+    return this.view(id);
+  }
+
+  /** Brings a paused system back: a new connector, which resumes from its group's offsets. */
+  async resume(id: SystemId): Promise<ConnectorView> {
+    await this.startup;
+    if (this.states.get(id) === 'stopped' && !this.stopping) {
+      await this.startOne(id);
+      this.logger.log(`the ${id} connector was started again on request (demo)`);
+    }
+    return this.view(id);
+  }
+
   /** Lets the command in progress finish, then disconnects every connector. */
   async stop(): Promise<void> {
     this.stopping = true;

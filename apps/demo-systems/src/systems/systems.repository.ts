@@ -77,8 +77,28 @@ export class SystemsRepository {
     result: CommandResult,
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO command_effects (command_id, system_id, kind, result) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (command_id) DO NOTHING`,
+      // A conflict means the effect was applied a second time (the lock and findEffect
+      // failed to prevent it): counted, never hidden, so a fault-injection run can see it.
+      `INSERT INTO command_effects (command_id, system_id, kind, result) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (command_id) DO UPDATE SET applications = command_effects.applications + 1`,
       [commandId, systemId, kind, JSON.stringify(result)],
+    );
+  }
+
+  /** A delivery of a command already applied, answered from its record. */
+  async countRedelivery(tx: EntityManager, commandId: string): Promise<void> {
+    await tx.query(`UPDATE command_effects SET redeliveries = redeliveries + 1 WHERE command_id = $1`, [commandId]);
+  }
+
+  /** Per system: mutating commands applied, those applied more than once, deliveries answered from the record. */
+  async applicationCounts(): Promise<
+    { systemId: string; commands: number; appliedMoreThanOnce: number; redeliveries: number }[]
+  > {
+    return this.dataSource.query(
+      `SELECT system_id AS "systemId", count(*)::int AS commands,
+              count(*) FILTER (WHERE applications > 1)::int AS "appliedMoreThanOnce",
+              coalesce(sum(redeliveries), 0)::int AS redeliveries
+         FROM command_effects GROUP BY system_id ORDER BY system_id`,
     );
   }
 
