@@ -27,8 +27,9 @@ export class RethrowHandlerErrors implements RpcExceptionFilter<unknown> {
 }
 
 /**
- * A handler throws this when the message is fine but cannot be handled yet (a dependency
- * not arrived, a service it needs down): retried without limit, never dead-lettered.
+ * A handler throws this when the message is fine but a service it needs is down: retried
+ * without limit, never dead-lettered. Not for waiting on another event: a retry in place
+ * holds the partition (docs/conventions.md, "Messaging").
  */
 export class TransientError extends Error {
   readonly transient = true;
