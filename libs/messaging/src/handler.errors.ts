@@ -29,7 +29,7 @@ export class RethrowHandlerErrors implements RpcExceptionFilter<unknown> {
 /**
  * A handler throws this when the message is fine but a service it needs is down: retried
  * without limit, never dead-lettered. Not for waiting on another event: a retry in place
- * holds the partition (docs/conventions.md, "Messaging").
+ * holds the partition (docs/conventions.md, "Messaging and persistence").
  */
 export class TransientError extends Error {
   readonly transient = true;
