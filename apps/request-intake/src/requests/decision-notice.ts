@@ -10,20 +10,15 @@
  * wrote from it: answering it discloses nothing about anyone else), else by post. Pure.
  */
 import type { AuthorityPolicy } from '@datarights/policy';
-import { SUBJECT_ON_FILE, type NoticeRecipient } from './completion-notice';
+import { completionRecipient, type NoticeRecipient } from './completion-notice';
 
-const norm = (email: string) => email.trim().toLowerCase();
-
+/** As the completion notice's recipient, except that the request's own address comes before the post. */
 export function requesterRecipient(
   requestEmail: string | null,
   verifiedEmails: readonly string[] | null,
 ): NoticeRecipient {
-  const verified = (verifiedEmails ?? []).filter((e) => e.length > 0);
-  if (requestEmail && verified.some((e) => norm(e) === norm(requestEmail)))
-    return { channel: 'email', to: requestEmail };
-  if (verified.length > 0) return { channel: 'email', to: verified[0] };
-  if (requestEmail) return { channel: 'email', to: requestEmail };
-  return { channel: 'post', to: SUBJECT_ON_FILE };
+  const recipient = completionRecipient(requestEmail, verifiedEmails);
+  return recipient.channel === 'post' && requestEmail ? { channel: 'email', to: requestEmail } : recipient;
 }
 
 export interface Notice {
