@@ -200,6 +200,24 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     expect(stored).toEqual([{ subject_ref: v.subjectRef, items: plan.items }]);
   });
 
+  it('builds the plan only once the index has read the data events that existed at verification: a system just arrived', async () => {
+    // Its topic is new: data-locator reads it once its topic watcher picks it up, seconds
+    // after the verification below arrives on a topic it already reads. Meanwhile the
+    // verification waits in awaiting_messages, not in the consumer.
+    const ann = aSubject();
+    const newcomer = `newcomer-${randomUUID().slice(0, 8)}`;
+    await sendRecord(aRecordEvent(newcomer, { email: ann.email }, { category: 'usage' }));
+    const v = verified({ email: [ann.email] });
+    await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v, {
+      correlationid: v.requestId,
+    });
+    const plan = (await planOf(v.requestId)).envelope!.data as PlanBuilt;
+    expect(plan.items).toEqual([
+      { systemId: newcomer, role: 'controller', categories: ['usage'], capabilities: [], records: 1 },
+    ]);
+    expect(await ds.query(`SELECT 1 FROM awaiting_messages`)).toEqual([]);
+  });
+
   it('builds one plan per request, even when identity verification arrives twice', async () => {
     const v = verified({ email: [john.email] });
     const first = await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v);

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
+import { commandTopic, dlqTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
 import {
   aRecordEvent,
   aSubject,
@@ -47,7 +47,12 @@ describe('erasure-executor: rectification, objection, restriction', () => {
     raw = new RawKafka(iso.topicPrefix);
     await raw.ensureTopics(SYSTEMS.map(commandTopic));
     app = await startTestService(AppModule, SERVICE, SCHEMA);
-    received = await raw.collect([TOPICS.actions.name, TOPICS.notifications.name, ...SYSTEMS.map(commandTopic)]);
+    received = await raw.collect([
+      TOPICS.actions.name,
+      TOPICS.notifications.name,
+      dlqTopic(TOPICS.plans.name),
+      ...SYSTEMS.map(commandTopic),
+    ]);
     // The executor learns who pursues which purpose from the registrations (Art. 30 register).
     await raw.sendEvent(
       TOPICS.systems.name,
@@ -171,6 +176,23 @@ describe('erasure-executor: rectification, objection, restriction', () => {
     const done = await waitEvent<{ systems: { systemId: string; outcome: string }[] }>('executionCompleted', requestId);
     expect(done.systems.map((s) => s.systemId).sort()).toEqual(['crm', 'support']);
     expect(commandsFor('billing', requestId)).toEqual([]);
+  });
+
+  it("a plan read before its request's parameters waits for them aside, and is dead-lettered once the requests topic is read without them", async () => {
+    const requestId = randomUUID();
+    const waitsFor = await sendPlan(requestId, 'rectification', [item('crm', ['identification'], ['rectify'])]);
+    // Set aside (not retried in place: the partition goes on), then dead-lettered with the reason.
+    const dead = await raw.waitForMessage(
+      received,
+      (r) => r.topic === dlqTopic(TOPICS.plans.name) && r.envelope?.id === waitsFor.id,
+      'the plan without parameters in the DLQ',
+      SLOW,
+    );
+    expect(dead.headers['x-dlq-reason']).toMatch(
+      /^handler-rejected: request .*: plan for a rectification request whose parameters have not arrived yet \(waited \d+ s for dsr\.requests\.v1: read as far as it stood, and it did not come\)$/,
+    );
+    expect(commandsFor('crm', requestId)).toEqual([]);
+    expect(await stored(`SELECT 1 FROM $schema.awaiting_messages WHERE event_id = $1`, [waitsFor.id])).toEqual([]);
   });
 
   it('objection (Art. 21): prospection is suppressed at once, legitimate interest goes to the DPO who upholds it; after an erasure, a new record of the same e-mail is suppressed again', async () => {

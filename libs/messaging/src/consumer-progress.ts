@@ -49,23 +49,33 @@ export class ConsumerProgress implements OnModuleDestroy {
 
   /** How many messages before `targets` the group has not committed yet (0: caught up). A deleted topic counts as read. */
   async behind(targets: OffsetTargets): Promise<number> {
-    const topics = Object.keys(targets);
-    if (topics.length === 0) return 0;
+    return (await this.behindEach([targets]))[0]!;
+  }
+
+  /** `behind` for many targets at once, reading the group's offsets once per topic. */
+  async behindEach(list: OffsetTargets[]): Promise<number[]> {
+    const topics = [...new Set(list.flatMap((t) => Object.keys(t)))];
+    if (topics.length === 0) return list.map(() => 0);
     const admin = await this.connected();
     const existing = new Set(await admin.listTopics());
-    let behind = 0;
+    const next = new Map<string, number>();
     for (const t of await admin.fetchOffsets({
       groupId: this.groupId,
       topics: topics.filter((x) => existing.has(x)),
     })) {
       const lows = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, p.low]));
-      for (const p of t.partitions) {
-        const target = targets[t.topic]?.[String(p.partition)];
-        if (target === undefined) continue;
-        behind += Math.max(0, target - nextOffset(p.offset, lows.get(p.partition) ?? 0));
-      }
+      for (const p of t.partitions)
+        next.set(`${t.topic}:${p.partition}`, nextOffset(p.offset, lows.get(p.partition) ?? 0));
     }
-    return behind;
+    return list.map((targets) => {
+      let behind = 0;
+      for (const [topic, ends] of Object.entries(targets)) {
+        if (!existing.has(topic)) continue;
+        for (const [partition, target] of Object.entries(ends))
+          behind += Math.max(0, target - (next.get(`${topic}:${partition}`) ?? 0));
+      }
+      return behind;
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Catch, type RpcExceptionFilter } from '@nestjs/common';
+import type { OffsetTargets } from './consumer-progress';
 import { throwError, type Observable } from 'rxjs';
 
 /**
@@ -59,4 +60,45 @@ export function isTransient(err: unknown): boolean {
   if (typeof e.code === 'string' && (TRANSIENT_CODES.has(e.code) || TRANSIENT_SQLSTATE.test(e.code))) return true;
   if (typeof e.message === 'string' && TRANSIENT_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
   return e.cause !== undefined && e.cause !== err && isTransient(e.cause);
+}
+
+/** What an `AwaitingEvent` waits for. */
+export interface AwaitedEvents {
+  /** The logical topic, or per-system topic family, the awaited event comes on (e.g. `TOPICS.requests.name`). */
+  topic: string;
+  /** End offsets the handler already took of that topic (`ConsumerProgress.snapshot`); taken now if absent. */
+  targets?: OffsetTargets;
+  /**
+   * How long to wait for the consumer group to read that far. Past it the handler is called
+   * again anyway (`ctx.awaited.caughtUp` false) and decides; defaults to the server's
+   * `awaitMaxMs`.
+   */
+  maxWaitMs?: number;
+}
+
+/**
+ * A handler throws this when its message is fine but an event it depends on, from another
+ * topic, has not been read yet (a reply before its command, a plan before its request's
+ * parameters). The message is set aside in PostgreSQL, not retried in place (a retry in
+ * place holds one of the consumer's partitions, and can starve the very topic it waits
+ * for), and the handler is called again once the group has committed that topic up to the
+ * offsets it had when the message was set aside — or once the wait ran out. Thrown again
+ * then, the message is dead-lettered: what it waited for is not coming.
+ *
+ * A message set aside gives up its place in its partition's order: use it only where the
+ * handler's own state checks make the order of that key's messages irrelevant.
+ */
+export class AwaitingEvent extends Error {
+  readonly awaiting: AwaitedEvents;
+  constructor(message: string, awaiting: AwaitedEvents) {
+    super(message);
+    this.awaiting = awaiting;
+  }
+}
+
+export function awaitingOf(err: unknown): AwaitedEvents | undefined {
+  const a = typeof err === 'object' && err !== null ? (err as { awaiting?: unknown }).awaiting : undefined;
+  return typeof a === 'object' && a !== null && typeof (a as AwaitedEvents).topic === 'string'
+    ? (a as AwaitedEvents)
+    : undefined;
 }

@@ -9,6 +9,18 @@ export interface MessageMeta {
   partition: number;
   offset: string;
   key: string | null;
+  /** Set when the message was set aside by an `AwaitingEvent` and is handled again now. */
+  awaited?: AwaitedOutcome;
+}
+
+/** How the wait of a message set aside ended. */
+export interface AwaitedOutcome {
+  /** When it was set aside. */
+  since: Date;
+  /** The group read the awaited topic as far as it stood then (false: the wait ran out). */
+  caughtUp: boolean;
+  /** Messages of the awaited topic still unread when the wait ran out (0 when caught up; undefined when unknown). */
+  behind?: number;
 }
 
 /**
@@ -22,6 +34,10 @@ export class MessageContext extends BaseRpcContext<[MessageMeta, EntityManager, 
   }
   get meta(): MessageMeta {
     return this.args[0];
+  }
+  /** Set when this message waited for another event (`AwaitingEvent`) and is handled again now. */
+  get awaited(): AwaitedOutcome | undefined {
+    return this.args[0].awaited;
   }
   get manager(): EntityManager {
     return this.args[1];

@@ -2,7 +2,7 @@
  * The messaging guarantees, against real Kafka and PostgreSQL: outbox atomicity, effect
  * once despite a relay dying between send and mark, inbox deduplication, dead letters
  * that never block a partition, bounded retries, and the documented envelope written by
- * a plain kafkajs producer.
+ * a plain kafkajs producer, and messages set aside until an event of another topic is read.
  */
 import { Controller, Module } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -23,6 +23,8 @@ import {
   type Received,
 } from '@datarights/testing';
 import { EventPublisher } from './event.publisher';
+import { AwaitingEvent } from './handler.errors';
+import { MessagingServer } from './messaging.server';
 import { OnEvent } from './handler.decorators';
 import { MessageContext } from './message.context';
 import { OutboxRelay } from './outbox.relay';
@@ -32,6 +34,8 @@ const failures = new Map<string, number>();
 const attempts = new Map<string, number>();
 /** requestId → how many more times the handler meets an unreachable database. */
 const outages = new Map<string, number>();
+/** requestId → the request whose reply (on a system's replies topic) it waits for. */
+const awaits = new Map<string, string>();
 
 class EffectsTable1700000000001 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
@@ -56,6 +60,11 @@ class TestHandlers {
   @OnEvent('requestClosed')
   async onClosed(@Payload() data: RequestClosed, @Ctx() ctx: MessageContext): Promise<void> {
     attempts.set(data.requestId, (attempts.get(data.requestId) ?? 0) + 1);
+    const other = awaits.get(data.requestId);
+    if (other) {
+      const [{ n }] = await ctx.manager.query(`SELECT count(*)::int AS n FROM effects WHERE request_id = $1`, [other]);
+      if (n === 0) throw new AwaitingEvent(`the reply for ${other} is not here`, { topic: TOPICS.replies.name });
+    }
     const left = failures.get(data.requestId) ?? 0;
     await ctx.manager.query(`INSERT INTO effects (event_id, request_id) VALUES ($1, $2)`, [
       ctx.envelope.id,
@@ -385,5 +394,65 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     );
     expect(await effects(namesOther.requestId)).toBe(0);
     expect(await effects(signedOther.requestId)).toBe(0);
+  });
+
+  describe('a handler waiting for an event of another topic', () => {
+    const reply = (requestId: string, systemId: string): CommandCompleted =>
+      ({ commandId: randomUUID(), requestId, systemId, outcome: 'done', affectedRecords: 1 }) as CommandCompleted;
+    const aside = async (requestId: string) =>
+      (
+        await ds.query(
+          `SELECT count(*)::int AS n FROM awaiting_messages WHERE convert_from(kafka_value, 'UTF8')::jsonb->'data'->>'requestId' = $1`,
+          [requestId],
+        )
+      )[0].n as number;
+
+    it('sets the message aside without holding its partition, and handles it once the awaited event is read', async () => {
+      const systemId = `awaited-${randomUUID().slice(0, 8)}`;
+      const first = reply(randomUUID(), systemId);
+      // The system's replies topic exists and is read before the test starts.
+      await raw.sendEvent(systemTopic(TOPICS.replies, systemId), first.requestId, 'pdata.command.completed.v1', first);
+      await waitFor(async () => (await effects(first.requestId)) === 1, 'the system topic read', 60_000);
+
+      const waiting = closed();
+      const awaited = reply(randomUUID(), systemId);
+      awaits.set(waiting.requestId, awaited.requestId);
+      await raw.sendEvent(TOPICS.requests.name, waiting.requestId, 'dsr.request.closed.v1', waiting);
+      // Same key, after it: handled although the first one waits (the partition is not held).
+      const behind = closed();
+      await raw.sendEvent(TOPICS.requests.name, waiting.requestId, 'dsr.request.closed.v1', behind);
+      await waitFor(async () => (await effects(behind.requestId)) === 1, 'the next message on the same key');
+      expect(await aside(waiting.requestId)).toBe(1);
+      expect(await effects(waiting.requestId)).toBe(0);
+
+      await raw.sendEvent(
+        systemTopic(TOPICS.replies, systemId),
+        awaited.requestId,
+        'pdata.command.completed.v1',
+        awaited,
+      );
+      await waitFor(async () => (await effects(waiting.requestId)) === 1, 'the message set aside, handled', 60_000);
+      expect(await aside(waiting.requestId)).toBe(0);
+      // Looked at again, it is not handled twice.
+      await app.get(MessagingServer).lookAgainAtAwaiting();
+      expect(await effects(waiting.requestId)).toBe(1);
+    });
+
+    it('dead-letters the message once the awaited topic is read as far as it stood and the event did not come', async () => {
+      const waiting = closed();
+      awaits.set(waiting.requestId, randomUUID());
+      await raw.sendEvent(TOPICS.requests.name, waiting.requestId, 'dsr.request.closed.v1', waiting);
+      const dead = await raw.waitForMessage(
+        dlq,
+        (r) => (r.envelope?.data as RequestClosed | undefined)?.requestId === waiting.requestId,
+        'the message whose awaited event never came, in the DLQ',
+        60_000,
+      );
+      expect(dead.headers['x-dlq-reason']).toMatch(
+        /^handler-rejected: the reply for .* is not here \(waited \d+ s for pdata\.replies\.\{systemId\}\.v1: read as far as it stood, and it did not come\)$/,
+      );
+      expect(await aside(waiting.requestId)).toBe(0);
+      expect(await effects(waiting.requestId)).toBe(0);
+    });
   });
 });

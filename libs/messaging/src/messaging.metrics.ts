@@ -23,6 +23,11 @@ export const messagingMetrics = {
   inboxPruned: counter('messaging_inbox_pruned_total', 'Inbox rows deleted past the topics retention', []),
   handled: counter('messaging_events_handled_total', 'Events handled', ['topic', 'type']),
   retries: counter('messaging_handler_retries_total', 'Handler attempts that failed and were retried', ['topic']),
+  awaiting: counter(
+    'messaging_awaiting_messages_total',
+    'Messages set aside until an event of another topic is read (outcome: set-aside, handled, dead-lettered)',
+    ['topic', 'outcome'],
+  ),
   transientFailures: counter(
     'messaging_handler_transient_failures_total',
     'Handler attempts that met an unavailable database or broker, retried without limit',

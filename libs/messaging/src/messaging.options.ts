@@ -25,6 +25,10 @@ export interface MessagingOptions {
   relayRetryBaseMs?: number;
   /** The longest delay between two sends of a refused row. */
   relayRetryMaxMs?: number;
+  /** How often the messages set aside by an `AwaitingEvent` are looked at again. */
+  awaitPollMs?: number;
+  /** How long a message set aside waits at most, when its handler set no bound. */
+  awaitMaxMs?: number;
   /** Consumer group override (tests use a unique one per run). */
   groupId?: string;
 }
@@ -45,6 +49,10 @@ export function resolvedOptions(o: MessagingOptions): Required<MessagingOptions>
     relayMaxAttempts: 10,
     relayRetryBaseMs: 2000,
     relayRetryMaxMs: 180_000,
+    awaitPollMs: 1000,
+    // A reply's command or a plan's parameters are normally read within seconds of the
+    // message itself; this bounds the wait when the broker cannot even say how far it went.
+    awaitMaxMs: 30 * 60_000,
     groupId: `datarights.${o.service}`,
     ...defined,
   };

@@ -5,6 +5,8 @@
  * written in the handler's transaction (a redelivered event is skipped), bounded retries
  * with backoff, and dead-lettering, so that a poison message never blocks its partition.
  * A batch handler gets one transaction per Kafka batch: the fast path for data events.
+ * A handler waiting for an event of another topic (`AwaitingEvent`) has its message set
+ * aside in PostgreSQL and called again once the group has read that topic far enough.
  * Each message is handled inside the trace context its headers carry and inside a message
  * scope that puts its correlation id in the logs (tracing.ts).
  */
@@ -30,7 +32,9 @@ import {
 import { DLQ_HEADERS, sendToDeadLetter, type DeadLetterKind } from './dead-letter.producer';
 import { EventPublisher } from './event.publisher';
 import type { HandlerExtras } from './handler.decorators';
-import { isPermanent, isTransient } from './handler.errors';
+import { awaitingOf, isPermanent, isTransient, type AwaitedEvents } from './handler.errors';
+import { AwaitingStore, type AwaitingRow } from './awaiting.store';
+import { ConsumerProgress, type OffsetTargets } from './consumer-progress';
 import { BatchContext, MessageContext, type BatchItem, type MessageMeta } from './message.context';
 import { messagingMetrics } from './messaging.metrics';
 import { KAFKA, KAFKA_SETTINGS, MESSAGING_OPTIONS, resolvedOptions, type MessagingOptions } from './messaging.options';
@@ -73,6 +77,9 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   private producer?: Producer;
   private lag?: ConsumerLagMonitor;
   private crashed?: Error;
+  private readonly awaiting = new AwaitingStore();
+  private awaitingTimer?: NodeJS.Timeout;
+  private lookingAgain?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -80,6 +87,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
+    private readonly progress: ConsumerProgress,
   ) {
     super();
     this.opts = resolvedOptions(options);
@@ -113,12 +121,22 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     );
     this.lag.start();
     if (families.length > 0) this.watchTopics();
+    this.awaitingTimer = setInterval(() => {
+      if (this.lookingAgain || this.closing) return;
+      this.lookingAgain = this.lookAgainAtAwaiting()
+        .then(() => undefined)
+        .catch((err: Error) => this.logger.warn(`messages set aside not looked at: ${errorMessage(err)}`))
+        .finally(() => (this.lookingAgain = undefined));
+    }, this.opts.awaitPollMs);
+    this.awaitingTimer.unref();
   }
 
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watcher);
+    clearInterval(this.awaitingTimer);
     await this.restarting;
+    await this.lookingAgain;
     await this.lag?.stop();
     this.lag = undefined;
     // Disconnecting waits for the batch in flight: graceful shutdown finishes current work.
@@ -358,7 +376,17 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
         });
         messagingMetrics.handled.inc({ topic, type: envelope.type });
         return true;
-      } catch (err) {
+      } catch (caught) {
+        let err = caught;
+        const awaited = awaitingOf(err);
+        if (awaited) {
+          try {
+            await this.setAside(topic, partition, message, envelope, awaited, errorMessage(err));
+            return true;
+          } catch (e) {
+            err = e; // could not record the wait: the database is away, most likely
+          }
+        }
         lastError = err;
         if (isPermanent(err)) {
           await this.deadLetter(topic, partition, message, 'handler-rejected', errorMessage(err), envelope);
@@ -518,6 +546,156 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     await lastValueFrom(this.transformToObservable(await handler(data, ctx)), { defaultValue: undefined });
   }
 
+  /**
+   * Sets a message aside until the group has read `awaited.topic` as far as it stands now
+   * (or the wait runs out), in its own transaction; the caller then resolves its offset.
+   */
+  private async setAside(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    envelope: EventEnvelope,
+    awaited: AwaitedEvents,
+    reason: string,
+  ): Promise<void> {
+    const targets = awaited.targets ?? (await this.snapshotOf(awaited.topic));
+    const now = Date.now();
+    await this.dataSource.transaction((m) =>
+      this.awaiting.setAside(m, {
+        consumer: this.opts.groupId,
+        eventId: envelope.id,
+        topic,
+        partition,
+        message,
+        awaitedTopic: awaited.topic,
+        targets,
+        reason,
+        giveUpAt: new Date(now + (awaited.maxWaitMs ?? this.opts.awaitMaxMs)),
+        nextAt: new Date(now + this.opts.awaitPollMs),
+      }),
+    );
+    messagingMetrics.awaiting.inc({ topic, outcome: 'set-aside' });
+    this.logger.log(`${envelope.type} ${envelope.id} set aside until ${awaited.topic} is read: ${reason}`);
+  }
+
+  /** The awaited topic's end offsets now; null while the broker cannot say (taken again at the next look). */
+  private snapshotOf(topic: string): Promise<OffsetTargets | null> {
+    return this.progress.snapshot({ name: topic }).catch((err: Error) => {
+      this.logger.warn(`offsets of ${topic} unknown: ${err.message}`);
+      return null;
+    });
+  }
+
+  /**
+   * One look at the messages set aside that are due: the group's offsets are read once for
+   * all of them; each whose awaited topic is read far enough, or whose wait ran out, is
+   * handled again in its own transaction (the row is deleted in it); the others are looked
+   * at again after `awaitPollMs`. Public for tests.
+   */
+  async lookAgainAtAwaiting(): Promise<number> {
+    const due = await this.dataSource.transaction((m) => this.awaiting.due(m, this.opts.groupId, 200));
+    if (due.length === 0) return 0;
+    const behind = await this.progress.behindEach(due.map((d) => d.targets ?? {})).catch((err: Error) => {
+      this.logger.warn(`consumer progress unknown: ${err.message}`);
+      return undefined;
+    });
+    let handled = 0;
+    for (const [i, d] of due.entries()) {
+      if (this.closing) break;
+      const b = d.targets && behind ? behind[i] : undefined;
+      await this.dataSource.transaction(async (m) => {
+        const row = await this.awaiting.lock(m, this.opts.groupId, d.eventId);
+        if (row && (await this.lookAgain(m, row, b))) handled++;
+      });
+    }
+    return handled;
+  }
+
+  /** Handles a message set aside again if it may be; true when it left the table. */
+  private async lookAgain(m: EntityManager, row: AwaitingRow, behind: number | undefined): Promise<boolean> {
+    const { topic, partition, message } = row;
+    const now = Date.now();
+    const consumer = this.opts.groupId;
+    const decoded = this.decode(topic, partition, message);
+    if (decoded.ok === 'skip') {
+      await this.awaiting.done(m, consumer, row.eventId);
+      return true;
+    }
+    if (decoded.ok === false) {
+      await this.deadLetter(topic, partition, message, decoded.kind, decoded.reason, undefined, m);
+      await this.awaiting.done(m, consumer, row.eventId);
+      return true;
+    }
+    const expired = now >= row.giveUpAt.getTime();
+    if (!row.targets && !expired) {
+      // The broker could not say how far the topic went when the message was set aside: ask again.
+      const targets = await this.snapshotOf(row.awaitedTopic);
+      await this.awaiting.later(
+        m,
+        consumer,
+        row.eventId,
+        new Date(now + this.opts.awaitPollMs),
+        targets ? { targets } : {},
+      );
+      return false;
+    }
+    if (behind !== 0 && !expired) {
+      await this.awaiting.later(m, consumer, row.eventId, new Date(now + this.opts.awaitPollMs));
+      return false;
+    }
+    const { envelope, data, handler, meta } = decoded;
+    const caughtUp = behind === 0;
+    const scope = {
+      topic,
+      partition,
+      offset: message.offset,
+      eventId: envelope.id,
+      eventType: envelope.type,
+      correlationId: envelope.correlationid,
+    };
+    await m.query('SAVEPOINT awaited');
+    try {
+      await withConsumedMessage(message.headers, scope, async () => {
+        if ((await this.markInbox(m, [envelope], topic, 'handled', isReplay(message))).length === 0) return;
+        const awaited = { since: row.since, caughtUp, ...(behind !== undefined ? { behind } : {}) };
+        await this.invoke(handler, data, new MessageContext([{ ...meta, awaited }, m, this.publisher]));
+      });
+      await this.awaiting.done(m, consumer, row.eventId);
+      messagingMetrics.awaiting.inc({ topic, outcome: 'handled' });
+      messagingMetrics.handled.inc({ topic, type: envelope.type });
+      return true;
+    } catch (err) {
+      await m.query('ROLLBACK TO SAVEPOINT awaited');
+      if (isTransient(err)) {
+        messagingMetrics.transientFailures.inc({ topic });
+        await this.awaiting.later(m, consumer, row.eventId, new Date(now + this.opts.awaitPollMs));
+        return false;
+      }
+      const waited = Math.round((now - row.since.getTime()) / 1000);
+      let kind: DeadLetterKind | undefined;
+      let reason = errorMessage(err);
+      if (awaitingOf(err)) {
+        kind = 'handler-rejected';
+        reason = `${reason} (waited ${waited} s for ${row.awaitedTopic}: ${caughtUp ? 'read as far as it stood, and it did not come' : 'the wait ran out'})`;
+      } else if (isPermanent(err)) kind = 'handler-rejected';
+      else if (row.attempts + 1 >= this.opts.maxAttempts) {
+        kind = 'handler-failed';
+        reason = `failed after ${this.opts.maxAttempts} attempts: ${reason}`;
+      }
+      if (!kind) {
+        messagingMetrics.retries.inc({ topic });
+        const backoff = this.opts.retryBackoffMs * 2 ** row.attempts;
+        await this.awaiting.later(m, consumer, row.eventId, new Date(now + backoff), { attempt: true });
+        return false;
+      }
+      this.logger.error(`${envelope.type} ${envelope.id} dead-lettered after waiting: ${reason}`);
+      await this.deadLetter(topic, partition, message, kind, reason, envelope, m);
+      await this.awaiting.done(m, consumer, row.eventId);
+      messagingMetrics.awaiting.inc({ topic, outcome: 'dead-lettered' });
+      return true;
+    }
+  }
+
   private async deadLetter(
     topic: string,
     partition: number,
@@ -525,6 +703,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     kind: DeadLetterKind,
     reason: string,
     envelope?: EventEnvelope,
+    manager?: EntityManager,
   ): Promise<void> {
     this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${kind}`);
     if (isRejection(kind)) messagingMetrics.rejected.inc({ topic, reason: kind });
@@ -539,7 +718,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     );
     if (envelope) {
       // Remember it, so that a redelivery after a crash does not dead-letter it twice.
-      await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));
+      if (manager) await this.markInbox(manager, [envelope], topic, 'dead-lettered');
+      else await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));
     }
   }
 }

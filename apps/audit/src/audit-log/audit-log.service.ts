@@ -5,7 +5,8 @@
  * is chained to the previous one by its hash, and its hash is signed (Ed25519).
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EVENTS, type EventEnvelope } from '@datarights/contracts';
+import { commandTopic, EVENTS, type EventEnvelope } from '@datarights/contracts';
+import { AwaitingEvent } from '@datarights/messaging';
 import { HMAC_KEY, SIGNING } from '../config/config.module';
 import type { AuditSigning, HmacKey } from '../config/app.config';
 import { signText } from '../signing/signing-keys';
@@ -15,9 +16,6 @@ import { minimise } from './minimisation';
 import { subjectHashes } from './subject-hashes';
 
 const REPLY_TYPES: readonly string[] = [EVENTS.commandCompleted.type, EVENTS.commandFailed.type];
-
-/** A reply that answers no command sent to its system: not evidence of anything. */
-export class UnsolicitedReplyError extends Error {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,13 +51,17 @@ export class AuditLogService {
       return undefined;
     }
     // A reply is evidence only of a command sent to that very system (the topic already
-    // proved the system). The command is normally logged first; if not yet (another
-    // topic, read concurrently), the retries give it time, then the reply is dead-lettered
+    // proved the system). The command is on its topic before the reply exists, but that
+    // topic is read concurrently (and may be behind after a restart or a broker roll): the
+    // reply is set aside until this consumer has read the system's command topic as far as
+    // it stood, then looked at again; a reply still without its command then is dead-lettered
     // (replayable with tools/dlq).
     if (REPLY_TYPES.includes(envelope.type)) {
       const { commandId, systemId } = plain as { commandId: string; systemId: string };
       if (!(await this.repo.commandSentTo(tx, commandId, systemId)))
-        throw new UnsolicitedReplyError(`reply to command ${commandId}, which was not sent to ${systemId}`);
+        throw new AwaitingEvent(`reply to command ${commandId}, which was not sent to ${systemId}`, {
+          topic: commandTopic(systemId),
+        });
     }
     const prevHash = (await this.repo.lastHash(tx)) ?? GENESIS_HASH;
     const content: ChainedContent = {

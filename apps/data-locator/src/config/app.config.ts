@@ -14,6 +14,16 @@ export class DataLocatorConfig extends ServiceConfig {
   @Matches(/^[a-z]{2}(-[A-Z]{2})?$/)
   NOTICE_LOCALE: string = 'fr-FR';
 
+  /**
+   * How long a verified request waits for the index to read the data events that existed
+   * when it was verified, before its plan is built anyway (0: no wait). A plan built on a
+   * lagging index would leave out a system that has just arrived.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  PLAN_INDEX_WAIT_MS: number = 60_000;
+
   /** How often export commands past their time are re-sent or escalated. */
   @IsInt()
   @Min(50)

@@ -1,5 +1,6 @@
 /** Plans: for each verified request, where the subject's data is (owns `plans`). */
 import { Module } from '@nestjs/common';
+import { appConfig, DataLocatorConfig } from '../config/app.config';
 import { InventoryModule } from '../inventory/inventory.module';
 import { PdataIndexModule } from '../pdata-index/pdata-index.module';
 import { PlanConsumer } from './plan.consumer';
@@ -9,6 +10,6 @@ import { PlanService } from './plan.service';
 @Module({
   imports: [InventoryModule, PdataIndexModule],
   controllers: [PlanConsumer],
-  providers: [PlanRepository, PlanService],
+  providers: [{ provide: DataLocatorConfig, useFactory: appConfig }, PlanRepository, PlanService],
 })
 export class PlanModule {}

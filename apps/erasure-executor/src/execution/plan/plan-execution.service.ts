@@ -8,8 +8,14 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { PlanBuilt, RequestClosed, RequestSubmitted, RequestType } from '@datarights/contracts';
-import { PermanentError, TopicAdmin } from '@datarights/messaging';
+import {
+  TOPICS,
+  type PlanBuilt,
+  type RequestClosed,
+  type RequestSubmitted,
+  type RequestType,
+} from '@datarights/contracts';
+import { AwaitingEvent, PermanentError, TopicAdmin } from '@datarights/messaging';
 import { Clock } from '@datarights/service-kit';
 import { ActionDispatcher } from '../actions/action-dispatcher';
 import type { ExecutionPlan, PlannedHold } from '../actions/planned-action';
@@ -82,10 +88,13 @@ export class PlanExecution {
     if (!right) throw new PermanentError(`erasure-executor does not execute ${plan.requestType} requests`);
     if (!right.needsParameters) return right.plan(tx, plan, { requestedAt });
     const parameters = await tx.parameters.of(plan.requestId);
-    // The request's own event comes on another topic: if it is not here yet, the plan is retried.
+    // The request's own event comes on another topic, read concurrently (and maybe behind
+    // after a restart): if it is not here yet, the plan is set aside until that topic is read
+    // as far as it stands now, then planned again (dead-lettered if it still is not there).
     if (!parameters)
-      throw new Error(
+      throw new AwaitingEvent(
         `request ${plan.requestId}: plan for a ${plan.requestType} request whose parameters have not arrived yet`,
+        { topic: TOPICS.requests.name }, // requestSubmitted's topic
       );
     return right.plan(tx, plan, { requestedAt, parameters });
   }
