@@ -14,8 +14,8 @@ const USAGE = `usage: node tools/infra/cli.mjs <command>
   down     stop what \`up\` started (never a machine's own PostgreSQL)
   start    up, build, run the seven services in the foreground until Ctrl-C
   stop     stop a stack started by \`start\` (from another terminal)
-  test     up, then lint, typecheck, contracts, unit, int, e2e; then down
-           [--only lint,typecheck,contracts,unit,int,e2e]
+  test     up, then lint, typecheck, contracts, unit, int, e2e, chaos; then down
+           [--only lint,typecheck,contracts,unit,int,e2e,chaos]
   status   what runs, and where`;
 
 const COMMANDS = {

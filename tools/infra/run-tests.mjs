@@ -19,6 +19,9 @@ export const STEPS = [
   { id: 'int', cmd: ['npx', 'jest', '-c', 'jest.int.config.js'], infra: true },
   // The e2e global setup starts the stack itself; it only needs the infra env.
   { id: 'e2e', cmd: ['npx', 'jest', '-c', 'jest.e2e.config.js'], infra: true },
+  // The short fault-injection run (tools/chaos): every service SIGKILLed once, a broker roll,
+  // PostgreSQL away, a stopped system and poison, then nothing lost and nothing twice.
+  { id: 'chaos', cmd: ['npm', 'run', '-s', 'chaos', '--', '--short'], infra: true },
 ];
 
 /** `--only unit,int` or `--only=unit,int`: a subset of STEPS, still in their order. */
