@@ -3,7 +3,8 @@
  * representative's request gets no code and waits for the DPO's attestation (policy
  * `verification.representative`); a request filed from a signed-in customer-space session
  * whose customer number is the subject's is verified at once (`portal-session`), one whose
- * number is not falls back to a code. A plain kafkajs client plays request-intake and the
+ * number is not falls back to a code; an objection to direct marketing only needs no proof.
+ * A plain kafkajs client plays request-intake and the
  * company systems.
  */
 import {
@@ -85,6 +86,38 @@ describe("a representative's request", () => {
       expect(of<NotificationRequested>(EVENTS.notificationRequested.type, requestId)()).toEqual([]);
     },
   );
+});
+
+describe('an objection to direct marketing (Art. 21(3); policy directMarketing.objectionWithoutProof)', () => {
+  it('to marketing purposes only: verified at once without any proof (method not-required), no code sent', async () => {
+    const { requestId, resolved } = await file({
+      type: 'objection',
+      purposes: ['prospection', 'newsletters'],
+      subject: { email: tom.email },
+    });
+    expect(resolved.result).toBe('matched');
+    expect(resolved.requiredProofs).toBeUndefined();
+    expect(await verifiedOnce(requestId)).toMatchObject({
+      requestId,
+      requestType: 'objection',
+      subjectRef: resolved.subjectRef,
+      method: 'not-required',
+    });
+    expect(await challenges(requestId)).toEqual([]);
+    expect(of<NotificationRequested>(EVENTS.notificationRequested.type, requestId)()).toEqual([]);
+  });
+
+  it('with one purpose on legitimate interest besides (Art. 21(1)): the usual proof, a code', async () => {
+    const { requestId, resolved } = await file({
+      type: 'objection',
+      purposes: ['prospection', 'service-improvement'],
+      subject: { email: tom.email },
+    });
+    expect(resolved).toMatchObject({ result: 'matched', requiredProofs: ['code', 'portal-session', 'dpo-attested'] });
+    const sent = of<NotificationRequested>(EVENTS.notificationRequested.type, requestId);
+    await waitFor(async () => sent().length === 1, `code for ${requestId}`);
+    expect(of(EVENTS.identityVerified.type, requestId)()).toEqual([]);
+  });
 });
 
 describe('a request filed from a signed-in customer-space session', () => {

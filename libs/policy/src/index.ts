@@ -22,3 +22,4 @@ export * from './policy.loader';
 export * from './request-effects';
 export * from './erasure-decision';
 export * from './verification';
+export * from './direct-marketing';

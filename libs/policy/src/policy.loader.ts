@@ -10,6 +10,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { parseDocument } from 'yaml';
 import { DEFAULT_TIME_ZONE } from './legal-time';
 import { normaliseVerification, verificationProblems } from './verification';
+import { normaliseDirectMarketing } from './direct-marketing';
 import {
   DEFAULT_AUTHORITY,
   DEFAULT_CATEGORY,
@@ -140,6 +141,7 @@ function normalise(policy: Policy): Policy {
     Object.fromEntries(Object.entries(policy.recipients ?? {}).filter(([, v]) => v !== undefined)),
   );
   policy.verification = normaliseVerification(policy.verification);
+  policy.directMarketing = normaliseDirectMarketing(policy.directMarketing);
   policy.fields = Object.freeze(
     Object.assign(Object.create(null) as Record<string, readonly string[]>, policy.fields ?? {}),
   );

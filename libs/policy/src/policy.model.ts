@@ -30,6 +30,7 @@ import {
 import { isIsoDuration, isZeroDuration, parseDuration } from './duration';
 import { isTimeZone } from './legal-time';
 import { VerificationPolicy } from './verification';
+import { DirectMarketingPolicy } from './direct-marketing';
 
 /** Same rule as the contracts' category names (a lowercase slug); kept here so this util lib depends on nothing of ours. */
 export const POLICY_CATEGORY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -434,6 +435,12 @@ export class Policy {
   @ValidateNested({ message: 'must be a mapping' })
   @Type(() => VerificationPolicy)
   verification: VerificationPolicy;
+
+  /** Objection to direct marketing: its purposes, and whether it needs a proof (direct-marketing.ts). Optional in the file; after loading, always set. */
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => DirectMarketingPolicy)
+  directMarketing: DirectMarketingPolicy;
 
   /** Category name → rule; `default` applies to every category not named. A Map, so that no name can hit an Object prototype key. */
   @IsDefined(REQUIRED)

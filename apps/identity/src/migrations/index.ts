@@ -5,6 +5,7 @@ import { RepresentativeAndPortal1733750000000 } from './1733750000000-representa
 import { CaughtUpResolution1734200000000 } from './1734200000000-caught-up-resolution';
 import { WrongCodesPerSubject1734300000000 } from './1734300000000-wrong-codes-per-subject';
 import { ForgetErasedKeys1734400000000 } from './1734400000000-forget-erased-keys';
+import { ObjectionPurposes1734500000000 } from './1734500000000-objection-purposes';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: Function[] = [
   CaughtUpResolution1734200000000,
   WrongCodesPerSubject1734300000000,
   ForgetErasedKeys1734400000000,
+  ObjectionPurposes1734500000000,
 ];

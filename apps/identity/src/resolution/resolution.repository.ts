@@ -20,13 +20,14 @@ export class ResolutionRepository {
       filedBy: string;
       byRepresentative: boolean;
       portalSession: boolean;
+      purposes?: string[];
       /** With status `indexing`: what the index must reach, and until when to wait. */
       waiting?: { targets: OffsetTargets; until: Date };
     },
   ): Promise<boolean> {
     const rows: unknown[] = await tx.query(
-      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by, by_representative, portal_session, index_targets, resolve_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO requests (request_id, type, given_keys, subject_ref, status, filed_by, by_representative, portal_session, index_targets, resolve_by, purposes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (request_id) DO NOTHING RETURNING 1`,
       [
         requestId,
@@ -39,6 +40,7 @@ export class ResolutionRepository {
         r.portalSession,
         r.waiting ? JSON.stringify(r.waiting.targets) : null,
         r.waiting?.until ?? null,
+        r.purposes ?? null,
       ],
     );
     return rows.length === 1;

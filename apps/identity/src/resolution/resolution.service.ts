@@ -72,6 +72,7 @@ export class ResolutionService implements OnModuleInit {
       // Facts only: the mandate's reference stays with request-intake and the audit's evidence.
       byRepresentative: data.representative !== undefined,
       portalSession: data.portalSession === true,
+      ...(data.purposes ? { purposes: data.purposes } : {}),
       waiting,
     });
     if (!inserted) {

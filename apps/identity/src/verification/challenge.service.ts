@@ -21,7 +21,14 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventPublisher } from '@datarights/messaging';
-import { addDuration, parseDuration, Policy, verificationSatisfied, type VerificationProof } from '@datarights/policy';
+import {
+  addDuration,
+  needsNoProof,
+  parseDuration,
+  Policy,
+  verificationSatisfied,
+  type VerificationProof,
+} from '@datarights/policy';
 import { AppError, Clock, ErrorCode } from '@datarights/service-kit';
 import type { RequestType } from '@datarights/contracts';
 import { IdentityConfig } from '../config/app.config';
@@ -46,14 +53,6 @@ export interface ChallengeTarget {
   /** A representative's request never gets a code. */
   byRepresentative?: boolean;
 }
-
-const factsOf = (r: IdentityRequestEntity): RequesterFacts => ({
-  type: r.type,
-  filedBy: r.filedBy,
-  byRepresentative: r.byRepresentative,
-  portalSession: r.portalSession,
-  givenKeys: r.givenKeys ?? [],
-});
 
 /**
  * The one answer to a code that does not verify the request, whatever the reason (wrong,
@@ -102,8 +101,19 @@ export class ChallengeService {
   }
 
   /** What identity awaits from the requester of a matched request (SubjectResolved.requiredProofs); undefined for the DPO's own filings. */
+  private factsOf(r: IdentityRequestEntity): RequesterFacts {
+    return {
+      type: r.type,
+      filedBy: r.filedBy,
+      byRepresentative: r.byRepresentative,
+      portalSession: r.portalSession,
+      givenKeys: r.givenKeys ?? [],
+      noProofNeeded: needsNoProof(this.policy.directMarketing, r),
+    };
+  }
+
   awaited(request: IdentityRequestEntity): string[] | undefined {
-    return awaitedProofs(this.policy.verification, factsOf(request));
+    return awaitedProofs(this.policy.verification, this.factsOf(request));
   }
 
   /**
@@ -113,7 +123,7 @@ export class ChallengeService {
    * the DPO's attestation (a representative's request, the DPO's own filings).
    */
   async proceed(tx: Tx, publish: Publish, request: IdentityRequestEntity & { subjectRef: string }): Promise<void> {
-    const facts = factsOf(request);
+    const facts = this.factsOf(request);
     const inHand = await this.proofsBesidesCode(tx, request.subjectRef, facts);
     const next = nextStep(this.policy.verification, facts, inHand);
     switch (next.step) {
@@ -220,7 +230,7 @@ export class ChallengeService {
         await this.repo.recordWrongCode(tx, request.subjectRef!, requestId, now, windowStart);
       if (result.outcome === 'verified') {
         const required = requiredFor(this.policy.verification, request);
-        const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, factsOf(request));
+        const proofs = await this.proofsBesidesCode(tx, request.subjectRef!, this.factsOf(request));
         if (!verificationSatisfied(required, ['code', ...proofs])) return { outcome: 'insufficient' as const };
         await this.verifier.verify(tx, this.publishFor(tx, requestId), request, {
           method: 'code',

@@ -73,6 +73,16 @@ describe("identity's choice of proofs for a requester", () => {
     ).toEqual({ step: 'code' });
   });
 
+  it('an objection to direct marketing only, where the policy applies it without proof, verifies at once, whoever filed it (Art. 21(3))', () => {
+    for (const filedBy of ['dpo', 'subject'] as const) {
+      const r = facts({ type: 'objection', filedBy, givenKeys: ['email:sam@example.test'], noProofNeeded: true });
+      expect(nextStep(defaults, r, [])).toEqual({ step: 'verify', method: 'not-required' });
+      expect(awaitedProofs(defaults, r)).toBeUndefined();
+    }
+    const weighed = facts({ type: 'objection', givenKeys: ['email:sam@example.test'], noProofNeeded: false });
+    expect(nextStep(defaults, weighed, [])).toEqual({ step: 'code' });
+  });
+
   it("says what it awaits for a subject's own request, and nothing for the DPO's own filings (unchanged)", () => {
     expect(awaitedProofs(defaults, facts())).toEqual(['code+customer-number', 'portal-session', 'dpo-attested']);
     expect(awaitedProofs(defaults, facts({ type: 'access' }))).toEqual(['code', 'portal-session', 'dpo-attested']);

@@ -11,7 +11,9 @@
  *   the DPO attests;
  * - a subject's own request otherwise gets a one-time code (ChallengeService.issue checks
  *   that a code, with what the request brings, is enough, and that a contact is on file);
- * - the DPO's own filings wait for the DPO's attestation, as before.
+ * - the DPO's own filings wait for the DPO's attestation, as before;
+ * - an objection to direct marketing only, where the policy says so, needs no proof at all
+ *   (`directMarketing.objectionWithoutProof`, Art. 21(3)): verified at once, `not-required`.
  */
 import type { RequestType } from '@datarights/contracts';
 import {
@@ -30,9 +32,12 @@ export interface RequesterFacts {
   portalSession: boolean;
   /** The keys the request gave (`kind:value`); a portal session's customer number is its `customerId:` key. */
   givenKeys: readonly EncodedKey[];
+  /** An objection to direct marketing only, which the policy applies without proof. */
+  noProofNeeded?: boolean;
 }
 
-export type NextStep = { step: 'verify'; method: 'portal-session' } | { step: 'code' } | { step: 'dpo' };
+export type NextStep =
+  { step: 'verify'; method: 'portal-session' | 'not-required' } | { step: 'code' } | { step: 'dpo' };
 
 /** The alternatives that verify the requester: the request type's, or `representative` for a representative's request. */
 export function requiredFor(
@@ -44,6 +49,7 @@ export function requiredFor(
 
 /** What identity says it awaits (SubjectResolved.requiredProofs): for requests whose requester it proves itself, i.e. not the DPO's own filings. */
 export function awaitedProofs(v: VerificationPolicy, r: RequesterFacts): string[] | undefined {
+  if (r.noProofNeeded) return undefined;
   if (r.filedBy !== 'subject' && !r.byRepresentative) return undefined;
   return requiredFor(v, r).map((alt) => alt.join('+'));
 }
@@ -59,6 +65,8 @@ export function proofsInHand(
 }
 
 export function nextStep(v: VerificationPolicy, r: RequesterFacts, inHand: readonly VerificationProof[]): NextStep {
+  // Art. 21(3): absolute, and as simple to exercise as the marketing was to receive.
+  if (r.noProofNeeded) return { step: 'verify', method: 'not-required' };
   const required = requiredFor(v, r);
   // Only an alternative that names the session verifies without a code: the customer number alone never does.
   const bySession = required.filter((alt) => alt.includes('portal-session'));

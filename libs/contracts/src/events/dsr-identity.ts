@@ -18,8 +18,12 @@ import { REQUEST_TYPES, type RequestType } from '../common/primitives';
 import { LinkedSubjectKeys } from '../common/subject-keys';
 import { VERIFICATION_METHODS } from './dsr-requests';
 
-/** How identity was verified: the DPO's attestation, a one-time code, or a signed-in customer-space session. */
-export const IDENTITY_VERIFICATION_METHODS = [...VERIFICATION_METHODS, 'portal-session'] as const;
+/**
+ * How identity was verified: the DPO's attestation, a one-time code, a signed-in
+ * customer-space session, or `not-required`: an objection to direct marketing only, which
+ * the policy lets take effect without proof (Art. 21(2)-(3), 12(2); `directMarketing`).
+ */
+export const IDENTITY_VERIFICATION_METHODS = [...VERIFICATION_METHODS, 'portal-session', 'not-required'] as const;
 
 export class SubjectCandidate {
   @IsString()

@@ -3,11 +3,8 @@
  * purposes each system registered. Pure: no I/O, unit-tested.
  */
 import type { PlanItem } from '@datarights/contracts';
-import { effectOf, type Policy } from '@datarights/policy';
+import { directMarketingOf, effectOf, type Policy } from '@datarights/policy';
 import { bySystem, perSystem, type PlannedAction } from '../actions/planned-action';
-
-/** Objection to these purposes is absolute: direct marketing, prospection (Art. 21(2)–(3)). */
-export const ABSOLUTE_OBJECTION_PURPOSES: readonly string[] = ['prospection', 'direct-marketing'];
 
 export interface SystemPurposes {
   purposes: string[];
@@ -20,13 +17,14 @@ export interface SystemPurposes {
  * escalated to them, closed with their decision.
  */
 export function planObjection(
-  policy: Pick<Policy, 'categories'>,
+  policy: Pick<Policy, 'categories' | 'directMarketing'>,
   items: readonly PlanItem[],
   purposes: readonly string[],
   registrations: ReadonlyMap<string, SystemPurposes>,
 ): PlannedAction[] {
-  const absolute = purposes.filter((p) => ABSOLUTE_OBJECTION_PURPOSES.includes(p));
-  const weighed = purposes.filter((p) => !ABSOLUTE_OBJECTION_PURPOSES.includes(p));
+  // Objection to direct marketing is absolute (Art. 21(3)); its purposes are the policy's.
+  const absolute = directMarketingOf(policy.directMarketing, purposes);
+  const weighed = purposes.filter((p) => !absolute.includes(p));
   const actions: PlannedAction[] = [];
   for (const item of bySystem(items)) {
     const pursued = registrations.get(item.systemId)?.purposes ?? [];

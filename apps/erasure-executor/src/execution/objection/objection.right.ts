@@ -9,7 +9,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { LinkedSubjectKeys, type ObjectionDecided, type PlanBuilt } from '@datarights/contracts';
 import { PermanentError } from '@datarights/messaging';
-import type { Policy } from '@datarights/policy';
+import { directMarketingOf, type Policy } from '@datarights/policy';
 import { Clock } from '@datarights/service-kit';
 import { POLICY } from '../../policy/policy.module';
 import { ActionDispatcher } from '../actions/action-dispatcher';
@@ -20,7 +20,7 @@ import { keyHashes } from '../keys/subject-hash';
 import { SubjectHashKey } from '../keys/subject-hash-key';
 import type { PlanContext, RightExecution } from '../actions/right-execution';
 import type { ExecutionTx } from '../store/execution-tx';
-import { ABSOLUTE_OBJECTION_PURPOSES, planObjection } from './objection-planner';
+import { planObjection } from './objection-planner';
 
 @Injectable()
 export class ObjectionRight implements RightExecution {
@@ -40,7 +40,7 @@ export class ObjectionRight implements RightExecution {
     const purposes = ctx.parameters?.purposes ?? [];
     // Art. 21(3): the opt-out must outlive the data (an erasure, a new record later): the
     // suppression list holds keyed hashes of every key of the subject, never the keys.
-    const absolute = purposes.filter((p) => ABSOLUTE_OBJECTION_PURPOSES.includes(p));
+    const absolute = directMarketingOf(this.policy.directMarketing, purposes);
     await tx.suppression.add(
       keyHashes(this.hashKey.value, plan.subjectKeys as Record<string, unknown>),
       absolute,

@@ -37,6 +37,10 @@ export class IdentityRequestEntity {
   @Column({ name: 'portal_session', type: 'boolean', default: false })
   portalSession: boolean;
 
+  /** An objection's purposes (Art. 21): one to direct marketing only may need no proof (policy `directMarketing`). */
+  @Column({ type: 'text', array: true, nullable: true })
+  purposes: string[] | null;
+
   /** While `indexing`: the data-event end offsets the index must reach before "no subject" may be concluded. */
   @Column({ name: 'index_targets', type: 'jsonb', nullable: true })
   indexTargets: Record<string, Record<string, number>> | null;
