@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { log, ROOT, seconds } from '../tools/infra/common.mjs';
+import { InfraError, log, ROOT, seconds } from '../tools/infra/common.mjs';
 import { nothingStarted, stopStarted, up } from '../tools/infra/infra.mjs';
 // As `npm test` runs its steps: own process group, Ctrl-C passed on, a safety-net timeout (TEST_STEP_TIMEOUT_MINUTES).
 import { runStep, signalStep } from '../tools/infra/run-tests.mjs';
@@ -53,12 +53,16 @@ function selectBenches(args) {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--only') only = args[++i];
     else if (args[i].startsWith('--only=')) only = args[i].slice('--only='.length);
-    else throw new Error(`unknown argument ${args[i]} (usage: npm run bench -- [--only ${BENCHES.map((b) => b.id)}])`);
+    else
+      throw new InfraError(
+        `unknown argument ${args[i]} (usage: npm run bench -- [--only ${BENCHES.map((b) => b.id)}])`,
+      );
   }
   if (only === undefined) return BENCHES;
   const ids = only.split(',').map((s) => s.trim());
   const unknown = ids.filter((id) => !BENCHES.some((b) => b.id === id));
-  if (unknown.length) throw new Error(`unknown bench(es): ${unknown.join(', ')}; benches: ${BENCHES.map((b) => b.id)}`);
+  if (unknown.length)
+    throw new InfraError(`unknown bench(es): ${unknown.join(', ')}; benches: ${BENCHES.map((b) => b.id)}`);
   return BENCHES.filter((b) => ids.includes(b.id));
 }
 
@@ -188,7 +192,9 @@ main().then(
   // Exit explicitly: idle sockets of clients (kafkajs, pg) must not keep the harness alive.
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`\nbench: ${err?.stack ?? err}\n`);
+    // A usage or infrastructure error says what to do (InfraError carries a hint); anything else, where.
+    const hint = err?.hint ? `\nhint: ${err.hint}` : '';
+    process.stderr.write(`\nbench: ${err instanceof InfraError || hint ? err.message : (err?.stack ?? err)}${hint}\n`);
     process.exit(1);
   },
 );
