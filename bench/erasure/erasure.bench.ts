@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { deleteTopicsWithPrefix, dropSchema } from '../../libs/testing/src/infra';
 import { E2E_SERVICES, ROOT, startStack, stopStack, type StackState } from '../../e2e/support/stack';
+import { writeResults, type Figure } from '../support/results';
 
 const Ns = (process.env.BENCH_N ?? '100,1000').split(',').map(Number);
 const DEMO_CUSTOMERS = Number(process.env.DEMO_CUSTOMERS ?? 10_000);
@@ -130,6 +131,8 @@ async function main(): Promise<void> {
     console.log(`\nerasure benchmark — ${cpus().length} cores, ${DEMO_CUSTOMERS} demo customers, stack ${stack.id}`);
     console.log(`baseline: one request alone completes in ${base.toFixed(2)} s\n`);
     console.log('N\twall s\treq/s\tp50 s\tp99 s\tp50/baseline\tp99/baseline');
+    const single = { label: 'one request alone', value: base };
+    const figures: Figure[] = [{ id: 'erasure.single.p50', label: 'single request (one)', value: base, unit: 's' }];
     for (const n of Ns) {
       const r = await run(pool.splice(0, n));
       const p50 = pct(r.latencies, 50);
@@ -137,7 +140,19 @@ async function main(): Promise<void> {
       console.log(
         `${n}\t${r.wallSeconds.toFixed(1)}\t${(n / r.wallSeconds).toFixed(1)}\t${p50.toFixed(2)}\t${p99.toFixed(2)}\t${(p50 / base).toFixed(1)}\t${(p99 / base).toFixed(1)}`,
       );
+      figures.push(
+        {
+          id: `erasure.n${n}.throughput`,
+          label: `burst of ${n}, throughput`,
+          value: n / r.wallSeconds,
+          unit: 'req/s',
+          baseline: { label: 'one request alone', value: 1 / base },
+        },
+        { id: `erasure.n${n}.p50`, label: `burst of ${n}, p50`, value: p50, unit: 's', baseline: single },
+        { id: `erasure.n${n}.p99`, label: `burst of ${n}, p99`, value: p99, unit: 's', baseline: single },
+      );
     }
+    writeResults('erasure', figures, { demoCustomers: DEMO_CUSTOMERS, sizes: Ns });
   } finally {
     await stopStack(stack);
     for (const s of E2E_SERVICES) await dropSchema(stack.schemas[s.name]!);

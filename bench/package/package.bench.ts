@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { loadPolicy } from '../../libs/policy/src';
 import { buildPackage, type SystemExport } from '../../apps/data-locator/src/package/package-builder';
 import type { InventoryEntry } from '../../apps/data-locator/src/package/processing-facts';
+import { writeResults } from '../support/results';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -130,6 +131,26 @@ async function main(): Promise<void> {
   console.log(
     `ratio     ${(median(results.package.map((r) => r.ms)) / median(results.baseline.map((r) => r.ms))).toFixed(1)}x the baseline's time`,
   );
+  const time = (rs: typeof results.package) => median(rs.map((r) => r.ms)) / 1000;
+  const peak = (rs: typeof results.package) => Math.max(...rs.map((r) => r.peakMiB));
+  writeResults('package', [
+    {
+      id: 'package.time',
+      label: 'package time (median)',
+      value: time(results.package),
+      unit: 's',
+      baseline: { label: 'JSON.stringify', value: time(results.baseline) },
+      size: RECORDS,
+    },
+    {
+      id: 'package.memory',
+      label: 'package peak memory above idle',
+      value: peak(results.package),
+      unit: 'MiB',
+      baseline: { label: 'JSON.stringify', value: peak(results.baseline) },
+      size: RECORDS,
+    },
+  ]);
 }
 
 main().catch((err) => {

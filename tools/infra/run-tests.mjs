@@ -59,7 +59,7 @@ const STEP_TIMEOUT_MS = Number(process.env.TEST_STEP_TIMEOUT_MINUTES ?? 30) * 60
 let current;
 
 /** Signals the running step's whole process group (npx → npm → sh → node). */
-function signalStep(sig) {
+export function signalStep(sig) {
   if (!current?.pid) return;
   try {
     process.kill(-current.pid, sig);
@@ -68,7 +68,7 @@ function signalStep(sig) {
   }
 }
 
-function runStep(step, env) {
+export function runStep(step, env) {
   return new Promise((resolve) => {
     const [cmd, ...args] = step.cmd;
     // Own process group, so a timeout can stop the whole tree; Ctrl-C is forwarded.
