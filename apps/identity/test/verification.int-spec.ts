@@ -99,9 +99,13 @@ describe('self-service verification by one-time code', () => {
   });
 
   it('a new code waits for the cooldown, then works once; reusing it fails', async () => {
-    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(429);
+    const sent = of<NotificationRequested>(EVENTS.notificationRequested.type, erasure);
+    const before = sent().length;
+    // Within the cooldown: the same 202 as ever, and nothing sent.
+    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(202);
     h.app.get(Clock).setOffset(61_000);
-    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(200);
+    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${erasure}/verification/code`).expect(202);
+    await waitFor(async () => sent().length === before + 1, 'the one new code');
     const second = String((await codeFor(erasure, 2)).variables.code);
     // The first code died with its issue.
     if (second !== codes[0]) await answer(erasure, codes[0]!).expect(403);
@@ -193,6 +197,33 @@ describe('self-service verification by one-time code', () => {
     expect(seen(neverFiled)).toEqual(seen(known));
   });
 
+  it('asking for a new code answers byte for byte the same, whether or not the subject is on file', async () => {
+    const onFile = await file('access', { email: sam.email });
+    await codeFor(onFile);
+    const notOnFile = await file('access', { email: aSubject().email });
+    const resolved = of<{ result: string }>(EVENTS.subjectResolved.type, notOnFile);
+    await waitFor(async () => resolved().length === 1, 'subjectResolved for the address not on file');
+    const resend = (id: string) =>
+      request(h.app.getHttpServer()).post(`/v1/self-service/requests/${id}/verification/code`);
+    // On file (cooldown running), not on file, never filed; then on file again once the cooldown is over (a code is sent).
+    const [known, unknown, neverFiled] = await Promise.all([onFile, notOnFile, randomUUID()].map(resend));
+    h.app.get(Clock).setOffset(61_000);
+    const sent = await resend(onFile);
+    await codeFor(onFile, 2);
+    const seen = (r: request.Response) => ({
+      status: r.status,
+      // The request's own id is echoed (and so is its ETag): everything else is equal.
+      body: r.text.replace(/"id":"[^"]+"/, ''),
+      headers: Object.fromEntries(
+        Object.entries(r.headers).filter(
+          ([name]) => name !== 'date' && name !== 'etag' && !name.startsWith('x-ratelimit-'),
+        ),
+      ),
+    });
+    expect(known.status).toBe(202);
+    for (const other of [unknown, neverFiled, sent]) expect(seen(other)).toEqual(seen(known));
+  });
+
   it('limits wrong codes per subject across requests: filing again buys no guesses; the refusal is the same; the window slides', async () => {
     // 10 wrong codes a day per subject (deploy/policy/default.fr.yaml), 5 per code: two filings use them up.
     for (let filing = 0; filing < 2; filing++) {
@@ -219,7 +250,7 @@ describe('self-service verification by one-time code', () => {
 
     // A day later the oldest wrong codes left the window: a new code for the same request works.
     h.app.get(Clock).setOffset(24 * 3600_000 + 60_000);
-    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${third}/verification/code`).expect(200);
+    await request(h.app.getHttpServer()).post(`/v1/self-service/requests/${third}/verification/code`).expect(202);
     const next = String((await codeFor(third, 2)).variables.code);
     await answer(third, next).expect(200, { id: third, status: 'verified', method: 'code' });
   });

@@ -103,7 +103,8 @@ export function createPrivacyCentre(o: PrivacyCentreOptions): Express {
     const id = req.params.id;
     if (!UUID.test(id)) return showStatus(req, res);
     const r = await identity.call('POST', `/v1/self-service/requests/${id}/verification/code`, fwd(req));
-    if (r.status === 200) return res.redirect(303, `/requests/${id}?resent=1`);
+    // identity answers the same 202 whatever happened (it must not tell whether the subject is on file).
+    if (r.status === 202) return res.redirect(303, `/requests/${id}?resent=1`);
     const m = MESSAGES[req.lang];
     return showStatus(req, res, { codeError: r.status === 429 ? m.resendTooSoon : m.codeErrors.none }, 400);
   });

@@ -111,7 +111,8 @@ const fr = {
     tooMany: 'Trop d’essais rapprochés : patientez une minute.',
   },
   verified: 'Merci, votre identité est vérifiée. Le traitement de votre demande commence.',
-  resent: 'Un nouveau code a été envoyé. L’ancien ne fonctionne plus.',
+  resent:
+    'Si votre demande attendait un code, un nouveau code a été envoyé au contact que nous avons à votre nom, et l’ancien ne fonctionne plus (un code par minute au plus). Sinon, rien n’a été envoyé.',
   resendTooSoon: 'Un nouveau code ne peut pas encore être envoyé : patientez avant de réessayer.',
   notFound: 'Aucune demande ne correspond à ce lien.',
   newRequest: 'Faire une autre demande',
@@ -230,7 +231,8 @@ const en: Messages = {
     tooMany: 'Too many attempts in a short time: wait a minute.',
   },
   verified: 'Thank you, your identity is verified. We are now handling your request.',
-  resent: 'A new code was sent. The previous one no longer works.',
+  resent:
+    'If your request was waiting for a code, a new one was sent to the contact we hold for you, and the previous one no longer works (one code a minute at most). Otherwise nothing was sent.',
   resendTooSoon: 'A new code cannot be sent yet: wait before trying again.',
   notFound: 'No request matches this link.',
   newRequest: 'Make another request',

@@ -59,6 +59,10 @@ export interface ChallengeTarget {
  * attempts exhausted, expired, already used, request verified or closed, no challenge at
  * all): the same status, message and no details, so that it reveals nothing of the subject.
  */
+/** The one answer to "send me a new code", whatever happened (ChallengeService.resend). */
+export const RESEND_MESSAGE =
+  'if this request is waiting for a code, a new one has been sent to the contact on file and the previous one no longer works (at most one code a minute, and a limited number per request); otherwise nothing was sent';
+
 export const REFUSED_MESSAGE =
   'this code does not verify the request: check it, or ask for a new code (POST /v1/self-service/requests/{id}/verification/code, with the id of this request); after repeated failures the DPO verifies your identity instead';
 
@@ -263,24 +267,30 @@ export class ChallengeService {
   }
 
   /** A new code, after the cooldown, to the contact on file. */
-  async resend(requestId: string): Promise<{ id: string; expiresAt: string }> {
+  /**
+   * Sends a new code if the request waits for one, and answers the same whatever happened
+   * (sent, cooldown not over, no more codes, already verified, closed, no challenge, never
+   * filed): a different answer would tell anyone holding a request id whether its subject is
+   * on file. The precise outcome is logged (without personal data).
+   */
+  async resend(requestId: string): Promise<{ id: string; status: 'accepted'; message: string }> {
+    const outcome = await this.resendIfWaiting(requestId).catch((err: unknown) => {
+      if (err instanceof AppError) return err.message;
+      throw err;
+    });
+    this.logger.log(`request ${requestId}: new code asked: ${outcome}`);
+    return { id: requestId, status: 'accepted', message: RESEND_MESSAGE };
+  }
+
+  private async resendIfWaiting(requestId: string): Promise<string> {
     return this.dataSource.transaction(async (tx) => {
       const { request, challenge } = await this.open(tx, requestId);
       const check = checkResend(challenge, this.clock.now(), durationMs(this.policy.verification.code.resendCooldown));
       if (!check.ok) {
         if (check.reason === 'cooldown')
-          throw new AppError(
-            HttpStatus.TOO_MANY_REQUESTS,
-            ErrorCode.TooManyRequests,
-            `a code was just sent; try again in ${Math.ceil((check.retryAfterMs ?? 0) / 1000)} s`,
-          );
-        if (check.reason === 'used')
-          throw new AppError(HttpStatus.CONFLICT, ErrorCode.Conflict, 'this request is already verified');
-        throw new AppError(
-          HttpStatus.TOO_MANY_REQUESTS,
-          ErrorCode.TooManyRequests,
-          'no more codes can be sent for this request: the DPO will verify your identity',
-        );
+          return `not sent: a code was just sent (${Math.ceil((check.retryAfterMs ?? 0) / 1000)} s of cooldown left)`;
+        if (check.reason === 'used') return 'not sent: already verified';
+        return 'not sent: no more codes for this request (the DPO verifies)';
       }
       const target: ChallengeTarget = {
         requestId,
@@ -290,15 +300,9 @@ export class ChallengeService {
         portalSession: request.portalSession,
         byRepresentative: request.byRepresentative,
       };
-      if (!(await this.issue(tx, this.publishFor(tx, requestId), target, challenge.issue + 1))) {
-        throw new AppError(
-          HttpStatus.CONFLICT,
-          ErrorCode.Conflict,
-          'a code can no longer be sent for this request: the DPO will verify your identity',
-        );
-      }
-      const fresh = await this.repo.lock(tx, requestId);
-      return { id: requestId, expiresAt: fresh!.expiresAt.toISOString() };
+      if (!(await this.issue(tx, this.publishFor(tx, requestId), target, challenge.issue + 1)))
+        return 'not sent: a code can no longer be sent for this request (the DPO verifies)';
+      return `code #${challenge.issue + 1} sent`;
     });
   }
 

@@ -2,10 +2,12 @@
  * The subject's side of identity verification (public: the subject has no DPO token; a
  * portal token is not needed to answer, the code is the proof). Strictly rate-limited per
  * client address (429), on top of the per-challenge attempt limit. A refused answer is the
- * same whether or not the subject is on file (ChallengeService.answer).
+ * same whether or not the subject is on file (ChallengeService.answer), and so is the answer
+ * to a request for a new code (ChallengeService.resend).
  */
 import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
@@ -44,13 +46,14 @@ export class VerificationController {
   }
 
   @Post(':id/verification/code')
-  @HttpCode(HttpStatus.OK)
+  @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Send a new code to the contact on file',
-    description: 'After the cooldown; the previous code stops working.',
+    description:
+      'If the request is waiting for a code and the cooldown is over, a new code goes to the contact on file and the previous one stops working. The answer is the same 202 whatever happened (sent, cooldown, no more codes, verified, closed, no challenge, never filed), so that it cannot tell whether the subject is on file.',
   })
-  @ApiOkResponse({ type: CodeSentDto })
-  @ApiTooManyRequestsResponse({ description: 'Cooldown not over, or no more codes for this request.' })
+  @ApiAcceptedResponse({ type: CodeSentDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many calls from this client address.' })
   resend(@Param('id', uuid) id: string): Promise<CodeSentDto> {
     return this.challenges.resend(id);
   }

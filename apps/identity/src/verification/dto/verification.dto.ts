@@ -19,5 +19,10 @@ export class VerifiedDto {
 
 export class CodeSentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'date-time', description: 'When the new code stops working.' }) expiresAt: string;
+  @ApiProperty({ enum: ['accepted'] }) status: 'accepted';
+  @ApiProperty({
+    description:
+      'Always the same text: a new code went to the contact on file if the request was waiting for one; otherwise nothing was sent.',
+  })
+  message: string;
 }
