@@ -9,7 +9,7 @@ import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contrac
 import {
   aRecordEvent,
   aSubject,
-  aSystem,
+  anApprovedSystem,
   cleanup,
   isolate,
   RawKafka,
@@ -48,18 +48,18 @@ describe('erasure-executor: rectification, objection, restriction', () => {
     await raw.ensureTopics(SYSTEMS.map(commandTopic));
     app = await startTestService(AppModule, SERVICE, SCHEMA);
     received = await raw.collect([TOPICS.actions.name, TOPICS.notifications.name, ...SYSTEMS.map(commandTopic)]);
-    // The executor learns who pursues which purpose from the registrations (Art. 30 register).
+    // The executor learns who pursues which purpose from the registrations data-locator put in force (Art. 30 register).
     await raw.sendEvent(
-      TOPICS.systems.name,
+      TOPICS.systemApprovals.name,
       'crm',
-      EVENTS.systemRegistered.type,
-      aSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'] }),
+      EVENTS.systemApproved.type,
+      anApprovedSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'] }),
     );
     await raw.sendEvent(
-      TOPICS.systems.name,
+      TOPICS.systemApprovals.name,
       'marketing',
-      EVENTS.systemRegistered.type,
-      aSystem({
+      EVENTS.systemApproved.type,
+      anApprovedSystem({
         systemId: 'marketing',
         purposes: ['prospection', 'service-improvement'],
         legalBasis: 'legitimate-interest',
