@@ -47,6 +47,7 @@ export class InventoryController {
 
   @Post(':systemId/registrations/:registrationId/approval')
   @Roles('dpo')
+  @ApiForbiddenResponse({ description: 'The token does not have the dpo role: only the DPO decides' })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Approve a registration waiting for the DPO (Art. 28, 30, 32)',
@@ -63,6 +64,7 @@ export class InventoryController {
 
   @Post(':systemId/registrations/:registrationId/rejection')
   @Roles('dpo')
+  @ApiForbiddenResponse({ description: 'The token does not have the dpo role: only the DPO decides' })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Reject a registration waiting for the DPO',
