@@ -143,7 +143,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, name = '
       }
     }
     // The demo systems' registrations carry capabilities: they wait for the DPO, who approves them.
-    await approveRegistrations(state, SYSTEM_IDS, Math.max(30_000, deadline - Date.now()));
+    await approveRegistrations(state, SYSTEM_IDS, 120_000);
   } catch (err) {
     // Leave nothing running: the next run would find the ports taken.
     await stopStack(state);
