@@ -67,8 +67,9 @@ describe('access and portability, end to end', () => {
       subjectKeys: { email: customer.email },
       occurredAt: new Date().toISOString(),
     });
-    await raw.waitForTopic(commandTopic);
+    // Approved as the DPO would (its capabilities wait for the DPO), then its command topic comes.
     await systemIndexed(systemId, 1);
+    await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const held = (await http('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })).body

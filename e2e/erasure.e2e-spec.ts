@@ -168,8 +168,9 @@ describe('erasure, end to end', () => {
       });
     }
     // The command topic appears when the system is registered.
-    await raw.waitForTopic(commandTopic);
+    // Approved as the DPO would (its capabilities wait for the DPO), then its command topic comes.
     await systemIndexed(systemId, records.size);
+    await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email } });

@@ -7,6 +7,8 @@
  * dead-lettered with a reason, nothing changes (no command to any system, the register,
  * the requests and the audit log as before), and the rejection metric counts it. The
  * table of cases tried and accepted is printed and written to .run/hostile-system.json.
+ * Its own registration that would redirect personal data (a processor role with its own
+ * contact, capabilities, a recipient system) only waits for the DPO, who rejects it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -344,4 +346,61 @@ describe('a hostile company system, with a plain kafkajs client', () => {
       else expect(ids).toEqual([]);
     }
   }, 400_000);
+
+  it('cannot redirect personal data with its own registration: it waits for the DPO, who rejects it', async () => {
+    const attacker = `requests.${randomUUID().slice(0, 8)}@attacker.example.test`;
+    await raw.send(
+      OWN.systems,
+      MALLORY,
+      envelope(EVENTS.systemRegistered.type, MALLORY, {
+        systemId: MALLORY,
+        name: 'Hosting, now with a processor role',
+        owner: 'mallory',
+        role: 'processor',
+        controller: 'A customer',
+        controllerContact: attacker,
+        purposes: ['hosting'],
+        legalBasis: 'contract',
+        categories: ['identification'],
+        location: 'FR',
+        transfers: [],
+        recipients: [
+          { name: 'Mallory', kind: 'controller', categories: ['identification'], country: 'FR', systemId: 'crm' },
+        ],
+        capabilities: ['export', 'erase'],
+      }),
+    );
+    const held = await waitFor(
+      async () =>
+        ((await http('data-locator', 'GET', '/v1/systems')).body.pending as Record<string, any>[]).find(
+          (p) => p.systemId === MALLORY,
+        ),
+      "mallory's registration waiting for the DPO",
+      60_000,
+    );
+    expect(held.changes.map((c: { field: string }) => c.field)).toEqual([
+      'role',
+      'controller',
+      'controllerContact',
+      'capability',
+      'capability',
+      'recipientSystem',
+    ]);
+    // Not in force: not in the register, no command topic from the platform.
+    const register = (await http('data-locator', 'GET', '/v1/systems')).body;
+    expect(register.items.map((i: { systemId: string }) => i.systemId)).not.toContain(MALLORY);
+    expect((await http('data-locator', 'GET', `/v1/systems/${MALLORY}`)).status).toBe(404);
+    const path = `/v1/systems/${MALLORY}/registrations/${held.registrationId}`;
+    expect((await http('data-locator', 'POST', `${path}/approval`, { token: state.operatorToken })).status).toBe(403);
+    const rejected = await http('data-locator', 'POST', `${path}/rejection`, {
+      body: { reason: 'nobody asked for this processor role' },
+    });
+    expect(rejected.status).toBe(200);
+    expect((await http('data-locator', 'POST', `${path}/approval`)).status).toBe(409);
+    expect(
+      ((await http('data-locator', 'GET', '/v1/systems')).body.pending as { systemId: string }[]).map(
+        (p) => p.systemId,
+      ),
+    ).not.toContain(MALLORY);
+  });
 });

@@ -170,8 +170,9 @@ describe('the law as configuration, end to end', () => {
         occurredAt: new Date().toISOString(),
       });
     }
-    await raw.waitForTopic(commandTopic);
+    // Approved as the DPO would (its capabilities wait for the DPO), then its command topic comes.
     await systemIndexed(systemId, 2);
+    await raw.waitForTopic(commandTopic);
     const commands: Received[] = await raw.collect([commandTopic]);
 
     const id = await fileAndVerify({ type: 'erasure', subject: { email } });

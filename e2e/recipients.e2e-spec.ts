@@ -20,6 +20,7 @@ import {
   state,
   waitForStatus,
 } from './support/api';
+import { approveRegistrations } from './support/stack';
 
 interface Recipient {
   noticeId: string;
@@ -88,6 +89,8 @@ describe('telling the recipients (Art. 19), end to end', () => {
       subjectKeys: { email: customer.email },
       occurredAt: new Date().toISOString(),
     });
+    // It redirects data (a capability, a recipient system): in force once the DPO approves it.
+    await approveRegistrations(state, [systemId]);
     await raw.waitForTopic(commandTopic(systemId));
     const commands: Received[] = await raw.collect([commandTopic(systemId)]);
 

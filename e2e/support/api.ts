@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../libs/testing/src/infra';
-import { readState, type ServiceName, type StackState } from './stack';
+import { approveRegistrations, readState, type ServiceName, type StackState } from './stack';
 
 export const state: StackState = readState();
 
@@ -136,6 +136,8 @@ export async function demoCustomerIn(systems: readonly string[], offset: number)
  * register).
  */
 export async function systemIndexed(systemId: string, records: number): Promise<void> {
+  // A registration with capabilities waits for the DPO: approved here as the DPO would.
+  await approveRegistrations(state, [systemId]);
   await waitFor(
     async () => (await http('data-locator', 'GET', `/v1/systems/${systemId}`)).body?.records === records,
     `${systemId} and its ${records} record(s) in the register`,

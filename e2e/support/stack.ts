@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { SYSTEM_IDS } from '../../apps/demo-systems/src/systems/system-catalog';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -141,12 +142,48 @@ export async function startStack(extraEnv: Record<string, string> = {}, name = '
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+    // The demo systems' registrations carry capabilities: they wait for the DPO, who approves them.
+    await approveRegistrations(state, SYSTEM_IDS, 120_000);
   } catch (err) {
     // Leave nothing running: the next run would find the ports taken.
     await stopStack(state);
     throw err;
   }
   return state;
+}
+
+/**
+ * As the DPO does in the console: waits until each system's registration is in data-locator's
+ * register or waiting for the DPO, and approves a waiting one through the API. Resolves once
+ * every system is in force with nothing left waiting.
+ */
+export async function approveRegistrations(
+  state: Pick<StackState, 'urls' | 'token'>,
+  systemIds: readonly string[],
+  timeoutMs = 60_000,
+): Promise<void> {
+  const api = async (method: string, path: string) => {
+    const res = await fetch(`${state.urls['data-locator']}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${state.token}` },
+    });
+    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as {
+      items: { systemId: string }[];
+      pending: { systemId: string; registrationId: string }[];
+    };
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const register = await api('GET', '/v1/systems');
+    const waiting = register.pending.filter((x) => systemIds.includes(x.systemId));
+    for (const p of waiting) await api('POST', `/v1/systems/${p.systemId}/registrations/${p.registrationId}/approval`);
+    const inForce = new Set(register.items.map((i) => i.systemId));
+    if (waiting.length === 0 && systemIds.every((id) => inForce.has(id))) return;
+    if (Date.now() > deadline)
+      throw new Error(`registrations of ${systemIds.filter((id) => !inForce.has(id)).join(', ')} not in force`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 function spawnService(logDir: string, name: string, env: NodeJS.ProcessEnv): ChildProcess {

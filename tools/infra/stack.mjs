@@ -30,6 +30,7 @@ import {
   writeJson,
 } from './common.mjs';
 import { nothingStarted, stopStarted, up } from './infra.mjs';
+import { approveDemoSystems, DEMO_SYSTEM_IDS } from './approve-demo.mjs';
 import { SERVICES } from './services.mjs';
 
 const TAG = 'start';
@@ -224,6 +225,10 @@ export async function start() {
       stateWritten = true;
       await waitAllReady(procs, READY_DEADLINE_MS);
       return `${procs.length} services ready (logs in ${rel(PATHS.serviceLogs)}/)`;
+    });
+    await phase(TAG, 'demo systems', async () => {
+      const n = await approveDemoSystems(secrets.dpoToken, READY_DEADLINE_MS);
+      return `${DEMO_SYSTEM_IDS.length} in the register (${n} registration(s) approved as the DPO)`;
     });
     printReady(Date.now() - t0, secrets.dpoToken);
   } catch (err) {

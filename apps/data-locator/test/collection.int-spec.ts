@@ -30,8 +30,11 @@ import {
 } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 import { ExportTimeoutLoop } from '../src/collection/export-timeout.loop';
+import { approveRegistrations } from './registrations';
 import { unzip } from '@datarights/testing';
 import { DEV_PACKAGE_ENCRYPTION_KEY, decryptPackage, packageKey } from '@datarights/service-kit';
+
+const TOKEN = `dpo-${randomUUID()}`;
 
 describe('data-locator collection for access and portability (real Kafka and PostgreSQL)', () => {
   let iso: Isolation;
@@ -125,11 +128,18 @@ describe('data-locator collection for access and portability (real Kafka and Pos
   beforeAll(async () => {
     iso = isolate(SERVICE);
     process.env.EXPORT_POLL_MS = '3600000'; // the test drives the timeout loop itself
+    process.env.DPO_TOKEN = TOKEN;
     app = await startTestService(AppModule, SERVICE, SCHEMA);
     ds = app.get(DataSource);
     raw = new RawKafka(iso.topicPrefix);
     for (const s of [crm, billing, hosting, silent])
       await send(TOPICS.systems.name, s.systemId, EVENTS.systemRegistered.type, s);
+    // Their capabilities make each registration wait for the DPO, who approves them.
+    await approveRegistrations(
+      app,
+      TOKEN,
+      [crm, billing, hosting, silent].map((s) => s.systemId),
+    );
     await waitFor(
       async () => (await ds.query(`SELECT 1 FROM systems WHERE command_topic_ready_at IS NOT NULL`)).length === 4,
       'the systems registered',

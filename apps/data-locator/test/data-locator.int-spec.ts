@@ -11,6 +11,8 @@ import {
   commandTopic,
   dlqTopic,
   EVENTS,
+  systemTopic,
+  systemWritableTopics,
   TOPICS,
   type IdentityVerified,
   type PlanBuilt,
@@ -18,6 +20,7 @@ import {
   type SystemRegistered,
 } from '@datarights/contracts';
 import {
+  anApprovedSystem,
   aRecordEvent,
   aSubject,
   aSystem,
@@ -30,8 +33,10 @@ import {
   type Received,
 } from '@datarights/testing';
 import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
+import { approveRegistrations } from './registrations';
 
 const TOKEN = `dpo-${randomUUID()}`;
+const OPERATOR = `operator-${randomUUID()}`;
 
 describe('data-locator (real Kafka and PostgreSQL)', () => {
   let iso: Isolation;
@@ -40,6 +45,7 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
   let raw: RawKafka;
   let plans: Received[];
   let dataDlq: Received[];
+  let decisions: Received[];
 
   // Two registered systems (one processor for a customer), one that never registers.
   const crm = aSystem({ categories: ['identification', 'relationship'], capabilities: ['export', 'erase', 'rectify'] });
@@ -85,11 +91,13 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     iso = isolate(SERVICE);
     process.env.DPO_TOKEN = TOKEN;
+    process.env.OPERATOR_TOKEN = OPERATOR;
     app = await startTestService(AppModule, SERVICE, SCHEMA);
     ds = app.get(DataSource);
     raw = new RawKafka(iso.topicPrefix);
     plans = await raw.collect([TOPICS.plans.name]);
     dataDlq = await raw.collect([dlqTopic(TOPICS.dataEvents.name)]);
+    decisions = await raw.collect([TOPICS.systemApprovals.name]);
   });
 
   afterAll(async () => {
@@ -98,9 +106,30 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     if (iso) await cleanup(iso);
   });
 
+  /** The register as the DPO reads it: the systems in force and the registrations waiting. */
+  const register = async () =>
+    (await request(app.getHttpServer()).get('/v1/systems').set('Authorization', `Bearer ${TOKEN}`).expect(200))
+      .body as { items: Array<Record<string, unknown>>; pending: Array<Record<string, any>> };
+  const pendingOf = (systemId: string) =>
+    waitFor(
+      async () => (await register()).pending.find((p) => p.systemId === systemId),
+      `a registration of ${systemId} waiting for the DPO`,
+    );
+  const decide = (systemId: string, registrationId: string, what: 'approval' | 'rejection', token = TOKEN) =>
+    request(app.getHttpServer())
+      .post(`/v1/systems/${systemId}/registrations/${registrationId}/${what}`)
+      .set('Authorization', `Bearer ${token}`);
+  /** Registers a system that waits for the DPO (it has capabilities), and approves it as the DPO would. */
+  const registerApproved = async (s: SystemRegistered) => {
+    await sendSystem(s);
+    await approveRegistrations(app, TOKEN, [s.systemId]);
+  };
+  const decisionsOf = (systemId: string, type: string) =>
+    decisions.filter((r) => r.key === systemId && r.envelope?.type === type).map((r) => r.envelope!.data as any);
+
   it('records a registered system and creates its command topic and dead-letter topic', async () => {
-    await sendSystem(crm);
-    await sendSystem(hosting);
+    await registerApproved(crm);
+    await registerApproved(hosting);
     const admin = raw.kafka.admin();
     await admin.connect();
     try {
@@ -317,5 +346,157 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     expect(dead.topic).toBe(dlqTopic(TOPICS.dataEvents.name));
     expect(dead.headers['x-dlq-reason']).toMatch(/^invalid-payload: .*email/);
     expect(dead.headers['x-dlq-reason']).not.toContain(badEmail);
+  });
+  describe('registrations that redirect personal data wait for the DPO (Art. 28, 30, 32)', () => {
+    const contact = `dpo.${randomUUID().slice(0, 8)}@customer.example.test`;
+    const plain = aSystem({ capabilities: [], categories: ['usage'] });
+    const redirecting: SystemRegistered = {
+      ...plain,
+      role: 'processor',
+      controller: 'customer-7',
+      controllerContact: contact,
+      capabilities: ['export', 'erase'],
+    };
+    const itemOf = async (systemId: string) => (await register()).items.find((i) => i.systemId === systemId);
+
+    it('puts a plain first registration in force at once, and publishes it as approved by the policy', async () => {
+      await sendSystem(plain);
+      await waitFor(() => itemOf(plain.systemId), 'the plain system in the register');
+      expect(await itemOf(plain.systemId)).toMatchObject({ role: 'controller', capabilities: [] });
+      const [approved] = await waitFor(async () => {
+        const found = decisionsOf(plain.systemId, EVENTS.systemApproved.type);
+        return found.length > 0 ? found : undefined;
+      }, 'its dsr.system.approved.v1');
+      expect(approved).toMatchObject({ systemId: plain.systemId, approval: 'policy', changes: [] });
+    });
+
+    it('holds a processor role, a controller contact and new capabilities until the DPO approves them, once', async () => {
+      await sendSystem(redirecting);
+      const held = await pendingOf(redirecting.systemId);
+      expect(held).toMatchObject({
+        status: 'pending',
+        role: 'processor',
+        controllerContact: contact,
+        changes: [
+          { field: 'role', from: 'controller', to: 'processor' },
+          { field: 'controller', to: 'customer-7' },
+          { field: 'controllerContact', to: contact },
+          { field: 'capability', to: 'export' },
+          { field: 'capability', to: 'erase' },
+        ],
+      });
+      // Not in force: the register still shows the plain system, and the audit hears of the wait.
+      expect(await itemOf(redirecting.systemId)).toMatchObject({ role: 'controller', capabilities: [] });
+      await waitFor(
+        async () => decisionsOf(redirecting.systemId, EVENTS.systemRegistrationHeld.type).length === 1,
+        'dsr.system.registration-held.v1',
+      );
+
+      const id = held.registrationId as string;
+      await decide(redirecting.systemId, id, 'approval', OPERATOR).expect(403);
+      await decide(redirecting.systemId, 'not-a-uuid', 'approval').expect(400);
+      await decide(redirecting.systemId, randomUUID(), 'approval').expect(404);
+      await decide('someone-else', id, 'approval').expect(404);
+
+      const ok = await decide(redirecting.systemId, id, 'approval').expect(200);
+      expect(ok.body).toMatchObject({ registrationId: id, status: 'approved', decidedBy: expect.any(String) });
+      expect(await itemOf(redirecting.systemId)).toMatchObject({
+        role: 'processor',
+        controller: 'customer-7',
+        capabilities: ['export', 'erase'],
+      });
+      expect((await register()).pending.find((p) => p.systemId === redirecting.systemId)).toBeUndefined();
+      // Approving again answers the same and publishes nothing more; rejecting it now is a conflict.
+      expect((await decide(redirecting.systemId, id, 'approval').expect(200)).body).toEqual(ok.body);
+      await decide(redirecting.systemId, id, 'rejection').send({ reason: 'changed my mind' }).expect(409);
+      const approvedNow = () =>
+        decisionsOf(redirecting.systemId, EVENTS.systemApproved.type).filter((d) => d.registrationId === id);
+      await waitFor(async () => approvedNow().length === 1, 'the approval published');
+      expect(approvedNow()[0]).toMatchObject({ approval: 'dpo', controllerContact: contact, role: 'processor' });
+      // The same registration again changes nothing that needs the DPO: in force at once.
+      await sendSystem({ ...redirecting, name: 'Renamed' });
+      await waitFor(
+        async () => (await itemOf(redirecting.systemId))?.name === 'Renamed',
+        'the re-registration in force',
+      );
+      expect(approvedNow()).toHaveLength(1);
+    });
+
+    it('lets a newer registration supersede a waiting one, and a rejection keep the one in force', async () => {
+      const first = `first.${randomUUID().slice(0, 8)}@attacker.example.test`;
+      const second = `second.${randomUUID().slice(0, 8)}@attacker.example.test`;
+      await sendSystem({ ...redirecting, controllerContact: first });
+      const superseded = await pendingOf(redirecting.systemId);
+      expect(superseded.changes).toEqual([{ field: 'controllerContact', from: contact, to: first }]);
+      await sendSystem({ ...redirecting, controllerContact: second });
+      const latest = await waitFor(async () => {
+        const p = (await register()).pending.find((x) => x.systemId === redirecting.systemId);
+        return p && p.registrationId !== superseded.registrationId ? p : undefined;
+      }, 'the newer registration waiting');
+      expect(latest.controllerContact).toBe(second);
+
+      await decide(redirecting.systemId, superseded.registrationId as string, 'approval').expect(409);
+      await decide(redirecting.systemId, latest.registrationId as string, 'rejection')
+        .send({})
+        .expect(400);
+      await decide(redirecting.systemId, latest.registrationId as string, 'rejection')
+        .send({ reason: 'not the customer’s address', extra: true })
+        .expect(400);
+      const rejected = await decide(redirecting.systemId, latest.registrationId as string, 'rejection')
+        .send({ reason: 'not the customer’s address' })
+        .expect(200);
+      expect(rejected.body).toMatchObject({ status: 'rejected', reason: 'not the customer’s address' });
+      await decide(redirecting.systemId, latest.registrationId as string, 'approval').expect(409);
+      expect((await register()).pending.find((p) => p.systemId === redirecting.systemId)).toBeUndefined();
+      await waitFor(
+        async () => decisionsOf(redirecting.systemId, EVENTS.systemRegistrationRejected.type).length === 1,
+        'dsr.system.registration-rejected.v1',
+      );
+      // Nothing of either address was ever put in force.
+      const approvals = decisionsOf(redirecting.systemId, EVENTS.systemApproved.type);
+      expect(approvals.map((a) => a.controllerContact)).not.toContain(first);
+      expect(approvals.map((a) => a.controllerContact)).not.toContain(second);
+      expect(await itemOf(redirecting.systemId)).toMatchObject({ role: 'processor', name: 'Renamed' });
+    });
+
+    it('gives no effect to a forged dsr.system.approved.v1 on any topic a system may write (dead-lettered where read by type)', async () => {
+      const mallory = `mallory-${randomUUID().slice(0, 8)}`;
+      const own = systemWritableTopics(mallory);
+      await raw.ensureTopics([...own, ...own.map(dlqTopic)]);
+      const dead = await raw.collect([dlqTopic(TOPICS.dataEvents.name)]);
+      const forged = {
+        ...anApprovedSystem({ systemId: mallory, role: 'processor', controller: 'x', capabilities: ['export'] }),
+        controllerContact: 'mallory@attacker.example.test',
+      };
+      const sent = await Promise.all(
+        own.map((topic) => raw.sendEvent(topic, mallory, EVENTS.systemApproved.type, forged)),
+      );
+      // Then its genuine, plain registration, on the same topic and partition as the forgery.
+      await sendSystem(aSystem({ systemId: mallory, capabilities: [] }));
+      await waitFor(
+        async () => (await register()).items.some((i) => i.systemId === mallory),
+        "mallory's own registration in force",
+        90_000,
+      );
+      // The data-event topic is read by type (a batch handler): the forgery is dead-lettered
+      // there; on the others data-locator handles registrations and replies only, and passes over it.
+      const onEvents = sent[own.indexOf(systemTopic(TOPICS.dataEvents, mallory))];
+      const letter = await raw.waitForMessage(
+        dead,
+        (r) => r.envelope?.id === onEvents.id,
+        'the forgery dead-lettered',
+        90_000,
+      );
+      expect(letter.headers['x-dlq-reason']).toMatch(
+        /^wrong-topic: dsr.system.approved.v1 is only accepted on dsr.systems.v1/,
+      );
+      const now = await register();
+      expect(now.items.find((i) => i.systemId === mallory)).toMatchObject({ role: 'controller', capabilities: [] });
+      expect(now.pending.find((p) => p.systemId === mallory)).toBeUndefined();
+      // Its only decision is the policy's, on its genuine registration.
+      const ofMallory = () => decisions.filter((r) => r.key === mallory).map((r) => (r.envelope!.data as any).approval);
+      await waitFor(async () => ofMallory().length > 0, 'the approval of its registration published');
+      expect(ofMallory()).toEqual(['policy']);
+    }, 200_000);
   });
 });

@@ -32,6 +32,8 @@ import {
 } from './views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A system id (as in libs/contracts' SYSTEM_ID_PATTERN): a lowercase slug. */
+const SYSTEM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** The queue sorts at most this many requests (the API pages by 100, newest first). */
 export const QUEUE_MAX = 1000;
 
@@ -378,18 +380,59 @@ export function createConsole(config: ConsoleConfig, policy: Pick<Policy, 'categ
       );
   });
 
-  async function rows(req: Request) {
+  async function register(req: Request) {
     const r = await api<Json>(locator, req, 'GET', '/v1/systems');
     if (r.status !== 200) throw new Error(`GET /v1/systems: ${r.status}`);
-    return registerRows(r.body.items, policy, MESSAGES[req.lang]);
+    return { rows: registerRows(r.body.items, policy, MESSAGES[req.lang]), pending: (r.body.pending ?? []) as Json[] };
   }
 
-  app.get('/register', async (req, res) => void res.type('html').send(registerPage(frame(req), await rows(req))));
+  async function showRegister(
+    req: Request,
+    res: Response,
+    notice?: Parameters<typeof registerPage>[3],
+    status = 200,
+  ): Promise<void> {
+    const { rows, pending } = await register(req);
+    res
+      .status(status)
+      .type('html')
+      .send(registerPage(frame(req), rows, pending, notice));
+  }
+
+  app.get('/register', (req, res) => showRegister(req, res, { done: req.query.done === '1' }));
   app.get('/register.csv', async (req, res) => {
     res
       .type('text/csv; charset=utf-8')
       .set('content-disposition', 'attachment; filename="registre-art30.csv"')
-      .send(registerCsv(await rows(req), MESSAGES[req.lang]));
+      .send(registerCsv((await register(req)).rows, MESSAGES[req.lang]));
+  });
+
+  /** The DPO approves or rejects a registration waiting in the register (data-locator decides and audits it). */
+  app.post('/register/:systemId/registrations/:registrationId/:decision', async (req, res) => {
+    const { systemId, registrationId, decision } = req.params;
+    const m = MESSAGES[req.lang];
+    if (!SYSTEM_ID.test(systemId) || !UUID.test(registrationId) || !['approval', 'rejection'].includes(decision))
+      return void res
+        .status(404)
+        .type('html')
+        .send(layout(frame(req), '404', html`<p>${m.notFound}</p>`));
+    const reason = String((req.body as Json)?.reason ?? '').trim();
+    if (decision === 'rejection' && !reason)
+      return showRegister(req, res, { error: { registrationId, messages: [m.register.reasonRequired] } }, 400);
+    const r = await api<Json>(
+      locator,
+      req,
+      'POST',
+      `/v1/systems/${systemId}/registrations/${registrationId}/${decision}`,
+      decision === 'rejection' ? { reason } : undefined,
+    );
+    if (r.status < 300) return void res.redirect(303, '/register?done=1');
+    return showRegister(
+      req,
+      res,
+      { error: { registrationId, messages: apiMessages(r.body) } },
+      r.status >= 500 ? 502 : 400,
+    );
   });
 
   app.use(

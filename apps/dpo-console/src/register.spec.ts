@@ -1,6 +1,6 @@
 import { loadPolicy, resolvePolicyPath } from '@datarights/policy';
 import { MESSAGES } from './messages';
-import { registerCsv, registerRows } from './register';
+import { registerCsv, registerPage, registerRows } from './register';
 
 const policy = loadPolicy(resolvePolicyPath('deploy/policy/default.fr.yaml'));
 
@@ -31,5 +31,43 @@ describe('the Art. 30 register export', () => {
     const line = csv.split('\r\n')[1];
     expect(line).toContain(`"'=HYPERLINK(""x"")"`);
     expect(line).toContain('"Cabinet, ""Comptable"" (sub-processor, FR: billing)"');
+  });
+
+  describe('registrations waiting for the DPO (Art. 28, 30, 32)', () => {
+    const pending = {
+      registrationId: '2b1e4c6a-90f0-4c2a-8e3b-1d4c6e9a7f2d',
+      systemId: 'hosting',
+      name: 'Hébergement <géré>',
+      receivedAt: '2026-12-07T10:00:00.000Z',
+      changes: [
+        { field: 'role', from: 'controller', to: 'processor' },
+        { field: 'controllerContact', to: 'dpo@client.example' },
+      ],
+    };
+    const frame = (lang: 'fr' | 'en') => ({ lang, csrf: 'csrf-token-1', signedIn: true, path: '/register' });
+
+    it('shows what each changes, in French by default, with an Approve and a Reject form carrying the CSRF token', () => {
+      const page = registerPage(frame('fr'), [], [pending]);
+      expect(page).toContain('Enregistrements en attente de votre approbation');
+      expect(page).toContain('rôle: controller → processor');
+      expect(page).toContain('contact du responsable: aucun → dpo@client.example');
+      expect(page).toContain('Hébergement &lt;géré&gt;');
+      const forms = page.match(/<form method="post" action="[^"]+">[\s\S]*?<\/form>/g) ?? [];
+      const actions = forms.map((f) => /action="([^"]+)"/.exec(f)![1]);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          `/register/hosting/registrations/${pending.registrationId}/approval`,
+          `/register/hosting/registrations/${pending.registrationId}/rejection`,
+        ]),
+      );
+      for (const f of forms.filter((x) => x.includes('/registrations/')))
+        expect(f).toContain('name="_csrf" value="csrf-token-1"');
+      expect(page).toMatch(/<textarea[^>]*name="reason"[^>]*required/);
+    });
+
+    it('speaks English too, and says when nothing waits', () => {
+      expect(registerPage(frame('en'), [], [pending])).toContain('controller contact: none → dpo@client.example');
+      expect(registerPage(frame('en'), [], [])).toContain('No registration waiting.');
+    });
   });
 });

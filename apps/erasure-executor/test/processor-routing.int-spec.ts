@@ -7,9 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
+import { commandTopic, dlqTopic, EVENTS, systemTopic, TOPICS, type PlanItem } from '@datarights/contracts';
 import {
+  anApprovedSystem,
   aSubject,
+  aSystem,
   cleanup,
   isolate,
   RawKafka,
@@ -72,7 +74,9 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
     ({ systemId, role: 'controller', categories, capabilities: ['export', 'erase'], records: 2, ...o }) as PlanItem;
 
   it('forwards to the controller with what it needs, sends no command, and completes once the acknowledgement is recorded', async () => {
-    await raw.sendEvent(TOPICS.systems.name, 'hosted', EVENTS.systemRegistered.type, {
+    await raw.sendEvent(TOPICS.systemApprovals.name, 'hosted', EVENTS.systemApproved.type, {
+      // What data-locator publishes once the DPO approved the registration.
+      ...anApprovedSystem(),
       systemId: 'hosted',
       name: 'Customer-hosted databases',
       owner: 'hosting-ops',
@@ -202,4 +206,44 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
     ]);
     expect(received.filter((r) => r.topic === commandTopic('hosted'))).toHaveLength(0);
   }, 90_000);
+  it("routes by the approved registration only: a system's raw registration, or an approval it forges on a topic it may write, changes nothing", async () => {
+    const mallory = `mallory-${randomUUID().slice(0, 8)}`;
+    const evil = `evil.${randomUUID().slice(0, 8)}@attacker.example.test`;
+    const registration = {
+      ...aSystem({ systemId: 'hosted', role: 'processor', controller: 'ACME SAS' }),
+      controllerContact: evil,
+    };
+    const redirect = { ...anApprovedSystem(), ...registration };
+    // The raw registration: the executor does not read it at all.
+    await raw.sendEvent(TOPICS.systems.name, 'hosted', EVENTS.systemRegistered.type, registration);
+    // A forged approval, on every topic a company system may write and the executor reads (its replies).
+    const ownReplies = systemTopic(TOPICS.replies, mallory);
+    await raw.ensureTopics([ownReplies, dlqTopic(ownReplies)]);
+    const dead = await raw.collect([dlqTopic(ownReplies)]);
+    const forged = await raw.sendEvent(ownReplies, 'hosted', EVENTS.systemApproved.type, redirect);
+    const letter = await raw.waitForMessage(
+      dead,
+      (r) => r.envelope?.id === forged.id,
+      'the forged approval dead-lettered',
+      SLOW,
+    );
+    expect(letter.headers['x-dlq-reason']).toMatch(
+      /^wrong-topic: dsr.system.approved.v1 is only accepted on dsr.systems.v1/,
+    );
+
+    // A later genuine approval is handled: by then the two above had their chance.
+    const marker = `dpo.${randomUUID().slice(0, 8)}@acme.example.test`;
+    await raw.sendEvent(TOPICS.systemApprovals.name, 'other-hosted', EVENTS.systemApproved.type, {
+      ...anApprovedSystem({ systemId: 'other-hosted', role: 'processor', controller: 'Other SAS' }),
+      controllerContact: marker,
+    });
+    const contactOf = async (systemId: string) =>
+      (
+        await withPg((c) =>
+          c.query(`SELECT controller_contact FROM "${iso.schema}".processor_system WHERE system_id = $1`, [systemId]),
+        )
+      ).rows[0]?.controller_contact as string | undefined;
+    await waitFor(async () => (await contactOf('other-hosted')) === marker, 'the genuine approval handled', SLOW);
+    expect(await contactOf('hosted')).toBe(contact);
+  });
 });

@@ -11,7 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { commandTopic, EVENTS, type PlanItem, type Recipient, TOPICS } from '@datarights/contracts';
 import {
   aSubject,
-  aSystem,
+  anApprovedSystem,
   cleanup,
   isolate,
   RawKafka,
@@ -86,10 +86,10 @@ describe('erasure-executor: telling the recipients (Art. 19)', () => {
     app = await startTestService(AppModule, SERVICE, SCHEMA);
     received = await raw.collect([TOPICS.actions.name, ...[...RECIPIENT_TOPICS, 'crm'].map(commandTopic)]);
     await raw.sendEvent(
-      TOPICS.systems.name,
+      TOPICS.systemApprovals.name,
       'crm',
-      EVENTS.systemRegistered.type,
-      aSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'], recipients }),
+      EVENTS.systemApproved.type,
+      anApprovedSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'], recipients }),
     );
     await waitFor(
       () =>

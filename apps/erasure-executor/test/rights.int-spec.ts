@@ -9,7 +9,7 @@ import { commandTopic, dlqTopic, EVENTS, TOPICS, type PlanItem } from '@datarigh
 import {
   aRecordEvent,
   aSubject,
-  aSystem,
+  anApprovedSystem,
   cleanup,
   isolate,
   RawKafka,
@@ -53,18 +53,18 @@ describe('erasure-executor: rectification, objection, restriction', () => {
       dlqTopic(TOPICS.plans.name),
       ...SYSTEMS.map(commandTopic),
     ]);
-    // The executor learns who pursues which purpose from the registrations (Art. 30 register).
+    // The executor learns who pursues which purpose from the registrations data-locator put in force (Art. 30 register).
     await raw.sendEvent(
-      TOPICS.systems.name,
+      TOPICS.systemApprovals.name,
       'crm',
-      EVENTS.systemRegistered.type,
-      aSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'] }),
+      EVENTS.systemApproved.type,
+      anApprovedSystem({ systemId: 'crm', capabilities: ['export', 'erase', 'rectify', 'restrict'] }),
     );
     await raw.sendEvent(
-      TOPICS.systems.name,
+      TOPICS.systemApprovals.name,
       'marketing',
-      EVENTS.systemRegistered.type,
-      aSystem({
+      EVENTS.systemApproved.type,
+      anApprovedSystem({
         systemId: 'marketing',
         purposes: ['prospection', 'service-improvement'],
         legalBasis: 'legitimate-interest',

@@ -20,6 +20,7 @@ export * from './events/dsr-actions';
 export * from './events/dsr-packages';
 export * from './events/dsr-recipients';
 export * from './events/dsr-audit';
+export * from './events/dsr-systems';
 export * from './events/registry';
 export * from './events/acceptance';
 export * from './common/string-map.validator';

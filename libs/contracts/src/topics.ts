@@ -62,6 +62,13 @@ export const TOPICS = {
     public: true,
     key: 'requestId',
   },
+  systemApprovals: {
+    name: 'dsr.systems.v1',
+    description:
+      "data-locator's decisions on systems' registrations: held for the DPO, approved (the registration in force), rejected.",
+    public: false,
+    key: 'systemId',
+  },
   requests: {
     name: 'dsr.requests.v1',
     description: 'Requests filed, decisions taken on them by the DPO, and their closure.',

@@ -198,6 +198,15 @@ categories:
     expect({
       ...parsePolicy(RULES.replace('categories:\n', 'recipients: { reminders: 0 }\ncategories:\n')).recipients,
     }).toEqual({ acknowledgeWithin: 'P7D', reminders: 0 });
+    // Registrations (Art. 28, 30, 32): every new capability waits for the DPO, a plain first registration does not.
+    expect({ ...legacy.registrations }).toEqual({
+      approveCapabilities: ['export', 'erase', 'rectify', 'restrict', 'suppress', 'notify'],
+      approveFirstRegistration: false,
+    });
+    expect({
+      ...parsePolicy(RULES.replace('categories:\n', 'registrations: { approveCapabilities: [erase] }\ncategories:\n'))
+        .registrations,
+    }).toEqual({ approveCapabilities: ['erase'], approveFirstRegistration: false });
     expect({ ...legacy.categories.get('billing')?.requests }).toEqual({
       erasure: 'retain',
       access: 'include',
@@ -289,6 +298,11 @@ categories:
       'a negative number of reminders',
       RULES.replace('categories:\n', 'recipients: { reminders: -1 }\ncategories:\n'),
       'recipients.reminders: must be 0 or more',
+    ],
+    [
+      'a capability no system can have',
+      RULES.replace('categories:\n', 'registrations: { approveCapabilities: [teleport] }\ncategories:\n'),
+      'registrations.approveCapabilities: must each be one of export',
     ],
     [
       'an acknowledgement delay that is no duration',

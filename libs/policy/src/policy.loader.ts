@@ -16,6 +16,8 @@ import {
   DEFAULT_CATEGORY,
   DEFAULT_DUE_SOON_WITHIN,
   DEFAULT_RECIPIENT_NOTICES,
+  DEFAULT_REGISTRATIONS,
+  RegistrationsPolicy,
   DEFAULT_EFFECTS,
   Policy,
   POLICY_CATEGORY_PATTERN,
@@ -139,6 +141,12 @@ function normalise(policy: Policy): Policy {
     new RecipientNoticesPolicy(),
     DEFAULT_RECIPIENT_NOTICES,
     Object.fromEntries(Object.entries(policy.recipients ?? {}).filter(([, v]) => v !== undefined)),
+  );
+  policy.registrations = Object.assign(
+    new RegistrationsPolicy(),
+    DEFAULT_REGISTRATIONS,
+    { approveCapabilities: [...DEFAULT_REGISTRATIONS.approveCapabilities] },
+    Object.fromEntries(Object.entries(policy.registrations ?? {}).filter(([, v]) => v !== undefined)),
   );
   policy.verification = normaliseVerification(policy.verification);
   policy.directMarketing = normaliseDirectMarketing(policy.directMarketing);

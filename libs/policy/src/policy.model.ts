@@ -11,6 +11,8 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   Equals,
+  IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -231,6 +233,44 @@ export const DEFAULT_RECIPIENT_NOTICES: Readonly<RecipientNoticesPolicy> = Objec
   reminders: 2,
 });
 
+/** The commands a system may declare it carries out (same list as the contracts' CAPABILITIES). */
+export const SYSTEM_CAPABILITIES = ['export', 'erase', 'rectify', 'restrict', 'suppress', 'notify'] as const;
+export type SystemCapability = (typeof SYSTEM_CAPABILITIES)[number];
+
+/**
+ * Which registrations of company systems wait for the DPO before they take effect. A
+ * system's registration says where its personal data goes: a processor role and its
+ * controller's contact decide who receives the requests about it (Art. 28(3)(e)); a
+ * capability makes it receive commands that carry every identifier of a subject, and a
+ * recipient system receives the Art. 19 notices. Whoever can write a system's topic could
+ * otherwise redirect that data (integrity and confidentiality, Art. 5(1)(f), 32), and the
+ * register of processing activities would say what nobody decided (Art. 30). A change of
+ * role, controller, controller contact or recipient system always waits; this section
+ * says which new capabilities do, and whether a system's first registration does too.
+ */
+export class RegistrationsPolicy {
+  /** A registration that adds one of these capabilities (compared with the approved one) waits for the DPO. */
+  @IsOptional()
+  @IsArray({ message: 'must be a list of capabilities' })
+  @IsIn(SYSTEM_CAPABILITIES, { each: true, message: `must each be one of ${SYSTEM_CAPABILITIES.join(', ')}` })
+  approveCapabilities: SystemCapability[];
+
+  /**
+   * Whether every first registration of a system waits, even one that redirects nothing
+   * (no processor role, no capability listed above, no recipient system): a plain
+   * description of what a system holds only adds a row to the register.
+   */
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  approveFirstRegistration: boolean;
+}
+
+/** The defaults when the file says nothing: every new capability waits; a plain first registration does not. */
+export const DEFAULT_REGISTRATIONS: Readonly<RegistrationsPolicy> = Object.freeze({
+  approveCapabilities: [...SYSTEM_CAPABILITIES],
+  approveFirstRegistration: false,
+});
+
 /** A legal obligation to keep data (Art. 17(3)) for a period from a starting point. */
 export class RetentionRule {
   @IsDefined(REQUIRED)
@@ -429,6 +469,12 @@ export class Policy {
   @ValidateNested({ message: 'must be a mapping' })
   @Type(() => RecipientNoticesPolicy)
   recipients: RecipientNoticesPolicy;
+
+  /** Which systems' registrations wait for the DPO (Art. 28, 30, 32). Optional in the file; after loading, always set. */
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => RegistrationsPolicy)
+  registrations: RegistrationsPolicy;
 
   /** Proportionate identity verification and the suspended clock (verification.ts). Optional in the file; after loading, always set. */
   @IsOptional()

@@ -1,6 +1,6 @@
 /** Test data factories: a system, a subject, a record event — valid unless told otherwise. */
 import { randomUUID } from 'node:crypto';
-import type { RecordEvent, SystemRegistered } from '@datarights/contracts';
+import type { RecordEvent, SystemApproved, SystemRegistered } from '@datarights/contracts';
 
 let seq = 0;
 const next = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -31,6 +31,21 @@ export function aSystem(overrides: Partial<SystemRegistered> = {}): SystemRegist
     capabilities: ['export', 'erase'],
     ...overrides,
   } as SystemRegistered;
+}
+
+/** A registration as data-locator publishes it once in force (`dsr.system.approved.v1`), approved by the DPO. */
+export function anApprovedSystem(overrides: Partial<SystemApproved> = {}): SystemApproved {
+  const now = new Date().toISOString();
+  return {
+    ...aSystem(overrides),
+    registrationId: randomUUID(),
+    registeredAt: now,
+    approval: 'dpo',
+    approvedBy: 'dpo',
+    approvedAt: now,
+    changes: [],
+    ...overrides,
+  };
 }
 
 export function aRecordEvent(

@@ -72,6 +72,8 @@ const REPLY: Rule = {
 };
 /** A recipient's name may be a person's (a sole trader), as in `systemRegistered`: presence only; the notice id and system id link to the inventory. */
 const RECIPIENT: Rule = { keep: ['kind', 'country', 'systemId'], flag: ['name'] };
+/** A changed field of a registration: its name; the values on file and asked for only as presence. */
+const REGISTRATION_CHANGE: Rule = { keep: ['field'], flag: ['from', 'to'] };
 const HOLD: Rule = { keep: ['requestId', 'holdId', 'systemId', 'category', 'ground', 'legalText', 'until'] };
 /** Which kinds of identifier a request gave (`email`, `customerId`, ...), never their values. */
 const subjectGiven = (d: Record<string, unknown>) => ({
@@ -92,6 +94,35 @@ export const MINIMISATION_RULES: Readonly<Record<EventName, Rule>> = {
       recipients: { keep: ['kind', 'categories', 'country', 'systemId'] },
     },
   },
+  // Registrations that redirect personal data wait for the DPO (Art. 28, 30, 32): which field
+  // changed is kept, its values (a controller's contact may be a person's) only as presence.
+  systemRegistrationHeld: {
+    keep: ['registrationId', 'systemId', 'registeredAt'],
+    nested: { changes: REGISTRATION_CHANGE },
+  },
+  systemApproved: {
+    keep: [
+      'registrationId',
+      'systemId',
+      'registeredAt',
+      'approval',
+      'approvedBy',
+      'approvedAt',
+      'role',
+      'purposes',
+      'legalBasis',
+      'categories',
+      'location',
+      'capabilities',
+    ],
+    flag: ['owner', 'controller', 'controllerContact', 'source'],
+    nested: {
+      changes: REGISTRATION_CHANGE,
+      transfers: { keep: ['country', 'mechanism'], flag: ['recipient'] },
+      recipients: { keep: ['kind', 'categories', 'country', 'systemId'] },
+    },
+  },
+  systemRegistrationRejected: { keep: ['registrationId', 'systemId', 'rejectedBy', 'rejectedAt'], flag: ['reason'] },
   recordStored: RECORD,
   recordUpdated: RECORD,
   recordErased: RECORD,

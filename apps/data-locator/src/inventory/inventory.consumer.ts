@@ -11,6 +11,6 @@ export class InventoryConsumer {
 
   @OnEvent('systemRegistered')
   async onSystemRegistered(@Payload() data: SystemRegistered, @Ctx() ctx: MessageContext): Promise<void> {
-    await this.inventory.register(ctx.manager, data, new Date(ctx.envelope.time));
+    await this.inventory.register(ctx.manager, (n, d) => ctx.publish(n, d), data, new Date(ctx.envelope.time));
   }
 }

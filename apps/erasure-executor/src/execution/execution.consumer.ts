@@ -15,7 +15,7 @@ import type {
   RequestClosed,
   RequestSubmitted,
   RestrictionLiftRequested,
-  SystemRegistered,
+  SystemApproved,
 } from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
 import { RecipientNoticeService } from '../recipients/recipient-notice.service';
@@ -104,9 +104,14 @@ export class ExecutionConsumer {
     await this.plans.onRequestClosed(this.tx(ctx), closed);
   }
 
-  /** Where to forward requests about a processor system's data (Art. 28): its controller's contact. */
-  @OnEvent('systemRegistered')
-  async onSystemRegistered(@Payload() system: SystemRegistered, @Ctx() ctx: MessageContext): Promise<void> {
+  /**
+   * Where to forward requests about a processor system's data (Art. 28): its controller's
+   * contact. Only a registration data-locator put in force counts (approved by the DPO when
+   * it redirects personal data, Art. 28, 32), never a system's raw registration: whoever
+   * writes a system's topic could otherwise send a subject's requests anywhere.
+   */
+  @OnEvent('systemApproved')
+  async onSystemApproved(@Payload() system: SystemApproved, @Ctx() ctx: MessageContext): Promise<void> {
     const systems = this.tx(ctx).systems;
     // An objection goes to every system pursuing the purpose (Art. 21); its recipients hear of what is done (Art. 19).
     await systems.saveRegistration(system.systemId, system.purposes, system.capabilities, system.recipients);

@@ -61,6 +61,7 @@ import {
 import { RecordEvent } from './pdata-records';
 import { CommandCompleted, CommandFailed } from './pdata-replies';
 import { SystemRegistered } from './pdata-systems';
+import { SystemApproved, SystemRegistrationHeld, SystemRegistrationRejected } from './dsr-systems';
 
 export interface EventDefinition<T extends object = object> {
   readonly type: string;
@@ -103,6 +104,32 @@ export const EVENTS = {
     topic: TOPICS.systems,
     producers: ['systems'],
     summary: 'A system announces itself, its role, purposes, categories, recipients, transfers and capabilities.',
+    key: (d) => d.systemId,
+  }),
+  systemRegistrationHeld: define({
+    type: 'dsr.system.registration-held.v1',
+    payload: SystemRegistrationHeld,
+    topic: TOPICS.systemApprovals,
+    producers: ['data-locator'],
+    summary:
+      'A registration that redirects personal data (processor role, controller contact, new capability or recipient system) waits for the DPO (Art. 28, 30, 32).',
+    key: (d) => d.systemId,
+  }),
+  systemApproved: define({
+    type: 'dsr.system.approved.v1',
+    payload: SystemApproved,
+    topic: TOPICS.systemApprovals,
+    producers: ['data-locator'],
+    summary:
+      "A system's registration took effect (approved by the DPO, or needing no approval): what the services keep of the system.",
+    key: (d) => d.systemId,
+  }),
+  systemRegistrationRejected: define({
+    type: 'dsr.system.registration-rejected.v1',
+    payload: SystemRegistrationRejected,
+    topic: TOPICS.systemApprovals,
+    producers: ['data-locator'],
+    summary: "The DPO rejected a system's registration: the last approved one stays in force.",
     key: (d) => d.systemId,
   }),
   recordStored: define({

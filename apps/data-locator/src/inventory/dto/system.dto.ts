@@ -1,7 +1,15 @@
 /** The Art. 30 register as served over HTTP (GDPR Art. 30(1)). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
-import { CAPABILITIES, SYSTEM_ID_PATTERN, SYSTEM_ROLES, type Capability, type SystemRole } from '@datarights/contracts';
+import { IsString, IsUUID, Length, Matches } from 'class-validator';
+import {
+  CAPABILITIES,
+  REGISTRATION_CHANGE_FIELDS,
+  SYSTEM_ID_PATTERN,
+  SYSTEM_ROLES,
+  type Capability,
+  type RegistrationChangeField,
+  type SystemRole,
+} from '@datarights/contracts';
 
 export class SystemIdParamDto {
   @ApiProperty({ example: 'crm', pattern: SYSTEM_ID_PATTERN.source })
@@ -120,7 +128,105 @@ export class SystemDto {
   records: number;
 }
 
+export class RegistrationIdParamDto extends SystemIdParamDto {
+  @ApiProperty({ format: 'uuid', description: 'The registration, as listed in the register under `pending`' })
+  @IsUUID('all', { message: 'registrationId must be a UUID' })
+  registrationId: string;
+}
+
+export class RegistrationRejectionDto {
+  @ApiProperty({
+    description:
+      'Why the registration is refused (kept with the decision; the audit log records only that one was given)',
+    example: 'The customer named is not the controller of this data.',
+    minLength: 1,
+    maxLength: 2000,
+  })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+export class RegistrationChangeDto {
+  @ApiProperty({
+    enum: REGISTRATION_CHANGE_FIELDS,
+    description:
+      'role (controller/processor, Art. 28), controller, controllerContact (where requests are forwarded), capability (commands carrying the subject’s identifiers), recipientSystem (where Art. 19 notices go)',
+  })
+  field: RegistrationChangeField;
+
+  @ApiPropertyOptional({ description: 'The value in force (absent: none)' })
+  from?: string;
+
+  @ApiProperty({ description: 'The value the registration asks for' })
+  to: string;
+}
+
+/** A registration that waited for the DPO (GDPR Art. 28, 30, 5(1)(f), 32), and the decision on it. */
+export class RegistrationDto {
+  @ApiProperty({ format: 'uuid' })
+  registrationId: string;
+
+  @ApiProperty({ example: 'hosting' })
+  systemId: string;
+
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected', 'superseded'] })
+  status: string;
+
+  @ApiProperty({
+    type: [RegistrationChangeDto],
+    description: 'What it changes compared with the registration in force',
+  })
+  changes: RegistrationChangeDto[];
+
+  @ApiProperty({ example: 'Managed hosting' })
+  name: string;
+
+  @ApiProperty({ example: 'platform' })
+  owner: string;
+
+  @ApiProperty({ enum: SYSTEM_ROLES })
+  role: SystemRole;
+
+  @ApiPropertyOptional({ description: 'For a processor system: the customer who is the controller' })
+  controller?: string;
+
+  @ApiPropertyOptional({ description: "For a processor system: the controller's address requests are forwarded to" })
+  controllerContact?: string;
+
+  @ApiProperty({ type: [String], example: ['usage'] })
+  categories: string[];
+
+  @ApiProperty({ enum: CAPABILITIES, isArray: true })
+  capabilities: Capability[];
+
+  @ApiProperty({ type: [RecipientDto] })
+  recipients: RecipientDto[];
+
+  @ApiProperty({ format: 'date-time', description: "The registration event's time" })
+  registeredAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  receivedAt: string;
+
+  @ApiPropertyOptional({ description: 'The DPO who approved or rejected it' })
+  decidedBy?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  decidedAt?: string;
+
+  @ApiPropertyOptional({ description: "The DPO's reason for a rejection" })
+  reason?: string;
+}
+
 export class SystemListDto {
-  @ApiProperty({ type: [SystemDto] })
+  @ApiProperty({ type: [SystemDto], description: 'The systems and the registration in force of each' })
   items: SystemDto[];
+
+  @ApiProperty({
+    type: [RegistrationDto],
+    description:
+      'Registrations waiting for the DPO: not in force until approved (a first one: the system is not in items)',
+  })
+  pending: RegistrationDto[];
 }

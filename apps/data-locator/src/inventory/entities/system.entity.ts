@@ -1,6 +1,13 @@
 /** A registered company system: one row of the Art. 30 register (GDPR Art. 30(1)). */
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Capability, Recipient, SystemRole, Transfer, AutomatedDecisions } from '@datarights/contracts';
+import type {
+  AutomatedDecisions,
+  Capability,
+  Recipient,
+  SystemRegistered,
+  SystemRole,
+  Transfer,
+} from '@datarights/contracts';
 
 @Entity({ name: 'systems' })
 export class SystemEntity {
@@ -49,6 +56,10 @@ export class SystemEntity {
   /** The automated decisions it takes (Art. 15(1)(h), 22); null: none. */
   @Column('jsonb', { name: 'automated_decisions', nullable: true })
   automatedDecisions: AutomatedDecisions | null;
+
+  /** The approved registration as received: what the system's next registration is compared with. */
+  @Column('jsonb')
+  registration: SystemRegistered;
 
   @Column('text', { name: 'command_topic' })
   commandTopic: string;
