@@ -3,6 +3,7 @@ import { InventoryIndexPlans1733100000000 } from './1733100000000-inventory-inde
 import { Exports1733500000000 } from './1733500000000-exports';
 import { PackagedExportsForgetKeys1734400000000 } from './1734400000000-packaged-exports-forget-keys';
 import { AutomatedDecisions1734500000000 } from './1734500000000-automated-decisions';
+import { StreamedPackages1734700000000 } from './1734700000000-streamed-packages';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: Function[] = [
   Exports1733500000000,
   PackagedExportsForgetKeys1734400000000,
   AutomatedDecisions1734500000000,
+  StreamedPackages1734700000000,
 ];
