@@ -92,7 +92,11 @@ async function* recordsOf(
 
 const INDENT = '\n        ';
 
-/** `data.json`: what JSON.stringify(…, null, 2) gives, written a record at a time. */
+/**
+ * `data.json`: indented like JSON.stringify(…, null, 2) down to the records, each record on
+ * one line of its own (a million records pretty-printed would be twice the bytes to write,
+ * deflate and encrypt), written a record at a time.
+ */
 async function* dataJson(input: StreamedPackageInput, scan: PackageScan, meta: Meta): AsyncGenerator<string> {
   yield `${JSON.stringify(meta, null, 2).slice(0, -2)},\n  "systems": {`;
   let s = 0;
@@ -103,12 +107,7 @@ async function* dataJson(input: StreamedPackageInput, scan: PackageScan, meta: M
     let c = 0;
     for (const category of categories) {
       yield `${c++ ? ',' : ''}\n      ${JSON.stringify(category)}: [`;
-      yield* recordsOf(
-        input,
-        exp,
-        category,
-        (r, first) => `${first ? '' : ','}${INDENT}${JSON.stringify(r, null, 2).replace(/\n/g, INDENT)}`,
-      );
+      yield* recordsOf(input, exp, category, (r, first) => `${first ? '' : ','}${INDENT}${JSON.stringify(r)}`);
       yield '\n      ]';
     }
     yield '\n    }';
