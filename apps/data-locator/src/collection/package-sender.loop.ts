@@ -31,12 +31,18 @@ export class PackageSenderLoop extends PeriodicJob {
     this.everyMs = config.PACKAGE_SEND_POLL_MS;
   }
 
-  /** Assembles one package, or else sends at most one part; returns 1 if it did either. Public for tests. */
+  /**
+   * Sends at most one part, or else assembles one package; returns 1 if it did either.
+   * Sending first, each in a transaction of its own: a package that fails to assemble (and
+   * is retried every period) never holds back the parts of those already assembled.
+   * Public for tests.
+   */
   async runOnce(): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
-      const tx = collectionTx(m, this.publisher);
-      if (await this.assembler.assembleNext(tx, this.clock.now())) return 1;
-      return (await this.assembler.sendNextPart(tx)) ? 1 : 0;
-    });
+    const sent = await this.dataSource.transaction((m) => this.assembler.sendNextPart(collectionTx(m, this.publisher)));
+    if (sent) return 1;
+    const assembled = await this.dataSource.transaction((m) =>
+      this.assembler.assembleNext(collectionTx(m, this.publisher), this.clock.now()),
+    );
+    return assembled ? 1 : 0;
   }
 }
