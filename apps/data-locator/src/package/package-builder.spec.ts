@@ -228,6 +228,16 @@ describe('portability package (Art. 20)', () => {
     expect(categoryIncluded(policy, 'portability', category)).toBe(portable);
   });
 
+  it('writes data.json as valid JSON whatever it holds: nothing, or many systems and categories', async () => {
+    const none = await buildPackage({
+      ...input('portability'),
+      exports: [{ systemId: 'aml', categories: ['aml-due-diligence'], records: [{ recordRef: 'a1' }] }],
+    });
+    expect(JSON.parse((await unzip(none.zip)).get('data.json')!)).toMatchObject({ records: 0, systems: {} });
+    const all = JSON.parse((await unzip((await buildPackage(input('access'))).zip)).get('data.json')!);
+    expect(all.systems.billing.payment.map((r: { recordRef: string }) => r.recordRef)).toEqual(['p1', 'p2']);
+  });
+
   it("files a record without a category under the command's category", async () => {
     const { zip } = await buildPackage({
       ...input('access'),
