@@ -32,7 +32,14 @@ import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
 import { ExportTimeoutLoop } from '../src/collection/export-timeout.loop';
 import { approveRegistrations } from './registrations';
 import { unzip } from '@datarights/testing';
-import { DEV_PACKAGE_ENCRYPTION_KEY, decryptPackage, packageKey } from '@datarights/service-kit';
+import {
+  DEV_PACKAGE_ENCRYPTION_KEY,
+  decryptPackage,
+  decryptPackageStream,
+  PACKAGE_CHUNK_BYTES,
+  packageKey,
+} from '@datarights/service-kit';
+import { Readable } from 'node:stream';
 
 const TOKEN = `dpo-${randomUUID()}`;
 
@@ -104,7 +111,7 @@ describe('data-locator collection for access and portability (real Kafka and Pos
       (r) =>
         r.envelope?.type === EVENTS[name].type && (r.envelope.data as { requestId: string }).requestId === requestId,
     );
-  const packageOf = async (requestId: string) => {
+  const partsOf = async (requestId: string) => {
     const first = await raw.waitForMessage(
       actions,
       (r) => r.envelope?.type === EVENTS.packageReady.type && (r.envelope.data as PackageReady).requestId === requestId,
@@ -116,7 +123,10 @@ describe('data-locator collection for access and portability (real Kafka and Pos
       const got = eventsOf(requestId, 'packageReady');
       return got.length >= parts ? got : undefined;
     }, 'every package part');
-    const ordered = all.map((r) => r.envelope!.data as PackageReady).sort((a, b) => a.part - b.part);
+    return all.map((r) => r.envelope!.data as PackageReady).sort((a, b) => a.part - b.part);
+  };
+  const packageOf = async (requestId: string) => {
+    const ordered = await partsOf(requestId);
     const encrypted = Buffer.from(ordered.map((p) => p.data).join(''), 'base64');
     expect(createHash('sha256').update(encrypted).digest('hex')).toBe(ordered[0].sha256);
     return {
@@ -244,6 +254,65 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect(
       await ds.query(`SELECT status, subject_keys FROM export_requests WHERE request_id = $1`, [requestId]),
     ).toEqual([{ status: 'packaged', subject_keys: {} }]);
+  });
+
+  it('access: 40,000 records in 20 parts are assembled a part at a time, and the parts decrypt as a stream into the whole package', async () => {
+    const requestId = await verify('access');
+    const toCrm = await commandFor(requestId, crm.systemId);
+    const toBilling = await commandFor(requestId, billing.systemId);
+    await reply(toBilling, []);
+    const PARTS = 20;
+    const PER_PART = 2000;
+    const log = (i: number) => ({
+      recordRef: `log-${i}`,
+      category: 'relationship',
+      at: new Date(Date.UTC(2026, 0, 1) + i * 17_000).toISOString(),
+      channel: i % 3 ? 'web' : 'phone',
+      note: i % 1000 ? `contact ${i}` : '=HYPERLINK("x")',
+    });
+    for (let p = 1; p <= PARTS; p++)
+      await reply(
+        toCrm,
+        Array.from({ length: PER_PART }, (_, k) => log((p - 1) * PER_PART + k)),
+        p,
+        PARTS,
+      );
+
+    const parts = await partsOf(requestId);
+    const encrypted = parts.map((p) => Buffer.from(p.data, 'base64'));
+    expect(createHash('sha256').update(Buffer.concat(encrypted)).digest('hex')).toBe(parts[0].sha256);
+    expect(Buffer.concat(encrypted).length).toBeGreaterThan(PACKAGE_CHUNK_BYTES); // several encryption chunks
+    // Decrypted the way request-intake serves it: a chunk at a time, each checked before it is released.
+    const zip: Buffer[] = [];
+    for await (const b of Readable.from(encrypted).pipe(
+      decryptPackageStream(packageKey(DEV_PACKAGE_ENCRYPTION_KEY), requestId),
+    ))
+      zip.push(b as Buffer);
+    const files = await unzip(Buffer.concat(zip));
+    const records = PARTS * PER_PART;
+    expect(parts[0]).toMatchObject({ records, categories: ['relationship'] });
+    const data = JSON.parse(files.get('data.json')!);
+    expect(data.records).toBe(records);
+    const refs = (data.systems[crm.systemId].relationship as { recordRef: string }[]).map((r) => r.recordRef);
+    expect(refs).toEqual(Array.from({ length: records }, (_, i) => `log-${i}`)); // every record, in order, once
+    const csv = files.get('csv/relationship.csv')!.split('\r\n');
+    // The leading columns, then the records' other keys (in jsonb's order, which is not the system's).
+    expect(csv[0].split(',').slice(0, 3)).toEqual(['system', 'category', 'recordRef']);
+    expect(csv[0].split(',').sort()).toEqual(['at', 'category', 'channel', 'note', 'recordRef', 'system']);
+    expect(csv).toHaveLength(records + 2); // header, rows, and the empty string after the last CRLF
+    expect(csv[1]).toContain(`'=HYPERLINK(""x"")`);
+    expect(files.get('summary.md')).toContain(`${records} enregistrements`);
+    const completed = eventsOf(requestId, 'actionCompleted').map(
+      (r) => r.envelope!.data as { systemId: string; affectedRecords: number },
+    );
+    expect(completed.find((c) => c.systemId === crm.systemId)?.affectedRecords).toBe(records);
+    await waitFor(
+      async () =>
+        (await ds.query(`SELECT status FROM export_requests WHERE request_id = $1`, [requestId]))[0].status ===
+        'packaged',
+      'the request packaged',
+    );
+    expect((await ds.query(`SELECT count(*)::int AS n FROM export_parts`))[0].n).toBe(0);
   });
 
   it('portability: asks only for portable categories; a silent system is re-sent the same command, then escalated, and the package names it', async () => {

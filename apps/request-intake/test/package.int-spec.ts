@@ -120,15 +120,15 @@ describe('an access request: package stored, request completed, package served a
     const done = await waitForStatus(h, id, 'completed');
     expect(done).toMatchObject({ outcome: 'completed' });
 
-    // Stored encrypted, not in clear.
-    expect(await countRows(h, 'packages', 'request_id = $1 AND encrypted IS NOT NULL', [id])).toBe(1);
+    // Stored encrypted, as the chunks it came in, not in clear.
+    expect(await countRows(h, 'packages', 'request_id = $1', [id])).toBe(1);
+    expect(await countRows(h, 'package_chunks', 'request_id = $1', [id])).toBe(3);
     expect(
-      await countRows(h, 'packages', 'request_id = $1 AND position($2::bytea in encrypted) > 0', [
+      await countRows(h, 'package_chunks', 'request_id = $1 AND position($2::bytea in data) > 0', [
         id,
         zip.subarray(0, 32),
       ]),
     ).toBe(0);
-    expect(await countRows(h, 'package_parts', 'request_id = $1', [id])).toBe(0);
 
     const notice = (
       await waitForMessage(
@@ -190,6 +190,7 @@ describe('an access request: package stored, request completed, package served a
     expect(
       await countRows(h, 'packages', 'request_id = $1 AND encrypted IS NULL AND deleted_at IS NOT NULL', [id]),
     ).toBe(1);
+    expect(await countRows(h, 'package_chunks', 'request_id = $1', [id])).toBe(0);
     expect((await api(h).get(`/v1/requests/${id}/package`).set('Authorization', `Bearer ${DPO}`)).status).toBe(410);
   });
 });

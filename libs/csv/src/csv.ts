@@ -36,7 +36,12 @@ function toText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** One line of fields, with its CRLF (RFC 4180 §2): a document written a line at a time. */
+export function csvLine(fields: readonly unknown[]): string {
+  return fields.map(csvField).join(',') + '\r\n';
+}
+
 /** Lines of fields as one document; lines end with CRLF (RFC 4180 §2). */
 export function csvDocument(lines: readonly (readonly unknown[])[]): string {
-  return lines.map((l) => l.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return lines.map(csvLine).join('');
 }

@@ -12,6 +12,7 @@ import { CollectionConsumer } from './collection.consumer';
 import { CollectionRepository } from './collection.repository';
 import { CollectionService, PACKAGE_KEY, POLICY } from './collection.service';
 import { ExportTimeoutLoop } from './export-timeout.loop';
+import { PackageAssembler } from './package-assembler';
 import { PackageSenderLoop } from './package-sender.loop';
 import { resolvePackageKey } from '@datarights/service-kit';
 
@@ -33,6 +34,7 @@ import { resolvePackageKey } from '@datarights/service-kit';
     },
     CollectionRepository,
     CollectionService,
+    PackageAssembler,
     ExportTimeoutLoop,
     PackageSenderLoop,
   ],

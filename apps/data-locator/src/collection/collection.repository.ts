@@ -27,9 +27,11 @@ export interface ExportRequestRow {
   requestId: string;
   requestType: 'access' | 'portability';
   subjectKeys: Record<string, string[]>;
-  status: 'collecting' | 'packaged';
+  status: 'collecting' | 'assembling' | 'packaged';
+  createdAt: Date;
 }
 
+const REQUEST_COLUMNS = `request_id AS "requestId", request_type AS "requestType", subject_keys AS "subjectKeys", status, created_at AS "createdAt"`;
 const COMMAND_COLUMNS = `command_id AS "commandId", request_id AS "requestId", system_id AS "systemId", categories, status, attempts,
   respond_by AS "respondBy", due_at AS "dueAt", last_reason AS "lastReason", outcome, parts, affected_records AS "affectedRecords"`;
 
@@ -49,9 +51,21 @@ export class CollectionRepository {
   }
 
   async lockRequest(tx: EntityManager, requestId: string): Promise<ExportRequestRow | undefined> {
+    const rows = (await tx.query(`SELECT ${REQUEST_COLUMNS} FROM export_requests WHERE request_id = $1 FOR UPDATE`, [
+      requestId,
+    ])) as ExportRequestRow[];
+    return rows[0];
+  }
+
+  /** Every command has ended: the package sender loop assembles it next (takeAssembling). */
+  async markAssembling(tx: EntityManager, requestId: string): Promise<void> {
+    await tx.query(`UPDATE export_requests SET status = 'assembling' WHERE request_id = $1`, [requestId]);
+  }
+
+  /** The oldest request waiting for its package, locked (SKIP LOCKED: replicas assemble different ones). */
+  async takeAssembling(tx: EntityManager): Promise<ExportRequestRow | undefined> {
     const rows = (await tx.query(
-      `SELECT request_id AS "requestId", request_type AS "requestType", subject_keys AS "subjectKeys", status FROM export_requests WHERE request_id = $1 FOR UPDATE`,
-      [requestId],
+      `SELECT ${REQUEST_COLUMNS} FROM export_requests WHERE status = 'assembling' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     )) as ExportRequestRow[];
     return rows[0];
   }
@@ -155,12 +169,26 @@ export class CollectionRepository {
     return rows[0].n;
   }
 
-  /** Every record of a command, parts in order. */
-  async recordsOf(tx: EntityManager, commandId: string): Promise<Record<string, unknown>[]> {
-    const rows = (await tx.query(`SELECT records FROM export_parts WHERE command_id = $1 ORDER BY part`, [
-      commandId,
-    ])) as { records: Record<string, unknown>[] }[];
-    return rows.flatMap((r) => r.records);
+  /** How many records a command's parts hold, counted by PostgreSQL (the records stay there). */
+  async recordCount(tx: EntityManager, commandId: string): Promise<number> {
+    const rows = (await tx.query(
+      `SELECT coalesce(sum(jsonb_array_length(records)), 0)::int AS n FROM export_parts WHERE command_id = $1`,
+      [commandId],
+    )) as { n: number }[];
+    return rows[0].n;
+  }
+
+  /** A command's records, one stored part at a time, parts in order: never all of them at once. */
+  async *partsOf(tx: EntityManager, commandId: string): AsyncGenerator<Record<string, unknown>[]> {
+    for (let after = 0; ;) {
+      const rows = (await tx.query(
+        `SELECT part, records FROM export_parts WHERE command_id = $1 AND part > $2 ORDER BY part LIMIT 1`,
+        [commandId, after],
+      )) as { part: number; records: Record<string, unknown>[] }[];
+      if (rows.length === 0) return;
+      after = rows[0].part;
+      yield rows[0].records;
+    }
   }
 
   /** Once packaged, data-locator keeps no copy of the subject's records. */
@@ -173,13 +201,12 @@ export class CollectionRepository {
 
   async insertPackage(tx: EntityManager, p: PendingPackage): Promise<void> {
     await tx.query(
-      `INSERT INTO export_packages (package_id, request_id, request_type, encrypted, sha256, parts, records, categories, outcomes, assembled_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO export_packages (package_id, request_id, request_type, sha256, parts, records, categories, outcomes, assembled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         p.packageId,
         p.requestId,
         p.requestType,
-        p.encrypted,
         p.sha256,
         p.parts,
         p.records,
@@ -188,6 +215,40 @@ export class CollectionRepository {
         p.assembledAt,
       ],
     );
+  }
+
+  /** One chunk of the encrypted package: what one `packageReady` part carries. */
+  async addPackageChunk(tx: EntityManager, packageId: string, part: number, data: Buffer): Promise<void> {
+    await tx.query(`INSERT INTO export_package_chunks (package_id, part, data) VALUES ($1, $2, $3)`, [
+      packageId,
+      part,
+      data,
+    ]);
+  }
+
+  /** The package's chunks are all written: how many, and the digest of them all. */
+  async finishPackage(
+    tx: EntityManager,
+    packageId: string,
+    parts: number,
+    sha256: string,
+    content: { records: number; categories: string[] },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE export_packages SET parts = $2, sha256 = $3, records = $4, categories = $5 WHERE package_id = $1`,
+      [packageId, parts, sha256, content.records, content.categories],
+    );
+  }
+
+  /** Takes a chunk to send: deleted here in the transaction that puts it into the outbox. */
+  async takePackageChunk(tx: EntityManager, packageId: string, part: number): Promise<Buffer> {
+    const rows = (await tx.query(
+      // As a SELECT: TypeORM returns [rows, count] for a bare DELETE … RETURNING.
+      `WITH taken AS (DELETE FROM export_package_chunks WHERE package_id = $1 AND part = $2 RETURNING data) SELECT data FROM taken`,
+      [packageId, part],
+    )) as { data: Buffer }[];
+    if (rows.length === 0) throw new Error(`package ${packageId}: chunk ${part} missing`);
+    return rows[0].data;
   }
 
   /**
@@ -204,7 +265,7 @@ export class CollectionRepository {
     )) as unknown[];
     if (inFlight.length > 0) return undefined;
     const rows = (await tx.query(
-      `SELECT package_id AS "packageId", request_id AS "requestId", request_type AS "requestType", encrypted, sha256, parts, next_part AS "nextPart",
+      `SELECT package_id AS "packageId", request_id AS "requestId", request_type AS "requestType", sha256, parts, next_part AS "nextPart",
               records, categories, outcomes, assembled_at AS "assembledAt"
        FROM export_packages ORDER BY assembled_at LIMIT 1 FOR UPDATE`,
     )) as PendingPackage[];
@@ -224,8 +285,7 @@ export interface PendingPackage {
   packageId: string;
   requestId: string;
   requestType: 'access' | 'portability';
-  /** Base64 of the encrypted zip. */
-  encrypted: string;
+  /** Of the whole encrypted package (its chunks in `export_package_chunks`). */
   sha256: string;
   parts: number;
   nextPart: number;

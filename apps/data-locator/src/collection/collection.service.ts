@@ -5,29 +5,20 @@
  * missing part gets the same commandId again (respondWithin doubled each time), a failure
  * is retried after the backoff, and after `maxAttempts` the system is escalated to the
  * DPO — the executor's timing, from the same policy `commands` section. When every
- * command has ended, the package is assembled, encrypted and sent to request-intake.
+ * command has ended, the request waits for its package: the package sender loop
+ * assembles, encrypts and sends it to request-intake (package-assembler.ts).
  *
  * Processor systems (Art. 28) are not asked: the company only holds that data for its
  * customer, the controller, who answers the request (the executor forwards erasures;
  * access/portability forwarding is left to the DPO, and the package says so).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  type CommandReply,
-  type EventName,
-  PACKAGE_PART_MAX_CHARS,
-  type PayloadOf,
-  type PlanBuilt,
-} from '@datarights/contracts';
+import { type CommandReply, type EventName, type PayloadOf, type PlanBuilt } from '@datarights/contracts';
 import { addDuration, categoriesCovered, scaleDuration, type Policy } from '@datarights/policy';
-import { DataLocatorConfig } from '../config/app.config';
-import { InventoryRepository } from '../inventory/inventory.repository';
-import { buildPackage } from '../package/package-builder';
 import { CollectionRepository, type ExportCommandRow } from './collection.repository';
 import type { EventPublisher } from '@datarights/messaging';
-import { encryptPackage } from '@datarights/service-kit';
 
 export const POLICY = Symbol('POLICY');
 export const PACKAGE_KEY = Symbol('PACKAGE_KEY');
@@ -56,10 +47,7 @@ export class CollectionService {
 
   constructor(
     private readonly repo: CollectionRepository,
-    private readonly inventory: InventoryRepository,
-    private readonly config: DataLocatorConfig,
     @Inject(POLICY) private readonly policy: Policy,
-    @Inject(PACKAGE_KEY) private readonly key: Buffer,
   ) {}
 
   isCollected(requestType: string): requestType is (typeof PACKAGE_TYPES)[number] {
@@ -115,7 +103,7 @@ export class CollectionService {
       await this.send(tx, { ...base, attempts: 1 }, plan.subjectKeys, respondBy);
     }
     this.logger.log(`request ${plan.requestId}: ${type} collection started`);
-    await this.packageIfDone(tx, plan.requestId, now);
+    await this.packageIfDone(tx, plan.requestId);
   }
 
   private async send(
@@ -164,7 +152,7 @@ export class CollectionService {
       await this.repo.updateCommand(tx.manager, c.commandId, { parts });
       return;
     }
-    const records = (await this.repo.recordsOf(tx.manager, c.commandId)).length;
+    const records = await this.repo.recordCount(tx.manager, c.commandId);
     await this.repo.updateCommand(tx.manager, c.commandId, {
       status: 'completed',
       outcome: reply.outcome,
@@ -181,13 +169,13 @@ export class CollectionService {
       affectedRecords: records,
       retained: [],
     });
-    await this.packageIfDone(tx, c.requestId, now);
+    await this.packageIfDone(tx, c.requestId);
   }
 
   private async onFailure(tx: CollectionTx, c: ExportCommandRow, error: string, now: Date): Promise<void> {
     if (c.status === 'retry-pending')
       return void (await this.repo.updateCommand(tx.manager, c.commandId, { lastReason: error }));
-    if (c.attempts >= this.policy.commands.maxAttempts) return this.escalate(tx, c, error, now);
+    if (c.attempts >= this.policy.commands.maxAttempts) return this.escalate(tx, c, error);
     const retryAt = addDuration(now, scaleDuration(this.policy.commands.retryBackoff, factor(c.attempts)));
     await this.repo.updateCommand(tx.manager, c.commandId, {
       status: 'retry-pending',
@@ -205,7 +193,7 @@ export class CollectionService {
           : c.parts
             ? `export incomplete after ${c.attempts} attempts (parts missing of ${c.parts})`
             : `no reply after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
-      return this.escalate(tx, c, reason, now);
+      return this.escalate(tx, c, reason);
     }
     const request = await this.repo.lockRequest(tx.manager, c.requestId);
     if (!request) throw new Error(`export command ${c.commandId} has no request row`);
@@ -216,7 +204,7 @@ export class CollectionService {
     this.logger.warn(`export command ${c.commandId} on ${c.systemId}: re-sent (attempt ${attempts})`);
   }
 
-  private async escalate(tx: CollectionTx, c: ExportCommandRow, reason: string, now: Date): Promise<void> {
+  private async escalate(tx: CollectionTx, c: ExportCommandRow, reason: string): Promise<void> {
     await this.repo.updateCommand(tx.manager, c.commandId, { status: 'escalated', dueAt: null, lastReason: reason });
     await tx.publish('actionEscalated', {
       requestId: c.requestId,
@@ -227,102 +215,21 @@ export class CollectionService {
       attempts: Math.max(c.attempts, 1),
     });
     this.logger.warn(`export command ${c.commandId} on ${c.systemId} escalated after ${c.attempts} attempts`);
-    await this.packageIfDone(tx, c.requestId, now);
+    await this.packageIfDone(tx, c.requestId);
   }
 
   /**
-   * When every command has ended (completed or escalated): assemble and encrypt the
-   * package, and queue it for sending (sendNextPart). The request row is locked first, so
-   * two last replies at once package it once.
+   * When every command has ended (completed or escalated), the request waits for its
+   * package (PackageAssembler, in the package sender loop: a package of a million records
+   * takes longer than a Kafka handler may). The request row is locked first, so two last
+   * replies at once mark it once.
    */
-  private async packageIfDone(tx: CollectionTx, requestId: string, now: Date): Promise<void> {
+  private async packageIfDone(tx: CollectionTx, requestId: string): Promise<void> {
     const request = await this.repo.lockRequest(tx.manager, requestId);
     if (!request || request.status !== 'collecting') return;
     const commands = await this.repo.commandsOf(tx.manager, requestId);
     if (commands.some((c) => c.status === 'sent' || c.status === 'retry-pending')) return;
-    const done = commands.filter((c) => c.status === 'completed');
-    const exports = [];
-    for (const c of done)
-      exports.push({
-        systemId: c.systemId,
-        categories: c.categories,
-        records: await this.repo.recordsOf(tx.manager, c.commandId),
-      });
-    const systems = await this.inventory.findByIds(
-      tx.manager,
-      commands.map((c) => c.systemId),
-    );
-    const built = await buildPackage({
-      requestId,
-      requestType: request.requestType,
-      generatedAt: now.toISOString(),
-      controller: this.config.PACKAGE_CONTROLLER,
-      locale: this.config.NOTICE_LOCALE,
-      systems,
-      exports,
-      policy: this.policy,
-      escalated: commands
-        .filter((c) => c.status === 'escalated')
-        .map((c) => ({ systemId: c.systemId, reason: c.lastReason ?? 'escalated' })),
-    });
-    const encrypted = encryptPackage(this.key, built.zip, requestId).toString('base64');
-    const packageId = randomUUID();
-    const sha256 = createHash('sha256').update(Buffer.from(encrypted, 'base64')).digest('hex');
-    const parts = Math.max(1, Math.ceil(encrypted.length / PACKAGE_PART_MAX_CHARS));
-    await this.repo.insertPackage(tx.manager, {
-      packageId,
-      requestId,
-      requestType: request.requestType,
-      encrypted,
-      sha256,
-      parts,
-      nextPart: 1,
-      records: built.records,
-      categories: built.categories,
-      assembledAt: now,
-      outcomes: commands.map((c) => ({
-        systemId: c.systemId,
-        outcome: c.status === 'completed' ? (c.outcome ?? 'done') : 'failed',
-        affectedRecords: c.affectedRecords,
-        categories: c.categories,
-      })),
-    });
-    await this.repo.markPackaged(tx.manager, requestId, packageId, built.records, now);
-    await this.repo.deleteParts(tx.manager, requestId);
-    this.logger.log(
-      `request ${requestId}: ${request.requestType} package ${packageId} assembled (${built.records} records, ${parts} parts to send)`,
-    );
-  }
-
-  /**
-   * Sends the next part of a pending package (PackageSenderLoop): one part in the outbox at
-   * a time, since a Kafka record batch is at most 1 MiB. With the last part, `executionCompleted`
-   * (request-intake completes the request) and the encrypted package is deleted here.
-   * Returns whether a part was sent.
-   */
-  async sendNextPart(tx: CollectionTx): Promise<boolean> {
-    const p = await this.repo.nextPackageToSend(tx.manager);
-    if (!p) return false;
-    const part = p.nextPart;
-    await tx.publish('packageReady', {
-      requestId: p.requestId,
-      packageId: p.packageId,
-      requestType: p.requestType,
-      part,
-      parts: p.parts,
-      data: p.encrypted.slice((part - 1) * PACKAGE_PART_MAX_CHARS, part * PACKAGE_PART_MAX_CHARS),
-      sha256: p.sha256,
-      records: p.records,
-      categories: p.categories,
-      assembledAt: new Date(p.assembledAt).toISOString(),
-    });
-    if (part < p.parts) {
-      await this.repo.advancePackage(tx.manager, p.packageId, part + 1);
-      return true;
-    }
-    await this.repo.deletePackage(tx.manager, p.packageId);
-    await tx.publish('executionCompleted', { requestId: p.requestId, systems: p.outcomes, holds: [] });
-    this.logger.log(`request ${p.requestId}: package ${p.packageId} sent (${p.parts} parts)`);
-    return true;
+    await this.repo.markAssembling(tx.manager, requestId);
+    this.logger.log(`request ${requestId}: every export command ended, ${request.requestType} package to assemble`);
   }
 }

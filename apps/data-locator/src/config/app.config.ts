@@ -30,14 +30,14 @@ export class DataLocatorConfig extends ServiceConfig {
   @Max(3_600_000)
   EXPORT_POLL_MS: number = 1000;
 
-  /** How often the package sender looks for the next part to send (one part in the outbox at a time). */
+  /** How often the package sender looks for a package to assemble, or else the next part to send (one part in the outbox at a time). */
   @IsInt()
   @Min(10)
   @Max(60_000)
   PACKAGE_SEND_POLL_MS: number = 200;
 
   /**
-   * Key of the packages' encryption at rest (AES-256-GCM; request-intake holds the same).
+   * Key of the packages' encryption at rest (chunked AES-256-GCM, docs/architecture.md; request-intake holds the same).
    * Required in production; elsewhere a development default is used, with a warning. Never logged.
    */
   @IsOptional()

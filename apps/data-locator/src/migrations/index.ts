@@ -4,6 +4,7 @@ import { Exports1733500000000 } from './1733500000000-exports';
 import { PackagedExportsForgetKeys1734400000000 } from './1734400000000-packaged-exports-forget-keys';
 import { AutomatedDecisions1734500000000 } from './1734500000000-automated-decisions';
 import { RegistrationApprovals1734600000000 } from './1734600000000-registration-approvals';
+import { StreamedPackages1734700000000 } from './1734700000000-streamed-packages';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: Function[] = [
   PackagedExportsForgetKeys1734400000000,
   AutomatedDecisions1734500000000,
   RegistrationApprovals1734600000000,
+  StreamedPackages1734700000000,
 ];

@@ -6,7 +6,7 @@
  */
 import { csvDocument } from '@datarights/csv';
 
-export { csvField } from '@datarights/csv';
+export { csvField, csvLine } from '@datarights/csv';
 
 /** The union of the records' keys, in first-seen order (records of one category may differ). */
 export function csvColumns(records: readonly Record<string, unknown>[], leading: readonly string[] = []): string[] {

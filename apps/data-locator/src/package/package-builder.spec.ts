@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadPolicy } from '@datarights/policy';
-import { buildPackage, categoryIncluded, csvEntryName, packageContent, type PackageInput } from './package-builder';
+import { buildPackage, categoryIncluded, csvEntryName, type PackageInput } from './package-builder';
 import type { InventoryEntry } from './processing-facts';
 import { unzip } from '@datarights/testing';
 
@@ -228,13 +228,22 @@ describe('portability package (Art. 20)', () => {
     expect(categoryIncluded(policy, 'portability', category)).toBe(portable);
   });
 
-  it("files a record without a category under the command's category", () => {
-    const c = packageContent({
-      policy,
-      requestType: 'access',
+  it('writes data.json as valid JSON whatever it holds: nothing, or many systems and categories', async () => {
+    const none = await buildPackage({
+      ...input('portability'),
+      exports: [{ systemId: 'aml', categories: ['aml-due-diligence'], records: [{ recordRef: 'a1' }] }],
+    });
+    expect(JSON.parse((await unzip(none.zip)).get('data.json')!)).toMatchObject({ records: 0, systems: {} });
+    const all = JSON.parse((await unzip((await buildPackage(input('access'))).zip)).get('data.json')!);
+    expect(all.systems.billing.payment.map((r: { recordRef: string }) => r.recordRef)).toEqual(['p1', 'p2']);
+  });
+
+  it("files a record without a category under the command's category", async () => {
+    const { zip } = await buildPackage({
+      ...input('access'),
       exports: [{ systemId: 'crm', categories: ['identification'], records: [{ recordRef: 'x' }] }],
     });
-    expect(c.data.crm.identification).toHaveLength(1);
+    expect(JSON.parse((await unzip(zip)).get('data.json')!).systems.crm.identification).toHaveLength(1);
   });
 });
 

@@ -11,170 +11,213 @@
  * company system's free text, not checked by the contract (records are opaque objects), so
  * only a plain category name (the contract's CATEGORY_PATTERN) is taken from it, and the
  * entry name is checked again where it is built (no `../` ever leaves the package folder).
- * Pure apart from the zip stream; no personal data is logged.
+ *
+ * Streamed: the records are read a batch (a stored reply part) at a time, never all at
+ * once — a hosting customer's connection logs run to a million records. A first pass counts
+ * them per category and gathers each category's CSV columns (package-scan.ts); the entries
+ * are then written one after the other into the zip stream (archiver), each reading the
+ * records again, and the zip goes on into the caller's stages (encryption, storage).
+ * No personal data is logged.
  */
-import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import archiver from 'archiver';
 import { CATEGORY_PATTERN } from '@datarights/contracts';
-import { effectOf, PROVIDED_BASES, ruleFor, type Policy } from '@datarights/policy';
-import { csvColumns, toCsv } from './csv';
+import { ruleFor, type Policy } from '@datarights/policy';
+import { csvLine } from './csv';
 import { accessSummary, categoryName, portabilitySummary } from './package-summary';
+import { scanRecords, placeOf, type PackageScan, type PackageType } from './package-scan';
 import { processingFacts, type InventoryEntry } from './processing-facts';
 
-export type PackageType = 'access' | 'portability';
+export { categoryIncluded, type PackageType } from './package-scan';
 
-export interface SystemExport {
+type Rec = Record<string, unknown>;
+
+/** One system's export, as batches that can be read more than once (each entry reads them again). */
+export interface SystemSource {
   systemId: string;
   /** The categories the export command asked for (a record without its own `category` takes the first). */
   categories: string[];
-  records: Record<string, unknown>[];
+  batches(): AsyncIterable<readonly Rec[]>;
 }
 
-export interface PackageInput {
+/** One system's export, whole in memory (tests, small packages). */
+export interface SystemExport {
+  systemId: string;
+  categories: string[];
+  records: Rec[];
+}
+
+interface PackageInputOf<E> {
   requestId: string;
   requestType: PackageType;
   generatedAt: string;
   controller: string;
   systems: readonly InventoryEntry[];
-  exports: readonly SystemExport[];
+  exports: readonly E[];
   policy: Pick<Policy, 'categories' | 'authority'>;
   /** Systems that never answered (escalated to the DPO): named in the summary. */
   escalated?: readonly { systemId: string; reason: string }[];
   /** The subject's language for `summary.md` (BCP 47); French when absent. */
   locale?: string;
 }
+export type PackageInput = PackageInputOf<SystemExport>;
+export type StreamedPackageInput = PackageInputOf<SystemSource>;
 
-export interface PackageContent {
-  /** system → category → records. */
-  data: Record<string, Record<string, Record<string, unknown>[]>>;
-  csv: Record<string, string>;
-  categories: string[];
-  records: number;
-  excludedCategories: string[];
-}
-
-/** Whether a category belongs in a package of this type, per the policy. */
-export function categoryIncluded(policy: Pick<Policy, 'categories'>, type: PackageType, category: string): boolean {
-  if (type === 'access') return effectOf(policy, 'access', category) === 'include';
-  const provided = ruleFor(policy, category)?.rule.provided;
-  // Art. 20(1)(a): only data provided under consent or contract; data held only under a
-  // legal obligation has no such basis, so the policy gives it no `provided`.
-  return (
-    effectOf(policy, 'portability', category) === 'include' &&
-    provided !== undefined &&
-    (PROVIDED_BASES as readonly string[]).includes(provided)
-  );
-}
-
-/** A record the system marks as inferred or derived was not provided by the subject (Art. 20(1)). */
-function isInferred(record: Record<string, unknown>): boolean {
-  return (
-    record.inferred === true ||
-    record.derived === true ||
-    record.provenance === 'inferred' ||
-    record.provenance === 'derived'
-  );
-}
-
-/** Groups and filters the records; the CSV texts are built here too. */
-export function packageContent(input: Pick<PackageInput, 'exports' | 'policy' | 'requestType'>): PackageContent {
-  const data: PackageContent['data'] = {};
-  const byCategory = new Map<string, Record<string, unknown>[]>();
-  const excluded = new Set<string>();
-  let records = 0;
-  for (const exp of [...input.exports].sort((a, b) => a.systemId.localeCompare(b.systemId))) {
-    for (const record of exp.records) {
-      // A record's own category that is not a plain name (`../../etc/passwd`, `__proto__`)
-      // is filed like a record without one: under the category the command asked for.
-      const own = typeof record.category === 'string' && CATEGORY_PATTERN.test(record.category);
-      const category = own ? (record.category as string) : (exp.categories[0] ?? 'uncategorised');
-      if (
-        !categoryIncluded(input.policy, input.requestType, category) ||
-        (input.requestType === 'portability' && isInferred(record))
-      ) {
-        excluded.add(category);
-        continue;
-      }
-      const sys = (data[exp.systemId] ??= {});
-      (sys[category] ??= []).push(record);
-      const rows = byCategory.get(category) ?? [];
-      rows.push({ system: exp.systemId, ...record });
-      byCategory.set(category, rows);
-      records++;
-    }
-  }
-  const categories = [...byCategory.keys()].sort();
-  const csv: Record<string, string> = {};
-  for (const c of categories) {
-    const rows = byCategory.get(c) ?? [];
-    csv[c] = toCsv(csvColumns(rows, ['system', 'category', 'recordRef']), rows);
-  }
-  return { data, csv, categories, records, excludedCategories: [...excluded].filter((c) => !byCategory.has(c)).sort() };
-}
-
-/** `csv/<category>.csv`, refusing any category that is not a plain name (defence in depth: packageContent filters them). */
+/** `csv/<category>.csv`, refusing any category that is not a plain name (defence in depth: placeOf filters them). */
 export function csvEntryName(category: string): string {
   if (!CATEGORY_PATTERN.test(category)) throw new Error('a package entry name must be a plain category name');
   return `csv/${category}.csv`;
 }
 
-/** The zip, as one buffer. */
-export async function buildPackage(
-  input: PackageInput,
-): Promise<{ zip: Buffer; records: number; categories: string[] }> {
-  const content = packageContent(input);
-  const zip = archiver('zip', { zlib: { level: 6 } });
-  const sink = new PassThrough();
-  const chunks: Buffer[] = [];
-  sink.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    sink.on('end', resolve);
-    sink.on('error', reject);
-    zip.on('error', reject);
-  });
-  zip.pipe(sink);
-  const meta = {
-    requestId: input.requestId,
-    requestType: input.requestType,
-    generatedAt: input.generatedAt,
-    records: content.records,
-  };
-  zip.append(JSON.stringify({ ...meta, systems: content.data }, null, 2), { name: 'data.json' });
-  for (const c of content.categories) zip.append(content.csv[c], { name: csvEntryName(c) });
+/** The records of one system and category, a batch at a time, with `format` applied to each. */
+async function* recordsOf(
+  input: StreamedPackageInput,
+  exp: SystemSource,
+  category: string,
+  format: (r: Rec, first: boolean) => string,
+): AsyncGenerator<string> {
+  let first = true;
+  for await (const batch of exp.batches()) {
+    const out: string[] = [];
+    for (const r of batch)
+      if (placeOf(input, exp, r) === category) {
+        out.push(format(r, first));
+        first = false;
+      }
+    if (out.length) yield out.join('');
+  }
+}
+
+const INDENT = '\n        ';
+
+/**
+ * `data.json`: indented like JSON.stringify(…, null, 2) down to the records, each record on
+ * one line of its own (a million records pretty-printed would be twice the bytes to write,
+ * deflate and encrypt), written a record at a time.
+ */
+async function* dataJson(input: StreamedPackageInput, scan: PackageScan, meta: Meta): AsyncGenerator<string> {
+  yield `${JSON.stringify(meta, null, 2).slice(0, -2)},\n  "systems": {`;
+  let s = 0;
+  for (const exp of scan.sources) {
+    const categories = scan.bySystem.get(exp.systemId) ?? [];
+    if (categories.length === 0) continue;
+    yield `${s++ ? ',' : ''}\n    ${JSON.stringify(exp.systemId)}: {`;
+    let c = 0;
+    for (const category of categories) {
+      yield `${c++ ? ',' : ''}\n      ${JSON.stringify(category)}: [`;
+      yield* recordsOf(input, exp, category, (r, first) => `${first ? '' : ','}${INDENT}${JSON.stringify(r)}`);
+      yield '\n      ]';
+    }
+    yield '\n    }';
+  }
+  yield s ? '\n  }\n}' : '}\n}';
+}
+
+/** `csv/<category>.csv`: the records of every system, the system's id first. */
+async function* categoryCsv(input: StreamedPackageInput, scan: PackageScan, category: string): AsyncGenerator<string> {
+  const columns = scan.columns.get(category) ?? [];
+  yield csvLine(columns);
+  for (const exp of scan.sources) {
+    const row = (r: Rec) =>
+      csvLine(columns.map((k) => (k === 'system' && !Object.hasOwn(r, 'system') ? exp.systemId : r[k])));
+    yield* recordsOf(input, exp, category, row);
+  }
+}
+
+interface Meta {
+  requestId: string;
+  requestType: PackageType;
+  generatedAt: string;
+  records: number;
+}
+
+/** The small entries: processing.json and summary.md (access), or summary.md (portability). */
+function factEntries(input: StreamedPackageInput, scan: PackageScan, meta: Meta): [string, string][] {
   const locale = input.locale ?? 'fr-FR';
+  const escalated = input.escalated ?? [];
   if (input.requestType === 'access') {
     // Art. 15 facts cover every category the subject has data in, even one excluded from the copy.
-    const allCategories = [...new Set([...content.categories, ...input.exports.flatMap((e) => e.categories)])];
+    const categories = [...new Set([...scan.categories, ...input.exports.flatMap((e) => e.categories)])];
     const facts = processingFacts({
-      categories: allCategories,
+      categories,
       systems: input.systems,
       policy: input.policy,
       controller: input.controller,
     });
-    zip.append(JSON.stringify({ ...meta, ...facts }, null, 2), { name: 'processing.json' });
-    zip.append(accessSummary(facts, { ...meta, escalated: input.escalated ?? [] }, input.locale ?? 'fr-FR'), {
-      name: 'summary.md',
-    });
-  } else {
-    zip.append(
-      portabilitySummary(
-        {
-          requestId: input.requestId,
-          generatedAt: input.generatedAt,
-          records: content.records,
-          controller: input.controller,
-          excluded: content.excludedCategories.map((c) => {
-            const rule = ruleFor(input.policy, c)?.rule;
-            return categoryName({ category: c, description: rule?.description, label: rule?.label }, locale);
-          }),
-          escalated: input.escalated ?? [],
-        },
-        locale,
-      ),
-      { name: 'summary.md' },
-    );
+    return [
+      ['processing.json', JSON.stringify({ ...meta, ...facts }, null, 2)],
+      ['summary.md', accessSummary(facts, { ...meta, escalated }, locale)],
+    ];
   }
-  await zip.finalize();
-  await done;
-  return { zip: Buffer.concat(chunks), records: content.records, categories: content.categories };
+  const excluded = scan.excluded.map((c) => {
+    const rule = ruleFor(input.policy, c)?.rule;
+    return categoryName({ category: c, description: rule?.description, label: rule?.label }, locale);
+  });
+  const summary = portabilitySummary({ ...meta, controller: input.controller, excluded, escalated }, locale);
+  return [['summary.md', summary]];
+}
+
+/**
+ * Writes the zip into `stages` (e.g. encryption, then storage), an entry at a time, and
+ * resolves once the last stage has finished. Fails, destroying the stages, if reading the
+ * records or any stage fails.
+ */
+export async function writePackage(
+  input: StreamedPackageInput,
+  stages: readonly NodeJS.WritableStream[],
+): Promise<{ records: number; categories: string[] }> {
+  const scan = await scanRecords(input);
+  const meta: Meta = {
+    requestId: input.requestId,
+    requestType: input.requestType,
+    generatedAt: input.generatedAt,
+    records: scan.records,
+  };
+  const zip = archiver('zip', { zlib: { level: 6 } });
+  const written = pipeline([zip, ...stages]);
+  const entries: [string, () => AsyncIterable<string> | string][] = [
+    ['data.json', () => dataJson(input, scan, meta)],
+    ...scan.categories.map((c): [string, () => AsyncIterable<string>] => [
+      csvEntryName(c),
+      () => categoryCsv(input, scan, c),
+    ]),
+    ...factEntries(input, scan, meta).map(([name, text]): [string, () => string] => [name, () => text]),
+  ];
+  const appended = (async () => {
+    // One entry at a time: archiver would otherwise start reading every source at once.
+    for (const [name, source] of entries) {
+      const content = source();
+      const entry = typeof content === 'string' ? content : Readable.from(content);
+      if (entry instanceof Readable) entry.on('error', (e: Error) => zip.destroy(e));
+      const done = once(zip, 'entry');
+      zip.append(entry, { name });
+      await done;
+    }
+    await zip.finalize();
+  })();
+  await Promise.all([written, appended]);
+  return { records: scan.records, categories: scan.categories };
+}
+
+/** The zip, as one buffer (tests; the service streams it with writePackage). */
+export async function buildPackage(
+  input: PackageInput,
+): Promise<{ zip: Buffer; records: number; categories: string[] }> {
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  const { records, categories } = await writePackage({ ...input, exports: input.exports.map(inMemory) }, [sink]);
+  return { zip: Buffer.concat(chunks), records, categories };
+}
+
+export function inMemory(e: SystemExport): SystemSource {
+  return {
+    systemId: e.systemId,
+    categories: e.categories,
+    batches: async function* () {
+      yield e.records;
+    },
+  };
 }

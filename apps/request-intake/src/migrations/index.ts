@@ -6,6 +6,7 @@ import { Packages1733600000000 } from './1733600000000-packages';
 import { RepresentativeAndPortal1733750000000 } from './1733750000000-representative-and-portal';
 import { RequestRecipients1733800000000 } from './1733800000000-request-recipients';
 import { ReceiptAndInformationWait1734100000000 } from './1734100000000-receipt-and-information-wait';
+import { PackageChunks1734700000000 } from './1734700000000-package-chunks';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Function[] = [
   RepresentativeAndPortal1733750000000,
   RequestRecipients1733800000000,
   ReceiptAndInformationWait1734100000000,
+  PackageChunks1734700000000,
 ];

@@ -1,7 +1,8 @@
 /**
  * Kafka handler of `dsr.package.ready.v1`: data-locator's encrypted package, in parts,
- * reassembled and stored as it came (still encrypted: encryption at rest, Art. 32(1)(a)).
- * The digest is checked before storing. The request is completed by the projection on
+ * each stored as it comes (still encrypted: encryption at rest, Art. 32(1)(a)) and kept as
+ * chunks, never put together in memory. The digest, over the chunks in order, is checked
+ * before the package is recorded. The request is completed by the projection on
  * `executionCompleted`, which follows the parts on the same topic and partition.
  */
 import { createHash } from 'node:crypto';
@@ -27,16 +28,20 @@ export class PackageConsumer {
   @OnEvent('packageReady')
   async onPackageReady(@Payload() p: PackageReady, @Ctx() ctx: MessageContext): Promise<void> {
     const parts = await this.repo.addPart(ctx.manager, p);
-    if (parts.length < p.parts) return; // more to come (or a late duplicate of a stored package: nothing to do)
-    const encrypted = Buffer.from(parts.map((x) => x.data).join(''), 'base64');
-    if (createHash('sha256').update(encrypted).digest('hex') !== p.sha256)
+    if (parts < p.parts) return; // more to come (or a late duplicate of a stored package: nothing to do)
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of this.repo.chunksOf(ctx.manager, p.packageId)) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    if (hash.digest('hex') !== p.sha256)
       throw new PermanentError(`package ${p.packageId}: digest mismatch after reassembly`);
     const now = this.clock.now();
     const stored = await this.repo.store(ctx.manager, {
       packageId: p.packageId,
       requestId: p.requestId,
       requestType: p.requestType,
-      encrypted,
       sha256: p.sha256,
       records: p.records,
       categories: p.categories,
@@ -44,7 +49,7 @@ export class PackageConsumer {
       deleteAfter: addDuration(now, this.config.PACKAGE_RETENTION),
     });
     this.logger.log(
-      `request ${p.requestId}: package ${p.packageId} ${stored ? 'stored' : 'already stored'} (${p.records} records, ${encrypted.length} bytes encrypted)`,
+      `request ${p.requestId}: package ${p.packageId} ${stored ? 'stored' : 'already stored'} (${p.records} records, ${bytes} bytes encrypted)`,
     );
   }
 }

@@ -3,7 +3,19 @@
  * or the verified subject through a signed, expiring link (package-access.guard.ts);
  * `POST /v1/requests/:id/package/link`: a fresh link, for the DPO to send the subject.
  */
-import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
+import { pipeline } from 'node:stream/promises';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Logger,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -25,6 +37,8 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 @ApiTags('packages')
 @Controller('v1/requests')
 export class PackageController {
+  private readonly logger = new Logger(PackageController.name);
+
   constructor(private readonly packages: PackageService) {}
 
   @Get(':id/package')
@@ -46,7 +60,11 @@ export class PackageController {
     res.setHeader('content-type', 'application/zip');
     res.setHeader('content-disposition', `attachment; filename="${filename}"`);
     res.setHeader('cache-control', 'no-store');
-    res.status(HttpStatus.OK).send(zip);
+    res.status(HttpStatus.OK);
+    // On a fault mid-stream the connection is cut (the client sees an incomplete download): the zip's status is already sent.
+    await pipeline(zip, res).catch((err: Error) =>
+      this.logger.warn(`request ${id}: package download cut short (${err.message})`),
+    );
   }
 
   @Post(':id/package/link')

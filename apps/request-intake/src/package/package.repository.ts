@@ -1,4 +1,7 @@
-/** The only TypeORM user of the package feature: `package_parts` and `packages` (raw SQL, scoped by id). */
+/**
+ * The only TypeORM user of the package feature: `package_chunks` (the encrypted package, a
+ * Kafka part per row, kept as it came) and `packages` (raw SQL, scoped by id).
+ */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -6,30 +9,53 @@ export interface StoredPackage {
   packageId: string;
   requestId: string;
   requestType: string;
-  encrypted: Buffer | null;
+  /** Stored whole in `packages.encrypted` (before chunks, migration 1734700000000); else in `package_chunks`. */
+  whole: boolean;
   records: number;
   deleteAfter: Date;
   deletedAt: Date | null;
 }
 
-const COLUMNS = `package_id AS "packageId", request_id AS "requestId", request_type AS "requestType", encrypted, records, delete_after AS "deleteAfter", deleted_at AS "deletedAt"`;
+const COLUMNS = `package_id AS "packageId", request_id AS "requestId", request_type AS "requestType", encrypted IS NOT NULL AS whole, records, delete_after AS "deleteAfter", deleted_at AS "deletedAt"`;
 
 @Injectable()
 export class PackageRepository {
-  /** Stores one part (a repeated one, or one of a package already stored, is ignored); returns the parts in, in order (none once stored). */
+  /** Stores one part (a repeated one, or one of a package already stored, is ignored); returns how many distinct parts are in (0 once stored). */
   async addPart(
     tx: EntityManager,
     p: { packageId: string; requestId: string; part: number; parts: number; data: string },
-  ): Promise<{ part: number; data: string }[]> {
+  ): Promise<number> {
     if (((await tx.query(`SELECT 1 FROM packages WHERE package_id = $1`, [p.packageId])) as unknown[]).length > 0)
-      return [];
+      return 0;
     await tx.query(
-      `INSERT INTO package_parts (package_id, request_id, part, parts, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [p.packageId, p.requestId, p.part, p.parts, p.data],
+      `INSERT INTO package_chunks (package_id, request_id, part, parts, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [p.packageId, p.requestId, p.part, p.parts, Buffer.from(p.data, 'base64')],
     );
-    return (await tx.query(`SELECT part, data FROM package_parts WHERE package_id = $1 ORDER BY part`, [
+    const rows = (await tx.query(`SELECT count(*)::int AS n FROM package_chunks WHERE package_id = $1`, [
       p.packageId,
-    ])) as { part: number; data: string }[];
+    ])) as { n: number }[];
+    return rows[0].n;
+  }
+
+  /** The encrypted package, a chunk at a time, in order: never whole in memory. */
+  async *chunksOf(m: EntityManager, packageId: string): AsyncGenerator<Buffer> {
+    for (let after = 0; ;) {
+      const rows = (await m.query(
+        `SELECT part, data FROM package_chunks WHERE package_id = $1 AND part > $2 ORDER BY part LIMIT 1`,
+        [packageId, after],
+      )) as { part: number; data: Buffer }[];
+      if (rows.length === 0) return;
+      after = rows[0].part;
+      yield rows[0].data;
+    }
+  }
+
+  /** A package stored whole, before chunks (StoredPackage.whole). */
+  async *wholeOf(m: EntityManager, packageId: string): AsyncGenerator<Buffer> {
+    const rows = (await m.query(`SELECT encrypted FROM packages WHERE package_id = $1 AND encrypted IS NOT NULL`, [
+      packageId,
+    ])) as { encrypted: Buffer }[];
+    if (rows.length) yield rows[0].encrypted;
   }
 
   /** True if stored now; false if the request already has its package. */
@@ -39,7 +65,6 @@ export class PackageRepository {
       packageId: string;
       requestId: string;
       requestType: string;
-      encrypted: Buffer;
       sha256: string;
       records: number;
       categories: string[];
@@ -48,21 +73,16 @@ export class PackageRepository {
     },
   ): Promise<boolean> {
     const rows = (await tx.query(
-      `INSERT INTO packages (package_id, request_id, request_type, encrypted, sha256, records, categories, stored_at, delete_after)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING package_id`,
-      [
-        p.packageId,
-        p.requestId,
-        p.requestType,
-        p.encrypted,
-        p.sha256,
-        p.records,
-        p.categories,
-        p.storedAt,
-        p.deleteAfter,
-      ],
+      `INSERT INTO packages (package_id, request_id, request_type, sha256, records, categories, stored_at, delete_after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING package_id`,
+      [p.packageId, p.requestId, p.requestType, p.sha256, p.records, p.categories, p.storedAt, p.deleteAfter],
     )) as unknown[];
-    await tx.query(`DELETE FROM package_parts WHERE package_id = $1`, [p.packageId]);
+    // Another package for a request that has one (a re-assembly): its chunks are not kept.
+    if (rows.length === 0)
+      await tx.query(
+        `DELETE FROM package_chunks WHERE package_id = $1 AND NOT EXISTS (SELECT 1 FROM packages WHERE package_id = $1)`,
+        [p.packageId],
+      );
     return rows.length === 1;
   }
 
@@ -83,5 +103,6 @@ export class PackageRepository {
 
   async markDeleted(tx: EntityManager, packageId: string, at: Date): Promise<void> {
     await tx.query(`UPDATE packages SET encrypted = NULL, deleted_at = $2 WHERE package_id = $1`, [packageId, at]);
+    await tx.query(`DELETE FROM package_chunks WHERE package_id = $1`, [packageId]);
   }
 }
