@@ -265,6 +265,20 @@ export class RequestsRepository {
     return { claimed: false, bodyHash: existing.bodyHash, requestId: existing.requestId, response: existing.response };
   }
 
+  /** The answer a claimed key gives when it is replayed (a decision's answer is known only once it ran). */
+  async saveIdempotentResponse(
+    tx: Tx,
+    principalId: string,
+    key: string,
+    response: Record<string, unknown>,
+  ): Promise<void> {
+    await tx.query(`UPDATE idempotency_keys SET response = $3 WHERE principal_id = $1 AND key = $2`, [
+      principalId,
+      key,
+      JSON.stringify(response),
+    ]);
+  }
+
   // --- actions --------------------------------------------------------------------------
 
   async actionsOf(tx: Tx, requestId: string): Promise<StoredAction[]> {
