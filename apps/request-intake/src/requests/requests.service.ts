@@ -16,14 +16,13 @@ import type { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from '
 import type { ListRequestsQueryDto } from './dto/list-requests.dto';
 import type { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
 import { dueSoonUntil } from './deadlines';
-import { bodyHash } from './idempotency';
 import { RequestJournal } from './request-journal';
 import { toRequestView, toSummary } from './request-view';
 import { RecipientsRepository } from './recipients.repository';
 import { RequestsRepository } from './requests.repository';
 import { advance } from './request-state';
 import { applyActionUpdate, decide, lockRequest, notFound, publisherFor, transition, type Answer } from './request-tx';
-import { newRequest, requestRow, submittedEvent, type Filer } from './request-filing';
+import { filingHash, newRequest, requestRow, submittedEvent, type Filer } from './request-filing';
 
 export type FileResult = Answer<FiledRequestDto>;
 
@@ -54,17 +53,7 @@ export class RequestsService {
 
     const result = await this.repo.transaction(async (tx): Promise<FileResult> => {
       if (idempotencyKey) {
-        const hash = bodyHash({
-          type: dto.type,
-          subject,
-          channel: dto.channel,
-          note: dto.note,
-          ...(dto.changes ? { changes: dto.changes } : {}),
-          ...(dto.purposes ? { purposes: dto.purposes } : {}),
-          ...(dto.ground ? { ground: dto.ground } : {}),
-          ...(dto.representative ? { representative: { ...dto.representative } } : {}),
-          ...(dto.receivedAt ? { receivedAt: dto.receivedAt, receiptEvidence: dto.receiptEvidence } : {}),
-        });
+        const hash = filingHash(dto, subject);
         const claim = await this.repo.claimIdempotencyKey(tx, principal.id, idempotencyKey, hash, id, { ...body });
         if (!claim.claimed) {
           if (claim.bodyHash !== hash) {
