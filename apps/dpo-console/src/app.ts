@@ -9,6 +9,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { CHANNELS, REQUEST_TYPES } from '@datarights/contracts';
 import type { Policy } from '@datarights/policy';
 import { ApiClient, apiMessages, createWebApp, errorHandler, html } from '@datarights/web-kit';
+import { BULK_FORMATS, bulkPage, bulkRequest, type BulkResult } from './bulk';
 import type { ConsoleConfig } from './config';
 import { decisionOf, validateDecision } from './decisions';
 import { evidencePage } from './evidence';
@@ -73,8 +74,9 @@ export function createConsole(config: ConsoleConfig, policy: Pick<Policy, 'categ
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
+    text?: string,
   ) {
-    const r = await client.call<T>(method, path, { token: req.session.token, body, headers });
+    const r = await client.call<T>(method, path, { token: req.session.token, body, headers, text });
     if (r.status === 401) {
       req.session.token = undefined;
       throw new SignedOut();
@@ -273,6 +275,40 @@ export function createConsole(config: ConsoleConfig, policy: Pick<Policy, 'categ
       .status(400)
       .type('html')
       .send(filePage(frame(req), { values, errors: apiMessages(r.body), idempotencyKey: key }));
+  });
+
+  app.get('/requests/bulk', (req, res) => {
+    res.type('html').send(bulkPage(frame(req), { idempotencyKey: randomUUID() }));
+  });
+
+  app.post('/requests/bulk', async (req, res) => {
+    const values = req.body as Record<string, string>;
+    // One key per form shown: a double submit files the list once (the API derives each line's key from it).
+    const key = UUID.test(values.idempotencyKey ?? '') ? values.idempotencyKey : randomUUID();
+    const asked = bulkRequest(values);
+    if ('missing' in asked)
+      return void res
+        .status(400)
+        .type('html')
+        .send(bulkPage(frame(req), { values, errors: [MESSAGES[req.lang].bulk.listRequired], idempotencyKey: key }));
+    const r = await api<BulkResult>(
+      intake,
+      req,
+      'POST',
+      '/v1/requests/bulk',
+      undefined,
+      {
+        'content-type': BULK_FORMATS[asked.format],
+        'idempotency-key': key,
+      },
+      asked.list,
+    );
+    if (r.status === 200)
+      return void res.type('html').send(bulkPage(frame(req), { values, result: r.body, idempotencyKey: key }));
+    res
+      .status(r.status >= 500 ? 502 : 400)
+      .type('html')
+      .send(bulkPage(frame(req), { values, errors: apiMessages(r.body), idempotencyKey: key }));
   });
 
   async function showRequest(req: Request, res: Response, state?: DecisionState, status = 200) {

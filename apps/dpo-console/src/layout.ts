@@ -32,7 +32,7 @@ export function layout(f: Frame, title: string, body: Html): string {
               ? html`<nav aria-label="${m.app}">
                   <ul>
                     ${link('/', m.nav.dashboard)} ${link('/requests', m.nav.queue)} ${link('/requests/new', m.nav.file)}
-                    ${link('/register', m.nav.register)}
+                    ${link('/requests/bulk', m.nav.bulk)} ${link('/register', m.nav.register)}
                   </ul>
                 </nav>`
               : ''

@@ -9,6 +9,7 @@ const fr = {
     dashboard: 'Tableau de bord',
     queue: 'Demandes',
     file: 'Enregistrer une demande',
+    bulk: 'Enregistrer une liste',
     register: 'Registre (art. 30)',
   },
   signOut: 'Se déconnecter',
@@ -176,6 +177,28 @@ const fr = {
     typeRequired: 'Choisissez un type.',
     channelRequired: 'Choisissez un canal.',
   },
+  bulk: {
+    title: 'Enregistrer une liste de demandes',
+    intro:
+      'Pour des demandes reçues ensemble (réponses à une notification de violation, oppositions transmises par un prestataire) : une demande par ligne, chacune avec son propre délai (art. 12(3)). La même liste envoyée deux fois n’enregistre rien deux fois.',
+    format: 'Format',
+    csv: 'CSV (première ligne : les noms des champs)',
+    ndjson: 'NDJSON (un objet JSON par ligne)',
+    list: 'La liste',
+    listHint:
+      'Champs de l’enregistrement d’une demande : type, subject.email, subject.customerId, subject.phone, subject.name, channel, note, receivedAt, receiptEvidence, purposes (séparés par |), ground, idempotencyKey. Au-delà de 64 Ko, passez par l’API (POST /v1/requests/bulk).',
+    listRequired: 'Collez la liste.',
+    submit: 'Enregistrer la liste',
+    errorsHeading: 'La liste n’a pas été enregistrée',
+    resultHeading: 'Résultat, ligne par ligne',
+    summary: (filed: number, duplicate: number, invalid: number) =>
+      `${filed} enregistrée(s), ${duplicate} déjà enregistrée(s), ${invalid} refusée(s).`,
+    line: 'Ligne',
+    status: 'Résultat',
+    request: 'Demande',
+    errors: 'Erreurs',
+    statuses: { filed: 'enregistrée', duplicate: 'déjà enregistrée', invalid: 'refusée' } as Record<string, string>,
+  },
   register: {
     title: 'Registre des activités de traitement (art. 30)',
     csv: 'Exporter en CSV',
@@ -237,7 +260,13 @@ const en: Messages = {
   app: 'DPO console',
   skip: 'Skip to content',
   langSwitch: 'Français',
-  nav: { dashboard: 'Dashboard', queue: 'Requests', file: 'File a request', register: 'Register (Art. 30)' },
+  nav: {
+    dashboard: 'Dashboard',
+    queue: 'Requests',
+    file: 'File a request',
+    bulk: 'File a list',
+    register: 'Register (Art. 30)',
+  },
   signOut: 'Sign out',
   signIn: {
     title: 'Sign in',
@@ -403,6 +432,28 @@ const en: Messages = {
     identifierRequired: 'At least an e-mail, a customer number or a phone.',
     typeRequired: 'Choose a type.',
     channelRequired: 'Choose a channel.',
+  },
+  bulk: {
+    title: 'File a list of requests',
+    intro:
+      'For requests received together (replies to a breach notice, opt-outs passed on by a vendor): one request per line, each with its own deadline (Art. 12(3)). The same list sent twice files nothing twice.',
+    format: 'Format',
+    csv: 'CSV (first line: the field names)',
+    ndjson: 'NDJSON (one JSON object per line)',
+    list: 'The list',
+    listHint:
+      'Fields of a single filing: type, subject.email, subject.customerId, subject.phone, subject.name, channel, note, receivedAt, receiptEvidence, purposes (separated by |), ground, idempotencyKey. Past 64 KB, use the API (POST /v1/requests/bulk).',
+    listRequired: 'Paste the list.',
+    submit: 'File the list',
+    errorsHeading: 'The list was not filed',
+    resultHeading: 'Result, line by line',
+    summary: (filed: number, duplicate: number, invalid: number) =>
+      `${filed} filed, ${duplicate} already filed, ${invalid} refused.`,
+    line: 'Line',
+    status: 'Result',
+    request: 'Request',
+    errors: 'Errors',
+    statuses: { filed: 'filed', duplicate: 'already filed', invalid: 'refused' } as Record<string, string>,
   },
   register: {
     title: 'Register of processing activities (Art. 30)',

@@ -18,6 +18,8 @@ export interface CallOptions {
   token?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body sent as it is (a CSV list), instead of `body` as JSON; its content-type goes in `headers`. */
+  text?: string;
   /** The browser's address, forwarded so per-client limits apply to the subject, not to this app. */
   forwardedFor?: string;
 }
@@ -47,7 +49,7 @@ export class ApiClient {
         ...(o.forwardedFor ? { 'x-forwarded-for': o.forwardedFor } : {}),
         ...o.headers,
       },
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      body: o.text ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
       signal: AbortSignal.timeout(this.timeoutMs),
       redirect: 'manual',
     });

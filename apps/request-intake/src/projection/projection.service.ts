@@ -14,16 +14,11 @@ import { PermanentError } from '@datarights/messaging';
 import { Clock, scrubPersonalData } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import type { RequestEntity } from '../requests/entities';
-import {
-  actionsTarget,
-  mergeAction,
-  settleWithOutcomes,
-  type ActionState,
-  type ActionUpdate,
-} from '../requests/request-actions';
+import { actionsTarget, settleWithOutcomes, type ActionUpdate } from '../requests/request-actions';
+import { applyActionUpdate } from '../requests/request-tx';
 import { RequestJournal, type EventMeta, type Publish } from '../requests/request-journal';
 import { advance, type RequestStatus } from '../requests/request-state';
-import { RequestsRepository, type RequestPatch, type StoredAction, type Tx } from '../requests/requests.repository';
+import { RequestsRepository, type RequestPatch, type Tx } from '../requests/requests.repository';
 import { VerificationClockService } from '../self-service/verification-clock.service';
 import { completionNotification, completionRecipient, completionVariables } from '../requests/completion-notice';
 import type { RequestEventPayloads } from '../requests/timeline-summary';
@@ -222,15 +217,8 @@ export class ProjectionService {
     }
   }
 
-  private async mergeAction(tx: Tx, requestId: string, update: ActionUpdate): Promise<RequestStatus> {
-    const actions = await this.repo.actionsOf(tx, requestId);
-    const existing: StoredAction | undefined =
-      actions.find((a) => a.commandId === update.commandId) ??
-      actions.find((a) => a.commandId === null && a.systemId === update.systemId);
-    const next = mergeAction(existing, update);
-    await this.repo.saveAction(tx, requestId, existing?.id, next);
-    const after: ActionState[] = existing ? actions.map((a) => (a.id === existing.id ? next : a)) : [...actions, next];
-    return actionsTarget(after);
+  private mergeAction(tx: Tx, requestId: string, update: ActionUpdate): Promise<RequestStatus> {
+    return applyActionUpdate(this.repo, tx, requestId, update);
   }
 
   /** The request ends: closed with outcome `completed`, and the subject is told (same transaction). */

@@ -3,10 +3,10 @@
  * and record a controller's acknowledgement of a forwarded request. DPO only: they bind
  * the controller.
  */
-import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiRequestRouteErrors } from '../http/api-errors';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { principalOf, Roles } from '@datarights/service-kit';
 import {
   AcknowledgementDto,
@@ -20,12 +20,14 @@ import {
 } from './dto/decisions.dto';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
+import { ApiDecisionIdempotencyKey, answer, IdempotencyKey } from './idempotency-key.decorator';
 import { RequestDecisionsService } from './request-decisions.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @ApiTags('requests')
 @ApiRequestRouteErrors('Not the DPO.')
+@ApiDecisionIdempotencyKey()
 @Roles('dpo')
 @Controller('v1/requests')
 export class RequestDecisionsController {
@@ -43,8 +45,14 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Closed, already extended, or the first month is over (INVALID_TRANSITION).',
   })
-  extend(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: ExtensionDto): Promise<ExtendedRequestDto> {
-    return this.decisions.extend(principalOf(req), id, dto);
+  async extend(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Param('id', uuid) id: string,
+    @Body() dto: ExtensionDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<ExtendedRequestDto> {
+    return answer(res, await this.decisions.extend(principalOf(req), id, dto, key));
   }
 
   @Post(':id/information-request')
@@ -59,12 +67,14 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Closed, awaiting verification (INVALID_TRANSITION), or information already awaited (CONFLICT).',
   })
-  awaitInformation(
+  async awaitInformation(
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Param('id', uuid) id: string,
     @Body() dto: InformationAwaitedDto,
+    @IdempotencyKey() key?: string,
   ): Promise<AcceptedDto> {
-    return this.decisions.awaitInformation(principalOf(req), id, dto);
+    return answer(res, await this.decisions.awaitInformation(principalOf(req), id, dto, key));
   }
 
   @Post(':id/information-request/received')
@@ -79,12 +89,14 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Closed, or no information awaited (INVALID_TRANSITION).',
   })
-  receiveInformation(
+  async receiveInformation(
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Param('id', uuid) id: string,
     @Body() dto: InformationReceivedDto,
+    @IdempotencyKey() key?: string,
   ): Promise<ExtendedRequestDto> {
-    return this.decisions.receiveInformation(principalOf(req), id, dto);
+    return answer(res, await this.decisions.receiveInformation(principalOf(req), id, dto, key));
   }
 
   @Post(':id/refusal')
@@ -99,8 +111,14 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Closed, or execution already started (INVALID_TRANSITION).',
   })
-  refuse(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RefusalDto): Promise<AcceptedDto> {
-    return this.decisions.refuse(principalOf(req), id, dto);
+  async refuse(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Param('id', uuid) id: string,
+    @Body() dto: RefusalDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<AcceptedDto> {
+    return answer(res, await this.decisions.refuse(principalOf(req), id, dto, key));
   }
 
   @Post(':id/rejection')
@@ -115,8 +133,14 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Closed, or execution already started (INVALID_TRANSITION).',
   })
-  reject(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: RejectionDto): Promise<AcceptedDto> {
-    return this.decisions.reject(principalOf(req), id, dto);
+  async reject(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Param('id', uuid) id: string,
+    @Body() dto: RejectionDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<AcceptedDto> {
+    return answer(res, await this.decisions.reject(principalOf(req), id, dto, key));
   }
 
   @Post(':id/actions/:commandId/acknowledgement')
@@ -131,13 +155,15 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Not a forwarded action awaiting its acknowledgement (INVALID_TRANSITION), or already recorded.',
   })
-  acknowledge(
+  async acknowledge(
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Param('id', uuid) id: string,
     @Param('commandId', uuid) commandId: string,
     @Body() dto: AcknowledgementDto,
+    @IdempotencyKey() key?: string,
   ): Promise<AcceptedDto> {
-    return this.decisions.acknowledgeForward(principalOf(req), id, commandId, dto);
+    return answer(res, await this.decisions.acknowledgeForward(principalOf(req), id, commandId, dto, key));
   }
 
   @Post(':id/restriction/lift')
@@ -152,12 +178,14 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Not a restriction request, or not completed yet (INVALID_TRANSITION).',
   })
-  liftRestriction(
+  async liftRestriction(
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Param('id', uuid) id: string,
     @Body() dto: RestrictionLiftDto,
+    @IdempotencyKey() key?: string,
   ): Promise<AcceptedDto> {
-    return this.decisions.liftRestriction(principalOf(req), id, dto);
+    return answer(res, await this.decisions.liftRestriction(principalOf(req), id, dto, key));
   }
 
   @Post(':id/actions/:commandId/objection-decision')
@@ -172,12 +200,14 @@ export class RequestDecisionsController {
     type: ErrorResponseDto,
     description: 'Not an escalated suppress action of an objection request (INVALID_TRANSITION).',
   })
-  decideObjection(
+  async decideObjection(
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Param('id', uuid) id: string,
     @Param('commandId', uuid) commandId: string,
     @Body() dto: ObjectionDecisionDto,
+    @IdempotencyKey() key?: string,
   ): Promise<AcceptedDto> {
-    return this.decisions.decideObjection(principalOf(req), id, commandId, dto);
+    return answer(res, await this.decisions.decideObjection(principalOf(req), id, commandId, dto, key));
   }
 }

@@ -10,7 +10,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventPublisher } from '@datarights/messaging';
 import { Policy } from '@datarights/policy';
-import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-kit';
+import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { checkExtension } from './deadlines';
 import {
@@ -35,7 +35,17 @@ import type { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
 import type { RequestEntity } from './entities';
 import { RequestJournal, type Publish } from './request-journal';
 import { RequestsRepository, type Tx } from './requests.repository';
-import { lockRequest, publisherFor, transition } from './request-tx';
+import { advance } from './request-state';
+import type { ActionUpdate } from './request-actions';
+import {
+  applyActionUpdate,
+  decide,
+  lockRequest,
+  publisherFor,
+  transition,
+  type Answer,
+  type DecisionCall,
+} from './request-tx';
 
 @Injectable()
 export class RequestDecisionsService {
@@ -51,8 +61,13 @@ export class RequestDecisionsService {
   ) {}
 
   /** Art. 12(3): once, within the first month, by one or two months (policy: extensionMax); the subject is told why and until when. */
-  async extend(principal: Principal, requestId: string, dto: ExtensionDto): Promise<ExtendedRequestDto> {
-    return this.repo.transaction(async (tx) => {
+  async extend(
+    principal: Principal,
+    requestId: string,
+    dto: ExtensionDto,
+    idempotencyKey?: string,
+  ): Promise<Answer<ExtendedRequestDto>> {
+    return decide(this.repo, { principal, requestId, route: 'extension', body: dto, idempotencyKey }, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const status = transition(request.status, 'extend');
       const now = this.clock.now();
@@ -103,8 +118,14 @@ export class RequestDecisionsService {
    * décret 2019-536 art. 77: the DPO asked the subject for information needed to act on the
    * request (which account, which data) and awaits it; the time limit stands still from now.
    */
-  async awaitInformation(principal: Principal, requestId: string, dto: InformationAwaitedDto): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+  async awaitInformation(
+    principal: Principal,
+    requestId: string,
+    dto: InformationAwaitedDto,
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: 'information-request', body: dto, idempotencyKey };
+    return decide(this.repo, call, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const status = transition(request.status, 'await-information');
       if (request.infoRequestedAt)
@@ -145,8 +166,10 @@ export class RequestDecisionsService {
     principal: Principal,
     requestId: string,
     dto: InformationReceivedDto,
-  ): Promise<ExtendedRequestDto> {
-    return this.repo.transaction(async (tx) => {
+    idempotencyKey?: string,
+  ): Promise<Answer<ExtendedRequestDto>> {
+    const call = { principal, requestId, route: 'information-request/received', body: dto, idempotencyKey };
+    return decide(this.repo, call, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const status = transition(request.status, 'receive-information');
       const since = request.infoRequestedAt;
@@ -190,8 +213,14 @@ export class RequestDecisionsService {
   }
 
   /** Art. 12(4): no action taken; the request closes as refused and the subject is told why and of their remedies. */
-  async refuse(principal: Principal, requestId: string, dto: RefusalDto): Promise<AcceptedDto> {
-    return this.close(principal, requestId, 'refuse', async (tx, publish, request, closedAt) => {
+  async refuse(
+    principal: Principal,
+    requestId: string,
+    dto: RefusalDto,
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: 'refusal', body: dto, idempotencyKey };
+    return this.close(call, 'refuse', async (tx, publish, request, closedAt) => {
       await this.repo.update(tx, requestId, { decisionReason: dto.reasons, decidedBy: principal.id });
       await this.journal.publish(tx, publish, requestId, 'requestRefused', {
         requestId,
@@ -208,8 +237,14 @@ export class RequestDecisionsService {
   }
 
   /** Art. 12(5): manifestly unfounded or excessive; the justification is recorded (the burden of proof is the controller's). */
-  async reject(principal: Principal, requestId: string, dto: RejectionDto): Promise<AcceptedDto> {
-    return this.close(principal, requestId, 'reject', async (tx, publish, request, closedAt) => {
+  async reject(
+    principal: Principal,
+    requestId: string,
+    dto: RejectionDto,
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: 'rejection', body: dto, idempotencyKey };
+    return this.close(call, 'reject', async (tx, publish, request, closedAt) => {
       await this.repo.update(tx, requestId, {
         decisionReason: dto.justification,
         rejectionGround: dto.ground,
@@ -236,12 +271,20 @@ export class RequestDecisionsService {
     requestId: string,
     commandId: string,
     dto: AcknowledgementDto,
-  ): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: `actions/${commandId}/acknowledgement`, body: dto, idempotencyKey };
+    return decide(this.repo, call, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
       if (!action)
         throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (action.acknowledgementRequestedAt)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          `the acknowledgement was already recorded at ${action.acknowledgementRequestedAt.toISOString()}`,
+        );
       if (action.kind !== 'forward' || action.status !== 'awaiting-acknowledgement') {
         throw new AppError(
           HttpStatus.CONFLICT,
@@ -249,14 +292,18 @@ export class RequestDecisionsService {
           `only a forwarded action awaiting its acknowledgement can be acknowledged (this one is ${action.kind ?? 'planned'}, ${action.status})`,
         );
       }
-      const status = transition(request.status, 'acknowledge-forward');
-      if (action.acknowledgementRequestedAt)
-        throw new AppError(
-          HttpStatus.CONFLICT,
-          ErrorCode.Conflict,
-          'the acknowledgement was already recorded; waiting for the executor',
-        );
+      transition(request.status, 'acknowledge-forward');
       await this.repo.markAcknowledgementRequested(tx, requestId, action.id, dto.note);
+      // The action shows acknowledged at once: the same merge as the executor's actionAcknowledged, which then changes nothing.
+      const status = advance(
+        request.status,
+        await applyActionUpdate(this.repo, tx, requestId, {
+          event: 'acknowledged',
+          commandId,
+          systemId: action.systemId,
+        }),
+      );
+      if (status !== request.status) await this.repo.update(tx, requestId, { status });
       await this.journal.publish(
         tx,
         publisherFor(this.publisher, tx, requestId),
@@ -270,8 +317,14 @@ export class RequestDecisionsService {
   }
 
   /** Art. 18(3): the DPO lifts a restriction; the executor tells the subject first, then the systems. */
-  async liftRestriction(principal: Principal, requestId: string, dto: RestrictionLiftDto): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+  async liftRestriction(
+    principal: Principal,
+    requestId: string,
+    dto: RestrictionLiftDto,
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: 'restriction/lift', body: dto, idempotencyKey };
+    return decide(this.repo, call, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       if (request.type !== 'restriction' || request.status !== 'completed') {
         throw new AppError(
@@ -298,8 +351,10 @@ export class RequestDecisionsService {
     requestId: string,
     commandId: string,
     dto: ObjectionDecisionDto,
-  ): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: `actions/${commandId}/objection-decision`, body: dto, idempotencyKey };
+    return decide(this.repo, call, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
       if (!action)
@@ -311,6 +366,23 @@ export class RequestDecisionsService {
           `only an escalated suppress action of an objection can be decided (this one is ${action.kind ?? 'planned'}, ${action.status})`,
         );
       }
+      // Overridden, the action shows closed at once, with the reason the executor's
+      // actionClosedManually will carry (which then changes nothing); upheld, it stays
+      // escalated until the executor's suppress command goes out (a system that cannot
+      // suppress keeps it escalated, for the DPO to close by hand), its reason says so.
+      const update: ActionUpdate =
+        dto.decision === 'overridden'
+          ? { event: 'closed-manually', commandId, systemId: action.systemId, reason: overriddenReason(dto.grounds) }
+          : {
+              event: 'escalated',
+              commandId,
+              systemId: action.systemId,
+              kind: 'suppress',
+              attempts: action.attempts,
+              reason: `objection upheld by ${principal.id}: the suppress command goes out (GDPR Art. 21(1))`,
+            };
+      const status = advance(request.status, await applyActionUpdate(this.repo, tx, requestId, update));
+      if (status !== request.status) await this.repo.update(tx, requestId, { status });
       await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'objectionDecided', {
         requestId,
         commandId,
@@ -319,29 +391,29 @@ export class RequestDecisionsService {
         decidedBy: principal.id,
       });
       this.logger.log({ requestId, commandId, decision: dto.decision }, 'objection decided by the DPO');
-      return { id: requestId, status: request.status };
+      return { id: requestId, status };
     });
   }
 
   /** Refusal and rejection: the request closes with its outcome, `requestClosed` and the notice, in one transaction. */
   private close(
-    principal: Principal,
-    requestId: string,
+    call: DecisionCall,
     command: 'refuse' | 'reject',
-    decide: (
+    record: (
       tx: Tx,
       publish: Publish,
       request: RequestEntity,
       closedAt: Date,
     ) => Promise<{ template: string; variables: Record<string, unknown> }>,
-  ): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+  ): Promise<Answer<AcceptedDto>> {
+    const { principal, requestId } = call;
+    return decide(this.repo, call, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const status = transition(request.status, command);
       const outcome = command === 'refuse' ? 'refused' : 'rejected';
       const closedAt = this.clock.now();
       const publish = publisherFor(this.publisher, tx, requestId);
-      const { template, variables } = await decide(tx, publish, request, closedAt);
+      const { template, variables } = await record(tx, publish, request, closedAt);
       await this.repo.update(tx, requestId, { status, outcome, closedAt });
       await this.journal.publish(tx, publish, requestId, 'requestClosed', {
         requestId,
@@ -364,3 +436,7 @@ export class RequestDecisionsService {
     });
   }
 }
+
+/** What the executor records when the DPO overrides an objection (erasure-executor objection.right.ts), scrubbed as the projection scrubs it. */
+export const overriddenReason = (grounds: string): string =>
+  scrubPersonalData(`objection overridden by compelling legitimate grounds (GDPR Art. 21(1)): ${grounds}`);

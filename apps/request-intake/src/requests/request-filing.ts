@@ -16,7 +16,8 @@ import { HttpStatus } from '@nestjs/common';
 import { legalDueAt, type Policy } from '@datarights/policy';
 import { AppError, ErrorCode } from '@datarights/service-kit';
 import type { Clock } from '@datarights/service-kit';
-import type { CreateRequestDto, RequestSubjectDto } from './dto/create-request.dto';
+import type { CreateRequestDto, FileRequestDto, RequestSubjectDto } from './dto/create-request.dto';
+import { bodyHash } from './idempotency';
 import type { NewRequest as NewRequestRow } from './requests.repository';
 
 export interface NewRequest {
@@ -113,4 +114,23 @@ export function submittedEvent(dto: CreateRequestDto, n: NewRequest, by: Filer):
     ...(dto.representative ? { representative: { mandateReference: dto.representative.mandateReference.trim() } } : {}),
     ...(by.portalSession ? { portalSession: true as const } : {}),
   };
+}
+
+/**
+ * What an Idempotency-Key of a filing is bound to: the request as filed (the subject
+ * normalised), hashed (the key table holds no personal data in clear). The same for one
+ * filing and for a line of a bulk filing, so that either replays the other.
+ */
+export function filingHash(dto: FileRequestDto, subject: NewRequest['subject']): string {
+  return bodyHash({
+    type: dto.type,
+    subject,
+    channel: dto.channel,
+    note: dto.note,
+    ...(dto.changes ? { changes: dto.changes } : {}),
+    ...(dto.purposes ? { purposes: dto.purposes } : {}),
+    ...(dto.ground ? { ground: dto.ground } : {}),
+    ...(dto.representative ? { representative: { ...dto.representative } } : {}),
+    ...(dto.receivedAt ? { receivedAt: dto.receivedAt, receiptEvidence: dto.receiptEvidence } : {}),
+  });
 }

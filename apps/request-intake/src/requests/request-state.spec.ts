@@ -82,8 +82,8 @@ describe('advance (events, possibly out of order)', () => {
 });
 
 describe('DPO commands', () => {
-  it('attesting verification is only possible while awaiting verification, and changes nothing itself', () => {
-    expect(applyCommand('awaiting-verification', 'attest-verification')).toBe('awaiting-verification');
+  it('attesting verification is only possible while awaiting verification, and verifies the request at once', () => {
+    expect(applyCommand('awaiting-verification', 'attest-verification')).toBe('verified');
     for (const s of REQUEST_STATUSES.filter((x) => x !== 'awaiting-verification')) {
       expect(() => applyCommand(s, 'attest-verification')).toThrow(InvalidTransitionError);
     }

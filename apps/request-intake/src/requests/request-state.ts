@@ -105,9 +105,11 @@ export type RequestCommand = (typeof REQUEST_COMMANDS)[number];
 /** The status a command needs, and the status it moves the request to (undefined: unchanged; events will move it). */
 export function commandRule(command: RequestCommand): { from: readonly RequestStatus[]; to?: RequestStatus } {
   switch (command) {
-    // The attestation goes to identity, whose identityVerified moves the request to verified.
+    // décret 2019-536 art. 77: the DPO's attestation is the verification; the request is
+    // verified at once (the DPO reads their own decision). Identity's identityVerified, which
+    // follows, adds the subject's keys and leaves the status where it is.
     case 'attest-verification':
-      return { from: ['awaiting-verification'] };
+      return { from: ['awaiting-verification'], to: 'verified' };
     case 'decide-subject':
       return { from: ['awaiting-subject-decision'], to: 'awaiting-verification' };
     // Art. 12(4): the subject is told no data is held, and the request ends.

@@ -7,7 +7,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -22,7 +21,6 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -32,13 +30,13 @@ import {
 } from '@nestjs/swagger';
 import { ApiTokenErrors } from '../http/api-errors';
 import type { Request, Response } from 'express';
-import { AppError, ErrorCode, principalOf, Roles } from '@datarights/service-kit';
+import { principalOf, Roles } from '@datarights/service-kit';
 import { FileRequestDto } from './dto/create-request.dto';
 import { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from './dto/decisions.dto';
 import { ListRequestsQueryDto } from './dto/list-requests.dto';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
-import { isValidIdempotencyKey } from './idempotency';
+import { answer, ApiDecisionIdempotencyKey, ApiIdempotencyKey, IdempotencyKey } from './idempotency-key.decorator';
 import { RequestsService } from './requests.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
@@ -57,12 +55,9 @@ export class RequestsController {
     description:
       "Records it with its due date and publishes dsr.request.submitted.v1. The due date is one calendar month from receipt (GDPR Art. 12(3)), ending with the last hour of that day in the controller's time zone (Regulation 1182/71 art. 3; policy deadlines.timeZone, Europe/Paris): received 31 January → due at the end of 28 February, Paris time. A request received before it is filed gives `receivedAt` and `receiptEvidence`: its time limit runs from receipt.",
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'Same key and body from the same token: the same request (header Idempotent-Replayed: true). Same key, other body: 409.',
-  })
+  @ApiIdempotencyKey(
+    'Same key and body from the same token: the same request (header Idempotent-Replayed: true). Same key, other body: 409.',
+  )
   @ApiCreatedResponse({ type: FiledRequestDto })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
@@ -76,18 +71,9 @@ export class RequestsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Body() dto: FileRequestDto,
-    @Headers('idempotency-key') key?: string,
+    @IdempotencyKey() key?: string,
   ): Promise<FiledRequestDto> {
-    if (key !== undefined && !isValidIdempotencyKey(key)) {
-      throw new AppError(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.ValidationFailed,
-        'Idempotency-Key must be 1 to 200 visible ASCII characters',
-      );
-    }
-    const result = await this.requests.file(principalOf(req), dto, key);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    return answer(res, await this.requests.file(principalOf(req), dto, key));
   }
 
   @Get()
@@ -108,26 +94,35 @@ export class RequestsController {
   }
 
   @Post(':id/verification')
+  @ApiDecisionIdempotencyKey()
   @Roles('dpo')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: "Attest that the requester's identity was checked",
     description:
-      'Only while awaiting verification. Publishes dsr.verification.attested.v1; identity then verifies the request. The note stays on the request, for the DPO; the document itself is never stored.',
+      "Only while awaiting verification. The request is verified at once (the answer and the next GET say so); publishes dsr.verification.attested.v1, on which identity links the subject's keys (its identity.verified changes no status). The note stays on the request, for the DPO; the document itself is never stored.",
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({
     type: ErrorResponseDto,
-    description: 'Not awaiting verification (INVALID_TRANSITION), or already attested.',
+    description:
+      'Not awaiting verification (INVALID_TRANSITION), already attested (CONFLICT: by whom and when), or the Idempotency-Key was used for another call.',
   })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  attest(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: AttestVerificationDto): Promise<AcceptedDto> {
-    return this.requests.attestVerification(principalOf(req), id, dto);
+  async attest(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Param('id', uuid) id: string,
+    @Body() dto: AttestVerificationDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<AcceptedDto> {
+    return answer(res, await this.requests.attestVerification(principalOf(req), id, dto, key));
   }
 
   @Post(':id/subject-decision')
+  @ApiDecisionIdempotencyKey()
   @Roles('dpo')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -143,16 +138,24 @@ export class RequestsController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not awaiting a subject decision (INVALID_TRANSITION).' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  decide(@Req() req: Request, @Param('id', uuid) id: string, @Body() dto: SubjectDecisionDto): Promise<AcceptedDto> {
-    return this.requests.decideSubject(principalOf(req), id, dto);
+  async decide(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Param('id', uuid) id: string,
+    @Body() dto: SubjectDecisionDto,
+    @IdempotencyKey() key?: string,
+  ): Promise<AcceptedDto> {
+    return answer(res, await this.requests.decideSubject(principalOf(req), id, dto, key));
   }
 
   @Post(':id/actions/:commandId/close')
+  @ApiDecisionIdempotencyKey()
   @Roles('dpo')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Close an escalated action by hand, with a reason',
-    description: 'Publishes dsr.action.close-requested.v1; the executor closes it and answers.',
+    description:
+      'The action is closed-manually at once (and the request back in-progress when nothing else is escalated); publishes dsr.action.close-requested.v1, the executor records it and answers.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
@@ -162,12 +165,14 @@ export class RequestsController {
     description: 'The action is not escalated (INVALID_TRANSITION), or closing it was already requested.',
   })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  closeAction(
+  async closeAction(
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Param('id', uuid) id: string,
     @Param('commandId', uuid) commandId: string,
     @Body() dto: CloseActionDto,
+    @IdempotencyKey() key?: string,
   ): Promise<AcceptedDto> {
-    return this.requests.closeAction(principalOf(req), id, commandId, dto);
+    return answer(res, await this.requests.closeAction(principalOf(req), id, commandId, dto, key));
   }
 }

@@ -171,6 +171,12 @@ export class RequestsRepository {
     await tx.getRepository(RequestEntity).insert({ ...request });
   }
 
+  /** Many requests at once (a bulk filing): one statement. */
+  async insertMany(tx: Tx, requests: NewRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    await tx.getRepository(RequestEntity).insert(requests.map((r) => ({ ...r })));
+  }
+
   /** Whenever a request closes, its minimisation date is set: closedAt + the policy's proofPeriod (docs/architecture.md). */
   async update(tx: Tx, requestId: string, patch: RequestPatch): Promise<void> {
     if (Object.keys(patch).length === 0) return;
@@ -263,6 +269,56 @@ export class RequestsRepository {
     if (inserted.length > 0) return { claimed: true };
     const existing = await tx.getRepository(IdempotencyKeyEntity).findOneOrFail({ where: { principalId, key } });
     return { claimed: false, bodyHash: existing.bodyHash, requestId: existing.requestId, response: existing.response };
+  }
+
+  /**
+   * Claims many keys for a principal in one statement (in key order, so that two bulk
+   * filings claiming the same keys wait on each other instead of deadlocking). Returns the
+   * keys that were taken already, with what they were taken for.
+   */
+  async claimIdempotencyKeys(
+    tx: Tx,
+    principalId: string,
+    claims: ReadonlyArray<{ key: string; bodyHash: string; requestId: string; response: object }>,
+  ): Promise<Map<string, { bodyHash: string; requestId: string; response: Record<string, unknown> }>> {
+    const taken = new Map<string, { bodyHash: string; requestId: string; response: Record<string, unknown> }>();
+    if (claims.length === 0) return taken;
+    const sorted = [...claims].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const inserted = (await tx.query(
+      `INSERT INTO idempotency_keys (principal_id, key, body_hash, request_id, response)
+       SELECT $1, k, h, r, p::jsonb FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY AS t(k, h, r, p, n) ORDER BY n
+       ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`,
+      [
+        principalId,
+        sorted.map((c) => c.key),
+        sorted.map((c) => c.bodyHash),
+        sorted.map((c) => c.requestId),
+        sorted.map((c) => JSON.stringify(c.response)),
+      ],
+    )) as Array<{ key: string }>;
+    const claimed = new Set(inserted.map((r) => r.key));
+    const others = sorted.map((c) => c.key).filter((k) => !claimed.has(k));
+    if (others.length === 0) return taken;
+    const rows = (await tx.query(
+      `SELECT key, body_hash, request_id, response FROM idempotency_keys WHERE principal_id = $1 AND key = ANY($2::text[])`,
+      [principalId, others],
+    )) as Array<{ key: string; body_hash: string; request_id: string; response: Record<string, unknown> }>;
+    for (const r of rows) taken.set(r.key, { bodyHash: r.body_hash, requestId: r.request_id, response: r.response });
+    return taken;
+  }
+
+  /** The answer a claimed key gives when it is replayed (a decision's answer is known only once it ran). */
+  async saveIdempotentResponse(
+    tx: Tx,
+    principalId: string,
+    key: string,
+    response: Record<string, unknown>,
+  ): Promise<void> {
+    await tx.query(`UPDATE idempotency_keys SET response = $3 WHERE principal_id = $1 AND key = $2`, [
+      principalId,
+      key,
+      JSON.stringify(response),
+    ]);
   }
 
   // --- actions --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventPublisher } from '@datarights/messaging';
 import { Policy } from '@datarights/policy';
-import { AppError, Clock, ErrorCode, type Principal } from '@datarights/service-kit';
+import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { completionNotification, noDataHeldRecipient } from './completion-notice';
 import type { FileRequestDto } from './dto/create-request.dto';
@@ -16,18 +16,15 @@ import type { AttestVerificationDto, CloseActionDto, SubjectDecisionDto } from '
 import type { ListRequestsQueryDto } from './dto/list-requests.dto';
 import type { AcceptedDto, FiledRequestDto, RequestPageDto, RequestViewDto } from './dto/request-view.dto';
 import { dueSoonUntil } from './deadlines';
-import { bodyHash } from './idempotency';
 import { RequestJournal } from './request-journal';
 import { toRequestView, toSummary } from './request-view';
 import { RecipientsRepository } from './recipients.repository';
 import { RequestsRepository } from './requests.repository';
-import { lockRequest, notFound, publisherFor, transition } from './request-tx';
-import { newRequest, requestRow, submittedEvent, type Filer } from './request-filing';
+import { advance } from './request-state';
+import { applyActionUpdate, decide, lockRequest, notFound, publisherFor, transition, type Answer } from './request-tx';
+import { filingHash, newRequest, requestRow, submittedEvent, type Filer } from './request-filing';
 
-export interface FileResult {
-  replayed: boolean;
-  body: FiledRequestDto;
-}
+export type FileResult = Answer<FiledRequestDto>;
 
 @Injectable()
 export class RequestsService {
@@ -56,17 +53,7 @@ export class RequestsService {
 
     const result = await this.repo.transaction(async (tx): Promise<FileResult> => {
       if (idempotencyKey) {
-        const hash = bodyHash({
-          type: dto.type,
-          subject,
-          channel: dto.channel,
-          note: dto.note,
-          ...(dto.changes ? { changes: dto.changes } : {}),
-          ...(dto.purposes ? { purposes: dto.purposes } : {}),
-          ...(dto.ground ? { ground: dto.ground } : {}),
-          ...(dto.representative ? { representative: { ...dto.representative } } : {}),
-          ...(dto.receivedAt ? { receivedAt: dto.receivedAt, receiptEvidence: dto.receiptEvidence } : {}),
-        });
+        const hash = filingHash(dto, subject);
         const claim = await this.repo.claimIdempotencyKey(tx, principal.id, idempotencyKey, hash, id, { ...body });
         if (!claim.claimed) {
           if (claim.bodyHash !== hash) {
@@ -101,21 +88,39 @@ export class RequestsService {
     return result;
   }
 
-  /** The DPO attests that they checked the requester's identity (décret 2019-536, art. 77: by any means). */
-  async attestVerification(principal: Principal, requestId: string, dto: AttestVerificationDto): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+  /**
+   * The DPO attests that they checked the requester's identity (décret 2019-536, art. 77: by
+   * any means): the request is verified in this transaction, so that its view shows it at
+   * once; identity's identityVerified, when it comes back, adds the subject's keys and moves
+   * nothing back (ProjectionService, `advance`).
+   */
+  async attestVerification(
+    principal: Principal,
+    requestId: string,
+    dto: AttestVerificationDto,
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    return decide(this.repo, { principal, requestId, route: 'verification', body: dto, idempotencyKey }, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
-      const status = transition(request.status, 'attest-verification');
       if (request.attestedAt) {
         throw new AppError(
           HttpStatus.CONFLICT,
           ErrorCode.Conflict,
-          'identity was already attested for this request; waiting for the identity service',
+          `identity was already attested for this request by ${request.attestedBy ?? 'the DPO'} at ${request.attestedAt.toISOString()}`,
+          { status: request.status },
         );
       }
+      const status = transition(request.status, 'attest-verification');
       const attestedAt = this.clock.now();
       // The note is for the DPO only: stored here, never in the event, never logged.
-      await this.repo.update(tx, requestId, { attestationNote: dto.note, attestedBy: principal.id, attestedAt });
+      await this.repo.update(tx, requestId, {
+        status,
+        verificationMethod: dto.method,
+        verifiedAt: attestedAt,
+        attestationNote: dto.note,
+        attestedBy: principal.id,
+        attestedAt,
+      });
       await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'verificationAttested', {
         requestId,
         method: dto.method,
@@ -128,8 +133,14 @@ export class RequestsService {
   }
 
   /** The DPO picks the subject among the candidates, or answers that no data is held (the request ends). */
-  async decideSubject(principal: Principal, requestId: string, dto: SubjectDecisionDto): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+  async decideSubject(
+    principal: Principal,
+    requestId: string,
+    dto: SubjectDecisionDto,
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: 'subject-decision', body: dto, idempotencyKey };
+    return decide(this.repo, call, async (tx): Promise<AcceptedDto> => {
       const request = await lockRequest(this.repo, tx, requestId);
       const publish = publisherFor(this.publisher, tx, requestId);
       if (dto.decision === 'subject') {
@@ -184,18 +195,32 @@ export class RequestsService {
     });
   }
 
-  /** The DPO closes an escalated action by hand; the executor records it and answers. */
+  /**
+   * The DPO closes an escalated action by hand; the executor records it and answers. The
+   * action shows closed at once (the same merge as the executor's actionClosedManually, which
+   * then changes nothing), and the request leaves needs-attention when nothing else is escalated.
+   */
   async closeAction(
     principal: Principal,
     requestId: string,
     commandId: string,
     dto: CloseActionDto,
-  ): Promise<AcceptedDto> {
-    return this.repo.transaction(async (tx) => {
+    idempotencyKey?: string,
+  ): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: `actions/${commandId}/close`, body: dto, idempotencyKey };
+    return decide(this.repo, call, async (tx) => {
       const request = await lockRequest(this.repo, tx, requestId);
       const action = (await this.repo.actionsOf(tx, requestId)).find((a) => a.commandId === commandId);
       if (!action)
         throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, `no action ${commandId} on request ${requestId}`);
+      if (action.closeRequestedAt) {
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.Conflict,
+          `closing this action was already requested at ${action.closeRequestedAt.toISOString()}`,
+          { actionStatus: action.status },
+        );
+      }
       if (action.status !== 'escalated') {
         throw new AppError(
           HttpStatus.CONFLICT,
@@ -203,15 +228,16 @@ export class RequestsService {
           `only an escalated action can be closed by hand (this one is ${action.status})`,
         );
       }
-      const status = transition(request.status, 'close-action');
-      if (action.closeRequestedAt) {
-        throw new AppError(
-          HttpStatus.CONFLICT,
-          ErrorCode.Conflict,
-          'closing this action was already requested; waiting for the executor',
-        );
-      }
+      transition(request.status, 'close-action');
       await this.repo.markCloseRequested(tx, requestId, action.id);
+      const target = await applyActionUpdate(this.repo, tx, requestId, {
+        event: 'closed-manually',
+        commandId,
+        systemId: action.systemId,
+        reason: scrubPersonalData(dto.reason),
+      });
+      const status = advance(request.status, target);
+      if (status !== request.status) await this.repo.update(tx, requestId, { status });
       await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'actionCloseRequested', {
         requestId,
         commandId,
