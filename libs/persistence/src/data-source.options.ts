@@ -5,6 +5,7 @@ import { InboxEntry } from './entities/inbox-entry.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { MessagingTables1732800000000 } from './migrations/1732800000000-messaging-tables';
 import { OutboxRetries1796600000000 } from './migrations/1796600000000-outbox-retries';
+import { InboxReceivedAt1796700000000 } from './migrations/1796700000000-inbox-received-at';
 
 export interface ServiceDataSourceOptions {
   schema: string;
@@ -26,7 +27,12 @@ export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourc
     schema,
     entities: [OutboxMessage, InboxEntry, ...(o.entities as never[])],
     // The shared outbox/inbox migrations come first in every service's list.
-    migrations: [MessagingTables1732800000000, OutboxRetries1796600000000, ...o.migrations],
+    migrations: [
+      MessagingTables1732800000000,
+      OutboxRetries1796600000000,
+      InboxReceivedAt1796700000000,
+      ...o.migrations,
+    ],
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
