@@ -65,13 +65,17 @@ export class EventPublisher {
     });
     const key = (def.key as (d: PayloadOf<N>) => string)(plain);
     if (!key) throw new InvalidEventError(def.type, 'empty message key');
-    await manager.query(`INSERT INTO outbox (id, topic, key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`, [
-      envelope.id,
-      topicOf(def as never, plain as never),
-      key,
-      JSON.stringify(envelope),
-      JSON.stringify({ ...traceHeaders(), ...meta.headers }),
-    ]);
+    // created_at is the clock at the write (now() is the transaction's start): the hop's start (bench/erasure/hops.ts).
+    await manager.query(
+      `INSERT INTO outbox (id, topic, key, envelope, headers, created_at) VALUES ($1, $2, $3, $4, $5, clock_timestamp())`,
+      [
+        envelope.id,
+        topicOf(def as never, plain as never),
+        key,
+        JSON.stringify(envelope),
+        JSON.stringify({ ...traceHeaders(), ...meta.headers }),
+      ],
+    );
     // Delivered to the relay's LISTEN only when the transaction commits.
     await manager.query(`SELECT pg_notify($1, $2)`, [OUTBOX_CHANNEL, this.options.schema]);
     return envelope;

@@ -9,6 +9,8 @@ export interface MessageMeta {
   partition: number;
   offset: string;
   key: string | null;
+  /** When the consumer took the message's batch from Kafka. */
+  receivedAt: Date;
   /** Set when the message was set aside by an `AwaitingEvent` and is handled again now. */
   awaited?: AwaitedOutcome;
 }

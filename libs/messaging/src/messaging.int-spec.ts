@@ -291,6 +291,32 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
     expect(await counterValue('messaging_handler_transient_failures_total')).toBe(retriedBefore + 7);
   });
 
+  it('handles the events of one batch in one transaction, and one that fails alone: the others once, in order, it dead-lettered', async () => {
+    const key = randomUUID();
+    const [first, failing, last] = [closed(), closed(), closed()];
+    failures.set(failing.requestId, Infinity);
+    const sent = await raw.sendEvents(
+      TOPICS.requests.name,
+      key,
+      [first, failing, last].map((data) => ({ type: 'dsr.request.closed.v1', data })),
+    );
+    await waitFor(async () => (await effects(last.requestId)) === 1, 'the event after the failing one');
+    expect(await effects(first.requestId)).toBe(1);
+    // Its write was rolled back with its savepoint, every time it was tried.
+    expect(await effects(failing.requestId)).toBe(0);
+    const dead = await raw.waitForMessage(dlq, (m) => m.value?.includes(failing.requestId) ?? false, 'the dead letter');
+    // Its try in the shared transaction counts: 5 attempts in all, as alone.
+    expect(dead.headers['x-dlq-reason']).toMatch(/^handler-failed: failed after 5 attempts/);
+    expect(attempts.get(failing.requestId)).toBe(5);
+    // The inbox times each hop: received from Kafka, then handled (bench/erasure/hops.ts).
+    const rows: { received_at: Date; handled_at: Date }[] = await ds.query(
+      `SELECT received_at, handled_at FROM inbox WHERE event_id = ANY($1) AND status = 'handled'`,
+      [[sent[0].id, sent[2].id]],
+    );
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(r.received_at.getTime()).toBeLessThanOrEqual(r.handled_at.getTime());
+  });
+
   it('consumes an event written by a plain kafkajs producer in the documented envelope', async () => {
     const requestId = randomUUID();
     const now = '2026-11-28T10:00:00Z';

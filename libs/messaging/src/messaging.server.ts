@@ -52,6 +52,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A transient failure (database or broker away) is retried at least this often. */
 const TRANSIENT_BACKOFF_CAP_MS = 10_000;
+/** The longest a run of events shares one transaction (handleRun). */
+const TRANSACTION_RUN_MS = 250;
 /** Well within the group's 30 s session timeout. */
 const HEARTBEAT_EVERY_MS = 3_000;
 
@@ -173,7 +175,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 2,
+      partitionsConsumedConcurrently: this.settings.consumerConcurrency,
       eachBatch: (p) => this.onBatch(p),
     });
     this.consumer = consumer;
@@ -266,7 +268,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     return undefined;
   }
 
-  private decode(topic: string, partition: number, message: KafkaMessage): Decoded {
+  private decode(topic: string, partition: number, message: KafkaMessage, receivedAt: Date): Decoded {
     const parsed = parseEnvelope(message.value);
     if (!parsed.ok) return { ok: false, kind: 'invalid-envelope', reason: parsed.reason };
     const envelope = parsed.envelope;
@@ -290,6 +292,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       partition,
       offset: message.offset,
       key: message.key?.toString() ?? null,
+      receivedAt,
     };
     return { ok: true, envelope, data: checked.value, handler, meta };
   }
@@ -303,6 +306,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     commitOffsetsIfNecessary,
   }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
+    const receivedAt = new Date();
     const topic = logicalTopic(this.settings, batch.topic);
     const batchHandler = this.topicHandler(topic, 'batch');
     let last: KafkaMessage | undefined;
@@ -310,16 +314,30 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     // the message is left unresolved, for this or the next owner to read again.
     const live: Liveness = { heartbeat, live: () => isRunning() && !isStale() };
     if (batchHandler) {
-      if (await this.handleAsBatch(topic, partition, batch.messages, batchHandler, live)) {
+      if (await this.handleAsBatch(topic, partition, batch.messages, batchHandler, live, receivedAt)) {
         last = batch.messages[batch.messages.length - 1];
         if (last) resolveOffset(last.offset);
       }
     } else {
-      for (const message of batch.messages) {
-        if (!live.live()) break;
-        if (!(await this.handleOne(topic, partition, message, live))) break;
-        resolveOffset(message.offset);
-        last = message;
+      const messages = batch.messages;
+      for (let i = 0; i < messages.length && live.live();) {
+        // A run of messages in one transaction; the one it stopped at goes alone.
+        const run = await this.handleRun(
+          topic,
+          partition,
+          messages.slice(i, i + this.settings.eventsPerTransaction),
+          receivedAt,
+        );
+        if (run.taken > 0) {
+          i += run.taken;
+          last = messages[i - 1];
+          resolveOffset(last.offset);
+        }
+        if (run.alone && i < messages.length) {
+          if (!(await this.handleOne(topic, partition, messages[i], live, receivedAt, run.failed ? 1 : 0))) break;
+          last = messages[i++];
+          resolveOffset(last.offset);
+        }
         await heartbeat();
       }
     }
@@ -332,21 +350,84 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       );
   }
 
+  /**
+   * Handles the leading messages of `messages` in one transaction, each in a savepoint of
+   * its own with its inbox row, and returns how many it committed (issue 19: a commit per
+   * event made every consumer pay a WAL flush and two round trips per event). It stops at
+   * the first message that needs more than a plain run (refused, or its handler threw: the
+   * savepoint is rolled back and the message is left, `alone`, to `handleOne`'s retries and
+   * dead letter, its failure counted as one attempt) and after TRANSACTION_RUN_MS, so that
+   * locks are not held long and the first events' effects are not kept waiting. Nothing is
+   * committed if the commit fails: none taken, the first alone.
+   */
+  private async handleRun(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    receivedAt: Date,
+  ): Promise<{ taken: number; alone: boolean; failed: boolean }> {
+    if (messages.length < 2) return { taken: 0, alone: true, failed: false };
+    const started = Date.now();
+    let taken = 0;
+    let alone = false;
+    let failed = false;
+    const handled: string[] = [];
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        for (const message of messages) {
+          if (taken > 0 && Date.now() - started > TRANSACTION_RUN_MS) break;
+          const decoded = this.decode(topic, partition, message, receivedAt);
+          if (decoded.ok === false) {
+            alone = true;
+            break;
+          }
+          if (decoded.ok === true) {
+            const { envelope, data, handler, meta } = decoded;
+            const scope = messageScope(topic, partition, message, envelope);
+            await manager.query('SAVEPOINT datarights_event');
+            try {
+              await withConsumedMessage(message.headers, scope, async () => {
+                if (
+                  !(await this.markInbox(manager, [envelope], topic, 'handled', isReplay(message), receivedAt)).length
+                )
+                  messagingMetrics.inboxDuplicates.inc({ topic });
+                else await this.invoke(handler, data, new MessageContext([meta, manager, this.publisher]));
+              });
+            } catch (err) {
+              await manager.query('ROLLBACK TO SAVEPOINT datarights_event');
+              alone = true;
+              // An attempt of its budget; a transient failure, a refusal or a wait costs none.
+              failed = !isTransient(err) && !isPermanent(err) && !awaitingOf(err);
+              break;
+            }
+            await manager.query('RELEASE SAVEPOINT datarights_event');
+            handled.push(envelope.type);
+          }
+          taken++;
+        }
+      });
+    } catch (err) {
+      this.logger.warn(`run of ${taken} on ${topic} not committed, handling one at a time: ${errorMessage(err)}`);
+      return { taken: 0, alone: true, failed: false };
+    }
+    for (const type of handled) messagingMetrics.handled.inc({ topic, type });
+    return { taken, alone, failed };
+  }
+
   /** Handles one message; false when a transient failure was still going on as the consumer stopped (not handled). */
-  private async handleOne(topic: string, partition: number, message: KafkaMessage, live: Liveness): Promise<boolean> {
-    const decoded = this.decode(topic, partition, message);
+  private async handleOne(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    live: Liveness,
+    receivedAt: Date,
+    failedBefore = 0,
+  ): Promise<boolean> {
+    const decoded = this.decode(topic, partition, message, receivedAt);
     if (decoded.ok === 'skip') return true;
-    const envelope = decoded.ok === true ? decoded.envelope : undefined;
-    const scope = {
-      topic,
-      partition,
-      offset: message.offset,
-      eventId: envelope?.id,
-      eventType: envelope?.type,
-      correlationId: envelope?.correlationid,
-    };
+    const scope = messageScope(topic, partition, message, decoded.ok === true ? decoded.envelope : undefined);
     return withConsumedMessage(message.headers, scope, () =>
-      this.handleDecoded(topic, partition, message, decoded, live),
+      this.handleDecoded(topic, partition, message, decoded, live, failedBefore),
     );
   }
 
@@ -356,6 +437,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     message: KafkaMessage,
     decoded: Exclude<Decoded, { ok: 'skip' }>,
     live: Liveness,
+    failedBefore: number,
   ): Promise<boolean> {
     if (decoded.ok === false) {
       await this.deadLetter(topic, partition, message, decoded.kind, decoded.reason);
@@ -363,12 +445,15 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     }
     const { envelope, data, handler, meta } = decoded;
     let lastError: unknown;
-    let failed = 0;
+    let failed = failedBefore;
     let waited = 0;
+    if (failed > 0) await sleep(this.opts.retryBackoffMs);
     while (failed < this.opts.maxAttempts) {
       try {
         await this.dataSource.transaction(async (manager) => {
-          if (!(await this.markInbox(manager, [envelope], topic, 'handled', isReplay(message))).length) {
+          if (
+            !(await this.markInbox(manager, [envelope], topic, 'handled', isReplay(message), meta.receivedAt)).length
+          ) {
             messagingMetrics.inboxDuplicates.inc({ topic });
             return;
           }
@@ -437,12 +522,13 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     messages: KafkaMessage[],
     handler: MessageHandler,
     live: Liveness,
+    receivedAt: Date,
   ): Promise<boolean> {
     const items: BatchItem[] = [];
     const seen = new Set<string>();
     let replay = false;
     for (const message of messages) {
-      const d = this.decode(topic, partition, message);
+      const d = this.decode(topic, partition, message, receivedAt);
       if (d.ok === 'skip') continue;
       if (d.ok === false) {
         await this.deadLetter(topic, partition, message, d.kind, d.reason);
@@ -509,6 +595,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
           topic,
           'handled',
           replay,
+          items[0]?.meta.receivedAt,
         ),
       );
       const todo = items.filter((i) => fresh.has(i.envelope.id));
@@ -522,6 +609,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
    * Inserts inbox rows; returns the ids that were new (the others were handled before).
    * `retake`: a dead letter replayed after a fix (tools/dlq) takes over its 'dead-lettered'
    * row, so it is handled this time; a handled event stays skipped, replayed or not.
+   * `received_at` (the batch's arrival) and `handled_at` (this statement, the handler's
+   * start: clock time, not the transaction's) time the hop (bench/erasure/hops.ts).
    */
   private async markInbox(
     manager: EntityManager,
@@ -529,15 +618,16 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     topic: string,
     status = 'handled',
     retake = false,
+    receivedAt?: Date,
   ): Promise<string[]> {
     const onConflict = retake
-      ? `DO UPDATE SET status = EXCLUDED.status, handled_at = now() WHERE inbox.status = 'dead-lettered'`
+      ? `DO UPDATE SET status = EXCLUDED.status, handled_at = clock_timestamp() WHERE inbox.status = 'dead-lettered'`
       : 'DO NOTHING';
     const rows: { event_id: string }[] = await manager.query(
-      `INSERT INTO inbox (consumer, event_id, topic, type, status)
-       SELECT $1, e.id, $2, e.type, $3 FROM unnest($4::text[], $5::text[]) AS e(id, type)
+      `INSERT INTO inbox (consumer, event_id, topic, type, status, received_at, handled_at)
+       SELECT $1, e.id, $2, e.type, $3, $6, clock_timestamp() FROM unnest($4::text[], $5::text[]) AS e(id, type)
        ON CONFLICT (consumer, event_id) ${onConflict} RETURNING event_id`,
-      [this.opts.groupId, topic, status, envelopes.map((e) => e.id), envelopes.map((e) => e.type)],
+      [this.opts.groupId, topic, status, envelopes.map((e) => e.id), envelopes.map((e) => e.type), receivedAt ?? null],
     );
     return rows.map((r) => r.event_id);
   }
@@ -616,7 +706,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     const { topic, partition, message } = row;
     const now = Date.now();
     const consumer = this.opts.groupId;
-    const decoded = this.decode(topic, partition, message);
+    const decoded = this.decode(topic, partition, message, new Date());
     if (decoded.ok === 'skip') {
       await this.awaiting.done(m, consumer, row.eventId);
       return true;
@@ -656,7 +746,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     await m.query('SAVEPOINT awaited');
     try {
       await withConsumedMessage(message.headers, scope, async () => {
-        if ((await this.markInbox(m, [envelope], topic, 'handled', isReplay(message))).length === 0) return;
+        if ((await this.markInbox(m, [envelope], topic, 'handled', isReplay(message), meta.receivedAt)).length === 0)
+          return;
         const awaited = { since: row.since, caughtUp, ...(behind !== undefined ? { behind } : {}) };
         await this.invoke(handler, data, new MessageContext([{ ...meta, awaited }, m, this.publisher]));
       });
@@ -722,6 +813,18 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       else await this.dataSource.transaction((m) => this.markInbox(m, [envelope], topic, 'dead-lettered'));
     }
   }
+}
+
+/** What the logs and traces of a message's handling carry (tracing.ts). */
+function messageScope(topic: string, partition: number, message: KafkaMessage, envelope?: EventEnvelope) {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    eventId: envelope?.id,
+    eventType: envelope?.type,
+    correlationId: envelope?.correlationid,
+  };
 }
 
 /** Refused for what it is or who sent it, not failed by a handler: what the rejection metric counts. */

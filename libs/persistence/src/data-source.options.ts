@@ -6,6 +6,7 @@ import { OutboxMessage } from './entities/outbox-message.entity';
 import { MessagingTables1732800000000 } from './migrations/1732800000000-messaging-tables';
 import { OutboxRetries1796600000000 } from './migrations/1796600000000-outbox-retries';
 import { AwaitingMessages1796700000000 } from './migrations/1796700000000-awaiting-messages';
+import { InboxReceivedAt1796800000000 } from './migrations/1796800000000-inbox-received-at';
 
 export interface ServiceDataSourceOptions {
   schema: string;
@@ -31,6 +32,7 @@ export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourc
       MessagingTables1732800000000,
       OutboxRetries1796600000000,
       AwaitingMessages1796700000000,
+      InboxReceivedAt1796800000000,
       ...o.migrations,
     ],
     migrationsTableName: 'migrations',

@@ -10,3 +10,4 @@ export * from './entities/inbox-entry.entity';
 export * from './migrations/1732800000000-messaging-tables';
 export * from './migrations/1796600000000-outbox-retries';
 export * from './migrations/1796700000000-awaiting-messages';
+export * from './migrations/1796800000000-inbox-received-at';

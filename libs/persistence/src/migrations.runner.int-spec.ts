@@ -65,7 +65,12 @@ afterAll(async () => {
 
 it('migrates as the owner without CREATE on the database, and grants the runtime role data rights only', async () => {
   const done = await runMigrations(ds, schema, { runtimeRole: runtime.name });
-  expect(done).toEqual(['MessagingTables1732800000000', 'OutboxRetries1796600000000', 'AwaitingMessages1796700000000']);
+  expect(done).toEqual([
+    'MessagingTables1732800000000',
+    'OutboxRetries1796600000000',
+    'AwaitingMessages1796700000000',
+    'InboxReceivedAt1796800000000',
+  ]);
   // Again: nothing to do, and the grants are idempotent.
   expect(await runMigrations(ds, schema, { runtimeRole: runtime.name })).toEqual([]);
 

@@ -135,6 +135,28 @@ export class RawKafka {
   }
 
   /**
+   * Sends these events to one fixed topic under one key in a single produce request, so
+   * that a consumer gets them in one batch (`sendEvent` for each alone).
+   */
+  async sendEvents(topic: string, key: string, events: { type: string; data: object }[]): Promise<EventEnvelope[]> {
+    const envelopes = events.map(({ type, data }) => createEnvelope({ type, source: producerOf(type, data), data }));
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    await this.producer.send({
+      topic: this.topic(topic),
+      acks: -1,
+      messages: envelopes.map((e) => ({
+        key,
+        value: JSON.stringify(e),
+        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE },
+      })),
+    });
+    return envelopes as EventEnvelope[];
+  }
+
+  /**
    * Collects every message of the topics from the beginning, into `received`. A family
    * name (`{systemId}`, e.g. `dlqTopic(TOPICS.replies.name)`) collects every topic of the
    * family, those created later included.

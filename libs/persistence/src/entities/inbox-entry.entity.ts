@@ -21,6 +21,10 @@ export class InboxEntry {
   @Column('text', { default: 'handled' })
   status: 'handled' | 'dead-lettered';
 
+  /** When the consumer took the event from Kafka (the handler starts at `handledAt`). */
+  @Column({ name: 'received_at', type: 'timestamptz', nullable: true })
+  receivedAt: Date | null;
+
   @Column({ name: 'handled_at', type: 'timestamptz', default: () => 'now()' })
   handledAt: Date;
 }
