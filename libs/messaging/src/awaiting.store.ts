@@ -75,12 +75,22 @@ export class AwaitingStore {
     m: EntityManager,
     consumer: string,
     limit: number,
-  ): Promise<{ eventId: string; targets: OffsetTargets | null }[]> {
-    const rows: { event_id: string; targets: OffsetTargets | null }[] = await m.query(
-      `SELECT event_id, targets FROM awaiting_messages WHERE consumer = $1 AND next_at <= now() ORDER BY next_at LIMIT $2`,
+  ): Promise<{ eventId: string; targets: OffsetTargets | null; giveUpAt: Date }[]> {
+    const rows: { event_id: string; targets: OffsetTargets | null; give_up_at: Date }[] = await m.query(
+      `SELECT event_id, targets, give_up_at FROM awaiting_messages WHERE consumer = $1 AND next_at <= now() ORDER BY next_at LIMIT $2`,
       [consumer, limit],
     );
-    return rows.map((r) => ({ eventId: r.event_id, targets: r.targets }));
+    return rows.map((r) => ({ eventId: r.event_id, targets: r.targets, giveUpAt: new Date(r.give_up_at) }));
+  }
+
+  /** Looks at these again at `nextAt` (still waiting: one statement for all of them). */
+  async allLater(m: EntityManager, consumer: string, eventIds: string[], nextAt: Date): Promise<void> {
+    if (eventIds.length === 0) return;
+    await m.query(`UPDATE awaiting_messages SET next_at = $3 WHERE consumer = $1 AND event_id = ANY($2::text[])`, [
+      consumer,
+      eventIds,
+      nextAt,
+    ]);
   }
 
   /** One message set aside, locked for the caller's transaction; none if another replica holds it or it is gone. */

@@ -689,10 +689,23 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       this.logger.warn(`consumer progress unknown: ${err.message}`);
       return undefined;
     });
+    const now = Date.now();
+    const behindOf = (i: number) => (due[i]!.targets && behind ? behind[i] : undefined);
+    // Still behind and still within their wait: looked at again later, in one statement.
+    const waiting = due.filter((d, i) => d.targets && behindOf(i) !== 0 && now < d.giveUpAt.getTime());
+    await this.dataSource.transaction((m) =>
+      this.awaiting.allLater(
+        m,
+        this.opts.groupId,
+        waiting.map((d) => d.eventId),
+        new Date(now + this.opts.awaitPollMs),
+      ),
+    );
     let handled = 0;
     for (const [i, d] of due.entries()) {
       if (this.closing) break;
-      const b = d.targets && behind ? behind[i] : undefined;
+      if (waiting.includes(d)) continue;
+      const b = behindOf(i);
       await this.dataSource.transaction(async (m) => {
         const row = await this.awaiting.lock(m, this.opts.groupId, d.eventId);
         if (row && (await this.lookAgain(m, row, b))) handled++;
