@@ -74,14 +74,18 @@ describe('rectification, restriction and objection, end to end', () => {
     expect(restricted.length).toBeGreaterThan(0);
   });
 
-  it('after an objection to prospection and then an erasure, a new data event with the same e-mail is still suppressed (Art. 21(3))', async () => {
+  it('an objection to prospection takes effect without any proof; after it and an erasure, a new data event with the same e-mail is still suppressed (Art. 21(3))', async () => {
     const customer = await demoCustomerIn(['marketing'], CUSTOMER_PAGE.rightsMarketing);
-    const objection = await fileAndVerify({
-      type: 'objection',
-      subject: { email: customer.email },
-      purposes: ['prospection'],
+    // Filed by e-mail and never attested: the policy applies an objection to direct
+    // marketing only without proof of identity (directMarketing.objectionWithoutProof).
+    const filed = await http('request-intake', 'POST', '/v1/requests', {
+      body: { type: 'objection', channel: 'email', subject: { email: customer.email }, purposes: ['prospection'] },
+      headers: { 'idempotency-key': randomUUID() },
     });
+    expect(filed.status).toBe(201);
+    const objection = filed.body.id as string;
     await waitForStatus(objection, ['completed'], 120_000);
+    expect((await getRequest(objection)).verification).toMatchObject({ method: 'not-required', attestedBy: null });
     const erasure = await fileAndVerify({ type: 'erasure', subject: { email: customer.email } });
     await waitForStatus(erasure, ['completed'], 120_000);
     expect((await held(customer.customerId)).marketing.marketing_contacts).toHaveLength(0);
