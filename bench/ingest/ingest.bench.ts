@@ -43,7 +43,7 @@ import {
   type Isolation,
 } from '@datarights/testing';
 import { toIndexRows, type IndexedEvent, type IndexRow } from '../../apps/data-locator/src/pdata-index/index-rows';
-import { PdataIndexRepository } from '../../apps/data-locator/src/pdata-index/pdata-index.repository';
+import { indexColumns, PdataIndexRepository } from '../../apps/data-locator/src/pdata-index/pdata-index.repository';
 import { machine, ratio, writeResults } from '../support/results';
 
 // As jest does: the services default to production, which refuses their development keys and tokens.
@@ -162,18 +162,7 @@ async function unindexedSink(pool: Pool, schema: string): Promise<Sink> {
   return {
     table: `"${schema}".pdata_plain`,
     write: async (rows) => {
-      const cols: unknown[][] = [[], [], [], [], [], [], [], []];
-      for (const r of rows) {
-        cols[0].push(r.systemId);
-        cols[1].push(r.recordRef);
-        cols[2].push(r.category);
-        cols[3].push(r.email);
-        cols[4].push(r.customerId);
-        cols[5].push(r.phone);
-        cols[6].push(r.erased);
-        cols[7].push(r.occurredAt);
-      }
-      await pool.query(insert, cols);
+      await pool.query(insert, indexColumns(rows));
     },
   };
 }

@@ -32,6 +32,24 @@ const UPSERT = `
     phone = excluded.phone, erased = excluded.erased, occurred_at = excluded.occurred_at
   WHERE excluded.occurred_at >= cur.occurred_at`;
 
+/** Rows as the eight column arrays `unnest` takes, in pdata_index's column order (also the ingest bench's floors). */
+export function indexColumns(
+  rows: readonly IndexRow[],
+): [string[], string[], string[], (string | null)[], (string | null)[], (string | null)[], boolean[], string[]] {
+  const cols: ReturnType<typeof indexColumns> = [[], [], [], [], [], [], [], []];
+  for (const r of rows) {
+    cols[0].push(r.systemId);
+    cols[1].push(r.recordRef);
+    cols[2].push(r.category);
+    cols[3].push(r.email);
+    cols[4].push(r.customerId);
+    cols[5].push(r.phone);
+    cols[6].push(r.erased);
+    cols[7].push(r.occurredAt);
+  }
+  return cols;
+}
+
 @Injectable()
 export class PdataIndexRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -39,27 +57,7 @@ export class PdataIndexRepository {
   /** Rows must be unique per (systemId, recordRef): see `toIndexRows`. */
   async upsertBatch(tx: EntityManager, rows: IndexRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const cols: [
-      string[],
-      string[],
-      string[],
-      (string | null)[],
-      (string | null)[],
-      (string | null)[],
-      boolean[],
-      string[],
-    ] = [[], [], [], [], [], [], [], []];
-    for (const r of rows) {
-      cols[0].push(r.systemId);
-      cols[1].push(r.recordRef);
-      cols[2].push(r.category);
-      cols[3].push(r.email);
-      cols[4].push(r.customerId);
-      cols[5].push(r.phone);
-      cols[6].push(r.erased);
-      cols[7].push(r.occurredAt);
-    }
-    await tx.query(UPSERT, cols);
+    await tx.query(UPSERT, indexColumns(rows));
   }
 
   /** Every system and category holding live records under any of these keys. */
