@@ -16,7 +16,8 @@
  *
  * Times are the services' own timestamps (receivedAt, closedAt), so the client's polling
  * does not inflate them. The DPO's attestation is automated by the bench as soon as a
- * request awaits it, and is part of the measured time.
+ * request awaits it (looked for every 20 ms for a request alone, every 500 ms in a burst),
+ * and is part of the measured time.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -115,7 +116,10 @@ async function run(emails: string[]): Promise<{ latencies: number[]; wallSeconds
         if (offset + 100 >= page.body.total) break;
       }
     }
-    await sleep(500);
+    // The automated DPO attests as soon as it sees a request waiting, and that reaction is
+    // part of the measured time: for a request alone, look every 20 ms (a 500 ms poll added up
+    // to half a second to a ~1 s request); for a burst, every 500 ms (each look lists every page).
+    await sleep(ids.size <= 10 ? 20 : 500);
   }
   const rows = [...done.values()];
   const latencies = rows.map((r) => (Date.parse(r.closedAt) - Date.parse(r.receivedAt)) / 1000).sort((a, b) => a - b);

@@ -57,6 +57,15 @@ describe('ensureCommandTopic', () => {
     );
   });
 
+  it('waits for a topic it created that the broker does not serve yet (UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders)', async () => {
+    const admin: FakeAdmin = {
+      createTopics: jest.fn().mockRejectedValue(unknownTopic),
+      fetchTopicMetadata: jest.fn().mockRejectedValueOnce(unknownTopic).mockResolvedValue(present),
+    };
+    await ensureCommandTopic(admin, options);
+    expect(admin.fetchTopicMetadata).toHaveBeenCalledTimes(2);
+  });
+
   it('rethrows any other error', async () => {
     const admin: FakeAdmin = {
       createTopics: jest.fn().mockRejectedValue(new Error('broker down')),

@@ -11,7 +11,11 @@ import type { Admin } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from './console.logger';
 import type { ConnectorLogger } from './connector.types';
-import { isAuthorisationError } from './kafka-errors.util';
+import { brokerErrorTypes, isAuthorisationError } from './kafka-errors.util';
+
+/** The answers of a broker that has the topic but does not serve it yet. */
+const NOT_SERVED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+const isUnhostedYet = (err: unknown) => brokerErrorTypes(err).some((type) => NOT_SERVED_YET.has(type));
 
 export interface ProvisionOptions {
   topic: string;
@@ -42,11 +46,17 @@ export async function ensureCommandTopic(
     o.logger.info(created ? 'topic created' : 'topic already exists', { topic: o.topic });
     return;
   } catch (err) {
-    if (!isAuthorisationError(err)) throw err;
-    o.logger.info('not allowed to create the topic: waiting for it to exist', {
-      topic: o.topic,
-      error: describeError(err),
-    });
+    if (isAuthorisationError(err)) {
+      o.logger.info('not allowed to create the topic: waiting for it to exist', {
+        topic: o.topic,
+        error: describeError(err),
+      });
+    } else if (isUnhostedYet(err)) {
+      // Created, but the broker does not serve it yet: kafkajs's wait for leaders gives up
+      // on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers for a moment after
+      // creating a topic (more than a moment under load). Wait for it as for any topic.
+      o.logger.info('topic created, waiting for the broker to serve it', { topic: o.topic, error: describeError(err) });
+    } else throw err;
   }
   await waitForTopic(admin, o);
 }

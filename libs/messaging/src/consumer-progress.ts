@@ -20,10 +20,24 @@ export type OffsetTargets = Record<string, Record<string, number>>;
 export const nextOffset = (committed: string | number, low: string | number): number =>
   Number(committed) >= 0 ? Number(committed) : Number(low);
 
+/**
+ * How far apart two services' clocks may be, at most, for `behindSince`: a snapshot taken
+ * this long after an event's time is surely later than the event.
+ */
+export const CLOCK_SKEW_MS = 1000;
+
+/** The last check of a family (`behindSince`): when its snapshot began, and whether the group had read it all. */
+interface LastCheck {
+  readonly startedAt: number;
+  readonly targets: OffsetTargets;
+  caughtUp: boolean;
+}
+
 @Injectable()
 export class ConsumerProgress implements OnModuleDestroy {
   private admin?: Promise<Admin>;
   private readonly groupId: string;
+  private readonly lastChecks = new Map<string, LastCheck>();
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -45,6 +59,35 @@ export class ConsumerProgress implements OnModuleDestroy {
       if (Object.keys(ends).length > 0) targets[topic] = ends;
     }
     return targets;
+  }
+
+  /**
+   * "Has the group read `family` as far as it stood at `since`?" — `snapshot` then `behind`,
+   * without asking Kafka again when it need not: a snapshot begun after `since` (plus
+   * CLOCK_SKEW_MS) is as good as one taken now, since whatever existed at `since` is in it,
+   * and once the group has read a snapshot it stays read (commits only move forward). Under
+   * a burst of requests, one snapshot and one caught-up answer serve every event older
+   * than it, where each event cost ~2 + 2×(topics of the family) admin round trips.
+   * `targets` is the snapshot that was judged (for `AwaitingEvent`).
+   */
+  async behindSince(
+    family: Pick<TopicDefinition, 'name'>,
+    since: Date,
+  ): Promise<{ targets: OffsetTargets; behind: number }> {
+    const last = this.lastChecks.get(family.name);
+    if (last && last.startedAt >= since.getTime() + CLOCK_SKEW_MS) {
+      if (last.caughtUp) return { targets: last.targets, behind: 0 };
+      const behind = await this.behind(last.targets);
+      if (behind === 0) last.caughtUp = true;
+      return { targets: last.targets, behind };
+    }
+    const startedAt = Date.now();
+    const targets = await this.snapshot(family);
+    const behind = await this.behind(targets);
+    const latest = this.lastChecks.get(family.name);
+    if (!latest || latest.startedAt < startedAt)
+      this.lastChecks.set(family.name, { startedAt, targets, caughtUp: behind === 0 });
+    return { targets, behind };
   }
 
   /** How many messages before `targets` the group has not committed yet (0: caught up). A deleted topic counts as read. */

@@ -128,10 +128,13 @@ export async function bootstrapService(module: Type<unknown>, o: BootstrapOption
   return app;
 }
 
-/** A service's entry point: runs `main`; a start-up error is printed (its message only) and the process exits with 1. */
+/**
+ * A service's entry point: runs `main`; a start-up error is printed with its stack (code
+ * locations only: errors here carry no payloads) and the process exits with 1.
+ */
 export function runMain(main: () => Promise<unknown>): void {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   });
 }

@@ -40,8 +40,8 @@ export class PlanConsumer {
       return;
     }
     if (waitMs === 0) return;
-    const targets = await this.progress.snapshot(TOPICS.dataEvents);
-    const unread = await this.progress.behind(targets);
+    // As the index stood when the verification was written (a later snapshot, when one is at hand).
+    const { targets, behind: unread } = await this.progress.behindSince(TOPICS.dataEvents, new Date(ctx.envelope.time));
     if (unread > 0)
       throw new AwaitingEvent(`the index has ${unread} data events to read before the plan`, {
         topic: TOPICS.dataEvents.name,
