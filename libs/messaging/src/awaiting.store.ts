@@ -83,14 +83,27 @@ export class AwaitingStore {
     return rows.map((r) => ({ eventId: r.event_id, targets: r.targets, giveUpAt: new Date(r.give_up_at) }));
   }
 
-  /** Looks at these again at `nextAt` (still waiting: one statement for all of them). */
-  async allLater(m: EntityManager, consumer: string, eventIds: string[], nextAt: Date): Promise<void> {
+  /**
+   * Looks at these again (still waiting: one statement for all of them) after as long as
+   * each has waited so far, between `minMs` and `maxMs`: the waits double.
+   */
+  async allLater(m: EntityManager, consumer: string, eventIds: string[], minMs: number, maxMs: number): Promise<void> {
     if (eventIds.length === 0) return;
-    await m.query(`UPDATE awaiting_messages SET next_at = $3 WHERE consumer = $1 AND event_id = ANY($2::text[])`, [
-      consumer,
-      eventIds,
-      nextAt,
-    ]);
+    await m.query(
+      `UPDATE awaiting_messages
+          SET next_at = now() + LEAST($4 * interval '1 millisecond', GREATEST($3 * interval '1 millisecond', now() - since))
+        WHERE consumer = $1 AND event_id = ANY($2::text[])`,
+      [consumer, eventIds, minMs, maxMs],
+    );
+  }
+
+  /** When the next of this consumer's messages set aside is due; undefined when there is none. */
+  async nextDueAt(m: EntityManager, consumer: string): Promise<Date | undefined> {
+    const rows: { next_at: Date | null }[] = await m.query(
+      `SELECT min(next_at) AS next_at FROM awaiting_messages WHERE consumer = $1`,
+      [consumer],
+    );
+    return rows[0]?.next_at ? new Date(rows[0].next_at) : undefined;
   }
 
   /** One message set aside, locked for the caller's transaction; none if another replica holds it or it is gone. */

@@ -20,6 +20,8 @@ export interface KafkaSettings {
   eventsPerTransaction: number;
   /** Partitions a consumer handles at once (kafkajs `partitionsConsumedConcurrently`). */
   consumerConcurrency: number;
+  /** The first look at a message set aside (`MessagingOptions.awaitFirstLookMs`, which wins when given). */
+  awaitFirstLookMs: number;
 }
 
 export function physicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, topic: string): string {
@@ -62,6 +64,7 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
     topicPrefix: topicPrefixFromEnv(env),
     eventsPerTransaction: positiveInt(env, 'MESSAGING_EVENTS_PER_TRANSACTION', 50),
     consumerConcurrency: positiveInt(env, 'KAFKA_CONSUMER_CONCURRENCY', 2),
+    awaitFirstLookMs: positiveInt(env, 'MESSAGING_AWAIT_FIRST_LOOK_MS', 50),
   };
 }
 

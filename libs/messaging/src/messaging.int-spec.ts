@@ -92,6 +92,10 @@ class TestHandlers {
       schema: 'messaging_test',
       entities: [],
       migrations: [EffectsTable1700000000001],
+      // The first look at a message set aside comes after 3 s (50 ms in a service), leaving
+      // the test time to send the awaited event after it was set aside: a look that finds
+      // the awaited topic read as far as it stood, without the event, dead-letters it.
+      awaiting: { awaitFirstLookMs: 3000, awaitPollMs: 3000 },
     }),
   ],
   controllers: [TestHandlers],

@@ -25,8 +25,17 @@ export interface MessagingOptions {
   relayRetryBaseMs?: number;
   /** The longest delay between two sends of a refused row. */
   relayRetryMaxMs?: number;
-  /** How often the messages set aside by an `AwaitingEvent` are looked at again. */
+  /**
+   * The longest a message set aside by an `AwaitingEvent` waits between two looks (and how
+   * often the table is looked at when nothing was set aside here: another replica's rows).
+   */
   awaitPollMs?: number;
+  /**
+   * The first look at a message set aside comes this soon; then each wait is as long as it
+   * has waited so far (doubling), up to `awaitPollMs`. What it awaits is usually read within
+   * milliseconds (the index a few events behind): a fixed 1 s poll cost a plan 1–2 s.
+   */
+  awaitFirstLookMs?: number;
   /** How long a message set aside waits at most, when its handler set no bound. */
   awaitMaxMs?: number;
   /** Consumer group override (tests use a unique one per run). */
@@ -50,6 +59,8 @@ export function resolvedOptions(o: MessagingOptions): Required<MessagingOptions>
     relayRetryBaseMs: 2000,
     relayRetryMaxMs: 180_000,
     awaitPollMs: 1000,
+    // MESSAGING_AWAIT_FIRST_LOOK_MS (kafka.config.ts) when not given here: see MessagingServer.
+    awaitFirstLookMs: 0,
     // A reply's command or a plan's parameters are normally read within seconds of the
     // message itself; this bounds the wait when the broker cannot even say how far it went.
     awaitMaxMs: 30 * 60_000,

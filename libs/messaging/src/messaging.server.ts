@@ -81,6 +81,11 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
   private crashed?: Error;
   private readonly awaiting = new AwaitingStore();
   private awaitingTimer?: NodeJS.Timeout;
+  private awaitingTimerAt = Infinity;
+  /** `awaitFirstLookMs` as given, else MESSAGING_AWAIT_FIRST_LOOK_MS (50 ms). */
+  private get firstLookMs(): number {
+    return this.opts.awaitFirstLookMs || this.settings.awaitFirstLookMs;
+  }
   private lookingAgain?: Promise<void>;
 
   constructor(
@@ -123,20 +128,55 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     );
     this.lag.start();
     if (families.length > 0) this.watchTopics();
-    this.awaitingTimer = setInterval(() => {
-      if (this.lookingAgain || this.closing) return;
-      this.lookingAgain = this.lookAgainAtAwaiting()
-        .then(() => undefined)
-        .catch((err: Error) => this.logger.warn(`messages set aside not looked at: ${errorMessage(err)}`))
-        .finally(() => (this.lookingAgain = undefined));
-    }, this.opts.awaitPollMs);
+    // Messages set aside before a restart are looked at soon.
+    this.lookAgainIn(this.firstLookMs);
+  }
+
+  /**
+   * Plans the next look at the messages set aside, `ms` from now (a sooner look replaces a
+   * later one already planned). After each look the next one is planned for when the next
+   * row is due, at least `awaitFirstLookMs` and at most `awaitPollMs` away (the latter also
+   * picks up a stopped replica's rows).
+   */
+  private lookAgainIn(ms: number): void {
+    if (this.closing) return;
+    const at = Date.now() + ms;
+    if (this.awaitingTimer && this.awaitingTimerAt <= at) return;
+    clearTimeout(this.awaitingTimer);
+    this.awaitingTimerAt = at;
+    this.awaitingTimer = setTimeout(() => this.lookNow(), ms);
     this.awaitingTimer.unref();
+  }
+
+  private lookNow(): void {
+    this.awaitingTimer = undefined;
+    this.awaitingTimerAt = Infinity;
+    if (this.closing) return;
+    if (this.lookingAgain) return this.lookAgainIn(this.firstLookMs);
+    const { firstLookMs: first } = this;
+    const poll = this.opts.awaitPollMs;
+    let next = poll;
+    this.lookingAgain = (async () => {
+      await this.lookAgainAtAwaiting();
+      const due = await this.dataSource.transaction((m) => this.awaiting.nextDueAt(m, this.opts.groupId));
+      if (due) next = Math.min(poll, Math.max(first, due.getTime() - Date.now()));
+    })()
+      .catch((err: Error) => this.logger.warn(`messages set aside not looked at: ${errorMessage(err)}`))
+      .finally(() => {
+        this.lookingAgain = undefined;
+        this.lookAgainIn(next);
+      });
+  }
+
+  /** How long a message set aside `since` waits before the next look: as long as it has waited, within the bounds. */
+  private waitAgainMs(since: Date, now: number): number {
+    return Math.min(this.opts.awaitPollMs, Math.max(this.firstLookMs, now - since.getTime()));
   }
 
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watcher);
-    clearInterval(this.awaitingTimer);
+    clearTimeout(this.awaitingTimer);
     await this.restarting;
     await this.lookingAgain;
     await this.lag?.stop();
@@ -661,9 +701,10 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
         targets,
         reason,
         giveUpAt: new Date(now + (awaited.maxWaitMs ?? this.opts.awaitMaxMs)),
-        nextAt: new Date(now + this.opts.awaitPollMs),
+        nextAt: new Date(now + this.firstLookMs),
       }),
     );
+    this.lookAgainIn(this.firstLookMs);
     messagingMetrics.awaiting.inc({ topic, outcome: 'set-aside' });
     this.logger.log(`${envelope.type} ${envelope.id} set aside until ${awaited.topic} is read: ${reason}`);
   }
@@ -680,7 +721,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
    * One look at the messages set aside that are due: the group's offsets are read once for
    * all of them; each whose awaited topic is read far enough, or whose wait ran out, is
    * handled again in its own transaction (the row is deleted in it); the others are looked
-   * at again after `awaitPollMs`. Public for tests.
+   * at again after as long as they have waited so far (`awaitFirstLookMs` … `awaitPollMs`).
+   * Public for tests.
    */
   async lookAgainAtAwaiting(): Promise<number> {
     const due = await this.dataSource.transaction((m) => this.awaiting.due(m, this.opts.groupId, 200));
@@ -698,7 +740,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
         m,
         this.opts.groupId,
         waiting.map((d) => d.eventId),
-        new Date(now + this.opts.awaitPollMs),
+        this.firstLookMs,
+        this.opts.awaitPollMs,
       ),
     );
     let handled = 0;
@@ -743,7 +786,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
       return false;
     }
     if (behind !== 0 && !expired) {
-      await this.awaiting.later(m, consumer, row.eventId, new Date(now + this.opts.awaitPollMs));
+      await this.awaiting.later(m, consumer, row.eventId, new Date(now + this.waitAgainMs(row.since, now)));
       return false;
     }
     const { envelope, data, handler, meta } = decoded;

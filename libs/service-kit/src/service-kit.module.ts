@@ -5,7 +5,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@datarights/messaging';
+import { MessagingModule, type MessagingOptions } from '@datarights/messaging';
 import { resolveSchema, serviceDataSourceOptions, type ServiceDataSourceOptions } from '@datarights/persistence';
 import { HealthController } from './health.controller';
 import { serviceLoggerModule } from './logger.module';
@@ -15,6 +15,8 @@ export interface ServiceKitOptions extends Omit<ServiceDataSourceOptions, 'setti
   service: string;
   /** Override the consumer group (tests). */
   groupId?: string;
+  /** Override how messages set aside are looked at again (tests). */
+  awaiting?: Pick<MessagingOptions, 'awaitFirstLookMs' | 'awaitPollMs'>;
 }
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
@@ -36,6 +38,7 @@ export class ServiceKitModule {
           service: o.service,
           schema: resolveSchema(o.schema),
           groupId: o.groupId || process.env.KAFKA_GROUP_ID,
+          ...o.awaiting,
         })),
         TerminusModule,
       ],
