@@ -14,14 +14,9 @@ class FakeRepo {
   async lockChain(): Promise<void> {
     this.locks++;
   }
-  async isRecorded(_tx: Tx, id: string) {
-    return this.rows.some((r) => r.eventId === id);
-  }
-  async lastHash() {
-    return this.rows[this.rows.length - 1]?.hash;
-  }
-  async nextSeq() {
-    return ++this.seq;
+  async head(_tx: Tx, id: string) {
+    if (this.rows.some((r) => r.eventId === id)) return { recorded: true as const };
+    return { recorded: false as const, lastHash: this.rows[this.rows.length - 1]?.hash, seq: ++this.seq };
   }
   async insert(_tx: Tx, e: NewEntry) {
     this.rows.push(e);

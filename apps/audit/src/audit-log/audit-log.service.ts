@@ -46,10 +46,6 @@ export class AuditLogService {
     const payload = minimise(envelope.type, plain);
     const hashes = subjectHashes(this.key.secret, plain);
     await this.repo.lockChain(tx);
-    if (await this.repo.isRecorded(tx, envelope.id)) {
-      this.logger.log(`event ${envelope.id} is already in the audit log`);
-      return undefined;
-    }
     // A reply is evidence only of a command sent to that very system (the topic already
     // proved the system). The command is on its topic before the reply exists, but that
     // topic is read concurrently (and may be behind after a restart or a broker roll): the
@@ -63,9 +59,15 @@ export class AuditLogService {
           topic: commandTopic(systemId),
         });
     }
-    const prevHash = (await this.repo.lastHash(tx)) ?? GENESIS_HASH;
+    // After the reply's check: a reply set aside must not take a sequence number.
+    const head = await this.repo.head(tx, envelope.id);
+    if (head.recorded) {
+      this.logger.log(`event ${envelope.id} is already in the audit log`);
+      return undefined;
+    }
+    const prevHash = head.lastHash ?? GENESIS_HASH;
     const content: ChainedContent = {
-      seq: await this.repo.nextSeq(tx),
+      seq: head.seq,
       eventId: envelope.id,
       type: envelope.type,
       source: envelope.source,
