@@ -192,6 +192,41 @@ describe('a company system in Java, on the public Kafka contract', () => {
     expect(held()).toHaveLength(2);
   });
 
+  it('answers an erase command sent again with the reply it stored, without executing it again', async () => {
+    // As the executor re-sends a command it got no answer for: the same commandId, a new event.
+    const commands = await raw.collect([commandTopic(SYSTEM_ID)]);
+    const first = await raw.waitForMessage(
+      commands,
+      (r) => r.envelope?.type === 'pdata.command.erase.v1' && r.envelope.correlationid === erasureId,
+      'the erase command of the first test',
+      30_000,
+    );
+    const again = createEnvelope({
+      type: first.envelope!.type,
+      source: first.envelope!.source,
+      data: first.envelope!.data,
+      correlationId: erasureId,
+    });
+    await raw.send(commandTopic(SYSTEM_ID), erasureId, again);
+    const answer = await raw.waitForMessage(
+      replies,
+      (r) => r.envelope?.causationid === again.id,
+      'the answer to the repeated command',
+      60_000,
+    );
+    // Executed again, it would have found nothing (not-found, 0): the stored reply says what it did.
+    expect(answer.envelope).toMatchObject({
+      type: 'pdata.command.completed.v1',
+      correlationid: erasureId,
+      data: {
+        commandId: (first.envelope!.data as { commandId: string }).commandId,
+        outcome: 'done',
+        affectedRecords: 1,
+      },
+    });
+    expect(held()).toHaveLength(2);
+  });
+
   it('answers a command it does not handle with pdata.command.failed.v1, and never one for another system', async () => {
     // Written as the executor would, on the Java system's command topic, with one key so
     // both are read in this order: first a command naming the CRM, then a rectify.
