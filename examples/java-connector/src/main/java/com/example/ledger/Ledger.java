@@ -70,8 +70,7 @@ final class Ledger {
   }
 
   private static boolean holdsKey(JsonNode recordKeys, JsonNode wanted) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = wanted.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> key = it.next();
+    for (Map.Entry<String, JsonNode> key : wanted.properties()) {
       String held = recordKeys.path(key.getKey()).asText(null);
       if (held == null) continue;
       for (JsonNode value : key.getValue()) {
@@ -87,7 +86,7 @@ final class Ledger {
 
   /** The replies stored for a command already handled, or null. */
   synchronized ArrayNode handledReplies(String commandId) {
-    JsonNode r = root.with("handledCommands").get(commandId);
+    JsonNode r = root.withObjectProperty("handledCommands").get(commandId);
     return r == null ? null : (ArrayNode) r;
   }
 
@@ -99,7 +98,7 @@ final class Ledger {
     for (Iterator<JsonNode> it = records.elements(); it.hasNext(); ) {
       if (refs.contains(it.next().path("recordRef").asText())) it.remove();
     }
-    root.with("handledCommands").set(commandId, replies);
+    root.withObjectProperty("handledCommands").set(commandId, replies);
     save();
   }
 
