@@ -113,9 +113,28 @@ export function checkKustomize(steps, env = process.env) {
   );
 }
 
+/**
+ * The e2e step builds the Java reference connector (examples/java-connector) with Maven
+ * and runs it on a JDK (e2e/java-connector.e2e-spec.ts): say so before anything starts.
+ */
+export function checkMaven(steps, has = which) {
+  if (!steps.some((s) => s.id === 'e2e')) return;
+  const missing = ['mvn', 'java'].filter((tool) => !has(tool));
+  if (missing.length === 0) return;
+  throw new InfraError(
+    `the end-to-end tests build and run the Java reference connector, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not on the PATH`,
+    {
+      hint:
+        'Install Maven and a JDK 17 (Debian: apt-get install maven openjdk-17-jdk-headless); ' +
+        'or run the other steps: npm test -- --only lint,typecheck,contracts,unit,int',
+    },
+  );
+}
+
 export async function runTests(args) {
   const steps = selectSteps(args);
   checkKustomize(steps);
+  checkMaven(steps);
   const t0 = Date.now();
   const started = nothingStarted();
   const results = [];

@@ -3,6 +3,10 @@
  * classes with their validation rules, and the registry the generated JSON Schemas and
  * AsyncAPI document come from.
  */
+// class-transformer's @Type reads the design-time types the payload classes' decorators
+// emit: the Reflect metadata API must be there before any of them is defined (a program
+// using the contracts or the connector SDK on its own has no framework that loads it).
+import 'reflect-metadata';
 export * from './envelope';
 export * from './topics';
 export * from './common/primitives';
