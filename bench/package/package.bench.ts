@@ -34,6 +34,7 @@ import { InventoryRepository } from '../../apps/data-locator/src/inventory/inven
 import { CollectionRepository } from '../../apps/data-locator/src/collection/collection.repository';
 import { PackageAssembler } from '../../apps/data-locator/src/collection/package-assembler';
 import type { DataLocatorConfig } from '../../apps/data-locator/src/config/app.config';
+import { aSystem } from '../../libs/testing/src/factories';
 import { writeResults } from '../support/results';
 
 const SIZES = (process.env.BENCH_RECORDS ?? '10000,1000000').split(',').map(Number);
@@ -213,10 +214,19 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   try {
     await runMigrations(ds, SCHEMA);
-    await ds.query(
-      `INSERT INTO systems (system_id, name, owner, role, purposes, legal_basis, categories, location, command_topic, registered_at, updated_at)
-       VALUES ($1, 'Hosting platform', 'ops', 'controller', ARRAY['hosting'], 'legal-obligation', ARRAY['connection'], 'FR', 'bench', now(), now())`,
-      [SYSTEM],
+    // Through the register's own write (a raw INSERT broke when the register gained columns).
+    await new InventoryRepository(ds).upsert(
+      ds.manager,
+      aSystem({
+        systemId: SYSTEM,
+        name: 'Hosting platform',
+        owner: 'ops',
+        purposes: ['hosting'],
+        legalBasis: 'legal-obligation',
+        categories: ['connection'],
+        capabilities: ['export'],
+      }),
+      new Date(),
     );
     console.log(`access package of a hosting customer's connection logs, ${RUNS} run(s) each (median; peak = max)`);
     console.log(
