@@ -27,6 +27,7 @@ import { deleteTopicsWithPrefix, dropSchema } from '../../libs/testing/src/infra
 import { E2E_SERVICES, ROOT, startStack, stopStack, type StackState } from '../../e2e/support/stack';
 import { collectHops, formatHops, formatTimeline, useLogAppendTime, waitForCatchUp, type HopSample } from './hops';
 import { summariseProfiles } from './cpu-profile';
+import { cpuSnapshot, formatCpu } from './cpu-accounting';
 import { writeResults, type Figure } from '../support/results';
 
 const Ns = (process.env.BENCH_N ?? '100,1000').split(',').map(Number);
@@ -199,7 +200,11 @@ async function measure(label: string, settings: Record<string, string>): Promise
     const bursts: Burst[] = [];
     for (const n of Ns) {
       if (PROFILE) profile(profileDir, bursts.length + 1);
+      const cpuTargets = { services: stack.pids, database: new URL(DATABASE_URL).pathname.slice(1), root: ROOT };
+      const cpuBefore = cpuSnapshot(cpuTargets);
+      const t0 = Date.now();
       const r = await run(pool.splice(0, n));
+      const cpuText = formatCpu(cpuBefore, cpuSnapshot(cpuTargets), n, (Date.now() - t0) / 1000);
       if (PROFILE) profile(profileDir);
       const burst = {
         n,
@@ -213,6 +218,7 @@ async function measure(label: string, settings: Record<string, string>): Promise
       console.log(
         `${n}\t${burst.wallSeconds.toFixed(1)}\t${burst.reqPerSecond.toFixed(1)}\t${burst.p50.toFixed(2)}\t${burst.p99.toFixed(2)}\t${(burst.p50 / base).toFixed(1)}\t${(burst.p99 / base).toFixed(1)}\n`,
       );
+      console.log(`${cpuText}\n`);
       if (HOPS) console.log(formatHops(await hops(r.ids), `burst of ${n}, per hop:`));
       if (PROFILE) {
         await sleep(3000); // the profilers see the file gone within 200 ms, then write
