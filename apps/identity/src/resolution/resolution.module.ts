@@ -5,8 +5,7 @@
  */
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { loadPolicy, Policy, resolvePolicyPath } from '@datarights/policy';
-import { appConfig, IdentityConfig } from '../config/app.config';
+import { appConfig } from '../config/app.config';
 import { SubjectGraphModule } from '../subject-graph/subject-graph.module';
 import { ChallengeRepository } from '../verification/challenge.repository';
 import { ChallengeService } from '../verification/challenge.service';
@@ -27,12 +26,6 @@ import { ResolutionService } from './resolution.service';
   ],
   controllers: [ResolutionConsumer, VerificationController],
   providers: [
-    { provide: IdentityConfig, useFactory: appConfig },
-    {
-      provide: Policy,
-      useFactory: (config: IdentityConfig) => loadPolicy(resolvePolicyPath(config.POLICY_FILE)),
-      inject: [IdentityConfig],
-    },
     ResolutionRepository,
     ResolutionService,
     PendingResolutionLoop,
