@@ -71,7 +71,8 @@ export function identityLinksProblems(p: IdentityLinksPolicy | undefined): strin
 export function normaliseIdentityLinks(p: IdentityLinksPolicy | undefined): IdentityLinksPolicy {
   const out = new IdentityLinksPolicy();
   const authoritative: Record<string, readonly IdentityKeyKind[]> = Object.create(null);
-  for (const [system, kinds] of Object.entries(p?.authoritative ?? {})) authoritative[system] = [...new Set(kinds)].sort();
+  for (const [system, kinds] of Object.entries(p?.authoritative ?? {}))
+    authoritative[system] = [...new Set(kinds)].sort();
   out.authoritative = Object.freeze(authoritative);
   out.uniqueKinds = [...new Set(p?.uniqueKinds ?? DEFAULT_UNIQUE_KINDS)].sort();
   return out;

@@ -125,7 +125,10 @@ export function parsePolicy(text: string, source = '<inline policy>', dir = proc
     forbidUnknownValues: true,
     stopAtFirstError: true,
   });
-  const problems = [...problemsOf(errors), ...crossChecks(policy), ...verificationProblems(policy.verification),
+  const problems = [
+    ...problemsOf(errors),
+    ...crossChecks(policy),
+    ...verificationProblems(policy.verification),
     ...identityLinksProblems(policy.identity),
   ];
   if (problems.length > 0) throw new PolicyError(source, problems);

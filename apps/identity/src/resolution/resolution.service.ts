@@ -243,7 +243,8 @@ export class ResolutionService implements OnModuleInit {
     const why = new Map<string, string[]>();
     for (const [key, refs] of await this.graph.sharedAmong(tx, given))
       for (const ref of refs) (why.get(ref) ?? why.set(ref, []).get(ref)!).push(sharedHint(key));
-    if (kept.length > 1) return { result: 'several', subjectRef: null, candidates: await this.candidates(tx, kept, why) };
+    if (kept.length > 1)
+      return { result: 'several', subjectRef: null, candidates: await this.candidates(tx, kept, why) };
     const weak = await this.graph.weakNeighbours(tx, kept[0]!);
     if (weak.length === 0)
       return { result: 'matched', subjectRef: kept[0]!, candidates: await this.candidates(tx, kept) };

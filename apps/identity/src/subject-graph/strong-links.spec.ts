@@ -69,7 +69,15 @@ describe('subjects derived from strong links', () => {
     const d = deriveSubjects([[C1, P], [E2, P], [C2]], [C1, C2, P, E2], UNIQUE);
     expect(d.subjects).toEqual([[C1, E2, P], [C2]]);
     // And once C2's record holds P too, P and E2 are shared.
-    const s = deriveSubjects([[C1, P], [E2, P], [C2, P]], [C1, C2, P, E2], UNIQUE);
+    const s = deriveSubjects(
+      [
+        [C1, P],
+        [E2, P],
+        [C2, P],
+      ],
+      [C1, C2, P, E2],
+      UNIQUE,
+    );
     expect(s.subjects).toEqual([[C1], [C2]]);
     expect(s.shared.map((x) => x.key)).toEqual([E2, P]);
   });
@@ -93,7 +101,13 @@ describe('subjects derived from strong links', () => {
       [C1, C2, E1, E2],
       UNIQUE,
     );
-    expect(after).toEqual({ subjects: [[C1, E1], [C2, E2]], shared: [] });
+    expect(after).toEqual({
+      subjects: [
+        [C1, E1],
+        [C2, E2],
+      ],
+      shared: [],
+    });
   });
 
   it('drops a key no live record holds', () => {

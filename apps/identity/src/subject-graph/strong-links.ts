@@ -39,7 +39,7 @@ class DisjointSets {
     if (!this.parent.has(x)) this.parent.set(x, x);
     let root = x;
     while (this.parent.get(root)! !== root) root = this.parent.get(root)!;
-    for (let node = x; node !== root; ) {
+    for (let node = x; node !== root;) {
       const next = this.parent.get(node)!;
       this.parent.set(node, root);
       node = next;
@@ -99,7 +99,7 @@ export function deriveSubjects(
       for (const k of g) if (!isUnique(k)) for (const a of direct) of.get(k)!.add(a);
     }
     const undecided = [...c.keys].filter((k) => of.get(k)!.size === 0);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const g of c.groups) {
         const reached = new Set(g.flatMap((k) => [...of.get(k)!]));

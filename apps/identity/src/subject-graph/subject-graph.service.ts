@@ -67,7 +67,9 @@ export class SubjectGraphService implements OnModuleInit {
       if (!(await this.repo.needsDerivation(tx, fingerprint))) return;
       await this.repo.classifyRecords(tx, this.policy.identity.authoritative, fingerprint);
       const outcome = await this.rederive(tx, await this.repo.everyKey(tx));
-      this.logger.log(`subject graph re-derived from the stored records under the policy's authority rules: ${JSON.stringify(outcome)}`);
+      this.logger.log(
+        `subject graph re-derived from the stored records under the policy's authority rules: ${JSON.stringify(outcome)}`,
+      );
     });
   }
 
@@ -84,7 +86,9 @@ export class SubjectGraphService implements OnModuleInit {
     const stored = await this.repo.storedKeysOf(tx, latest);
     // Every key this batch touched: its events' and the records' previous keys (a link a
     // record no longer makes, a key it no longer holds, must go).
-    const touched = [...new Set([...changes.flatMap((c) => c.keys), ...latest.flatMap((c) => stored.get(recordId(c)) ?? [])])];
+    const touched = [
+      ...new Set([...changes.flatMap((c) => c.keys), ...latest.flatMap((c) => stored.get(recordId(c)) ?? [])]),
+    ];
     const recordsWritten = await this.repo.upsertRecords(
       tx,
       latest.map((c) => ({ ...c, strongKeys: strongKeysOf(this.policy.identity, c.systemId, c.keys) })),
@@ -103,15 +107,19 @@ export class SubjectGraphService implements OnModuleInit {
    * subjects, and every key strongly linked to those, until nothing is added. Only the live
    * records decide, so a link a system took back (a corrected typo, an erased record) is gone.
    */
-  private async rederive(tx: Tx, seed: readonly EncodedKey[]): Promise<Omit<BatchOutcome, 'events' | 'recordsWritten'>> {
+  private async rederive(
+    tx: Tx,
+    seed: readonly EncodedKey[],
+  ): Promise<Omit<BatchOutcome, 'events' | 'recordsWritten'>> {
     const region = new Set(seed);
     let groups: EncodedKey[][] = [];
     let current = new Map<EncodedKey, string>();
-    for (let size = -1; size !== region.size; ) {
+    for (let size = -1; size !== region.size;) {
       size = region.size;
       current = await this.repo.subjectsOfKeys(tx, [...region]);
       const refs = new Set(current.values());
-      for (const shared of (await this.repo.sharedOfKeys(tx, [...region])).values()) for (const r of shared) refs.add(r);
+      for (const shared of (await this.repo.sharedOfKeys(tx, [...region])).values())
+        for (const r of shared) refs.add(r);
       for (const keys of (await this.repo.keysOfSubjects(tx, [...refs])).values()) for (const k of keys) region.add(k);
       for (const k of await this.repo.sharedKeysOfSubjects(tx, [...refs])) region.add(k);
       groups = await this.repo.strongGroupsHolding(tx, [...region]);
