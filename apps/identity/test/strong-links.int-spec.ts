@@ -194,6 +194,37 @@ describe('the hostile sign-up', () => {
     expect(JSON.stringify(keys)).not.toContain(victim.customerId);
   });
 
+  it("the DPO may include the weakly linked candidate: its keys then go with the subject's, by that decision only", async () => {
+    const victimRef = (await subjectOf('customerId', victim.customerId))!;
+    const attackerRef = (await subjectOf('email', attacker.email.toLowerCase()))!;
+    const { requestId, resolved } = await file({ email: attacker.email }, { filedBy: 'dpo', channel: 'email' });
+    expect(resolved.result).toBe('several');
+    await h.kafka.sendEvent(
+      TOPICS.requests.name,
+      requestId,
+      EVENTS.subjectDecided.type,
+      {
+        requestId,
+        decision: 'subject',
+        subjectRef: attackerRef,
+        alsoSubjectRefs: [victimRef],
+        decidedBy: 'dpo-user-7',
+      },
+      { correlationid: requestId },
+    );
+    const again = eventsOf<SubjectResolved>(h, EVENTS.subjectResolved.type, requestId);
+    await waitFor(async () => again().length === 2, 'the DPO pick');
+    expect(again()[1]).toMatchObject({ result: 'matched', subjectRef: attackerRef });
+    expect(await sql(`SELECT included_refs FROM requests WHERE request_id = $1`, [requestId])).toEqual([
+      { included_refs: [victimRef] },
+    ]);
+    expect(await verifiedKeys(requestId)).toEqual({
+      email: [attacker.email.toLowerCase(), victim.email.toLowerCase()].sort(),
+      customerId: [victim.customerId],
+      phone: [victim.phone],
+    });
+  });
+
   it("the victim's own request is theirs alone: matched, the code to the victim's address", async () => {
     const { requestId, resolved } = await file({ email: victim.email }, { type: 'access' });
     expect(resolved).toMatchObject({ result: 'matched', subjectRef: await subjectOf('customerId', victim.customerId) });

@@ -9,6 +9,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * authority rules differ from those the graph was derived with (`graph_meta`). An upgraded
  * graph thus never keeps a merge that only a weak link made.
  *
+ * `requests.included_refs`: the weakly linked subjects the DPO included in a request.
  * `shared_keys`: a key strongly linked to several subjects (a family phone in two
  * customers' CRM records): it belongs to none of them alone.
  */
@@ -29,6 +30,8 @@ export class StrongAndWeakLinks1797100000000 implements MigrationInterface {
         PRIMARY KEY (kind, value)
       )`);
     await q.query(`CREATE INDEX shared_keys_subjects ON shared_keys USING gin (subject_refs)`);
+    // Weakly linked subjects the DPO included in a request (SubjectDecided.alsoSubjectRefs).
+    await q.query(`ALTER TABLE requests ADD COLUMN included_refs text[]`);
     // One row: the authority rules the graph was last derived with.
     await q.query(`
       CREATE TABLE graph_meta (
@@ -40,6 +43,7 @@ export class StrongAndWeakLinks1797100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE graph_meta`);
+    await q.query(`ALTER TABLE requests DROP COLUMN included_refs`);
     await q.query(`DROP TABLE shared_keys`);
     await q.query(`DROP INDEX records_live_strong_keys`);
     await q.query(`ALTER TABLE records DROP COLUMN strong_keys`);

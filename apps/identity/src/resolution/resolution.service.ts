@@ -170,7 +170,15 @@ export class ResolutionService implements OnModuleInit {
       if (request.subjectRef === subjectRef) return;
       throw new PermanentError(`request ${data.requestId} was verified for another subject`);
     }
+    // Weakly linked subjects the DPO includes (issue 13): by the DPO's decision only, never a contact for a code.
+    const included: string[] = [];
+    for (const ref of data.alsoSubjectRefs ?? []) {
+      const current = await this.graph.currentRef(tx, ref);
+      if (!current) throw new PermanentError(`subject ${ref} included in request ${data.requestId} does not exist`);
+      if (current !== subjectRef && !included.includes(current)) included.push(current);
+    }
     await this.requests.setSubject(tx, data.requestId, subjectRef, 'matched');
+    await this.requests.setIncluded(tx, data.requestId, included.sort());
     const awaited = this.challenges.awaited(request);
     const resolved: SubjectResolved = {
       requestId: data.requestId,
@@ -180,7 +188,9 @@ export class ResolutionService implements OnModuleInit {
       ...(awaited ? { requiredProofs: awaited } : {}),
     };
     await ctx.publish('subjectResolved', resolved);
-    this.logger.log(`request ${data.requestId}: the DPO picked subject ${subjectRef}`);
+    this.logger.log(
+      `request ${data.requestId}: the DPO picked subject ${subjectRef}${included.length ? ` and included ${included.join(', ')}` : ''}`,
+    );
     // Now that the DPO picked who it is about: a portal session whose customer number is that subject's, or a code to that subject's contact on file (never for a representative).
     await this.challenges.proceed(tx, (name, d) => ctx.publish(name, d), { ...request, subjectRef, status: 'matched' });
   }
