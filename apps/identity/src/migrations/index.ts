@@ -7,6 +7,7 @@ import { WrongCodesPerSubject1734300000000 } from './1734300000000-wrong-codes-p
 import { ForgetErasedKeys1734400000000 } from './1734400000000-forget-erased-keys';
 import { ObjectionPurposes1734500000000 } from './1734500000000-objection-purposes';
 import { StrongAndWeakLinks1797100000000 } from './1797100000000-strong-and-weak-links';
+import { ThrottlerHits1797100000002 } from './1797100000002-throttler-hits';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   ForgetErasedKeys1734400000000,
   ObjectionPurposes1734500000000,
   StrongAndWeakLinks1797100000000,
+  ThrottlerHits1797100000002,
 ];
