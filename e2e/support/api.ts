@@ -98,6 +98,7 @@ export const CUSTOMER_PAGE = {
   rightsObjection: 950,
   rightsMarketing: 1000,
   forget: 1050,
+  strongLinks: 1100,
 } as const;
 if (new Set(Object.values(CUSTOMER_PAGE)).size !== Object.keys(CUSTOMER_PAGE).length)
   throw new Error('two e2e tests share a page of demo customers');
