@@ -1,5 +1,5 @@
 import { parsePolicy } from '@datarights/policy';
-import { assignRefs, deriveSubjects, strongKeysOf } from './strong-links';
+import { assignRefs, changesRegion, deriveSubjects, strongKeysOf } from './strong-links';
 
 const E1 = 'email:a@x.fr';
 const E2 = 'email:b@x.fr';
@@ -176,5 +176,38 @@ describe('refs of derived subjects', () => {
       refs(),
     );
     expect(a.aliases).toEqual([{ from: 'subj_b', to: 'subj_a' }]);
+  });
+});
+
+describe('whether a region changes', () => {
+  it('not when the plan repeats what the graph holds (a repeated or unrelated event writes nothing)', () => {
+    const current = new Map([
+      [C1, 'subj_a'],
+      [E1, 'subj_a'],
+    ]);
+    const shared = new Map([[P, ['subj_b', 'subj_a']]]);
+    const plan = assignRefs(
+      {
+        subjects: [[C1, E1], [C2]],
+        shared: [{ key: P, subjects: [0, 1] }],
+      },
+      new Map([...current, [C2, 'subj_b']]),
+      refs(),
+    );
+    expect(changesRegion(plan, new Map([...current, [C2, 'subj_b']]), shared)).toBe(false);
+  });
+
+  it('when a key moves, appears, leaves, or a shared key names other subjects', () => {
+    const current = new Map([
+      [C1, 'subj_a'],
+      [E1, 'subj_a'],
+    ]);
+    const same = assignRefs({ subjects: [[C1, E1]], shared: [] }, current, refs());
+    expect(changesRegion(same, current, new Map())).toBe(false);
+    expect(
+      changesRegion(assignRefs({ subjects: [[C1, E1, P]], shared: [] }, current, refs()), current, new Map()),
+    ).toBe(true);
+    expect(changesRegion(assignRefs({ subjects: [[C1]], shared: [] }, current, refs()), current, new Map())).toBe(true);
+    expect(changesRegion(same, current, new Map([[P, ['subj_a']]]))).toBe(true);
   });
 });

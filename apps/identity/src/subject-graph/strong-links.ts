@@ -187,3 +187,15 @@ export function assignRefs(
   const shared = derived.shared.map((s) => ({ key: s.key, subjectRefs: s.subjects.map((i) => refs[i]!).sort() }));
   return { keys, shared, aliases, created };
 }
+
+/** Whether writing the plan would change the region (most batches only repeat what the graph holds: no write then). */
+export function changesRegion(
+  plan: RefPlan,
+  current: ReadonlyMap<EncodedKey, string>,
+  shared: ReadonlyMap<EncodedKey, readonly string[]>,
+): boolean {
+  if (plan.aliases.length > 0 || plan.created.length > 0) return true;
+  if (plan.keys.length !== current.size || plan.shared.length !== shared.size) return true;
+  if (plan.keys.some((k) => current.get(k.key) !== k.subjectRef)) return true;
+  return plan.shared.some((s) => [...(shared.get(s.key) ?? [])].sort().join(' ') !== s.subjectRefs.join(' '));
+}

@@ -16,7 +16,7 @@ import type { RecordEvent } from '@datarights/contracts';
 import { identityLinksFingerprint, Policy } from '@datarights/policy';
 import type { EncodedKey } from './graph-keys';
 import { latestPerRecord, recordId, toRecordChange } from './record-changes';
-import { assignRefs, deriveSubjects, strongKeysOf } from './strong-links';
+import { assignRefs, changesRegion, deriveSubjects, strongKeysOf } from './strong-links';
 import { SubjectGraphRepository, type Tx } from './subject-graph.repository';
 
 export interface BatchOutcome {
@@ -131,7 +131,7 @@ export class SubjectGraphService implements OnModuleInit {
     const derived = deriveSubjects(groups, await this.repo.heldKeys(tx, keys), this.policy.identity.uniqueKinds);
     const plan = assignRefs(derived, current, newSubjectRef);
     const oldRefs = [...new Set([...current.values(), ...[...previouslyShared.values()].flat()])];
-    await this.repo.replaceRegion(tx, keys, plan, oldRefs);
+    if (changesRegion(plan, current, previouslyShared)) await this.repo.replaceRegion(tx, keys, plan, oldRefs);
     for (const a of plan.aliases) this.logger.log(`subject ${a.from} merged into ${a.to}`);
     const kept = new Set([...plan.keys.map((k) => k.key), ...plan.shared.map((s) => s.key)]);
     return {
