@@ -4,7 +4,8 @@
  * match goes on, none or several wait for the DPO's decision. Once the DPO attests that the
  * identity was checked (décret 2019-536 art. 77: by any means; the evidence itself is never
  * stored here, cf. the CNIL's sanctions for keeping ID copies), every key of the subject is
- * published so that every system finds every record (Art. 15, 17).
+ * published so that every system finds every record (Art. 15, 17). Over 250 lines, not
+ * split: resolving, resolving again and the DPO's decisions share `resolve`/`conclude`.
  */
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {

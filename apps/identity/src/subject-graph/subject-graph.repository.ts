@@ -2,6 +2,8 @@
  * The only TypeORM user of the subject-key graph. Every write is set-based (one statement
  * per table per batch): data events are the high-volume topic. Every method takes the
  * caller's transaction manager, so that the graph and the inbox commit together.
+ * Over 250 lines and not split: every statement reads or writes the same four tables
+ * under the same graph lock, and splitting them would spread that lock's contract.
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
