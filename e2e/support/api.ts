@@ -99,6 +99,7 @@ export const CUSTOMER_PAGE = {
   rightsMarketing: 1000,
   forget: 1050,
   javaConnector: 1100,
+  strongLinks: 1200,
 } as const;
 if (new Set(Object.values(CUSTOMER_PAGE)).size !== Object.keys(CUSTOMER_PAGE).length)
   throw new Error('two e2e tests share a page of demo customers');

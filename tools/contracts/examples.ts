@@ -163,7 +163,13 @@ export const EXAMPLES: { [N in EventName]: Payload<N> } = {
     attestedBy: 'dpo@company.example',
     attestedAt: '2026-02-02T10:00:00.000Z',
   },
-  subjectDecided: { requestId, decision: 'subject', subjectRef: 'subj-7d41c2', decidedBy: 'dpo@company.example' },
+  subjectDecided: {
+    requestId,
+    decision: 'subject',
+    subjectRef: 'subj-7d41c2',
+    alsoSubjectRefs: ['subj-90ab1e'],
+    decidedBy: 'dpo@company.example',
+  },
   actionCloseRequested: {
     requestId,
     commandId,

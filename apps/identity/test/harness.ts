@@ -2,8 +2,8 @@
  * identity against real Kafka and PostgreSQL, for the integration specs: the service in its
  * own schema and topics, a plain kafkajs client playing request-intake and the company
  * systems, every log line captured (to check that nothing personal is logged), and the
- * subject graph seeded: `sam` in crm (email, customer number) and billing (customer number,
- * phone), `tom` in crm.
+ * subject graph seeded: `sam` in crm (email, customer number; customer number, phone: the CRM
+ * is authoritative for all three, so they link strongly), `tom` in crm.
  */
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -47,7 +47,7 @@ export async function startIdentityHarness(sam: Subject, tom: Subject): Promise<
   const h = { iso, app, kafka, received, logged };
   const events: RecordEvent[] = [
     aRecordEvent('crm', { email: sam.email, customerId: sam.customerId }),
-    aRecordEvent('billing', { customerId: sam.customerId, phone: sam.phone }, { category: 'billing' }),
+    aRecordEvent('crm', { customerId: sam.customerId, phone: sam.phone }, { category: 'billing' }),
     aRecordEvent('crm', { email: tom.email, customerId: tom.customerId }),
   ];
   const ids: string[] = [];

@@ -5,7 +5,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AuthGuard, ClockModule, ServiceKitModule } from '@datarights/service-kit';
+import { DataSource } from 'typeorm';
+import { AuthGuard, ClockModule, ServiceKitModule, throttlerStorage } from '@datarights/service-kit';
 import { appConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
@@ -30,7 +31,17 @@ export const SCHEMA = 'request_intake';
     ConfigModule,
     ClockModule,
     // Read when the app is created, so that a test can set its own limit.
-    ThrottlerModule.forRootAsync({ useFactory: () => postThrottlerOptions(appConfig().RATE_LIMIT_POST_PER_MINUTE) }),
+    // The counters in PostgreSQL by default: every replica shares one budget (RATE_LIMIT_STORE).
+    ThrottlerModule.forRootAsync({
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => {
+        const config = appConfig();
+        return {
+          ...postThrottlerOptions(config.RATE_LIMIT_POST_PER_MINUTE),
+          storage: throttlerStorage(config.RATE_LIMIT_STORE, dataSource),
+        };
+      },
+    }),
     RequestsModule,
     ProjectionModule,
     MetricsModule,

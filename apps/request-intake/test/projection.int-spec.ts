@@ -434,6 +434,39 @@ describe('the DPO decides who the subject is', () => {
     expect((await getRequest(h, id)).status).toBe('awaiting-verification');
   });
 
+  it('a weakly linked candidate: the DPO includes it with the subject, or leaves it out; nothing else can be included', async () => {
+    const { id } = await fileRequest(h);
+    const candidates = [
+      {
+        subjectRef: `a-${uuid()}`,
+        hints: ['a***@e***.test', 'strong link: the identifiers given, in an authoritative system'],
+        records: 1,
+      },
+      { subjectRef: `b-${uuid()}`, hints: ['+33******78', 'weak link: marketing record nl***99'], records: 3 },
+    ];
+    await send(h, 'subjectResolved', { requestId: id, result: 'several', candidates });
+    const waiting = await waitForStatus(h, id, 'awaiting-subject-decision');
+    // The DPO sees why each candidate is offered.
+    expect(waiting.candidates).toEqual(candidates);
+    const decide = (body: object) =>
+      api(h).post(`/v1/requests/${id}/subject-decision`).set('Authorization', `Bearer ${DPO}`).send(body);
+    const a = candidates[0].subjectRef;
+    const b = candidates[1].subjectRef;
+    expect((await decide({ decision: 'subject', subjectRef: a, include: ['someone-else'] })).status).toBe(400);
+    expect((await decide({ decision: 'subject', subjectRef: a, include: [a] })).status).toBe(400);
+    expect((await decide({ decision: 'subject', subjectRef: a, include: 'b' })).status).toBe(400);
+    expect((await getRequest(h, id)).status).toBe('awaiting-subject-decision');
+    const ok = await decide({ decision: 'subject', subjectRef: a, include: [b] });
+    expect(ok.status).toBe(200);
+    expect((await waitForMessage(h, T('subjectDecided'), id)).envelope!.data).toEqual({
+      requestId: id,
+      decision: 'subject',
+      subjectRef: a,
+      alsoSubjectRefs: [b],
+      decidedBy: 'dev-dpo',
+    });
+  });
+
   it('no subject: "no data held" closes the request and tells the requester at the address they wrote from', async () => {
     const subject = aSubject();
     const { id } = await fileRequest(h, erasureBody({ email: subject.email }));

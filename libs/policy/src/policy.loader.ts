@@ -11,6 +11,7 @@ import { parseDocument } from 'yaml';
 import { DEFAULT_TIME_ZONE } from './legal-time';
 import { normaliseVerification, verificationProblems } from './verification';
 import { normaliseDirectMarketing } from './direct-marketing';
+import { identityLinksProblems, normaliseIdentityLinks } from './identity-links';
 import {
   DEFAULT_AUTHORITY,
   DEFAULT_CATEGORY,
@@ -124,7 +125,12 @@ export function parsePolicy(text: string, source = '<inline policy>', dir = proc
     forbidUnknownValues: true,
     stopAtFirstError: true,
   });
-  const problems = [...problemsOf(errors), ...crossChecks(policy), ...verificationProblems(policy.verification)];
+  const problems = [
+    ...problemsOf(errors),
+    ...crossChecks(policy),
+    ...verificationProblems(policy.verification),
+    ...identityLinksProblems(policy.identity),
+  ];
   if (problems.length > 0) throw new PolicyError(source, problems);
   return normalise(policy);
 }
@@ -150,6 +156,7 @@ function normalise(policy: Policy): Policy {
   );
   policy.verification = normaliseVerification(policy.verification);
   policy.directMarketing = normaliseDirectMarketing(policy.directMarketing);
+  policy.identity = normaliseIdentityLinks(policy.identity);
   policy.fields = Object.freeze(
     Object.assign(Object.create(null) as Record<string, readonly string[]>, policy.fields ?? {}),
   );

@@ -32,6 +32,7 @@ import {
 import { isIsoDuration, isZeroDuration, parseDuration } from './duration';
 import { isTimeZone } from './legal-time';
 import { VerificationPolicy } from './verification';
+import { IdentityLinksPolicy } from './identity-links';
 import { DirectMarketingPolicy } from './direct-marketing';
 
 /** Same rule as the contracts' category names (a lowercase slug); kept here so this util lib depends on nothing of ours. */
@@ -487,6 +488,12 @@ export class Policy {
   @ValidateNested({ message: 'must be a mapping' })
   @Type(() => DirectMarketingPolicy)
   directMarketing: DirectMarketingPolicy;
+
+  /** Which systems link identifiers strongly (identity-links.ts). Optional in the file; after loading, always set. */
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => IdentityLinksPolicy)
+  identity: IdentityLinksPolicy;
 
   /** Category name → rule; `default` applies to every category not named. A Map, so that no name can hit an Object prototype key. */
   @IsDefined(REQUIRED)

@@ -20,3 +20,4 @@ export * from './http-metrics';
 export * from './telemetry';
 export * from './package-crypto';
 export * from './periodic-job';
+export * from './throttler-storage';

@@ -1,6 +1,6 @@
 /** The only place that reads process.env for identity: validated once at start-up. */
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig, ServiceConfig } from '@datarights/service-kit';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { loadConfig, RATE_LIMIT_STORES, ServiceConfig, type RateLimitStore } from '@datarights/service-kit';
 
 export class IdentityConfig extends ServiceConfig {
   override PORT = 3001;
@@ -24,6 +24,14 @@ export class IdentityConfig extends ServiceConfig {
   @Min(1)
   @Max(100000)
   RATE_LIMIT_VERIFY_PER_MINUTE: number = 10;
+
+  /**
+   * Where the rate limits count: \`postgres\` (default) in this service's \`throttler_hits\`
+   * table, so that every replica shares one budget per client; \`memory\` in this process
+   * only (unit tests, a single process).
+   */
+  @IsIn(RATE_LIMIT_STORES)
+  RATE_LIMIT_STORE: RateLimitStore = 'postgres';
 
   /**
    * How long a request whose keys match no one waits for the index to read the data events

@@ -6,6 +6,8 @@ import { CaughtUpResolution1734200000000 } from './1734200000000-caught-up-resol
 import { WrongCodesPerSubject1734300000000 } from './1734300000000-wrong-codes-per-subject';
 import { ForgetErasedKeys1734400000000 } from './1734400000000-forget-erased-keys';
 import { ObjectionPurposes1734500000000 } from './1734500000000-objection-purposes';
+import { StrongAndWeakLinks1797100000000 } from './1797100000000-strong-and-weak-links';
+import { ThrottlerHits1797100000002 } from './1797100000002-throttler-hits';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -16,4 +18,6 @@ export const MIGRATIONS: Function[] = [
   WrongCodesPerSubject1734300000000,
   ForgetErasedKeys1734400000000,
   ObjectionPurposes1734500000000,
+  StrongAndWeakLinks1797100000000,
+  ThrottlerHits1797100000002,
 ];

@@ -41,7 +41,13 @@ export class IdentityVerifier {
     const subjectRef = await this.graph.currentRef(tx, request.subjectRef);
     if (!subjectRef)
       throw new PermanentError(`subject ${request.subjectRef} of request ${request.requestId} no longer exists`);
-    const subjectKeys = this.linkedKeys(await this.graph.keysOf(tx, subjectRef), request.requestId);
+    // The subject's keys, and those of the weakly linked subjects the DPO included (never otherwise).
+    const keys = await this.graph.keysOf(tx, subjectRef);
+    for (const ref of request.includedRefs ?? []) {
+      const included = await this.graph.currentRef(tx, ref);
+      if (included) keys.push(...(await this.graph.keysOf(tx, included)));
+    }
+    const subjectKeys = this.linkedKeys([...new Set(keys)], request.requestId);
     await this.requests.setSubject(tx, request.requestId, subjectRef, 'verified');
     const verified: IdentityVerified = {
       requestId: request.requestId,

@@ -1,4 +1,4 @@
-import { hintsFor, maskCustomerId, maskEmail, maskKey, maskPhone } from './key-masking';
+import { hintsFor, maskCustomerId, maskEmail, maskKey, maskPhone, sharedHint, weakHints } from './key-masking';
 
 describe('masked hints', () => {
   it('masks an e-mail to its first letters and top-level domain', () => {
@@ -28,5 +28,25 @@ describe('masked hints', () => {
     const hints = hintsFor(keys);
     expect(hints).toEqual(['a***@x***.fr', 'b***@x***.fr', 'C-***77', '+33******78']);
     for (const k of keys) expect(hints.join(' ')).not.toContain(k.slice(k.indexOf(':') + 1));
+  });
+});
+
+describe('why a candidate is offered', () => {
+  it('names the system and a masked record for a weak link, and a masked shared key', () => {
+    expect(weakHints({ via: [{ systemId: 'marketing', recordRef: 'nl-778899' }] })).toEqual([
+      'weak link: marketing record nl***99',
+    ]);
+    expect(sharedHint('phone:+33612345678')).toBe(
+      'shared: +33******78 is in the authoritative records of several subjects',
+    );
+  });
+
+  it('caps the records it lists', () => {
+    const via = ['r-000001', 'r-000002', 'r-000003', 'r-000004', 'r-000005'].map((recordRef) => ({
+      systemId: 'support',
+      recordRef,
+    }));
+    expect(weakHints({ via })).toHaveLength(4);
+    expect(weakHints({ via })[3]).toBe('weak link: 2 more records');
   });
 });

@@ -60,3 +60,24 @@ export function hintsFor(keys: readonly EncodedKey[], perKind = 2): string[] {
   }
   return hints;
 }
+
+/** A record ref, masked like a customer number: the DPO can tell records apart without the log holding them. */
+export function maskRecordRef(ref: string): string {
+  return maskCustomerId(ref);
+}
+
+/** The candidate the given identifiers name through strong links (policy `identity.authoritative`). */
+export const STRONG_HINT = 'strong link: the identifiers given, in an authoritative system';
+
+/** Why a candidate is only weakly linked: the systems and (masked) records that put its keys next to the other's. */
+export function weakHints(n: { via: readonly { systemId: string; recordRef: string }[] }, max = 3): string[] {
+  const hints = n.via.slice(0, max).map((v) => `weak link: ${v.systemId} record ${maskRecordRef(v.recordRef)}`);
+  if (n.via.length > max) hints.push(`weak link: ${n.via.length - max} more records`);
+  return hints;
+}
+
+/** A given key strongly linked to several subjects (a family phone, a mistyped e-mail in the CRM). */
+export function sharedHint(key: EncodedKey): string {
+  const { kind, value } = decodeKey(key);
+  return `shared: ${maskKey(kind, value)} is in the authoritative records of several subjects`;
+}

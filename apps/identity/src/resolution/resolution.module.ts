@@ -5,8 +5,9 @@
  */
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { loadPolicy, Policy, resolvePolicyPath } from '@datarights/policy';
-import { appConfig, IdentityConfig } from '../config/app.config';
+import { DataSource } from 'typeorm';
+import { throttlerStorage } from '@datarights/service-kit';
+import { appConfig } from '../config/app.config';
 import { SubjectGraphModule } from '../subject-graph/subject-graph.module';
 import { ChallengeRepository } from '../verification/challenge.repository';
 import { ChallengeService } from '../verification/challenge.service';
@@ -21,18 +22,20 @@ import { ResolutionService } from './resolution.service';
   imports: [
     SubjectGraphModule,
     // Read when the app is created, so that a test can set its own limit.
+    // The counters in PostgreSQL by default: every replica shares one budget (RATE_LIMIT_STORE).
     ThrottlerModule.forRootAsync({
-      useFactory: () => ({ throttlers: [{ ttl: 60_000, limit: appConfig().RATE_LIMIT_VERIFY_PER_MINUTE }] }),
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => {
+        const config = appConfig();
+        return {
+          throttlers: [{ ttl: 60_000, limit: config.RATE_LIMIT_VERIFY_PER_MINUTE }],
+          storage: throttlerStorage(config.RATE_LIMIT_STORE, dataSource),
+        };
+      },
     }),
   ],
   controllers: [ResolutionConsumer, VerificationController],
   providers: [
-    { provide: IdentityConfig, useFactory: appConfig },
-    {
-      provide: Policy,
-      useFactory: (config: IdentityConfig) => loadPolicy(resolvePolicyPath(config.POLICY_FILE)),
-      inject: [IdentityConfig],
-    },
     ResolutionRepository,
     ResolutionService,
     PendingResolutionLoop,

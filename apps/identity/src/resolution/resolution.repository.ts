@@ -97,6 +97,14 @@ export class ResolutionRepository {
     );
   }
 
+  /** The weakly linked subjects the DPO included with the request's subject (none: null). */
+  async setIncluded(tx: Tx, requestId: string, refs: readonly string[]): Promise<void> {
+    await tx.query(`UPDATE requests SET included_refs = $2, updated_at = now() WHERE request_id = $1`, [
+      requestId,
+      refs.length > 0 ? [...refs] : null,
+    ]);
+  }
+
   /** Closes the request and drops its copy of the identifiers it gave: no longer needed (Art. 5(1)(c), (e)). */
   async close(tx: Tx, requestId: string): Promise<boolean> {
     // TypeORM returns [rows, affected] for an UPDATE on PostgreSQL.

@@ -4,7 +4,8 @@
  * match goes on, none or several wait for the DPO's decision. Once the DPO attests that the
  * identity was checked (décret 2019-536 art. 77: by any means; the evidence itself is never
  * stored here, cf. the CNIL's sanctions for keeping ID copies), every key of the subject is
- * published so that every system finds every record (Art. 15, 17).
+ * published so that every system finds every record (Art. 15, 17). Over 250 lines, not
+ * split: resolving, resolving again and the DPO's decisions share `resolve`/`conclude`.
  */
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
@@ -31,7 +32,7 @@ import { ChallengeService } from '../verification/challenge.service';
 import type { Tx } from '../subject-graph/subject-graph.repository';
 import { IdentityRequestEntity } from './entities/identity-request.entity';
 import { IdentityVerifier, type Publish } from './identity-verifier';
-import { hintsFor } from './key-masking';
+import { hintsFor, sharedHint, STRONG_HINT, weakHints } from './key-masking';
 import { ResolutionRepository } from './resolution.repository';
 
 export { MAX_KEYS_PER_KIND } from './identity-verifier';
@@ -58,16 +59,15 @@ export class ResolutionService implements OnModuleInit {
   async onRequestSubmitted(data: RequestSubmitted, ctx: MessageContext): Promise<void> {
     const tx = ctx.manager;
     const given = keysOf(data.subject);
-    const live = await this.graph.liveSubjectsFor(tx, given);
+    const found = await this.resolve(tx, given);
     // Issue 15: "no subject" only on a caught-up index; otherwise wait for it (PendingResolutionLoop).
-    const waiting = live.length === 0 ? await this.indexWait() : undefined;
-    const result = resultOf(live);
-    const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
+    const waiting = found.result === 'none' ? await this.indexWait() : undefined;
+    const subjectRef = found.subjectRef;
     const inserted = await this.requests.insert(tx, data.requestId, {
       type: data.type,
       givenKeys: given,
       subjectRef,
-      status: waiting ? 'indexing' : result,
+      status: waiting ? 'indexing' : found.result,
       filedBy: data.filedBy,
       // Facts only: the mandate's reference stays with request-intake and the audit's evidence.
       byRepresentative: data.representative !== undefined,
@@ -86,7 +86,7 @@ export class ResolutionService implements OnModuleInit {
       return;
     }
     const request = (await this.requests.find(tx, data.requestId))!;
-    await this.conclude(tx, (name, d) => ctx.publish(name, d), request, live);
+    await this.conclude(tx, (name, d) => ctx.publish(name, d), request, found);
   }
 
   /**
@@ -95,12 +95,11 @@ export class ResolutionService implements OnModuleInit {
    * Kafka could not say), or one concluded "none" whose identifiers' data arrived since.
    */
   async resolveAgain(tx: Tx, request: IdentityRequestEntity, unindexed?: number): Promise<void> {
-    const live = await this.graph.liveSubjectsFor(tx, request.givenKeys ?? []);
-    const result = resultOf(live);
-    const subjectRef = result === 'matched' ? live[0]!.subjectRef : null;
+    const found = await this.resolve(tx, request.givenKeys ?? []);
+    const { result, subjectRef } = found;
     await this.requests.setSubject(tx, request.requestId, subjectRef, result);
     const publish: Publish = (name, d) => this.publisher.publish(tx, name, d, { correlationId: request.requestId });
-    await this.conclude(tx, publish, { ...request, subjectRef, status: result }, live, unindexed);
+    await this.conclude(tx, publish, { ...request, subjectRef, status: result }, found, unindexed);
   }
 
   /**
@@ -121,15 +120,11 @@ export class ResolutionService implements OnModuleInit {
     tx: Tx,
     publish: Publish,
     request: IdentityRequestEntity,
-    live: { subjectRef: string }[],
+    found: Resolution,
     unindexed?: number,
   ): Promise<void> {
-    const result = resultOf(live);
+    const { result, candidates } = found;
     const subjectRef = request.subjectRef;
-    const candidates = await this.candidates(
-      tx,
-      live.map((s) => s.subjectRef),
-    );
     const awaited = subjectRef ? this.challenges.awaited(request) : undefined;
     const resolved: SubjectResolved = {
       requestId: request.requestId,
@@ -176,7 +171,15 @@ export class ResolutionService implements OnModuleInit {
       if (request.subjectRef === subjectRef) return;
       throw new PermanentError(`request ${data.requestId} was verified for another subject`);
     }
+    // Weakly linked subjects the DPO includes (issue 13): by the DPO's decision only, never a contact for a code.
+    const included: string[] = [];
+    for (const ref of data.alsoSubjectRefs ?? []) {
+      const current = await this.graph.currentRef(tx, ref);
+      if (!current) throw new PermanentError(`subject ${ref} included in request ${data.requestId} does not exist`);
+      if (current !== subjectRef && !included.includes(current)) included.push(current);
+    }
     await this.requests.setSubject(tx, data.requestId, subjectRef, 'matched');
+    await this.requests.setIncluded(tx, data.requestId, included.sort());
     const awaited = this.challenges.awaited(request);
     const resolved: SubjectResolved = {
       requestId: data.requestId,
@@ -186,7 +189,9 @@ export class ResolutionService implements OnModuleInit {
       ...(awaited ? { requiredProofs: awaited } : {}),
     };
     await ctx.publish('subjectResolved', resolved);
-    this.logger.log(`request ${data.requestId}: the DPO picked subject ${subjectRef}`);
+    this.logger.log(
+      `request ${data.requestId}: the DPO picked subject ${subjectRef}${included.length ? ` and included ${included.join(', ')}` : ''}`,
+    );
     // Now that the DPO picked who it is about: a portal session whose customer number is that subject's, or a code to that subject's contact on file (never for a representative).
     await this.challenges.proceed(tx, (name, d) => ctx.publish(name, d), { ...request, subjectRef, status: 'matched' });
   }
@@ -213,11 +218,60 @@ export class ResolutionService implements OnModuleInit {
       this.logger.log(`request ${data.requestId} closed (${data.outcome})`);
   }
 
-  private async candidates(tx: Tx, subjectRefs: string[]): Promise<SubjectCandidate[]> {
+  private async candidates(
+    tx: Tx,
+    subjectRefs: string[],
+    why: ReadonlyMap<string, readonly string[]> = new Map(),
+  ): Promise<SubjectCandidate[]> {
     const described = await this.graph.describe(tx, subjectRefs);
-    return described.map((d) => ({ subjectRef: d.subjectRef, hints: hintsFor(d.keys), records: d.records }));
+    return described.map((d) => ({
+      subjectRef: d.subjectRef,
+      hints: [...hintsFor(d.keys), ...(why.get(d.subjectRef) ?? [])],
+      records: d.records,
+    }));
+  }
+
+  /**
+   * Who the given keys are about, by strong links only (strong-links.ts; policy `identity`).
+   * The subjects holding them, less those whose every live record another one already
+   * reaches (a newsletter record holding a prospect's e-mail and phone: one person, two
+   * weakly linked keys): one is `matched`, unless a weak link leads to another subject
+   * holding data it would not reach — then `several`, with that subject as a candidate and
+   * the records that link them, so that no right crosses a weak link without the DPO's
+   * decision (Art. 5(1)(d), (f), 12(6)). A shared key (a family phone) names several.
+   */
+  private async resolve(tx: Tx, given: readonly EncodedKey[]): Promise<Resolution> {
+    const live = await this.graph.liveSubjectsFor(tx, given);
+    const kept: string[] = [];
+    const reached: EncodedKey[] = [];
+    for (const s of [...live].sort((a, b) => b.records - a.records || (a.subjectRef < b.subjectRef ? -1 : 1))) {
+      if (kept.length > 0 && !(await this.graph.holdsMoreThan(tx, s.subjectRef, reached))) continue;
+      kept.push(s.subjectRef);
+      reached.push(...(await this.graph.keysOf(tx, s.subjectRef)));
+    }
+    kept.sort();
+    if (kept.length === 0) return { result: 'none', subjectRef: null, candidates: [] };
+    const why = new Map<string, string[]>();
+    for (const [key, refs] of await this.graph.sharedAmong(tx, given))
+      for (const ref of refs) (why.get(ref) ?? why.set(ref, []).get(ref)!).push(sharedHint(key));
+    if (kept.length > 1)
+      return { result: 'several', subjectRef: null, candidates: await this.candidates(tx, kept, why) };
+    const weak = await this.graph.weakNeighbours(tx, kept[0]!);
+    if (weak.length === 0)
+      return { result: 'matched', subjectRef: kept[0]!, candidates: await this.candidates(tx, kept) };
+    why.set(kept[0]!, [STRONG_HINT]);
+    for (const n of weak) why.set(n.subjectRef, weakHints(n));
+    return {
+      result: 'several',
+      subjectRef: null,
+      candidates: await this.candidates(tx, [kept[0]!, ...weak.map((n) => n.subjectRef)].slice(0, 20), why),
+    };
   }
 }
 
-const resultOf = (live: readonly unknown[]): SubjectResolved['result'] =>
-  live.length === 0 ? 'none' : live.length === 1 ? 'matched' : 'several';
+/** Who a request is about, and the candidates the DPO sees. */
+interface Resolution {
+  result: SubjectResolved['result'];
+  subjectRef: string | null;
+  candidates: SubjectCandidate[];
+}

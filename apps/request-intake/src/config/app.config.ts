@@ -1,6 +1,6 @@
 /** The only place that reads process.env for request-intake: validated once at start-up. */
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig, ServiceConfig } from '@datarights/service-kit';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { loadConfig, RATE_LIMIT_STORES, ServiceConfig, type RateLimitStore } from '@datarights/service-kit';
 
 export class RequestIntakeConfig extends ServiceConfig {
   override PORT = 3000;
@@ -18,6 +18,14 @@ export class RequestIntakeConfig extends ServiceConfig {
   @Min(1)
   @Max(100000)
   RATE_LIMIT_POST_PER_MINUTE: number = 60;
+
+  /**
+   * Where the rate limits count: \`postgres\` (default) in this service's \`throttler_hits\`
+   * table, so that every replica shares one budget per client; \`memory\` in this process
+   * only (unit tests, a single process).
+   */
+  @IsIn(RATE_LIMIT_STORES)
+  RATE_LIMIT_STORE: RateLimitStore = 'postgres';
 
   /** Largest JSON body accepted (413 beyond). */
   @Matches(/^\d+(b|kb|mb)$/, { message: 'BODY_LIMIT must look like 64kb' })

@@ -1,7 +1,8 @@
 /**
  * Rate limit on the routes that write (docs/architecture.md: 429 when a route is flooded): every POST,
  * counted per bearer token (a hash of it, never the token itself), or per address without
- * one. Reads are not limited. The counters live in this process (one replica's share).
+ * one. Reads are not limited. The counters are shared by every replica (RATE_LIMIT_STORE:
+ * service-kit's PostgresThrottlerStorage, by default).
  */
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';

@@ -152,11 +152,20 @@ export class RequestsService {
             ErrorCode.ValidationFailed,
             "subjectRef must be one of the request's candidates",
           );
+        const include = [...new Set(dto.include ?? [])];
+        const candidates = new Set((request.candidates ?? []).map((c) => c.subjectRef));
+        if (include.some((ref) => ref === candidate.subjectRef || !candidates.has(ref)))
+          throw new AppError(
+            HttpStatus.BAD_REQUEST,
+            ErrorCode.ValidationFailed,
+            'include must list other candidates of the request than subjectRef',
+          );
         await this.repo.update(tx, requestId, { status, subjectRef: candidate.subjectRef });
         await this.journal.publish(tx, publish, requestId, 'subjectDecided', {
           requestId,
           decision: 'subject',
           subjectRef: candidate.subjectRef,
+          ...(include.length > 0 ? { alsoSubjectRefs: include.sort() } : {}),
           decidedBy: principal.id,
         });
         return { id: requestId, status, outcome: null };

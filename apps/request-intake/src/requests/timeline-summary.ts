@@ -141,7 +141,11 @@ export function summarise(e: AnyEvent): string {
       return `identity attested by ${e.data.attestedBy} (${e.data.method})`;
     case 'subjectDecided':
       return e.data.decision === 'subject'
-        ? `subject chosen by ${e.data.decidedBy} among the candidates`
+        ? `subject chosen by ${e.data.decidedBy} among the candidates${
+            e.data.alsoSubjectRefs?.length
+              ? `, with ${e.data.alsoSubjectRefs.length} weakly linked candidate(s) included`
+              : ''
+          }`
         : `${e.data.decidedBy} answered that no data is held`;
     case 'actionCloseRequested':
       return `${e.data.closedBy} asked to close command ${e.data.commandId} by hand`;

@@ -158,6 +158,19 @@ export class SubjectDecided {
   @Length(1, 100)
   subjectRef?: string;
 
+  /**
+   * With `subject`: other candidates — subjects only weakly linked to it, which identity
+   * never joins on its own (a record of a system not authoritative for those keys) — that
+   * the DPO includes in the request: their keys go to the systems with the subject's.
+   * They never receive a verification code. Absent: the subject alone.
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(19)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  alsoSubjectRefs?: string[];
+
   @IsString()
   @Length(1, 200)
   decidedBy: string;

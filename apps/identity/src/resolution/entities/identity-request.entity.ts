@@ -41,6 +41,10 @@ export class IdentityRequestEntity {
   @Column({ type: 'text', array: true, nullable: true })
   purposes: string[] | null;
 
+  /** Subjects only weakly linked to `subjectRef` that the DPO included in the request: their keys go with the subject's. */
+  @Column({ name: 'included_refs', type: 'text', array: true, nullable: true })
+  includedRefs: string[] | null;
+
   /** While `indexing`: the data-event end offsets the index must reach before "no subject" may be concluded. */
   @Column({ name: 'index_targets', type: 'jsonb', nullable: true })
   indexTargets: Record<string, Record<string, number>> | null;

@@ -12,6 +12,10 @@ export class RecordEntity {
   @Column({ type: 'text', array: true })
   keys: string[];
 
+  /** The keys this record links strongly (its system is authoritative for their kind); NULL until classified. */
+  @Column({ name: 'strong_keys', type: 'text', array: true, nullable: true })
+  strongKeys: string[] | null;
+
   @Column({ type: 'text' })
   category: string;
 

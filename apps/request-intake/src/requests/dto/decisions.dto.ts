@@ -1,6 +1,16 @@
 /** The DPO's decisions on a request: identity attested, subject chosen, stuck action closed. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNotEmpty, IsString, Length, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateIf,
+} from 'class-validator';
 
 export class AttestVerificationDto {
   @ApiProperty({
@@ -42,6 +52,19 @@ export class SubjectDecisionDto {
   @IsString()
   @Length(1, 100)
   subjectRef?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 19,
+    description:
+      "With decision `subject`: other candidates to include — subjects identity found only weakly linked to it (a record of a system that is not authoritative for those identifiers; each candidate's hints say which system and record). Their identifiers go to the systems with the subject's; they never receive a verification code. Left out, they are excluded.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(19)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  include?: string[];
 }
 
 export class CloseActionDto {
