@@ -43,6 +43,8 @@ const SERVICES: Record<string, number> = {
 };
 const DEMO = { 'demo-systems': 3010 };
 const PUBLIC_APIS = ['request-intake', 'audit'];
+/** What the ingress controller reaches: the APIs above, and identity's self-service code routes (no JWT there). */
+const INGRESS_BACKENDS = [...PUBLIC_APIS, 'identity'];
 /** Variables that hold secrets: only ever from a Secret, never a literal or a ConfigMap. */
 const SECRET_VARS = [
   'DATABASE_PASSWORD',
@@ -338,7 +340,7 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
     for (const pod of pods) {
       expect({ pod: pod.name, fromIngress: ingressFrom(pod, 'ingress-nginx') }).toEqual({
         pod: pod.name,
-        fromIngress: PUBLIC_APIS.includes(pod.name),
+        fromIngress: INGRESS_BACKENDS.includes(pod.name),
       });
       expect({ pod: pod.name, fromPrometheus: ingressFrom(pod, 'monitoring') }).toEqual({
         pod: pod.name,
@@ -349,13 +351,34 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
   });
 
   it('exposes only the public APIs through the ingress, to existing Services and ports', () => {
-    const [ingress] = ofKind(objects(), 'Ingress');
-    const paths = ingress.spec.rules.flatMap((r: any) => r.http.paths);
-    expect(paths.map((p: any) => p.path).sort()).toEqual(['/docs', '/v1', '/v1/audit']);
+    const api = named(objects(), 'Ingress', 'datarights');
+    const selfService = named(objects(), 'Ingress', 'datarights-self-service');
+    expect(api.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.path)).sort()).toEqual([
+      '/docs',
+      '/v1',
+      '/v1/audit',
+    ]);
+    // identity's two code routes only, on the API's host, as regular expressions (issue 13).
+    expect(selfService.metadata.annotations['nginx.ingress.kubernetes.io/use-regex']).toBe('true');
+    expect(selfService.spec.rules.map((r: any) => r.host)).toEqual(api.spec.rules.map((r: any) => r.host));
+    const [route] = selfService.spec.rules.flatMap((r: any) => r.http.paths);
+    expect(route.backend.service.name).toBe('identity');
+    const pattern = new RegExp(`^${route.path}`);
+    const id = '3f1c2a9e-8b4d-4c55-9a0e-2b7d9f1e6a10';
+    expect(pattern.test(`/v1/self-service/requests/${id}/verification`)).toBe(true);
+    expect(pattern.test(`/v1/self-service/requests/${id}/verification/code`)).toBe(true);
+    for (const other of [
+      `/v1/self-service/requests/${id}`,
+      `/v1/self-service/requests`,
+      `/v1/requests/${id}/verification`,
+      '/metrics',
+    ])
+      expect({ other, routed: pattern.test(other) }).toEqual({ other, routed: false });
+    const paths = [api, selfService].flatMap((i) => i.spec.rules.flatMap((r: any) => r.http.paths));
     for (const p of paths) {
       const svc = named(objects(), 'Service', p.backend.service.name);
       expect(svc.spec.ports.map((x: { name: string }) => x.name)).toContain(p.backend.service.port.name);
-      expect(PUBLIC_APIS).toContain(svc.metadata.name);
+      expect(INGRESS_BACKENDS).toContain(svc.metadata.name);
     }
   });
 
