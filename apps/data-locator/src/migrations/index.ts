@@ -5,6 +5,7 @@ import { PackagedExportsForgetKeys1734400000000 } from './1734400000000-packaged
 import { AutomatedDecisions1734500000000 } from './1734500000000-automated-decisions';
 import { RegistrationApprovals1734600000000 } from './1734600000000-registration-approvals';
 import { StreamedPackages1734700000000 } from './1734700000000-streamed-packages';
+import { RetentionDates1797200000000 } from './1797200000000-retention-dates';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: Function[] = [
   AutomatedDecisions1734500000000,
   RegistrationApprovals1734600000000,
   StreamedPackages1734700000000,
+  RetentionDates1797200000000,
 ];

@@ -5,10 +5,10 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { IdentityVerified, PlanBuilt } from '@datarights/contracts';
+import { PLAN_RECORDS_MAX, type IdentityVerified, type PlanBuilt } from '@datarights/contracts';
 import { InventoryRepository } from '../inventory/inventory.repository';
 import { PdataIndexRepository } from '../pdata-index/pdata-index.repository';
-import { groupPlanItems, normalisedKeys } from './plan-builder';
+import { groupPlanItems, normalisedKeys, withRecordDates } from './plan-builder';
 import { PlanRepository } from './plan.repository';
 
 @Injectable()
@@ -28,7 +28,20 @@ export class PlanService {
   async build(tx: EntityManager, v: IdentityVerified, eventId: string): Promise<PlanBuilt | undefined> {
     const holdings = await this.index.holdingsOf(tx, normalisedKeys(v.subjectKeys));
     const systems = await this.inventory.findByIds(tx, [...new Set(holdings.map((h) => h.systemId))]);
-    const { items, unregistered } = groupPlanItems(holdings, systems);
+    const grouped = groupPlanItems(holdings, systems);
+    const { unregistered } = grouped;
+    // An erasure holds each record from its own start (issue 14): the plan lists the records
+    // whose system reported their retention dates (one more than the budget is read, so that
+    // a cut list is never taken for a whole one).
+    const items =
+      v.requestType === 'erasure'
+        ? withRecordDates(
+            grouped.items,
+            holdings,
+            await this.index.datedRecordsOf(tx, normalisedKeys(v.subjectKeys), PLAN_RECORDS_MAX + 1),
+            PLAN_RECORDS_MAX,
+          )
+        : grouped.items;
     for (const systemId of unregistered) {
       this.logger.warn(
         `system ${systemId} holds indexed records but never registered: its plan item will be escalated`,

@@ -1,8 +1,7 @@
-import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Data a system keeps under a legal obligation (Art. 17(3)(b)) until a date, restricted meanwhile (Art. 18). */
 @Entity({ name: 'hold' })
-@Unique(['requestId', 'systemId', 'category'])
 export class HoldEntity {
   @PrimaryColumn('uuid', { name: 'hold_id' })
   holdId: string;
@@ -34,9 +33,21 @@ export class HoldEntity {
   @Column('timestamptz')
   until: Date;
 
-  /** `active` while the period runs; `expired` once the erase action is started (the durable schedule). */
+  /**
+   * `active` while the period runs; `expired` once the erase action is started (the durable
+   * schedule); `waiting` while the period's start has not happened (`startPending`): never
+   * erased by the schedule, `until` is only the earliest it could end.
+   */
   @Column('text', { default: 'active' })
-  status: 'active' | 'expired';
+  status: 'active' | 'expired' | 'waiting';
+
+  /** The records kept, each to its own end (issue 14); null: every record of the category before the hold. */
+  @Column('text', { name: 'record_refs', array: true, nullable: true })
+  recordRefs: string[] | null;
+
+  /** The policy anchor whose event has not happened yet (e.g. `contract-end`), while `waiting`. */
+  @Column('text', { name: 'start_pending', nullable: true })
+  startPending: string | null;
 
   /** Whether the system could erase when the hold was placed; if not, the expiry is escalated to the DPO. */
   @Column('boolean', { name: 'can_erase', default: true })
