@@ -23,3 +23,4 @@ export * from './request-effects';
 export * from './erasure-decision';
 export * from './verification';
 export * from './direct-marketing';
+export * from './purge';

@@ -6,6 +6,7 @@ import { AutomatedDecisions1734500000000 } from './1734500000000-automated-decis
 import { RegistrationApprovals1734600000000 } from './1734600000000-registration-approvals';
 import { StreamedPackages1734700000000 } from './1734700000000-streamed-packages';
 import { RetentionDates1797200000000 } from './1797200000000-retention-dates';
+import { Purge1797220000000 } from './1797220000000-purge';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Function[] = [
   RegistrationApprovals1734600000000,
   StreamedPackages1734700000000,
   RetentionDates1797200000000,
+  Purge1797220000000,
 ];
