@@ -8,7 +8,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { commandTopic, EVENTS, TOPICS, type EraseCommand, type RecordEvent } from '@datarights/contracts';
+import {
+  commandTopic,
+  EVENTS,
+  TOPICS,
+  type EraseCommand,
+  type IdentityVerified,
+  type PlanBuilt,
+  type RecordEvent,
+} from '@datarights/contracts';
 import {
   aRecordEvent,
   aSubject,
@@ -36,6 +44,9 @@ categories:
   prospection:
     action: erase
     limit: { period: P3Y, from: last-contact, legalText: 'CNIL délibération 2021-130' }
+  identification:
+    action: retain
+    retention: { period: P5Y, from: contract-end, ground: "Art. 17(3)(b)", legalText: "LCEN art. 6 et décret 2021-1362" }
 `;
 
 describe('data-locator: the purge of records past their periods', () => {
@@ -44,6 +55,7 @@ describe('data-locator: the purge of records past their periods', () => {
   let ds: DataSource;
   let raw: RawKafka;
   let commands: Received[];
+  let plans: Received[];
   let restorePolicy: (() => void) | undefined;
   const sys = `mkt-${randomUUID().slice(0, 8)}`;
   const dayMs = 86_400_000;
@@ -58,6 +70,7 @@ describe('data-locator: the purge of records past their periods', () => {
     app = await startTestService(AppModule, SERVICE, SCHEMA);
     ds = app.get(DataSource);
     commands = await raw.collect([commandTopic(sys)]);
+    plans = await raw.collect([TOPICS.plans.name]);
   }, 180_000);
 
   afterAll(async () => {
@@ -106,5 +119,68 @@ describe('data-locator: the purge of records past their periods', () => {
     expect(erases()).toHaveLength(2);
     expect(erases().flatMap((c) => c.recordRefs)).not.toContain(recent.recordRef);
     expect(erases().flatMap((c) => c.recordRefs)).not.toContain(undated.recordRef);
+  }, 120_000);
+
+  it('keeps the civil identity of an erasure request while the contract runs, and erases it, by name, five years after the contract end the system then reports (LCEN art. 6, décret 2021-1362)', async () => {
+    const ann = aSubject();
+    const bob = aSubject();
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * dayMs).toISOString();
+    const annIdentity = aRecordEvent(
+      sys,
+      { customerId: ann.customerId },
+      { category: 'identification', occurredAt: at(3000) },
+    );
+    const bobIdentity = aRecordEvent(
+      sys,
+      { customerId: bob.customerId },
+      { category: 'identification', occurredAt: at(3000) },
+    );
+    for (const r of [annIdentity, bobIdentity]) await send({ ...r, retentionDates: { contractEnd: null } });
+    for (const r of [annIdentity, bobIdentity])
+      await waitFor(async () => (await indexed(r.recordRef)) !== undefined, 'the identities indexed');
+
+    // Both ask for erasure while their contracts run: nothing to erase yet.
+    for (const s of [ann, bob]) {
+      const v: IdentityVerified = {
+        requestId: randomUUID(),
+        requestType: 'erasure',
+        subjectRef: `subj-${randomUUID()}`,
+        subjectKeys: { customerId: [s.customerId] },
+        method: 'code',
+        verifiedAt: new Date().toISOString(),
+      };
+      await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v, {
+        correlationid: v.requestId,
+      });
+      await raw.waitForMessage(
+        plans,
+        (r) => (r.envelope?.data as PlanBuilt | undefined)?.requestId === v.requestId,
+        'the plan',
+      );
+    }
+    expect(await app.get(PurgeLoop).runOnce()).toBe(0);
+
+    // The contracts end, reported by the system: Ann's five years and ten days ago, Bob's four years ago.
+    const annEnded = await send(
+      { ...annIdentity, occurredAt: new Date().toISOString(), retentionDates: { contractEnd: at(5 * 365 + 10) } },
+      EVENTS.recordUpdated.type,
+    );
+    const bobEnded = await send(
+      { ...bobIdentity, occurredAt: new Date().toISOString(), retentionDates: { contractEnd: at(4 * 365) } },
+      EVENTS.recordUpdated.type,
+    );
+    for (const e of [annEnded, bobEnded])
+      await waitFor(
+        async () => (await ds.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [e.id])).length === 1,
+        'the contract ends indexed',
+      );
+    const before = erases().length;
+    expect(await app.get(PurgeLoop).runOnce()).toBe(1);
+    const erase = await waitFor(async () => erases()[before], 'the erase of the identity');
+    expect(erase).toMatchObject({ systemId: sys, categories: ['identification'], recordRefs: [annIdentity.recordRef] });
+    // Cut off at the request: never what the subject gives after it.
+    expect(Date.parse(erase.createdBefore!)).toBeLessThan(Date.now());
+    expect(await app.get(PurgeLoop).runOnce()).toBe(0);
+    expect(erases().flatMap((c) => c.recordRefs)).not.toContain(bobIdentity.recordRef);
   }, 120_000);
 });

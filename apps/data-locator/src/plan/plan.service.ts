@@ -3,13 +3,18 @@
  * any key linked to the subject (GDPR Art. 15, 17: the answer must cover all the data,
  * wherever it is). One plan per request.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Policy } from '@datarights/policy';
+import { Clock } from '@datarights/service-kit';
 import type { EntityManager } from 'typeorm';
 import { PLAN_RECORDS_MAX, type IdentityVerified, type PlanBuilt } from '@datarights/contracts';
 import { InventoryRepository } from '../inventory/inventory.repository';
 import { PdataIndexRepository } from '../pdata-index/pdata-index.repository';
 import { groupPlanItems, normalisedKeys, withRecordDates } from './plan-builder';
 import { PlanRepository } from './plan.repository';
+import { startPendingRecords } from '../purge/purge-planner';
+import { PurgeRepository } from '../purge/purge.repository';
+import { PURGE_POLICY } from '../purge/purge.tokens';
 
 @Injectable()
 export class PlanService {
@@ -19,6 +24,9 @@ export class PlanService {
     private readonly index: PdataIndexRepository,
     private readonly inventory: InventoryRepository,
     private readonly plans: PlanRepository,
+    private readonly purge: PurgeRepository,
+    private readonly clock: Clock,
+    @Inject(PURGE_POLICY) private readonly policy: Policy,
   ) {}
 
   /**
@@ -58,6 +66,15 @@ export class PlanService {
       this.logger.log(`request ${v.requestId} already has a plan: not built again`);
       return undefined;
     }
+    // Records held until a start that has not happened (an active contract): the purge
+    // erases each once its system reports the start and the period from it is over.
+    if (v.requestType === 'erasure')
+      await this.purge.watch(
+        tx,
+        v.requestId,
+        this.clock.now(),
+        startPendingRecords(this.policy, items, this.clock.now()),
+      );
     this.logger.log(
       `plan of request ${v.requestId}: ${items.length} systems, ${items.reduce((n, i) => n + i.records, 0)} records`,
     );

@@ -7,11 +7,21 @@
 import { DateTime } from 'luxon';
 import {
   RETENTION_DATE_ANCHORS,
+  type PlanItem,
   retentionDatesByAnchor,
   type LinkedSubjectKeys,
   type RetentionDateField,
 } from '@datarights/contracts';
-import { parseDuration, purgeDue, purgePeriods, type CategoryRule, type RetentionRule } from '@datarights/policy';
+import {
+  erasureDecision,
+  parseDuration,
+  purgeDue,
+  purgePeriods,
+  recordRetention,
+  type CategoryRule,
+  type Policy,
+  type RetentionRule,
+} from '@datarights/policy';
 import type { PurgeCandidate } from './purge.repository';
 
 /** Policy anchor → the data events' RetentionDates field (`end-of-contract` is `contract-end`'s older name). */
@@ -35,8 +45,8 @@ export function purgeRule(
   rule: Pick<CategoryRule, 'retention' | 'retentions' | 'limit'>,
   now: Date,
   zone: string,
+  periods: RetentionRule[] = purgePeriods(rule),
 ): PurgeRule {
-  const periods = purgePeriods(rule);
   const starts = periods.map((p) => {
     const d = parseDuration(p.period);
     const before = DateTime.fromJSDate(now, { zone })
@@ -64,4 +74,28 @@ export function keysOf(c: Pick<PurgeCandidate, 'email' | 'customerId' | 'phone'>
   if (c.customerId) keys.customerId = [c.customerId];
   if (c.phone) keys.phone = [c.phone];
   return Object.keys(keys).length > 0 ? keys : undefined;
+}
+
+/**
+ * The records of an erasure plan held until a start that has not happened yet (the
+ * contract still runs: LCEN art. 6 counts five years from its end): the purge watches them
+ * and erases each once its system reports the start and the period from it is over.
+ */
+export function startPendingRecords(
+  policy: Pick<Policy, 'categories'>,
+  items: readonly PlanItem[],
+  now: Date,
+): { systemId: string; recordRef: string; category: string }[] {
+  const out: { systemId: string; recordRef: string; category: string }[] = [];
+  for (const item of items) {
+    if (item.role === 'processor') continue;
+    for (const r of item.recordDates ?? []) {
+      const decision = erasureDecision(policy, r.category);
+      if (decision.action !== 'retain') continue;
+      const retention = recordRetention(decision.retentions, retentionDatesByAnchor(r.retentionDates), now);
+      if (retention.action === 'hold-until-start')
+        out.push({ systemId: item.systemId, recordRef: r.recordRef, category: r.category });
+    }
+  }
+  return out;
 }

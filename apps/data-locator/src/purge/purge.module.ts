@@ -17,6 +17,6 @@ import { PURGE_POLICY } from './purge.tokens';
     PurgeRepository,
     PurgeLoop,
   ],
-  exports: [PurgeLoop],
+  exports: [PurgeLoop, PurgeRepository, PURGE_POLICY],
 })
 export class PurgeModule {}

@@ -14,6 +14,8 @@ export interface PurgeCandidate {
   customerId: string | null;
   phone: string | null;
   retentionDates: Record<string, string | null>;
+  /** For a record an erasure request holds (erasure_watch): when it was requested (the erase's cut-off). */
+  requestedAt?: Date;
 }
 
 @Injectable()
@@ -30,9 +32,15 @@ export class PurgeRepository {
     starts: readonly { field: string; before: Date }[],
     resendBefore: Date,
     limit: number,
+    watchedOnly = false,
   ): Promise<PurgeCandidate[]> {
     if (starts.length === 0 || limit <= 0) return [];
     const params: unknown[] = [category, resendBefore, limit];
+    // watchedOnly: only the records an erasure request holds until their start (erasure_watch), with the earliest request's time.
+    const watch = watchedOnly
+      ? `JOIN LATERAL (SELECT min(w.requested_at) AS requested_at FROM erasure_watch w
+                        WHERE w.system_id = i.system_id AND w.record_ref = i.record_ref) w ON w.requested_at IS NOT NULL`
+      : `LEFT JOIN LATERAL (SELECT NULL::timestamptz AS requested_at) w ON true`;
     const conditions = starts.map((s) => {
       params.push(s.field, s.before);
       return `(i.retention_dates->>$${params.length - 1})::timestamptz < $${params.length}`;
@@ -45,9 +53,10 @@ export class PurgeRepository {
       customer_id: string | null;
       phone: string | null;
       retention_dates: Record<string, string | null>;
+      requested_at: Date | null;
     }[] = await m.query(
-      `SELECT i.system_id, i.record_ref, i.category, i.email, i.customer_id, i.phone, i.retention_dates
-         FROM pdata_index i
+      `SELECT i.system_id, i.record_ref, i.category, i.email, i.customer_id, i.phone, i.retention_dates, w.requested_at
+         FROM pdata_index i ${watch}
         WHERE i.category = $1 AND NOT i.erased AND i.retention_dates IS NOT NULL AND ${conditions.join(' AND ')}
           AND NOT EXISTS (SELECT 1 FROM purge_commands p
                            WHERE p.system_id = i.system_id AND p.record_ref = i.record_ref AND p.sent_at >= $2)
@@ -63,6 +72,7 @@ export class PurgeRepository {
       customerId: r.customer_id,
       phone: r.phone,
       retentionDates: r.retention_dates,
+      ...(r.requested_at ? { requestedAt: r.requested_at } : {}),
     }));
   }
 
@@ -79,4 +89,40 @@ export class PurgeRepository {
       [c.systemId, c.recordRef, c.category, commandId, now],
     );
   }
+
+  /** Records an erasure request holds until their start happens (plan time; idempotent). */
+  async watch(
+    m: EntityManager,
+    requestId: string,
+    requestedAt: Date,
+    records: readonly WatchedRecord[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    await m.query(
+      `INSERT INTO erasure_watch (system_id, record_ref, request_id, category, requested_at)
+       SELECT s, r, $3, c, $4 FROM unnest($1::text[], $2::text[], $5::text[]) AS t(s, r, c)
+       ON CONFLICT DO NOTHING`,
+      [
+        records.map((r) => r.systemId),
+        records.map((r) => r.recordRef),
+        requestId,
+        requestedAt,
+        records.map((r) => r.category),
+      ],
+    );
+  }
+
+  /** Forgets watched records the index says are erased (by the purge, or by anyone). */
+  async forgetErased(m: EntityManager): Promise<void> {
+    await m.query(
+      `DELETE FROM erasure_watch w USING pdata_index i
+        WHERE i.system_id = w.system_id AND i.record_ref = w.record_ref AND i.erased`,
+    );
+  }
+}
+
+export interface WatchedRecord {
+  systemId: string;
+  recordRef: string;
+  category: string;
 }

@@ -36,7 +36,10 @@ export class HoldEntity {
   /**
    * `active` while the period runs; `expired` once the erase action is started (the durable
    * schedule); `waiting` while the period's start has not happened (`startPending`): never
-   * erased by the schedule, `until` is only the earliest it could end.
+   * erased by this schedule, `until` is only the earliest it could end. data-locator's
+   * purge erases such a record, by name, once its system reports the start and the period
+   * from it is over (it holds the index those dates arrive in), so a waiting hold keeps
+   * neither the request open nor its keys.
    */
   @Column('text', { default: 'active' })
   status: 'active' | 'expired' | 'waiting';
