@@ -63,7 +63,7 @@ export function payloadSchemas(): Record<string, Schema> {
       }
     schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => !r.startsWith('_'));
     if (NULLABLE_FIELD_CLASSES.includes(name))
-      for (const p of Object.values(props)) if (typeof p.type === 'string') p.type = [p.type, 'null'];
+      for (const [k, p] of Object.entries(props)) props[k] = { anyOf: [p, { type: 'null' }] };
     if (SUBJECT_KEY_CLASSES.includes(name)) {
       schema.anyOf = ['email', 'customerId', 'phone'].map((k) => ({ required: [k] }));
       schema.description = 'Any subset of the keys, at least one. Unknown keys are ignored.';
