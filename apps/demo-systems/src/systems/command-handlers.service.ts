@@ -49,7 +49,8 @@ export function retentionDatesOf(spec: TableSpec, row: KeyedRow): RecordInput['r
     RetentionDateSource,
   ][]) {
     if (source === 'not-yet') dates[field] = null;
-    else if (!row.occurredAt) continue; // unknown: counted from the request
+    else if (!row.occurredAt)
+      continue; // unknown: counted from the request
     else if (source === 'occurred-at') dates[field] = row.occurredAt;
     else dates[field] = endOfFinancialYear(row.occurredAt);
   }

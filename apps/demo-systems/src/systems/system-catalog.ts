@@ -133,7 +133,11 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
         occurredAt: 'issued_at',
         restriction: 'until',
         // Code de commerce L123-22: ten years from the end of the invoice's financial year.
-        retention: { recordDate: 'occurred-at', lastOperation: 'occurred-at', endOfFinancialYear: 'end-of-financial-year' },
+        retention: {
+          recordDate: 'occurred-at',
+          lastOperation: 'occurred-at',
+          endOfFinancialYear: 'end-of-financial-year',
+        },
       },
       {
         table: 'billing_payments',
