@@ -1,10 +1,10 @@
 /** Issue 14: the access package states the period actually applied to each record (Art. 15(1)(d)). */
 import { loadPolicy, resolvePolicyPath } from '@datarights/policy';
-import { recordPeriodLines, recordPeriods, recordPeriodsCsv } from './record-periods';
+import { recordPeriodLines, recordPeriods, recordPeriodsCsv, type DatedRecordOf } from './record-periods';
 
 const fr = loadPolicy(resolvePolicyPath());
 const now = new Date('2026-12-07T10:00:00.000Z');
-const records = [
+const records: DatedRecordOf[] = [
   {
     systemId: 'billing',
     recordRef: 'invoice/F-2023-02',

@@ -71,7 +71,7 @@ export function toRecordInput(spec: TableSpec, row: KeyedRow, occurredAt?: Date)
     category: spec.category,
     subjectKeys: row.keys,
     ...(occurredAt ? { occurredAt } : {}),
-    ...(retentionDates ? { retentionDates } : {}),
+    ...(retentionDates && Object.keys(retentionDates).length > 0 ? { retentionDates } : {}),
   };
 }
 
