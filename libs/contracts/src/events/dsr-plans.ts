@@ -27,8 +27,8 @@ import { LinkedSubjectKeys } from '../common/subject-keys';
 import { SYSTEM_ID_PATTERN } from '../topics';
 import { RetentionDates } from './pdata-records';
 
-/** Most records a plan lists with their dates (the event stays well under 1 MiB). */
-export const PLAN_RECORDS_MAX = 2000;
+/** Most records a plan lists with their dates: at ~500 bytes each with every date, the event stays under 1 MiB. */
+export const PLAN_RECORDS_MAX = 1000;
 
 /** One record of a plan item, with the dates its retention periods start from (as the system reported them). */
 export class PlanRecord {
