@@ -204,7 +204,8 @@ describe('data-locator collection for access and portability (real Kafka and Pos
 
     await reply(toCrm, [
       { recordRef: 'crm-1', category: 'identification', email: jane.email, note: 'line1\n"quoted", comma' },
-      { recordRef: 'crm-2', category: 'relationship', subject: 'ticket' },
+      // A ticket naming a support agent: the system flags it (Art. 15(4), other people's data).
+      { recordRef: 'crm-2', category: 'relationship', subject: 'ticket', containsThirdPartyData: true },
     ]);
     // Billing: 2,500 records of ~1 KiB = over 2 MiB, in 5 parts of ~500 KiB, out of order, part 3 twice.
     // Incompressible, so that the package itself (zip, encrypted) needs several parts too.
@@ -263,6 +264,8 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect(
       (done.envelope!.data as { systems: { systemId: string; outcome: string }[] }).systems.map((s) => s.outcome),
     ).toEqual(['done', 'done']);
+    // The package holds a record flagged as other people's data: request-intake waits for the DPO's release.
+    expect((done.envelope!.data as { thirdPartyData?: boolean }).thirdPartyData).toBe(true);
     expect(eventsOf(requestId, 'actionDispatched')).toHaveLength(2);
     expect(eventsOf(requestId, 'actionCompleted')).toHaveLength(2);
     await waitFor(

@@ -188,7 +188,13 @@ export class PackageAssembler {
       return true;
     }
     await this.repo.deletePackage(tx.manager, p.packageId);
-    await tx.publish('executionCompleted', { requestId: p.requestId, systems: p.outcomes, holds: [] });
+    // Art. 15(4): a package holding other people's data leaves once the DPO releases it.
+    await tx.publish('executionCompleted', {
+      requestId: p.requestId,
+      systems: p.outcomes,
+      holds: [],
+      ...(p.thirdPartyData ? { thirdPartyData: true } : {}),
+    });
     this.logger.log(`request ${p.requestId}: package ${p.packageId} sent (${p.parts} parts)`);
     return true;
   }

@@ -7,6 +7,7 @@ import { RegistrationApprovals1734600000000 } from './1734600000000-registration
 import { StreamedPackages1734700000000 } from './1734700000000-streamed-packages';
 import { RetentionDates1797200000000 } from './1797200000000-retention-dates';
 import { Purge1797220000000 } from './1797220000000-purge';
+import { ThirdPartyPackages1797230000000 } from './1797230000000-third-party-packages';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   StreamedPackages1734700000000,
   RetentionDates1797200000000,
   Purge1797220000000,
+  ThirdPartyPackages1797230000000,
 ];

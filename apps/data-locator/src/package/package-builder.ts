@@ -176,7 +176,7 @@ function factEntries(input: StreamedPackageInput, scan: PackageScan, meta: Meta)
 export async function writePackage(
   input: StreamedPackageInput,
   stages: readonly NodeJS.WritableStream[],
-): Promise<{ records: number; categories: string[] }> {
+): Promise<{ records: number; categories: string[]; thirdPartyRecords: number }> {
   const scan = await scanRecords(input);
   const meta: Meta = {
     requestId: input.requestId,
@@ -207,7 +207,7 @@ export async function writePackage(
     await zip.finalize();
   })();
   await Promise.all([written, appended]);
-  return { records: scan.records, categories: scan.categories };
+  return { records: scan.records, categories: scan.categories, thirdPartyRecords: scan.thirdPartyRecords };
 }
 
 /** The zip, as one buffer (tests; the service streams it with writePackage). */

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -95,6 +96,12 @@ export class ExecutionCompleted {
   @IsUUID() requestId: string;
   @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SystemOutcome) systems: SystemOutcome[];
   @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => HoldRecorded) holds: HoldRecorded[];
+  /**
+   * An access package holds records a system flagged as containing other people's data
+   * (`containsThirdPartyData: true` on an exported record): it leaves only once the DPO
+   * releases it (Art. 15(4): the copy shall not adversely affect the rights of others).
+   */
+  @IsOptional() @IsBoolean() thirdPartyData?: boolean;
 }
 
 /**
