@@ -7,6 +7,7 @@ import { RepresentativeAndPortal1733750000000 } from './1733750000000-representa
 import { RequestRecipients1733800000000 } from './1733800000000-request-recipients';
 import { ReceiptAndInformationWait1734100000000 } from './1734100000000-receipt-and-information-wait';
 import { PackageChunks1734700000000 } from './1734700000000-package-chunks';
+import { PackageRelease1797240000000 } from './1797240000000-package-release';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   RequestRecipients1733800000000,
   ReceiptAndInformationWait1734100000000,
   PackageChunks1734700000000,
+  PackageRelease1797240000000,
 ];
