@@ -60,11 +60,23 @@ describe('erasure, end to end', () => {
     );
 
     // The hold, with its ground, text and end date, shown on the request.
-    const hold = done.holds.find(
+    // Each invoice from its own financial year (Code de commerce L123-22: ten years from its
+    // end, 31 December, Paris time), not from the request (issue 14).
+    const invoiceHolds = done.holds.filter(
       (h: { systemId: string; category: string }) => h.systemId === 'billing' && h.category === 'billing',
     );
-    expect(hold).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22' });
-    expect(new Date(hold.until).getUTCFullYear()).toBe(new Date(done.receivedAt).getUTCFullYear() + 10);
+    for (const hold of invoiceHolds)
+      expect(hold).toMatchObject({ ground: 'Art. 17(3)(b)', legalText: 'Code de commerce L123-22' });
+    const years = new Set(
+      (before.body.systems.billing.billing_invoices as { issued_at: string }[]).map((r) =>
+        Number(
+          new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone: 'Europe/Paris' }).format(new Date(r.issued_at)),
+        ),
+      ),
+    );
+    expect(invoiceHolds.map((h: { until: string }) => h.until).sort()).toEqual(
+      [...years].sort().map((y) => `${y + 10}-12-31T22:59:59.999Z`),
+    );
     expect(
       done.holds.find(
         (h: { systemId: string; category: string }) => h.systemId === 'crm' && h.category === 'identification',

@@ -57,14 +57,31 @@ describe('the law as configuration, end to end', () => {
     ).body;
     expect(rowsIn(before, 'billing').length).toBeGreaterThan(0);
 
-    // Ten years later (the executor's clock, moved just past the last hold's end).
-    const lastUntil = Math.max(...billingHolds.map((h: { until: string }) => Date.parse(h.until)));
+    // Each invoice is held to the end of its own financial year plus ten years (Code de
+    // commerce L123-22; issue 14): one hold per year-end, 31 December, Paris time.
+    const invoiceHolds = billingHolds.filter((h: { category: string }) => h.category === 'billing');
+    const invoiceYears = new Set(
+      (before.systems!.billing.billing_invoices as { issued_at: string }[]).map((r) =>
+        Number(
+          new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone: 'Europe/Paris' }).format(new Date(r.issued_at)),
+        ),
+      ),
+    );
+    expect(invoiceHolds.map((h: { until: string }) => h.until).sort()).toEqual(
+      [...invoiceYears].sort().map((y) => `${y + 10}-12-31T22:59:59.999Z`),
+    );
+    // Payment data waits for the account's closure (décret 2021-1362 art. 3: one year after it): kept.
+
+    // Ten years later (the executor's clock, moved just past the last invoice hold's end).
+    const lastUntil = Math.max(...invoiceHolds.map((h: { until: string }) => Date.parse(h.until)));
     await setExecutorClock(lastUntil - Date.now() + 60_000);
     try {
       const erased = await waitFor(
         async () => {
           const r = await getRequest(id);
-          const holds = r.holds.filter((h: { systemId: string }) => h.systemId === 'billing');
+          const holds = r.holds.filter(
+            (h: { systemId: string; category: string }) => h.systemId === 'billing' && h.category === 'billing',
+          );
           const commands = holds.map((h: { eraseCommandId: string | null }) => h.eraseCommandId);
           const completed = commands.every(
             (c: string | null) =>
@@ -79,7 +96,9 @@ describe('the law as configuration, end to end', () => {
         60_000,
         500,
       );
-      for (const h of erased.holds.filter((x: { systemId: string }) => x.systemId === 'billing')) {
+      for (const h of erased.holds.filter(
+        (x: { systemId: string; category: string }) => x.systemId === 'billing' && x.category === 'billing',
+      )) {
         expect(erased.systems.find((s: { commandId: string }) => s.commandId === h.eraseCommandId)).toMatchObject({
           systemId: 'billing',
           kind: 'erase',
@@ -95,10 +114,16 @@ describe('the law as configuration, end to end', () => {
     const after = (
       await http<Holdings>('demo-systems', 'GET', `/demo/customers/${customer.customerId}`, { token: null })
     ).body;
-    expect(rowsIn(after, 'billing')).toHaveLength(0);
+    expect(after.systems!.billing.billing_invoices).toHaveLength(0);
+    // The payments, whose period has not started (the account is open), are still kept, restricted.
+    expect(after.systems!.billing.billing_payments).toEqual(
+      (before.systems!.billing.billing_payments as Record<string, unknown>[]).map((r) =>
+        expect.objectContaining({ payment_id: r.payment_id, restricted_until: 'infinity' }),
+      ),
+    );
 
     // The evidence: the hold's end, the erase sent to billing, and billing's answer.
-    const held = billingHolds.length;
+    const held = invoiceHolds.length;
     type Entry = { type: string; payload: Record<string, unknown> };
     const evidence = await waitFor(
       async () => {

@@ -24,6 +24,8 @@ import { EXAMPLES } from './examples';
 type Schema = Record<string, unknown>;
 
 const SUBJECT_KEY_CLASSES = ['SubjectKeys', 'LinkedSubjectKeys'];
+/** Classes whose every field may be null as well (RetentionDates: null = the start has not happened yet). */
+const NULLABLE_FIELD_CLASSES = ['RetentionDates'];
 
 /** Every payload class as a JSON Schema (draft 2020-12 compatible subset). */
 export function payloadSchemas(): Record<string, Schema> {
@@ -60,6 +62,8 @@ export function payloadSchemas(): Record<string, Schema> {
         p.contentEncoding = 'base64';
       }
     schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => !r.startsWith('_'));
+    if (NULLABLE_FIELD_CLASSES.includes(name))
+      for (const [k, p] of Object.entries(props)) props[k] = { anyOf: [p, { type: 'null' }] };
     if (SUBJECT_KEY_CLASSES.includes(name)) {
       schema.anyOf = ['email', 'customerId', 'phone'].map((k) => ({ required: [k] }));
       schema.description = 'Any subset of the keys, at least one. Unknown keys are ignored.';

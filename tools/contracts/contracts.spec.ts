@@ -18,6 +18,8 @@ describe("an event's JSON Schema", () => {
       'LinkedSubjectKeys',
       'PlanBuilt',
       'PlanItem',
+      'PlanRecord',
+      'RetentionDates',
     ]);
     expect(Object.keys((eventSchema(EVENTS.requestClosed, components) as { $defs: Schema }).$defs)).toHaveLength(2);
   });

@@ -95,6 +95,8 @@ export const EXAMPLES: { [N in EventName]: Payload<N> } = {
     category: 'identification',
     subjectKeys: { email: 'jeanne.martin@example.fr', customerId: 'C-104522' },
     occurredAt: '2026-02-01T08:30:00.000Z',
+    // The contract still runs: the civil identity's five years (LCEN art. 6) have not started.
+    retentionDates: { recordDate: '2026-02-01T08:30:00.000Z', contractEnd: null },
   },
   recordUpdated: {
     systemId: 'crm',

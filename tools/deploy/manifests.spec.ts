@@ -359,7 +359,7 @@ describe.each(K8S_TARGETS)('k8s %s', (target) => {
       '/v1/audit',
     ]);
     // identity's two code routes only, on the API's host, as regular expressions (issue 13).
-    expect(selfService.metadata.annotations['nginx.ingress.kubernetes.io/use-regex']).toBe('true');
+    expect(selfService.metadata.annotations?.['nginx.ingress.kubernetes.io/use-regex']).toBe('true');
     expect(selfService.spec.rules.map((r: any) => r.host)).toEqual(api.spec.rules.map((r: any) => r.host));
     const [route] = selfService.spec.rules.flatMap((r: any) => r.http.paths);
     expect(route.backend.service.name).toBe('identity');

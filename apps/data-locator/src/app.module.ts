@@ -1,7 +1,7 @@
 /**
  * data-locator: the inventory of systems (the Art. 30 register), the personal-data index
  * learnt from data events, the plan of every verified request, and the collection of the
- * access and portability packages.
+ * access and portability packages, and the purge of records past their periods (Art. 5(1)(e)).
  */
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -13,6 +13,7 @@ import { MIGRATIONS } from './migrations';
 import { PdataIndexModule } from './pdata-index/pdata-index.module';
 import { PlanEntity } from './plan/entities/plan.entity';
 import { PlanModule } from './plan/plan.module';
+import { PurgeModule } from './purge/purge.module';
 
 export const SERVICE = 'data-locator';
 export const SCHEMA = 'data_locator';
@@ -30,6 +31,7 @@ export const SCHEMA = 'data_locator';
     InventoryModule,
     PlanModule,
     CollectionModule,
+    PurgeModule,
   ],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })

@@ -160,7 +160,21 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     const records = [
       aRecordEvent(crm.systemId, { email: jane.email }, { category: 'identification' }),
       aRecordEvent(crm.systemId, { customerId: jane.customerId }, { category: 'relationship' }),
-      aRecordEvent(billing.systemId, { customerId: jane.customerId }, { category: 'billing' }),
+      // An invoice of the 2023 financial year, with its dates (issue 14: the package states its own period).
+      aRecordEvent(
+        billing.systemId,
+        { customerId: jane.customerId },
+        {
+          category: 'billing',
+          recordRef: 'invoice-2023-02',
+          occurredAt: '2023-02-14T09:00:00.000Z',
+          retentionDates: {
+            recordDate: '2023-02-14T09:00:00.000Z',
+            lastOperation: '2023-02-14T09:00:00.000Z',
+            endOfFinancialYear: '2023-12-31T22:59:59.999Z',
+          },
+        },
+      ),
       aRecordEvent(billing.systemId, { customerId: jane.customerId }, { category: 'payment' }),
       aRecordEvent(hosting.systemId, { customerId: jane.customerId }, { category: 'usage' }),
       aRecordEvent(crm.systemId, { email: john.email }, { category: 'identification' }),
@@ -190,7 +204,8 @@ describe('data-locator collection for access and portability (real Kafka and Pos
 
     await reply(toCrm, [
       { recordRef: 'crm-1', category: 'identification', email: jane.email, note: 'line1\n"quoted", comma' },
-      { recordRef: 'crm-2', category: 'relationship', subject: 'ticket' },
+      // A ticket naming a support agent: the system flags it (Art. 15(4), other people's data).
+      { recordRef: 'crm-2', category: 'relationship', subject: 'ticket', containsThirdPartyData: true },
     ]);
     // Billing: 2,500 records of ~1 KiB = over 2 MiB, in 5 parts of ~500 KiB, out of order, part 3 twice.
     // Incompressible, so that the package itself (zip, encrypted) needs several parts too.
@@ -224,6 +239,14 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect(billingRefs).toEqual(big.map((r) => r.recordRef).sort());
     expect(JSON.stringify(data)).not.toContain(john.email);
     expect(files.get('csv/identification.csv')).toContain('"line1\n""quoted"", comma"');
+    // Art. 15(1)(d), issue 14: the period applied to the invoice, from the end of its financial
+    // year (Code de commerce L123-22), in the CSV and, in words, in the French summary.
+    expect(files.get('retention.csv')).toContain(
+      `${billing.systemId},invoice-2023-02,billing,2033-12-31T22:59:59.999Z,,P10Y,end-of-financial-year,Code de commerce L123-22`,
+    );
+    expect(files.get('summary.md')).toContain(
+      `invoice-2023-02 (${billing.systemId}) : conservé jusqu'au 31 décembre 2033 (10 ans à compter de la fin de l'exercice comptable, Code de commerce L123-22)`,
+    );
     const processing = JSON.parse(files.get('processing.json')!);
     expect(processing.categories.find((c: { category: string }) => c.category === 'payment')).toMatchObject({
       purposes: ['invoicing'],
@@ -241,6 +264,8 @@ describe('data-locator collection for access and portability (real Kafka and Pos
     expect(
       (done.envelope!.data as { systems: { systemId: string; outcome: string }[] }).systems.map((s) => s.outcome),
     ).toEqual(['done', 'done']);
+    // The package holds a record flagged as other people's data: request-intake waits for the DPO's release.
+    expect((done.envelope!.data as { thirdPartyData?: boolean }).thirdPartyData).toBe(true);
     expect(eventsOf(requestId, 'actionDispatched')).toHaveLength(2);
     expect(eventsOf(requestId, 'actionCompleted')).toHaveLength(2);
     await waitFor(

@@ -229,6 +229,78 @@ describe('data-locator (real Kafka and PostgreSQL)', () => {
     expect(stored).toEqual([{ subject_ref: v.subjectRef, items: plan.items }]);
   });
 
+  it("keeps each record's retention dates in the index and lists them, per record, in an erasure plan (issue 14: a hold runs from each record's own start)", async () => {
+    const zoe = aSubject();
+    const sys = `ledger-${randomUUID().slice(0, 8)}`;
+    const invoice2023 = aRecordEvent(
+      sys,
+      { customerId: zoe.customerId },
+      { category: 'billing', occurredAt: '2023-02-14T09:00:00.000Z' },
+    );
+    const invoice2026 = aRecordEvent(
+      sys,
+      { customerId: zoe.customerId },
+      { category: 'billing', occurredAt: '2026-03-01T09:00:00.000Z' },
+    );
+    const usage = aRecordEvent(sys, { customerId: zoe.customerId }, { category: 'usage' });
+    const identity = aRecordEvent(sys, { customerId: zoe.customerId }, { category: 'identification' });
+    await sendRecord({
+      ...invoice2023,
+      retentionDates: { recordDate: invoice2023.occurredAt, endOfFinancialYear: '2023-12-31T22:59:59.999Z' },
+    });
+    await sendRecord({
+      ...invoice2026,
+      retentionDates: { recordDate: invoice2026.occurredAt, endOfFinancialYear: '2026-12-31T22:59:59.999Z' },
+    });
+    await sendRecord(usage);
+    await sendRecord({ ...identity, retentionDates: { contractEnd: null } });
+    // The contract ends: the system sends the record again with the date.
+    const ended = await sendRecord(
+      {
+        ...identity,
+        occurredAt: new Date(Date.parse(identity.occurredAt) + 1000).toISOString(),
+        retentionDates: { contractEnd: '2026-06-30T10:00:00.000Z' },
+      },
+      EVENTS.recordUpdated.type,
+    );
+    await waitFor(() => handled(ended.id), 'the contract end indexed');
+    expect((await indexRow(sys, identity.recordRef)) as unknown).toMatchObject({
+      retention_dates: { contractEnd: '2026-06-30T10:00:00.000Z' },
+    });
+
+    const v = verified({ customerId: [zoe.customerId] });
+    await raw.sendEvent(TOPICS.identity.name, v.requestId, EVENTS.identityVerified.type, v, {
+      correlationid: v.requestId,
+    });
+    const plan = (await planOf(v.requestId)).envelope!.data as PlanBuilt;
+    expect(plan.items).toHaveLength(1);
+    expect(plan.items[0].records).toBe(4);
+    // Every dated record, with its dates; the usage record (no dates) is not listed: the
+    // executor counts its category from the request.
+    expect([...(plan.items[0].recordDates ?? [])].sort((a, b) => a.recordRef.localeCompare(b.recordRef))).toEqual(
+      [
+        {
+          recordRef: invoice2023.recordRef,
+          category: 'billing',
+          occurredAt: invoice2023.occurredAt,
+          retentionDates: { recordDate: invoice2023.occurredAt, endOfFinancialYear: '2023-12-31T22:59:59.999Z' },
+        },
+        {
+          recordRef: invoice2026.recordRef,
+          category: 'billing',
+          occurredAt: invoice2026.occurredAt,
+          retentionDates: { recordDate: invoice2026.occurredAt, endOfFinancialYear: '2026-12-31T22:59:59.999Z' },
+        },
+        {
+          recordRef: identity.recordRef,
+          category: 'identification',
+          occurredAt: new Date(Date.parse(identity.occurredAt) + 1000).toISOString(),
+          retentionDates: { contractEnd: '2026-06-30T10:00:00.000Z' },
+        },
+      ].sort((a, b) => a.recordRef.localeCompare(b.recordRef)),
+    );
+  });
+
   it('builds the plan only once the index has read the data events that existed at verification: a system just arrived', async () => {
     // Its topic is new: data-locator reads it once its topic watcher picks it up, seconds
     // after the verification below arrives on a topic it already reads. Meanwhile the

@@ -92,6 +92,14 @@ export const DECISIONS: DecisionSpec[] = [
     body: (f) => (f.receivedAt ? { receivedAt: parisTime(f.receivedAt) } : {}),
   },
   {
+    // Art. 15(4): a package holding other people's data leaves once the DPO releases it.
+    key: 'release',
+    title: (m) => m.decisions.release,
+    fields: [],
+    path: (id) => `/v1/requests/${id}/package-release`,
+    body: () => ({}),
+  },
+  {
     key: 'refuse',
     title: (m) => m.decisions.refuse,
     fields: [text('reasons', (m) => m.decisions.reasons, 4000)],

@@ -115,6 +115,9 @@ const fr = {
     none: 'Aucun.',
     evidence: 'Dossier de preuve (PDF)',
     package: 'Télécharger le paquet',
+    packageWaiting:
+      'Le paquet contient des données d’autres personnes (signalées par un système) : il ne part qu’une fois libéré par vous (RGPD, art. 15(4)). Vérifiez-le, masquez ce qui doit l’être, puis libérez-le.',
+    packageReleased: 'Paquet libéré',
     refresh: 'Actualiser',
   },
   decisions: {
@@ -128,6 +131,7 @@ const fr = {
     infoAsked: 'Ce qui lui est demandé, et pourquoi',
     infoReceived: 'Précision reçue : le délai reprend',
     infoReceivedAt: 'Reçue le (heure de Paris ; vide : maintenant)',
+    release: 'Libérer le paquet : vérifié, il ne porte pas atteinte aux droits d’autres personnes (art. 15(4))',
     badDate: 'Date et heure invalides.',
     refuse: 'Refuser de donner suite (art. 12(4))',
     reasons: 'Motifs',
@@ -371,6 +375,9 @@ const en: Messages = {
     none: 'None.',
     evidence: 'Evidence file (PDF)',
     package: 'Download the package',
+    packageWaiting:
+      'The package holds other people’s data (flagged by a system): it leaves only once you release it (GDPR Art. 15(4)). Check it, redact what must be, then release it.',
+    packageReleased: 'Package released',
     refresh: 'Refresh',
   },
   decisions: {
@@ -384,6 +391,7 @@ const en: Messages = {
     infoAsked: 'What is asked of them, and why',
     infoReceived: 'Information received: the deadline runs again',
     infoReceivedAt: 'Received at (Paris time; empty: now)',
+    release: 'Release the package: checked, it does not adversely affect the rights of others (Art. 15(4))',
     badDate: 'Invalid date and time.',
     refuse: 'Refuse to act (Art. 12(4))',
     reasons: 'Reasons',

@@ -294,6 +294,8 @@ export function requestPage(f: Frame, r: Json, o: { done?: string; state?: Decis
   if (open && !r.informationAwaited && r.status !== 'awaiting-verification')
     forms.push(decisionForm(f, m, d('info-request'), r.id, { state }));
   if (open && r.informationAwaited) forms.push(decisionForm(f, m, d('info-received'), r.id, { state }));
+  const releaseWaiting = !!r.packageRelease && !r.packageRelease.releasedAt;
+  if (releaseWaiting) forms.push(decisionForm(f, m, d('release'), r.id, { state }));
   if (open && !r.extension) forms.push(decisionForm(f, m, d('extend'), r.id, { state }));
   if (open)
     forms.push(decisionForm(f, m, d('refuse'), r.id, { state }), decisionForm(f, m, d('reject'), r.id, { state }));
@@ -312,6 +314,7 @@ export function requestPage(f: Frame, r: Json, o: { done?: string; state?: Decis
         <a class="button secondary" href="/requests/${r.id}/evidence" id="evidence-link">${m.request.evidence}</a>
         ${hasPackage ? html`<a class="button secondary" href="/requests/${r.id}/package">${m.request.package}</a>` : ''}
       </div>
+      ${releaseWaiting ? html`<div class="notice warn" role="status" id="package-waiting">${m.request.packageWaiting}</div>` : ''}
       <h2>${m.request.facts}</h2>
       <dl class="facts">
         <dt>${m.queue.status}</dt>
@@ -332,6 +335,12 @@ export function requestPage(f: Frame, r: Json, o: { done?: string; state?: Decis
           r.outcome
             ? html`<dt>${m.request.outcome}</dt>
                 <dd id="request-outcome">${r.outcome}</dd>`
+            : ''
+        }
+        ${
+          r.packageRelease?.releasedAt
+            ? html`<dt>${m.request.packageReleased}</dt>
+                <dd>${fmtDate(r.packageRelease.releasedAt, f.lang)} — ${r.packageRelease.releasedBy ?? ''}</dd>`
             : ''
         }
         <dt>${m.request.subject}</dt>

@@ -35,6 +35,9 @@ categories:
   billing:
     action: retain
     retention: { period: P10Y, from: record-date, ground: "Art. 17(3)(b)", legalText: "Code de commerce L123-22" }
+  connection:
+    action: retain
+    retention: { period: P1Y, from: connection, ground: "Art. 17(3)(b)", legalText: "décret 2021-1362" }
 `;
 const DPO = 'executor-int-dpo-token-0123456789';
 const SLOW = 45_000;
@@ -225,6 +228,65 @@ describe('erasure-executor: holds that end, with two replicas', () => {
     expect(minimised.subject_keys.email[0]).toMatch(/^hmac-sha256:/);
     expect(JSON.stringify(minimised.subject_keys)).not.toContain(subject.email);
     expect(commands(requestId, 'eraseCommand')).toHaveLength(1);
+  }, 150_000);
+
+  it('holds each record from its own start: connection data past its year erased now by name, a recent one held to its own year, and the deferred erase names it (décret 2021-1362; issue 14)', async () => {
+    const requestId = randomUUID();
+    const dayMs = 86_400_000;
+    const old = new Date(Date.now() - 400 * dayMs).toISOString();
+    const recent = new Date(Date.now() - 30 * dayMs).toISOString();
+    await sendPlan(requestId, [
+      {
+        systemId: 'billing',
+        role: 'controller',
+        categories: ['connection'],
+        capabilities: ['export', 'erase', 'restrict'],
+        records: 2,
+        recordDates: [
+          { recordRef: 'connection/old', category: 'connection', occurredAt: old, retentionDates: { connection: old } },
+          {
+            recordRef: 'connection/recent',
+            category: 'connection',
+            occurredAt: recent,
+            retentionDates: { connection: recent },
+          },
+        ],
+      },
+    ]);
+    // Past its year: erased now, by name, without waiting for any hold.
+    const eraseNow = (await waitCommand(requestId, 'eraseCommand')) as {
+      commandId: string;
+      recordRefs?: string[];
+      createdBefore?: string;
+    };
+    expect(eraseNow.recordRefs).toEqual(['connection/old']);
+    const hold = await waitEvent<{ holdId: string; until: string; records?: number }>('holdRecorded', requestId);
+    expect(hold.records).toBe(1);
+    // One year from the connection, not from the request: about eleven months from now.
+    expect(Date.parse(hold.until)).toBeLessThan(Date.now() + 340 * dayMs);
+    expect(Date.parse(hold.until)).toBeGreaterThan(Date.now() + 330 * dayMs);
+    const row = await withPg(
+      async (c) =>
+        (await c.query(`SELECT record_refs, status FROM "${iso.schema}".hold WHERE hold_id = $1`, [hold.holdId]))
+          .rows[0] as { record_refs: string[]; status: string },
+    );
+    expect(row).toEqual({ record_refs: ['connection/recent'], status: 'active' });
+
+    // At its end, the deferred erase names the held record and the cut-off: a record the
+    // subject creates after the request (same category, same keys) is never touched.
+    const after = new Date(Date.parse(hold.until) + 1000);
+    expect(await a.get(HoldExpiryLoop).runOnce(after)).toBe(1);
+    const expired = await waitEvent<{ commandId: string }>('holdExpired', requestId);
+    const deferred = await waitFor(
+      async () =>
+        commands(requestId, 'eraseCommand')
+          .map((r) => dataOf<{ commandId: string; recordRefs?: string[]; createdBefore?: string }>(r))
+          .find((c) => c.commandId === expired.commandId),
+      'the deferred erase',
+      SLOW,
+    );
+    expect(deferred.recordRefs).toEqual(['connection/recent']);
+    expect(Date.parse(deferred.createdBefore!)).toBeLessThan(Date.now());
   }, 150_000);
 
   it('moves its schedules with the controllable clock: the DPO sets it, outside production', async () => {

@@ -15,7 +15,7 @@ import { FORM_SCRIPT, filingPage, layout, messagePage, statusPage, type SubjectS
 export interface PrivacyCentreOptions {
   requestIntakeUrl: string;
   identityUrl: string;
-  policy: Pick<Policy, 'verification'>;
+  policy: Pick<Policy, 'verification' | 'directMarketing'>;
   trustProxy?: string | number;
 }
 

@@ -1,4 +1,5 @@
 import { loadPolicy, resolvePolicyPath } from '@datarights/policy';
+import { filingPage } from './pages';
 import { requirementsOf, validateFiling } from './filing-form';
 import { MESSAGES } from './messages';
 
@@ -54,7 +55,8 @@ describe('the privacy centre filing form', () => {
         {
           type: 'objection',
           email: ' a@b.fr ',
-          prospection: '1',
+          'purpose-prospection': '1',
+          'purpose-newsletters': '1',
           otherPurposes: 'profilage, prospection',
           ground: 'x',
         },
@@ -65,7 +67,7 @@ describe('the privacy centre filing form', () => {
       type: 'objection',
       subject: { email: 'a@b.fr' },
       channel: 'portal',
-      purposes: ['prospection', 'profilage'],
+      purposes: ['prospection', 'newsletters', 'profilage'],
     });
     expect(
       validateFiling(
@@ -83,6 +85,24 @@ describe('the privacy centre filing form', () => {
       type: 'erasure',
       subject: { email: 'a@b.fr', customerId: 'C-1' },
       channel: 'portal',
+    });
+  });
+});
+
+describe('the objection form offers the policy’s direct-marketing purposes (Art. 21(3); issue 14)', () => {
+  it('one box per purpose of directMarketing.purposes, in plain words, and no other', () => {
+    const page = filingPage('fr', policy, { type: 'objection' });
+    for (const p of policy.directMarketing.purposes)
+      expect(page).toMatch(new RegExp(`type="checkbox"\\s+id="purpose-${p}"\\s+name="purpose-${p}"`));
+    expect(page).toContain('Lettres d’information (toujours accordée, art. 21(3))');
+    const narrow = { ...policy, directMarketing: { ...policy.directMarketing, purposes: ['newsletters'] } };
+    const other = filingPage('en', narrow, { type: 'objection' });
+    expect(other).toContain('id="purpose-newsletters"');
+    expect(other).not.toContain('id="purpose-prospection"');
+    expect(
+      validateFiling({ type: 'objection', email: 'a@b.fr', 'purpose-prospection': '1' }, narrow, m).errors,
+    ).toEqual({
+      purposes: m.errors.purposesRequired,
     });
   });
 });

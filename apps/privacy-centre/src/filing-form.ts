@@ -43,9 +43,21 @@ export function isRequestType(v: unknown): v is RequestType {
   return (REQUEST_TYPES as readonly unknown[]).includes(v);
 }
 
+/**
+ * The direct-marketing purposes offered as boxes on the objection form: the policy's
+ * (`directMarketing.purposes`: an objection to them is absolute, Art. 21(3)), not a fixed
+ * list, so that the form offers what the company's systems actually pursue.
+ */
+export function marketingPurposes(policy: Partial<Pick<Policy, 'directMarketing'>>): string[] {
+  return (policy.directMarketing?.purposes ?? ['prospection']).filter((p) => PURPOSE_PATTERN.test(p));
+}
+
+/** The form field (and element id) of a direct-marketing purpose's box. */
+export const purposeField = (purpose: string) => `purpose-${purpose}`;
+
 export function validateFiling(
   f: FormFields,
-  policy: Pick<Policy, 'verification'>,
+  policy: Pick<Policy, 'verification'> & Partial<Pick<Policy, 'directMarketing'>>,
   m: Messages,
 ): { body?: Record<string, unknown>; errors: FieldErrors } {
   const errors: FieldErrors = {};
@@ -86,7 +98,7 @@ export function validateFiling(
   }
   if (type === 'objection') {
     const purposes = [
-      ...(f.prospection ? ['prospection'] : []),
+      ...marketingPurposes(policy).filter((p) => f[purposeField(p)]),
       ...s('otherPurposes')
         .split(',')
         .map((p) => p.trim())

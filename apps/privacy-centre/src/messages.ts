@@ -1,6 +1,24 @@
 /** The privacy centre's words, French first (the subjects' language by default), English second. */
 import type { Lang } from '@datarights/web-kit';
 
+/** The direct-marketing purposes a policy may list (directMarketing.purposes), in plain words. */
+const FR_PURPOSES: Readonly<Record<string, string>> = {
+  prospection: 'Prospection commerciale',
+  'direct-marketing': 'Marketing direct',
+  loyalty: 'Programmes de fidélité',
+  surveys: 'Enquêtes et sondages',
+  promotions: 'Offres promotionnelles',
+  newsletters: 'Lettres d’information',
+};
+const EN_PURPOSES: Readonly<Record<string, string>> = {
+  prospection: 'Direct marketing',
+  'direct-marketing': 'Direct marketing',
+  loyalty: 'Loyalty programmes',
+  surveys: 'Surveys',
+  promotions: 'Promotional offers',
+  newsletters: 'Newsletters',
+};
+
 const fr = {
   title: 'Centre de confidentialité',
   skip: 'Aller au contenu',
@@ -39,7 +57,8 @@ const fr = {
   changeField: 'Champ',
   changeValue: 'Nouvelle valeur',
   purposes: 'Usages auxquels vous vous opposez',
-  purposeProspection: 'Prospection commerciale (toujours accordée, art. 21(3))',
+  /** A direct-marketing purpose of the policy, as a box of the objection form (always granted, Art. 21(3)). */
+  purposeLabel: (p: string) => `${FR_PURPOSES[p] ?? p} (toujours accordée, art. 21(3))`,
   otherPurposes: 'Autres usages',
   otherPurposesHint: 'Séparés par des virgules, en minuscules (ex. profilage). Examinés par notre DPO (art. 21(1)).',
   ground: 'Motif de la limitation',
@@ -160,7 +179,7 @@ const en: Messages = {
   changeField: 'Field',
   changeValue: 'New value',
   purposes: 'Uses you object to',
-  purposeProspection: 'Direct marketing (always granted, Art. 21(3))',
+  purposeLabel: (p: string) => `${EN_PURPOSES[p] ?? p} (always granted, Art. 21(3))`,
   otherPurposes: 'Other uses',
   otherPurposesHint: 'Comma-separated, lowercase (e.g. profiling). Reviewed by our DPO (Art. 21(1)).',
   ground: 'Ground for the restriction',

@@ -1,7 +1,14 @@
 /** The privacy centre's pages: plain HTML forms (they work without JavaScript), labelled, keyboard-first. */
 import { REQUEST_TYPES, RESTRICTION_GROUNDS, type RequestType } from '@datarights/contracts';
 import { html, type Html, type Lang } from '@datarights/web-kit';
-import { CHANGE_ROWS, requirementsOf, type FieldErrors, type FormFields } from './filing-form';
+import {
+  CHANGE_ROWS,
+  marketingPurposes,
+  purposeField,
+  requirementsOf,
+  type FieldErrors,
+  type FormFields,
+} from './filing-form';
 import type { Policy } from '@datarights/policy';
 import { MESSAGES, type Messages } from './messages';
 
@@ -64,7 +71,7 @@ export function errorSummary(heading: string, errors: FieldErrors, anchors: Reco
 
 export function filingPage(
   lang: Lang,
-  policy: Pick<Policy, 'verification'>,
+  policy: Pick<Policy, 'verification'> & Partial<Pick<Policy, 'directMarketing'>>,
   f: FormFields = {},
   errors: FieldErrors = {},
   apiErrors: string[] = [],
@@ -75,7 +82,7 @@ export function filingPage(
     type: `type-${REQUEST_TYPES[0]}`,
     identifiers: 'email',
     changes: 'changeField0',
-    purposes: 'prospection',
+    purposes: purposeField(marketingPurposes(policy)[0] ?? 'prospection'),
     ...Object.fromEntries([...Array(CHANGE_ROWS).keys()].map((i) => [`change${i}`, `changeField${i}`])),
   };
   const needsCustomer = (t: RequestType) => requirementsOf(policy, t).customerNumber;
@@ -150,10 +157,19 @@ export function filingPage(
       <fieldset data-for="objection" ${shown('objection')}>
         <legend>${m.purposes}</legend>
         ${errors.purposes ? html`<span class="field-error">${errors.purposes}</span>` : ''}
-        <div class="choice">
-          <input type="checkbox" id="prospection" name="prospection" value="1" ${f.prospection ? 'checked' : ''} />
-          <label for="prospection">${m.purposeProspection}</label>
-        </div>
+        ${marketingPurposes(policy).map(
+          (p) =>
+            html`<div class="choice">
+              <input
+                type="checkbox"
+                id="${purposeField(p)}"
+                name="${purposeField(p)}"
+                value="1"
+                ${f[purposeField(p)] ? 'checked' : ''}
+              />
+              <label for="${purposeField(p)}">${m.purposeLabel(p)}</label>
+            </div>`,
+        )}
         ${field('otherPurposes', m.otherPurposes, {
           value: f.otherPurposes,
           hint: m.otherPurposesHint,

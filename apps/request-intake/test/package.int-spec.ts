@@ -16,12 +16,15 @@ import {
   countRows,
   DPO,
   fileRequest,
+  getRequest,
+  messagesOf,
   OPERATOR,
   send,
   startHarness,
   stopHarness,
   uuid,
   waitForMessage,
+  waitForRequest,
   waitForStatus,
   type Harness,
 } from './harness';
@@ -192,5 +195,81 @@ describe('an access request: package stored, request completed, package served a
     ).toBe(1);
     expect(await countRows(h, 'package_chunks', 'request_id = $1', [id])).toBe(0);
     expect((await api(h).get(`/v1/requests/${id}/package`).set('Authorization', `Bearer ${DPO}`)).status).toBe(410);
+  });
+});
+
+describe("a package holding other people's data waits for the DPO (Art. 15(4))", () => {
+  it('does not complete nor send the link until the DPO releases it; 409 when nothing waits; Idempotency-Key replays; operators may not release', async () => {
+    const subject = aSubject();
+    const { id } = await fileRequest(h, { type: 'access', subject, channel: 'email' });
+    const subjectRef = `subj-${uuid()}`;
+    await send(h, 'subjectResolved', { requestId: id, result: 'matched', subjectRef, candidates: [] });
+    await waitForStatus(h, id, 'awaiting-verification');
+    await send(h, 'identityVerified', {
+      requestId: id,
+      requestType: 'access',
+      subjectRef,
+      subjectKeys: { email: [subject.email] },
+      method: 'code',
+      verifiedAt: new Date().toISOString(),
+    });
+    await waitForStatus(h, id, 'verified');
+    await send(h, 'planBuilt', {
+      requestId: id,
+      requestType: 'access',
+      subjectRef,
+      subjectKeys: { email: [subject.email] },
+      items: [
+        { systemId: 'support', role: 'controller', categories: ['relationship'], capabilities: ['export'], records: 1 },
+      ],
+    });
+    await waitForStatus(h, id, 'in-progress');
+    // Nothing waits yet: 409, and nothing changes.
+    await api(h).post(`/v1/requests/${id}/package-release`).set('Authorization', `Bearer ${DPO}`).expect(409);
+
+    await send(h, 'executionCompleted', {
+      requestId: id,
+      systems: [{ systemId: 'support', outcome: 'done', affectedRecords: 1, categories: ['relationship'] }],
+      holds: [],
+      thirdPartyData: true,
+    });
+    const waiting = await waitForRequest(h, id, 'the package waiting for the DPO', (v) => !!v.packageRelease);
+    expect(waiting.status).toBe('in-progress');
+    expect(waiting.packageRelease).toEqual({ waitingSince: expect.any(String), releasedAt: null, releasedBy: null });
+    expect(messagesOf(h, T('notificationRequested'), id)).toHaveLength(0);
+    expect(messagesOf(h, T('requestClosed'), id)).toHaveLength(0);
+
+    // Only the DPO releases it.
+    await api(h).post(`/v1/requests/${id}/package-release`).set('Authorization', `Bearer ${OPERATOR}`).expect(403);
+    const key = `release-${uuid()}`;
+    const released = await api(h)
+      .post(`/v1/requests/${id}/package-release`)
+      .set('Authorization', `Bearer ${DPO}`)
+      .set('Idempotency-Key', key)
+      .expect(200);
+    expect(released.body).toEqual({ id, status: 'completed', outcome: 'completed' });
+    // The same key again: the same answer, nothing done twice; without it, 409 (released already).
+    const again = await api(h)
+      .post(`/v1/requests/${id}/package-release`)
+      .set('Authorization', `Bearer ${DPO}`)
+      .set('Idempotency-Key', key)
+      .expect(200);
+    expect(again.body).toEqual(released.body);
+    await api(h).post(`/v1/requests/${id}/package-release`).set('Authorization', `Bearer ${DPO}`).expect(409);
+
+    const notice = (
+      await waitForMessage(
+        h,
+        T('notificationRequested'),
+        id,
+        (m) => (m.envelope!.data as NotificationRequested).template === 'package-ready',
+      )
+    ).envelope!.data as NotificationRequested;
+    expect(notice.to).toBe(subject.email);
+    await waitForMessage(h, T('requestClosed'), id);
+    const view = await getRequest(h, id);
+    expect(view).toMatchObject({ status: 'completed', outcome: 'completed' });
+    expect(view.packageRelease).toMatchObject({ releasedAt: expect.any(String), releasedBy: expect.any(String) });
+    expect(messagesOf(h, T('requestClosed'), id)).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@
  * handlers) and what it gets back. Kept apart from the Kafka wiring so that a system can
  * type its handlers without touching kafkajs.
  */
+import type { RetentionDateField } from '@datarights/contracts';
 import type {
   Capability,
   CommandOutcome,
@@ -74,6 +75,14 @@ export interface RecordInput {
   subjectKeys: { email?: string; customerId?: string; phone?: string };
   /** When it happened; now if omitted. */
   occurredAt?: Date | string;
+  /**
+   * The dates the record's retention periods start from (the contract's `RetentionDates`):
+   * e.g. an invoice's `recordDate` and `endOfFinancialYear`, a connection log's
+   * `connection`, a customer's `contractEnd` (null while the contract runs), a prospect's
+   * `lastContact`. `null`: has not happened yet; omitted: unknown (counted from the request).
+   * Send the record again (`updated`) when one of them happens.
+   */
+  retentionDates?: Partial<Record<RetentionDateField, Date | string | null>>;
 }
 
 export type RecordKind = 'stored' | 'updated' | 'erased';

@@ -52,4 +52,22 @@ describe('buildRecordMessages', () => {
   it('refuses a record without any subject key', () => {
     expect(() => buildRecordMessages('crm', 'stored', [{ ...row, subjectKeys: {} }])).toThrow(/at least one of/);
   });
+
+  it('carries the retention dates the system gives, as ISO 8601, null kept for a start that has not happened (issue 14)', () => {
+    const [message] = buildRecordMessages('crm', 'stored', [
+      {
+        ...row,
+        retentionDates: { recordDate: new Date('2024-03-01T10:00:00Z'), contractEnd: null, lastContact: undefined },
+      },
+    ]);
+    const parsed = parseEnvelope(String(message.value));
+    const data = parsed.ok ? (parsed.envelope.data as { retentionDates?: unknown }) : {};
+    expect(data.retentionDates).toEqual({ recordDate: '2024-03-01T10:00:00.000Z', contractEnd: null });
+  });
+
+  it('refuses a retention date that is not a date-time, naming the record and the field', () => {
+    expect(() =>
+      buildRecordMessages('crm', 'stored', [{ ...row, retentionDates: { contractEnd: 'next year' } }]),
+    ).toThrow(/^record #0: retentionDates\.contractEnd/);
+  });
 });

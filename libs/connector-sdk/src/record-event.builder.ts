@@ -4,7 +4,14 @@
  * (docs/conventions.md: producers validate too), so a bad record fails the caller, not the
  * consumers downstream.
  */
-import { createEnvelope, EVENTS, RecordEvent, validatePayload, type EventDefinition } from '@datarights/contracts';
+import {
+  createEnvelope,
+  EVENTS,
+  RecordEvent,
+  validatePayload,
+  type EventDefinition,
+  type RetentionDateField,
+} from '@datarights/contracts';
 import type { Message } from 'kafkajs';
 import type { RecordInput, RecordKind } from './connector.types';
 import { toKafkaMessage } from './kafka-message.util';
@@ -31,6 +38,23 @@ function occurredAt(value: Date | string | undefined): string {
   return value;
 }
 
+/** Dates as ISO 8601 (null kept: the start has not happened yet); undefined when none is given. */
+function retentionDates(
+  dates: RecordInput['retentionDates'],
+): Partial<Record<RetentionDateField, string | null>> | undefined {
+  if (dates === undefined) return undefined;
+  if (typeof dates !== 'object' || dates === null) throw new InvalidRecordError('retentionDates must be an object');
+  const out: Partial<Record<RetentionDateField, string | null>> = {};
+  for (const [field, value] of Object.entries(dates) as [RetentionDateField, Date | string | null | undefined][]) {
+    if (value === undefined) continue;
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) throw new InvalidRecordError(`retentionDates.${field} is an invalid Date`);
+      out[field] = value.toISOString();
+    } else out[field] = value;
+  }
+  return out;
+}
+
 /**
  * One Kafka message per record. Throws InvalidRecordError naming the first bad record by
  * its position (never by its keys, which are personal data) and what is wrong.
@@ -47,6 +71,7 @@ export function buildRecordMessages(systemId: string, kind: RecordKind, records:
       category: record.category,
       subjectKeys: record.subjectKeys,
       occurredAt: occurredAt(record.occurredAt),
+      ...(record.retentionDates !== undefined ? { retentionDates: retentionDates(record.retentionDates) } : {}),
     };
     const valid = validatePayload(def.payload, data);
     if (!valid.ok) throw new InvalidRecordError(`record #${index}: ${valid.reason}`);

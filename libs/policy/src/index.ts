@@ -24,3 +24,4 @@ export * from './erasure-decision';
 export * from './verification';
 export * from './direct-marketing';
 export * from './identity-links';
+export * from './purge';

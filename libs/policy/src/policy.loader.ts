@@ -12,6 +12,7 @@ import { DEFAULT_TIME_ZONE } from './legal-time';
 import { normaliseVerification, verificationProblems } from './verification';
 import { normaliseDirectMarketing } from './direct-marketing';
 import { identityLinksProblems, normaliseIdentityLinks } from './identity-links';
+import { normalisePurge } from './purge';
 import {
   DEFAULT_AUTHORITY,
   DEFAULT_CATEGORY,
@@ -157,6 +158,7 @@ function normalise(policy: Policy): Policy {
   policy.verification = normaliseVerification(policy.verification);
   policy.directMarketing = normaliseDirectMarketing(policy.directMarketing);
   policy.identity = normaliseIdentityLinks(policy.identity);
+  policy.purge = normalisePurge(policy.purge);
   policy.fields = Object.freeze(
     Object.assign(Object.create(null) as Record<string, readonly string[]>, policy.fields ?? {}),
   );
@@ -178,6 +180,12 @@ function crossChecks(policy: Policy): string[] {
     problems.push(`categories.${DEFAULT_CATEGORY}: is required (the rule for every category not named)`);
   }
   problems.push(...fieldChecks(policy.fields));
+  // A purged category needs a period to wait for: its own rule's retention or limit.
+  for (const category of Array.isArray(policy.purge?.categories) ? policy.purge.categories : []) {
+    const rule = policy.categories.get(category);
+    if (!rule || (rule.retention === undefined && rule.limit === undefined))
+      problems.push(`purge.categories: ${category} has no rule with a retention or a limit to count from`);
+  }
   for (const [name, rule] of policy.categories) {
     if (!POLICY_CATEGORY_PATTERN.test(name))
       problems.push(`categories.${name}: the name must be a lowercase slug (a-z, 0-9, -)`);

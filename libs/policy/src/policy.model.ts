@@ -34,6 +34,7 @@ import { isTimeZone } from './legal-time';
 import { VerificationPolicy } from './verification';
 import { IdentityLinksPolicy } from './identity-links';
 import { DirectMarketingPolicy } from './direct-marketing';
+import { PurgePolicy } from './purge';
 
 /** Same rule as the contracts' category names (a lowercase slug); kept here so this util lib depends on nothing of ours. */
 export const POLICY_CATEGORY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -494,6 +495,12 @@ export class Policy {
   @ValidateNested({ message: 'must be a mapping' })
   @Type(() => IdentityLinksPolicy)
   identity: IdentityLinksPolicy;
+
+  /** The purge of records past their periods, outside any request (purge.ts). Optional in the file; after loading, always set. */
+  @IsOptional()
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => PurgePolicy)
+  purge: PurgePolicy;
 
   /** Category name → rule; `default` applies to every category not named. A Map, so that no name can hit an Object prototype key. */
   @IsDefined(REQUIRED)

@@ -8,6 +8,7 @@ import { Logger, Module } from '@nestjs/common';
 import { loadPolicy, resolvePolicyPath } from '@datarights/policy';
 import { appConfig, DataLocatorConfig } from '../config/app.config';
 import { InventoryModule } from '../inventory/inventory.module';
+import { PdataIndexModule } from '../pdata-index/pdata-index.module';
 import { CollectionConsumer } from './collection.consumer';
 import { CollectionRepository } from './collection.repository';
 import { CollectionService, PACKAGE_KEY, POLICY } from './collection.service';
@@ -17,7 +18,7 @@ import { PackageSenderLoop } from './package-sender.loop';
 import { resolvePackageKey } from '@datarights/service-kit';
 
 @Module({
-  imports: [InventoryModule],
+  imports: [InventoryModule, PdataIndexModule],
   controllers: [CollectionConsumer],
   providers: [
     { provide: DataLocatorConfig, useFactory: appConfig },

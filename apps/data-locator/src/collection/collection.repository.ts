@@ -232,11 +232,11 @@ export class CollectionRepository {
     packageId: string,
     parts: number,
     sha256: string,
-    content: { records: number; categories: string[] },
+    content: { records: number; categories: string[]; thirdPartyRecords?: number },
   ): Promise<void> {
     await tx.query(
-      `UPDATE export_packages SET parts = $2, sha256 = $3, records = $4, categories = $5 WHERE package_id = $1`,
-      [packageId, parts, sha256, content.records, content.categories],
+      `UPDATE export_packages SET parts = $2, sha256 = $3, records = $4, categories = $5, third_party_data = $6 WHERE package_id = $1`,
+      [packageId, parts, sha256, content.records, content.categories, (content.thirdPartyRecords ?? 0) > 0],
     );
   }
 
@@ -266,7 +266,7 @@ export class CollectionRepository {
     if (inFlight.length > 0) return undefined;
     const rows = (await tx.query(
       `SELECT package_id AS "packageId", request_id AS "requestId", request_type AS "requestType", sha256, parts, next_part AS "nextPart",
-              records, categories, outcomes, assembled_at AS "assembledAt"
+              records, categories, outcomes, assembled_at AS "assembledAt", third_party_data AS "thirdPartyData"
        FROM export_packages ORDER BY assembled_at LIMIT 1 FOR UPDATE`,
     )) as PendingPackage[];
     return rows[0];
@@ -293,4 +293,6 @@ export interface PendingPackage {
   categories: string[];
   outcomes: { systemId: string; outcome: string; affectedRecords: number; categories: string[] }[];
   assembledAt: Date;
+  /** A system flagged records of it as holding other people's data: the DPO releases it (Art. 15(4)). */
+  thirdPartyData?: boolean;
 }

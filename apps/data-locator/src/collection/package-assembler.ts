@@ -11,12 +11,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PACKAGE_PART_MAX_CHARS } from '@datarights/contracts';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { PACKAGE_PART_MAX_CHARS, type LinkedSubjectKeys } from '@datarights/contracts';
 import type { Policy } from '@datarights/policy';
 import { encryptPackageStream } from '@datarights/service-kit';
 import { DataLocatorConfig } from '../config/app.config';
 import { InventoryRepository } from '../inventory/inventory.repository';
+import { PdataIndexRepository } from '../pdata-index/pdata-index.repository';
+import { normalisedKeys } from '../plan/plan-builder';
 import { writePackage } from '../package/package-builder';
 import { CollectionRepository } from './collection.repository';
 import { type CollectionTx, PACKAGE_KEY, POLICY } from './collection.service';
@@ -69,6 +71,9 @@ export class PartWriter extends Writable {
   }
 }
 
+/** Most records whose own period an access package states (the rest: the category's rule). */
+const RECORD_DATES_MAX = 100_000;
+
 @Injectable()
 export class PackageAssembler {
   private readonly logger = new Logger(PackageAssembler.name);
@@ -79,6 +84,8 @@ export class PackageAssembler {
     private readonly config: DataLocatorConfig,
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(PACKAGE_KEY) private readonly key: Buffer,
+    // Optional: the package bench assembles without an index (no period per record then).
+    @Optional() private readonly index?: PdataIndexRepository,
   ) {}
 
   /** Assembles the package of the oldest request waiting for one; returns whether there was one. */
@@ -128,6 +135,16 @@ export class PackageAssembler {
             batches: () => this.repo.partsOf(tx.manager, c.commandId),
           })),
         policy: this.policy,
+        timeZone: this.policy.deadlines?.timeZone,
+        // Art. 15(1)(d): the period applied to each record, from the dates its system reported.
+        recordDates:
+          requestType === 'access' && this.index
+            ? await this.index.datedRecordsOf(
+                tx.manager,
+                normalisedKeys(request.subjectKeys as LinkedSubjectKeys),
+                RECORD_DATES_MAX,
+              )
+            : [],
         escalated: commands
           .filter((c) => c.status === 'escalated')
           .map((c) => ({ systemId: c.systemId, reason: c.lastReason ?? 'escalated' })),
@@ -171,7 +188,13 @@ export class PackageAssembler {
       return true;
     }
     await this.repo.deletePackage(tx.manager, p.packageId);
-    await tx.publish('executionCompleted', { requestId: p.requestId, systems: p.outcomes, holds: [] });
+    // Art. 15(4): a package holding other people's data leaves once the DPO releases it.
+    await tx.publish('executionCompleted', {
+      requestId: p.requestId,
+      systems: p.outcomes,
+      holds: [],
+      ...(p.thirdPartyData ? { thirdPartyData: true } : {}),
+    });
     this.logger.log(`request ${p.requestId}: package ${p.packageId} sent (${p.parts} parts)`);
     return true;
   }

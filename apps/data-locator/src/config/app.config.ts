@@ -30,6 +30,21 @@ export class DataLocatorConfig extends ServiceConfig {
   @Max(3_600_000)
   EXPORT_POLL_MS: number = 1000;
 
+  /** How often the purge looks for records past their periods (issue 14; the policy's `purge.categories`). */
+  @IsInt()
+  @Min(10)
+  PURGE_POLL_MS: number = 3_600_000;
+
+  /** Most records the purge asks to erase per run (again at once while runs come back full). */
+  @IsInt()
+  @Min(1)
+  PURGE_BATCH: number = 100;
+
+  /** A record the purge asked to erase and that is still indexed is asked again after this. */
+  @IsInt()
+  @Min(1000)
+  PURGE_RESEND_MS: number = 86_400_000;
+
   /** How often the package sender looks for a package to assemble, or else the next part to send (one part in the outbox at a time). */
   @IsInt()
   @Min(10)

@@ -5,6 +5,9 @@ import { PackagedExportsForgetKeys1734400000000 } from './1734400000000-packaged
 import { AutomatedDecisions1734500000000 } from './1734500000000-automated-decisions';
 import { RegistrationApprovals1734600000000 } from './1734600000000-registration-approvals';
 import { StreamedPackages1734700000000 } from './1734700000000-streamed-packages';
+import { RetentionDates1797200000000 } from './1797200000000-retention-dates';
+import { Purge1797220000000 } from './1797220000000-purge';
+import { ThirdPartyPackages1797230000000 } from './1797230000000-third-party-packages';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -14,4 +17,7 @@ export const MIGRATIONS: Function[] = [
   AutomatedDecisions1734500000000,
   RegistrationApprovals1734600000000,
   StreamedPackages1734700000000,
+  RetentionDates1797200000000,
+  Purge1797220000000,
+  ThirdPartyPackages1797230000000,
 ];

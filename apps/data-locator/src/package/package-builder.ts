@@ -3,7 +3,8 @@
  * - `data.json`: every record, by system and category;
  * - one CSV per category (`csv/<category>.csv`), RFC 4180;
  * - for access: `processing.json` and `summary.md`, every Art. 15(1)(a)–(h) and 15(2) fact
- *   per category (processing-facts.ts).
+ *   per category (processing-facts.ts), and `retention.csv`, the period applied to each
+ *   record from its own reported dates (record-periods.ts).
  * Portability covers only categories the policy marks `portability: include` with a
  * `provided` basis of consent or contract (Art. 20(1)(a)), and never records a system
  * flags as inferred or derived (they were not "provided by" the subject).
@@ -29,6 +30,7 @@ import { csvLine } from './csv';
 import { accessSummary, categoryName, portabilitySummary } from './package-summary';
 import { scanRecords, placeOf, type PackageScan, type PackageType } from './package-scan';
 import { processingFacts, type InventoryEntry } from './processing-facts';
+import { recordPeriodLines, recordPeriods, recordPeriodsCsv, type DatedRecordOf } from './record-periods';
 
 export { categoryIncluded, type PackageType } from './package-scan';
 
@@ -61,6 +63,10 @@ interface PackageInputOf<E> {
   escalated?: readonly { systemId: string; reason: string }[];
   /** The subject's language for `summary.md` (BCP 47); French when absent. */
   locale?: string;
+  /** The subject's records with the retention dates their systems reported (access: the period applied to each). */
+  recordDates?: readonly DatedRecordOf[];
+  /** The controller's time zone (the end of a legal day); Europe/Paris when absent. */
+  timeZone?: string;
 }
 export type PackageInput = PackageInputOf<SystemExport>;
 export type StreamedPackageInput = PackageInputOf<SystemSource>;
@@ -146,9 +152,12 @@ function factEntries(input: StreamedPackageInput, scan: PackageScan, meta: Meta)
       policy: input.policy,
       controller: input.controller,
     });
+    const periods = recordPeriods(input.policy, input.recordDates ?? [], new Date(input.generatedAt), input.timeZone);
+    const recordLines = recordPeriodLines(input.policy, periods, locale);
     return [
       ['processing.json', JSON.stringify({ ...meta, ...facts }, null, 2)],
-      ['summary.md', accessSummary(facts, { ...meta, escalated }, locale)],
+      ['summary.md', accessSummary(facts, { ...meta, escalated, recordPeriods: recordLines }, locale)],
+      ...(periods.length > 0 ? [['retention.csv', recordPeriodsCsv(periods)] as [string, string]] : []),
     ];
   }
   const excluded = scan.excluded.map((c) => {
@@ -167,7 +176,7 @@ function factEntries(input: StreamedPackageInput, scan: PackageScan, meta: Meta)
 export async function writePackage(
   input: StreamedPackageInput,
   stages: readonly NodeJS.WritableStream[],
-): Promise<{ records: number; categories: string[] }> {
+): Promise<{ records: number; categories: string[]; thirdPartyRecords: number }> {
   const scan = await scanRecords(input);
   const meta: Meta = {
     requestId: input.requestId,
@@ -198,7 +207,7 @@ export async function writePackage(
     await zip.finalize();
   })();
   await Promise.all([written, appended]);
-  return { records: scan.records, categories: scan.categories };
+  return { records: scan.records, categories: scan.categories, thirdPartyRecords: scan.thirdPartyRecords };
 }
 
 /** The zip, as one buffer (tests; the service streams it with writePackage). */

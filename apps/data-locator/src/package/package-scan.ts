@@ -39,6 +39,8 @@ export interface PackageScan<S extends Source = Source> {
   columns: Map<string, string[]>;
   /** Categories the subject has records in that the package leaves out, sorted. */
   excluded: string[];
+  /** Records a system flagged `containsThirdPartyData: true` (other people's data: the DPO releases the package, Art. 15(4)). */
+  thirdPartyRecords: number;
 }
 
 /** Whether a category belongs in a package of this type, per the policy. */
@@ -102,6 +104,7 @@ export async function scanRecords<S extends Source>(input: ScanInput<S>): Promis
   const columns = new Map<string, Set<string>>();
   const seenExcluded = new Set<string>();
   let records = 0;
+  let thirdPartyRecords = 0;
   for (const exp of sources) {
     const mine: string[] = [];
     bySystem.set(exp.systemId, mine);
@@ -117,6 +120,7 @@ export async function scanRecords<S extends Source>(input: ScanInput<S>): Promis
         let cols = columns.get(category);
         if (!cols) columns.set(category, (cols = new Set(LEADING_COLUMNS)));
         for (const k in record) if (Object.hasOwn(record, k)) cols.add(k);
+        if (record.containsThirdPartyData === true) thirdPartyRecords++;
         records++;
       }
   }
@@ -128,5 +132,6 @@ export async function scanRecords<S extends Source>(input: ScanInput<S>): Promis
     counts,
     columns: new Map([...columns].map(([c, cols]) => [c, [...cols]])),
     excluded: [...seenExcluded].filter((c) => !counts.has(c)).sort(),
+    thirdPartyRecords,
   };
 }

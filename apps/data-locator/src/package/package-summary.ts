@@ -8,11 +8,11 @@
 import { durationInWords, inLocale } from '@datarights/policy';
 import type { CategoryFacts, ProcessingFacts, RetentionFact } from './processing-facts';
 
-type Lang = 'fr' | 'en';
-const langOf = (locale: string): Lang => (locale.startsWith('en') ? 'en' : 'fr');
+export type Lang = 'fr' | 'en';
+export const langOf = (locale: string): Lang => (locale.startsWith('en') ? 'en' : 'fr');
 
 /** When a retention period starts (the policy's `from`). */
-const ANCHORS: Record<Lang, Record<string, string>> = {
+export const ANCHORS: Record<Lang, Record<string, string>> = {
   fr: {
     'record-date': "la date de l'enregistrement",
     'end-of-financial-year': "la fin de l'exercice comptable",
@@ -190,10 +190,12 @@ export interface SummaryMeta {
   generatedAt: string;
   records: number;
   escalated: readonly { systemId: string; reason: string }[];
+  /** The period applied to each record, in words (record-periods.ts); absent: no section. */
+  recordPeriods?: readonly string[];
 }
 
 /** A date as a person writes it, in the controller's time zone: "7 décembre 2026". */
-function dateInWords(iso: string, locale: string): string {
+export function dateInWords(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(langOf(locale) === 'en' ? 'en-GB' : 'fr-FR', {
     dateStyle: 'long',
     timeZone: 'Europe/Paris',
@@ -256,6 +258,7 @@ export function accessSummary(facts: ProcessingFacts, meta: SummaryMeta, locale:
     );
     out.push('');
   }
+  out.push(...(meta.recordPeriods ?? []));
   out.push(facts.categories.some((c) => c.automatedDecisions.length > 0) ? t.automatedOthers : t.automated, '');
   out.push(t.rights, '', ...t.rightsList.map((r) => `- ${r}`), '');
   out.push(t.complaint, '', t.complaintText(facts.complaint.authority, facts.complaint.url), '');

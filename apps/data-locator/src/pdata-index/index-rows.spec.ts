@@ -28,7 +28,15 @@ describe('toIndexRows', () => {
       phone: '+33612345678',
       erased: false,
       occurredAt: '2026-01-01T10:00:00.000Z',
+      retentionDates: null,
     });
+  });
+
+  it("keeps the record's retention dates, null for a start that has not happened (issue 14)", () => {
+    const [row] = toIndexRows([
+      stored({ retentionDates: { contractEnd: null, recordDate: '2026-01-01T10:00:00.000Z' } }),
+    ]);
+    expect(row.retentionDates).toEqual({ contractEnd: null, recordDate: '2026-01-01T10:00:00.000Z' });
   });
 
   it('keeps one row per record: the latest, and on a tie the last one received', () => {

@@ -3,7 +3,13 @@
  * identifier written two ways matches, and one row per record (the batch is deduplicated
  * before the single multi-row upsert, which cannot touch the same row twice).
  */
-import { EVENTS, normaliseKey, type RecordEvent } from '@datarights/contracts';
+import {
+  EVENTS,
+  normaliseKey,
+  RETENTION_DATE_ANCHORS,
+  type RecordEvent,
+  type RetentionDates,
+} from '@datarights/contracts';
 
 export interface IndexRow {
   systemId: string;
@@ -15,6 +21,8 @@ export interface IndexRow {
   erased: boolean;
   /** ISO 8601 in UTC, millisecond precision (the same instant the batch compared). */
   occurredAt: string;
+  /** The record's retention dates as its system reported them (RetentionDates), or null when it gave none. */
+  retentionDates: Record<string, string | null> | null;
 }
 
 export interface IndexedEvent {
@@ -27,6 +35,16 @@ const key = (kind: 'email' | 'customerId' | 'phone', v: string | undefined): str
   const n = normaliseKey(kind, v);
   return n.length > 0 ? n : null;
 };
+
+/** Only the contract's fields, each a date-time or null (the validator already checked them). */
+function retentionDatesOf(dates: RetentionDates): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const field of Object.keys(RETENTION_DATE_ANCHORS) as (keyof RetentionDates)[]) {
+    const v = dates[field];
+    if (v === null || typeof v === 'string') out[field] = v;
+  }
+  return out;
+}
 
 export function toIndexRow(e: IndexedEvent): IndexRow {
   const at = Date.parse(e.data.occurredAt);
@@ -44,6 +62,7 @@ export function toIndexRow(e: IndexedEvent): IndexRow {
     phone: erased ? null : key('phone', k.phone),
     erased,
     occurredAt: new Date(at).toISOString(),
+    retentionDates: e.data.retentionDates ? retentionDatesOf(e.data.retentionDates) : null,
   };
 }
 

@@ -61,6 +61,59 @@ export function groupPlanItems(holdings: Holding[], systems: KnownSystem[]): Pla
   return { items, unregistered };
 }
 
+/** One live record with the retention dates its system reported (from the index). */
+export interface DatedRecord {
+  systemId: string;
+  recordRef: string;
+  category: string;
+  occurredAt: string;
+  retentionDates: Record<string, string | null>;
+}
+
+/**
+ * Puts each record's retention dates into its plan item (issue 14: a hold runs from each
+ * record's own start, Art. 17(3)(b)). A category is listed whole or not at all: only when
+ * every live record of it carries dates, and while the plan's budget (`max` records) lasts,
+ * smallest categories first. A category left out keeps the executor's fallback (counted
+ * from the request: later than the real start, so never too early).
+ */
+export function withRecordDates(
+  items: PlanItem[],
+  holdings: readonly Holding[],
+  records: readonly DatedRecord[],
+  max: number,
+): PlanItem[] {
+  const groups = new Map<string, DatedRecord[]>();
+  for (const r of records) {
+    const id = `${r.systemId}\u0000${r.category}`;
+    groups.set(id, [...(groups.get(id) ?? []), r]);
+  }
+  const live = new Map(holdings.map((h) => [`${h.systemId}\u0000${h.category}`, h.records]));
+  const whole = [...groups.entries()]
+    .filter(([id, rs]) => live.get(id) === rs.length)
+    .sort(([a, x], [b, y]) => x.length - y.length || a.localeCompare(b));
+  const listed = new Map<string, DatedRecord[]>();
+  let budget = max;
+  for (const [, rs] of whole) {
+    if (rs.length > budget) break;
+    budget -= rs.length;
+    listed.set(rs[0].systemId, [...(listed.get(rs[0].systemId) ?? []), ...rs]);
+  }
+  return items.map((item) => {
+    const rs = listed.get(item.systemId);
+    if (!rs) return item;
+    return {
+      ...item,
+      recordDates: rs.map((r) => ({
+        recordRef: r.recordRef,
+        category: r.category,
+        occurredAt: r.occurredAt,
+        retentionDates: r.retentionDates,
+      })),
+    };
+  });
+}
+
 /** Normalised, de-duplicated keys of every kind: the index stores them normalised. */
 export function normalisedKeys(keys: LinkedSubjectKeys): { email: string[]; customerId: string[]; phone: string[] } {
   const norm = (kind: 'email' | 'customerId' | 'phone', values: string[] | undefined) => [

@@ -184,6 +184,8 @@ describe("the demo systems' command handlers", () => {
           recordRef: 'customer/C-1',
           category: 'identification',
           subjectKeys: { email: 'jane.new@example.test', customerId: 'C-1', phone: '+33600000001' },
+          // Every demo contract still runs: the civil identity's five years have not started (issue 14).
+          retentionDates: { contractEnd: null, accountClosure: null },
         },
       ],
     });

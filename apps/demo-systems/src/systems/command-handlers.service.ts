@@ -13,6 +13,7 @@
  * redelivery after a crash between that commit and the SDK's save answers the same.
  */
 import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
 import type {
   Command,
@@ -26,7 +27,7 @@ import type {
 import type { CommandKind, CommandResult, RecordInput, RecordKind } from '@datarights/connector-sdk';
 import { normaliseKeyLists } from './key-match';
 import { columnsFor, planRectification } from './rectification';
-import { recordRefOf, tablesFor, type DemoSystem, type TableSpec } from './system-catalog';
+import { recordRefOf, tablesFor, type DemoSystem, type RetentionDateSource, type TableSpec } from './system-catalog';
 import { SystemsRepository, type KeyedRow } from './systems.repository';
 
 /** Sends data events through the system's connector. */
@@ -39,14 +40,38 @@ export function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** The retention dates of a row, from its table's `retention` sources (undefined when the table declares none). */
+export function retentionDatesOf(spec: TableSpec, row: KeyedRow): RecordInput['retentionDates'] {
+  if (!spec.retention) return undefined;
+  const dates: NonNullable<RecordInput['retentionDates']> = {};
+  for (const [field, source] of Object.entries(spec.retention) as [
+    keyof NonNullable<RecordInput['retentionDates']>,
+    RetentionDateSource,
+  ][]) {
+    if (source === 'not-yet') dates[field] = null;
+    else if (!row.occurredAt)
+      continue; // unknown: counted from the request
+    else if (source === 'occurred-at') dates[field] = row.occurredAt;
+    else dates[field] = endOfFinancialYear(row.occurredAt);
+  }
+  return dates;
+}
+
+/** The last instant of the calendar year of `at`, Paris time (the demo company's financial year). */
+export function endOfFinancialYear(at: Date): Date {
+  return DateTime.fromJSDate(at, { zone: 'Europe/Paris' }).endOf('year').toJSDate();
+}
+
 /** A row reduced to a data event (no contents, only keys); undefined if it carries no key. */
 export function toRecordInput(spec: TableSpec, row: KeyedRow, occurredAt?: Date): RecordInput | undefined {
   if (Object.keys(row.keys).length === 0) return undefined;
+  const retentionDates = retentionDatesOf(spec, row);
   return {
     recordRef: recordRefOf(spec, row.ref),
     category: spec.category,
     subjectKeys: row.keys,
     ...(occurredAt ? { occurredAt } : {}),
+    ...(retentionDates && Object.keys(retentionDates).length > 0 ? { retentionDates } : {}),
   };
 }
 

@@ -9,7 +9,14 @@
  * Every name here is a constant of the code, never input: table and column names are
  * interpolated into SQL only from this file (and checked by `assertIdentifiers`).
  */
-import type { SubjectKeyKind, SystemRegistered } from '@datarights/contracts';
+import type { RetentionDateField, SubjectKeyKind, SystemRegistered } from '@datarights/contracts';
+
+/**
+ * Where a retention date of a row comes from: the row's own date (`occurredAt`), the end of
+ * the financial year of that date (the demo company's financial year is the calendar year,
+ * Paris time), or `not-yet` (the event has not happened: every demo contract still runs).
+ */
+export type RetentionDateSource = 'occurred-at' | 'end-of-financial-year' | 'not-yet';
 
 /** The systems holding customer rows. */
 export const HOLDER_IDS = ['crm', 'billing', 'support', 'marketing'] as const;
@@ -49,6 +56,8 @@ export interface TableSpec {
   suppressible?: boolean;
   /** The marketing opt-in column, withdrawn by an objection to prospection (Art. 21(3)). */
   optIn?: string;
+  /** The retention dates its data events report (issue 14: each period runs from the record's own start). */
+  retention?: Partial<Record<RetentionDateField, RetentionDateSource>>;
 }
 
 export interface DemoSystem {
@@ -81,6 +90,8 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
         occurredAt: 'created_at',
         restriction: 'until',
         rectifiable: { email: 'email', phone: 'phone', fullName: 'full_name', address: 'address' },
+        // LCEN art. 6: five years after the contract ends; every demo contract still runs.
+        retention: { recordDate: 'occurred-at', contractEnd: 'not-yet', accountClosure: 'not-yet' },
       },
     ],
   },
@@ -121,6 +132,12 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
         keys: { email: 'email', customerId: 'customer_id' },
         occurredAt: 'issued_at',
         restriction: 'until',
+        // Code de commerce L123-22: ten years from the end of the invoice's financial year.
+        retention: {
+          recordDate: 'occurred-at',
+          lastOperation: 'occurred-at',
+          endOfFinancialYear: 'end-of-financial-year',
+        },
       },
       {
         table: 'billing_payments',
@@ -130,6 +147,8 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
         keys: { customerId: 'customer_id' },
         occurredAt: 'paid_at',
         restriction: 'until',
+        // CNIL délibération 2018-303: thirteen months from the debit; décret 2021-1362: account open.
+        retention: { transaction: 'occurred-at', accountClosure: 'not-yet' },
       },
     ],
   },
@@ -198,6 +217,8 @@ export const DEMO_SYSTEMS: Readonly<Record<SystemId, DemoSystem>> = {
         category: 'prospection',
         keys: { email: 'email', phone: 'phone' },
         occurredAt: 'last_contact_at',
+        // CNIL: a prospect is kept at most three years from the last contact from the prospect.
+        retention: { lastContact: 'occurred-at' },
         restriction: 'flag',
         suppressible: true,
         optIn: 'opted_in',

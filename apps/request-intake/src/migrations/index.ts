@@ -8,6 +8,7 @@ import { RequestRecipients1733800000000 } from './1733800000000-request-recipien
 import { ReceiptAndInformationWait1734100000000 } from './1734100000000-receipt-and-information-wait';
 import { PackageChunks1734700000000 } from './1734700000000-package-chunks';
 import { ThrottlerHits1797100000001 } from './1797100000001-throttler-hits';
+import { PackageRelease1797240000000 } from './1797240000000-package-release';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: Function[] = [
   ReceiptAndInformationWait1734100000000,
   PackageChunks1734700000000,
   ThrottlerHits1797100000001,
+  PackageRelease1797240000000,
 ];

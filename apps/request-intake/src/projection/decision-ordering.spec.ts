@@ -122,6 +122,7 @@ function world(row: RequestEntity) {
     clock,
     verificationClock as unknown as VerificationClockService,
     policy,
+    publisher,
   );
   const noPublish = (async () => {
     throw new Error('the projection publishes nothing here');

@@ -2,12 +2,13 @@
 import { Module } from '@nestjs/common';
 import { RequestsModule } from '../requests/requests.module';
 import { SelfServiceModule } from '../self-service/self-service.module';
+import { PackageReleaseController } from './package-release.controller';
 import { ProjectionConsumer } from './projection.consumer';
 import { ProjectionService } from './projection.service';
 
 @Module({
   imports: [RequestsModule, SelfServiceModule],
-  controllers: [ProjectionConsumer],
+  controllers: [ProjectionConsumer, PackageReleaseController],
   providers: [ProjectionService],
 })
 export class ProjectionModule {}

@@ -7,15 +7,16 @@
  * was erased and what is kept, why and until when (Art. 12(1), 12(3), 17(3)).
  */
 import { Policy } from '@datarights/policy';
-import { Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventName } from '@datarights/contracts';
-import { PermanentError } from '@datarights/messaging';
-import { Clock, scrubPersonalData } from '@datarights/service-kit';
+import { EventPublisher, PermanentError } from '@datarights/messaging';
+import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import type { RequestEntity } from '../requests/entities';
 import { actionsTarget, settleWithOutcomes, type ActionUpdate } from '../requests/request-actions';
-import { applyActionUpdate } from '../requests/request-tx';
+import { applyActionUpdate, decide, lockRequest, publisherFor, type Answer } from '../requests/request-tx';
+import type { AcceptedDto } from '../requests/dto/request-view.dto';
 import { RequestJournal, type EventMeta, type Publish } from '../requests/request-journal';
 import { advance, type RequestStatus } from '../requests/request-state';
 import { RequestsRepository, type RequestPatch, type Tx } from '../requests/requests.repository';
@@ -53,6 +54,7 @@ export class ProjectionService {
     private readonly clock: Clock,
     private readonly verificationClock: VerificationClockService,
     private readonly policy: Policy,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async apply(tx: Tx, publish: Publish, meta: EventMeta, event: ProjectedEvent): Promise<void> {
@@ -64,7 +66,19 @@ export class ProjectionService {
     await this.journal.handled(tx, requestId, meta, event);
 
     const patch: RequestPatch = {};
-    const target = await this.project(tx, request, event, patch);
+    let target = await this.project(tx, request, event, patch);
+    // Art. 15(4): a package holding records flagged as other people's data does not leave
+    // automatically; the request waits for the DPO's release (release(), below).
+    if (
+      event.name === 'executionCompleted' &&
+      event.data.thirdPartyData === true &&
+      isPackageRequest(request.type) &&
+      !request.releasedAt
+    ) {
+      patch.releasePending = { systems: event.data.systems };
+      patch.releasePendingSince = this.clock.now();
+      target = undefined;
+    }
     if (event.name === 'identityVerified')
       await this.verificationClock.resume(tx, publish, request, new Date(event.data.verifiedAt), patch);
     const status = target ? advance(request.status, target) : request.status;
@@ -219,6 +233,38 @@ export class ProjectionService {
 
   private mergeAction(tx: Tx, requestId: string, update: ActionUpdate): Promise<RequestStatus> {
     return applyActionUpdate(this.repo, tx, requestId, update);
+  }
+
+  /**
+   * The DPO releases a package that waited (Art. 15(4)): they checked that the copy does not
+   * adversely affect others (a support ticket naming an agent, redacted where needed). The
+   * request completes as it would have, the subject is told with the package link, and the
+   * closing (dsr.request.closed.v1) is on the audit trail; 409 when nothing waits.
+   */
+  release(principal: Principal, requestId: string, idempotencyKey?: string): Promise<Answer<AcceptedDto>> {
+    const call = { principal, requestId, route: 'package-release', body: {}, idempotencyKey };
+    return decide(this.repo, call, async (tx) => {
+      const request = await lockRequest(this.repo, tx, requestId);
+      if (!request.releasePending || request.releasedAt)
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          ErrorCode.InvalidTransition,
+          `request ${requestId} has no package waiting for release`,
+        );
+      const publish = publisherFor(this.publisher, tx, requestId);
+      const status = advance(request.status, 'completed');
+      const patch: RequestPatch = { status, releasedAt: this.clock.now(), releasedBy: principal.id };
+      await this.complete(
+        tx,
+        publish,
+        request,
+        { requestId, systems: request.releasePending.systems, holds: [] },
+        patch,
+      );
+      await this.repo.update(tx, requestId, patch);
+      this.logger.log({ requestId }, 'package released by the DPO');
+      return { id: requestId, status, outcome: 'completed' };
+    });
   }
 
   /** The request ends: closed with outcome `completed`, and the subject is told (same transaction). */

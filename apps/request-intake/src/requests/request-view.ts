@@ -92,6 +92,15 @@ export function toRequestView(
           },
         }
       : {}),
+    ...(r.releasePendingSince
+      ? {
+          packageRelease: {
+            waitingSince: r.releasePendingSince.toISOString(),
+            releasedAt: iso(r.releasedAt),
+            releasedBy: r.releasedBy,
+          },
+        }
+      : {}),
     minimisedAt: iso(r.minimisedAt),
     subject: { email: r.subjectEmail, customerId: r.subjectCustomerId, phone: r.subjectPhone, name: r.subjectName },
     ...(r.representativeMandateRef !== null

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -70,7 +71,16 @@ export class HoldRecorded {
   @IsString() @Length(1, 200) ground: string;
   /** e.g. `Code de commerce L123-22`. */
   @IsString() @Length(1, 500) legalText: string;
+  /** The end of the hold; with `startPending`, the earliest it can end (the start has not happened yet). */
   @IsISO8601({ strict: true }) until: string;
+  /** How many records the hold keeps, when it names them (each held to its own end). */
+  @IsOptional() @IsInt() @Min(0) records?: number;
+  /**
+   * The policy anchor whose event has not happened yet (e.g. `contract-end` while the
+   * contract runs): the records are kept, restricted, until the system reports it, then
+   * for the period (LCEN art. 6: five years after the contract ends).
+   */
+  @IsOptional() @IsString() @Length(1, 100) startPending?: string;
 }
 
 export class SystemOutcome {
@@ -86,6 +96,12 @@ export class ExecutionCompleted {
   @IsUUID() requestId: string;
   @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => SystemOutcome) systems: SystemOutcome[];
   @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => HoldRecorded) holds: HoldRecorded[];
+  /**
+   * An access package holds records a system flagged as containing other people's data
+   * (`containsThirdPartyData: true` on an exported record): it leaves only once the DPO
+   * releases it (Art. 15(4): the copy shall not adversely affect the rights of others).
+   */
+  @IsOptional() @IsBoolean() thirdPartyData?: boolean;
 }
 
 /**

@@ -168,8 +168,10 @@ export const EVENTS = {
     type: 'pdata.command.erase.v1',
     payload: EraseCommand,
     topic: 'command',
-    producers: ['erasure-executor'],
-    summary: "Erase the subject's data in these categories (Art. 17).",
+    // data-locator: the purge of records past their periods (Art. 5(1)(e)), naming each record.
+    producers: ['erasure-executor', 'data-locator'],
+    summary:
+      "Erase the subject's data in these categories (Art. 17), or, from data-locator's purge, the named records past their periods (Art. 5(1)(e)).",
     key: byRequest,
   }),
   rectifyCommand: define({

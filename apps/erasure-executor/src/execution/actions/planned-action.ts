@@ -40,9 +40,14 @@ export interface PlannedHold {
   legalText: string;
   period: string;
   from: string;
+  /** The end of the hold; with `startPending`, the earliest it can end. */
   until: Date;
   /** Whether the system can erase: when the hold ends, the erase command is sent, or escalated. */
   canErase: boolean;
+  /** The records kept (each held to its own end); absent: every record of the category before the hold. */
+  recordRefs?: string[];
+  /** The anchor whose event has not happened (the contract runs): held with no end until the system reports it. */
+  startPending?: string;
 }
 
 /** What a request means for the plan's systems. */

@@ -46,5 +46,7 @@ function toHoldRecorded(h: HoldEntity): HoldRecorded {
     ground: h.ground,
     legalText: h.legalText,
     until: h.until.toISOString(),
+    ...(h.recordRefs ? { records: h.recordRefs.length } : {}),
+    ...(h.startPending ? { startPending: h.startPending } : {}),
   };
 }

@@ -1,8 +1,7 @@
-import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Data a system keeps under a legal obligation (Art. 17(3)(b)) until a date, restricted meanwhile (Art. 18). */
 @Entity({ name: 'hold' })
-@Unique(['requestId', 'systemId', 'category'])
 export class HoldEntity {
   @PrimaryColumn('uuid', { name: 'hold_id' })
   holdId: string;
@@ -34,9 +33,24 @@ export class HoldEntity {
   @Column('timestamptz')
   until: Date;
 
-  /** `active` while the period runs; `expired` once the erase action is started (the durable schedule). */
+  /**
+   * `active` while the period runs; `expired` once the erase action is started (the durable
+   * schedule); `waiting` while the period's start has not happened (`startPending`): never
+   * erased by this schedule, `until` is only the earliest it could end. data-locator's
+   * purge erases such a record, by name, once its system reports the start and the period
+   * from it is over (it holds the index those dates arrive in), so a waiting hold keeps
+   * neither the request open nor its keys.
+   */
   @Column('text', { default: 'active' })
-  status: 'active' | 'expired';
+  status: 'active' | 'expired' | 'waiting';
+
+  /** The records kept, each to its own end (issue 14); null: every record of the category before the hold. */
+  @Column('text', { name: 'record_refs', array: true, nullable: true })
+  recordRefs: string[] | null;
+
+  /** The policy anchor whose event has not happened yet (e.g. `contract-end`), while `waiting`. */
+  @Column('text', { name: 'start_pending', nullable: true })
+  startPending: string | null;
 
   /** Whether the system could erase when the hold was placed; if not, the expiry is escalated to the DPO. */
   @Column('boolean', { name: 'can_erase', default: true })

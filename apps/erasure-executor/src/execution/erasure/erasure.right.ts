@@ -6,6 +6,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PlanBuilt } from '@datarights/contracts';
 import type { Policy } from '@datarights/policy';
+import { Clock } from '@datarights/service-kit';
 import { POLICY } from '../../policy/policy.module';
 import type { ExecutionPlan } from '../actions/planned-action';
 import type { PlanContext, RightExecution } from '../actions/right-execution';
@@ -17,9 +18,15 @@ export class ErasureRight implements RightExecution {
   readonly requestType = 'erasure';
   readonly needsParameters = false;
 
-  constructor(@Inject(POLICY) private readonly policy: Policy) {}
+  constructor(
+    @Inject(POLICY) private readonly policy: Policy,
+    private readonly clock: Clock,
+  ) {}
 
   plan(_tx: ExecutionTx, plan: PlanBuilt, ctx: PlanContext): Promise<ExecutionPlan> {
-    return Promise.resolve(planErasure(this.policy, plan.items, ctx.requestedAt));
+    // Each record's periods are compared with now: a period already over is erased now.
+    return Promise.resolve(
+      planErasure(this.policy, plan.items, ctx.requestedAt, this.clock.now(), this.policy.deadlines?.timeZone),
+    );
   }
 }

@@ -19,20 +19,23 @@ import type { ExecutionTx } from '../store/execution-tx';
 
 /**
  * The erase action of an ended hold. Pure. It names a cut-off, the hold's creation (when
- * the kept records were restricted): the deferred erase covers the records kept under the
- * hold and never the data the subject created after the request (a returning customer's
- * new invoices).
+ * the kept records were restricted), and the records it kept when it names them: the
+ * deferred erase covers the records kept under the hold and never the data the subject
+ * created after the request (a returning customer's new invoices).
  */
 export function holdErasure(
-  hold: Pick<HoldEntity, 'systemId' | 'category' | 'canErase' | 'legalText' | 'until' | 'createdAt'>,
+  hold: Pick<HoldEntity, 'systemId' | 'category' | 'canErase' | 'legalText' | 'until' | 'createdAt'> &
+    Partial<Pick<HoldEntity, 'recordRefs'>>,
 ): PlannedAction {
+  // A hold that names its records (each held to its own end, issue 14) erases those only.
+  const recordRefs = hold.recordRefs && hold.recordRefs.length > 0 ? { recordRefs: hold.recordRefs } : {};
   if (hold.canErase)
     return {
       dispatch: true,
       kind: 'erase',
       systemId: hold.systemId,
       categories: [hold.category],
-      params: { createdBefore: hold.createdAt.toISOString() },
+      params: { createdBefore: hold.createdAt.toISOString(), ...recordRefs },
     };
   return {
     dispatch: false,

@@ -113,6 +113,8 @@ export class PlanExecution {
       periodFrom: h.from,
       until: h.until,
       canErase: h.canErase,
+      ...(h.recordRefs ? { recordRefs: h.recordRefs } : {}),
+      ...(h.startPending ? { startPending: h.startPending, status: 'waiting' as const } : {}),
     });
     await tx.publish('holdRecorded', {
       requestId,
@@ -122,6 +124,8 @@ export class PlanExecution {
       ground: h.ground,
       legalText: h.legalText,
       until: h.until.toISOString(),
+      ...(h.recordRefs ? { records: h.recordRefs.length } : {}),
+      ...(h.startPending ? { startPending: h.startPending } : {}),
     });
   }
 

@@ -18,7 +18,8 @@ export type NewHold = Pick<
   | 'periodFrom'
   | 'until'
   | 'canErase'
->;
+> &
+  Partial<Pick<HoldEntity, 'recordRefs' | 'startPending' | 'status'>>;
 
 export class HoldStore {
   constructor(private readonly m: EntityManager) {}

@@ -81,7 +81,9 @@ export class RequestStore {
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .where('r.completed AND r.minimised_at IS NULL')
-        .andWhere(`NOT EXISTS (SELECT 1 FROM hold h WHERE h.request_id = r.request_id AND h.status = 'active')`)
+        .andWhere(
+          `NOT EXISTS (SELECT 1 FROM hold h WHERE h.request_id = r.request_id AND h.status IN ('active', 'waiting'))`,
+        )
         .andWhere(
           `NOT EXISTS (SELECT 1 FROM action a WHERE a.request_id = r.request_id AND a.status NOT IN ('completed', 'closed-manually'))`,
         )

@@ -113,6 +113,12 @@ export class DecisionViewDto {
   reasons?: string;
 }
 
+export class PackageReleaseViewDto {
+  @ApiProperty({ format: 'date-time', description: 'Since when the package waits for the DPO.' }) waitingSince: string;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) releasedAt: string | null;
+  @ApiPropertyOptional({ nullable: true }) releasedBy: string | null;
+}
+
 export class TimelineEntryDto {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ example: 'dsr.subject.resolved.v1', description: 'The CloudEvents type.' }) event: string;
@@ -168,6 +174,12 @@ export class RequestViewDto {
     description: 'Refused (Art. 12(4)) or rejected (Art. 12(5)) by the DPO.',
   })
   decision?: DecisionViewDto;
+  @ApiPropertyOptional({
+    type: PackageReleaseViewDto,
+    description:
+      "The package holds records a system flagged as other people's data (Art. 15(4)): it leaves once the DPO releases it (POST /v1/requests/{id}/package-release).",
+  })
+  packageRelease?: PackageReleaseViewDto;
   @ApiPropertyOptional({
     format: 'date-time',
     nullable: true,

@@ -76,6 +76,17 @@ export class RequestEntity {
     'manifestly-unfounded' | 'excessive' | null;
   @Column('text', { name: 'decided_by', nullable: true }) decidedBy: string | null;
 
+  /**
+   * Art. 15(4): the package holds records flagged as other people's data, and waits for the
+   * DPO's release: the execution's outcome kept to complete the request then.
+   */
+  @Column('jsonb', { name: 'release_pending', nullable: true }) releasePending: {
+    systems: { systemId: string; outcome: string; affectedRecords: number; categories: string[] }[];
+  } | null;
+  @Column('timestamptz', { name: 'release_pending_since', nullable: true }) releasePendingSince: Date | null;
+  @Column('timestamptz', { name: 'released_at', nullable: true }) releasedAt: Date | null;
+  @Column('text', { name: 'released_by', nullable: true }) releasedBy: string | null;
+
   /** The due date the due-soon and overdue events were published for. */
   @Column('timestamptz', { name: 'due_soon_notified_for', nullable: true }) dueSoonNotifiedFor: Date | null;
   @Column('timestamptz', { name: 'overdue_notified_for', nullable: true }) overdueNotifiedFor: Date | null;
