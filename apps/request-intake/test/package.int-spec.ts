@@ -43,6 +43,24 @@ afterAll(async () => {
 });
 
 const T = (name: keyof typeof EVENTS) => EVENTS[name].type;
+
+/** An access request filed, resolved, verified and planned for one system's category, as the other services would. */
+async function accessInProgress(systemId: string, category: string) {
+  const subject = aSubject();
+  const { id } = await fileRequest(h, { type: 'access', subject, channel: 'email' });
+  const subjectRef = `subj-${uuid()}`;
+  await send(h, 'subjectResolved', { requestId: id, result: 'matched', subjectRef, candidates: [] });
+  await waitForStatus(h, id, 'awaiting-verification');
+  const keys = { requestId: id, requestType: 'access' as const, subjectRef, subjectKeys: { email: [subject.email] } };
+  await send(h, 'identityVerified', { ...keys, method: 'code', verifiedAt: new Date().toISOString() });
+  await waitForStatus(h, id, 'verified');
+  await send(h, 'planBuilt', {
+    ...keys,
+    items: [{ systemId, role: 'controller', categories: [category], capabilities: ['export'], records: 1 }],
+  });
+  await waitForStatus(h, id, 'in-progress');
+  return { id, subject };
+}
 const binary = (res: import('superagent').Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
@@ -51,30 +69,7 @@ const binary = (res: import('superagent').Response, cb: (err: Error | null, body
 
 describe('an access request: package stored, request completed, package served and deleted', () => {
   it('completes with the package-ready notice; the link and the DPO download it; wrong signature 403, expired 410; deleted after its period', async () => {
-    const subject = aSubject();
-    const { id } = await fileRequest(h, { type: 'access', subject, channel: 'email' });
-    const subjectRef = `subj-${uuid()}`;
-    await send(h, 'subjectResolved', { requestId: id, result: 'matched', subjectRef, candidates: [] });
-    await waitForStatus(h, id, 'awaiting-verification');
-    await send(h, 'identityVerified', {
-      requestId: id,
-      requestType: 'access',
-      subjectRef,
-      subjectKeys: { email: [subject.email] },
-      method: 'code',
-      verifiedAt: new Date().toISOString(),
-    });
-    await waitForStatus(h, id, 'verified');
-    await send(h, 'planBuilt', {
-      requestId: id,
-      requestType: 'access',
-      subjectRef,
-      subjectKeys: { email: [subject.email] },
-      items: [
-        { systemId: 'crm', role: 'controller', categories: ['identification'], capabilities: ['export'], records: 1 },
-      ],
-    });
-    await waitForStatus(h, id, 'in-progress');
+    const { id, subject } = await accessInProgress('crm', 'identification');
     const commandId = uuid();
     await send(h, 'actionDispatched', {
       requestId: id,
@@ -200,30 +195,7 @@ describe('an access request: package stored, request completed, package served a
 
 describe("a package holding other people's data waits for the DPO (Art. 15(4))", () => {
   it('does not complete nor send the link until the DPO releases it; 409 when nothing waits; Idempotency-Key replays; operators may not release', async () => {
-    const subject = aSubject();
-    const { id } = await fileRequest(h, { type: 'access', subject, channel: 'email' });
-    const subjectRef = `subj-${uuid()}`;
-    await send(h, 'subjectResolved', { requestId: id, result: 'matched', subjectRef, candidates: [] });
-    await waitForStatus(h, id, 'awaiting-verification');
-    await send(h, 'identityVerified', {
-      requestId: id,
-      requestType: 'access',
-      subjectRef,
-      subjectKeys: { email: [subject.email] },
-      method: 'code',
-      verifiedAt: new Date().toISOString(),
-    });
-    await waitForStatus(h, id, 'verified');
-    await send(h, 'planBuilt', {
-      requestId: id,
-      requestType: 'access',
-      subjectRef,
-      subjectKeys: { email: [subject.email] },
-      items: [
-        { systemId: 'support', role: 'controller', categories: ['relationship'], capabilities: ['export'], records: 1 },
-      ],
-    });
-    await waitForStatus(h, id, 'in-progress');
+    const { id, subject } = await accessInProgress('support', 'relationship');
     // Nothing waits yet: 409, and nothing changes.
     await api(h).post(`/v1/requests/${id}/package-release`).set('Authorization', `Bearer ${DPO}`).expect(409);
 
