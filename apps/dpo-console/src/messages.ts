@@ -103,6 +103,8 @@ const fr = {
     ground: 'Fondement',
     legalText: 'Texte',
     until: 'Jusqu’au',
+    startPending: (from: string, earliest: string) =>
+      `à ${from}, pas encore advenue, puis la durée légale (au plus tôt le ${earliest})`,
     recipients: 'Destinataires informés (art. 19)',
     recipient: 'Destinataire',
     country: 'Pays',
@@ -363,6 +365,8 @@ const en: Messages = {
     ground: 'Ground',
     legalText: 'Legal text',
     until: 'Until',
+    startPending: (from: string, earliest: string) =>
+      `${from}, not happened yet, then the legal period (${earliest} at the earliest)`,
     recipients: 'Recipients told (Art. 19)',
     recipient: 'Recipient',
     country: 'Country',

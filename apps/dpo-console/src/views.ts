@@ -1,5 +1,6 @@
 /** The console's pages (server-rendered; every value escaped by `html`). */
 import { CHANNELS, REQUEST_TYPES, RESTRICTION_GROUNDS } from '@datarights/contracts';
+import { anchorInWords } from '@datarights/policy';
 import { html, type Html, type Lang } from '@datarights/web-kit';
 import { DECISIONS, parisTime, type DecisionSpec } from './decisions';
 import { csrfField, dueBadge, fmtDate, layout, type Frame } from './layout';
@@ -456,7 +457,13 @@ function holdsTable(m: Messages, lang: Lang, r: Json): Html {
                     <td>${h.category}</td>
                     <td>${h.ground}</td>
                     <td>${h.legalText}</td>
-                    <td>${fmtDate(h.until, lang, false)}</td>
+                    <td>
+                      ${
+                        h.startPending
+                          ? m.request.startPending(anchorInWords(h.startPending, lang), fmtDate(h.until, lang, false))
+                          : fmtDate(h.until, lang, false)
+                      }
+                    </td>
                   </tr>`,
               )}
             </tbody>

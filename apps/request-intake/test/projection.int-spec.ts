@@ -163,13 +163,27 @@ describe('an erasure request followed to its end', () => {
       legalText: 'Code de commerce L123-22',
       until,
     };
+    // Kept 5 years after the contract ends, while the contract still runs (LCEN art. 6,
+    // décret 2021-1362): `until` is only the earliest end (issue 14).
+    const identityHold = {
+      holdId: uuid(),
+      systemId: 'crm',
+      category: 'identification',
+      ground: 'Art. 17(3)(b)',
+      legalText: 'LCEN art. 6; décret 2021-1362',
+      until: '2031-12-07T22:59:59.999Z',
+      startPending: 'contract-end',
+    };
     await send(h, 'executionCompleted', {
       requestId: id,
       systems: [
         { systemId: 'crm', outcome: 'done', affectedRecords: 3, categories: ['identification', 'relationship'] },
         { systemId: 'billing', outcome: 'retained', affectedRecords: 0, categories: ['invoices'] },
       ],
-      holds: [{ requestId: id, ...hold }],
+      holds: [
+        { requestId: id, ...hold },
+        { requestId: id, ...identityHold },
+      ],
     });
 
     const done = await waitForStatus(h, id, 'completed');
@@ -199,7 +213,10 @@ describe('an erasure request followed to its end', () => {
         reason: null,
       },
     ]);
-    expect(done.holds).toEqual([{ ...hold, expiredAt: null, eraseCommandId: null }]);
+    expect(done.holds).toEqual([
+      { ...hold, startPending: null, expiredAt: null, eraseCommandId: null },
+      { ...identityHold, expiredAt: null, eraseCommandId: null },
+    ]);
     expect(done.timeline.map((t: { event: string }) => t.event)).toEqual([
       T('requestSubmitted'),
       T('subjectResolved'),
@@ -240,14 +257,23 @@ describe('an erasure request followed to its end', () => {
       variables: {
         requestId: id,
         outcome: 'completed',
-        erased: [{ systemId: 'crm', categories: ['identification', 'relationship'] }],
+        erased: [{ systemId: 'crm', categories: ['relationship'] }],
+        // In words, in the notice's language: a date in Paris, or the period from a start not happened yet.
         retained: [
           {
             systemId: 'billing',
             category: 'invoices',
             ground: 'Art. 17(3)(b)',
             legalText: 'Code de commerce L123-22',
-            until,
+            until: "jusqu'au 31 décembre 2036",
+          },
+          {
+            systemId: 'crm',
+            category: 'identification',
+            ground: 'Art. 17(3)(b)',
+            legalText: 'LCEN art. 6; décret 2021-1362',
+            until: "5 ans à compter de la fin du contrat, qui n'a pas encore eu lieu",
+            reason: expect.any(String),
           },
         ],
         // Art. 12(4): data kept is a partial refusal: the CNIL and a judicial remedy are stated.

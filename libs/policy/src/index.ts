@@ -14,6 +14,7 @@
  *
  * Depends on `yaml`, `class-validator`, `class-transformer` and `luxon` (time zones) only.
  */
+export * from './in-words';
 export * from './duration';
 export * from './legal-time';
 export * from './record-retention';

@@ -5,39 +5,11 @@
  * from what they start, categories by the name the policy gives them (`label`), dates as
  * dates, the remedies in full. `processing.json` keeps the same facts for machines.
  */
-import { durationInWords, inLocale } from '@datarights/policy';
+import { anchorInWords, dateInWords, durationInWords, inLocale } from '@datarights/policy';
 import type { CategoryFacts, ProcessingFacts, RetentionFact } from './processing-facts';
 
 export type Lang = 'fr' | 'en';
 export const langOf = (locale: string): Lang => (locale.startsWith('en') ? 'en' : 'fr');
-
-/** When a retention period starts (the policy's `from`). */
-export const ANCHORS: Record<Lang, Record<string, string>> = {
-  fr: {
-    'record-date': "la date de l'enregistrement",
-    'end-of-financial-year': "la fin de l'exercice comptable",
-    'last-operation': 'la dernière opération',
-    'end-of-relationship': 'la fin de la relation commerciale',
-    'end-of-contract': 'la fin du contrat',
-    'contract-end': 'la fin du contrat',
-    'account-closure': 'la clôture du compte',
-    transaction: "l'opération de paiement",
-    connection: 'la connexion',
-    'last-contact': 'votre dernier contact avec nous',
-  },
-  en: {
-    'record-date': 'the date of the record',
-    'end-of-financial-year': 'the end of the financial year',
-    'last-operation': 'the last operation',
-    'end-of-relationship': 'the end of the business relationship',
-    'end-of-contract': 'the end of the contract',
-    'contract-end': 'the end of the contract',
-    'account-closure': 'the closure of the account',
-    transaction: 'the payment',
-    connection: 'the connection',
-    'last-contact': 'your last contact with us',
-  },
-};
 
 /** GDPR Art. 6(1). */
 const LEGAL_BASES: Record<Lang, Record<string, string>> = {
@@ -194,14 +166,6 @@ export interface SummaryMeta {
   recordPeriods?: readonly string[];
 }
 
-/** A date as a person writes it, in the controller's time zone: "7 décembre 2026". */
-export function dateInWords(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(langOf(locale) === 'en' ? 'en-GB' : 'fr-FR', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Paris',
-  }).format(new Date(iso));
-}
-
 /** The category's name for the subject: the policy's label, else its description, else its internal name. */
 export function categoryName(c: Pick<CategoryFacts, 'category' | 'description' | 'label'>, locale: string): string {
   return inLocale(c.label, locale) ?? c.description ?? c.category;
@@ -209,7 +173,7 @@ export function categoryName(c: Pick<CategoryFacts, 'category' | 'description' |
 
 function retentionInWords(r: RetentionFact, lang: Lang, locale: string): string {
   if (!r.period || !r.from) return TEXT[lang].untilPurpose;
-  const from = ANCHORS[lang][r.from] ?? r.from;
+  const from = anchorInWords(r.from, locale);
   const say = r.limit ? TEXT[lang].atMost : TEXT[lang].kept;
   return say(durationInWords(r.period, locale), from, r.legalText ?? '');
 }

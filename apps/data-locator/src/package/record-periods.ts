@@ -8,6 +8,8 @@
  * `summary.md` (the first RECORD_LINES_MAX records, in words).
  */
 import {
+  anchorInWords,
+  dateInWords,
   durationInWords,
   inLocale,
   recordRetention,
@@ -17,7 +19,7 @@ import {
 } from '@datarights/policy';
 import { retentionDatesByAnchor } from '@datarights/contracts';
 import { csvLine } from './csv';
-import { ANCHORS, dateInWords, langOf } from './package-summary';
+import { langOf } from './package-summary';
 
 /** One record of the subject with its reported dates (from the index). */
 export interface DatedRecordOf {
@@ -152,7 +154,7 @@ export function recordPeriodLines(
   for (const p of periods.slice(0, RECORD_LINES_MAX)) {
     const rule = ruleFor(policy, p.category)?.rule;
     const name = inLocale(rule?.label, locale) ?? rule?.description ?? p.category;
-    const from = ANCHORS[lang][p.from] ?? p.from;
+    const from = anchorInWords(p.from, locale);
     const period = durationInWords(p.period, locale);
     const what = p.keptUntil
       ? t.until(dateInWords(p.keptUntil, locale), period, from, p.legalText)

@@ -9,6 +9,7 @@ import { ReceiptAndInformationWait1734100000000 } from './1734100000000-receipt-
 import { PackageChunks1734700000000 } from './1734700000000-package-chunks';
 import { ThrottlerHits1797100000001 } from './1797100000001-throttler-hits';
 import { PackageRelease1797240000000 } from './1797240000000-package-release';
+import { HoldStartPending1797300000000 } from './1797300000000-hold-start-pending';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   PackageChunks1734700000000,
   ThrottlerHits1797100000001,
   PackageRelease1797240000000,
+  HoldStartPending1797300000000,
 ];

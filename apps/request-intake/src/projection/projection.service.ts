@@ -181,6 +181,7 @@ export class ProjectionService {
             ground: d.ground,
             legalText: d.legalText,
             until: new Date(d.until),
+            startPending: d.startPending ?? null,
           },
         ]);
         return actionsTarget(await this.repo.actionsOf(tx, requestId));
@@ -197,6 +198,7 @@ export class ProjectionService {
             ground: h.ground,
             legalText: h.legalText,
             until: new Date(h.until),
+            startPending: h.startPending ?? null,
           })),
         );
         for (const change of settleWithOutcomes(await this.repo.actionsOf(tx, requestId), d.systems)) {
@@ -290,7 +292,7 @@ export class ProjectionService {
     const variables = completionVariables(
       request.id,
       done.systems,
-      holds.map((h) => ({ ...h, until: h.until.toISOString() })),
+      holds.map((h) => ({ ...h, until: h.until.toISOString(), startPending: h.startPending ?? undefined })),
       { policy: this.policy, locale: this.config.NOTICE_LOCALE },
     );
     const recipient = completionRecipient(request.subjectEmail, patch.verifiedEmails ?? request.verifiedEmails);

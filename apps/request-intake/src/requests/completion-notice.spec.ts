@@ -3,6 +3,7 @@ import {
   completionNotification,
   completionRecipient,
   completionVariables,
+  holdEndInWords,
   noDataHeldRecipient,
   SUBJECT_ON_FILE,
 } from './completion-notice';
@@ -69,10 +70,33 @@ describe('what they are told (Art. 12(1), 17(3))', () => {
           category: 'invoices',
           ground: 'Art. 17(3)(b)',
           legalText: 'Code de commerce L123-22',
-          until: '2035-12-31T00:00:00.000Z',
+          until: "jusqu'au 31 décembre 2035",
         },
       ],
     });
+  });
+
+  it("says until when in words: a date in the controller's time zone, or the period from a start not happened yet (LCEN art. 6: 5 years after the contract ends)", () => {
+    const policy = loadPolicy(resolvePolicyPath());
+    // 23:30 UTC on 31 December is already 1 January in Paris: the legal day is the controller's.
+    expect(holdEndInWords({ ...hold, until: '2033-12-31T23:30:00.000Z' }, { policy, locale: 'fr-FR' })).toBe(
+      "jusqu'au 1 janvier 2034",
+    );
+    const pending = {
+      ...hold,
+      category: 'identification',
+      until: '2031-12-07T22:59:59.999Z',
+      startPending: 'contract-end',
+    };
+    expect(holdEndInWords(pending, { policy, locale: 'fr-FR' })).toBe(
+      "5 ans à compter de la fin du contrat, qui n'a pas encore eu lieu",
+    );
+    expect(holdEndInWords(pending, { policy, locale: 'en-GB' })).toBe(
+      '5 years from the end of the contract, which has not happened yet',
+    );
+    // The earliest end is never given as the end.
+    const v = completionVariables('r1', [], [pending], { policy, locale: 'fr-FR' });
+    expect(v.retained[0]!.until).not.toContain('2031');
   });
 
   it('a partial refusal (data kept under a hold) states the reasons in French and the CNIL and judicial remedies (Art. 12(4), 77, 79)', () => {

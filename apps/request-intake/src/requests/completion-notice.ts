@@ -5,7 +5,7 @@
  * (identity: "a one-time code sent to the contact already on file").
  */
 import type { HoldRecorded, SystemOutcome } from '@datarights/contracts';
-import { inLocale, ruleFor, type Policy } from '@datarights/policy';
+import { anchorInWords, dateInWords, durationInWords, inLocale, ruleFor, type Policy } from '@datarights/policy';
 import { remedies } from '../requests/decision-notice';
 
 export interface NoticeRecipient {
@@ -48,6 +48,11 @@ export interface RetainedEntry {
   category: string;
   ground: string;
   legalText: string;
+  /**
+   * Until when, in words in the notice's language: a date ("jusqu'au 31 décembre 2033"), or, while
+   * the period's start has not happened, the period and its start ("5 ans à compter de la
+   * fin du contrat, qui n'a pas encore eu lieu"): the earliest end would mislead.
+   */
   until: string;
   /** Why it is kept, in plain words in the subject's language (the policy's whyNot.erasure; Art. 12(1), 12(4)). */
   reason?: string;
@@ -59,7 +64,26 @@ export interface Explanation {
   locale: string;
 }
 
-type HoldLike = Pick<HoldRecorded, 'systemId' | 'category' | 'ground' | 'legalText' | 'until'> & { holdId: string };
+type HoldLike = Pick<HoldRecorded, 'systemId' | 'category' | 'ground' | 'legalText' | 'until' | 'startPending'> & {
+  holdId: string;
+};
+
+/** A hold's end as the subject reads it (Art. 12(1), 13(2)(a)): see RetainedEntry.until. */
+export function holdEndInWords(h: HoldLike, explain?: Explanation): string {
+  const locale = explain?.locale ?? 'fr';
+  const en = locale.startsWith('en');
+  if (!h.startPending) return en ? `until ${dateInWords(h.until, locale)}` : `jusqu'au ${dateInWords(h.until, locale)}`;
+  const from = anchorInWords(h.startPending, locale);
+  const rule = explain && ruleFor(explain.policy, h.category)?.rule.retentions?.find((r) => r.from === h.startPending);
+  if (!rule?.period)
+    return en
+      ? `until ${from}, which has not happened yet, then for its legal period`
+      : `jusqu'à ${from}, qui n'a pas encore eu lieu, puis pendant sa durée légale`;
+  const period = durationInWords(rule.period, locale);
+  return en
+    ? `${period} from ${from}, which has not happened yet`
+    : `${period} à compter de ${from}, qui n'a pas encore eu lieu`;
+}
 
 /** Erased: categories of systems that did it (done, partial), minus what a hold keeps. Retained: every hold, once. */
 export function completionVariables(
@@ -96,7 +120,7 @@ export function completionVariables(
         category: h.category,
         ground: h.ground,
         legalText: h.legalText,
-        until: h.until,
+        until: holdEndInWords(h, explain),
         ...(reason ? { reason } : {}),
       };
     })

@@ -124,6 +124,7 @@ export function toRequestView(
       ground: h.ground,
       legalText: h.legalText,
       until: h.until.toISOString(),
+      startPending: h.startPending ?? null,
       expiredAt: iso(h.expiredAt ?? null),
       eraseCommandId: h.eraseCommandId ?? null,
     })),

@@ -64,6 +64,8 @@ export interface HoldRow {
   ground: string;
   legalText: string;
   until: Date;
+  /** The start not happened yet (e.g. `contract-end`): `until` is then the earliest end. */
+  startPending?: string | null;
   /** When the executor erased the held data (the period ended), and with which command. */
   expiredAt?: Date | null;
   eraseCommandId?: string | null;
@@ -401,9 +403,9 @@ export class RequestsRepository {
   async addHolds(tx: Tx, requestId: string, holds: HoldRow[]): Promise<void> {
     for (const h of holds) {
       await tx.query(
-        `INSERT INTO request_holds (hold_id, request_id, system_id, category, ground, legal_text, until)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hold_id) DO NOTHING`,
-        [h.holdId, requestId, h.systemId, h.category, h.ground, h.legalText, h.until],
+        `INSERT INTO request_holds (hold_id, request_id, system_id, category, ground, legal_text, until, start_pending)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (hold_id) DO NOTHING`,
+        [h.holdId, requestId, h.systemId, h.category, h.ground, h.legalText, h.until, h.startPending ?? null],
       );
     }
   }
@@ -419,6 +421,7 @@ export class RequestsRepository {
       ground: r.ground,
       legalText: r.legalText,
       until: r.until,
+      startPending: r.startPending,
       expiredAt: r.expiredAt,
       eraseCommandId: r.eraseCommandId,
     }));

@@ -80,7 +80,18 @@ export class HoldDto {
   @ApiProperty() category: string;
   @ApiProperty({ example: 'Art. 17(3)(b)' }) ground: string;
   @ApiProperty({ example: 'Code de commerce L123-22' }) legalText: string;
-  @ApiProperty({ format: 'date-time' }) until: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The end of the hold; with `startPending`, the earliest it can end.',
+  })
+  until: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'contract-end',
+    description:
+      "The start of the period that has not happened yet (the policy's `from`): the data is kept, restricted, until the system reports it, then for the period.",
+  })
+  startPending: string | null;
   @ApiPropertyOptional({
     format: 'date-time',
     nullable: true,

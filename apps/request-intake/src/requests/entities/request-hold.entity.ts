@@ -10,6 +10,8 @@ export class RequestHoldEntity {
   @Column('text') ground: string;
   @Column('text', { name: 'legal_text' }) legalText: string;
   @Column('timestamptz') until: Date;
+  /** The start not happened yet (the policy's `from`, e.g. `contract-end`): `until` is then the earliest end. */
+  @Column('text', { name: 'start_pending', nullable: true }) startPending: string | null;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt: Date;
   /** When the period ended and the executor sent the erase command (and which). */
   @Column('timestamptz', { name: 'expired_at', nullable: true }) expiredAt: Date | null;
