@@ -16,6 +16,7 @@ function waiting(requestId: string, resolveBy: Date): IdentityRequestEntity {
 
 function loopWith(rows: IdentityRequestEntity[], behind: (t: OffsetTargets) => Promise<number>) {
   const resolved: Array<{ requestId: string; unindexed?: number }> = [];
+  let reads = 0;
   const tx = { tx: true };
   const loop = new PendingResolutionLoop(
     { transaction: (fn: (m: unknown) => Promise<number>) => fn(tx) } as unknown as DataSource,
@@ -25,11 +26,18 @@ function loopWith(rows: IdentityRequestEntity[], behind: (t: OffsetTargets) => P
         resolved.push({ requestId: r.requestId, unindexed });
       },
     } as unknown as ResolutionService,
-    { behind } as unknown as ConsumerProgress,
+    {
+      behindEach: async (list: OffsetTargets[]) => {
+        reads++;
+        const out: number[] = [];
+        for (const t of list) out.push(await behind(t));
+        return out;
+      },
+    } as unknown as ConsumerProgress,
     { now: () => NOW } as Clock,
     { RESOLUTION_POLL_MS: 1000 } as IdentityConfig,
   );
-  return { loop, resolved };
+  return { loop, resolved, reads: () => reads };
 }
 
 describe('PendingResolutionLoop', () => {
@@ -48,6 +56,16 @@ describe('PendingResolutionLoop', () => {
     expect(await loop.runOnce()).toBe(1);
     expect(seen).toEqual([targets]);
     expect(resolved).toEqual([{ requestId: 'a', unindexed: undefined }]);
+  });
+
+  it("reads the group's offsets from Kafka once for every waiting request, not once each", async () => {
+    const { loop, resolved, reads } = loopWith(
+      [waiting('a', later), waiting('b', later), waiting('c', later)],
+      async () => 0,
+    );
+    expect(await loop.runOnce()).toBe(3);
+    expect(resolved.map((r) => r.requestId)).toEqual(['a', 'b', 'c']);
+    expect(reads()).toBe(1);
   });
 
   it('resolves a request whose wait ran out, with how many data events were still unread', async () => {

@@ -35,14 +35,18 @@ export class PendingResolutionLoop extends PeriodicJob {
   async runOnce(): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
       let resolved = 0;
-      for (const request of await this.requests.takeIndexing(tx, this.batchSize)) {
-        const behind = await this.progress.behind(request.indexTargets ?? {}).catch((err: Error) => {
-          this.logger.warn(`index progress of request ${request.requestId} unknown: ${err.message}`);
-          return undefined;
-        });
+      const waiting = await this.requests.takeIndexing(tx, this.batchSize);
+      if (waiting.length === 0) return 0;
+      // The group's offsets read once for every waiting request (it was once per request).
+      const behind = await this.progress.behindEach(waiting.map((r) => r.indexTargets ?? {})).catch((err: Error) => {
+        this.logger.warn(`index progress unknown: ${err.message}`);
+        return undefined;
+      });
+      for (const [i, request] of waiting.entries()) {
+        const b = behind?.[i];
         const expired = this.clock.now() >= request.resolveBy!;
-        if (behind !== 0 && !expired) continue;
-        await this.resolution.resolveAgain(tx, request, behind === 0 ? undefined : behind);
+        if (b !== 0 && !expired) continue;
+        await this.resolution.resolveAgain(tx, request, b === 0 ? undefined : b);
         resolved++;
       }
       return resolved;
