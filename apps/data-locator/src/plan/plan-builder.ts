@@ -10,6 +10,7 @@ import {
   type PlanItem,
   type SystemRole,
 } from '@datarights/contracts';
+import type { DatedRecord } from '../pdata-index/pdata-index.repository';
 
 export interface Holding {
   systemId: string;
@@ -61,14 +62,6 @@ export function groupPlanItems(holdings: Holding[], systems: KnownSystem[]): Pla
   return { items, unregistered };
 }
 
-/** One live record with the retention dates its system reported (from the index). */
-export interface DatedRecord {
-  systemId: string;
-  recordRef: string;
-  category: string;
-  occurredAt: string;
-  retentionDates: Record<string, string | null>;
-}
 
 /**
  * Puts each record's retention dates into its plan item (issue 14: a hold runs from each
