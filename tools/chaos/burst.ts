@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DemoCustomer } from '../../e2e/support/api';
+import { automatedSubjectDecision, type Candidate } from '../../e2e/support/subject-choice';
 
 type Api = typeof import('../../e2e/support/api');
 
@@ -48,6 +49,8 @@ export interface Filed extends Planned {
   error?: string;
   /** HTTP attempts that failed (connection refused, 5xx, timeouts) and were retried. */
   retries: number;
+  /** Identity found several candidates and the automated DPO chose (e2e/support/subject-choice.ts). */
+  subjectDecided?: boolean;
 }
 
 function bodyOf(p: Planned): Record<string, unknown> {
@@ -148,7 +151,28 @@ export async function fileOne(api: Api, p: Planned, t0: number, deadline: number
       } catch {
         /* retried below */
       }
-      if (status && !['received', 'awaiting-verification'].includes(status)) return filed;
+      if (status && !['received', 'awaiting-subject-decision', 'awaiting-verification'].includes(status)) return filed;
+      if (status === 'awaiting-subject-decision') {
+        // Several candidates (a weak link in the demo data): the DPO decides, as the bench does.
+        try {
+          const view = await call(api, 'GET', `/v1/requests/${filed.id}`);
+          const res = await call(
+            api,
+            'POST',
+            `/v1/requests/${filed.id}/subject-decision`,
+            automatedSubjectDecision(view.body.candidates as Candidate[]),
+          );
+          if (res.status < 300 || res.status === 409) {
+            filed.subjectDecided = true;
+            await sleep(1000);
+            continue;
+          }
+          if (res.status !== 429 && res.status < 500)
+            throw new Error(`deciding the subject: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+        } catch (err) {
+          if ((err as Error).message.startsWith('deciding')) throw err;
+        }
+      }
       if (status === 'awaiting-verification') {
         try {
           const res = await call(api, 'POST', `/v1/requests/${filed.id}/verification`, {

@@ -69,6 +69,11 @@ export function printReport(o: Outcome): boolean {
       undefined,
     ],
     ['client HTTP retries through the faults', String(o.filed.reduce((n, f) => n + f.retries, 0)), undefined],
+    [
+      'several candidates, subject chosen by the DPO',
+      String(o.filed.filter((f) => f.subjectDecided).length),
+      undefined,
+    ],
     ['whole run', s(o.runMs), undefined],
   ];
   const pass = checks.every(([, , ok]) => ok !== false);
