@@ -62,7 +62,6 @@ export function groupPlanItems(holdings: Holding[], systems: KnownSystem[]): Pla
   return { items, unregistered };
 }
 
-
 /**
  * Puts each record's retention dates into its plan item (issue 14: a hold runs from each
  * record's own start, Art. 17(3)(b)). A category is listed whole or not at all: only when
