@@ -18,7 +18,7 @@ import path from 'node:path';
 import { InfraError, log, ROOT, seconds } from '../tools/infra/common.mjs';
 import { nothingStarted, stopStarted, up } from '../tools/infra/infra.mjs';
 // As `npm test` runs its steps: own process group, Ctrl-C passed on, a safety-net timeout (TEST_STEP_TIMEOUT_MINUTES).
-import { runStep, signalStep } from '../tools/infra/run-tests.mjs';
+import { forwardSignals, runStep } from '../tools/infra/run-tests.mjs';
 
 const TAG = 'bench';
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
@@ -115,12 +115,7 @@ async function main() {
 
   const started = nothingStarted();
   let interrupted;
-  const onSignal = (sig) => {
-    interrupted = sig;
-    signalStep(sig);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  forwardSignals((sig) => (interrupted = sig));
 
   const t0 = Date.now();
   const ran = [];

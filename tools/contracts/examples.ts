@@ -18,6 +18,12 @@ const packageId = 'f1a2b3c4-d5e6-4f7a-8b9c-0d1e2f3a4b5c';
 const subjectKeys = { email: ['jeanne.martin@example.fr'], customerId: ['C-104522'] };
 const recipient = { name: 'Routage Express SAS', kind: 'sub-processor' as const, country: 'FR', systemId: 'routage' };
 const respondBy = '2026-03-03T09:00:00.000Z';
+/** What a held registration changes, and what the DPO then approved (the same example). */
+const heldChanges = [
+  { field: 'role', from: 'controller', to: 'processor' },
+  { field: 'controllerContact', to: 'dpo@customer.example' },
+  { field: 'capability', to: 'erase' },
+];
 const crmCommand = { commandId, requestId, systemId: 'crm', subjectKeys, categories: ['identification'], respondBy };
 
 export const EXAMPLES: { [N in EventName]: Payload<N> } = {
@@ -51,11 +57,7 @@ export const EXAMPLES: { [N in EventName]: Payload<N> } = {
     registrationId: noticeId,
     systemId: 'hosting',
     registeredAt: '2026-02-01T08:00:00.000Z',
-    changes: [
-      { field: 'role', from: 'controller', to: 'processor' },
-      { field: 'controllerContact', to: 'dpo@customer.example' },
-      { field: 'capability', to: 'erase' },
-    ],
+    changes: heldChanges,
   },
   systemApproved: {
     systemId: 'hosting',
@@ -76,11 +78,7 @@ export const EXAMPLES: { [N in EventName]: Payload<N> } = {
     approval: 'dpo',
     approvedBy: 'dpo',
     approvedAt: '2026-02-01T09:00:00.000Z',
-    changes: [
-      { field: 'role', from: 'controller', to: 'processor' },
-      { field: 'controllerContact', to: 'dpo@customer.example' },
-      { field: 'capability', to: 'erase' },
-    ],
+    changes: heldChanges,
   },
   systemRegistrationRejected: {
     registrationId: noticeId,

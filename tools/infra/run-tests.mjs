@@ -58,6 +58,19 @@ const STEP_TIMEOUT_MS = Number(process.env.TEST_STEP_TIMEOUT_MINUTES ?? 30) * 60
 
 let current;
 
+/**
+ * Ctrl-C and SIGTERM go on to the running step; `onSignal` hears which one came (the caller
+ * then stops what it started). Used by `npm test` and `npm run bench`.
+ */
+export function forwardSignals(onSignal) {
+  const handler = (sig) => {
+    onSignal(sig);
+    signalStep(sig);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
 /** Signals the running step's whole process group (npx → npm → sh → node). */
 export function signalStep(sig) {
   if (!current?.pid) return;
@@ -141,12 +154,7 @@ export async function runTests(args) {
   let interrupted;
 
   // Ctrl-C: pass it on to the running step, then stop the infrastructure we started.
-  const onSignal = (sig) => {
-    interrupted = sig;
-    signalStep(sig);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  forwardSignals((sig) => (interrupted = sig));
 
   try {
     let env = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };

@@ -158,7 +158,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     let next = poll;
     this.lookingAgain = (async () => {
       await this.lookAgainAtAwaiting();
-      const due = await this.dataSource.transaction((m) => this.awaiting.nextDueAt(m, this.opts.groupId));
+      const due = await this.awaiting.nextDueAt(this.dataSource.manager, this.opts.groupId);
       if (due) next = Math.min(poll, Math.max(first, due.getTime() - Date.now()));
     })()
       .catch((err: Error) => this.logger.warn(`messages set aside not looked at: ${errorMessage(err)}`))
