@@ -3,7 +3,9 @@
  * validation that changes nothing, filing with its event, idempotency, limits, listing,
  * and the OpenAPI document.
  */
+import { DateTime } from 'luxon';
 import { EVENTS, TOPICS } from '@datarights/contracts';
+import { DEFAULT_TIME_ZONE } from '@datarights/policy';
 import { openApiDocument } from '@datarights/service-kit';
 import { aSubject } from '@datarights/testing';
 import { RequestMetrics } from '../src/metrics/request-metrics';
@@ -82,14 +84,12 @@ describe('filing a request', () => {
     expect(status).toBe('received');
     // POST routes are rate-limited per token (429 past the limit: see post-throttler.guard.spec.ts).
     expect(res.headers['x-ratelimit-limit-post']).toBe('10000');
-    const r = new Date(receivedAt);
-    const d = new Date(dueAt);
-    // Art. 12(3): one month; same day of the next month, or its last day (Regulation 1182/71).
-    const expectedMonth = (r.getUTCMonth() + 1) % 12;
-    expect(d.getUTCMonth()).toBe(expectedMonth);
-    expect(d.getUTCDate()).toBe(
-      Math.min(r.getUTCDate(), new Date(Date.UTC(d.getUTCFullYear(), expectedMonth + 1, 0)).getUTCDate()),
-    );
+    // Art. 12(3): one month; the same day of the next month, or its last day, to the end of
+    // that day (Regulation 1182/71), counted in the controller's time zone: between 23:00 and
+    // midnight UTC the request is already received the next day in Paris (the UTC day this
+    // test once compared failed every night at that hour).
+    const expected = DateTime.fromISO(receivedAt, { zone: DEFAULT_TIME_ZONE }).plus({ months: 1 }).endOf('day');
+    expect(dueAt).toBe(expected.toUTC().toISO());
 
     const msg = await waitForMessage(h, SUBMITTED, id);
     expect(msg.topic).toBe(TOPICS.requests.name);
