@@ -27,7 +27,7 @@ describe('rectification, restriction and objection, end to end', () => {
 
   beforeAll(async () => {
     await demoReady();
-    received = await raw.collect([commandTopic('marketing')]);
+    received = await raw.collect([commandTopic('marketing'), TOPICS.dataEvents.name]);
   });
 
   afterAll(async () => {
@@ -49,7 +49,23 @@ describe('rectification, restriction and objection, end to end', () => {
       120_000,
     );
 
-    // The systems announced the corrected records; identity follows the new key.
+    // The systems announce the corrected records on the data-events topic (each from its own
+    // outbox, a moment after its database changed). identity resolves a request only once it
+    // has read that topic up to where it stood when the request arrived, so a request filed
+    // after both announcements finds the subject by the CRM's strong link; one filed between
+    // them could see only support's weak one and rightly go to the DPO.
+    for (const systemId of ['crm', 'support'])
+      await raw.waitForMessage(
+        received,
+        (r) =>
+          r.envelope?.type === EVENTS.recordUpdated.type &&
+          (r.envelope.data as { systemId: string }).systemId === systemId &&
+          [(r.envelope.data as { subjectKeys: { email?: string | string[] } }).subjectKeys.email]
+            .flat()
+            .includes(newEmail),
+        `${systemId}'s record-updated event with the new e-mail`,
+        60_000,
+      );
     const later = await http('request-intake', 'POST', '/v1/requests', {
       body: { type: 'access', subject: { email: newEmail }, channel: 'email' },
       headers: { 'idempotency-key': randomUUID() },
