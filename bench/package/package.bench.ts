@@ -24,6 +24,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { DataSource, type EntityManager } from 'typeorm';
+import { createEnvelope, EVENTS } from '../../libs/contracts/src';
+import type { Publish } from '../../libs/messaging/src';
 import { runMigrations, serviceDataSourceOptions } from '../../libs/persistence/src';
 import { loadPolicy } from '../../libs/policy/src';
 import { DEV_PACKAGE_ENCRYPTION_KEY, packageKey } from '../../libs/service-kit/src';
@@ -113,7 +115,9 @@ async function assemble(ds: DataSource): Promise<number> {
     policy,
     packageKey(DEV_PACKAGE_ENCRYPTION_KEY),
   );
-  const publish = () => Promise.resolve();
+  // The bench measures assembly only: what would be published is built, not sent.
+  const publish: Publish = (name, data) =>
+    Promise.resolve(createEnvelope({ type: EVENTS[name].type, source: 'bench', data }));
   await ds.transaction(async (manager: EntityManager) => {
     if (!(await assembler.assembleNext({ manager, publish }, new Date()))) throw new Error('nothing to assemble');
   });

@@ -37,9 +37,49 @@ export class InvalidEventError extends Error {
 
 export const OUTBOX_CHANNEL = 'datarights_outbox';
 
+/** Publishes into one transaction's outbox, with the metadata the unit of work was bound to. */
+export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<EventEnvelope<PayloadOf<N>>>;
+
+/**
+ * The one shape every use case writes through (docs/conventions.md, "One unit of work"): a
+ * transaction and the publisher bound to it, so that the change and the events it emits
+ * commit together. A Kafka handler's `MessageContext` is one (its events are caused by the
+ * handled message); code running in a transaction of its own (schedules, HTTP decisions)
+ * gets one from `EventPublisher.unitOfWork`.
+ */
+export interface UnitOfWork {
+  readonly manager: EntityManager;
+  readonly publish: Publish;
+}
+
+/**
+ * How the events of a unit of work are correlated: fixed metadata, or `by-request` — each
+ * event with the request its payload names (`requestId`), for units that touch several.
+ */
+export type Correlation = PublishMeta | 'by-request';
+
+function requestIdOf(data: object): string | undefined {
+  const id = (data as { requestId?: unknown }).requestId;
+  return typeof id === 'string' ? id : undefined;
+}
+
 @Injectable()
 export class EventPublisher {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
+
+  /** The unit of work of a transaction already open (`dataSource.transaction(...)`). */
+  unitOfWork(manager: EntityManager, correlation: Correlation = {}): UnitOfWork {
+    return {
+      manager,
+      publish: (name, data) =>
+        this.publish(
+          manager,
+          name,
+          data,
+          correlation === 'by-request' ? { correlationId: requestIdOf(data) } : correlation,
+        ),
+    };
+  }
 
   async publish<N extends EventName>(
     manager: EntityManager,

@@ -1,7 +1,7 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope, EventName, PayloadOf } from '@datarights/contracts';
-import type { EventPublisher, PublishMeta } from './event.publisher';
+import type { EventPublisher, PublishMeta, UnitOfWork } from './event.publisher';
 
 export interface MessageMeta {
   envelope: EventEnvelope;
@@ -30,7 +30,7 @@ export interface AwaitedOutcome {
  * inbox row is written. Every write and every `publish` of the handler goes through
  * `manager`, so the effect, the events it emits and the inbox mark commit together.
  */
-export class MessageContext extends BaseRpcContext<[MessageMeta, EntityManager, EventPublisher]> {
+export class MessageContext extends BaseRpcContext<[MessageMeta, EntityManager, EventPublisher]> implements UnitOfWork {
   get envelope(): EventEnvelope {
     return this.args[0].envelope;
   }
@@ -46,17 +46,17 @@ export class MessageContext extends BaseRpcContext<[MessageMeta, EntityManager, 
   }
 
   /** Publishes in the handler's transaction, correlated with and caused by the handled event. */
-  publish<N extends EventName>(
+  readonly publish = <N extends EventName>(
     name: N,
     data: PayloadOf<N>,
     meta: PublishMeta = {},
-  ): Promise<EventEnvelope<PayloadOf<N>>> {
+  ): Promise<EventEnvelope<PayloadOf<N>>> => {
     return this.args[2].publish(this.manager, name, data, {
       correlationId: this.envelope.correlationid,
       causationId: this.envelope.id,
       ...meta,
     });
-  }
+  };
 }
 
 /** One message of a batch handed to a batch handler. */

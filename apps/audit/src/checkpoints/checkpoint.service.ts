@@ -59,7 +59,7 @@ export class CheckpointService {
         time: new Date().toISOString(),
       });
       await this.repo.insert(m, checkpoint);
-      await this.publisher.publish(m, 'auditCheckpoint', checkpoint);
+      await this.publisher.unitOfWork(m).publish('auditCheckpoint', checkpoint);
       return checkpoint;
     });
     if (!signed) return undefined;

@@ -15,27 +15,20 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type CommandReply, type EventName, type PayloadOf, type PlanBuilt } from '@datarights/contracts';
+import { type CommandReply, type PayloadOf, type PlanBuilt } from '@datarights/contracts';
 import { addDuration, categoriesCovered, scaleDuration, type Policy } from '@datarights/policy';
 import { CollectionRepository, type ExportCommandRow } from './collection.repository';
-import type { EventPublisher } from '@datarights/messaging';
+import type { EventPublisher, UnitOfWork } from '@datarights/messaging';
 
 export const POLICY = Symbol('POLICY');
 export const PACKAGE_KEY = Symbol('PACKAGE_KEY');
 
-export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<unknown>;
-export interface CollectionTx {
-  manager: EntityManager;
-  publish: Publish;
-}
+/** The collection's unit of work: a handler's context, or a loop's own transaction. */
+export type CollectionTx = UnitOfWork;
 
 /** A transaction of our own (the loops): events through the outbox, correlated with their request. */
 export function collectionTx(manager: EntityManager, publisher: EventPublisher): CollectionTx {
-  return {
-    manager,
-    publish: (name, data) =>
-      publisher.publish(manager, name, data, { correlationId: (data as { requestId: string }).requestId }),
-  };
+  return publisher.unitOfWork(manager, 'by-request');
 }
 
 const PACKAGE_TYPES = ['access', 'portability'] as const;

@@ -12,8 +12,8 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EventName, PayloadOf, RegistrationChange, SystemRegistered } from '@datarights/contracts';
-import { EventPublisher } from '@datarights/messaging';
+import type { RegistrationChange, SystemRegistered } from '@datarights/contracts';
+import { EventPublisher, type Publish } from '@datarights/messaging';
 import type { RegistrationsPolicy } from '@datarights/policy';
 import { AppError, ErrorCode, type Principal } from '@datarights/service-kit';
 import { PdataIndexRepository } from '../pdata-index/pdata-index.repository';
@@ -26,7 +26,6 @@ import { registrationChanges } from './registration-changes';
 export const REGISTRATIONS_POLICY = Symbol('REGISTRATIONS_POLICY');
 
 /** Publishes in the caller's transaction (a handler's context, or the publisher in an HTTP transaction). */
-export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<unknown>;
 
 export interface RegisteredSystem {
   system: SystemEntity;
@@ -87,7 +86,7 @@ export class InventoryService {
       if (held.status === 'approved') return held;
       const now = new Date();
       const approved = await this.repo.decide(tx, registrationId, 'approved', principal.id, null, now);
-      await this.putInForce(tx, (n, d) => this.publisher.publish(tx, n, d), held.registration, held.registeredAt, {
+      await this.putInForce(tx, this.publisher.unitOfWork(tx).publish, held.registration, held.registeredAt, {
         registrationId,
         approval: 'dpo',
         approvedBy: principal.id,
@@ -113,7 +112,7 @@ export class InventoryService {
       if (held.status === 'rejected') return held;
       const now = new Date();
       const rejected = await this.repo.decide(tx, registrationId, 'rejected', principal.id, reason, now);
-      await this.publisher.publish(tx, 'systemRegistrationRejected', {
+      await this.publisher.unitOfWork(tx).publish('systemRegistrationRejected', {
         registrationId,
         systemId,
         rejectedBy: principal.id,

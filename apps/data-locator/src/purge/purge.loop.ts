@@ -106,21 +106,16 @@ export class PurgeLoop extends PeriodicJob {
   ): Promise<void> {
     await this.topics.ensureCommandTopic(c.systemId);
     const commandId = randomUUID();
-    await this.publisher.publish(
-      m,
-      'eraseCommand',
-      {
-        commandId,
-        requestId: runId,
-        systemId: c.systemId,
-        subjectKeys,
-        categories: [category],
-        recordRefs: [c.recordRef],
-        ...(c.requestedAt ? { createdBefore: c.requestedAt.toISOString() } : {}),
-        respondBy: new Date(now.getTime() + this.respondWithinMs).toISOString(),
-      },
-      { correlationId: runId },
-    );
+    await this.publisher.unitOfWork(m, 'by-request').publish('eraseCommand', {
+      commandId,
+      requestId: runId,
+      systemId: c.systemId,
+      subjectKeys,
+      categories: [category],
+      recordRefs: [c.recordRef],
+      ...(c.requestedAt ? { createdBefore: c.requestedAt.toISOString() } : {}),
+      respondBy: new Date(now.getTime() + this.respondWithinMs).toISOString(),
+    });
     await this.repo.recordSent(m, c, commandId, now);
   }
 }

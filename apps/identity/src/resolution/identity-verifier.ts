@@ -5,8 +5,8 @@
  * event: only how (method), when, and who attested (Art. 5(2) accountability).
  */
 import { Injectable, Logger } from '@nestjs/common';
-import { SUBJECT_KEY_KINDS, type EventName, type IdentityVerified, type PayloadOf } from '@datarights/contracts';
-import { PermanentError } from '@datarights/messaging';
+import { SUBJECT_KEY_KINDS, type IdentityVerified } from '@datarights/contracts';
+import { PermanentError, type Publish } from '@datarights/messaging';
 import { groupByKind, type KeyLists } from '../subject-graph/graph-keys';
 import type { Tx } from '../subject-graph/subject-graph.repository';
 import { SubjectGraphService } from '../subject-graph/subject-graph.service';
@@ -15,9 +15,6 @@ import { ResolutionRepository } from './resolution.repository';
 
 /** `LinkedSubjectKeys` allows at most this many keys per kind. */
 export const MAX_KEYS_PER_KIND = 100;
-
-/** Publishes into the caller's transaction (the outbox). */
-export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<unknown>;
 
 @Injectable()
 export class IdentityVerifier {

@@ -23,6 +23,7 @@ import {
   PermanentError,
   type MessageContext,
   type OffsetTargets,
+  type Publish,
 } from '@datarights/messaging';
 import { Clock } from '@datarights/service-kit';
 import { IdentityConfig } from '../config/app.config';
@@ -31,7 +32,7 @@ import { SubjectGraphService } from '../subject-graph/subject-graph.service';
 import { ChallengeService } from '../verification/challenge.service';
 import type { Tx } from '../subject-graph/subject-graph.repository';
 import { IdentityRequestEntity } from './entities/identity-request.entity';
-import { IdentityVerifier, type Publish } from './identity-verifier';
+import { IdentityVerifier } from './identity-verifier';
 import { hintsFor, sharedHint, STRONG_HINT, weakHints } from './key-masking';
 import { ResolutionRepository } from './resolution.repository';
 
@@ -98,7 +99,7 @@ export class ResolutionService implements OnModuleInit {
     const found = await this.resolve(tx, request.givenKeys ?? []);
     const { result, subjectRef } = found;
     await this.requests.setSubject(tx, request.requestId, subjectRef, result);
-    const publish: Publish = (name, d) => this.publisher.publish(tx, name, d, { correlationId: request.requestId });
+    const { publish } = this.publisher.unitOfWork(tx, { correlationId: request.requestId });
     await this.conclude(tx, publish, { ...request, subjectRef, status: result }, found, unindexed);
   }
 

@@ -20,7 +20,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EventPublisher } from '@datarights/messaging';
+import { EventPublisher, type Publish } from '@datarights/messaging';
 import {
   addDuration,
   needsNoProof,
@@ -33,7 +33,7 @@ import { AppError, Clock, ErrorCode } from '@datarights/service-kit';
 import type { RequestType } from '@datarights/contracts';
 import { IdentityConfig } from '../config/app.config';
 import type { IdentityRequestEntity } from '../resolution/entities/identity-request.entity';
-import { IdentityVerifier, type Publish } from '../resolution/identity-verifier';
+import { IdentityVerifier } from '../resolution/identity-verifier';
 import { ResolutionRepository } from '../resolution/resolution.repository';
 import type { Tx } from '../subject-graph/subject-graph.repository';
 import { SubjectGraphService } from '../subject-graph/subject-graph.service';
@@ -320,7 +320,7 @@ export class ChallengeService {
   }
 
   private publishFor(tx: Tx, requestId: string): Publish {
-    return (name, data) => this.publisher.publish(tx, name, data, { correlationId: requestId });
+    return this.publisher.unitOfWork(tx, { correlationId: requestId }).publish;
   }
 }
 

@@ -10,7 +10,7 @@ import { EventPublisher } from '@datarights/messaging';
 import { Policy } from '@datarights/policy';
 import { RequestIntakeConfig } from '../config/app.config';
 import { deadlineEvent, dueSoonUntil } from '../requests/deadlines';
-import { RequestJournal, type Publish } from '../requests/request-journal';
+import { RequestJournal } from '../requests/request-journal';
 import { RequestMaintenanceRepository } from '../requests/request-maintenance.repository';
 import { RequestsRepository } from '../requests/requests.repository';
 import { Clock, PeriodicJob } from '@datarights/service-kit';
@@ -41,7 +41,7 @@ export class DeadlineCheck extends PeriodicJob {
       const candidates = await this.maintenance.takeDeadlineCandidates(tx, now, until, this.batchSize);
       for (const r of candidates) {
         const event = deadlineEvent({ ...r, closedAt: null }, now, this.policy.deadlines);
-        const publish: Publish = (name, data) => this.publisher.publish(tx, name, data, { correlationId: r.id });
+        const { publish } = this.publisher.unitOfWork(tx, { correlationId: r.id });
         if (event === 'requestOverdue') {
           await this.repo.update(tx, r.id, { overdueNotifiedFor: r.dueAt });
           await this.journal.publish(tx, publish, r.id, 'requestOverdue', {

@@ -13,7 +13,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@datarights/messaging';
 import { RequestIntakeConfig } from '../config/app.config';
 import type { RequestEntity } from '../requests/entities';
-import { RequestJournal, type Publish } from '../requests/request-journal';
+import { RequestJournal } from '../requests/request-journal';
 import { RequestMaintenanceRepository } from '../requests/request-maintenance.repository';
 import { RequestsRepository, type RequestPatch, type Tx } from '../requests/requests.repository';
 import { isSubjectHash, resolveSubjectHashKey, subjectHash } from './subject-hash';
@@ -86,7 +86,7 @@ export class Minimiser extends PeriodicJob {
       if (!isSubjectHash(n.note)) await this.maintenance.setAcknowledgementNote(tx, r.id, n.id, hash('note', n.note));
     }
     await this.maintenance.deleteIdempotencyKeys(tx, r.id);
-    const publish: Publish = (name, data) => this.publisher.publish(tx, name, data, { correlationId: r.id });
+    const { publish } = this.publisher.unitOfWork(tx, { correlationId: r.id });
     await this.journal.publish(tx, publish, r.id, 'requestMinimised', {
       requestId: r.id,
       closedAt: (r.closedAt ?? now).toISOString(),

@@ -67,17 +67,12 @@ export class PackageService {
       const expired = await this.repo.takeExpired(m, now, limit);
       for (const p of expired) {
         await this.repo.markDeleted(m, p.packageId, now);
-        await this.publisher.publish(
-          m,
-          'packageDeleted',
-          {
-            requestId: p.requestId,
-            packageId: p.packageId,
-            deletedAt: now.toISOString(),
-            reason: `keeping period ${this.config.PACKAGE_RETENTION} ended`,
-          },
-          { correlationId: p.requestId },
-        );
+        await this.publisher.unitOfWork(m, 'by-request').publish('packageDeleted', {
+          requestId: p.requestId,
+          packageId: p.packageId,
+          deletedAt: now.toISOString(),
+          reason: `keeping period ${this.config.PACKAGE_RETENTION} ended`,
+        });
       }
       if (expired.length) this.logger.log(`${expired.length} packages deleted at the end of their keeping period`);
       return expired.length;

@@ -4,14 +4,14 @@
  * Drives the real services over an in-memory repository (the database is the int tests').
  */
 import { randomUUID } from 'node:crypto';
-import type { EventPublisher } from '@datarights/messaging';
+import type { EventPublisher, Publish } from '@datarights/messaging';
 import type { Policy } from '@datarights/policy';
 import { Clock, type Principal } from '@datarights/service-kit';
 import type { RequestIntakeConfig } from '../config/app.config';
 import type { RequestEntity } from '../requests/entities';
 import { plannedAction, type ActionState } from '../requests/request-actions';
 import { RequestDecisionsService } from '../requests/request-decisions.service';
-import { RequestJournal, type EventMeta, type Publish } from '../requests/request-journal';
+import { RequestJournal, type EventMeta } from '../requests/request-journal';
 import type { IdempotencyClaim, RequestPatch, RequestsRepository, StoredAction } from '../requests/requests.repository';
 import { RequestsService } from '../requests/requests.service';
 import type { RecipientsRepository } from '../requests/recipients.repository';
@@ -101,11 +101,12 @@ const aRequest = (over: Partial<RequestEntity>): RequestEntity =>
 function world(row: RequestEntity) {
   const repo = new MemoryRepo(row);
   const published: string[] = [];
+  const publish = async (name: string, data: unknown) => {
+    published.push(name);
+    return { id: randomUUID(), type: name, time: new Date().toISOString(), data };
+  };
   const publisher = {
-    publish: async (_tx: unknown, name: string, data: unknown) => {
-      published.push(name);
-      return { id: randomUUID(), type: name, time: new Date().toISOString(), data };
-    },
+    unitOfWork: (manager: unknown) => ({ manager, publish }),
   } as unknown as EventPublisher;
   const r = repo as unknown as RequestsRepository;
   const journal = new RequestJournal(r);

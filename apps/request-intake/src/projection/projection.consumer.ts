@@ -20,7 +20,6 @@ import {
   SubjectResolved,
 } from '@datarights/contracts';
 import { MessageContext, OnEvent } from '@datarights/messaging';
-import type { Publish } from '../requests/request-journal';
 import { ProjectionService, type ProjectedEvent } from './projection.service';
 
 @Controller()
@@ -93,7 +92,6 @@ export class ProjectionConsumer {
   }
 
   private apply(ctx: MessageContext, event: ProjectedEvent): Promise<void> {
-    const publish: Publish = (name, data) => ctx.publish(name, data);
-    return this.projection.apply(ctx.manager, publish, ctx.envelope, event);
+    return this.projection.apply(ctx.manager, ctx.publish, ctx.envelope, event);
   }
 }

@@ -10,14 +10,14 @@ import { Policy } from '@datarights/policy';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventName } from '@datarights/contracts';
-import { EventPublisher, PermanentError } from '@datarights/messaging';
+import { EventPublisher, PermanentError, type Publish } from '@datarights/messaging';
 import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import type { RequestEntity } from '../requests/entities';
 import { actionsTarget, settleWithOutcomes, type ActionUpdate } from '../requests/request-actions';
-import { applyActionUpdate, decide, lockRequest, publisherFor, type Answer } from '../requests/request-tx';
+import { applyActionUpdate, decide, lockRequest, type Answer } from '../requests/request-tx';
 import type { AcceptedDto } from '../requests/dto/request-view.dto';
-import { RequestJournal, type EventMeta, type Publish } from '../requests/request-journal';
+import { RequestJournal, type EventMeta } from '../requests/request-journal';
 import { advance, type RequestStatus } from '../requests/request-state';
 import { RequestsRepository, type RequestPatch, type Tx } from '../requests/requests.repository';
 import { VerificationClockService } from '../self-service/verification-clock.service';
@@ -253,7 +253,7 @@ export class ProjectionService {
           ErrorCode.InvalidTransition,
           `request ${requestId} has no package waiting for release`,
         );
-      const publish = publisherFor(this.publisher, tx, requestId);
+      const publish = this.publisher.unitOfWork(tx, { correlationId: requestId }).publish;
       const status = advance(request.status, 'completed');
       const patch: RequestPatch = { status, releasedAt: this.clock.now(), releasedBy: principal.id };
       await this.complete(

@@ -20,7 +20,7 @@ import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@
 import { RequestIntakeConfig } from '../config/app.config';
 import { notice, requesterRecipient } from '../requests/decision-notice';
 import { RequestJournal, type EventMeta } from '../requests/request-journal';
-import { lockRequest, notFound, publisherFor } from '../requests/request-tx';
+import { lockRequest, notFound } from '../requests/request-tx';
 import { RequestsRepository, type Tx } from '../requests/requests.repository';
 import type { AcknowledgementDto } from '../requests/dto/decisions.dto';
 import type { AcceptedDto } from '../requests/dto/request-view.dto';
@@ -149,7 +149,7 @@ export class RecipientsService {
       await this.recipients.markAcknowledgementRequested(tx, requestId, noticeId, this.clock.now());
       await this.journal.publish(
         tx,
-        publisherFor(this.publisher, tx, requestId),
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
         'recipientAcknowledgementRecorded',
         { requestId, noticeId, note: dto.note, recordedBy: principal.id },
@@ -174,7 +174,7 @@ export class RecipientsService {
       const to = requesterRecipient(request.subjectEmail, request.verifiedEmails);
       await this.journal.publish(
         tx,
-        publisherFor(this.publisher, tx, requestId),
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
         'notificationRequested',
         notice(notificationId, requestId, to, this.config.NOTICE_LOCALE, RECIPIENTS_TEMPLATE, {

@@ -16,7 +16,6 @@ import type { FiledRequestDto } from './dto/request-view.dto';
 import type { CheckedLine } from './bulk-filing';
 import { filingHash, newRequest, requestRow, submittedEvent, type Filer, type NewRequest } from './request-filing';
 import { RequestJournal } from './request-journal';
-import { publisherFor } from './request-tx';
 import { RequestsRepository } from './requests.repository';
 import type { FileRequestDto } from './dto/create-request.dto';
 
@@ -148,7 +147,7 @@ export class BulkFilingService {
         const id = p.filed.id;
         await this.journal.publish(
           tx,
-          publisherFor(this.publisher, tx, id),
+          this.publisher.unitOfWork(tx, { correlationId: id }).publish,
           id,
           'requestSubmitted',
           submittedEvent(p.dto, p.filed, by),

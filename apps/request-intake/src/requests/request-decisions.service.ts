@@ -8,7 +8,7 @@
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EventPublisher } from '@datarights/messaging';
+import { EventPublisher, type Publish } from '@datarights/messaging';
 import { Policy } from '@datarights/policy';
 import { AppError, Clock, ErrorCode, scrubPersonalData, type Principal } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
@@ -33,19 +33,11 @@ import type {
 } from './dto/decisions.dto';
 import type { AcceptedDto, ExtendedRequestDto } from './dto/request-view.dto';
 import type { RequestEntity } from './entities';
-import { RequestJournal, type Publish } from './request-journal';
+import { RequestJournal } from './request-journal';
 import { RequestsRepository, type Tx } from './requests.repository';
 import { advance } from './request-state';
 import type { ActionUpdate } from './request-actions';
-import {
-  applyActionUpdate,
-  decide,
-  lockRequest,
-  publisherFor,
-  transition,
-  type Answer,
-  type DecisionCall,
-} from './request-tx';
+import { applyActionUpdate, decide, lockRequest, transition, type Answer, type DecisionCall } from './request-tx';
 
 @Injectable()
 export class RequestDecisionsService {
@@ -86,7 +78,7 @@ export class RequestDecisionsService {
         extensionReason: dto.reason,
         extendedBy: principal.id,
       });
-      const publish = publisherFor(this.publisher, tx, requestId);
+      const publish = this.publisher.unitOfWork(tx, { correlationId: requestId }).publish;
       await this.journal.publish(tx, publish, requestId, 'requestExtended', {
         requestId,
         months: dto.months,
@@ -142,7 +134,7 @@ export class RequestDecisionsService {
       });
       await this.journal.publish(
         tx,
-        publisherFor(this.publisher, tx, requestId),
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
         'requestDeadlineSuspended',
         {
@@ -198,15 +190,21 @@ export class RequestDecisionsService {
         infoRequestReason: null,
         infoRequestedBy: null,
       });
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'requestDeadlineResumed', {
+      await this.journal.publish(
+        tx,
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
-        suspendedAt: since.toISOString(),
-        resumedAt: receivedAt.toISOString(),
-        suspendedDays: days,
-        previousDueAt: request.dueAt.toISOString(),
-        dueAt: dueAt.toISOString(),
-        cause: 'information-received',
-      });
+        'requestDeadlineResumed',
+        {
+          requestId,
+          suspendedAt: since.toISOString(),
+          resumedAt: receivedAt.toISOString(),
+          suspendedDays: days,
+          previousDueAt: request.dueAt.toISOString(),
+          dueAt: dueAt.toISOString(),
+          cause: 'information-received',
+        },
+      );
       this.logger.log({ requestId, suspendedDays: days, by: principal.id }, 'deadline resumed: information received');
       return { id: requestId, status, dueAt: dueAt.toISOString() };
     });
@@ -306,7 +304,7 @@ export class RequestDecisionsService {
       if (status !== request.status) await this.repo.update(tx, requestId, { status });
       await this.journal.publish(
         tx,
-        publisherFor(this.publisher, tx, requestId),
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
         'actionAcknowledgementRecorded',
         { requestId, commandId, note: dto.note, recordedBy: principal.id },
@@ -335,7 +333,7 @@ export class RequestDecisionsService {
       }
       await this.journal.publish(
         tx,
-        publisherFor(this.publisher, tx, requestId),
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
         'restrictionLiftRequested',
         { requestId, reason: dto.reason, requestedBy: principal.id },
@@ -383,13 +381,19 @@ export class RequestDecisionsService {
             };
       const status = advance(request.status, await applyActionUpdate(this.repo, tx, requestId, update));
       if (status !== request.status) await this.repo.update(tx, requestId, { status });
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'objectionDecided', {
+      await this.journal.publish(
+        tx,
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
-        commandId,
-        decision: dto.decision,
-        grounds: dto.grounds,
-        decidedBy: principal.id,
-      });
+        'objectionDecided',
+        {
+          requestId,
+          commandId,
+          decision: dto.decision,
+          grounds: dto.grounds,
+          decidedBy: principal.id,
+        },
+      );
       this.logger.log({ requestId, commandId, decision: dto.decision }, 'objection decided by the DPO');
       return { id: requestId, status };
     });
@@ -412,7 +416,7 @@ export class RequestDecisionsService {
       const status = transition(request.status, command);
       const outcome = command === 'refuse' ? 'refused' : 'rejected';
       const closedAt = this.clock.now();
-      const publish = publisherFor(this.publisher, tx, requestId);
+      const publish = this.publisher.unitOfWork(tx, { correlationId: requestId }).publish;
       const { template, variables } = await record(tx, publish, request, closedAt);
       await this.repo.update(tx, requestId, { status, outcome, closedAt });
       await this.journal.publish(tx, publish, requestId, 'requestClosed', {

@@ -4,12 +4,10 @@
  * redelivery adds nothing). Summaries hold no personal data (timeline-summary.ts).
  */
 import { Injectable } from '@nestjs/common';
-import type { EventEnvelope, EventName, PayloadOf } from '@datarights/contracts';
+import type { EventEnvelope, PayloadOf } from '@datarights/contracts';
 import { summarise, type AnyEvent, type RequestEventName } from './timeline-summary';
 import { RequestsRepository, type Tx } from './requests.repository';
-
-/** Publishes into the caller's transaction (the outbox), correlated with the request. */
-export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<EventEnvelope<PayloadOf<N>>>;
+import type { Publish } from '@datarights/messaging';
 
 export interface EventMeta {
   id: string;

@@ -9,11 +9,9 @@
  * RequestDecisionsService and the projection.
  */
 import { HttpStatus } from '@nestjs/common';
-import type { EventPublisher } from '@datarights/messaging';
 import { AppError, ErrorCode, type Principal } from '@datarights/service-kit';
 import type { RequestEntity } from './entities';
 import { bodyHash } from './idempotency';
-import type { Publish } from './request-journal';
 import { actionsTarget, mergeAction, type ActionState, type ActionUpdate } from './request-actions';
 import { applyCommand, InvalidTransitionError, type RequestCommand, type RequestStatus } from './request-state';
 import type { RequestsRepository, StoredAction, Tx } from './requests.repository';
@@ -34,10 +32,6 @@ export function transition(status: RequestStatus, command: RequestCommand): Requ
       throw new AppError(HttpStatus.CONFLICT, ErrorCode.InvalidTransition, err.message, { status, command });
     throw err;
   }
-}
-
-export function publisherFor(publisher: EventPublisher, tx: Tx, requestId: string): Publish {
-  return (name, data) => publisher.publish(tx, name, data, { correlationId: requestId });
 }
 
 /** An answer, and whether it replays the one given earlier to the same Idempotency-Key. */

@@ -21,7 +21,7 @@ import { toRequestView, toSummary } from './request-view';
 import { RecipientsRepository } from './recipients.repository';
 import { RequestsRepository } from './requests.repository';
 import { advance } from './request-state';
-import { applyActionUpdate, decide, lockRequest, notFound, publisherFor, transition, type Answer } from './request-tx';
+import { applyActionUpdate, decide, lockRequest, notFound, transition, type Answer } from './request-tx';
 import { filingHash, newRequest, requestRow, submittedEvent, type Filer } from './request-filing';
 
 export type FileResult = Answer<FiledRequestDto>;
@@ -69,7 +69,7 @@ export class RequestsService {
       await this.repo.insert(tx, requestRow(dto, filed, by));
       await this.journal.publish(
         tx,
-        publisherFor(this.publisher, tx, id),
+        this.publisher.unitOfWork(tx, { correlationId: id }).publish,
         id,
         'requestSubmitted',
         submittedEvent(dto, filed, by),
@@ -121,12 +121,18 @@ export class RequestsService {
         attestedBy: principal.id,
         attestedAt,
       });
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'verificationAttested', {
+      await this.journal.publish(
+        tx,
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
-        method: dto.method,
-        attestedBy: principal.id,
-        attestedAt: attestedAt.toISOString(),
-      });
+        'verificationAttested',
+        {
+          requestId,
+          method: dto.method,
+          attestedBy: principal.id,
+          attestedAt: attestedAt.toISOString(),
+        },
+      );
       this.logger.log({ requestId }, 'identity attested by the DPO');
       return { id: requestId, status };
     });
@@ -142,7 +148,7 @@ export class RequestsService {
     const call = { principal, requestId, route: 'subject-decision', body: dto, idempotencyKey };
     return decide(this.repo, call, async (tx): Promise<AcceptedDto> => {
       const request = await lockRequest(this.repo, tx, requestId);
-      const publish = publisherFor(this.publisher, tx, requestId);
+      const publish = this.publisher.unitOfWork(tx, { correlationId: requestId }).publish;
       if (dto.decision === 'subject') {
         const status = transition(request.status, 'decide-subject');
         const candidate = (request.candidates ?? []).find((c) => c.subjectRef === dto.subjectRef);
@@ -247,12 +253,18 @@ export class RequestsService {
       });
       const status = advance(request.status, target);
       if (status !== request.status) await this.repo.update(tx, requestId, { status });
-      await this.journal.publish(tx, publisherFor(this.publisher, tx, requestId), requestId, 'actionCloseRequested', {
+      await this.journal.publish(
+        tx,
+        this.publisher.unitOfWork(tx, { correlationId: requestId }).publish,
         requestId,
-        commandId,
-        reason: dto.reason,
-        closedBy: principal.id,
-      });
+        'actionCloseRequested',
+        {
+          requestId,
+          commandId,
+          reason: dto.reason,
+          closedBy: principal.id,
+        },
+      );
       this.logger.log({ requestId, commandId }, 'manual close of an action requested');
       return { id: requestId, status };
     });

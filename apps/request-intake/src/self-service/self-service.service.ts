@@ -13,7 +13,7 @@ import { EventPublisher } from '@datarights/messaging';
 import { addDuration, parseDuration, Policy } from '@datarights/policy';
 import { Clock, type Principal } from '@datarights/service-kit';
 import type { CreateRequestDto } from '../requests/dto/create-request.dto';
-import { RequestJournal, type Publish } from '../requests/request-journal';
+import { RequestJournal } from '../requests/request-journal';
 import { RequestsRepository } from '../requests/requests.repository';
 import type { SelfServiceFiledDto, SelfServiceStatusDto } from './dto/self-service.dto';
 import { SelfServiceRepository } from './self-service.repository';
@@ -64,7 +64,7 @@ export class SelfServiceService {
     const by = requester.filer;
     const repeats = await this.requests.transaction(async (tx) => {
       await this.requests.insert(tx, requestRow(dto, filed, by));
-      const publish: Publish = (name, data) => this.publisher.publish(tx, name, data, { correlationId: id });
+      const { publish } = this.publisher.unitOfWork(tx, { correlationId: id });
       await this.journal.publish(tx, publish, id, 'requestSubmitted', submittedEvent(dto, filed, by));
       // Art. 12(5): repetitive requests may be excessive — the DPO decides, with the burden of proof.
       const window = this.policy.verification.repeatWindow;

@@ -11,7 +11,7 @@ import { addDuration, parseDuration, Policy } from '@datarights/policy';
 import { Clock, PeriodicJob } from '@datarights/service-kit';
 import { RequestIntakeConfig } from '../config/app.config';
 import { notice, requesterRecipient } from '../requests/decision-notice';
-import { RequestJournal, type Publish } from '../requests/request-journal';
+import { RequestJournal } from '../requests/request-journal';
 import { RequestsRepository } from '../requests/requests.repository';
 import { SelfServiceRepository } from './self-service.repository';
 
@@ -47,7 +47,7 @@ export class UnverifiedCheck extends PeriodicJob {
       for (const w of waiting) {
         const request = await this.requests.lock(tx, w.id);
         if (!request || request.status !== 'awaiting-verification') continue;
-        const publish: Publish = (name, data) => this.publisher.publish(tx, name, data, { correlationId: w.id });
+        const { publish } = this.publisher.unitOfWork(tx, { correlationId: w.id });
         await this.requests.update(tx, w.id, { status: 'closed', outcome: 'unverified', closedAt: now });
         await this.journal.publish(tx, publish, w.id, 'requestClosed', {
           requestId: w.id,

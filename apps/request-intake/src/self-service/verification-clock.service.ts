@@ -8,10 +8,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Policy } from '@datarights/policy';
 import type { RequestEntity } from '../requests/entities';
-import { RequestJournal, type Publish } from '../requests/request-journal';
+import { RequestJournal } from '../requests/request-journal';
 import type { RequestPatch, Tx } from '../requests/requests.repository';
 import { SelfServiceRepository } from './self-service.repository';
 import { resumedDueAt, suspendedDays } from '../requests/suspended-clock';
+import type { Publish } from '@datarights/messaging';
 
 @Injectable()
 export class VerificationClockService {

@@ -6,8 +6,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { EventName, PayloadOf } from '@datarights/contracts';
-import { EventPublisher, type MessageContext } from '@datarights/messaging';
+import { EventPublisher, type MessageContext, type Publish } from '@datarights/messaging';
 import { RecipientNoticeRepository, type RecipientNoticeStore } from '../../recipients/recipient-notice.repository';
 import { ActionStore } from './action.store';
 import { HoldStore } from './hold.store';
@@ -15,8 +14,6 @@ import { ParametersStore } from './parameters.store';
 import { RequestStore } from './request.store';
 import { SuppressionStore } from './suppression.store';
 import { SystemStore } from './system.store';
-
-export type Publish = <N extends EventName>(name: N, data: PayloadOf<N>) => Promise<unknown>;
 
 export interface ExecutionTx {
   requests: RequestStore;
@@ -29,9 +26,6 @@ export interface ExecutionTx {
   publish: Publish;
 }
 
-/** Every event of the executor is about one request: its id is the correlation id. */
-const correlation = (data: unknown) => ({ correlationId: (data as { requestId: string }).requestId });
-
 @Injectable()
 export class ExecutionTxFactory {
   constructor(
@@ -41,12 +35,13 @@ export class ExecutionTxFactory {
 
   /** In a Kafka handler: the handler's transaction; events name the message as their cause. */
   forMessage(ctx: MessageContext): ExecutionTx {
-    return this.build(ctx.manager, (name, data) => ctx.publish(name, data, correlation(data)));
+    return this.build(ctx.manager, (name, data) => ctx.publish(name, data, { correlationId: data.requestId }));
   }
 
   /** In a transaction of our own (schedules, batch handlers). */
   forManager(m: EntityManager): ExecutionTx {
-    return this.build(m, (name, data) => this.publisher.publish(m, name, data, correlation(data)));
+    // Every event of the executor is about one request: its id is the correlation id.
+    return this.build(m, this.publisher.unitOfWork(m, 'by-request').publish);
   }
 
   private build(m: EntityManager, publish: Publish): ExecutionTx {
