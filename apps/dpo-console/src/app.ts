@@ -3,6 +3,8 @@
  * data-locator's register, audit's evidence), signed in with the development token
  * locally or OIDC (authorization code + PKCE) in production. The bearer token stays in
  * the server-side session; every form carries the session's CSRF token.
+ * Long on purpose: the console's routes, each a few lines from the session to the API and
+ * back to a view; one table of what the console can do.
  */
 import { randomUUID } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';

@@ -1,4 +1,7 @@
-/** The console's words: French by default, English available (`?lang=en`). */
+/**
+ * The console's words: French by default, English available (`?lang=en`).
+ * Long on purpose: a catalogue of words (French and English), no logic.
+ */
 import type { Lang } from '@datarights/web-kit';
 
 const fr = {

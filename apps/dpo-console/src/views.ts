@@ -1,4 +1,8 @@
-/** The console's pages (server-rendered; every value escaped by `html`). */
+/**
+ * The console's pages (server-rendered; every value escaped by `html`).
+ * Long on purpose: every page of the console, each a small template function over the same
+ * escaping helpers; split, a reader would jump between files to see one screen's markup.
+ */
 import { CHANNELS, REQUEST_TYPES, RESTRICTION_GROUNDS } from '@datarights/contracts';
 import { anchorInWords } from '@datarights/policy';
 import { html, type Html, type Lang } from '@datarights/web-kit';

@@ -1,4 +1,7 @@
-/** The privacy centre's words, French first (the subjects' language by default), English second. */
+/**
+ * The privacy centre's words, French first (the subjects' language by default), English second.
+ * Long on purpose: a catalogue of words (French and English), no logic.
+ */
 import type { Lang } from '@datarights/web-kit';
 
 /** The direct-marketing purposes a policy may list (directMarketing.purposes), in plain words. */

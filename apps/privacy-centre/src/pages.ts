@@ -1,4 +1,8 @@
-/** The privacy centre's pages: plain HTML forms (they work without JavaScript), labelled, keyboard-first. */
+/**
+ * The privacy centre's pages: plain HTML forms (they work without JavaScript), labelled, keyboard-first.
+ * Long on purpose: every page of the privacy centre, each a small template function over
+ * the same escaping helpers.
+ */
 import { REQUEST_TYPES, RESTRICTION_GROUNDS, type RequestType } from '@datarights/contracts';
 import { html, type Html, type Lang } from '@datarights/web-kit';
 import {

@@ -8,6 +8,8 @@
  * another system than its topic's. Its consumer is supervised (supervised.consumer.ts): a
  * crash kafkajs will not restart from is restarted here, and status() tells a readiness
  * probe the truth meanwhile.
+ * Long on purpose: the SDK's public entry point (register, publish, answer commands) and
+ * its lifecycle; what a company system's engineer reads first.
  */
 import {
   CAPABILITIES,

@@ -8,7 +8,7 @@
  * A handler waiting for an event of another topic (`AwaitingEvent`) has its message set
  * aside in PostgreSQL and called again once the group has read that topic far enough
  * (set-aside.ts: the waiting is there, the handling here).
- * Longer than the house's ~250 lines on purpose: the read loop, its run/batch/one-by-one
+ * Long on purpose: the read loop, its run/batch/one-by-one
  * paths and their retry, transient-wait and dead-letter branches share one set of offsets
  * and heartbeats, and are easier to check for "nothing lost, nothing twice" side by side.
  * Each message is handled inside the trace context its headers carry and inside a message

@@ -12,6 +12,8 @@
  * the row is parked (outbox-retry.ts has the policy). Rows the failed batch did put on
  * Kafka are sent again: duplicates, which the inbox skips.
  * File over ~250 lines: the loop, the listener and the metrics share the producer and lock.
+ * Long on purpose: the relay's claim, send, mark and retry steps and its LISTEN wake-up
+ * share one loop; "nothing lost, nothing twice" is checked by reading them together.
  */
 import {
   Inject,

@@ -9,6 +9,8 @@
  * aside (`awaitFirstLookMs`), then as long again as it has waited, up to `awaitPollMs`
  * (which also picks up a stopped replica's rows). MessagingServer owns one; this file holds
  * the waiting, the server the handling (the `Handling` it is given).
+ * Long on purpose: a look's planning and its outcomes (handled, later, retried,
+ * dead-lettered) are checked together against the server's handling of the same message.
  */
 import { Logger } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';

@@ -2,6 +2,8 @@
  * Reads and validates a policy file at start-up. An invalid file stops the service with
  * the file's path and, for each problem, where it is and what is wrong
  * (`categories.billing.retention.period: must be an ISO 8601 duration ...`).
+ * Long on purpose: reading the policy file, then every cross-check between its sections
+ * that a schema cannot express, each with the article it protects.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';

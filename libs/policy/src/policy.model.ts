@@ -7,6 +7,8 @@
  * legal obligations to keep it (`retention`: period, start, Art. 17(3) ground, text), the
  * longest it may be kept at all (`limit`, storage limitation, Art. 5(1)(e)), and under
  * which basis the subject provided it (`provided`: portability, Art. 20(1)).
+ * Long on purpose: the whole policy file's schema, one validated class per section, so that
+ * the file a DPO edits is described in one place next to the articles it applies.
  */
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {

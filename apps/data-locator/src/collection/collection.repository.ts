@@ -2,6 +2,8 @@
  * The only TypeORM user of the collection feature: export requests, their commands and the
  * parts of the replies, in raw SQL (tables of migration 1733500000000-exports). Every
  * method takes the transaction's manager and the scope (request or command id) it needs.
+ * Long on purpose: the SQL of one aggregate (an export collection with its commands, parts
+ * and package chunks).
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';

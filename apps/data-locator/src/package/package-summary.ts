@@ -4,6 +4,7 @@
  * language: French by default (the controller's), English available. Periods in words and
  * from what they start, categories by the name the policy gives them (`label`), dates as
  * dates, the remedies in full. `processing.json` keeps the same facts for machines.
+ * Long on purpose: most of it is the words of the summary in two languages.
  */
 import { anchorInWords, dateInWords, durationInWords, inLocale } from '@datarights/policy';
 import type { CategoryFacts, ProcessingFacts, RetentionFact } from './processing-facts';

@@ -7,6 +7,8 @@
  * of them (a prospect only in marketing, a customer who never opened a ticket, ...).
  * Every address ends in `@example.test` (RFC 6761: never deliverable) and every phone
  * number is unique, so no two fake people share a key by accident.
+ * Long on purpose: demo data only (names, addresses, the overlaps between systems that
+ * exercise the identity graph), generated deterministically from a seed.
  */
 import type { HolderId } from '../systems/system-catalog';
 

@@ -4,6 +4,8 @@
  * with its own consumer group, keeps its command store in this service's schema, and
  * publishes its data events. Same brokers, credentials and topic prefix as the service's
  * own Kafka clients (config/app.config.ts).
+ * Long on purpose: demo only: one connector per demo system over the SDK, with the start-up
+ * and registration each needs.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';

@@ -8,6 +8,8 @@
  *
  * Every name here is a constant of the code, never input: table and column names are
  * interpolated into SQL only from this file (and checked by `assertIdentifiers`).
+ * Long on purpose: demo data only: the demo systems' tables, categories and record dates,
+ * declared as data.
  */
 import type { RetentionDateField, SubjectKeyKind, SystemRegistered } from '@datarights/contracts';
 

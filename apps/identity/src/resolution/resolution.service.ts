@@ -6,6 +6,8 @@
  * stored here, cf. the CNIL's sanctions for keeping ID copies), every key of the subject is
  * published so that every system finds every record (Art. 15, 17). Over 250 lines, not
  * split: resolving, resolving again and the DPO's decisions share `resolve`/`conclude`.
+ * Long on purpose: who a request is about, from the keys given to the DPO's choice; the
+ * resolution rules (strong links, weak neighbours, shared keys) read best in one place.
  */
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {

@@ -4,6 +4,8 @@
  * caller's transaction manager, so that the graph and the inbox commit together.
  * Over 250 lines and not split: every statement reads or writes the same four tables
  * under the same graph lock, and splitting them would spread that lock's contract.
+ * Long on purpose: the SQL of the subject graph (keys, records, strong and weak links),
+ * whose queries must agree on what a live link is.
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';

@@ -16,6 +16,8 @@
  * (`refused`); the logs and the DPO-facing APIs keep the precise outcome. Wrong codes are
  * limited per challenge (`maxAttempts`) and per subject over all their requests
  * (`maxWrongPerSubject` per `wrongWindow`), so that filing again does not buy guesses.
+ * Long on purpose: the verification code's whole life (issue, send, check, count wrong
+ * tries, expire), whose limits only make sense read together (Art. 12(6), 32).
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';

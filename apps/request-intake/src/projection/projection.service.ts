@@ -5,6 +5,8 @@
  * with the request row locked, so events of one request from different topics apply one
  * at a time. When execution completes, the request closes and the subject is told what
  * was erased and what is kept, why and until when (Art. 12(1), 12(3), 17(3)).
+ * Long on purpose: one case per event the request view follows; the switch is exhaustive
+ * (lint) and reads as the list of what moves a request.
  */
 import { Policy } from '@datarights/policy';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';

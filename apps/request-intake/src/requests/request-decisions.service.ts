@@ -5,6 +5,8 @@
  * for a processor system (Art. 28(3)(e)). Each change commits with its events and the
  * notice to the subject (outbox), with the request row locked; an impossible transition
  * changes nothing (409).
+ * Long on purpose: one method per DPO decision, each the same shape (decide → lock →
+ * transition → publish → write the view), kept together so the shapes stay the same.
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';

@@ -2,6 +2,9 @@
  * The only TypeORM user of the requests feature. Every method is scoped by request id (or
  * by principal for idempotency keys), except the aggregate counts of the metrics. Writes
  * take the caller's transaction (`Tx`), so that they commit with the events published in it.
+ * Long on purpose: the SQL of one aggregate (a request with its timeline, actions and
+ * idempotency keys), so that every statement that locks or writes a request can be checked
+ * side by side.
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';

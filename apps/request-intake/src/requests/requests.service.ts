@@ -3,6 +3,8 @@
  * deadline, Art. 12(3)), attest the requester's identity, decide who the subject is, close
  * a stuck action; and read requests. Every change commits with the events it publishes
  * (outbox), with the request row locked; an impossible transition changes nothing (409).
+ * Long on purpose: filing, reading and the requester's own steps of a request, over the
+ * same idempotency and transition helpers (request-tx.ts).
  */
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';

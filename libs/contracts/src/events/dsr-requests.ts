@@ -1,4 +1,8 @@
-/** `dsr.requests.v1`: requests filed with request-intake and the DPO's decisions on them. */
+/**
+ * `dsr.requests.v1`: requests filed with request-intake and the DPO's decisions on them.
+ * Long on purpose: the payload classes of one topic, each small; they are read together by
+ * the teams that consume the topic.
+ */
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,

@@ -2,6 +2,9 @@
  * The registry of every event type: its payload class, its topic, its key. Producers and
  * consumers look events up here, and the JSON Schemas and AsyncAPI document are generated
  * from it. A breaking change is a new `.v2` type next to the old one.
+ * Long on purpose: one entry per event of the public contract (type, payload, topic,
+ * producers, key); the one table a reader scans to know who may say what, and what the
+ * AsyncAPI document is generated from.
  */
 import type { ClassType } from '../common/validation';
 import { commandTopic, isCommandTopic, isTopicOf, systemTopic, TOPICS, type TopicDefinition } from '../topics';

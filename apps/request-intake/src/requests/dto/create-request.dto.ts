@@ -1,4 +1,8 @@
-/** What the DPO or an operator files: the request as received by mail, post, phone or portal. */
+/**
+ * What the DPO or an operator files: the request as received by mail, post, phone or portal.
+ * Long on purpose: the filing DTO with its OpenAPI documentation and validation rules per
+ * right; the public HTTP contract of filing in one place.
+ */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
