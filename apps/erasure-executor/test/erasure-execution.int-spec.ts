@@ -9,6 +9,7 @@ import { commandTopic, dlqTopic, EVENTS, systemTopic, TOPICS } from '@datarights
 import { DLQ_HEADERS } from '@datarights/messaging';
 import {
   dataOf,
+  expectNothingPersonalLogged,
   eventsOf,
   outboxCount,
   planItem as item,
@@ -243,4 +244,6 @@ describe('erasure-executor', () => {
       ),
     ).toBe(false);
   }, 90_000);
+
+  it('logs nothing that names the subject', () => expectNothingPersonalLogged(h));
 });

@@ -147,6 +147,14 @@ function setEnv(env: Record<string, string>, policy: string | undefined): () => 
   };
 }
 
+/** No log line names the subject (docs/conventions.md: no personal data in logs); lines were logged, so this can fail. */
+export function expectNothingPersonalLogged(h: Harness): void {
+  expect(h.logged.length).toBeGreaterThan(0);
+  const all = h.logged.join('\n').toLowerCase();
+  for (const key of [h.subject.email, h.subject.customerId, h.subject.phone])
+    expect(all).not.toContain(key.toLowerCase());
+}
+
 /** A query in the service's schema. */
 export const sql = <T = Record<string, unknown>>(h: Harness, query: string, params: unknown[] = []): Promise<T[]> =>
   withPg(async (c) => {

@@ -14,6 +14,7 @@ import { HoldExpiryLoop } from '../src/execution/erasure/hold-expiry.loop';
 import { KeyMinimiser } from '../src/execution/minimisation/key-minimiser';
 import {
   commandsTo,
+  expectNothingPersonalLogged,
   handled,
   outboxCount,
   planItem,
@@ -266,4 +267,6 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       await sql(h, `SELECT count(*)::int AS n FROM outbox WHERE envelope->'data'->>'requestId' = $1`, [requestId]),
     ).toEqual([{ n: 0 }]);
   });
+
+  it('logs nothing that names the subject', () => expectNothingPersonalLogged(h));
 });

@@ -12,6 +12,7 @@ import { waitFor } from '@datarights/testing';
 import { ActionTimeoutLoop } from '../src/execution/replies/action-timeout.loop';
 import {
   commandsTo,
+  expectNothingPersonalLogged,
   DAY,
   eventsOf,
   planItem,
@@ -216,4 +217,6 @@ describe('erasure-executor: telling the recipients (Art. 19)', () => {
     expect(eventsOf(h, 'recipientNotified', nothing)).toEqual([]);
     expect(eventsOf(h, 'recipientNotNotified', nothing)).toEqual([]);
   }, 120_000);
+
+  it('logs nothing that names the subject', () => expectNothingPersonalLogged(h));
 });

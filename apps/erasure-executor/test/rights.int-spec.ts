@@ -9,6 +9,7 @@ import { aRecordEvent, waitFor } from '@datarights/testing';
 import {
   commandsTo as commandsFor,
   dataOf,
+  expectNothingPersonalLogged,
   parametersStored,
   planItem,
   reply as replyTo,
@@ -324,4 +325,6 @@ describe('erasure-executor: rectification, objection, restriction', () => {
       { n: 0 },
     ]);
   });
+
+  it('logs nothing that names the subject', () => expectNothingPersonalLogged(h));
 });
