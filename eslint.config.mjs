@@ -4,6 +4,11 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const TESTING_LIB = { name: '@datarights/testing', message: 'Only tests may use the testing lib.' };
+// Test helpers and fixtures live in test/ folders (docs/conventions.md): production code never imports them.
+const TEST_FOLDER = {
+  regex: '^\\.{1,2}/(.*/)?test(/|$)',
+  message: 'Test helpers live in test/ folders, for tests only: production code may not import them.',
+};
 
 // Inside an app, feature folders depend downward only (docs/conventions.md): a folder
 // may import the folders of the layers below its own, never a sibling of its layer nor a
@@ -40,6 +45,7 @@ const featureLayerRules = Object.entries(FEATURE_LAYERS).flatMap(([base, layers]
             {
               paths: [TESTING_LIB],
               patterns: [
+                TEST_FOLDER,
                 {
                   regex: `^(\\.\\./)+(${above.join('|')})(/|$)`,
                   message: `${base}/${folder} may not import ${above.join(', ')} (its own layer or one above): features depend downward only, docs/conventions.md.`,
@@ -114,7 +120,7 @@ export default [
     },
   },
   {
-    // Only spec and test files may import the testing lib (docs/conventions.md).
+    // Only spec and test files may import the testing lib or test helpers (docs/conventions.md).
     files: ['**/*.ts'],
     ignores: [
       '**/*.spec.ts',
@@ -126,7 +132,7 @@ export default [
       'bench/**',
     ],
     rules: {
-      'no-restricted-imports': ['error', { paths: [TESTING_LIB] }],
+      'no-restricted-imports': ['error', { paths: [TESTING_LIB], patterns: [TEST_FOLDER] }],
     },
   },
   ...featureLayerRules,

@@ -8,160 +8,83 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
-import {
-  aSubject,
-  cleanup,
-  isolate,
-  RawKafka,
-  startTestService,
-  usePolicy,
-  waitFor,
-  withPg,
-  type Isolation,
-  type Received,
-} from '@datarights/testing';
-import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
+import { EVENTS, TOPICS } from '@datarights/contracts';
+import { waitFor } from '@datarights/testing';
 import { HoldExpiryLoop } from '../src/execution/erasure/hold-expiry.loop';
 import { KeyMinimiser } from '../src/execution/minimisation/key-minimiser';
+import {
+  commandsTo,
+  expectNothingPersonalLogged,
+  handled,
+  outboxCount,
+  planItem,
+  reply,
+  restartReplica,
+  sendPlan,
+  SLOW,
+  sql,
+  startHarness,
+  stopHarness,
+  BILLING_RETENTION,
+  testPolicy,
+  waitCommandOf,
+  waitEvent,
+  type EventName,
+  type Harness,
+} from './harness';
 
-const POLICY = `
-version: 1
-profile: test
-deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y }
-commands: { respondWithin: PT1H, maxAttempts: 2, retryBackoff: PT1S }
-categories:
-  default: { action: erase }
-  billing:
-    action: retain
-    retention: { period: P10Y, from: record-date, ground: "Art. 17(3)(b)", legalText: "Code de commerce L123-22" }
+const POLICY = testPolicy('respondWithin: PT1H, maxAttempts: 2, retryBackoff: PT1S', {
+  categories: `${BILLING_RETENTION}
   connection:
     action: retain
-    retention: { period: P1Y, from: connection, ground: "Art. 17(3)(b)", legalText: "décret 2021-1362" }
-`;
+    retention: { period: P1Y, from: connection, ground: "Art. 17(3)(b)", legalText: "décret 2021-1362" }`,
+});
 const DPO = 'executor-int-dpo-token-0123456789';
-const SLOW = 45_000;
 
 describe('erasure-executor: holds that end, with two replicas', () => {
-  let iso: Isolation;
+  let h: Harness;
   let a: NestExpressApplication;
   let b: NestExpressApplication;
-  let raw: RawKafka;
-  let received: Received[];
-  let restorePolicy: (() => void) | undefined;
-  const subject = aSubject();
-  const subjectKeys = { email: [subject.email], customerId: [subject.customerId] };
 
   beforeAll(async () => {
-    iso = isolate('erasure-executor');
-    restorePolicy = usePolicy(POLICY);
-    process.env.DPO_TOKEN = DPO;
-    // The schedules run on their own only when the test moves the clock; otherwise the test runs them.
-    process.env.HOLD_POLL_MS = '100';
-    process.env.MINIMISATION_POLL_MS = '100';
-    raw = new RawKafka(iso.topicPrefix);
-    await raw.ensureTopics([commandTopic('billing')]);
-    a = await startTestService(AppModule, SERVICE, SCHEMA);
-    b = await startTestService(AppModule, SERVICE, SCHEMA);
-    received = await raw.collect([TOPICS.actions.name, commandTopic('billing')]);
+    h = await startHarness({
+      policy: POLICY,
+      // The schedules run on their own only when the test moves the clock; otherwise the test runs them.
+      env: { DPO_TOKEN: DPO, HOLD_POLL_MS: '100', MINIMISATION_POLL_MS: '100' },
+      systems: ['billing'],
+      replicas: 2,
+    });
+    [a, b] = h.apps as [NestExpressApplication, NestExpressApplication];
   }, 180_000);
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await raw?.close();
-    if (iso) await cleanup(iso);
-    for (const v of ['HOLD_POLL_MS', 'MINIMISATION_POLL_MS']) delete process.env[v];
-    restorePolicy?.();
-  });
+  afterAll(() => stopHarness(h));
 
-  const dataOf = <T = Record<string, unknown>>(r: Received) => r.envelope?.data as T;
-  const waitEvent = async <T = Record<string, unknown>>(
-    name: keyof typeof EVENTS,
-    requestId: string,
-    pred: (d: T) => boolean = () => true,
-  ): Promise<T> =>
-    dataOf<T>(
-      await raw.waitForMessage(
-        received,
-        (r) =>
-          r.envelope?.type === EVENTS[name].type &&
-          dataOf<{ requestId: string }>(r).requestId === requestId &&
-          pred(dataOf<T>(r)),
-        `${name} of ${requestId}`,
-        SLOW,
-      ),
-    );
-  const commands = (requestId: string, type: keyof typeof EVENTS) =>
-    received.filter(
-      (r) =>
-        r.topic === commandTopic('billing') &&
-        r.envelope?.type === EVENTS[type].type &&
-        dataOf<{ requestId: string }>(r).requestId === requestId,
-    );
-  const waitCommand = (requestId: string, type: keyof typeof EVENTS) =>
-    waitFor(async () => commands(requestId, type)[0], `${type} of ${requestId}`, SLOW).then((r) =>
-      dataOf<{ commandId: string }>(r),
-    );
-  const outboxCount = (type: string, requestId: string) =>
-    withPg(async (c) =>
-      Number(
-        (
-          await c.query(
-            `SELECT count(*) FROM "${iso.schema}".outbox WHERE envelope->>'type' = $1 AND envelope->'data'->>'requestId' = $2`,
-            [type, requestId],
-          )
-        ).rows[0].count,
-      ),
-    );
-  const billing: PlanItem = {
-    systemId: 'billing',
-    role: 'controller',
-    categories: ['billing'],
-    capabilities: ['export', 'erase', 'restrict'],
-    records: 3,
-  } as PlanItem;
-  const sendPlan = (requestId: string, items: PlanItem[]) =>
-    raw.sendEvent(
-      TOPICS.plans.name,
-      requestId,
-      EVENTS.planBuilt.type,
-      { requestId, requestType: 'erasure', subjectRef: `subj-${requestId.slice(0, 8)}`, subjectKeys, items },
-      { correlationid: requestId },
-    );
-  const reply = (c: { commandId: string; requestId: string }, affectedRecords = 3) =>
-    raw.sendEvent(TOPICS.replies.name, c.requestId, EVENTS.commandCompleted.type, {
-      commandId: c.commandId,
-      requestId: c.requestId,
-      systemId: 'billing',
-      outcome: 'done',
-      affectedRecords,
-    });
-  const storedKeys = (requestId: string) =>
-    withPg(
-      async (c) =>
-        (
-          await c.query(
-            `SELECT subject_keys, minimised_at FROM "${iso.schema}".request_execution WHERE request_id = $1`,
-            [requestId],
-          )
-        ).rows[0] as { subject_keys: Record<string, string[]>; minimised_at: Date | null } | undefined,
-    );
+  const commands = (requestId: string, type: EventName) =>
+    commandsTo(h, 'billing', requestId).filter((c) => c.type === EVENTS[type].type);
+  const waitCommand = (requestId: string, type: EventName) => waitCommandOf(h, 'billing', requestId, type);
+  const billing = planItem('billing', ['billing'], { capabilities: ['export', 'erase', 'restrict'], records: 3 });
+  const storedKeys = async (requestId: string) =>
+    (
+      await sql<{ subject_keys: Record<string, string[]>; minimised_at: Date | null }>(
+        h,
+        `SELECT subject_keys, minimised_at FROM request_execution WHERE request_id = $1`,
+        [requestId],
+      )
+    )[0];
 
   it('an expired hold produces exactly one erase command with two instances, after a restart; it is tracked, and the keys are minimised after it', async () => {
     const requestId = randomUUID();
-    await sendPlan(requestId, [billing]);
-    const hold = await waitEvent<{ holdId: string; until: string }>('holdRecorded', requestId);
+    await sendPlan(h, requestId, [billing]);
+    const hold = await waitEvent<{ holdId: string; until: string }>(h, 'holdRecorded', requestId);
     const restrict = await waitCommand(requestId, 'restrictCommand');
-    await reply({ commandId: restrict.commandId, requestId }, 3);
-    await waitEvent('executionCompleted', requestId);
+    await reply(h, { ...restrict, systemId: 'billing' }, 'commandCompleted', { affectedRecords: 3 });
+    await waitEvent(h, 'executionCompleted', requestId);
     // The hold keeps the keys: nothing is minimised while it runs.
     expect(await b.get(KeyMinimiser).runOnce()).toBe(0);
-    expect((await storedKeys(requestId))?.subject_keys).toEqual(subjectKeys);
+    expect((await storedKeys(requestId))?.subject_keys).toEqual(h.subjectKeys);
 
     // The schedule is rows: a replica restarted in between still finds the hold.
-    await a.close();
-    a = await startTestService(AppModule, SERVICE, SCHEMA);
+    a = await restartReplica(h, 0);
 
     // Just before the end: nothing. At the end, both replicas at once: one claims it.
     const until = new Date(hold.until);
@@ -179,7 +102,7 @@ describe('erasure-executor: holds that end, with two replicas', () => {
     ]);
     expect(claimed.reduce((x, y) => x + y, 0)).toBe(1);
 
-    const expired = await waitEvent<{ commandId: string; expiredAt: string }>('holdExpired', requestId);
+    const expired = await waitEvent<{ commandId: string; expiredAt: string }>(h, 'holdExpired', requestId);
     expect(expired).toEqual({
       requestId,
       holdId: hold.holdId,
@@ -197,23 +120,26 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       requestId,
       systemId: 'billing',
       categories: ['billing'],
-      subjectKeys,
+      subjectKeys: h.subjectKeys,
     });
     // The deferred erase is cut off at the hold (recorded before the clock moved): never data created after the request.
     expect(Date.parse(erase.createdBefore)).toBeLessThan(Date.now());
     expect(Date.parse(erase.createdBefore)).toBeLessThan(Date.parse(hold.until));
-    expect(await outboxCount(EVENTS.eraseCommand.type, requestId)).toBe(1);
-    expect(await outboxCount(EVENTS.holdExpired.type, requestId)).toBe(1);
+    expect(await outboxCount(h, EVENTS.eraseCommand.type, 'requestId', requestId)).toBe(1);
+    expect(await outboxCount(h, EVENTS.holdExpired.type, 'requestId', requestId)).toBe(1);
 
     // Tracked like every action: dispatched, answered, completed.
     await waitEvent(
+      h,
       'actionDispatched',
       requestId,
       (d: { commandId: string; kind: string }) => d.commandId === expired.commandId && d.kind === 'erase',
     );
-    await reply({ commandId: expired.commandId, requestId }, 5);
+    await reply(h, { commandId: expired.commandId, requestId, systemId: 'billing' }, 'commandCompleted', {
+      affectedRecords: 5,
+    });
     expect(
-      await waitEvent('actionCompleted', requestId, (d: { commandId: string }) => d.commandId === expired.commandId),
+      await waitEvent(h, 'actionCompleted', requestId, (d: { commandId: string }) => d.commandId === expired.commandId),
     ).toMatchObject({ systemId: 'billing', kind: 'erase', outcome: 'done', affectedRecords: 5 });
 
     // Every action and hold ended: the stored keys become keyed hashes (the schedule runs on its own).
@@ -226,7 +152,7 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       SLOW,
     );
     expect(minimised.subject_keys.email[0]).toMatch(/^hmac-sha256:/);
-    expect(JSON.stringify(minimised.subject_keys)).not.toContain(subject.email);
+    expect(JSON.stringify(minimised.subject_keys)).not.toContain(h.subject.email);
     expect(commands(requestId, 'eraseCommand')).toHaveLength(1);
   }, 150_000);
 
@@ -235,7 +161,7 @@ describe('erasure-executor: holds that end, with two replicas', () => {
     const dayMs = 86_400_000;
     const old = new Date(Date.now() - 400 * dayMs).toISOString();
     const recent = new Date(Date.now() - 30 * dayMs).toISOString();
-    await sendPlan(requestId, [
+    await sendPlan(h, requestId, [
       {
         systemId: 'billing',
         role: 'controller',
@@ -260,28 +186,21 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       createdBefore?: string;
     };
     expect(eraseNow.recordRefs).toEqual(['connection/old']);
-    const hold = await waitEvent<{ holdId: string; until: string; records?: number }>('holdRecorded', requestId);
+    const hold = await waitEvent<{ holdId: string; until: string; records?: number }>(h, 'holdRecorded', requestId);
     expect(hold.records).toBe(1);
     // One year from the connection, not from the request: about eleven months from now.
     expect(Date.parse(hold.until)).toBeLessThan(Date.now() + 340 * dayMs);
     expect(Date.parse(hold.until)).toBeGreaterThan(Date.now() + 330 * dayMs);
-    const row = await withPg(
-      async (c) =>
-        (await c.query(`SELECT record_refs, status FROM "${iso.schema}".hold WHERE hold_id = $1`, [hold.holdId]))
-          .rows[0] as { record_refs: string[]; status: string },
-    );
+    const [row] = await sql(h, `SELECT record_refs, status FROM hold WHERE hold_id = $1`, [hold.holdId]);
     expect(row).toEqual({ record_refs: ['connection/recent'], status: 'active' });
 
     // At its end, the deferred erase names the held record and the cut-off: a record the
     // subject creates after the request (same category, same keys) is never touched.
     const after = new Date(Date.parse(hold.until) + 1000);
     expect(await a.get(HoldExpiryLoop).runOnce(after)).toBe(1);
-    const expired = await waitEvent<{ commandId: string }>('holdExpired', requestId);
+    const expired = await waitEvent<{ commandId: string }>(h, 'holdExpired', requestId);
     const deferred = await waitFor(
-      async () =>
-        commands(requestId, 'eraseCommand')
-          .map((r) => dataOf<{ commandId: string; recordRefs?: string[]; createdBefore?: string }>(r))
-          .find((c) => c.commandId === expired.commandId),
+      async () => commands(requestId, 'eraseCommand').find((c) => c.commandId === expired.commandId),
       'the deferred erase',
       SLOW,
     );
@@ -291,8 +210,8 @@ describe('erasure-executor: holds that end, with two replicas', () => {
 
   it('moves its schedules with the controllable clock: the DPO sets it, outside production', async () => {
     const requestId = randomUUID();
-    await sendPlan(requestId, [billing]);
-    const hold = await waitEvent<{ until: string }>('holdRecorded', requestId);
+    await sendPlan(h, requestId, [billing]);
+    const hold = await waitEvent<{ until: string }>(h, 'holdRecorded', requestId);
     const offsetMs = Date.parse(hold.until) - Date.now() + 60_000;
     expect((await request(a.getHttpServer()).put('/internal/clock').send({ offsetMs })).status).toBe(401);
     expect(
@@ -312,7 +231,7 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       expect(res.body.offsetMs).toBe(offsetMs);
     }
     try {
-      const expired = await waitEvent<{ commandId: string }>('holdExpired', requestId);
+      const expired = await waitEvent<{ commandId: string }>(h, 'holdExpired', requestId);
       expect(await waitCommand(requestId, 'eraseCommand')).toMatchObject({ commandId: expired.commandId });
     } finally {
       for (const app of [a, b])
@@ -326,7 +245,7 @@ describe('erasure-executor: holds that end, with two replicas', () => {
   it('does not execute the plan of a request refused or rejected before it came', async () => {
     const requestId = randomUUID();
     const now = new Date().toISOString();
-    await raw.sendEvent(
+    await h.kafka.sendEvent(
       TOPICS.requests.name,
       requestId,
       EVENTS.requestClosed.type,
@@ -334,33 +253,20 @@ describe('erasure-executor: holds that end, with two replicas', () => {
       { correlationid: requestId },
     );
     await waitFor(
-      async () =>
-        (
-          await withPg((c) =>
-            c.query(`SELECT 1 FROM "${iso.schema}".closed_request WHERE request_id = $1`, [requestId]),
-          )
-        ).rowCount === 1,
+      async () => (await sql(h, `SELECT 1 FROM closed_request WHERE request_id = $1`, [requestId])).length === 1,
       'the closure recorded',
       SLOW,
     );
-    const plan = await sendPlan(requestId, [billing, { ...billing, systemId: 'crm', categories: ['identification'] }]);
-    await waitFor(
-      async () =>
-        (await withPg((c) => c.query(`SELECT 1 FROM "${iso.schema}".inbox WHERE event_id = $1`, [plan.id])))
-          .rowCount === 1,
-      'the plan handled',
-      SLOW,
-    );
+    const plan = await sendPlan(h, requestId, [
+      billing,
+      { ...billing, systemId: 'crm', categories: ['identification'] },
+    ]);
+    await handled(h, [plan], 'the plan handled');
     expect(await storedKeys(requestId)).toBeUndefined();
-    const published = await withPg(async (c) =>
-      Number(
-        (
-          await c.query(`SELECT count(*) FROM "${iso.schema}".outbox WHERE envelope->'data'->>'requestId' = $1`, [
-            requestId,
-          ])
-        ).rows[0].count,
-      ),
-    );
-    expect(published).toBe(0);
+    expect(
+      await sql(h, `SELECT count(*)::int AS n FROM outbox WHERE envelope->'data'->>'requestId' = $1`, [requestId]),
+    ).toEqual([{ n: 0 }]);
   });
+
+  it('logs nothing that names the subject', () => expectNothingPersonalLogged(h));
 });

@@ -6,124 +6,71 @@
  * request completes with outcome `forwarded` for that system.
  */
 import { randomUUID } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { commandTopic, dlqTopic, EVENTS, systemTopic, TOPICS, type PlanItem } from '@datarights/contracts';
+import { commandTopic, dlqTopic, EVENTS, systemTopic, TOPICS } from '@datarights/contracts';
+import { anApprovedSystem, aSystem, waitFor } from '@datarights/testing';
 import {
-  anApprovedSystem,
-  aSubject,
-  aSystem,
-  cleanup,
-  isolate,
-  RawKafka,
-  startTestService,
-  waitFor,
-  withPg,
-  type Isolation,
-  type Received,
-} from '@datarights/testing';
-import { AppModule, SCHEMA, SERVICE } from '../src/app.module';
-
-const SLOW = 45_000;
+  dataOf,
+  eventsOf,
+  planItem as item,
+  reply,
+  approveSystems,
+  sendPlan,
+  SLOW,
+  sql,
+  startHarness,
+  stopHarness,
+  waitEvent,
+  type Cmd,
+  type Harness,
+} from './harness';
 
 describe('erasure-executor: processor systems are forwarded, not erased', () => {
-  let iso: Isolation;
-  let app: NestExpressApplication;
-  let raw: RawKafka;
-  let received: Received[];
-  const subject = aSubject();
-  const subjectKeys = { email: [subject.email], customerId: [subject.customerId] };
+  let h: Harness;
   const contact = `dpo.${randomUUID().slice(0, 8)}@acme.example.test`;
 
   beforeAll(async () => {
-    iso = isolate('erasure-executor');
-    raw = new RawKafka(iso.topicPrefix);
-    await raw.ensureTopics([commandTopic('hosted'), commandTopic('crm')]);
-    app = await startTestService(AppModule, SERVICE, SCHEMA);
-    received = await raw.collect([
-      TOPICS.actions.name,
-      TOPICS.notifications.name,
-      commandTopic('hosted'),
-      commandTopic('crm'),
-    ]);
+    h = await startHarness({ systems: ['hosted', 'crm'] });
   }, 120_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await raw?.close();
-    if (iso) await cleanup(iso);
-  });
+  afterAll(() => stopHarness(h));
 
-  const dataOf = <T = Record<string, unknown>>(r: Received) => r.envelope?.data as T;
-  const waitEvent = async <T = Record<string, unknown>>(
-    name: keyof typeof EVENTS,
-    requestId: string,
-    pred: (d: T) => boolean = () => true,
-  ): Promise<T> =>
-    dataOf<T>(
-      await raw.waitForMessage(
-        received,
-        (r) =>
-          r.envelope?.type === EVENTS[name].type &&
-          dataOf<{ requestId: string }>(r).requestId === requestId &&
-          pred(dataOf<T>(r)),
-        `${name} of ${requestId}`,
-        SLOW,
-      ),
-    );
-  const item = (systemId: string, categories: string[], o: Partial<PlanItem> = {}): PlanItem =>
-    ({ systemId, role: 'controller', categories, capabilities: ['export', 'erase'], records: 2, ...o }) as PlanItem;
+  const contactOf = async (systemId: string) =>
+    (
+      await sql<{ controller_contact: string }>(
+        h,
+        `SELECT controller_contact FROM processor_system WHERE system_id = $1`,
+        [systemId],
+      )
+    )[0]?.controller_contact;
 
   it('forwards to the controller with what it needs, sends no command, and completes once the acknowledgement is recorded', async () => {
-    await raw.sendEvent(TOPICS.systemApprovals.name, 'hosted', EVENTS.systemApproved.type, {
-      // What data-locator publishes once the DPO approved the registration.
-      ...anApprovedSystem(),
-      systemId: 'hosted',
-      name: 'Customer-hosted databases',
-      owner: 'hosting-ops',
-      role: 'processor',
-      controller: 'ACME SAS',
-      controllerContact: contact,
-      purposes: ['hosting'],
-      legalBasis: 'contract',
-      categories: ['identification', 'usage'],
-      location: 'FR',
-      transfers: [],
-      recipients: [],
-      capabilities: ['export', 'erase'],
-    });
-    await waitFor(
-      async () =>
-        (
-          await withPg((c) =>
-            c.query(
-              `SELECT 1 FROM "${iso.schema}".processor_system WHERE system_id = 'hosted' AND controller_contact = $1`,
-              [contact],
-            ),
-          )
-        ).rowCount === 1,
-      'the processor registered',
-      SLOW,
-    );
+    // What data-locator publishes once the DPO approved the registration.
+    await approveSystems(h, [
+      {
+        systemId: 'hosted',
+        name: 'Customer-hosted databases',
+        owner: 'hosting-ops',
+        role: 'processor',
+        controller: 'ACME SAS',
+        controllerContact: contact,
+        purposes: ['hosting'],
+        legalBasis: 'contract',
+        categories: ['identification', 'usage'],
+        location: 'FR',
+        transfers: [],
+        recipients: [],
+        capabilities: ['export', 'erase'],
+      },
+    ]);
+    expect(await contactOf('hosted')).toBe(contact);
 
     const requestId = randomUUID();
-    await raw.sendEvent(
-      TOPICS.plans.name,
-      requestId,
-      EVENTS.planBuilt.type,
-      {
-        requestId,
-        requestType: 'erasure',
-        subjectRef: 'subj-1',
-        subjectKeys,
-        items: [
-          item('hosted', ['identification', 'usage'], { role: 'processor', controller: 'ACME SAS' }),
-          item('crm', ['relationship']),
-        ],
-      },
-      { correlationid: requestId },
-    );
+    await sendPlan(h, requestId, [
+      item('hosted', ['identification', 'usage'], { role: 'processor', controller: 'ACME SAS' }),
+      item('crm', ['relationship']),
+    ]);
 
-    const forwarded = await waitEvent<{ commandId: string; notificationId: string }>('actionForwarded', requestId);
+    const forwarded = await waitEvent<{ commandId: string; notificationId: string }>(h, 'actionForwarded', requestId);
     expect(forwarded).toEqual({
       requestId,
       commandId: expect.any(String),
@@ -133,6 +80,7 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
       notificationId: expect.any(String),
     });
     const notice = await waitEvent(
+      h,
       'notificationRequested',
       requestId,
       (d: { template: string }) => d.template === 'processor-forward',
@@ -151,60 +99,44 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
         systemId: 'hosted',
         controller: 'ACME SAS',
         categories: ['identification', 'usage'],
-        subjectKeys,
+        subjectKeys: h.subjectKeys,
       },
     });
 
     // The controller system's part runs as usual; nothing was sent to the processor system (same transaction as the forward).
-    const crm = await raw.waitForMessage(
-      received,
+    const crm = await h.kafka.waitForMessage(
+      h.received,
       (r) => r.topic === commandTopic('crm') && dataOf<{ requestId: string }>(r).requestId === requestId,
       'the crm erase',
       SLOW,
     );
-    const hostedCommands = await withPg(async (c) =>
-      Number(
-        (await c.query(`SELECT count(*) FROM "${iso.schema}".outbox WHERE topic = $1`, [commandTopic('hosted')]))
-          .rows[0].count,
-      ),
-    );
-    expect(hostedCommands).toBe(0);
-    await raw.sendEvent(TOPICS.replies.name, requestId, EVENTS.commandCompleted.type, {
-      commandId: dataOf<{ commandId: string }>(crm).commandId,
-      requestId,
-      systemId: 'crm',
-      outcome: 'done',
-      affectedRecords: 1,
-    });
-    await waitEvent('actionCompleted', requestId, (d: { systemId: string }) => d.systemId === 'crm');
+    expect(await sql(h, `SELECT count(*)::int AS n FROM outbox WHERE topic = $1`, [commandTopic('hosted')])).toEqual([
+      { n: 0 },
+    ]);
+    await reply(h, dataOf<Cmd>(crm), 'commandCompleted', { affectedRecords: 1 });
+    await waitEvent(h, 'actionCompleted', requestId, (d: { systemId: string }) => d.systemId === 'crm');
     // Not complete until the controller answered.
-    expect(
-      received.some(
-        (r) =>
-          r.envelope?.type === EVENTS.executionCompleted.type &&
-          dataOf<{ requestId: string }>(r).requestId === requestId,
-      ),
-    ).toBe(false);
+    expect(eventsOf(h, 'executionCompleted', requestId)).toEqual([]);
 
-    await raw.sendEvent(
+    await h.kafka.sendEvent(
       TOPICS.requests.name,
       requestId,
       EVENTS.actionAcknowledgementRecorded.type,
       { requestId, commandId: forwarded.commandId, note: 'ACME confirmed, ref. DPO-2211', recordedBy: 'dpo-1' },
       { correlationid: requestId },
     );
-    expect(await waitEvent('actionAcknowledged', requestId)).toEqual({
+    expect(await waitEvent(h, 'actionAcknowledged', requestId)).toEqual({
       requestId,
       commandId: forwarded.commandId,
       systemId: 'hosted',
       acknowledgedBy: 'dpo-1',
     });
-    const done = await waitEvent<{ systems: unknown[]; holds: unknown[] }>('executionCompleted', requestId);
+    const done = await waitEvent<{ systems: unknown[]; holds: unknown[] }>(h, 'executionCompleted', requestId);
     expect(done.systems).toEqual([
       { systemId: 'crm', outcome: 'done', affectedRecords: 1, categories: ['relationship'] },
       { systemId: 'hosted', outcome: 'forwarded', affectedRecords: 0, categories: ['identification', 'usage'] },
     ]);
-    expect(received.filter((r) => r.topic === commandTopic('hosted'))).toHaveLength(0);
+    expect(h.received.filter((r) => r.topic === commandTopic('hosted'))).toHaveLength(0);
   }, 90_000);
   it("routes by the approved registration only: a system's raw registration, or an approval it forges on a topic it may write, changes nothing", async () => {
     const mallory = `mallory-${randomUUID().slice(0, 8)}`;
@@ -215,13 +147,13 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
     };
     const redirect = { ...anApprovedSystem(), ...registration };
     // The raw registration: the executor does not read it at all.
-    await raw.sendEvent(TOPICS.systems.name, 'hosted', EVENTS.systemRegistered.type, registration);
+    await h.kafka.sendEvent(TOPICS.systems.name, 'hosted', EVENTS.systemRegistered.type, registration);
     // A forged approval, on every topic a company system may write and the executor reads (its replies).
     const ownReplies = systemTopic(TOPICS.replies, mallory);
-    await raw.ensureTopics([ownReplies, dlqTopic(ownReplies)]);
-    const dead = await raw.collect([dlqTopic(ownReplies)]);
-    const forged = await raw.sendEvent(ownReplies, 'hosted', EVENTS.systemApproved.type, redirect);
-    const letter = await raw.waitForMessage(
+    await h.kafka.ensureTopics([ownReplies, dlqTopic(ownReplies)]);
+    const dead = await h.kafka.collect([dlqTopic(ownReplies)]);
+    const forged = await h.kafka.sendEvent(ownReplies, 'hosted', EVENTS.systemApproved.type, redirect);
+    const letter = await h.kafka.waitForMessage(
       dead,
       (r) => r.envelope?.id === forged.id,
       'the forged approval dead-lettered',
@@ -233,16 +165,10 @@ describe('erasure-executor: processor systems are forwarded, not erased', () => 
 
     // A later genuine approval is handled: by then the two above had their chance.
     const marker = `dpo.${randomUUID().slice(0, 8)}@acme.example.test`;
-    await raw.sendEvent(TOPICS.systemApprovals.name, 'other-hosted', EVENTS.systemApproved.type, {
+    await h.kafka.sendEvent(TOPICS.systemApprovals.name, 'other-hosted', EVENTS.systemApproved.type, {
       ...anApprovedSystem({ systemId: 'other-hosted', role: 'processor', controller: 'Other SAS' }),
       controllerContact: marker,
     });
-    const contactOf = async (systemId: string) =>
-      (
-        await withPg((c) =>
-          c.query(`SELECT controller_contact FROM "${iso.schema}".processor_system WHERE system_id = $1`, [systemId]),
-        )
-      ).rows[0]?.controller_contact as string | undefined;
     await waitFor(async () => (await contactOf('other-hosted')) === marker, 'the genuine approval handled', SLOW);
     expect(await contactOf('hosted')).toBe(contact);
   });

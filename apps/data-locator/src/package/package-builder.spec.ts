@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadPolicy } from '@datarights/policy';
-import { buildPackage, categoryIncluded, csvEntryName, type PackageInput } from './package-builder';
+import { buildPackage, type PackageInput } from '../../test/package-zip';
+import { categoryIncluded, csvEntryName } from './package-builder';
 import type { InventoryEntry } from './processing-facts';
 import { unzip } from '@datarights/testing';
 

@@ -21,7 +21,7 @@
  * No personal data is logged.
  */
 import { once } from 'node:events';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import archiver from 'archiver';
 import { CATEGORY_PATTERN } from '@datarights/contracts';
@@ -44,20 +44,13 @@ export interface SystemSource {
   batches(): AsyncIterable<readonly Rec[]>;
 }
 
-/** One system's export, whole in memory (tests, small packages). */
-export interface SystemExport {
-  systemId: string;
-  categories: string[];
-  records: Rec[];
-}
-
-interface PackageInputOf<E> {
+export interface StreamedPackageInput {
   requestId: string;
   requestType: PackageType;
   generatedAt: string;
   controller: string;
   systems: readonly InventoryEntry[];
-  exports: readonly E[];
+  exports: readonly SystemSource[];
   policy: Pick<Policy, 'categories' | 'authority'>;
   /** Systems that never answered (escalated to the DPO): named in the summary. */
   escalated?: readonly { systemId: string; reason: string }[];
@@ -68,8 +61,6 @@ interface PackageInputOf<E> {
   /** The controller's time zone (the end of a legal day); Europe/Paris when absent. */
   timeZone?: string;
 }
-export type PackageInput = PackageInputOf<SystemExport>;
-export type StreamedPackageInput = PackageInputOf<SystemSource>;
 
 /** `csv/<category>.csv`, refusing any category that is not a plain name (defence in depth: placeOf filters them). */
 export function csvEntryName(category: string): string {
@@ -208,25 +199,4 @@ export async function writePackage(
   })();
   await Promise.all([written, appended]);
   return { records: scan.records, categories: scan.categories, thirdPartyRecords: scan.thirdPartyRecords };
-}
-
-/** The zip, as one buffer (tests; the service streams it with writePackage). */
-export async function buildPackage(
-  input: PackageInput,
-): Promise<{ zip: Buffer; records: number; categories: string[] }> {
-  const chunks: Buffer[] = [];
-  const sink = new PassThrough();
-  sink.on('data', (c: Buffer) => chunks.push(c));
-  const { records, categories } = await writePackage({ ...input, exports: input.exports.map(inMemory) }, [sink]);
-  return { zip: Buffer.concat(chunks), records, categories };
-}
-
-export function inMemory(e: SystemExport): SystemSource {
-  return {
-    systemId: e.systemId,
-    categories: e.categories,
-    batches: async function* () {
-      yield e.records;
-    },
-  };
 }

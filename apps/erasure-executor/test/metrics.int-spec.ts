@@ -4,31 +4,25 @@
  * the other's pending command (what the SystemStoppedReplying alert reads).
  */
 import { randomUUID } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { commandTopic, EVENTS, TOPICS, type PlanItem } from '@datarights/contracts';
+import { waitFor } from '@datarights/testing';
+import { ExecutorMetrics } from '../src/metrics/executor-metrics';
+import { commandTopic } from '@datarights/contracts';
 import {
-  cleanup,
-  isolate,
-  RawKafka,
-  startTestService,
-  usePolicy,
-  waitFor,
-  type Isolation,
-  type Received,
-} from '@datarights/testing';
-import { AppModule, SCHEMA, SERVICE } from '../app.module';
-import { ExecutorMetrics } from './executor-metrics';
+  dataOf,
+  planItem,
+  reply,
+  sendPlan,
+  SLOW,
+  startHarness,
+  stopHarness,
+  testPolicy,
+  type Cmd,
+  type Harness,
+} from './harness';
 
 // Commands never time out during the test: the pending one stays pending.
-const POLICY = `
-version: 1
-profile: test
-deadlines: { response: P1M, extensionMax: P2M, proofPeriod: P5Y }
-commands: { respondWithin: PT1H, maxAttempts: 2, retryBackoff: PT1M }
-categories:
-  default: { action: erase }
-`;
+const POLICY = testPolicy('respondWithin: PT1H, maxAttempts: 2, retryBackoff: PT1M');
 
 /** A metric's value in the Prometheus text exposition, by its exact series. */
 function series(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -42,71 +36,31 @@ function series(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('erasure-executor metrics', () => {
-  let iso: Isolation;
-  let app: NestExpressApplication;
-  let raw: RawKafka;
-  let commands: Received[];
-  let restorePolicy: (() => void) | undefined;
+  let h: Harness;
   const replying = `crm-${randomUUID().slice(0, 6)}`;
   const quiet = `quiet-${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
-    iso = isolate('erasure-executor');
-    restorePolicy = usePolicy(POLICY);
-    raw = new RawKafka(iso.topicPrefix);
-    await raw.ensureTopics([commandTopic(replying), commandTopic(quiet)]);
-    app = await startTestService(AppModule, SERVICE, SCHEMA);
-    commands = await raw.collect([commandTopic(replying), commandTopic(quiet)]);
+    h = await startHarness({ policy: POLICY, systems: [replying, quiet] });
   }, 120_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await raw?.close();
-    if (iso) await cleanup(iso);
-    restorePolicy?.();
-  });
+  afterAll(() => stopHarness(h));
 
   it('shows the round trip and last reply of the system that replied, and the pending command of the one that did not', async () => {
     const requestId = randomUUID();
     const started = Date.now() / 1000;
-    const item = (systemId: string) =>
-      ({
-        systemId,
-        role: 'controller',
-        categories: ['identification'],
-        capabilities: ['erase'],
-        records: 1,
-      }) as PlanItem;
-    await raw.sendEvent(
-      TOPICS.plans.name,
-      requestId,
-      EVENTS.planBuilt.type,
-      {
-        requestId,
-        requestType: 'erasure',
-        subjectRef: 'subj-metrics',
-        subjectKeys: { email: ['metrics@example.test'] },
-        items: [item(replying), item(quiet)],
-      },
-      { correlationid: requestId },
-    );
-    const erase = await raw.waitForMessage(
-      commands,
+    const item = (systemId: string) => planItem(systemId, ['identification'], { capabilities: ['erase'], records: 1 });
+    await sendPlan(h, requestId, [item(replying), item(quiet)]);
+    const erase = await h.kafka.waitForMessage(
+      h.received,
       (r) => r.topic === commandTopic(replying) && r.envelope?.correlationid === requestId,
       'the erase command',
-      45_000,
+      SLOW,
     );
-    const { commandId } = erase.envelope!.data as { commandId: string };
-    await raw.sendEvent(TOPICS.replies.name, requestId, EVENTS.commandCompleted.type, {
-      commandId,
-      requestId,
-      systemId: replying,
-      outcome: 'done',
-      affectedRecords: 1,
-    });
+    await reply(h, dataOf<Cmd>(erase), 'commandCompleted', { affectedRecords: 1 });
 
-    const metrics = app.get(ExecutorMetrics);
-    const scrape = async () => (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+    const metrics = h.app.get(ExecutorMetrics);
+    const scrape = async () => (await request(h.app.getHttpServer()).get('/metrics').expect(200)).text;
     const text = await waitFor(
       async () => {
         await metrics.refresh();
@@ -114,7 +68,7 @@ describe('erasure-executor metrics', () => {
         return series(t, 'dsr_command_round_trip_seconds_count', { system_id: replying }) === 1 ? t : undefined;
       },
       'the completed command in the round-trip histogram',
-      45_000,
+      SLOW,
       250,
     );
 
