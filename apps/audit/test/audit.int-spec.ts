@@ -44,7 +44,8 @@ import { APPEND_ONLY_TABLES, AppModule, SCHEMA, SERVICE } from '../src/app.modul
 import { entryHash } from '../src/audit-log/canonical-hash';
 import { ChainVerifier } from '../src/evidence/chain-verifier';
 import { AuditEntryEntity } from '../src/audit-log/entities/audit-entry.entity';
-import { subjectKeyHash } from '../src/audit-log/subject-hashes';
+import { subjectHashesToFind } from '../src/audit-log/subject-hashes';
+import { AuditConfig, pseudonymiserOf } from '../src/config/app.config';
 import { MIGRATIONS } from '../src/migrations';
 import { signingKeyFromPem } from '../src/signing/signing-keys';
 import { sampleEvents, sampleIds } from './fixtures/sample-events';
@@ -230,7 +231,10 @@ describe('the evidence of a request', () => {
       `SELECT type, subject_hashes, key_id FROM audit_entries WHERE request_id = $1`,
       [ids.requestId],
     );
-    const emailHash = subjectKeyHash(HMAC_KEY, 'email', person.email);
+    const pseudonyms = pseudonymiserOf(app.get(AuditConfig));
+    const emailHash = pseudonyms.hash('email', person.email);
+    expect(emailHash).toMatch(/^hmac-sha256:k-test:/);
+    expect(subjectHashesToFind(pseudonyms, 'email', person.email)).toContain(emailHash);
     const carrying = rows
       .filter((r) => r.subject_hashes.includes(emailHash))
       .map((r) => r.type)
