@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { validateSync } from 'class-validator';
 import {
   DEFAULT_KEY_ID,
   DEV_SUBJECT_HASH_KEY,
@@ -8,6 +9,7 @@ import {
   pseudonym,
   Pseudonymiser,
   resolveKeyring,
+  WithSubjectHashKeyring,
   type Keyring,
   type KeyringSettings,
 } from './index';
@@ -133,5 +135,16 @@ describe('resolveKeyring', () => {
     expect(() => resolveKeyring(settings({ secret: K2.secret, keyId: 'k 2' }), () => undefined)).toThrow(
       'SUBJECT_HASH_KEY_ID must be',
     );
+  });
+});
+
+describe('WithSubjectHashKeyring', () => {
+  class Config extends WithSubjectHashKeyring(class {}) {}
+
+  it('defaults the key id to k1 and refuses an id that could not sit in a hash', () => {
+    expect(new Config().SUBJECT_HASH_KEY_ID).toBe('k1');
+    expect(validateSync(new Config())).toEqual([]);
+    const bad = Object.assign(new Config(), { SUBJECT_HASH_KEY_ID: 'k:1' });
+    expect(validateSync(bad).map((e) => e.property)).toEqual(['SUBJECT_HASH_KEY_ID']);
   });
 });
