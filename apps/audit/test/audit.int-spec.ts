@@ -41,13 +41,13 @@ import {
 } from '@datarights/testing';
 import { main as auditCli, entryOfRow, exportLog, type EntryRow } from '../src/offline/audit-cli';
 import { APPEND_ONLY_TABLES, AppModule, SCHEMA, SERVICE } from '../src/app.module';
-import { entryHash } from '../src/audit-log/canonical-hash';
+import { entryHash, type ChainedContent } from '../src/audit-log/canonical-hash';
 import { ChainVerifier } from '../src/evidence/chain-verifier';
 import { AuditEntryEntity } from '../src/audit-log/entities/audit-entry.entity';
-import { subjectHashesToFind } from '../src/audit-log/subject-hashes';
+import { legacySubjectKeyHash, subjectHashesToFind } from '../src/audit-log/subject-hashes';
 import { AuditConfig, pseudonymiserOf } from '../src/config/app.config';
 import { MIGRATIONS } from '../src/migrations';
-import { signingKeyFromPem } from '../src/signing/signing-keys';
+import { signingKeyFromPem, signText } from '../src/signing/signing-keys';
 import { sampleEvents, sampleIds } from './fixtures/sample-events';
 
 jest.setTimeout(180_000);
@@ -284,6 +284,72 @@ describe('the evidence of a request', () => {
       entries: JOURNEY.length + 1,
       head: { seq: Number(last!.seq), hash: last!.hash },
     });
+  });
+
+  it('finds a subject for the DPO in entries of both hash formats, and verifies an entry written before key ids', async () => {
+    // An entry as audit wrote them before issue 16 (hex HMAC-SHA256 of kind:normalised
+    // value), chained and signed: such entries are never rewritten.
+    const [last] = await sql<{ seq: string; hash: string }>(
+      `SELECT e.seq::text AS seq, e.hash FROM audit_entries e ORDER BY e.seq DESC LIMIT 1`,
+    );
+    const old: ChainedContent = {
+      seq: Number(last!.seq) + 1,
+      eventId: randomUUID(),
+      type: EVENTS.identityVerified.type,
+      source: 'identity',
+      occurredAt: new Date().toISOString(),
+      requestId: null,
+      subjectHashes: [legacySubjectKeyHash(HMAC_KEY, 'email', person.email)],
+      payload: {},
+      keyId: 'k-test',
+    };
+    const hash = entryHash(last!.hash, old);
+    await sql(
+      `INSERT INTO audit_entries (seq, event_id, type, source, occurred_at, request_id, subject_hashes, payload, key_id, prev_hash, hash, signature, sig_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        old.seq,
+        old.eventId,
+        old.type,
+        old.source,
+        old.occurredAt,
+        old.requestId,
+        old.subjectHashes,
+        old.payload,
+        old.keyId,
+        last!.hash,
+        hash,
+        signText(signingKey, hash),
+        signingKey.id,
+      ],
+    );
+    expect((await api().get('/v1/audit/verify').set(bearer(TOKENS.dpo)).expect(200)).body).toMatchObject({
+      valid: true,
+      head: { seq: old.seq, hash },
+    });
+
+    const out: string[] = [];
+    // The identifier comes on standard input, written another way: it is normalised.
+    expect(
+      await auditCli(
+        ['find', '--kind', 'email'],
+        (l) => out.push(l),
+        async () => ` ${person.email.toUpperCase()}\n`,
+      ),
+    ).toBe(0);
+    const found = JSON.parse(out.join('\n')) as { found: { seq: number; type: string; keyId: string }[] };
+    expect(found.found.map((e) => e.type).sort()).toEqual(
+      [
+        EVENTS.eraseCommand.type,
+        EVENTS.identityVerified.type,
+        EVENTS.identityVerified.type,
+        EVENTS.notificationRequested.type,
+        EVENTS.planBuilt.type,
+        EVENTS.requestSubmitted.type,
+      ].sort(),
+    );
+    expect(found.found.at(-1)).toMatchObject({ seq: old.seq, keyId: 'k-test' });
+    expect(out.join('\n')).not.toContain(person.email);
   });
 
   it('signs every entry with the signing key, named by its id', async () => {
