@@ -41,6 +41,7 @@ import {
 } from '@datarights/testing';
 import { main as auditCli, entryOfRow, exportLog, type EntryRow } from '../src/offline/audit-cli';
 import { APPEND_ONLY_TABLES, AppModule, SCHEMA, SERVICE } from '../src/app.module';
+import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
 import { entryHash, type ChainedContent } from '../src/audit-log/canonical-hash';
 import { ChainVerifier } from '../src/evidence/chain-verifier';
 import { AuditEntryEntity } from '../src/audit-log/entities/audit-entry.entity';
@@ -304,25 +305,17 @@ describe('the evidence of a request', () => {
       keyId: 'k-test',
     };
     const hash = entryHash(last!.hash, old);
-    await sql(
-      `INSERT INTO audit_entries (seq, event_id, type, source, occurred_at, request_id, subject_hashes, payload, key_id, prev_hash, hash, signature, sig_key_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        old.seq,
-        old.eventId,
-        old.type,
-        old.source,
-        old.occurredAt,
-        old.requestId,
-        old.subjectHashes,
-        old.payload,
-        old.keyId,
-        last!.hash,
+    // Through the service's own append path (as the runtime role, under the chain's lock).
+    await app.get(DataSource).transaction(async (tx) => {
+      await app.get(AuditLogRepository).lockChain(tx);
+      await app.get(AuditLogRepository).insert(tx, {
+        ...old,
+        prevHash: last!.hash,
         hash,
-        signText(signingKey, hash),
-        signingKey.id,
-      ],
-    );
+        signature: signText(signingKey, hash),
+        sigKeyId: signingKey.id,
+      });
+    });
     expect((await api().get('/v1/audit/verify').set(bearer(TOKENS.dpo)).expect(200)).body).toMatchObject({
       valid: true,
       head: { seq: old.seq, hash },

@@ -8,25 +8,19 @@ import { randomUUID } from 'node:crypto';
 import {
   cleanup,
   hashWithoutKeyId as oldHash,
-  isolatedMigrationTest,
   K1_PSEUDONYMS as pseudonyms,
-  runUpAgain,
-  type Isolation,
-  type Sql,
+  migrationTest,
+  type MigrationTest,
 } from '@datarights/testing';
 import { SERVICE } from '../src/app.module';
 import { MIGRATIONS } from '../src/migrations';
-import { PseudonymKeyIds1797400000000 } from '../src/migrations/1797400000000-pseudonym-key-ids';
 
-let iso: Isolation;
-let sql: Sql;
 const objection = randomUUID();
 const running = randomUUID();
+let t: MigrationTest;
 
 beforeAll(async () => {
-  expect(MIGRATIONS.at(-1)).toBe(PseudonymKeyIds1797400000000);
-  let ran: string[];
-  ({ iso, sql, ran } = await isolatedMigrationTest(SERVICE, MIGRATIONS, async (sql) => {
+  t = await migrationTest(SERVICE, MIGRATIONS, async (sql) => {
     const insert = `INSERT INTO request_execution (request_id, request_type, subject_keys, requested_at) VALUES ($1, 'objection', $2, now())`;
     await sql(insert, [
       objection,
@@ -37,23 +31,22 @@ beforeAll(async () => {
       `INSERT INTO suppression (key_hash, purpose, request_id) VALUES ($1, 'prospection', $2), ($3, 'prospection', $2)`,
       [oldHash('email', 'jeanne@example.fr'), objection, oldHash('phone', '+33612345678')],
     );
-  }));
-  expect(ran).toEqual(['PseudonymKeyIds1797400000000']);
+  });
 }, 60_000);
 
-afterAll(() => cleanup(iso));
+afterAll(() => cleanup(t.iso));
 
 const state = async () => ({
-  keys: await sql(`SELECT request_id, subject_keys FROM request_execution ORDER BY request_id`),
-  list: await sql(`SELECT key_hash, purpose FROM suppression ORDER BY key_hash`),
+  keys: await t.sql(`SELECT request_id, subject_keys FROM request_execution ORDER BY request_id`),
+  list: await t.sql(`SELECT key_hash, purpose FROM suppression ORDER BY key_hash`),
 });
 
 it('rewrites the suppression list and minimised keys with key id k1, so the suppression check still finds them', async () => {
-  const list = (await sql<{ key_hash: string }>(`SELECT key_hash FROM suppression`)).map((r) => r.key_hash);
+  const list = (await t.sql<{ key_hash: string }>(`SELECT key_hash FROM suppression`)).map((r) => r.key_hash);
   // What SuppressionService looks up for a new record of the subject.
   const lookup = pseudonyms.lookupHashes({ email: 'Jeanne@example.fr', phone: '+33 6 12 34 56 78' });
   expect(list.sort()).toEqual(lookup.sort());
-  const [row] = await sql<{ subject_keys: Record<string, string[]> }>(
+  const [row] = await t.sql<{ subject_keys: Record<string, string[]> }>(
     `SELECT subject_keys FROM request_execution WHERE request_id = $1`,
     [objection],
   );
@@ -62,7 +55,7 @@ it('rewrites the suppression list and minimised keys with key id k1, so the supp
     phone: [pseudonyms.hash('phone', '+33612345678')],
     customerId: [],
   });
-  const [other] = await sql<{ subject_keys: unknown }>(
+  const [other] = await t.sql<{ subject_keys: unknown }>(
     `SELECT subject_keys FROM request_execution WHERE request_id = $1`,
     [running],
   );
@@ -71,6 +64,6 @@ it('rewrites the suppression list and minimised keys with key id k1, so the supp
 
 it('changes nothing when run again', async () => {
   const before = await state();
-  await runUpAgain(iso.schema, new PseudonymKeyIds1797400000000());
+  await t.runAgain();
   expect(await state()).toEqual(before);
 });

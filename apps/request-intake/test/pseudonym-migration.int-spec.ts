@@ -8,25 +8,19 @@ import { randomUUID } from 'node:crypto';
 import {
   cleanup,
   hashWithoutKeyId as oldHash,
-  isolatedMigrationTest,
   K1_PSEUDONYMS as pseudonyms,
-  runUpAgain,
-  type Isolation,
-  type Sql,
+  migrationTest,
+  type MigrationTest,
 } from '@datarights/testing';
 import { SERVICE } from '../src/app.module';
 import { MIGRATIONS } from '../src/migrations';
-import { PseudonymKeyIds1797400000000 } from '../src/migrations/1797400000000-pseudonym-key-ids';
 
-let iso: Isolation;
-let sql: Sql;
 const minimised = randomUUID();
 const open = randomUUID();
+let t: MigrationTest;
 
 beforeAll(async () => {
-  expect(MIGRATIONS.at(-1)).toBe(PseudonymKeyIds1797400000000);
-  let ran: string[];
-  ({ iso, sql, ran } = await isolatedMigrationTest(SERVICE, MIGRATIONS, async (sql) => {
+  t = await migrationTest(SERVICE, MIGRATIONS, async (sql) => {
     const insert = `INSERT INTO requests (id, type, status, channel, subject_email, subject_phone, subject_name, note,
       verified_emails, filed_by, filed_by_principal, received_at, due_at, minimised_at)
     VALUES ($1, 'erasure', 'closed', 'web', $2, $3, $4, $5, $6, 'dpo', 'dpo', now(), now(), $7)`;
@@ -45,15 +39,14 @@ beforeAll(async () => {
       `INSERT INTO request_actions (request_id, system_id, status, outcome, acknowledgement_note) VALUES ($1, 'crm', 'done', 'done', $2)`,
       [minimised, oldHash('note', 'acknowledged by phone')],
     );
-  }));
-  expect(ran).toEqual(['PseudonymKeyIds1797400000000']);
+  });
 }, 60_000);
 
-afterAll(() => cleanup(iso));
+afterAll(() => cleanup(t.iso));
 
 type Row = { subject_email: string; subject_name: string; note: string; verified_emails: string[] };
 const read = async (id: string) =>
-  (await sql<Row>(`SELECT subject_email, subject_name, note, verified_emails FROM requests WHERE id = $1`, [id]))[0]!;
+  (await t.sql<Row>(`SELECT subject_email, subject_name, note, verified_emails FROM requests WHERE id = $1`, [id]))[0]!;
 
 it("rewrites a minimised request's hashes with key id k1, the digest unchanged, so they still match", async () => {
   const r = await read(minimised);
@@ -65,7 +58,7 @@ it("rewrites a minimised request's hashes with key id k1, the digest unchanged, 
     pseudonyms.hash('email', 'jeanne@example.fr'),
     pseudonyms.hash('email', 'j.martin@example.fr'),
   ]);
-  const [action] = await sql<{ acknowledgement_note: string }>(
+  const [action] = await t.sql<{ acknowledgement_note: string }>(
     `SELECT acknowledgement_note FROM request_actions WHERE request_id = $1`,
     [minimised],
   );
@@ -74,12 +67,12 @@ it("rewrites a minimised request's hashes with key id k1, the digest unchanged, 
 });
 
 it('changes nothing when run again', async () => {
-  const before = await sql(
+  const before = await t.sql(
     `SELECT r.*, a.acknowledgement_note FROM requests r LEFT JOIN request_actions a ON a.request_id = r.id ORDER BY r.id`,
   );
-  await runUpAgain(iso.schema, new PseudonymKeyIds1797400000000());
+  await t.runAgain();
   expect(
-    await sql(
+    await t.sql(
       `SELECT r.*, a.acknowledgement_note FROM requests r LEFT JOIN request_actions a ON a.request_id = r.id ORDER BY r.id`,
     ),
   ).toEqual(before);

@@ -13,7 +13,7 @@ import { isolate, withPg, type Isolation } from './infra';
 export type Sql = <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
 
 /** Queries in one schema, as the owner. */
-export function sqlIn(schema: string): Sql {
+function sqlIn(schema: string): Sql {
   return <T>(query: string, params: unknown[] = []) =>
     withPg(async (c) => {
       await c.query(`SET search_path TO "${schema}"`);
@@ -23,7 +23,7 @@ export function sqlIn(schema: string): Sql {
 
 /** Runs `migrations` into `schema` (the isolated one); returns the names of those it ran. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export async function migrate(schema: string, migrations: Function[]): Promise<string[]> {
+async function migrate(schema: string, migrations: Function[]): Promise<string[]> {
   const ds = new DataSource(serviceDataSourceOptions({ schema, entities: [], migrations }));
   await ds.initialize();
   try {
@@ -34,7 +34,7 @@ export async function migrate(schema: string, migrations: Function[]): Promise<s
 }
 
 /** Runs one migration's `up` again in `schema`, outside TypeORM's bookkeeping: its idempotence. */
-export async function runUpAgain(schema: string, migration: MigrationInterface): Promise<void> {
+async function runUpAgain(schema: string, migration: MigrationInterface): Promise<void> {
   const ds = new DataSource(serviceDataSourceOptions({ schema, entities: [], migrations: [] }));
   await ds.initialize();
   const q = ds.createQueryRunner();
@@ -51,7 +51,7 @@ export async function runUpAgain(schema: string, migration: MigrationInterface):
  * Runs every migration but the last into `schema`, lets `seed` write rows as they were
  * stored before it, then runs the last; returns the names of those the second run ran.
  */
-export async function migrateAcrossLast(
+async function migrateAcrossLast(
   schema: string,
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[],
@@ -76,16 +76,28 @@ export function hashWithoutKeyId(kind: string, value: string): string {
   return `hmac-sha256:${digest}`;
 }
 
+export interface MigrationTest {
+  iso: Isolation;
+  /** Queries in the test's schema. */
+  sql: Sql;
+  /** Runs the migration under test's `up` again: its idempotence. */
+  runAgain(): Promise<void>;
+}
+
 /**
- * A migration test in its own schema: every migration of `service` but the last, `seed`'s
- * rows, then the last. Returns the schema, a query function in it, and what the second run ran.
+ * A test of a service's last migration in its own schema: every migration before it,
+ * `seed`'s rows as they were stored then, then the migration (checked to be the only one run).
  */
-export async function isolatedMigrationTest(
+export async function migrationTest(
   service: string,
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[],
   seed: (sql: Sql) => Promise<void>,
-): Promise<{ iso: Isolation; sql: Sql; ran: string[] }> {
+): Promise<MigrationTest> {
   const iso = isolate(service);
-  return { iso, sql: sqlIn(iso.schema), ran: await migrateAcrossLast(iso.schema, migrations, seed) };
+  const Last = migrations.at(-1) as new () => MigrationInterface;
+  const ran = await migrateAcrossLast(iso.schema, migrations, seed);
+  if (ran.length !== 1 || ran[0] !== new Last().name)
+    throw new Error(`expected to run ${new Last().name} alone, ran ${ran.join(', ') || 'nothing'}`);
+  return { iso, sql: sqlIn(iso.schema), runAgain: () => runUpAgain(iso.schema, new Last()) };
 }
