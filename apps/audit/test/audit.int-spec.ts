@@ -41,12 +41,14 @@ import {
 } from '@datarights/testing';
 import { main as auditCli, entryOfRow, exportLog, type EntryRow } from '../src/offline/audit-cli';
 import { APPEND_ONLY_TABLES, AppModule, SCHEMA, SERVICE } from '../src/app.module';
-import { entryHash } from '../src/audit-log/canonical-hash';
+import { AuditLogRepository } from '../src/audit-log/audit-log.repository';
+import { entryHash, type ChainedContent } from '../src/audit-log/canonical-hash';
 import { ChainVerifier } from '../src/evidence/chain-verifier';
 import { AuditEntryEntity } from '../src/audit-log/entities/audit-entry.entity';
-import { subjectKeyHash } from '../src/audit-log/subject-hashes';
+import { legacySubjectKeyHash, subjectHashesToFind } from '../src/audit-log/subject-hashes';
+import { AuditConfig, pseudonymiserOf } from '../src/config/app.config';
 import { MIGRATIONS } from '../src/migrations';
-import { signingKeyFromPem } from '../src/signing/signing-keys';
+import { signingKeyFromPem, signText } from '../src/signing/signing-keys';
 import { sampleEvents, sampleIds } from './fixtures/sample-events';
 
 jest.setTimeout(180_000);
@@ -230,7 +232,10 @@ describe('the evidence of a request', () => {
       `SELECT type, subject_hashes, key_id FROM audit_entries WHERE request_id = $1`,
       [ids.requestId],
     );
-    const emailHash = subjectKeyHash(HMAC_KEY, 'email', person.email);
+    const pseudonyms = pseudonymiserOf(app.get(AuditConfig));
+    const emailHash = pseudonyms.hash('email', person.email);
+    expect(emailHash).toMatch(/^hmac-sha256:k-test:/);
+    expect(subjectHashesToFind(pseudonyms, 'email', person.email)).toContain(emailHash);
     const carrying = rows
       .filter((r) => r.subject_hashes.includes(emailHash))
       .map((r) => r.type)
@@ -280,6 +285,64 @@ describe('the evidence of a request', () => {
       entries: JOURNEY.length + 1,
       head: { seq: Number(last!.seq), hash: last!.hash },
     });
+  });
+
+  it('finds a subject for the DPO in entries of both hash formats, and verifies an entry written before key ids', async () => {
+    // An entry as audit wrote them before issue 16 (hex HMAC-SHA256 of kind:normalised
+    // value), chained and signed: such entries are never rewritten.
+    const [last] = await sql<{ seq: string; hash: string }>(
+      `SELECT e.seq::text AS seq, e.hash FROM audit_entries e ORDER BY e.seq DESC LIMIT 1`,
+    );
+    const old: ChainedContent = {
+      seq: Number(last!.seq) + 1,
+      eventId: randomUUID(),
+      type: EVENTS.identityVerified.type,
+      source: 'identity',
+      occurredAt: new Date().toISOString(),
+      requestId: null,
+      subjectHashes: [legacySubjectKeyHash(HMAC_KEY, 'email', person.email)],
+      payload: {},
+      keyId: 'k-test',
+    };
+    const hash = entryHash(last!.hash, old);
+    // Through the service's own append path (as the runtime role, under the chain's lock).
+    await app.get(DataSource).transaction(async (tx) => {
+      await app.get(AuditLogRepository).lockChain(tx);
+      await app.get(AuditLogRepository).insert(tx, {
+        ...old,
+        prevHash: last!.hash,
+        hash,
+        signature: signText(signingKey, hash),
+        sigKeyId: signingKey.id,
+      });
+    });
+    expect((await api().get('/v1/audit/verify').set(bearer(TOKENS.dpo)).expect(200)).body).toMatchObject({
+      valid: true,
+      head: { seq: old.seq, hash },
+    });
+
+    const out: string[] = [];
+    // The identifier comes on standard input, written another way: it is normalised.
+    expect(
+      await auditCli(
+        ['find', '--kind', 'email'],
+        (l) => out.push(l),
+        async () => ` ${person.email.toUpperCase()}\n`,
+      ),
+    ).toBe(0);
+    const found = JSON.parse(out.join('\n')) as { found: { seq: number; type: string; keyId: string }[] };
+    expect(found.found.map((e) => e.type).sort()).toEqual(
+      [
+        EVENTS.eraseCommand.type,
+        EVENTS.identityVerified.type,
+        EVENTS.identityVerified.type,
+        EVENTS.notificationRequested.type,
+        EVENTS.planBuilt.type,
+        EVENTS.requestSubmitted.type,
+      ].sort(),
+    );
+    expect(found.found.at(-1)).toMatchObject({ seq: old.seq, keyId: 'k-test' });
+    expect(out.join('\n')).not.toContain(person.email);
   });
 
   it('signs every entry with the signing key, named by its id', async () => {

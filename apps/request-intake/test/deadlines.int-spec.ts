@@ -434,7 +434,7 @@ describe('minimising closed requests after the proof period', () => {
     const text = JSON.stringify(minimised);
     for (const value of [subject.email, subject.phone, subject.customerId, subject.name])
       expect(text).not.toContain(value);
-    expect(minimised.subject.email).toMatch(/^hmac-sha256:[A-Za-z0-9_-]{43}$/);
+    expect(minimised.subject.email).toMatch(/^hmac-sha256:k1:[A-Za-z0-9_-]{43}$/);
     expect(minimised).toMatchObject({
       status: 'closed',
       outcome: 'refused',

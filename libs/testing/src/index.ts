@@ -4,3 +4,4 @@ export * from './kafka-client';
 export * from './factories';
 export * from './test-app';
 export * from './unzip';
+export * from './migration-test';

@@ -1,4 +1,5 @@
-import { createEnvelope, EVENTS } from '@datarights/contracts';
+import { createEnvelope, EVENTS, normaliseIdentifier } from '@datarights/contracts';
+import { Pseudonymiser } from '@datarights/pseudonym';
 import { MARIE, sampleEvents } from '../../test/fixtures/sample-events';
 import { ChainVerifier, type StoredEntry } from '../evidence/chain-verifier';
 import { DEV_SIGNING_KEY } from '../config/app.config';
@@ -31,7 +32,7 @@ describe('appending to the audit log', () => {
   const key = signingKeyFromPem(DEV_SIGNING_KEY);
   const service = new AuditLogService(
     repo as unknown as AuditLogRepository,
-    { id: 'k1', secret: 's'.repeat(32) },
+    new Pseudonymiser({ current: { id: 'k1', secret: 's'.repeat(32) }, previous: [] }, normaliseIdentifier),
     { key, ring: new PublicKeyRing([key.publicKey]) },
   );
 
@@ -52,6 +53,7 @@ describe('appending to the audit log', () => {
     for (const row of repo.rows) expect(verifier.check(row as StoredEntry)).toBeUndefined();
     expect(repo.rows.map((r) => r.sigKeyId)).toEqual([key.id, key.id]);
     expect(repo.rows[0]!.subjectHashes).toHaveLength(3);
+    for (const h of repo.rows[0]!.subjectHashes) expect(h).toMatch(/^hmac-sha256:k1:[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(repo.rows)).not.toContain(MARIE.email);
     expect(repo.rows[0]!.requestId).toBe(events.requestSubmitted.requestId);
   });

@@ -7,8 +7,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { commandTopic, EVENTS, type EventEnvelope } from '@datarights/contracts';
 import { AwaitingEvent } from '@datarights/messaging';
+import type { Pseudonymiser } from '@datarights/pseudonym';
 import { HMAC_KEY, SIGNING } from '../config/config.module';
-import type { AuditSigning, HmacKey } from '../config/app.config';
+import type { AuditSigning } from '../config/app.config';
 import { signText } from '../signing/signing-keys';
 import { AuditLogRepository, type Tx } from './audit-log.repository';
 import { entryHash, GENESIS_HASH, type ChainedContent } from './canonical-hash';
@@ -36,7 +37,7 @@ export class AuditLogService {
 
   constructor(
     private readonly repo: AuditLogRepository,
-    @Inject(HMAC_KEY) private readonly key: HmacKey,
+    @Inject(HMAC_KEY) private readonly pseudonyms: Pseudonymiser,
     @Inject(SIGNING) private readonly signing: AuditSigning,
   ) {}
 
@@ -44,7 +45,7 @@ export class AuditLogService {
   async append(tx: Tx, envelope: EventEnvelope, data: object): Promise<number | undefined> {
     const plain = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
     const payload = minimise(envelope.type, plain);
-    const hashes = subjectHashes(this.key.secret, plain);
+    const hashes = subjectHashes(this.pseudonyms, plain);
     await this.repo.lockChain(tx);
     // A reply is evidence only of a command sent to that very system (the topic already
     // proved the system). The command is on its topic before the reply exists, but that
@@ -75,7 +76,8 @@ export class AuditLogService {
       requestId: requestIdOf(envelope, plain),
       subjectHashes: hashes,
       payload,
-      keyId: this.key.id,
+      // The id of the HMAC key, as before; since issue 16 each hash also carries it.
+      keyId: this.pseudonyms.keyId,
     };
     const hash = entryHash(prevHash, content);
     // Signed with a key the database never holds: a recomputed chain cannot carry it.

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { appConfig, DEV_HMAC_KEY, DEV_SIGNING_KEY, hmacKeyOf, signingOf } from './app.config';
+import { appConfig, DEV_HMAC_KEY, DEV_SIGNING_KEY, pseudonymiserOf, signingOf } from './app.config';
 import { signingKeyFromPem } from '../signing/signing-keys';
 
 const KEY = 'x'.repeat(40);
@@ -54,17 +54,28 @@ describe('audit configuration', () => {
 
   it('falls back to the development key outside production, with a warning', () => {
     const warn = jest.fn();
-    expect(hmacKeyOf(appConfig({ NODE_ENV: 'development' }), { warn })).toEqual({ id: 'k1', secret: DEV_HMAC_KEY });
+    expect(pseudonymiserOf(appConfig({ NODE_ENV: 'development' }), { warn }).keyring).toEqual({
+      current: { id: 'k1', secret: DEV_HMAC_KEY },
+      previous: [],
+    });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('AUDIT_HMAC_KEY is not set'));
   });
 
   it('records the key id given, for rotation', () => {
     const warn = jest.fn();
     expect(
-      hmacKeyOf(appConfig({ NODE_ENV: 'development', AUDIT_HMAC_KEY: KEY, AUDIT_HMAC_KEY_ID: '2026-11' }), { warn }),
+      pseudonymiserOf(
+        appConfig({
+          NODE_ENV: 'development',
+          AUDIT_HMAC_KEY: KEY,
+          AUDIT_HMAC_KEY_ID: '2026-11',
+          AUDIT_HMAC_PREVIOUS_KEYS: `k1:${'p'.repeat(32)}`,
+        }),
+        { warn },
+      ).keyring,
     ).toEqual({
-      id: '2026-11',
-      secret: KEY,
+      current: { id: '2026-11', secret: KEY },
+      previous: [{ id: 'k1', secret: 'p'.repeat(32) }],
     });
     expect(warn).not.toHaveBeenCalled();
   });

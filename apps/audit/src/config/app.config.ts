@@ -8,6 +8,8 @@
  */
 import { Logger } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { normaliseIdentifier } from '@datarights/contracts';
+import { DEFAULT_KEY_ID, parsePreviousKeys, Pseudonymiser, resolveKeyring } from '@datarights/pseudonym';
 import { ConfigError, loadConfig, ServiceConfig } from '@datarights/service-kit';
 import { PublicKeyRing, signingKeyFromPem, type SigningKey } from '../signing/signing-keys';
 
@@ -33,7 +35,16 @@ export class AuditConfig extends ServiceConfig {
   @Matches(/^[A-Za-z0-9._-]{1,32}$/, {
     message: 'AUDIT_HMAC_KEY_ID must be 1 to 32 characters of A-Z, a-z, 0-9, ".", "_", "-"',
   })
-  AUDIT_HMAC_KEY_ID: string = 'k1';
+  AUDIT_HMAC_KEY_ID: string = DEFAULT_KEY_ID;
+
+  /**
+   * Earlier HMAC keys, `<id>:<key>` separated by commas: finding a subject's entries made
+   * before a rotation computes their hashes under these too (deploy/README.md, "Rotating
+   * the audit HMAC key"). Never logged.
+   */
+  @IsOptional()
+  @IsString()
+  AUDIT_HMAC_PREVIOUS_KEYS?: string;
 
   /**
    * The Ed25519 private key (PKCS#8 PEM, `openssl genpkey -algorithm ed25519`) that signs
@@ -60,11 +71,6 @@ export class AuditConfig extends ServiceConfig {
   AUDIT_CHECKPOINT_DIR?: string;
 }
 
-export interface HmacKey {
-  id: string;
-  secret: string;
-}
-
 export function appConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   const config = loadConfig(AuditConfig, env);
   if (config.NODE_ENV === 'production' && !config.AUDIT_HMAC_KEY) {
@@ -72,6 +78,11 @@ export function appConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   }
   if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY) {
     throw new ConfigError('invalid configuration: AUDIT_SIGNING_KEY is required in production');
+  }
+  try {
+    parsePreviousKeys(config.AUDIT_HMAC_PREVIOUS_KEYS, 'AUDIT_HMAC_PREVIOUS_KEYS');
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
   }
   try {
     if (config.AUDIT_SIGNING_KEY) signingKeyFromPem(config.AUDIT_SIGNING_KEY);
@@ -100,8 +111,22 @@ export function signingOf(config: AuditConfig, log: Pick<Logger, 'warn'> = new L
   return { key, ring };
 }
 
-export function hmacKeyOf(config: AuditConfig, log: Pick<Logger, 'warn'> = new Logger('AuditConfig')): HmacKey {
-  if (config.AUDIT_HMAC_KEY) return { id: config.AUDIT_HMAC_KEY_ID, secret: config.AUDIT_HMAC_KEY };
-  log.warn('AUDIT_HMAC_KEY is not set: using the public development key (refused in production)');
-  return { id: config.AUDIT_HMAC_KEY_ID, secret: DEV_HMAC_KEY };
+/** The pseudonyms of subject keys in the log (libs/pseudonym), under AUDIT_HMAC_KEY and the earlier keys. */
+export function pseudonymiserOf(
+  config: AuditConfig,
+  log: Pick<Logger, 'warn'> = new Logger('AuditConfig'),
+): Pseudonymiser {
+  const keyring = resolveKeyring(
+    {
+      variable: 'AUDIT_HMAC_KEY',
+      purpose: 'the key of the subject hashes in the audit log',
+      secret: config.AUDIT_HMAC_KEY,
+      keyId: config.AUDIT_HMAC_KEY_ID,
+      previous: config.AUDIT_HMAC_PREVIOUS_KEYS,
+      production: config.NODE_ENV === 'production',
+      developmentSecret: DEV_HMAC_KEY,
+    },
+    (m) => log.warn(`${m} (the public development key is refused in production)`),
+  );
+  return new Pseudonymiser(keyring, normaliseIdentifier);
 }

@@ -4,6 +4,7 @@
  *
  *   npm run audit -- export --out <file.jsonl>
  *   npm run audit -- verify <file.jsonl> --checkpoints <file|dir> --public-key <pem> [--public-key <pem> ...] [--log <name>]
+ *   npm run audit -- find --kind <email|phone|customerId> < <file holding the identifier>
  *
  * `export` reads audit's schema (DATABASE_URL, DATABASE_SCHEMA, default `audit`; a
  * read-only login is enough) and writes one entry per line, in chain order.
@@ -11,6 +12,11 @@
  * to AUDIT_CHECKPOINT_DIR, or JSON lines dumped from `dsr.audit.checkpoints.v1`) and the
  * public keys (every key that signed: the current one and earlier ones). It prints the
  * result as JSON and exits 0 when everything holds, 1 when not, 2 on a usage error.
+ * `find` lists the entries about one subject (Art. 15 and 5(2): what the log holds about a
+ * person), for the DPO who holds the HMAC keys (AUDIT_HMAC_KEY, AUDIT_HMAC_KEY_ID,
+ * AUDIT_HMAC_PREVIOUS_KEYS, as audit reads them): the identifier is read from standard
+ * input, never an argument (no shell history, no process list), and never printed. It
+ * finds entries of both hash formats under every key (subject-hashes.ts).
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -18,14 +24,19 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { assertSchemaName, databaseSettingsFromEnv } from '@datarights/persistence';
+import { SUBJECT_KEY_KINDS, type SubjectKeyKind } from '@datarights/contracts';
+import { loadConfig } from '@datarights/service-kit';
+import { subjectHashesToFind } from '../audit-log/subject-hashes';
 import { readCheckpointsFrom } from '../checkpoints/checkpoint-files';
+import { AuditConfig, pseudonymiserOf } from '../config/app.config';
 import type { StoredEntry } from '../evidence/chain-verifier';
 import { parseExportLine, verifyExport } from '../evidence/offline-verification';
 import { PublicKeyRing } from '../signing/signing-keys';
 
 export const USAGE = `usage:
   npm run audit -- export --out <file.jsonl>
-  npm run audit -- verify <file.jsonl> --checkpoints <file|dir> --public-key <pem> [--public-key <pem> ...] [--log <name>]`;
+  npm run audit -- verify <file.jsonl> --checkpoints <file|dir> --public-key <pem> [--public-key <pem> ...] [--log <name>]
+  npm run audit -- find --kind <email|phone|customerId> < <file holding the identifier>`;
 
 export class UsageError extends Error {}
 
@@ -98,6 +109,55 @@ export async function exportLog(file: string, env: NodeJS.ProcessEnv = process.e
   return n;
 }
 
+/** An entry about the subject: where it is and what it records, never the subject. */
+export interface FoundEntry {
+  seq: number;
+  type: string;
+  occurredAt: string;
+  requestId: string | null;
+  keyId: string;
+}
+
+/** The entries whose subject hashes include this identifier's, under either format and any key. */
+export async function findSubject(
+  kind: SubjectKeyKind,
+  value: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<FoundEntry[]> {
+  const hashes = subjectHashesToFind(pseudonymiserOf(loadConfig(AuditConfig, env)), kind, value);
+  const schema = assertSchemaName(env.DATABASE_SCHEMA || 'audit');
+  const client = new Client({ connectionString: databaseSettingsFromEnv(env).url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      seq: string;
+      type: string;
+      occurred_at: Date;
+      request_id: string | null;
+      key_id: string;
+    }>(
+      `SELECT e.seq::text AS seq, e.type, e.occurred_at, e.request_id, e.key_id
+         FROM "${schema}".audit_entries e WHERE e.subject_hashes && $1::text[] ORDER BY e.seq`,
+      [hashes],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      type: r.type,
+      occurredAt: r.occurred_at.toISOString(),
+      requestId: r.request_id,
+      keyId: r.key_id,
+    }));
+  } finally {
+    await client.end();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+}
+
 async function* readExport(file: string): AsyncIterable<StoredEntry> {
   let line = 0;
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -115,6 +175,7 @@ async function* readExport(file: string): AsyncIterable<StoredEntry> {
 export async function main(
   argv: string[],
   out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  input: () => Promise<string> = readStdin,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -124,6 +185,7 @@ export async function main(
       checkpoints: { type: 'string' },
       'public-key': { type: 'string', multiple: true },
       log: { type: 'string' },
+      kind: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -150,6 +212,16 @@ export async function main(
     const result = await verifyExport(readExport(file), checkpoints, keys);
     out(JSON.stringify(result, null, 2));
     return result.valid ? 0 : 1;
+  }
+  if (command === 'find') {
+    const kind = values.kind as SubjectKeyKind | undefined;
+    if (!kind || !SUBJECT_KEY_KINDS.includes(kind))
+      throw new UsageError(`find: --kind ${SUBJECT_KEY_KINDS.join('|')} is required`);
+    const value = (await input()).trim();
+    if (!value) throw new UsageError('find: the identifier is read from standard input, which was empty');
+    const found = await findSubject(kind, value);
+    out(JSON.stringify({ entries: found.length, found }, null, 2));
+    return 0;
   }
   throw new UsageError(`unknown command ${command}`);
 }

@@ -1,8 +1,10 @@
 /** The only place that reads process.env for erasure-executor: validated once at start-up. */
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { WithSubjectHashKeyring } from '@datarights/pseudonym';
 import { loadConfig, ServiceConfig } from '@datarights/service-kit';
 
-export class ErasureExecutorConfig extends ServiceConfig {
+/** With SUBJECT_HASH_KEY_ID and SUBJECT_HASH_PREVIOUS_KEYS, the keyring of SUBJECT_HASH_KEY (libs/pseudonym). */
+export class ErasureExecutorConfig extends WithSubjectHashKeyring(ServiceConfig) {
   override PORT = 3003;
 
   /** The policy file; default deploy/policy/default.fr.yaml, found from the working directory. */

@@ -1,8 +1,10 @@
 /** The only place that reads process.env for request-intake: validated once at start-up. */
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { WithSubjectHashKeyring } from '@datarights/pseudonym';
 import { loadConfig, RATE_LIMIT_STORES, ServiceConfig, type RateLimitStore } from '@datarights/service-kit';
 
-export class RequestIntakeConfig extends ServiceConfig {
+/** With SUBJECT_HASH_KEY_ID and SUBJECT_HASH_PREVIOUS_KEYS, the keyring of SUBJECT_HASH_KEY (libs/pseudonym). */
+export class RequestIntakeConfig extends WithSubjectHashKeyring(ServiceConfig) {
   override PORT = 3000;
 
   /**

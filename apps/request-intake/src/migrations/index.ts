@@ -10,6 +10,7 @@ import { PackageChunks1734700000000 } from './1734700000000-package-chunks';
 import { ThrottlerHits1797100000001 } from './1797100000001-throttler-hits';
 import { PackageRelease1797240000000 } from './1797240000000-package-release';
 import { HoldStartPending1797300000000 } from './1797300000000-hold-start-pending';
+import { PseudonymKeyIds1797400000000 } from './1797400000000-pseudonym-key-ids';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const MIGRATIONS: Function[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [
   ThrottlerHits1797100000001,
   PackageRelease1797240000000,
   HoldStartPending1797300000000,
+  PseudonymKeyIds1797400000000,
 ];

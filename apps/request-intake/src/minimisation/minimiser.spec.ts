@@ -1,29 +1,20 @@
 import type { RequestEntity } from '../requests/entities';
 import { minimisedPatch } from './minimiser';
-import { DEV_SUBJECT_HASH_KEY, isSubjectHash, resolveSubjectHashKey, subjectHash } from './subject-hash';
+import { normaliseIdentifier } from '@datarights/contracts';
+import { Pseudonymiser } from '@datarights/pseudonym';
 
-const KEY = 'k'.repeat(32);
-const hash = (kind: string, v: string) => subjectHash(KEY, kind, v);
+const pseudonyms = new Pseudonymiser(
+  { current: { id: 'k2', secret: 'k'.repeat(32) }, previous: [] },
+  normaliseIdentifier,
+);
+const hash = (kind: string, v: string) => pseudonyms.hash(kind, v);
 
 describe('keyed hashes of identifiers', () => {
-  it('are stable for one key, differ across keys and kinds, and do not show the value', () => {
-    const a = subjectHash(KEY, 'email', 'jeanne@example.fr');
-    expect(a).toBe(subjectHash(KEY, 'email', 'jeanne@example.fr'));
-    expect(a).not.toBe(subjectHash('x'.repeat(32), 'email', 'jeanne@example.fr'));
-    expect(a).not.toBe(subjectHash(KEY, 'name', 'jeanne@example.fr'));
-    expect(a).toMatch(/^hmac-sha256:[A-Za-z0-9_-]{43}$/);
-    expect(isSubjectHash(a)).toBe(true);
-    expect(isSubjectHash('jeanne@example.fr')).toBe(false);
-  });
-
-  it('need SUBJECT_HASH_KEY in production; elsewhere fall back to the development key with a warning', () => {
-    expect(() => resolveSubjectHashKey(undefined, 'production', () => undefined)).toThrow(
-      'SUBJECT_HASH_KEY is required in production',
-    );
-    const warnings: string[] = [];
-    expect(resolveSubjectHashKey(undefined, 'development', (m) => warnings.push(m))).toBe(DEV_SUBJECT_HASH_KEY);
-    expect(warnings).toEqual([expect.stringContaining('SUBJECT_HASH_KEY is not set')]);
-    expect(resolveSubjectHashKey(KEY, 'production', () => undefined)).toBe(KEY);
+  it("carry the key's id, normalise the identifier and do not show the value", () => {
+    const a = hash('email', 'jeanne@example.fr');
+    expect(a).toMatch(/^hmac-sha256:k2:[A-Za-z0-9_-]{43}$/);
+    expect(hash('email', ' Jeanne@Example.fr')).toBe(a);
+    expect(hash('name', 'jeanne@example.fr')).not.toBe(a);
   });
 });
 

@@ -4,7 +4,8 @@
  * after `deadlines.proofPeriod` from closure, a periodic job replaces the subject's
  * e-mail, phone, customer id and name, a representative's name and mandate reference, the
  * verified addresses, the subject-candidate
- * hints and every free-text note with keyed hashes (HMAC-SHA256, SUBJECT_HASH_KEY), drops
+ * hints and every free-text note with keyed hashes (libs/pseudonym: HMAC-SHA256 with
+ * SUBJECT_HASH_KEY, the key's id in every hash, Art. 4(5)), drops
  * the idempotency keys (they hold a hash of the filed body), marks the request minimised
  * and publishes dsr.request.minimised.v1. The audit log keeps the proof; the request no
  * longer holds the person. Rows are taken FOR UPDATE SKIP LOCKED; reads the Clock.
@@ -16,8 +17,9 @@ import type { RequestEntity } from '../requests/entities';
 import { RequestJournal } from '../requests/request-journal';
 import { RequestMaintenanceRepository } from '../requests/request-maintenance.repository';
 import { RequestsRepository, type RequestPatch, type Tx } from '../requests/requests.repository';
-import { isSubjectHash, resolveSubjectHashKey, subjectHash } from './subject-hash';
 import { Clock, PeriodicJob } from '@datarights/service-kit';
+import { normaliseIdentifier } from '@datarights/contracts';
+import { isPseudonym, Pseudonymiser, subjectKeyring } from '@datarights/pseudonym';
 
 /** The patch that replaces a request's personal data by keyed hashes. Pure. */
 export function minimisedPatch(
@@ -25,7 +27,7 @@ export function minimisedPatch(
   hash: (kind: string, value: string) => string,
   at: Date,
 ): RequestPatch {
-  const h = (kind: string, v: string | null): string | null => (v === null || isSubjectHash(v) ? v : hash(kind, v));
+  const h = (kind: string, v: string | null): string | null => (v === null || isPseudonym(v) ? v : hash(kind, v));
   return {
     subjectEmail: h('email', r.subjectEmail),
     subjectPhone: h('phone', r.subjectPhone),
@@ -52,7 +54,7 @@ export function minimisedPatch(
 export class Minimiser extends PeriodicJob {
   protected readonly logger = new Logger(Minimiser.name);
   protected readonly everyMs: number;
-  private readonly key: string;
+  private readonly pseudonyms: Pseudonymiser;
 
   constructor(
     private readonly repo: RequestsRepository,
@@ -66,7 +68,10 @@ export class Minimiser extends PeriodicJob {
     clock.onChange(() => this.kick());
     this.everyMs = config.MINIMISATION_CHECK_MS;
     // Throws in production without a key: the service does not start.
-    this.key = resolveSubjectHashKey(config.SUBJECT_HASH_KEY, config.NODE_ENV, (m) => this.logger.warn(m));
+    const keyring = subjectKeyring(config, "the key of the hashes that replace closed requests' identifiers", (m) =>
+      this.logger.warn(m),
+    );
+    this.pseudonyms = new Pseudonymiser(keyring, normaliseIdentifier);
   }
 
   async runOnce(): Promise<number> {
@@ -80,10 +85,10 @@ export class Minimiser extends PeriodicJob {
   }
 
   private async minimise(tx: Tx, r: RequestEntity, now: Date): Promise<void> {
-    const hash = (kind: string, value: string) => subjectHash(this.key, kind, value);
+    const hash = (kind: string, value: string) => this.pseudonyms.hash(kind, value);
     await this.repo.update(tx, r.id, minimisedPatch(r, hash, now));
     for (const n of await this.maintenance.acknowledgementNotesOf(tx, r.id)) {
-      if (!isSubjectHash(n.note)) await this.maintenance.setAcknowledgementNote(tx, r.id, n.id, hash('note', n.note));
+      if (!isPseudonym(n.note)) await this.maintenance.setAcknowledgementNote(tx, r.id, n.id, hash('note', n.note));
     }
     await this.maintenance.deleteIdempotencyKeys(tx, r.id);
     const { publish } = this.publisher.unitOfWork(tx, { correlationId: r.id });

@@ -92,3 +92,13 @@ export function normaliseKey(kind: SubjectKeyKind, value: string): string {
       return value.replace(/[\s.-]/g, '');
   }
 }
+
+/**
+ * normaliseKey for a subject key's kind; any other identifier (a name, a free-text note)
+ * is only trimmed. What a pseudonym of it is computed from (libs/pseudonym).
+ */
+export function normaliseIdentifier(kind: string, value: string): string {
+  return (SUBJECT_KEY_KINDS as readonly string[]).includes(kind)
+    ? normaliseKey(kind as SubjectKeyKind, value)
+    : value.trim();
+}

@@ -7,7 +7,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@datarights/service-kit';
 import { ErasureExecutorConfig } from '../../config/app.config';
-import { hashKeys } from '../keys/subject-hash';
 import { SubjectHashKey } from '../keys/subject-hash-key';
 import { ExecutionTxFactory } from '../store/execution-tx';
 import { Schedule } from '../store/schedule';
@@ -35,7 +34,7 @@ export class KeyMinimiser extends Schedule {
       for (const r of requests) {
         await tx.requests.setMinimisedKeys(
           r.requestId,
-          hashKeys(this.key.value, r.subjectKeys as unknown as Record<string, unknown>),
+          this.key.hashKeys(r.subjectKeys as unknown as Record<string, unknown>),
           now,
         );
         await tx.parameters.forgetChanges(r.requestId);

@@ -16,7 +16,6 @@ import { ActionDispatcher } from '../actions/action-dispatcher';
 import type { ExecutionPlan } from '../actions/planned-action';
 import { respondByFor } from '../actions/retry-policy';
 import { ExecutionCompletion } from '../completion/execution-completion';
-import { keyHashes } from '../keys/subject-hash';
 import { SubjectHashKey } from '../keys/subject-hash-key';
 import type { PlanContext, RightExecution } from '../actions/right-execution';
 import type { ExecutionTx } from '../store/execution-tx';
@@ -42,7 +41,7 @@ export class ObjectionRight implements RightExecution {
     // suppression list holds keyed hashes of every key of the subject, never the keys.
     const absolute = directMarketingOf(this.policy.directMarketing, purposes);
     await tx.suppression.add(
-      keyHashes(this.hashKey.value, plan.subjectKeys as Record<string, unknown>),
+      this.hashKey.keyHashes(plan.subjectKeys as Record<string, unknown>),
       absolute,
       plan.requestId,
     );
@@ -88,7 +87,7 @@ export class ObjectionRight implements RightExecution {
     if (!request || purposes.length === 0)
       throw new PermanentError(`command ${action.commandId}: no purposes to suppress`);
     await tx.suppression.add(
-      keyHashes(this.hashKey.value, request.subjectKeys as Record<string, unknown>),
+      this.hashKey.keyHashes(request.subjectKeys as Record<string, unknown>),
       purposes,
       action.requestId,
     );

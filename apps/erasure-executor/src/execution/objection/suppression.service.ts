@@ -11,7 +11,6 @@ import { EVENTS, type LinkedSubjectKeys, type RecordEvent } from '@datarights/co
 import type { BatchItem } from '@datarights/messaging';
 import { Clock } from '@datarights/service-kit';
 import { ActionDispatcher } from '../actions/action-dispatcher';
-import { keyHashes } from '../keys/subject-hash';
 import { SubjectHashKey } from '../keys/subject-hash-key';
 import type { ExecutionTx } from '../store/execution-tx';
 
@@ -29,8 +28,9 @@ export class SuppressionService {
     let sent = 0;
     // Only new records: an update is often the system's own answer to a command (no loop).
     for (const { envelope, data } of items.filter((i) => i.envelope.type === EVENTS.recordStored.type)) {
+      // Under every key of the keyring: an entry placed before a key rotation still holds.
       const suppressed = await tx.suppression.purposesFor(
-        keyHashes(this.hashKey.value, data.subjectKeys as Record<string, unknown>),
+        this.hashKey.lookupHashes(data.subjectKeys as Record<string, unknown>),
       );
       if (suppressed.length === 0) continue;
       const registration = (await tx.systems.registrations([data.systemId])).get(data.systemId);

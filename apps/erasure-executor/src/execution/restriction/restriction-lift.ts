@@ -8,14 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentError } from '@datarights/messaging';
 import type { LinkedSubjectKeys, NotificationRequested, RestrictionLiftRequested } from '@datarights/contracts';
+import { isPseudonym } from '@datarights/pseudonym';
 import type { ActionEntity } from '../entities/action.entity';
-import { HASH_PREFIX } from '../keys/subject-hash';
 
 /** Where to tell the subject: an e-mail on file, else a phone (never a hash). */
 export function subjectContact(keys: LinkedSubjectKeys): { channel: 'email' | 'sms'; to: string } | undefined {
-  const email = keys.email?.find((v) => !v.startsWith(HASH_PREFIX));
+  const email = keys.email?.find((v) => !isPseudonym(v));
   if (email) return { channel: 'email', to: email };
-  const phone = keys.phone?.find((v) => !v.startsWith(HASH_PREFIX));
+  const phone = keys.phone?.find((v) => !isPseudonym(v));
   return phone ? { channel: 'sms', to: phone } : undefined;
 }
 
