@@ -43,4 +43,4 @@ export class ErasureExecutorConfig extends ServiceConfig {
   SUBJECT_HASH_KEY?: string;
 }
 
-export const appConfig = (): ErasureExecutorConfig => loadConfig(ErasureExecutorConfig);
+export const appConfig = (): ErasureExecutorConfig => loadConfig(ErasureExecutorConfig, process.env);

@@ -97,4 +97,4 @@ export class RequestIntakeConfig extends ServiceConfig {
   NOTICE_LOCALE: string = 'fr-FR';
 }
 
-export const appConfig = (): RequestIntakeConfig => loadConfig(RequestIntakeConfig);
+export const appConfig = (): RequestIntakeConfig => loadConfig(RequestIntakeConfig, process.env);
