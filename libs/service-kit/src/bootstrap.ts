@@ -43,28 +43,27 @@ export interface BootstrapOptions {
   env: NodeJS.ProcessEnv;
 }
 
-/** The app's module under the runtime config (global) and, outside production, the clock's route. */
 @Module({})
 class ServiceRootModule {}
 
+/** The app's module under the runtime config (global) and, outside production, the clock's route. */
 export function serviceRootModule(module: Type<unknown>, config: RuntimeConfig): DynamicModule {
   // In production the clock's route does not exist at all, and its guard is never built.
-  const clock = !isProduction(config) && imports(module, ClockModule) ? [ClockRouteModule] : [];
+  const clock = !isProduction(config) && importsModule(module, ClockModule) ? [ClockRouteModule] : [];
   return { module: ServiceRootModule, imports: [RuntimeConfigModule.forRoot(config), module, ...clock] };
 }
 
 /** Whether `module` imports `target`, directly or through the modules it imports. */
-function imports(module: unknown, target: Type<unknown>, seen = new Set<unknown>()): boolean {
+function importsModule(module: unknown, target: Type<unknown>, seen = new Set<unknown>()): boolean {
   if (!module || seen.has(module)) return false;
   seen.add(module);
   if (module === target) return true;
   const dynamic = typeof module === 'function' ? undefined : (module as DynamicModule);
   const cls = dynamic ? dynamic.module : module;
-  const found: unknown[] = [
-    ...((Reflect.getMetadata('imports', cls as object) as unknown[]) ?? []),
-    ...(dynamic?.imports ?? []),
-  ];
-  return found.some((m) => imports(m, target, seen));
+  // A forward reference or a promised module has no metadata to read: not followed.
+  const declared = typeof cls === 'function' ? ((Reflect.getMetadata('imports', cls) as unknown[]) ?? []) : [];
+  const found: unknown[] = [...declared, ...(dynamic?.imports ?? [])];
+  return found.some((m) => importsModule(m, target, seen));
 }
 
 export async function createServiceApp(module: Type<unknown>, o: BootstrapOptions): Promise<NestExpressApplication> {

@@ -5,8 +5,9 @@ import { createServiceApp, startServiceApp } from '@datarights/service-kit';
 
 /**
  * The service gets the environment as it stands (the schema, prefix and group `isolate` set),
- * plus `env`: variables for this app only (e.g. `{ OUTBOX_RELAY: 'off' }`), given as config
- * instead of being set on process.env around the start.
+ * plus `env`: variables of the shared libs' runtime config for this app only (e.g.
+ * `{ OUTBOX_RELAY: 'off' }`), given as config instead of being set on process.env around the
+ * start. (An app's own config class still reads process.env, in its config/.)
  */
 export async function startTestService(
   module: Type<unknown>,
