@@ -135,5 +135,22 @@ export default [
       'no-restricted-imports': ['error', { paths: [TESTING_LIB], patterns: [TEST_FOLDER] }],
     },
   },
+  {
+    // The config spine (docs/conventions.md, "Configuration and secrets"): the environment is
+    // read once, at boot, by an app's entry point and its config/; libs are given typed config.
+    files: ['libs/**/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'A lib never reads process.env: take a typed config (DI or a parameter) that the app read once at boot. See docs/conventions.md, "Configuration and secrets".',
+        },
+      ],
+    },
+  },
   ...featureLayerRules,
 ];

@@ -26,7 +26,12 @@ import { once } from 'node:events';
 import { DataSource, type EntityManager } from 'typeorm';
 import { createEnvelope, EVENTS } from '../../libs/contracts/src';
 import type { Publish } from '../../libs/messaging/src';
-import { runMigrations, serviceDataSourceOptions } from '../../libs/persistence/src';
+import {
+  databaseSettingsFromEnv,
+  resolveSchema,
+  runMigrations,
+  serviceDataSourceOptions,
+} from '../../libs/persistence/src';
 import { loadPolicy } from '../../libs/policy/src';
 import { DEV_PACKAGE_ENCRYPTION_KEY, packageKey } from '../../libs/service-kit/src';
 import { MIGRATIONS } from '../../apps/data-locator/src/migrations';
@@ -62,7 +67,8 @@ interface Measure {
 const dataSource = () =>
   new DataSource(
     serviceDataSourceOptions({
-      schema: SCHEMA,
+      schema: resolveSchema(SCHEMA, process.env),
+      settings: databaseSettingsFromEnv(process.env),
       entities: [SystemEntity, PlanEntity],
       migrations: MIGRATIONS,
       applicationName: 'bench-package',

@@ -5,7 +5,7 @@
  */
 import { NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
-import { openApiDocument } from '@datarights/service-kit';
+import { loadRuntimeConfig, openApiDocument, serviceRootModule } from '@datarights/service-kit';
 
 const SERVICES: Record<string, () => Promise<Type<unknown>>> = {
   'request-intake': async () => (await import('../../apps/request-intake/src/app.module')).AppModule,
@@ -19,7 +19,9 @@ const SERVICES: Record<string, () => Promise<Type<unknown>>> = {
 export async function openApiDocuments(): Promise<Record<string, object>> {
   const docs: Record<string, object> = {};
   for (const [service, load] of Object.entries(SERVICES)) {
-    const app = await NestFactory.create(await load(), { preview: true, logger: false, abortOnError: false });
+    // Under the runtime config its providers expect (defaults: production, as the documented API).
+    const root = serviceRootModule(await load(), loadRuntimeConfig({}));
+    const app = await NestFactory.create(root, { preview: true, logger: false, abortOnError: false });
     docs[service] = openApiDocument(app, {
       title: `datarights ${service}`,
       description: `HTTP API of the ${service} service.`,

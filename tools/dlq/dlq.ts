@@ -45,7 +45,7 @@ export async function main(
   const [command, topic] = positionals;
   if (values.help || !command) return out(USAGE);
   if (!topic || positionals.length > 2) throw new UsageError(`${command}: one topic expected`);
-  const settings = kafkaSettingsFromEnv();
+  const settings = kafkaSettingsFromEnv(process.env);
   const dlq = deadLetterTopicOf(settings, topic);
   const kafka = createKafka(settings, 'datarights.ops.dlq');
 

@@ -17,7 +17,7 @@ import { allTopicsWith, createKafka, ensureTopics, kafkaSettingsFromEnv } from '
 
 async function main(): Promise<void> {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set (e.g. KAFKA_BROKERS=127.0.0.1:9092)');
-  const settings = kafkaSettingsFromEnv();
+  const settings = kafkaSettingsFromEnv(process.env);
   const topics = allTopicsWith();
   await ensureTopics(createKafka(settings, 'datarights-create-topics'), settings, topics);
   console.log(

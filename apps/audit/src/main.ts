@@ -7,6 +7,7 @@ import { appConfig } from './config/app.config';
 async function main(): Promise<void> {
   const config = appConfig();
   await bootstrapService(AppModule, {
+    env: process.env,
     service: SERVICE,
     schema: SCHEMA,
     port: config.PORT,

@@ -25,7 +25,12 @@ import {
   type EventEnvelope,
   type EventName,
 } from '@datarights/contracts';
-import { runMigrations, serviceDataSourceOptions } from '@datarights/persistence';
+import {
+  databaseSettingsFromEnv,
+  resolveSchema,
+  runMigrations,
+  serviceDataSourceOptions,
+} from '@datarights/persistence';
 import { openApiDocument } from '@datarights/service-kit';
 import {
   aSubject,
@@ -149,20 +154,20 @@ beforeAll(async () => {
   appLogin = `${iso.schema}_app`;
   await withPg((c) => c.query(`CREATE ROLE "${appLogin}" LOGIN`));
   const owner = new DataSource(
-    serviceDataSourceOptions({ schema: SCHEMA, entities: [AuditEntryEntity], migrations: MIGRATIONS }),
+    serviceDataSourceOptions({
+      schema: resolveSchema(SCHEMA, process.env),
+      settings: databaseSettingsFromEnv(process.env),
+      entities: [AuditEntryEntity],
+      migrations: MIGRATIONS,
+    }),
   );
   await owner.initialize();
   await runMigrations(owner, iso.schema, { runtimeRole: appLogin, appendOnlyTables: APPEND_ONLY_TABLES });
   await owner.destroy();
-  const saved = { url: process.env.DATABASE_URL, migrations: process.env.RUN_MIGRATIONS };
-  process.env.DATABASE_URL = DATABASE_URL.replace('postgres@', `${appLogin}@`);
-  process.env.RUN_MIGRATIONS = 'false';
-  try {
-    app = await startTestService(AppModule, SERVICE, SCHEMA);
-  } finally {
-    restoreEnv('DATABASE_URL', saved.url);
-    restoreEnv('RUN_MIGRATIONS', saved.migrations);
-  }
+  app = await startTestService(AppModule, SERVICE, SCHEMA, {
+    DATABASE_URL: DATABASE_URL.replace('postgres@', `${appLogin}@`),
+    RUN_MIGRATIONS: 'false',
+  });
   checkpointTopic = await kafka.collect([TOPICS.auditCheckpoints.name]);
   sent.set('systemRegistered', await send('systemRegistered'));
   // One at a time: Kafka orders per partition only, and the test asserts the log's order.
@@ -180,11 +185,6 @@ afterAll(async () => {
     });
   rmSync(work, { recursive: true, force: true });
 });
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
 
 describe('the evidence of a request', () => {
   it("serves the request's entries in order, each minimised and chained", async () => {

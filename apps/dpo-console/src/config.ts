@@ -1,4 +1,6 @@
 /** The console's settings, from the environment; a bad or missing one stops the start-up with its name. */
+import { logLevelOf } from '@datarights/web-kit';
+
 export interface ConsoleConfig {
   PORT: number;
   REQUEST_INTAKE_URL: string;
@@ -16,9 +18,12 @@ export interface ConsoleConfig {
     scope: string;
   };
   TRUST_PROXY?: string | number;
+  /** The log level (pino's), `info` by default. */
+  LOG_LEVEL: string;
 }
 
-export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
+/** `env`: the environment main.ts read at boot. */
+export function consoleConfig(env: NodeJS.ProcessEnv): ConsoleConfig {
   const url = (name: string, fallback?: string) => {
     const v = env[name] ?? fallback;
     if (v === undefined) throw new Error(`${name} is required`);
@@ -59,5 +64,6 @@ export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConf
     devLogin: !production,
     oidc,
     TRUST_PROXY: trust ? (/^\d+$/.test(trust) ? Number(trust) : trust) : undefined,
+    LOG_LEVEL: logLevelOf(env.LOG_LEVEL),
   };
 }

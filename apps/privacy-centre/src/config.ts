@@ -1,4 +1,6 @@
 /** The privacy centre's settings, from the environment (validated: a bad value stops the start-up with its name). */
+import { logLevelOf } from '@datarights/web-kit';
+
 export interface PrivacyCentreConfig {
   PORT: number;
   REQUEST_INTAKE_URL: string;
@@ -6,9 +8,12 @@ export interface PrivacyCentreConfig {
   POLICY_FILE?: string;
   /** Proxies in front of it whose X-Forwarded-For is believed (e.g. the ingress): hops or subnets. */
   TRUST_PROXY?: string | number;
+  /** The log level (pino's), `info` by default. */
+  LOG_LEVEL: string;
 }
 
-export function privacyCentreConfig(env: NodeJS.ProcessEnv = process.env): PrivacyCentreConfig {
+/** `env`: the environment main.ts read at boot. */
+export function privacyCentreConfig(env: NodeJS.ProcessEnv): PrivacyCentreConfig {
   const url = (name: string, fallback: string) => {
     const v = env[name] ?? fallback;
     try {
@@ -26,5 +31,6 @@ export function privacyCentreConfig(env: NodeJS.ProcessEnv = process.env): Priva
     IDENTITY_URL: url('IDENTITY_URL', 'http://127.0.0.1:3001'),
     POLICY_FILE: env.POLICY_FILE,
     TRUST_PROXY: trust ? (/^\d+$/.test(trust) ? Number(trust) : trust) : undefined,
+    LOG_LEVEL: logLevelOf(env.LOG_LEVEL),
   };
 }

@@ -1,12 +1,13 @@
 /** privacy-centre: the subjects' web pages over the self-service API. */
 import 'reflect-metadata';
 import { loadPolicy, resolvePolicyPath } from '@datarights/policy';
-import { listen } from '@datarights/web-kit';
+import { listen, setLogLevel } from '@datarights/web-kit';
 import { createPrivacyCentre } from './app';
 import { privacyCentreConfig } from './config';
 
 async function main(): Promise<void> {
-  const config = privacyCentreConfig();
+  const config = privacyCentreConfig(process.env);
+  setLogLevel(config.LOG_LEVEL);
   const policy = loadPolicy(resolvePolicyPath(config.POLICY_FILE));
   const app = createPrivacyCentre({
     requestIntakeUrl: config.REQUEST_INTAKE_URL,

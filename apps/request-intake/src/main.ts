@@ -1,13 +1,13 @@
 /** request-intake: bootstrap only (config, logger, Kafka transport, listen). */
 import 'reflect-metadata';
-import { assertDevTokenAllowed, bootstrapService, runMain } from '@datarights/service-kit';
+import { bootstrapService, runMain } from '@datarights/service-kit';
 import { AppModule, SCHEMA, SERVICE } from './app.module';
 import { appConfig } from './config/app.config';
 
 async function main(): Promise<void> {
   const config = appConfig();
-  assertDevTokenAllowed();
   await bootstrapService(AppModule, {
+    env: process.env,
     service: SERVICE,
     schema: SCHEMA,
     port: config.PORT,

@@ -22,9 +22,7 @@ describe('inbox pruning (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     iso = isolate('inbox-prune-test');
-    process.env.OUTBOX_RELAY = 'off';
-    app = await startTestService(PrunerTestModule, 'data-locator', 'inbox_prune_test');
-    delete process.env.OUTBOX_RELAY;
+    app = await startTestService(PrunerTestModule, 'data-locator', 'inbox_prune_test', { OUTBOX_RELAY: 'off' });
     ds = app.get(DataSource);
   });
 

@@ -1,4 +1,8 @@
-/** Kafka connection settings shared by every service, read from the environment once. */
+/**
+ * Kafka settings shared by every service, from the environment the entry point read once at
+ * boot (service-kit's `loadRuntimeConfig`; docs/conventions.md, "Configuration"): this lib
+ * never reads process.env itself.
+ */
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
 
@@ -22,6 +26,10 @@ export interface KafkaSettings {
   consumerConcurrency: number;
   /** The first look at a message set aside (`MessagingOptions.awaitFirstLookMs`, which wins when given). */
   awaitFirstLookMs: number;
+  /** How often a consumer looks for new topics (a system that has just arrived): KAFKA_TOPIC_WATCH_MS, 5 s. */
+  topicWatchMs: number;
+  /** Whether the outbox relay starts with the app (OUTBOX_RELAY=off: not; tests drive it themselves). */
+  outboxRelay: boolean;
 }
 
 export function physicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, topic: string): string {
@@ -32,7 +40,7 @@ export function logicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, topic
   return topic.startsWith(settings.topicPrefix) ? topic.slice(settings.topicPrefix.length) : topic;
 }
 
-export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings {
   const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
     .split(',')
     .map((b) => b.trim())
@@ -65,6 +73,8 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
     eventsPerTransaction: positiveInt(env, 'MESSAGING_EVENTS_PER_TRANSACTION', 50),
     consumerConcurrency: positiveInt(env, 'KAFKA_CONSUMER_CONCURRENCY', 2),
     awaitFirstLookMs: positiveInt(env, 'MESSAGING_AWAIT_FIRST_LOOK_MS', 50),
+    topicWatchMs: Number(env.KAFKA_TOPIC_WATCH_MS ?? 5_000),
+    outboxRelay: env.OUTBOX_RELAY !== 'off',
   };
 }
 

@@ -129,9 +129,7 @@ describe('messaging (real Kafka and PostgreSQL)', () => {
 
   beforeAll(async () => {
     iso = isolate('messaging-test');
-    process.env.OUTBOX_RELAY = 'off';
-    app = await startTestService(TestModule, 'request-intake', 'messaging_test');
-    delete process.env.OUTBOX_RELAY;
+    app = await startTestService(TestModule, 'request-intake', 'messaging_test', { OUTBOX_RELAY: 'off' });
     ds = app.get(DataSource);
     publisher = app.get(EventPublisher);
     relay = app.get(OutboxRelay);

@@ -198,7 +198,7 @@ export class MessagingServer extends Server implements CustomTransportStrategy, 
    * dead-letter topic is made sure of first, so that a refused message always has a place.
    */
   private watchTopics(): void {
-    const everyMs = Number(process.env.KAFKA_TOPIC_WATCH_MS ?? 5_000);
+    const everyMs = this.settings.topicWatchMs;
     this.watcher = setInterval(() => {
       if (this.restarting || this.closing) return;
       this.restarting = this.readNewTopics()

@@ -71,9 +71,7 @@ describe('outbox relay isolating a refused row (real Kafka and PostgreSQL)', () 
 
   beforeAll(async () => {
     iso = isolate('outbox-relay-test');
-    process.env.OUTBOX_RELAY = 'off';
-    app = await startTestService(TestModule, 'request-intake', 'outbox_relay_test');
-    delete process.env.OUTBOX_RELAY;
+    app = await startTestService(TestModule, 'request-intake', 'outbox_relay_test', { OUTBOX_RELAY: 'off' });
     ds = app.get(DataSource);
     // A relay of the test's own, on the service's Kafka client: few attempts and a long
     // backoff, which the test moves past (retryDue) instead of waiting.

@@ -96,7 +96,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (process.env.OUTBOX_RELAY === 'off') return;
+    if (!this.settings.outboxRelay) return;
     await this.start();
   }
 

@@ -1,6 +1,6 @@
 /** TypeORM options for one service: its own schema, migrations only, never `synchronize`. */
 import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
-import { resolveSchema, databaseSettingsFromEnv, type DatabaseSettings } from './database.config';
+import { assertSchemaName, type DatabaseSettings } from './database.config';
 import { InboxEntry } from './entities/inbox-entry.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { MessagingTables1732800000000 } from './migrations/1732800000000-messaging-tables';
@@ -9,18 +9,20 @@ import { AwaitingMessages1796700000000 } from './migrations/1796700000000-awaiti
 import { InboxReceivedAt1796800000000 } from './migrations/1796800000000-inbox-received-at';
 
 export interface ServiceDataSourceOptions {
+  /** The schema in use (`resolveSchema`: DATABASE_SCHEMA wins over the service's own name). */
   schema: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
-  settings?: DatabaseSettings;
+  /** From `databaseSettingsFromEnv`, given the environment read at boot. */
+  settings: DatabaseSettings;
   applicationName?: string;
 }
 
 export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourceOptions {
-  const schema = resolveSchema(o.schema);
-  const settings = o.settings ?? databaseSettingsFromEnv();
+  const schema = assertSchemaName(o.schema);
+  const settings = o.settings;
   return {
     type: 'postgres',
     url: settings.url,

@@ -1,4 +1,8 @@
-/** PostgreSQL settings shared by every service, read from the environment once. */
+/**
+ * PostgreSQL settings shared by every service, from the environment the entry point read
+ * once at boot (service-kit's `loadRuntimeConfig`; docs/conventions.md, "Configuration"):
+ * this lib never reads process.env itself.
+ */
 import { readFileSync } from 'node:fs';
 
 export interface DatabaseSettings {
@@ -13,7 +17,7 @@ export interface DatabaseSettings {
  * role's name and password come from the role's Secret (deploy/postgres), so no secret has
  * to be assembled into a URL; any character of the password is percent-encoded here.
  */
-export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string {
   const raw = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/datarights';
   if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('DATABASE_URL must be a postgres:// URL');
   if (!env.DATABASE_USER && !env.DATABASE_PASSWORD) return raw;
@@ -23,7 +27,7 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
   return url.toString();
 }
 
-export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseSettings {
+export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv): DatabaseSettings {
   const url = databaseUrlFromEnv(env);
   const sslOn = env.DATABASE_SSL === 'true';
   return {
@@ -40,9 +44,9 @@ export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): D
 
 /**
  * The schema a service uses: its own name, or DATABASE_SCHEMA when set (test runs use a
- * schema of their own). Read when the app is created, not when modules are imported.
+ * schema of their own). Given the environment read when the app is created, not when modules are imported.
  */
-export function resolveSchema(defaultSchema: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveSchema(defaultSchema: string, env: { DATABASE_SCHEMA?: string }): string {
   return assertSchemaName(env.DATABASE_SCHEMA || defaultSchema);
 }
 

@@ -14,6 +14,7 @@ import request from 'supertest';
 import { AuthGuard, assertDevTokenAllowed, principalOf, Public, Roles } from './auth.guard';
 import { createServiceApp } from './bootstrap';
 import { HttpErrorFilter } from './http-error.filter';
+import { loadRuntimeConfig, RuntimeConfig, RuntimeConfigModule } from './runtime.config';
 
 const ISSUER = 'https://id.example.test/realms/datarights';
 const AUDIENCE = 'datarights-api';
@@ -70,8 +71,22 @@ function sign(
   return jwt.sign(key.privateKey);
 }
 
+/** The probe routes behind the guard, given the runtime config a service would load at boot from `env`. */
+async function guardedApp(env: NodeJS.ProcessEnv): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    controllers: [ProbeController],
+    providers: [
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: RuntimeConfig, useValue: loadRuntimeConfig(env) },
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  app.useGlobalFilters(new HttpErrorFilter());
+  await app.init();
+  return app;
+}
+
 describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
-  const env = { ...process.env };
   let jwks: Server;
   let jwksUrl: string;
   let rsa: KeyPair;
@@ -96,27 +111,17 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
 
-    process.env = {
-      ...env,
+    app = await guardedApp({
       NODE_ENV: 'production',
       AUTH_JWKS_URL: jwksUrl,
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
-    };
-    for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN', 'AUTH_ROLES_CLAIM']) delete process.env[v];
-    const moduleRef = await Test.createTestingModule({
-      controllers: [ProbeController],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalFilters(new HttpErrorFilter());
-    await app.init();
+    });
   });
 
   afterAll(async () => {
     await app?.close();
     await new Promise((r) => jwks?.close(r));
-    process.env = env;
   });
 
   it('lets a valid RS256 token with the role through, as its subject', async () => {
@@ -201,14 +206,12 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
 
   it("answers 503, not 401, when the identity provider's keys cannot be fetched", async () => {
     // A second app whose key set has never been fetched, while the endpoint fails.
-    process.env.AUTH_JWKS_URL = jwksUrl.replace('/jwks', '/broken');
-    const moduleRef = await Test.createTestingModule({
-      controllers: [ProbeController],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
-    }).compile();
-    const other = moduleRef.createNestApplication({ logger: false });
-    other.useGlobalFilters(new HttpErrorFilter());
-    await other.init();
+    const other = await guardedApp({
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: jwksUrl.replace('/jwks', '/broken'),
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+    });
     try {
       const res = await request(other.getHttpServer())
         .get('/t/dpo')
@@ -216,23 +219,19 @@ describe('AuthGuard in production (OIDC JWT against a JWKS)', () => {
       expect(res.status).toBe(503);
     } finally {
       await other.close();
-      process.env.AUTH_JWKS_URL = jwksUrl;
     }
   });
 });
 
 describe('production start-up', () => {
-  const env = { ...process.env };
-  afterEach(() => {
-    process.env = env;
-  });
-
   @Module({ controllers: [ProbeController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] })
   class ProbeModule {}
 
+  const compiled = (env: NodeJS.ProcessEnv) =>
+    Test.createTestingModule({ imports: [RuntimeConfigModule.forRoot(loadRuntimeConfig(env)), ProbeModule] }).compile();
+
   it('refuses to start with DPO_TOKEN set, with a clear message (bootstrap)', async () => {
-    process.env = {
-      ...env,
+    const env = {
       NODE_ENV: 'production',
       DPO_TOKEN: 'dev-dpo-token',
       AUTH_JWKS_URL: 'https://id.example.test/jwks',
@@ -240,7 +239,7 @@ describe('production start-up', () => {
       AUTH_AUDIENCE: AUDIENCE,
     };
     await expect(
-      createServiceApp(ProbeModule, { service: 'auth-test', schema: 'auth_test', port: 0, listen: false }),
+      createServiceApp(ProbeModule, { service: 'auth-test', schema: 'auth_test', port: 0, listen: false, env }),
     ).rejects.toThrow('DPO_TOKEN is a development token and is refused in production');
     expect(() => assertDevTokenAllowed({ NODE_ENV: 'production', OPERATOR_TOKEN: 'x' })).toThrow(
       'OPERATOR_TOKEN is a development token',
@@ -249,52 +248,29 @@ describe('production start-up', () => {
   });
 
   it('refuses to start without AUTH_JWKS_URL', async () => {
-    process.env = { ...env, NODE_ENV: 'production' };
-    for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN', 'AUTH_JWKS_URL']) delete process.env[v];
-    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow(
-      'AUTH_JWKS_URL is required in production',
-    );
+    await expect(compiled({ NODE_ENV: 'production' })).rejects.toThrow('AUTH_JWKS_URL is required in production');
   });
 
   it('refuses a JWKS over plain http from another host, and a missing issuer or audience', async () => {
-    process.env = {
-      ...env,
-      NODE_ENV: 'production',
-      AUTH_JWKS_URL: 'http://id.example.test/jwks',
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-    };
-    for (const v of ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN']) delete process.env[v];
-    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow(
+    const env = { NODE_ENV: 'production', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    await expect(compiled({ ...env, AUTH_JWKS_URL: 'http://id.example.test/jwks' })).rejects.toThrow(
       'AUTH_JWKS_URL must use https in production',
     );
-    process.env.AUTH_JWKS_URL = 'https://id.example.test/jwks';
-    delete process.env.AUTH_AUDIENCE;
-    await expect(Test.createTestingModule({ imports: [ProbeModule] }).compile()).rejects.toThrow(
-      'AUTH_AUDIENCE is required',
-    );
+    await expect(
+      compiled({ ...env, AUTH_JWKS_URL: 'https://id.example.test/jwks', AUTH_AUDIENCE: undefined }),
+    ).rejects.toThrow('AUTH_AUDIENCE is required');
   });
 });
 
 describe('AuthGuard outside production', () => {
-  const env = { ...process.env };
   let app: INestApplication;
 
   beforeAll(async () => {
-    process.env = { ...env, NODE_ENV: 'development', DPO_TOKEN: 'unit-dpo', OPERATOR_TOKEN: 'unit-operator' };
-    delete process.env.AUTH_JWKS_URL;
-    const moduleRef = await Test.createTestingModule({
-      controllers: [ProbeController],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalFilters(new HttpErrorFilter());
-    await app.init();
+    app = await guardedApp({ NODE_ENV: 'development', DPO_TOKEN: 'unit-dpo', OPERATOR_TOKEN: 'unit-operator' });
   });
 
   afterAll(async () => {
     await app?.close();
-    process.env = env;
   });
 
   it('accepts the development tokens with their roles', async () => {
@@ -311,7 +287,6 @@ describe('AuthGuard outside production', () => {
 });
 
 describe('AuthGuard on public routes, in development with a JWKS (customer-space tokens)', () => {
-  const env = { ...process.env };
   let jwks: Server;
   let key: KeyPair;
   let app: INestApplication;
@@ -321,24 +296,15 @@ describe('AuthGuard on public routes, in development with a JWKS (customer-space
     return header === undefined ? r : r.set('Authorization', header);
   };
 
-  async function appWith(extra: Record<string, string>): Promise<INestApplication> {
-    process.env = {
-      ...env,
+  function appWith(extra: Record<string, string>): Promise<INestApplication> {
+    return guardedApp({
       NODE_ENV: 'development',
       DPO_TOKEN: 'unit-dpo',
       AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
       ...extra,
-    };
-    const moduleRef = await Test.createTestingModule({
-      controllers: [ProbeController],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
-    }).compile();
-    const created = moduleRef.createNestApplication({ logger: false });
-    created.useGlobalFilters(new HttpErrorFilter());
-    await created.init();
-    return created;
+    });
   }
 
   beforeAll(async () => {
@@ -347,15 +313,12 @@ describe('AuthGuard on public routes, in development with a JWKS (customer-space
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] })),
     );
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
-    delete env.AUTH_CUSTOMER_CLAIM;
-    delete env.AUTH_ROLES_CLAIM;
     app = await appWith({});
   });
 
   afterAll(async () => {
     await app?.close();
     await new Promise((r) => jwks?.close(r));
-    process.env = env;
   });
 
   it('without an Authorization header, the caller is anonymous', async () => {

@@ -10,13 +10,14 @@
  * anonymous, and a header is checked like anywhere else — a bad or expired token is a 401,
  * never a silent fall back to anonymous.
  */
-import { CanActivate, ExecutionContext, HttpStatus, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { AppError, ErrorCode } from './http-error.filter';
 import { jwtAuthSettingsFromEnv, JwtVerifier } from './auth.jwt';
 import { isProduction } from './environment';
+import { RuntimeConfig } from './runtime.config';
 
 export const ROLES = ['dpo', 'operator', 'auditor', 'subject'] as const;
 export type Role = (typeof ROLES)[number];
@@ -45,8 +46,11 @@ export const Public = (options: PublicOptions = {}) =>
 
 export const DEV_TOKEN_VARIABLES = ['DPO_TOKEN', 'OPERATOR_TOKEN', 'AUDITOR_TOKEN'] as const;
 
+/** The development tokens and NODE_ENV, from the runtime config (runtime.config.ts). */
+export type DevTokenEnv = Partial<Record<'NODE_ENV' | (typeof DEV_TOKEN_VARIABLES)[number], string>>;
+
 /** Called at start-up (bootstrap): a development token set in production stops the service. */
-export function assertDevTokenAllowed(env: NodeJS.ProcessEnv = process.env): void {
+export function assertDevTokenAllowed(env: DevTokenEnv): void {
   if (!isProduction(env)) return;
   const set = DEV_TOKEN_VARIABLES.filter((v) => env[v]);
   if (set.length) {
@@ -67,13 +71,25 @@ export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('AuthGuard');
   private readonly production: boolean;
   private readonly jwt?: JwtVerifier;
+  private readonly devTokens: Array<[string | undefined, Principal]>;
 
-  /** Throws in production without AUTH_JWKS_URL or with a development token: the app does not start. */
-  constructor(private readonly reflector: Reflector) {
-    this.production = isProduction();
-    assertDevTokenAllowed();
-    const settings = jwtAuthSettingsFromEnv();
+  /**
+   * Throws in production without AUTH_JWKS_URL or with a development token: the app does not
+   * start. The settings come from the runtime config, read from the environment at boot.
+   */
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(RuntimeConfig) config: RuntimeConfig,
+  ) {
+    this.production = isProduction(config);
+    assertDevTokenAllowed(config);
+    const settings = jwtAuthSettingsFromEnv(config);
     this.jwt = settings ? new JwtVerifier(settings) : undefined;
+    this.devTokens = [
+      [config.DPO_TOKEN, { id: 'dev-dpo', roles: ['dpo', 'operator', 'auditor'] }],
+      [config.OPERATOR_TOKEN, { id: 'dev-operator', roles: ['operator'] }],
+      [config.AUDITOR_TOKEN, { id: 'dev-auditor', roles: ['auditor'] }],
+    ];
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -123,12 +139,7 @@ export class AuthGuard implements CanActivate {
   /** Development tokens: never in production, whatever the environment holds. */
   private devPrincipal(token: string): Principal | undefined {
     if (this.production) return undefined;
-    const dev: Array<[string | undefined, Principal]> = [
-      [process.env.DPO_TOKEN, { id: 'dev-dpo', roles: ['dpo', 'operator', 'auditor'] }],
-      [process.env.OPERATOR_TOKEN, { id: 'dev-operator', roles: ['operator'] }],
-      [process.env.AUDITOR_TOKEN, { id: 'dev-auditor', roles: ['auditor'] }],
-    ];
-    for (const [expected, principal] of dev) if (expected && safeEqual(token, expected)) return principal;
+    for (const [expected, principal] of this.devTokens) if (expected && safeEqual(token, expected)) return principal;
     return undefined;
   }
 }

@@ -38,7 +38,21 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
  * people never starts without a way to authenticate them; the keys must then come over
  * https (they decide who is the DPO), except from the machine itself.
  */
-export function jwtAuthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): JwtAuthSettings | undefined {
+/** The AUTH_* variables, from the runtime config (runtime.config.ts). */
+export type JwtAuthEnv = Partial<
+  Record<
+    | 'NODE_ENV'
+    | 'AUTH_JWKS_URL'
+    | 'AUTH_ISSUER'
+    | 'AUTH_AUDIENCE'
+    | 'AUTH_CLOCK_TOLERANCE_SECONDS'
+    | 'AUTH_ROLES_CLAIM'
+    | 'AUTH_CUSTOMER_CLAIM',
+    string
+  >
+>;
+
+export function jwtAuthSettingsFromEnv(env: JwtAuthEnv): JwtAuthSettings | undefined {
   const production = isProduction(env);
   const raw = env.AUTH_JWKS_URL?.trim();
   if (!raw) {

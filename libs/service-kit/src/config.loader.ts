@@ -24,7 +24,8 @@ export class ServiceConfig {
   KAFKA_GROUP_ID?: string;
 }
 
-export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+/** `env` is the environment the entry point read (main.ts, an app's config/): a lib never reads it itself. */
+export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv): T {
   const config = plainToInstance(cls, { ...env }, { enableImplicitConversion: true, excludeExtraneousValues: false });
   const errors = validateSync(config, { whitelist: false });
   if (errors.length > 0) throw new ConfigError(`invalid configuration: ${describeErrors(errors)}`);

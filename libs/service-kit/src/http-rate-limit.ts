@@ -13,7 +13,7 @@ import { ErrorCode } from './http-error.filter';
 const WINDOW_MS = 60_000;
 export const DEFAULT_HTTP_RATE_LIMIT_PER_MINUTE = 3000;
 
-export function httpRateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+export function httpRateLimitFromEnv(env: { HTTP_RATE_LIMIT_PER_MINUTE?: string }): number {
   const raw = env.HTTP_RATE_LIMIT_PER_MINUTE;
   if (raw === undefined || raw === '') return DEFAULT_HTTP_RATE_LIMIT_PER_MINUTE;
   const n = Number(raw);

@@ -1,6 +1,8 @@
 /** @datarights/service-kit — what every service shares: bootstrap, config, logs, health, metrics, auth, errors. */
 export * from './bootstrap';
 export * from './config.loader';
+export * from './runtime.config';
+export * from './trust-proxy';
 export * from './environment';
 export * from './redaction';
 export * from './logger.module';

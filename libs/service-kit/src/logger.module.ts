@@ -3,6 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { LoggerOptions } from 'pino';
 import { messageLogFields } from '@datarights/messaging';
 import { REDACT_PATHS, REDACTED, scrubDeep, scrubPersonalData } from './redaction';
+import { RuntimeConfig } from './runtime.config';
 
 /**
  * Structured JSON logs (pino), personal data redacted at the logger. A line logged while a
@@ -11,26 +12,30 @@ import { REDACT_PATHS, REDACTED, scrubDeep, scrubPersonalData } from './redactio
  * caller's `x-correlation-id`.
  */
 export function serviceLoggerModule(service: string): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      ...serviceLogOptions(service),
-      customProps: (req) => ({ correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? undefined }),
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-      serializers: {
-        req: (req: { method: string; url: string; id: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          url: scrubPersonalData(req.url),
-        }),
+  return LoggerModule.forRootAsync({
+    // LOG_LEVEL from the runtime config, read once at boot (runtime.config.ts).
+    inject: [RuntimeConfig],
+    useFactory: (config: RuntimeConfig) => ({
+      pinoHttp: {
+        ...serviceLogOptions(service, config.LOG_LEVEL),
+        customProps: (req) => ({ correlationId: (req.headers['x-correlation-id'] as string | undefined) ?? undefined }),
+        autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
+        serializers: {
+          req: (req: { method: string; url: string; id: unknown }) => ({
+            id: req.id,
+            method: req.method,
+            url: scrubPersonalData(req.url),
+          }),
+        },
       },
-    },
+    }),
   });
 }
 
-/** The pino options of every service's logger (the HTTP ones aside). */
-export function serviceLogOptions(service: string): LoggerOptions {
+/** The pino options of every service's logger (the HTTP ones aside); `level`: LOG_LEVEL. */
+export function serviceLogOptions(service: string, level = 'info'): LoggerOptions {
   return {
-    level: process.env.LOG_LEVEL ?? 'info',
+    level,
     base: { service },
     // Ids of the Kafka message being handled, if any (no payload: no personal data).
     mixin: () => messageLogFields(),

@@ -10,6 +10,7 @@ import { resolveSchema, serviceDataSourceOptions, type ServiceDataSourceOptions 
 import { HealthController } from './health.controller';
 import { serviceLoggerModule } from './logger.module';
 import { initMetrics, MetricsController } from './metrics.controller';
+import { RuntimeConfig } from './runtime.config';
 
 export interface ServiceKitOptions extends Omit<ServiceDataSourceOptions, 'settings'> {
   service: string;
@@ -30,16 +31,29 @@ export class ServiceKitModule {
       global: true,
       imports: [
         serviceLoggerModule(o.service),
+        // From the runtime config (read from the environment once, at boot), so that a test
+        // run can set its own schema and group.
         TypeOrmModule.forRootAsync({
-          useFactory: () => serviceDataSourceOptions({ ...o, applicationName: o.service }),
+          inject: [RuntimeConfig],
+          useFactory: (c: RuntimeConfig) =>
+            serviceDataSourceOptions({
+              ...o,
+              schema: resolveSchema(o.schema, c),
+              settings: c.database,
+              applicationName: o.service,
+            }),
         }),
-        // Resolved when the app is created, so that a test run can set its own schema and group.
-        MessagingModule.forRoot(() => ({
+        MessagingModule.forRoot({
           service: o.service,
-          schema: resolveSchema(o.schema),
-          groupId: o.groupId || process.env.KAFKA_GROUP_ID,
-          ...o.awaiting,
-        })),
+          inject: [RuntimeConfig],
+          options: (c: RuntimeConfig) => ({
+            service: o.service,
+            schema: resolveSchema(o.schema, c),
+            groupId: o.groupId || c.KAFKA_GROUP_ID,
+            ...o.awaiting,
+          }),
+          kafka: (c: RuntimeConfig) => c.kafka,
+        }),
         TerminusModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -22,7 +22,19 @@ import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace
 let provider: NodeTracerProvider | undefined;
 
 /** Whether the OTEL_* variables ask for traces to be exported. */
-export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+/** The OTEL_* switches, from the runtime config (runtime.config.ts). */
+export type TelemetryEnv = Partial<
+  Record<
+    | 'OTEL_SDK_DISABLED'
+    | 'OTEL_TRACES_EXPORTER'
+    | 'OTEL_EXPORTER_OTLP_ENDPOINT'
+    | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'
+    | 'OTEL_SERVICE_NAME',
+    string
+  >
+>;
+
+export function tracingRequested(env: TelemetryEnv): boolean {
   if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return false;
   const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim().toLowerCase());
   if (exporters.includes('none')) return false;
@@ -32,7 +44,7 @@ export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean 
 }
 
 /** Registers the tracer provider once, when asked for; returns whether tracing is on. */
-export function startTelemetry(service: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function startTelemetry(service: string, env: TelemetryEnv): boolean {
   if (provider) return true;
   if (!tracingRequested(env)) return false;
   provider = new NodeTracerProvider({

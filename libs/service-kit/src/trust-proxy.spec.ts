@@ -1,4 +1,4 @@
-import { trustProxyFromEnv } from './bootstrap';
+import { trustProxyFromEnv } from './trust-proxy';
 
 describe('TRUST_PROXY', () => {
   it('believes X-Forwarded-For only from the named proxies, never from any', () => {

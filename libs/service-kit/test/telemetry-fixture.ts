@@ -12,7 +12,7 @@ import { httpTraceContext } from '../src/http-trace';
 import { startTelemetry, stopTelemetry } from '../src/telemetry';
 
 async function main(): Promise<void> {
-  const on = startTelemetry('svc-under-test');
+  const on = startTelemetry('svc-under-test', process.env);
   const app = express();
   app.use(httpMetricsMiddleware());
   app.use(httpTraceContext({ spans: on }));

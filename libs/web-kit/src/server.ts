@@ -20,7 +20,27 @@ export interface WebAppOptions {
   trustProxy?: string | number;
 }
 
-export const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: undefined } });
+/**
+ * The apps' logger. Its level is the app's LOG_LEVEL, which the entry point reads with the
+ * rest of its config and sets once (`setLogLevel`) before creating the app: this lib never
+ * reads process.env (docs/conventions.md, "Configuration and secrets").
+ */
+export const logger = pino({ level: 'info', base: { service: undefined } });
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** LOG_LEVEL as an app's config reads it: `info` when unset; another value stops the start-up, naming it. */
+export function logLevelOf(raw: string | undefined): string {
+  const level = raw?.trim() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(raw)})`);
+  return level;
+}
+
+/** At boot, before `createWebApp`: the loggers it and `errorHandler` derive take the level then. */
+export function setLogLevel(level: string): void {
+  logger.level = level;
+}
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -11,6 +11,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventPublisher } from '@datarights/messaging';
 import { resolveSchema } from '@datarights/persistence';
+import { RuntimeConfig } from '@datarights/service-kit';
 import { GENESIS_HASH } from '../audit-log/canonical-hash';
 import { AuditConfig, type AuditSigning } from '../config/app.config';
 import { SIGNING } from '../config/config.module';
@@ -27,7 +28,8 @@ export interface AnchoredCheckpoint {
 @Injectable()
 export class CheckpointService {
   private readonly logger = new Logger(CheckpointService.name);
-  readonly log = resolveSchema('audit');
+  /** The log's schema: `audit`, or the run's own (DATABASE_SCHEMA, from the runtime config). */
+  readonly log: string;
   private latestKnown: Checkpoint | undefined;
 
   constructor(
@@ -36,7 +38,10 @@ export class CheckpointService {
     private readonly publisher: EventPublisher,
     private readonly config: AuditConfig,
     @Inject(SIGNING) private readonly signing: AuditSigning,
-  ) {}
+    runtime: RuntimeConfig,
+  ) {
+    this.log = resolveSchema('audit', runtime);
+  }
 
   /**
    * Signs a checkpoint of the log as it is now, unless nothing was appended since the

@@ -65,4 +65,4 @@ export class DataLocatorConfig extends ServiceConfig {
   PACKAGE_CONTROLLER: string = 'datarights demo hosting company';
 }
 
-export const appConfig = (): DataLocatorConfig => loadConfig(DataLocatorConfig);
+export const appConfig = (): DataLocatorConfig => loadConfig(DataLocatorConfig, process.env);

@@ -1,6 +1,6 @@
 /** The demo views: a page of generated customers, what each system holds about one, and the start-up status. */
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, isProduction } from '@datarights/service-kit';
+import { AppError, ErrorCode, isProduction, RuntimeConfig } from '@datarights/service-kit';
 import { SeedService, type SeedSnapshot } from '../seed/seed.service';
 import { ConnectorsService, type ConnectorState, type ConnectorView } from '../systems/connectors.service';
 import { normaliseKeyLists } from '../systems/key-match';
@@ -32,6 +32,7 @@ export class DemoService {
     private readonly systems: SystemsRepository,
     private readonly seed: SeedService,
     private readonly connectors: ConnectorsService,
+    private readonly runtime: RuntimeConfig,
   ) {}
 
   async customers(limit: number, offset: number): Promise<CustomersPage> {
@@ -71,7 +72,7 @@ export class DemoService {
 
   /** Stopping a system is for the fault-injection run on a dev or test stack: never where the demo is deployed. */
   private refuseInProduction(): void {
-    if (isProduction()) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'no such route');
+    if (isProduction(this.runtime)) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'no such route');
   }
 
   status(): DemoStatus {

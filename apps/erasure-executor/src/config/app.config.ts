@@ -45,4 +45,4 @@ export class ErasureExecutorConfig extends WithSubjectHashKeyring(ServiceConfig)
   SUBJECT_HASH_KEY?: string;
 }
 
-export const appConfig = (): ErasureExecutorConfig => loadConfig(ErasureExecutorConfig);
+export const appConfig = (): ErasureExecutorConfig => loadConfig(ErasureExecutorConfig, process.env);

@@ -55,4 +55,4 @@ export class IdentityConfig extends ServiceConfig {
   NOTICE_LOCALE: string = 'fr-FR';
 }
 
-export const appConfig = (): IdentityConfig => loadConfig(IdentityConfig);
+export const appConfig = (): IdentityConfig => loadConfig(IdentityConfig, process.env);

@@ -99,4 +99,4 @@ export class RequestIntakeConfig extends WithSubjectHashKeyring(ServiceConfig) {
   NOTICE_LOCALE: string = 'fr-FR';
 }
 
-export const appConfig = (): RequestIntakeConfig => loadConfig(RequestIntakeConfig);
+export const appConfig = (): RequestIntakeConfig => loadConfig(RequestIntakeConfig, process.env);

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { ThrottlerModule } from '@nestjs/throttler';
 import request from 'supertest';
-import { AuthGuard, HttpErrorFilter, Roles } from '@datarights/service-kit';
+import { AuthGuard, HttpErrorFilter, loadRuntimeConfig, Roles, RuntimeConfig } from '@datarights/service-kit';
 import { PostThrottlerGuard, postThrottlerOptions } from './post-throttler.guard';
 
 @Roles('dpo', 'operator')
@@ -19,17 +19,20 @@ class ThingsController {
 
 describe('PostThrottlerGuard (429 on flooded POST routes, per token)', () => {
   let app: INestApplication;
-  const env = { ...process.env };
 
   beforeAll(async () => {
-    process.env.DPO_TOKEN = 'unit-dpo-token';
-    process.env.OPERATOR_TOKEN = 'unit-operator-token';
+    const runtime = loadRuntimeConfig({
+      NODE_ENV: 'test',
+      DPO_TOKEN: 'unit-dpo-token',
+      OPERATOR_TOKEN: 'unit-operator-token',
+    });
     const moduleRef = await Test.createTestingModule({
       imports: [ThrottlerModule.forRoot(postThrottlerOptions(3))],
       controllers: [ThingsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: PostThrottlerGuard },
+        { provide: RuntimeConfig, useValue: runtime },
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -39,7 +42,6 @@ describe('PostThrottlerGuard (429 on flooded POST routes, per token)', () => {
 
   afterAll(async () => {
     await app.close();
-    process.env = env;
   });
 
   const post = (token: string) =>

@@ -8,7 +8,7 @@
 import { HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AppError, AuthGuard, Clock, ErrorCode, Roles } from '@datarights/service-kit';
+import { AppError, AuthGuard, Clock, ErrorCode, Roles, RuntimeConfig } from '@datarights/service-kit';
 import { PackageKeys } from './package-keys';
 import { checkLink } from './signed-link';
 
@@ -24,10 +24,11 @@ export class PackageAccessGuard implements CanActivate {
 
   constructor(
     reflector: Reflector,
+    runtime: RuntimeConfig,
     private readonly keys: PackageKeys,
     private readonly clock: Clock,
   ) {
-    this.auth = new AuthGuard(reflector);
+    this.auth = new AuthGuard(reflector, runtime);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

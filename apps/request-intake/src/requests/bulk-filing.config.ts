@@ -20,4 +20,4 @@ export class BulkFilingConfig {
   BULK_MAX_BYTES: number = 1024 * 1024;
 }
 
-export const bulkFilingConfig = (): BulkFilingConfig => loadConfig(BulkFilingConfig);
+export const bulkFilingConfig = (): BulkFilingConfig => loadConfig(BulkFilingConfig, process.env);

@@ -10,7 +10,7 @@ export class SelfServiceConfig {
   RATE_LIMIT_SELF_SERVICE_PER_MINUTE: number = 5;
 }
 
-export const selfServiceConfig = (): SelfServiceConfig => loadConfig(SelfServiceConfig);
+export const selfServiceConfig = (): SelfServiceConfig => loadConfig(SelfServiceConfig, process.env);
 
 /** The limit in force (set when the module is created, so that a test can set its own). */
 export const selfServiceLimit = { perMinute: 5 };

@@ -1,17 +1,15 @@
 /**
  * `PUT /internal/clock` `{ "offsetMs": n }`: moves this service's clock by n milliseconds
  * (and `GET` reads it), for tests and demos of deadlines, legal holds and proof periods.
- * Outside production only: in production the route answers 404, as if it did not exist,
- * and the offset stays 0. DPO token required (the guard is set here, so that a service
+ * Outside production only: in production the route does not exist (bootstrap registers it
+ * from the runtime config), and the offset stays 0. DPO token required (the guard is set here, so that a service
  * with no other HTTP API needs no app-wide guard for it).
  */
 import { Body, Controller, Get, HttpCode, HttpStatus, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeController } from '@nestjs/swagger';
-import { AppError, ErrorCode } from '../http-error.filter';
 import { AuthGuard, Roles } from '../auth.guard';
 import { Clock } from './clock';
 import { ClockOffsetDto, ClockViewDto } from './clock.dto';
-import { isProduction } from '../environment';
 
 @ApiExcludeController()
 @ApiBearerAuth()
@@ -23,23 +21,17 @@ export class ClockController {
 
   @Get()
   get(): ClockViewDto {
-    this.refuseInProduction();
     return this.view();
   }
 
   @Put()
   @HttpCode(HttpStatus.OK)
   set(@Body() dto: ClockOffsetDto): ClockViewDto {
-    this.refuseInProduction();
     this.clock.setOffset(dto.offsetMs);
     return this.view();
   }
 
   private view(): ClockViewDto {
     return { offsetMs: this.clock.offset, now: this.clock.now().toISOString() };
-  }
-
-  private refuseInProduction(): void {
-    if (isProduction()) throw new AppError(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'Cannot PUT /internal/clock');
   }
 }
