@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { normaliseIdentifier } from '@datarights/contracts';
 import { Pseudonymiser } from '@datarights/pseudonym';
-import { runMigrations, serviceDataSourceOptions } from '@datarights/persistence';
+import { databaseSettingsFromEnv, runMigrations, serviceDataSourceOptions } from '@datarights/persistence';
 import { isolate, withPg, type Isolation } from './infra';
 
 export type Sql = <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
@@ -24,7 +24,9 @@ function sqlIn(schema: string): Sql {
 /** Runs `migrations` into `schema` (the isolated one); returns the names of those it ran. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 async function migrate(schema: string, migrations: Function[]): Promise<string[]> {
-  const ds = new DataSource(serviceDataSourceOptions({ schema, entities: [], migrations }));
+  const ds = new DataSource(
+    serviceDataSourceOptions({ schema, settings: databaseSettingsFromEnv(process.env), entities: [], migrations }),
+  );
   await ds.initialize();
   try {
     return await runMigrations(ds, schema);
@@ -35,7 +37,9 @@ async function migrate(schema: string, migrations: Function[]): Promise<string[]
 
 /** Runs one migration's `up` again in `schema`, outside TypeORM's bookkeeping: its idempotence. */
 async function runUpAgain(schema: string, migration: MigrationInterface): Promise<void> {
-  const ds = new DataSource(serviceDataSourceOptions({ schema, entities: [], migrations: [] }));
+  const ds = new DataSource(
+    serviceDataSourceOptions({ schema, settings: databaseSettingsFromEnv(process.env), entities: [], migrations: [] }),
+  );
   await ds.initialize();
   const q = ds.createQueryRunner();
   try {
