@@ -3,7 +3,7 @@
  * stops the process with a message naming it.
  */
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf, validateSync } from 'class-validator';
 import { describeErrors } from '@datarights/contracts';
 
 export class ConfigError extends Error {}
@@ -22,6 +22,21 @@ export class ServiceConfig {
   @IsOptional()
   @IsString()
   KAFKA_GROUP_ID?: string;
+}
+
+/**
+ * A secret the service cannot run without in production (a hash, signing or encryption
+ * key): checked with the rest of the config at boot, so the process stops there naming the
+ * variable, not later where the secret is used. Outside production it may be absent (the
+ * service that uses it takes a development default and says so in a warning); when given,
+ * the property's other rules (length, format) apply everywhere. Use instead of `@IsOptional()`.
+ */
+export function RequiredInProduction(purpose: string): PropertyDecorator {
+  return (target, property) => {
+    const name = String(property);
+    ValidateIf((o: Record<string, unknown>) => o[name] !== undefined || o.NODE_ENV === 'production')(target, name);
+    IsNotEmpty({ message: `${name} is required in production (${purpose})` })(target, name);
+  };
 }
 
 /** `env` is the environment the entry point read (main.ts, an app's config/): a lib never reads it itself. */

@@ -1,6 +1,6 @@
 /** The only place that reads process.env for data-locator: validated once at start-up. */
 import { IsInt, Matches, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { loadConfig, ServiceConfig } from '@datarights/service-kit';
+import { loadConfig, ServiceConfig, RequiredInProduction } from '@datarights/service-kit';
 
 export class DataLocatorConfig extends ServiceConfig {
   override PORT = 3002;
@@ -55,7 +55,7 @@ export class DataLocatorConfig extends ServiceConfig {
    * Key of the packages' encryption at rest (chunked AES-256-GCM, docs/architecture.md; request-intake holds the same).
    * Required in production; elsewhere a development default is used, with a warning. Never logged.
    */
-  @IsOptional()
+  @RequiredInProduction('the key of the packages at rest')
   @IsString()
   @MinLength(32, { message: 'PACKAGE_ENCRYPTION_KEY must be at least 32 characters' })
   PACKAGE_ENCRYPTION_KEY?: string;

@@ -1,7 +1,7 @@
 /** The only place that reads process.env for erasure-executor: validated once at start-up. */
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { WithSubjectHashKeyring } from '@datarights/pseudonym';
-import { loadConfig, ServiceConfig } from '@datarights/service-kit';
+import { loadConfig, ServiceConfig, RequiredInProduction } from '@datarights/service-kit';
 
 /** With SUBJECT_HASH_KEY_ID and SUBJECT_HASH_PREVIOUS_KEYS, the keyring of SUBJECT_HASH_KEY (libs/pseudonym). */
 export class ErasureExecutorConfig extends WithSubjectHashKeyring(ServiceConfig) {
@@ -39,7 +39,7 @@ export class ErasureExecutorConfig extends WithSubjectHashKeyring(ServiceConfig)
    * request's actions and holds have all ended. Required in production; elsewhere a
    * development default is used, with a warning. At least 32 characters. Never logged.
    */
-  @IsOptional()
+  @RequiredInProduction('the key of the hashes that replace stored subject keys')
   @IsString()
   @MinLength(32, { message: 'SUBJECT_HASH_KEY must be at least 32 characters' })
   SUBJECT_HASH_KEY?: string;

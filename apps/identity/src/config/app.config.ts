@@ -1,6 +1,12 @@
 /** The only place that reads process.env for identity: validated once at start-up. */
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig, RATE_LIMIT_STORES, ServiceConfig, type RateLimitStore } from '@datarights/service-kit';
+import {
+  loadConfig,
+  RATE_LIMIT_STORES,
+  ServiceConfig,
+  type RateLimitStore,
+  RequiredInProduction,
+} from '@datarights/service-kit';
 
 export class IdentityConfig extends ServiceConfig {
   override PORT = 3001;
@@ -14,7 +20,7 @@ export class IdentityConfig extends ServiceConfig {
    * Key of the HMAC that stores one-time codes (the code itself is never stored). Required
    * in production; elsewhere a development default is used. At least 32 characters. Never logged.
    */
-  @IsOptional()
+  @RequiredInProduction('the key of the verification codes')
   @IsString()
   @MinLength(32, { message: 'VERIFICATION_CODE_KEY must be at least 32 characters' })
   VERIFICATION_CODE_KEY?: string;

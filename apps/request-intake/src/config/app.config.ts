@@ -1,7 +1,13 @@
 /** The only place that reads process.env for request-intake: validated once at start-up. */
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { WithSubjectHashKeyring } from '@datarights/pseudonym';
-import { loadConfig, RATE_LIMIT_STORES, ServiceConfig, type RateLimitStore } from '@datarights/service-kit';
+import {
+  loadConfig,
+  RATE_LIMIT_STORES,
+  ServiceConfig,
+  type RateLimitStore,
+  RequiredInProduction,
+} from '@datarights/service-kit';
 
 /** With SUBJECT_HASH_KEY_ID and SUBJECT_HASH_PREVIOUS_KEYS, the keyring of SUBJECT_HASH_KEY (libs/pseudonym). */
 export class RequestIntakeConfig extends WithSubjectHashKeyring(ServiceConfig) {
@@ -56,7 +62,7 @@ export class RequestIntakeConfig extends WithSubjectHashKeyring(ServiceConfig) {
    * the proof period. Required in production; elsewhere a development default is used, with
    * a warning. At least 32 characters. Never logged.
    */
-  @IsOptional()
+  @RequiredInProduction("the key of the hashes that replace closed requests' identifiers")
   @IsString()
   @MinLength(32, { message: 'SUBJECT_HASH_KEY must be at least 32 characters' })
   SUBJECT_HASH_KEY?: string;
@@ -65,13 +71,13 @@ export class RequestIntakeConfig extends WithSubjectHashKeyring(ServiceConfig) {
    * Key of the access/portability packages' encryption at rest (AES-256-GCM; data-locator
    * encrypts with the same). Required in production; elsewhere a development default, with a warning.
    */
-  @IsOptional()
+  @RequiredInProduction('the key of the packages at rest')
   @IsString()
   @MinLength(32, { message: 'PACKAGE_ENCRYPTION_KEY must be at least 32 characters' })
   PACKAGE_ENCRYPTION_KEY?: string;
 
   /** Key of the signed download links given to subjects (HMAC-SHA256). Required in production. */
-  @IsOptional()
+  @RequiredInProduction('the key of the signed download links')
   @IsString()
   @MinLength(32, { message: 'PACKAGE_LINK_SECRET must be at least 32 characters' })
   PACKAGE_LINK_SECRET?: string;
