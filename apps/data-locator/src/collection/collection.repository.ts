@@ -5,6 +5,7 @@
  * Long on purpose: the SQL of one aggregate (an export collection with its commands, parts
  * and package chunks).
  */
+import type { LinkedSubjectKeys } from '@datarights/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -28,7 +29,8 @@ export interface ExportCommandRow {
 export interface ExportRequestRow {
   requestId: string;
   requestType: 'access' | 'portability';
-  subjectKeys: Record<string, string[]>;
+  /** The plan's keys as stored when the collection began (`PlanBuilt.subjectKeys`). */
+  subjectKeys: LinkedSubjectKeys;
   status: 'collecting' | 'assembling' | 'packaged';
   createdAt: Date;
 }

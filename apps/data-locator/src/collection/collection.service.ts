@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type CommandReply, type PayloadOf, type PlanBuilt } from '@datarights/contracts';
+import { type CommandReply, type LinkedSubjectKeys, type PlanBuilt } from '@datarights/contracts';
 import { addDuration, categoriesCovered, scaleDuration, type Policy } from '@datarights/policy';
 import { CollectionRepository, type ExportCommandRow } from './collection.repository';
 import type { EventPublisher, UnitOfWork } from '@datarights/messaging';
@@ -102,7 +102,7 @@ export class CollectionService {
   private async send(
     tx: CollectionTx,
     c: Pick<ExportCommandRow, 'commandId' | 'requestId' | 'systemId' | 'categories' | 'attempts'>,
-    subjectKeys: object,
+    subjectKeys: LinkedSubjectKeys,
     respondBy: Date,
   ): Promise<void> {
     const common = {
@@ -112,10 +112,7 @@ export class CollectionService {
       categories: c.categories,
       respondBy: respondBy.toISOString(),
     };
-    await tx.publish('exportCommand', {
-      ...common,
-      subjectKeys: subjectKeys as PayloadOf<'exportCommand'>['subjectKeys'],
-    });
+    await tx.publish('exportCommand', { ...common, subjectKeys });
     await tx.publish('actionDispatched', { ...common, kind: 'export', attempt: c.attempts });
   }
 
