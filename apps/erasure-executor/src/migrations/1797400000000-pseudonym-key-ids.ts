@@ -11,7 +11,7 @@ import { prefixRewrite, type PrefixRewrite } from '@datarights/pseudonym';
  * the one SUBJECT_HASH_KEY then configured; `k1` is the default of SUBJECT_HASH_KEY_ID, so
  * a deployment that keeps its key and sets no id goes on finding them. A deployment that
  * gives its existing key another id must list it as `k1:<key>` in
- * SUBJECT_HASH_PREVIOUS_KEYS (docs/configuration). A fixed literal, not the configuration:
+ * SUBJECT_HASH_PREVIOUS_KEYS (deploy/README.md, "Rotating the subject hash key"). A fixed literal, not the configuration:
  * a migration is history and must do the same wherever it runs.
  *
  * Idempotent: only values of the old shape (the prefix, then exactly 43 base64url
