@@ -51,9 +51,9 @@ const read = async (id: string) =>
 it("rewrites a minimised request's hashes with key id k1, the digest unchanged, so they still match", async () => {
   const r = await read(minimised);
   expect(r.subject_email).toBe(oldHash('email', 'jeanne@example.fr').replace('hmac-sha256:', 'hmac-sha256:k1:'));
-  expect(pseudonyms.matches(r.subject_email, 'email', 'Jeanne@example.fr')).toBe(true);
-  expect(pseudonyms.matches(r.subject_name, 'name', 'Jeanne Martin')).toBe(true);
-  expect(pseudonyms.matches(r.note, 'note', 'letter from Jeanne')).toBe(true);
+  expect(pseudonyms.hashesUnderEveryKey('email', 'Jeanne@example.fr')).toContain(r.subject_email);
+  expect(pseudonyms.hashesUnderEveryKey('name', 'Jeanne Martin')).toContain(r.subject_name);
+  expect(pseudonyms.hashesUnderEveryKey('note', 'letter from Jeanne')).toContain(r.note);
   expect(r.verified_emails).toEqual([
     pseudonyms.hash('email', 'jeanne@example.fr'),
     pseudonyms.hash('email', 'j.martin@example.fr'),

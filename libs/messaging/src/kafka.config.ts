@@ -73,7 +73,7 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv): KafkaSettings {
     eventsPerTransaction: positiveInt(env, 'MESSAGING_EVENTS_PER_TRANSACTION', 50),
     consumerConcurrency: positiveInt(env, 'KAFKA_CONSUMER_CONCURRENCY', 2),
     awaitFirstLookMs: positiveInt(env, 'MESSAGING_AWAIT_FIRST_LOOK_MS', 50),
-    topicWatchMs: Number(env.KAFKA_TOPIC_WATCH_MS ?? 5_000),
+    topicWatchMs: positiveInt(env, 'KAFKA_TOPIC_WATCH_MS', 5_000),
     outboxRelay: env.OUTBOX_RELAY !== 'off',
   };
 }

@@ -69,11 +69,10 @@ describe('Pseudonymiser', () => {
       after.hash('email', 'jeanne@example.fr'),
       stored,
     ]);
-    expect(after.matches(stored, 'email', 'JEANNE@example.fr')).toBe(true);
-    expect(after.matches(stored, 'email', 'marie@example.fr')).toBe(false);
-    expect(after.lookupHashes({ email: ['jeanne@example.fr'] })).toContain(stored);
+    expect(after.lookupHashes({ email: ['JEANNE@example.fr'] })).toContain(stored);
+    expect(after.lookupHashes({ email: ['marie@example.fr'] })).not.toContain(stored);
     // A key thrown away: what it made is no longer found.
-    expect(new Pseudonymiser(ring(K2), lowerTrim).matches(stored, 'email', 'jeanne@example.fr')).toBe(false);
+    expect(new Pseudonymiser(ring(K2), lowerTrim).lookupHashes({ email: ['jeanne@example.fr'] })).not.toContain(stored);
   });
 
   it('hashes stored keys once, keeping what is already a pseudonym', () => {

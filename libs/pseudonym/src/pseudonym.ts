@@ -88,13 +88,6 @@ export class Pseudonymiser {
     return keysOf(this.keyring).map((key) => pseudonym(key, kind, normalised));
   }
 
-  /** Whether a stored pseudonym is this identifier's, whichever key of the keyring made it. */
-  matches(stored: string, kind: string, value: string): boolean {
-    const parsed = parsePseudonym(stored);
-    const key = parsed && keysOf(this.keyring).find((k) => k.id === parsed.keyId);
-    return key !== undefined && pseudonym(key, kind, this.normalise(kind, value)) === stored;
-  }
-
   /** `{ email: [...], phone: [...] }` with every value replaced by its pseudonym (pseudonyms kept as they are). */
   hashKeys(keys: Record<string, unknown>): Record<string, string[]> {
     const out: Record<string, string[]> = {};

@@ -21,7 +21,6 @@ import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace
 
 let provider: NodeTracerProvider | undefined;
 
-/** Whether the OTEL_* variables ask for traces to be exported. */
 /** The OTEL_* switches, from the runtime config (runtime.config.ts). */
 export type TelemetryEnv = Partial<
   Record<
@@ -34,6 +33,7 @@ export type TelemetryEnv = Partial<
   >
 >;
 
+/** Whether the OTEL_* variables ask for traces to be exported. */
 export function tracingRequested(env: TelemetryEnv): boolean {
   if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return false;
   const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim().toLowerCase());

@@ -77,36 +77,49 @@ export function entryOfRow(r: EntryRow): StoredEntry {
   };
 }
 
-/** Writes every entry of the log, in chain order, one JSON line each; returns how many. */
-export async function exportLog(file: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** Runs `work` on one connection to the audit schema (DATABASE_URL, DATABASE_SCHEMA, default `audit`). */
+async function withAuditLog<T>(
+  env: NodeJS.ProcessEnv,
+  work: (client: Client, schema: string) => Promise<T>,
+): Promise<T> {
   const schema = assertSchemaName(env.DATABASE_SCHEMA || 'audit');
   const client = new Client({ connectionString: databaseSettingsFromEnv(env).url });
   await client.connect();
-  const out = createWriteStream(file, { mode: 0o600 });
-  let n = 0;
   try {
-    let after = '0';
-    for (;;) {
-      const { rows } = await client.query<EntryRow>(
-        `SELECT e.seq::text AS seq, e.event_id, e.type, e.source, e.occurred_at, e.request_id, e.subject_hashes, e.payload,
-                e.key_id, e.prev_hash, e.hash, e.signature, e.sig_key_id
-           FROM "${schema}".audit_entries e WHERE e.seq > $1 ORDER BY e.seq LIMIT ${PAGE}`,
-        [after],
-      );
-      for (const r of rows) {
-        const entry = entryOfRow(r);
-        if (!out.write(`${JSON.stringify(entry)}\n`)) await once(out, 'drain');
-        n++;
-      }
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]!.seq;
-    }
+    return await work(client, schema);
   } finally {
-    out.end();
-    await once(out, 'close');
     await client.end();
   }
-  return n;
+}
+
+/** Writes every entry of the log, in chain order, one JSON line each; returns how many. */
+export function exportLog(file: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return withAuditLog(env, async (client, schema) => {
+    const out = createWriteStream(file, { mode: 0o600 });
+    let n = 0;
+    try {
+      let after = '0';
+      for (;;) {
+        const { rows } = await client.query<EntryRow>(
+          `SELECT e.seq::text AS seq, e.event_id, e.type, e.source, e.occurred_at, e.request_id, e.subject_hashes, e.payload,
+                e.key_id, e.prev_hash, e.hash, e.signature, e.sig_key_id
+           FROM "${schema}".audit_entries e WHERE e.seq > $1 ORDER BY e.seq LIMIT ${PAGE}`,
+          [after],
+        );
+        for (const r of rows) {
+          const entry = entryOfRow(r);
+          if (!out.write(`${JSON.stringify(entry)}\n`)) await once(out, 'drain');
+          n++;
+        }
+        if (rows.length < PAGE) break;
+        after = rows[rows.length - 1]!.seq;
+      }
+    } finally {
+      out.end();
+      await once(out, 'close');
+    }
+    return n;
+  });
 }
 
 /** An entry about the subject: where it is and what it records, never the subject. */
@@ -125,10 +138,7 @@ export async function findSubject(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FoundEntry[]> {
   const hashes = subjectHashesToFind(pseudonymiserOf(loadConfig(AuditConfig, env)), kind, value);
-  const schema = assertSchemaName(env.DATABASE_SCHEMA || 'audit');
-  const client = new Client({ connectionString: databaseSettingsFromEnv(env).url });
-  await client.connect();
-  try {
+  return withAuditLog(env, async (client, schema) => {
     const { rows } = await client.query<{
       seq: string;
       type: string;
@@ -147,9 +157,7 @@ export async function findSubject(
       requestId: r.request_id,
       keyId: r.key_id,
     }));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function readStdin(): Promise<string> {
